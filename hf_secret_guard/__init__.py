@@ -1,0 +1,21 @@
+"""hf-secret-guard: keep Hugging Face tokens out of Python files and Jupyter/Colab notebooks.
+
+The API is importable from here; heavy modules (libcst, nbformat) load only when a file needs them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+_API = {"scan_paths", "scan_file", "scan_bytes", "scan_source", "scan_notebook", "scan_text"}
+__all__ = ["__version__", *sorted(_API)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        from hf_secret_guard import api
+
+        return getattr(api, name)
+    raise AttributeError(name)

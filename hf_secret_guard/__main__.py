@@ -1,0 +1,3 @@
+from hf_secret_guard.cli import main
+
+raise SystemExit(main())

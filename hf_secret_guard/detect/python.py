@@ -1,0 +1,351 @@
+"""Leaks in Python code, found with libcst: tokens in literals and comments (HFG001), literals written
+into the process environment (HFG002).
+
+libcst's position metadata costs more than the parse itself, so literal offsets are found by walking the
+string and comment leaves in source order and searching for each one's exact text from where the last one
+ended.  Quotes and ``#`` can only start a string or a comment, so the search cannot land elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+import libcst as cst
+
+from hf_secret_guard.ftypes import Leak
+from hf_secret_guard.secret_names import is_secret_name, is_secret_value
+from hf_secret_guard.tokens import find_tokens
+
+StringNode = Union[cst.SimpleString, cst.FormattedString, cst.ConcatenatedString]
+Leaf = Union[cst.SimpleString, cst.FormattedString, cst.Comment]
+_EXPRESSION_PLACEHOLDER = "\0"  # stands for an f-string's ``{...}``: it breaks any token across it
+
+
+class PythonParseError(ValueError):
+    """libcst could not parse the code."""
+
+
+@dataclass
+class EnvironAliases:
+    """Names through which code reaches ``os.environ`` and ``os.putenv``.  Notebook cells share one."""
+
+    modules: set[str] = field(default_factory=lambda: {"os"})
+    environs: set[str] = field(default_factory=lambda: {"environ"})
+    putenvs: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _EnvWrite:
+    target: str  # dotted name of what is written to: "os.environ", "env", "os.putenv"
+    method: str  # "item", "setdefault", "update", "putenv"
+    key: Optional[str]
+    value: cst.BaseExpression
+
+
+def _dotted(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def _literal_text(node: cst.BaseExpression) -> Optional[str]:
+    """The value of a plain string literal (not an f-string), or None."""
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value.decode("latin-1") if isinstance(value, bytes) else value
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = _literal_text(node.left), _literal_text(node.right)
+        return None if left is None or right is None else left + right
+    return None
+
+
+class _Collector(cst.CSTVisitor):
+    def __init__(self, module: cst.Module, aliases: EnvironAliases) -> None:
+        self.module = module
+        self.aliases = aliases
+        self.leaves: list[tuple[Leaf, str]] = []
+        self.strings: list[StringNode] = []  # outermost string expressions, in source order
+        self.docstrings: set[int] = set()
+        self.env_writes: list[_EnvWrite] = []
+        self.token_names: set[str] = set()
+        self._inner: set[int] = set()
+
+    # -- leaves, in source order
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.leaves.append((node, node.value))
+        self._outer(node)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+        self.leaves.append((node, self.module.code_for_node(node)))
+        self._outer(node)
+        return False  # its text is one leaf; strings inside its expressions are part of it
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self._outer(node)
+        self._inner.update((id(node.left), id(node.right)))
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.leaves.append((node, node.value))
+
+    def _outer(self, node: StringNode) -> None:
+        if id(node) not in self._inner:
+            self.strings.append(node)
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            self.docstrings.add(id(node.value))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value.startswith(("hf_", "api_org_")):
+            self.token_names.add(node.value)
+
+    # -- how the environment is reached
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            if _dotted(alias.name) == "os":
+                self.aliases.modules.add(_alias_name(alias) or "os")
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.module is None or _dotted(node.module) != "os" or isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            bound = _alias_name(alias) or name
+            if name == "environ" and bound:
+                self.aliases.environs.add(bound)
+            elif name == "putenv" and bound:
+                self.aliases.putenvs.add(bound)
+
+    # -- writes
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            subscript = target.target
+            if isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1:
+                index = subscript.slice[0].slice
+                base = _dotted(subscript.value)
+                if base and isinstance(index, cst.Index):
+                    key = _literal_text(index.value)
+                    self.env_writes.append(_EnvWrite(base, "item", key, node.value))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = _dotted(node.func)
+        if func is None:
+            return
+        owner, _, method = func.rpartition(".")
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        if method in ("setdefault", "putenv") and len(positional) >= 2:
+            target = owner if method == "setdefault" else func
+            key = _literal_text(positional[0])
+            self.env_writes.append(_EnvWrite(target, method, key, positional[1]))
+        elif not owner and func in self.aliases.putenvs and len(positional) >= 2:
+            self.env_writes.append(_EnvWrite(func, "putenv", _literal_text(positional[0]), positional[1]))
+        elif method == "update":
+            for key, value in _update_items(node):
+                self.env_writes.append(_EnvWrite(owner, "update", key, value))
+
+
+def _alias_name(alias: cst.ImportAlias) -> Optional[str]:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return None
+
+
+def _update_items(node: cst.Call) -> Iterable[tuple[Optional[str], cst.BaseExpression]]:
+    """``update({K: v})``, ``update(K=v)`` and ``update(dict(K=v))``."""
+    for arg in node.args:
+        if arg.keyword is not None:
+            yield arg.keyword.value, arg.value
+        elif isinstance(arg.value, cst.Dict):
+            for element in arg.value.elements:
+                if isinstance(element, cst.DictElement):
+                    yield _literal_text(element.key), element.value
+        elif isinstance(arg.value, cst.Call) and _dotted(arg.value.func) == "dict":
+            yield from _update_items(arg.value)
+
+
+def _is_environ(target: str, method: str, aliases: EnvironAliases) -> bool:
+    if method == "putenv":
+        module, _, name = target.rpartition(".")
+        return (name == "putenv" and module in aliases.modules) or target in aliases.putenvs
+    if target in aliases.environs:
+        return True
+    module, _, name = target.rpartition(".")
+    return name == "environ" and module in aliases.modules
+
+
+@dataclass(frozen=True)
+class _Piece:
+    raw_start: int
+    raw: str
+    value_start: int
+    value: str
+
+
+class _StringLayout:
+    """Maps offsets in a string expression's value back to offsets in the source."""
+
+    def __init__(self, pieces: Sequence[_Piece]) -> None:
+        self.pieces = pieces
+        self.value = "".join(p.value for p in pieces)
+        self._cursor = [0] * len(pieces)
+
+    def _piece_at(self, offset: int) -> int:
+        for index, piece in enumerate(self.pieces):
+            if piece.value_start <= offset < piece.value_start + len(piece.value):
+                return index
+        return len(self.pieces) - 1
+
+    def source_range(self, start: int, end: int) -> tuple[int, int]:
+        first, last = self._piece_at(start), self._piece_at(end - 1)
+        head = self.pieces[first]
+        segment = self.value[start : min(end, head.value_start + len(head.value))]
+        found = head.raw.find(segment, self._cursor[first])
+        source_start = head.raw_start + (found if found >= 0 else 0)
+        if found >= 0:
+            self._cursor[first] = found + len(segment)
+        tail = self.pieces[last]
+        segment = self.value[max(start, tail.value_start) : end]
+        found = tail.raw.find(segment, max(0, found) if first == last else 0)
+        source_end = tail.raw_start + (found + len(segment) if found >= 0 else len(tail.raw))
+        return source_start, max(source_end, source_start + 1)
+
+    @property
+    def whole(self) -> tuple[int, int]:
+        return self.pieces[0].raw_start, self.pieces[-1].raw_start + len(self.pieces[-1].raw)
+
+
+def _piece_value(node: Leaf) -> str:
+    if isinstance(node, cst.SimpleString):
+        try:
+            value = node.evaluated_value
+        except Exception:  # an escape libcst cannot evaluate: fall back to the raw text
+            return node.value
+        return value.decode("latin-1") if isinstance(value, bytes) else value
+    if isinstance(node, cst.FormattedString):
+        return "".join(
+            part.value if isinstance(part, cst.FormattedStringText) else _EXPRESSION_PLACEHOLDER
+            for part in node.parts
+        )
+    return node.value
+
+
+def _flatten(node: cst.BaseExpression) -> list[Leaf]:
+    if isinstance(node, cst.ConcatenatedString):
+        return _flatten(node.left) + _flatten(node.right)
+    if isinstance(node, (cst.SimpleString, cst.FormattedString)):
+        return [node]
+    return []
+
+
+def _locate_leaves(text: str, leaves: Sequence[tuple[Leaf, str]]) -> dict[int, int]:
+    offsets: dict[int, int] = {}
+    cursor = 0
+    for node, raw in leaves:
+        found = text.find(raw, cursor)
+        if found < 0:
+            found = text.find(raw)
+        if found >= 0:
+            offsets[id(node)] = found
+            cursor = found + len(raw)
+    return offsets
+
+
+def find_python_leaks(
+    text: str,
+    aliases: Optional[EnvironAliases] = None,
+    extra_secret_names: Sequence[str] = (),
+) -> list[Leak]:
+    """Leaks in Python source ``text``; raises ``PythonParseError`` when libcst cannot parse it."""
+    try:
+        module = cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc).split("\n", 1)[0]
+        raise PythonParseError(reason) from None
+    collector = _Collector(module, aliases if aliases is not None else EnvironAliases())
+    try:
+        module.visit(collector)
+    except RecursionError:
+        raise PythonParseError("too deeply nested") from None
+    offsets = _locate_leaves(text, collector.leaves)
+    raw_of = {id(node): raw for node, raw in collector.leaves}
+
+    def layout(node: cst.BaseExpression) -> Optional[_StringLayout]:
+        pieces: list[_Piece] = []
+        position = 0
+        for leaf in _flatten(node):
+            if id(leaf) not in offsets:
+                return None
+            value = _piece_value(leaf)
+            pieces.append(_Piece(offsets[id(leaf)], raw_of[id(leaf)], position, value))
+            position += len(value)
+        return _StringLayout(pieces) if pieces else None
+
+    leaks: list[Leak] = []
+    consumed: set[int] = set()
+    for write in collector.env_writes:
+        if not _is_environ(write.target, write.method, collector.aliases):
+            continue
+        strings = layout(write.value)
+        if strings is None:
+            continue
+        consumed.add(id(write.value))
+        tokens = list(find_tokens(strings.value))
+        for match in tokens:
+            start, end = strings.source_range(match.start, match.end)
+            leaks.append(
+                Leak("HFG002", start, end, match.value, match.confidence, "environ", True, write.key)
+            )
+        literal = isinstance(write.value, (cst.SimpleString, cst.ConcatenatedString))
+        if (
+            not tokens
+            and literal
+            and write.key is not None
+            and is_secret_name(write.key, extra_secret_names)
+            and is_secret_value(strings.value)
+        ):
+            start, end = strings.whole
+            leaks.append(Leak("HFG002", start, end, strings.value, "high", "environ", True, write.key))
+
+    for node in collector.strings:
+        if id(node) in consumed:
+            continue
+        strings = layout(node)
+        if strings is None:
+            continue
+        site = "docstring" if id(node) in collector.docstrings else "string"
+        for match in find_tokens(strings.value):
+            start, end = strings.source_range(match.start, match.end)
+            leaks.append(Leak("HFG001", start, end, match.value, match.confidence, site, True))
+
+    for leaf, raw in collector.leaves:
+        if isinstance(leaf, cst.Comment) and id(leaf) in offsets:
+            base = offsets[id(leaf)]
+            for match in find_tokens(raw):
+                leaks.append(
+                    Leak(
+                        "HFG001",
+                        base + match.start,
+                        base + match.end,
+                        match.value,
+                        match.confidence,
+                        "comment",
+                        True,
+                    )
+                )
+
+    # Safety net: a token in the source that no literal or comment accounted for, and is not a name.
+    covered = {(leak.start, leak.secret) for leak in leaks}
+    covered_text = [(leak.start, leak.end) for leak in leaks]
+    for match in find_tokens(text):
+        if match.value in collector.token_names or (match.start, match.value) in covered:
+            continue
+        if any(start <= match.start < end for start, end in covered_text):
+            continue
+        leaks.append(Leak("HFG001", match.start, match.end, match.value, match.confidence, "string", False))
+    leaks.sort(key=lambda leak: (leak.start, leak.end))
+    return leaks

@@ -1,0 +1,82 @@
+"""Leaks in IPython and shell lines: ``%env``, ``%set_env``, ``export``, ``--token hf_...``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from hf_secret_guard.ftypes import Leak
+from hf_secret_guard.secret_names import is_secret_name, is_secret_value
+from hf_secret_guard.tokens import find_tokens
+
+# %env NAME=value, %env NAME value, %set_env NAME value, export NAME=value (quotes optional).
+_ENV_WRITE_RE = re.compile(
+    r"(?P<kind>%env|%set_env|\bexport)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:[ \t]*=[ \t]*|[ \t]+(?=[^=\s]))"
+    r"(?P<value>\"[^\"\r\n]*\"|'[^'\r\n]*'|[^\s;&|]+)"
+)
+
+
+def find_shell_leaks(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    fixable: bool,
+    extra_secret_names: Sequence[str] = (),
+) -> list[Leak]:
+    """Leaks in ``text[start:end]``, one IPython line or a whole ``%%bash`` cell."""
+    leaks: list[Leak] = []
+    segment = text[start:end]
+    claimed: list[tuple[int, int]] = []
+    for match in _ENV_WRITE_RE.finditer(segment):
+        name = match.group("name")
+        site = "shell-env" if match.group("kind") == "export" else "ipython-env"
+        value_start, value_end = match.span("value")
+        value = match.group("value")
+        if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) >= 2:
+            value_start, value_end, value = value_start + 1, value_end - 1, value[1:-1]
+        tokens = list(find_tokens(value))
+        for token in tokens:
+            leaks.append(
+                Leak(
+                    "HFG002",
+                    start + value_start + token.start,
+                    start + value_start + token.end,
+                    token.value,
+                    token.confidence,
+                    site,
+                    fixable,
+                    name,
+                )
+            )
+        if not tokens and is_secret_name(name, extra_secret_names) and is_secret_value(value):
+            leaks.append(
+                Leak(
+                    "HFG002",
+                    start + value_start,
+                    start + value_end,
+                    value,
+                    "high",
+                    site,
+                    fixable,
+                    name,
+                )
+            )
+        claimed.append((value_start, value_end))
+    for token in find_tokens(segment):
+        if any(a <= token.start < b for a, b in claimed):
+            continue
+        leaks.append(
+            Leak(
+                "HFG001",
+                start + token.start,
+                start + token.end,
+                token.value,
+                token.confidence,
+                "shell",
+                fixable,
+            )
+        )
+    leaks.sort(key=lambda leak: leak.start)
+    return leaks

@@ -1,0 +1,102 @@
+"""Scan a notebook part by part, then sweep the raw file for any token no part accounted for."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+from hf_secret_guard.detect.text import find_text_leaks
+from hf_secret_guard.ftypes import FileResult, Finding, Leak, Part, ScanError, ScanOptions
+from hf_secret_guard.prefilter import needs_parse
+from hf_secret_guard.read.ipython import mask_cell
+from hf_secret_guard.read.jsonspan import JsonSpanError
+from hf_secret_guard.read.notebook import NotebookShapeError, raw_offset, read_notebook
+from hf_secret_guard.scan import _finding, _keep, find_code_leaks, shell_part_leaks
+from hf_secret_guard.text_positions import LineIndex
+from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens
+
+_NEEDLES = (*TOKEN_PREFIXES, "environ", "putenv", "%env", "set_env", "export ")
+
+
+def code_cell_leaks(text: str, options: ScanOptions, aliases: object) -> tuple[list[Leak], Optional[str]]:
+    """A code cell: IPython lines as shell text, the rest as Python (or all as shell for ``%%bash``)."""
+    masked = mask_cell(text)
+    if not masked.python_body:
+        return shell_part_leaks(text, masked.shell_lines, False, options), None
+    leaks, parse_error = find_code_leaks(masked.python, options, aliases)
+    if parse_error is not None:
+        masked = mask_cell(text, automagic=True)
+        leaks, parse_error = find_code_leaks(masked.python, options, aliases)
+    return leaks + shell_part_leaks(text, masked.shell_lines, True, options), parse_error
+
+
+def _part_leaks(part: Part, options: ScanOptions, aliases: object) -> tuple[list[Leak], Optional[str]]:
+    if part.kind == "code":
+        return code_cell_leaks(part.text, options, aliases)
+    rule = "HFG003" if part.kind == "output" else "HFG004"
+    return find_text_leaks(part.text, rule, part.kind, fixable=True), None
+
+
+def _raw_text_findings(raw: str, path: str, options: ScanOptions, label: str) -> list[Finding]:
+    lines = LineIndex(raw)
+    part = Part("raw", raw, label=label, raw_start=0)
+    leaks = _keep(find_text_leaks(raw, "HFG004", "json", fixable=False), options)
+    return [_finding(leak, path, part, lines) for leak in leaks]
+
+
+def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
+    if not any(needle in raw for needle in _NEEDLES):
+        return FileResult(path)
+    try:
+        notebook = read_notebook(raw)
+    except (JsonSpanError, NotebookShapeError) as exc:
+        reason = f"invalid JSON ({exc})" if isinstance(exc, JsonSpanError) else str(exc)
+        error = ScanError(path, "notebook", f"{reason}; scanned as text")
+        return FileResult(path, tuple(_raw_text_findings(raw, path, options, "notebook JSON")), (error,))
+
+    errors = [ScanError(path, "notebook", f"{note}; scanned as text") for note in notebook.notes]
+    aliases: object = None
+    if any(part.kind == "code" and needs_parse(part.text) for part in notebook.parts):
+        from hf_secret_guard.detect.python import EnvironAliases
+
+        aliases = EnvironAliases()  # shared: a cell may use `env` imported in an earlier one
+    raw_lines: Optional[LineIndex] = None
+    findings: list[Finding] = []
+    covered: set[int] = set()
+    for index, part in enumerate(notebook.parts):
+        if not any(needle in part.text for needle in _NEEDLES):
+            continue
+        leaks, parse_error = _part_leaks(part, options, aliases)
+        if parse_error is not None:
+            message = f"cell {part.cell}: could not parse as Python ({parse_error}); scanned as text"
+            errors.append(ScanError(path, "parse", message))
+        if not leaks:
+            continue
+        raw_lines = raw_lines or LineIndex(raw)
+        part_lines = LineIndex(part.text)
+        for leak in leaks:
+            start = raw_offset(raw, part, leak.start)
+            covered.add(start)
+            if not options.wants(leak.rule):
+                continue
+            file_position = raw_lines.position(start)
+            if part.raw_start >= 0:  # metadata and other nested JSON: a position in the file itself
+                label = f"cell {part.cell} {part.label}" if part.cell else part.label
+                sliced = replace(part, label=label, cell=None, output=None)
+                span = raw_lines.span(start, part.raw_start + leak.end)
+                found = _finding(leak, path, sliced, raw_lines, index, file_position)
+                findings.append(replace(found, span=span))
+            else:
+                findings.append(_finding(leak, path, part, part_lines, index, file_position))
+
+    # Safety net: a token anywhere in the file that no part accounted for (an unknown field, say).
+    for match in find_tokens(raw):
+        if match.start in covered:
+            continue
+        leak = Leak("HFG004", match.start, match.end, match.value, match.confidence, "json", True)
+        if options.wants(leak.rule):
+            raw_lines = raw_lines or LineIndex(raw)
+            part = Part("raw", raw, label="notebook JSON", raw_start=0)
+            findings.append(_finding(leak, path, part, raw_lines, -1))
+    findings.sort(key=lambda f: (f.part_index if f.part_index >= 0 else len(notebook.parts), f.span.start))
+    return FileResult(path, tuple(findings), tuple(errors))

@@ -1,0 +1,1 @@
+"""Reading documents: a ``.py`` file is one code part; a notebook is cells, outputs and text."""

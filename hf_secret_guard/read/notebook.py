@@ -1,0 +1,155 @@
+"""Split a notebook into the parts that are scanned: code cells, outputs, markdown, metadata.
+
+The notebook JSON is read with positions (``jsonspan``) so that every part knows where its text sits in
+the file; nothing here decodes images or runs nbformat's schema validation (that runs before a fix).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from hf_secret_guard.ftypes import Part, PartKind
+from hf_secret_guard.read.jsonspan import JsonPath, Spans, parse_with_spans, raw_offset_in_string
+
+_BINARY_MIME_PREFIXES = ("image/", "audio/", "video/", "font/")
+_BINARY_MIMES = frozenset({"application/pdf", "application/octet-stream", "application/zip"})
+
+
+class NotebookShapeError(ValueError):
+    """Valid JSON that is not an nbformat 4 notebook; the file is then scanned as plain text."""
+
+
+@dataclass(frozen=True)
+class NotebookRead:
+    raw: str
+    value: dict[str, Any]
+    spans: Spans
+    parts: tuple[Part, ...]
+    notes: tuple[str, ...]  # cells that were not as nbformat 4 describes them
+
+
+def is_text_mime(mime: str) -> bool:
+    """Images and other binary outputs are base64: never a token, never scanned."""
+    return mime == "image/svg+xml" or not (mime.startswith(_BINARY_MIME_PREFIXES) or mime in _BINARY_MIMES)
+
+
+def read_notebook(raw: str) -> NotebookRead:
+    """Raises ``JsonSpanError`` for invalid JSON and ``NotebookShapeError`` for JSON of another shape."""
+    value, spans = parse_with_spans(raw)
+    if not isinstance(value, dict):
+        raise NotebookShapeError(f"JSON {type(value).__name__}, not a notebook object")
+    if value.get("nbformat") != 4 or not isinstance(value.get("cells"), list):
+        if "worksheets" in value or value.get("nbformat") == 3:
+            raise NotebookShapeError("nbformat 3 notebook (worksheets)")
+        raise NotebookShapeError("not an nbformat 4 notebook (no 'cells' list or 'nbformat': 4)")
+    builder = _PartBuilder(raw, spans)
+    for index, cell in enumerate(value["cells"]):
+        builder.cell(index, cell)
+    builder.raw_slice(("metadata",), "text", None, None, "notebook metadata")
+    return NotebookRead(raw, value, spans, tuple(builder.parts), tuple(builder.notes))
+
+
+class _PartBuilder:
+    def __init__(self, raw: str, spans: Spans) -> None:
+        self.raw = raw
+        self.spans = spans
+        self.parts: list[Part] = []
+        self.notes: list[str] = []
+
+    def cell(self, index: int, cell: Any) -> None:
+        number = index + 1
+        path: JsonPath = ("cells", index)
+        if not isinstance(cell, dict):
+            self.notes.append(f"cell {number} is not a JSON object")
+            return
+        cell_type = cell.get("cell_type")
+        source_kind: PartKind = "code" if cell_type == "code" else "text"
+        label = "code" if cell_type == "code" else str(cell_type or "cell")
+        if not self.strings((*path, "source"), cell.get("source"), source_kind, number, None, label):
+            self.notes.append(f"cell {number} has no usable 'source'")
+        self.raw_slice((*path, "metadata"), "text", number, None, "cell metadata")
+        self.raw_slice((*path, "attachments"), "text", number, None, "attachments")
+        outputs = cell.get("outputs")
+        if cell_type == "code" and outputs is not None and not isinstance(outputs, list):
+            self.notes.append(f"cell {number} 'outputs' is not a list")
+        if isinstance(outputs, list):
+            for out_index, output in enumerate(outputs):
+                self.output((*path, "outputs", out_index), output, number, out_index + 1)
+
+    def output(self, path: JsonPath, output: Any, cell: int, number: int) -> None:
+        if not isinstance(output, dict):
+            return
+        kind = output.get("output_type")
+        if kind == "stream":
+            self.strings((*path, "text"), output.get("text"), "output", cell, number, "stream")
+        elif kind == "error":
+            self.strings((*path, "ename"), output.get("ename"), "output", cell, number, "error")
+            self.strings((*path, "evalue"), output.get("evalue"), "output", cell, number, "error")
+            self.strings(
+                (*path, "traceback"),
+                output.get("traceback"),
+                "output",
+                cell,
+                number,
+                "traceback",
+                separator="\n",
+            )
+        data = output.get("data")
+        if isinstance(data, dict):
+            for mime, content in data.items():
+                if not is_text_mime(mime):
+                    continue
+                data_path = (*path, "data", mime)
+                if not self.strings(data_path, content, "output", cell, number, mime):
+                    self.raw_slice(data_path, "output", cell, number, mime)
+        self.raw_slice((*path, "metadata"), "output", cell, number, "output metadata")
+
+    def strings(
+        self,
+        path: JsonPath,
+        content: Any,
+        kind: PartKind,
+        cell: Optional[int],
+        output: Optional[int],
+        label: str,
+        separator: str = "",
+    ) -> bool:
+        """A part from a string or a list of strings (nbformat's multiline string)."""
+        if isinstance(content, str):
+            pieces: tuple[tuple[int, int], ...] = ((0, self.spans[path][0]),)
+            text = content
+        elif isinstance(content, list) and all(isinstance(item, str) for item in content):
+            offsets: list[tuple[int, int]] = []
+            position = 0
+            for item_index, item in enumerate(content):
+                offsets.append((position, self.spans[(*path, item_index)][0]))
+                position += len(item) + len(separator)
+            pieces = tuple(offsets)
+            text = separator.join(content)
+        else:
+            return False
+        self.parts.append(Part(kind, text, cell, output, path, label, raw_pieces=pieces))
+        return True
+
+    def raw_slice(
+        self, path: JsonPath, kind: PartKind, cell: Optional[int], output: Optional[int], label: str
+    ) -> None:
+        """Nested JSON (metadata, widget state) is scanned as it stands in the file."""
+        span = self.spans.get(path)
+        if span is None or span[1] - span[0] <= 2:
+            return
+        start, end = span
+        self.parts.append(Part(kind, self.raw[start:end], cell, output, path, label, raw_start=start))
+
+
+def raw_offset(raw: str, part: Part, offset: int) -> int:
+    """Where character ``offset`` of ``part.text`` sits in the notebook file."""
+    if part.raw_start >= 0:
+        return part.raw_start + offset
+    text_offset, quote = part.raw_pieces[0]
+    for piece_offset, piece_quote in part.raw_pieces:
+        if piece_offset > offset:
+            break
+        text_offset, quote = piece_offset, piece_quote
+    return raw_offset_in_string(raw, quote, offset - text_offset)

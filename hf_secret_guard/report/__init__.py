@@ -1,0 +1,1 @@
+"""Reporters: findings in, text out.  Every reporter prints only masked secrets."""

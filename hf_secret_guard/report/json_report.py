@@ -1,0 +1,42 @@
+"""``--format json``: one object with every finding and every file that could not be fully read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from hf_secret_guard import __version__
+from hf_secret_guard.ftypes import Finding, ScanError
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    span = finding.span
+    return {
+        "path": finding.path,
+        "rule": finding.rule,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+        "cell": finding.cell,
+        "output": finding.output,
+        "file_line": finding.file_line,
+        "file_column": finding.file_column,
+        "message": finding.message,
+        "secret": finding.masked,
+        "confidence": finding.confidence,
+        "fingerprint": finding.fingerprint,
+        "fixable": finding.fixable,
+        "site": finding.site,
+        "env_name": finding.env_name,
+    }
+
+
+def render_json(findings: Sequence[Finding], errors: Sequence[ScanError]) -> str:
+    report = {
+        "version": __version__,
+        "findings": [finding_record(f) for f in findings],
+        "errors": [{"path": e.path, "kind": e.kind, "message": e.message} for e in errors],
+    }
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

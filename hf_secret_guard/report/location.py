@@ -1,0 +1,17 @@
+"""How a finding's place is written.
+
+``path:12:5``, ``nb.ipynb:cell 3:2:9``, ``nb.ipynb:cell 3:output 1:4:1``, as ruff writes them.
+"""
+
+from __future__ import annotations
+
+from hf_secret_guard.ftypes import Finding
+
+
+def location(finding: Finding) -> str:
+    span = finding.span
+    if finding.cell is None:
+        return f"{finding.path}:{span.line}:{span.column}"
+    if finding.output is None:
+        return f"{finding.path}:cell {finding.cell}:{span.line}:{span.column}"
+    return f"{finding.path}:cell {finding.cell}:output {finding.output}:{span.line}:{span.column}"

@@ -1,0 +1,112 @@
+"""The rules: stable codes, what each means, and examples that the test suite runs and the README shows.
+
+In examples ``{TOKEN}`` stands for a generated fake token, so that no token is ever written in our source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    help: str
+    flagged: tuple[str, ...]  # .py examples that must produce this rule
+    not_flagged: tuple[str, ...]  # .py examples that must produce no finding at all
+
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in (
+        Rule(
+            "HFG001",
+            "hardcoded-token",
+            "Hugging Face token in code",
+            "A Hugging Face user or organization token is written in a string literal, f-string, "
+            "docstring, comment or shell command. Anyone who can read the file can use it. Read it from "
+            'Colab Secrets or the environment instead: `userdata.get("HF_TOKEN")`.',
+            flagged=(
+                'login(token="{TOKEN}")',
+                "t = '{TOKEN}'",
+                'headers = {{"Authorization": "Bearer {TOKEN}"}}',
+                'url = "https://user:{TOKEN}@huggingface.co/repo"',
+                't = b"{TOKEN}"',
+                't = r"{TOKEN}"',
+                't = f"{TOKEN}{{suffix}}"',
+                '"%s {TOKEN}" % name',
+                '"{{}} {TOKEN}".format(name)',
+                "# token: {TOKEN}",
+                'def f():\n    """Use {TOKEN}."""',
+                't = ("{TOKEN_HEAD}"\n     "{TOKEN_TAIL}")',
+                'call(api_key="{ORG_TOKEN}")',
+                'x = ["a", "{TOKEN}"]',
+                "print('\\n{TOKEN}')",
+            ),
+            not_flagged=(
+                'login(token="hf_...")',
+                'login(token="hf_your_token_here")',
+                'token = "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
+                'path = "models/hf_multilingualsentimentclassifiermodel/config.json"',
+                'name = "hf_ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH"',
+                "def {TOKEN}():\n    pass",
+                'x = "{TOKEN}x"',
+                'x = "my{TOKEN}"',
+                "login()",
+            ),
+        ),
+        Rule(
+            "HFG002",
+            "secret-in-environ",
+            "Secret literal written into the process environment",
+            "A string literal is written to `os.environ`, `os.putenv`, `%env` or `export` under a "
+            "secret-like name (…TOKEN, …KEY, …SECRET, …PASSWORD, …CREDENTIALS, HF_TOKEN…), or the value "
+            "is a token. The secret is in the file. Use `userdata.get(NAME)` as the value instead.",
+            flagged=(
+                'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"',
+                'import os\nos.environ["HF_TOKEN"] = "hf_your_token_here"',
+                'import os\nos.environ["OPENAI_API_KEY"] = "sk-test-not-a-real-key-0000"',
+                'import os\nos.environ.setdefault("HF_TOKEN", "{TOKEN}")',
+                'import os\nos.environ.update({{"HUGGINGFACEHUB_API_TOKEN": "{TOKEN}"}})',
+                'import os\nos.environ.update(WANDB_API_KEY="not-a-real-wandb-key")',
+                'import os\nos.putenv("HF_TOKEN", "{TOKEN}")',
+                'import os as o\no.environ["HF_TOKEN"] = "{TOKEN}"',
+                'from os import environ\nenviron["HF_TOKEN"] = "{TOKEN}"',
+                'from os import environ as env\nenv["DB_PASSWORD"] = "hunter2-not-real"',
+                'import os\nos.environ["MY_SETTING"] = "{TOKEN}"',
+            ),
+            not_flagged=(
+                'import os\nos.environ["TOKENIZERS_PARALLELISM"] = "false"',
+                'import os\nos.environ["HF_HOME"] = "/content"',
+                'import os\nos.environ["HF_HUB_DISABLE_IMPLICIT_TOKEN"] = "1"',
+                'import os\nos.environ["HF_TOKEN"] = token',
+                'import os\nos.environ["HF_TOKEN"] = ""',
+                'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
+                'import os\ntoken = os.environ["HF_TOKEN"]',
+                'import os\nos.environ["CUDA_VISIBLE_DEVICES"] = "0"',
+                'config = {{}}\nconfig["api_key"] = "value"',
+            ),
+        ),
+        Rule(
+            "HFG003",
+            "token-in-output",
+            "Hugging Face token saved in a notebook cell output",
+            "A cell printed a token and the notebook saved the output (stream, result, HTML, error "
+            "traceback). Sharing the notebook shares the token. `--fix` redacts it; revoke it anyway.",
+            flagged=(),
+            not_flagged=(),
+        ),
+        Rule(
+            "HFG004",
+            "token-in-notebook-text",
+            "Hugging Face token in notebook markdown, metadata or other JSON",
+            "A token sits in a markdown or raw cell, an attachment, cell or notebook metadata (for "
+            "example widget state saved by `notebook_login()`), or anywhere else in the notebook file. "
+            "`--fix` redacts it; revoke it anyway.",
+            flagged=(),
+            not_flagged=(),
+        ),
+    )
+}

@@ -1,0 +1,120 @@
+"""Scan one document: pure functions from text to findings.  File reading lives in ``api.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Optional
+
+from hf_secret_guard import prefilter
+from hf_secret_guard.detect.shell import find_shell_leaks
+from hf_secret_guard.detect.text import find_text_leaks
+from hf_secret_guard.ftypes import DEFAULT_OPTIONS, FileResult, Finding, Leak, Part, ScanError, ScanOptions
+from hf_secret_guard.messages import describe
+from hf_secret_guard.text_positions import LineIndex
+from hf_secret_guard.tokens import fingerprint, mask, secret_hash
+
+NOTEBOOK_SUFFIXES = (".ipynb",)
+
+
+def _finding(
+    leak: Leak,
+    path: str,
+    part: Optional[Part],
+    lines: LineIndex,
+    part_index: int = 0,
+    file_position: Optional[tuple[int, int]] = None,
+) -> Finding:
+    masked = mask(leak.secret)
+    span = lines.span(leak.start, leak.end)
+    file_line, file_column = file_position or (span.line, span.column)
+    return Finding(
+        rule=leak.rule,
+        path=path,
+        span=span,
+        message=describe(leak, part, masked),
+        masked=masked,
+        confidence=leak.confidence,
+        fingerprint=fingerprint(leak.rule, path, leak.secret),
+        secret_hash=secret_hash(leak.secret),
+        fixable=leak.fixable,
+        site=leak.site,
+        secret=leak.secret,
+        cell=part.cell if part is not None else None,
+        output=part.output if part is not None else None,
+        part_index=part_index,
+        file_line=file_line,
+        file_column=file_column,
+        env_name=leak.env_name,
+    )
+
+
+def find_code_leaks(
+    text: str, options: ScanOptions, aliases: object = None
+) -> tuple[list[Leak], Optional[str]]:
+    """Leaks in Python code, and the reason it could not be parsed (then it was scanned as text)."""
+    if not prefilter.needs_parse(text):
+        return [], None
+    from hf_secret_guard.detect.python import EnvironAliases, PythonParseError, find_python_leaks
+
+    try:
+        shared = aliases if isinstance(aliases, EnvironAliases) else None
+        return find_python_leaks(text, shared, options.secret_names), None
+    except PythonParseError as exc:
+        return find_text_leaks(text, "HFG001", "text", fixable=False), str(exc)
+
+
+def _keep(leaks: Sequence[Leak], options: ScanOptions) -> list[Leak]:
+    return [leak for leak in leaks if options.wants(leak.rule)]
+
+
+def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Findings in the text of a ``.py`` file."""
+    leaks, parse_error = find_code_leaks(text, options)
+    errors: tuple[ScanError, ...] = ()
+    if parse_error is not None:
+        errors = (ScanError(path, "parse", f"could not parse as Python ({parse_error}); scanned as text"),)
+    lines = LineIndex(text) if leaks else None
+    findings = tuple(_finding(leak, path, None, lines) for leak in _keep(leaks, options) if lines)
+    return FileResult(path, findings, errors)
+
+
+def scan_unparsed(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Tokens anywhere in a file that is not valid text: reported, never fixed."""
+    leaks = _keep(find_text_leaks(text, "HFG001", "text", fixable=False), options)
+    lines = LineIndex(text)
+    return FileResult(path, tuple(_finding(leak, path, None, lines) for leak in leaks))
+
+
+def scan_notebook(raw: str, path: str = "<notebook>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Findings in the JSON text of a notebook: cells, outputs, markdown, metadata, then a safety net."""
+    from hf_secret_guard.notebook_scan import scan_notebook_text
+
+    return scan_notebook_text(raw, path, options)
+
+
+def scan_text(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Dispatch on the file name."""
+    if path.endswith(NOTEBOOK_SUFFIXES):
+        return scan_notebook(text, path, options)
+    return scan_source(text, path, options)
+
+
+def shell_part_leaks(
+    part_text: str, spans: Sequence[tuple[int, int]], fixable: bool, options: ScanOptions
+) -> list[Leak]:
+    leaks: list[Leak] = []
+    for start, end in spans:
+        leaks.extend(
+            find_shell_leaks(part_text, start, end, fixable=fixable, extra_secret_names=options.secret_names)
+        )
+    return leaks
+
+
+__all__ = [
+    "NOTEBOOK_SUFFIXES",
+    "find_code_leaks",
+    "scan_notebook",
+    "scan_source",
+    "scan_text",
+    "scan_unparsed",
+]

@@ -1,0 +1,46 @@
+"""Which environment variable names hold secrets, and which values are harmless flags."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Variables that Hugging Face libraries and LangChain read a Hub token from.
+KNOWN_TOKEN_VARIABLES = frozenset(
+    {
+        "HF_TOKEN",
+        "HUGGING_FACE_HUB_TOKEN",
+        "HUGGINGFACEHUB_API_TOKEN",
+        "HUGGINGFACE_TOKEN",
+        "HUGGINGFACE_HUB_TOKEN",
+        "HF_API_TOKEN",
+        "HF_ACCESS_TOKEN",
+        "HF_HUB_TOKEN",
+        "HF_API_KEY",
+        "HUGGINGFACE_API_KEY",
+        "HF_AUTH_TOKEN",
+        "HF_WRITE_TOKEN",
+        "HF_READ_TOKEN",
+    }
+)
+SECRET_WORDS = frozenset({"TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "CREDENTIALS"})
+FLAG_VALUES = frozenset(
+    {"0", "1", "true", "false", "yes", "no", "on", "off", "none", "null", "y", "n", "t", "f"}
+)
+# Values that are obviously not a secret even under a secret-like name.
+_HARMLESS_VALUE_RE = re.compile(r"\A(?:\s*|<[^<>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\([A-Za-z_]+\)s)\Z")
+
+
+def is_secret_name(name: str, extra: Iterable[str] = ()) -> bool:
+    """``OPENAI_API_KEY`` yes, ``TOKENIZERS_PARALLELISM`` no: a whole ``_``-separated word must match."""
+    upper = name.upper()
+    if upper in KNOWN_TOKEN_VARIABLES or upper in {e.upper() for e in extra}:
+        return True
+    return any(word in SECRET_WORDS for word in re.split(r"[_\W]+", upper))
+
+
+def is_secret_value(value: str) -> bool:
+    """A literal under a secret-like name is a secret unless it is empty, a flag or a reference."""
+    if value.strip().lower() in FLAG_VALUES:
+        return False
+    return _HARMLESS_VALUE_RE.match(value) is None

@@ -1,0 +1,26 @@
+"""Turn character offsets into 1-based line and column numbers."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from hf_secret_guard.ftypes import Span
+
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+
+
+class LineIndex:
+    """Line starts of a text; ``\\r\\n``, ``\\r`` and ``\\n`` each end a line, as in Python's tokenizer."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in _NEWLINE_RE.finditer(text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(start, end, line, column, end_line, end_column)

@@ -1,0 +1,115 @@
+"""What a Hugging Face token looks like, and how to show one without leaking it.
+
+Pure functions over text; no I/O.  See the README's rule table for the sources of each fact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from hf_secret_guard.ftypes import Confidence
+
+# A candidate: the prefix, then the body.  The left boundary is checked by ``_left_boundary_ok``
+# because the allowed left neighbours (ANSI colour codes, backslash escapes) cannot be written
+# as a fixed-width lookbehind.
+_TOKEN_RE = re.compile(r"hf_[A-Za-z0-9]{34}(?![A-Za-z0-9])|api_org_[A-Za-z]{34}(?![A-Za-z0-9])")
+
+# What may stand right before a token even though it ends in a letter or digit: a backslash escape such as
+# ``\n`` or ``\u0022`` (Python source, notebook JSON), or an ANSI colour code such as ``\x1b[0;31m``.
+_ESCAPE_BEFORE_RE = re.compile(
+    r"(?:\\[ntrbfva]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\[0-7]{1,3}"
+    r"|(?:\x1b|\\x1b|\\u001[bB]|\\033|\\e)\[[0-9;]*m)\Z"
+)
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+TOKEN_PREFIXES = ("hf_", "api_org_")
+
+
+@dataclass(frozen=True)
+class TokenMatch:
+    """A token found in a text: ``text[start:end] == value``."""
+
+    start: int
+    end: int
+    value: str
+    confidence: Confidence
+
+
+def _left_boundary_ok(text: str, start: int) -> bool:
+    if start == 0 or text[start - 1] not in _WORD_CHARS:
+        return True
+    return _ESCAPE_BEFORE_RE.search(text, max(0, start - 16), start) is not None
+
+
+def _looks_like_placeholder(body: str) -> bool:
+    """Names and placeholders: one case only, long runs of one character, or sequences like ``abcdef``."""
+    letters = [c for c in body if c.isalpha()]
+    if not letters or all(c.islower() for c in letters) or all(c.isupper() for c in letters):
+        # A random 34-character token is single-case with probability about 2**-34.
+        return True
+    counts = Counter(body)
+    if counts.most_common(1)[0][1] > len(body) // 2:
+        return True
+    entropy = -sum(n / len(body) * math.log2(n / len(body)) for n in counts.values())
+    if entropy < 3.0:
+        return True
+    steps = sum(1 for a, b in zip(body, body[1:]) if abs(ord(b) - ord(a)) == 1)
+    return steps > len(body) // 2
+
+
+def find_tokens(text: str) -> Iterator[TokenMatch]:
+    """Every Hugging Face user or organization token in ``text``, left to right."""
+    for match in _TOKEN_RE.finditer(text):
+        start = match.start()
+        if not _left_boundary_ok(text, start):
+            continue
+        value = match.group()
+        prefix = "hf_" if value.startswith("hf_") else "api_org_"
+        body = value[len(prefix) :]
+        if _looks_like_placeholder(body):
+            continue
+        confidence: Confidence = "medium" if any(c.isdigit() for c in body) else "high"
+        yield TokenMatch(start, match.end(), value, confidence)
+
+
+def is_token(value: str) -> bool:
+    """True when ``value`` is exactly one token and nothing else."""
+    return any(m.start == 0 and m.end == len(value) for m in find_tokens(value))
+
+
+def mask(secret: str) -> str:
+    """``hf_****abcd``: the prefix and the last four characters, as huggingface_hub shows tokens."""
+    for prefix in TOKEN_PREFIXES:
+        if secret.startswith(prefix) and len(secret) > len(prefix) + 8:
+            return f"{prefix}****{secret[-4:]}"
+    if len(secret) >= 16:
+        return f"{secret[:3]}****{secret[-4:]}"
+    return "****"
+
+
+def secret_hash(secret: str) -> str:
+    """A stable, one-way name for a secret, used by baselines and fingerprints."""
+    return hashlib.sha256(("hf-secret-guard:" + secret).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def fingerprint(rule: str, path: str, secret: str) -> str:
+    """Identifies a finding across runs without line numbers, so moving code does not change it."""
+    material = f"{rule}\0{path}\0{secret_hash(secret)}"
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def redact(text: str) -> str:
+    """``text`` with every token replaced by its masked form; used for any text we print."""
+    out: list[str] = []
+    last = 0
+    for m in find_tokens(text):
+        out.append(text[last : m.start])
+        out.append(mask(m.value))
+        last = m.end
+    out.append(text[last:])
+    return "".join(out)

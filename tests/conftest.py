@@ -1,0 +1,58 @@
+"""Shared test helpers: fake tokens are generated here, never written in the test sources."""
+
+from __future__ import annotations
+
+import random
+import string
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_token(seed: int = 0, prefix: str = "hf_", digits: bool = False) -> str:
+    """A fake token: mixed-case letters (and digits when asked), random but repeatable."""
+    rng = random.Random(f"hf-secret-guard-test-{prefix}-{seed}-{digits}")
+    alphabet = string.ascii_letters + (string.digits if digits else "")
+    while True:
+        body = "".join(rng.choice(alphabet) for _ in range(34))
+        if any(c.islower() for c in body) and any(c.isupper() for c in body):
+            if not digits or any(c.isdigit() for c in body):
+                return prefix + body
+
+
+TOKEN = make_token(1)
+TOKEN2 = make_token(2)
+ORG_TOKEN = make_token(3, prefix="api_org_")
+DIGIT_TOKEN = make_token(4, digits=True)
+
+
+def fill(example: str, token: str = TOKEN) -> str:
+    """Put generated tokens into a rule example."""
+    return example.format(TOKEN=token, TOKEN_HEAD=token[:12], TOKEN_TAIL=token[12:], ORG_TOKEN=ORG_TOKEN)
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real console entry point, as a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "hf_secret_guard", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+@pytest.fixture
+def token() -> str:
+    return TOKEN
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path
