@@ -20,9 +20,9 @@ def make_token(seed: int = 0, prefix: str = "hf_", digits: bool = False) -> str:
     alphabet = string.ascii_letters + (string.digits if digits else "")
     while True:
         body = "".join(rng.choice(alphabet) for _ in range(34))
-        if any(c.islower() for c in body) and any(c.isupper() for c in body):
-            if not digits or any(c.isdigit() for c in body):
-                return prefix + body
+        mixed_case = any(c.islower() for c in body) and any(c.isupper() for c in body)
+        if mixed_case and (not digits or any(c.isdigit() for c in body)):
+            return prefix + body
 
 
 TOKEN = make_token(1)
