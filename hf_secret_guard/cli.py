@@ -1,23 +1,22 @@
-"""The command line: ``hf-secret-guard scan [PATHS]``.  A thin caller of ``api``; exit 0 clean, 1 leaks,
-2 usage errors or unreadable paths."""
+"""The command line: ``hf-secret-guard scan [PATHS]``.
+
+A thin caller of ``api``: exit 0 clean, 1 leaks, 2 usage errors or unreadable paths.  Each option of
+``scan`` becomes a field of ``Settings`` with the same name.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
 from hf_secret_guard import __version__
-from hf_secret_guard.ftypes import FileResult, Finding, ScanError, ScanOptions
+from hf_secret_guard.ftypes import FileResult, Finding, ScanError
+from hf_secret_guard.settings import Settings
 
 EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR = 0, 1, 2
-
-
-def _codes(values: Sequence[str]) -> tuple[str, ...]:
-    """``--select HFG001,HFG002 --select HFG003`` -> every code, upper-cased."""
-    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,38 +39,19 @@ def cli() -> None:
 @click.option("--select", multiple=True, help="Only these rules (codes or prefixes, comma separated).")
 @click.option("--ignore", multiple=True, help="Skip these rules (codes or prefixes, comma separated).")
 @click.option("--secret-names", multiple=True, help="More environment variable names that hold secrets.")
-def scan(
-    paths: tuple[str, ...],
-    output_format: str,
-    exit_zero: bool,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    secret_names: tuple[str, ...],
-) -> None:
+def scan(**options: Any) -> None:
     """Scan PATHS (default: the current directory) for leaked secrets."""
-    click.get_current_context().exit(_scan(paths, output_format, exit_zero, select, ignore, secret_names))
+    click.get_current_context().exit(run_scan(Settings(**options)))
 
 
-def _scan(
-    paths: tuple[str, ...],
-    output_format: str,
-    exit_zero: bool,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    secret_names: tuple[str, ...],
-) -> int:
+def run_scan(settings: Settings) -> int:
     from hf_secret_guard.api import scan_paths
     from hf_secret_guard.discover import MissingPath
     from hf_secret_guard.report.text import REVOKE_ADVICE, format_error, format_finding, summary
 
-    options = ScanOptions(
-        select=_codes(select),
-        ignore=_codes(ignore),
-        secret_names=tuple(n for value in secret_names for n in value.split(",") if n),
-    )
     results: list[FileResult] = []
     try:
-        for result in scan_paths(list(paths) or ["."], options):
+        for result in scan_paths(list(settings.paths) or ["."], settings.scan_options):
             results.append(result)
             for error in result.errors:
                 click.echo(format_error(error), err=True)
@@ -80,7 +60,7 @@ def _scan(
         return EXIT_ERROR
     findings: list[Finding] = [f for r in results for f in r.findings]
     errors: list[ScanError] = [e for r in results for e in r.errors]
-    if output_format == "json":
+    if settings.output_format == "json":
         from hf_secret_guard.report.json_report import render_json
 
         click.echo(render_json(findings, errors), nl=False)
@@ -92,7 +72,7 @@ def _scan(
             click.echo(REVOKE_ADVICE)
     if any(e.kind == "read" for e in errors):
         return EXIT_ERROR
-    return EXIT_LEAKS if findings and not exit_zero else EXIT_CLEAN
+    return EXIT_LEAKS if findings and not settings.exit_zero else EXIT_CLEAN
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
