@@ -23,10 +23,10 @@ def code_cell_leaks(text: str, options: ScanOptions, aliases: object) -> tuple[l
     masked = mask_cell(text)
     if not masked.python_body:
         return shell_part_leaks(text, masked.shell_lines, False, options), None
-    leaks, parse_error = find_code_leaks(masked.python, options, aliases)
+    leaks, parse_error = find_code_leaks(masked.python, options, aliases, force=True)
     if parse_error is not None:
         masked = mask_cell(text, automagic=True)
-        leaks, parse_error = find_code_leaks(masked.python, options, aliases)
+        leaks, parse_error = find_code_leaks(masked.python, options, aliases, force=True)
     return leaks + shell_part_leaks(text, masked.shell_lines, True, options), parse_error
 
 
@@ -44,9 +44,30 @@ def _raw_text_findings(raw: str, path: str, options: ScanOptions, label: str) ->
     return [_finding(leak, path, part, lines) for leak in leaks]
 
 
+def _worth_scanning(part: Part, aliases: object) -> bool:
+    if any(needle in part.text for needle in _NEEDLES):
+        return True
+    if part.kind != "code" or aliases is None:
+        return False
+    # A later cell may write through a name bound in an earlier one: `env["KEY"] = "..."`.
+    from hf_secret_guard.detect.python import EnvironAliases
+
+    assert isinstance(aliases, EnvironAliases)
+    names = (aliases.modules - {"os"}) | (aliases.environs - {"environ"}) | aliases.putenvs
+    return any(name in part.text for name in names)
+
+
+def _shape_error(raw: str, path: str) -> tuple[ScanError, ...]:
+    """A byte-cheap check for files with no candidate text, which are not parsed as JSON at all."""
+    head = raw.lstrip("\ufeff \t\r\n")[:1]
+    if head == "{" and ('"cells"' in raw or '"worksheets"' in raw):
+        return ()
+    return (ScanError(path, "notebook", "not a Jupyter notebook (no 'cells'); scanned as text"),)
+
+
 def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
     if not any(needle in raw for needle in _NEEDLES):
-        return FileResult(path)
+        return FileResult(path, (), _shape_error(raw, path))
     try:
         notebook = read_notebook(raw)
     except (JsonSpanError, NotebookShapeError) as exc:
@@ -64,8 +85,11 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
     findings: list[Finding] = []
     covered: set[int] = set()
     for index, part in enumerate(notebook.parts):
-        if not any(needle in part.text for needle in _NEEDLES):
+        if not _worth_scanning(part, aliases):
             continue
+        # The part's detector decides about every token in its text, reported or not (a token-shaped
+        # function name is not a leak), so the raw sweep below must not report them again.
+        covered.update(raw_offset(raw, part, m.start) for m in find_tokens(part.text))
         leaks, parse_error = _part_leaks(part, options, aliases)
         if parse_error is not None:
             message = f"cell {part.cell}: could not parse as Python ({parse_error}); scanned as text"
@@ -76,7 +100,6 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
         part_lines = LineIndex(part.text)
         for leak in leaks:
             start = raw_offset(raw, part, leak.start)
-            covered.add(start)
             if not options.wants(leak.rule):
                 continue
             file_position = raw_lines.position(start)

@@ -49,10 +49,13 @@ def _finding(
 
 
 def find_code_leaks(
-    text: str, options: ScanOptions, aliases: object = None
+    text: str, options: ScanOptions, aliases: object = None, force: bool = False
 ) -> tuple[list[Leak], Optional[str]]:
-    """Leaks in Python code, and the reason it could not be parsed (then it was scanned as text)."""
-    if not prefilter.needs_parse(text):
+    """Leaks in Python code, and the reason it could not be parsed (then it was scanned as text).
+
+    Without ``force`` the code is parsed only when the prefilter says it can hold a finding.
+    """
+    if not force and not prefilter.needs_parse(text):
         return [], None
     from hf_secret_guard.detect.python import EnvironAliases, PythonParseError, find_python_leaks
 

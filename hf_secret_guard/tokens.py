@@ -58,7 +58,8 @@ def _looks_like_placeholder(body: str) -> bool:
     entropy = -sum(n / len(body) * math.log2(n / len(body)) for n in counts.values())
     if entropy < 3.0:
         return True
-    steps = sum(1 for a, b in zip(body, body[1:]) if abs(ord(b) - ord(a)) == 1)
+    folded = body.lower()
+    steps = sum(1 for a, b in zip(folded, folded[1:]) if abs(ord(b) - ord(a)) == 1)
     return steps > len(body) // 2
 
 

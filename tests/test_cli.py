@@ -1,0 +1,103 @@
+"""The scan command as users run it: exit codes, formats, errors, discovery."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from hf_secret_guard.cli import cli
+from tests.conftest import TOKEN, run_cli
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    clean = write(tmp_path / "clean.py", "x = 1\n")
+    leaky = write(tmp_path / "leaky.py", f"login(token='{TOKEN}')\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["scan", str(clean)]).exit_code == 0
+    assert runner.invoke(cli, ["scan", str(leaky)]).exit_code == 1
+    assert runner.invoke(cli, ["scan", "--exit-zero", str(leaky)]).exit_code == 0
+    assert runner.invoke(cli, ["scan", str(tmp_path / "missing.py")]).exit_code == 2
+    assert runner.invoke(cli, ["scan", "--format", "xml", str(clean)]).exit_code == 2
+
+
+def test_subprocess_python_m(tmp_path: Path) -> None:
+    write(tmp_path / "pkg" / "a.py", f"# {TOKEN}\n")
+    result = run_cli("scan", str(tmp_path))
+    assert result.returncode == 1
+    assert f"{tmp_path / 'pkg' / 'a.py'}:1:3: HFG001 Hugging Face token in a comment" in result.stdout
+    assert "Found 1 leak in 1 file (1 scanned)" in result.stdout
+    assert TOKEN not in result.stdout + result.stderr
+    missing = run_cli("scan", str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_default_path_is_current_directory(workdir: Path) -> None:
+    write(workdir / "a.py", f"t = '{TOKEN}'\n")
+    result = CliRunner().invoke(cli, ["scan"])
+    assert result.exit_code == 1 and "a.py:1:6: HFG001" in result.output
+
+
+def test_skipped_directories(tmp_path: Path) -> None:
+    for skipped in (".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "x.egg-info"):
+        write(tmp_path / skipped / "a.py", f"t = '{TOKEN}'\n")
+    write(tmp_path / "src" / "ok.py", "x = 1\n")
+    write(tmp_path / "src" / "notes.txt", f"{TOKEN}\n")
+    result = CliRunner().invoke(cli, ["scan", "--format", "json", str(tmp_path)])
+    assert json.loads(result.output)["findings"] == [] and result.exit_code == 0
+
+
+def test_unparsable_file_is_listed_but_scanned(tmp_path: Path) -> None:
+    path = write(tmp_path / "py2.py", f"print 'hello'\nTOKEN = '{TOKEN}'\n")
+    result = run_cli("scan", "--format", "json", str(path))
+    report = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert [f["rule"] for f in report["findings"]] == ["HFG001"]
+    assert [e["kind"] for e in report["errors"]] == ["parse"]
+    assert "could not parse" in result.stderr and str(path) in result.stderr
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_select_and_ignore(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.py", f"import os\nos.environ['HF_TOKEN'] = '{TOKEN}'\nx = '{TOKEN}'\n")
+    runner = CliRunner()
+
+    def rules(*args: str) -> list[str]:
+        output = runner.invoke(cli, ["scan", "--format", "json", *args, str(path)]).output
+        return [f["rule"] for f in json.loads(output)["findings"]]
+
+    assert rules() == ["HFG002", "HFG001"]
+    assert rules("--select", "HFG002") == ["HFG002"]
+    assert rules("--ignore", "hfg002") == ["HFG001"]
+    assert rules("--select", "HFG001,HFG002", "--ignore", "HFG001") == ["HFG002"]
+
+
+def test_json_fields(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.py", f"\n  # {TOKEN}\n")
+    report = json.loads(CliRunner().invoke(cli, ["scan", "--format", "json", str(path)]).output)
+    (finding,) = report["findings"]
+    assert finding["path"] == str(path)
+    assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (2, 5, 2, 42)
+    assert (finding["cell"], finding["output"], finding["confidence"], finding["fixable"]) == (
+        None,
+        None,
+        "high",
+        True,
+    )
+    assert finding["secret"] == "hf_****" + TOKEN[-4:]
+    assert len(finding["fingerprint"]) == 32 and TOKEN[3:] not in finding["fingerprint"]
+    assert report["errors"] == [] and report["version"]
+
+
+def test_secret_names_option(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.py", "import os\nos.environ['MY_DB_URL'] = 'postgres://u:p@h/db'\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["scan", str(path)]).exit_code == 0
+    assert runner.invoke(cli, ["scan", "--secret-names", "MY_DB_URL", str(path)]).exit_code == 1

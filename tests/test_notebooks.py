@@ -1,0 +1,266 @@
+"""Notebooks: every place a token can hide, in every notebook shape, with notebook-relative locations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from hf_secret_guard import scan_notebook
+from hf_secret_guard.cli import cli
+from hf_secret_guard.ftypes import Finding
+from hf_secret_guard.tokens import mask
+from tests.conftest import TOKEN, TOKEN2
+from tests.notebooks import (
+    PNG,
+    STYLES,
+    Style,
+    new_code_cell,
+    new_markdown_cell,
+    new_output,
+    new_raw_cell,
+    notebook_text,
+)
+
+
+def rules_at(findings: tuple[Finding, ...]) -> list[tuple[str, Any, Any, int, int]]:
+    return [(f.rule, f.cell, f.output, f.span.line, f.span.column) for f in findings]
+
+
+def scan(cells: list[Any], style: Style = "jupyter-4.5", **kwargs: Any) -> tuple[Finding, ...]:
+    text = notebook_text(cells, style, **kwargs)
+    result = scan_notebook(text, "nb.ipynb")
+    return result.findings
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("list_sources", [True, False])
+def test_every_location(style: Style, list_sources: bool) -> None:
+    cells = [
+        new_markdown_cell(f"# Setup\nPaste {TOKEN} here"),
+        new_code_cell(
+            f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\nprint("{TOKEN2}")',
+            outputs=[
+                new_output("stream", name="stdout", text=f"first line\n{TOKEN2}\n"),
+                new_output(
+                    "execute_result", data={"text/plain": f"'{TOKEN2}'", "image/png": PNG}, execution_count=1
+                ),
+                new_output(
+                    "error",
+                    ename="HTTPError",
+                    evalue=f"401 for {TOKEN}",
+                    traceback=["\x1b[0;31m---\x1b[0m", f"\x1b[0;31mHTTPError\x1b[0m: \x1b[1m{TOKEN}\x1b[0m"],
+                ),
+            ],
+        ),
+        new_raw_cell(f"raw {TOKEN}"),
+    ]
+    findings = scan(cells, style, list_sources=list_sources)
+    assert rules_at(findings) == [
+        ("HFG004", 1, None, 2, 7),
+        ("HFG002", 2, None, 2, 27),
+        ("HFG001", 2, None, 3, 8),
+        ("HFG003", 2, 1, 2, 1),
+        ("HFG003", 2, 2, 1, 2),
+        ("HFG003", 2, 3, 1, 9),
+        ("HFG003", 2, 3, 2, 27),
+        ("HFG004", 3, None, 1, 5),
+    ]
+
+
+def test_file_positions_point_at_the_token_in_the_json() -> None:
+    text = notebook_text([new_code_cell(f'x = "a\\tb"\ny = "{TOKEN}"')], "colab-4.0")
+    (finding,) = scan_notebook(text, "nb.ipynb").findings
+    line = text.splitlines()[finding.file_line - 1]
+    assert line[finding.file_column - 1 :].startswith(TOKEN)
+
+
+IPYTHON_CASES = [
+    (f"%env HF_TOKEN={TOKEN}", [("HFG002", 1, 15)]),
+    (f"%env HF_TOKEN {TOKEN}", [("HFG002", 1, 15)]),
+    (f"%set_env HF_TOKEN {TOKEN}", [("HFG002", 1, 19)]),
+    ("%env OPENAI_API_KEY=sk-not-a-real-key-000", [("HFG002", 1, 21)]),
+    ("%env TOKENIZERS_PARALLELISM=false", []),
+    (f"!huggingface-cli login --token {TOKEN}", [("HFG001", 1, 32)]),
+    (f"!export HF_TOKEN={TOKEN}", [("HFG002", 1, 18)]),
+    (f"out = !curl -H 'Authorization: Bearer {TOKEN}' x", [("HFG001", 1, 39)]),
+    (f"%pip install x\nlogin('{TOKEN}')", [("HFG001", 2, 8)]),
+    (f"login?\nlogin(token='{TOKEN}')", [("HFG001", 2, 14)]),
+    (f"if True:\n    !echo hi\n    t = '{TOKEN}'", [("HFG001", 3, 10)]),
+    (f"pip install transformers\nlogin(token='{TOKEN}')", [("HFG001", 2, 14)]),
+    (f"%%capture\nlogin(token='{TOKEN}')", [("HFG001", 2, 14)]),
+    (f"%%time\nimport os\nos.environ['HF_TOKEN'] = '{TOKEN}'", [("HFG002", 3, 27)]),
+    (f"%%writefile train.py\nTOKEN = '{TOKEN}'", [("HFG001", 2, 10)]),
+    (f"%%bash\nexport HF_TOKEN={TOKEN}\necho done", [("HFG002", 2, 17)]),
+    (f"%%bash\nhuggingface-cli login --token {TOKEN}", [("HFG001", 2, 31)]),
+    (f"%%writefile .env\nexport HF_TOKEN='{TOKEN}'", [("HFG002", 2, 18)]),
+    ("%%bash\nexport HF_HOME=/content", []),
+    (f"def f(:\n  '{TOKEN}'", [("HFG001", 2, 4)]),
+    (f"def {TOKEN}():\n    pass", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"), IPYTHON_CASES, ids=[f"ipython{n}" for n in range(len(IPYTHON_CASES))]
+)
+def test_ipython_cells(source: str, expected: list[tuple[str, int, int]]) -> None:
+    findings = scan([new_markdown_cell("intro"), new_code_cell(source)])
+    assert [(f.rule, f.span.line, f.span.column) for f in findings] == expected
+    assert all(f.cell == 2 for f in findings)
+
+
+def test_bash_cells_are_not_fixable_but_shell_escapes_are() -> None:
+    findings = scan(
+        [new_code_cell(f"%%bash\nexport HF_TOKEN={TOKEN}"), new_code_cell(f"%env HF_TOKEN={TOKEN}")]
+    )
+    assert [(f.cell, f.fixable) for f in findings] == [(1, False), (2, True)]
+
+
+def test_unparsable_cell_is_scanned_as_text_and_reported() -> None:
+    text = notebook_text([new_code_cell(f"def f(:\n  '{TOKEN}'")])
+    result = scan_notebook(text, "nb.ipynb")
+    assert [f.rule for f in result.findings] == ["HFG001"]
+    assert [e.kind for e in result.errors] == ["parse"] and "cell 1" in result.errors[0].message
+
+
+@pytest.mark.parametrize("alias", ["env", "e", "ENV"])
+def test_aliases_carry_across_cells(alias: str) -> None:
+    findings = scan(
+        [
+            new_code_cell(f"from os import environ as {alias}"),
+            new_code_cell(f'{alias}["DB_PASSWORD"] = "hunter2-nope"'),
+        ]
+    )
+    assert [(f.rule, f.cell) for f in findings] == [("HFG002", 2)]
+
+
+NOT_FLAGGED = [
+    pytest.param(
+        [new_code_cell("plt.plot()", outputs=[new_output("display_data", data={"image/png": PNG})])],
+        {},
+        id="base64 png",
+    ),
+    pytest.param(
+        [new_code_cell("notebook_login()")],
+        {
+            "widgets": {
+                "application/vnd.jupyter.widget-state+json": {
+                    "state": {"m": {"model_name": "PasswordModel", "state": {"value": ""}}}
+                }
+            }
+        },
+        id="empty notebook_login widget",
+    ),
+    pytest.param(
+        [
+            new_code_cell(
+                "login(token=t)", outputs=[new_output("stream", name="stdout", text=f"{mask(TOKEN)}\n")]
+            )
+        ],
+        {},
+        id="masked token output",
+    ),
+    pytest.param(
+        [
+            new_markdown_cell(
+                "Set `HF_TOKEN=hf_...` or `hf_your_token_here`, e.g. hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            )
+        ],
+        {},
+        id="placeholders in markdown",
+    ),
+    pytest.param(
+        [
+            new_code_cell(
+                'import os\nos.environ["HF_HOME"] = "/content"\n'
+                'os.environ["TOKENIZERS_PARALLELISM"] = "false"'
+            )
+        ],
+        {},
+        id="harmless environ",
+    ),
+    pytest.param(
+        [new_code_cell("from google.colab import userdata\ntoken = userdata.get('HF_TOKEN')")],
+        {},
+        id="the safe pattern",
+    ),
+]
+
+
+@pytest.mark.parametrize(("cells", "metadata"), NOT_FLAGGED)
+@pytest.mark.parametrize("style", STYLES)
+def test_not_flagged(cells: list[Any], metadata: dict[str, Any], style: Style) -> None:
+    assert scan(cells, style, metadata=metadata) == ()
+
+
+def test_widget_state_and_metadata() -> None:
+    metadata = {
+        "widgets": {
+            "application/vnd.jupyter.widget-state+json": {"state": {"m": {"state": {"value": TOKEN}}}}
+        }
+    }
+    cell = new_code_cell("notebook_login()", metadata={"tags": [f"tag {TOKEN2}"]})
+    findings = scan([cell], metadata=metadata)
+    assert sorted((f.rule, f.cell, "metadata" in f.message) for f in findings) == [
+        ("HFG004", None, True),
+        ("HFG004", None, True),
+    ]
+    assert any("cell 1 cell metadata" in f.message for f in findings)
+
+
+def test_safety_net_finds_tokens_in_unknown_fields() -> None:
+    data = json.loads(notebook_text([new_code_cell("x = 1")]))
+    data["cells"][0]["x-custom"] = {"note": f"token {TOKEN}"}
+    findings = scan_notebook(json.dumps(data, indent=1), "nb.ipynb").findings
+    assert [(f.rule, f.site, f.cell) for f in findings] == [("HFG004", "json", None)]
+
+
+def test_invalid_json_is_reported_and_still_scanned() -> None:
+    text = notebook_text([new_code_cell(f"t = '{TOKEN}'")]).replace('"cell_type"', '"cell_type" "x":', 1)
+    result = scan_notebook(text, "nb.ipynb")
+    assert [f.rule for f in result.findings] == ["HFG004"]
+    (error,) = result.errors
+    assert "invalid JSON" in error.message and "line" in error.message and "column" in error.message
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param({"nbformat": 3, "worksheets": [{"cells": [{"input": "TOKEN"}]}]}, id="nbformat 3"),
+        pytest.param({}, id="empty object"),
+        pytest.param(["TOKEN"], id="a list"),
+    ],
+)
+def test_other_json_is_scanned_as_text(payload: Any) -> None:
+    text = json.dumps(payload).replace("TOKEN", f"t = '{TOKEN}'")
+    result = scan_notebook(text, "nb.ipynb")
+    assert len(result.errors) == 1 and "scanned as text" in result.errors[0].message
+    assert [f.rule for f in result.findings] == (["HFG004"] if "TOKEN" in json.dumps(payload) else [])
+
+
+def test_cli_text_and_json_locations(tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    path.write_text(
+        notebook_text(
+            [
+                new_markdown_cell("x"),
+                new_code_cell(f"login('{TOKEN}')", outputs=[new_output("stream", name="stdout", text=TOKEN)]),
+            ],
+            "colab-4.0",
+        )
+    )
+    result = CliRunner().invoke(cli, ["scan", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:cell 2:1:8: HFG001" in result.output
+    assert f"{path}:cell 2:output 1:1:1: HFG003" in result.output
+    assert TOKEN not in result.output
+    report = json.loads(CliRunner().invoke(cli, ["scan", "--format", "json", str(path)]).output)
+    assert [(f["rule"], f["cell"], f["output"]) for f in report["findings"]] == [
+        ("HFG001", 2, None),
+        ("HFG003", 2, 1),
+    ]
+    assert nbformat.reads(path.read_text(), as_version=4)  # the file itself was not touched
