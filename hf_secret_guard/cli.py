@@ -30,11 +30,22 @@ def cli() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "github"]),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Report format: text like ruff, json, sarif (GitHub code scanning), github (Actions annotations).",
 )
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the report to FILE; the console keeps the human summary.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Hide findings recorded in this baseline file (see the `baseline` command).",
+)
+@click.option("--statistics", is_flag=True, help="Show a count per rule instead of each finding.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when leaks are found.")
 @click.option("--select", multiple=True, help="Only these rules (codes or prefixes, comma separated).")
 @click.option("--ignore", multiple=True, help="Skip these rules (codes or prefixes, comma separated).")
@@ -44,11 +55,74 @@ def scan(**options: Any) -> None:
     click.get_current_context().exit(run_scan(Settings(**options)))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=".hf-secret-guard-baseline.json",
+    show_default=True,
+    help="Where to write the baseline.",
+)
+@click.option("--select", multiple=True, help="Only these rules (codes or prefixes, comma separated).")
+@click.option("--ignore", multiple=True, help="Skip these rules (codes or prefixes, comma separated).")
+@click.option("--secret-names", multiple=True, help="More environment variable names that hold secrets.")
+def baseline(**options: Any) -> None:
+    """Record today's findings in PATHS as accepted; `scan --baseline FILE` then reports only new ones.
+
+    Keyed by path, rule and a hash of the secret (no line numbers), so moving code does not change it.
+    The file never holds a secret.
+    """
+    click.get_current_context().exit(run_baseline(Settings(**options)))
+
+
+def run_baseline(settings: Settings) -> int:
+    from hf_secret_guard.api import scan_paths
+    from hf_secret_guard.baseline import BASELINE_NAME, write_baseline
+    from hf_secret_guard.discover import MissingPath
+    from hf_secret_guard.report.text import format_error
+
+    results: list[FileResult] = []
+    try:
+        for result in scan_paths(list(settings.paths) or ["."], settings.scan_options):
+            results.append(result)
+            for error in result.errors:
+                click.echo(format_error(error), err=True)
+    except MissingPath as missing:
+        click.echo(f"{missing.args[0]}: error: no such file or directory", err=True)
+        return EXIT_ERROR
+    if any(e.kind == "read" for r in results for e in r.errors):
+        click.echo("error: some files could not be read; baseline not written", err=True)
+        return EXIT_ERROR
+    findings = [f for r in results for f in r.findings]
+    target = settings.output or BASELINE_NAME
+    try:
+        write_baseline(target, findings)
+    except OSError as exc:
+        click.echo(f"{target}: error: cannot write baseline: {exc.strerror or exc}", err=True)
+        return EXIT_ERROR
+    secrets = len({(f.path, f.rule, f.secret_hash) for f in findings})
+    click.echo(
+        f"Wrote {target}: {secrets} accepted finding{'s' if secrets != 1 else ''} "
+        f"({len(findings)} occurrence{'s' if len(findings) != 1 else ''} in {len(results)} files scanned)."
+    )
+    return EXIT_CLEAN
+
+
 def run_scan(settings: Settings) -> int:
     from hf_secret_guard.api import scan_paths
     from hf_secret_guard.discover import MissingPath
-    from hf_secret_guard.report.text import REVOKE_ADVICE, format_error, format_finding, summary
+    from hf_secret_guard.report.text import format_error
 
+    baseline = None
+    if settings.baseline:
+        from hf_secret_guard.baseline import BaselineError, read_baseline
+
+        try:
+            baseline = read_baseline(settings.baseline)
+        except BaselineError as exc:
+            click.echo(f"error: {exc}", err=True)
+            return EXIT_ERROR
     results: list[FileResult] = []
     try:
         for result in scan_paths(list(settings.paths) or ["."], settings.scan_options):
@@ -60,19 +134,53 @@ def run_scan(settings: Settings) -> int:
         return EXIT_ERROR
     findings: list[Finding] = [f for r in results for f in r.findings]
     errors: list[ScanError] = [e for r in results for e in r.errors]
-    if settings.output_format == "json":
-        from hf_secret_guard.report.json_report import render_json
-
-        click.echo(render_json(findings, errors), nl=False)
-    else:
-        for finding in findings:
-            click.echo(format_finding(finding))
-        click.echo(summary(findings, len(results)))
-        if findings:
-            click.echo(REVOKE_ADVICE)
+    hidden = 0
+    if baseline is not None:
+        findings, known = baseline.split(findings)
+        hidden = len(known)
+    if not _report(settings, findings, errors, len(results), hidden):
+        return EXIT_ERROR
     if any(e.kind == "read" for e in errors):
         return EXIT_ERROR
     return EXIT_LEAKS if findings and not settings.exit_zero else EXIT_CLEAN
+
+
+def _human_report(settings: Settings, findings: list[Finding], files: int, hidden: int) -> list[str]:
+    from hf_secret_guard.report.text import REVOKE_ADVICE, format_finding, statistics, summary
+
+    lines = statistics(findings) if settings.statistics else [format_finding(f) for f in findings]
+    lines.append(summary(findings, files, hidden))
+    if findings:
+        lines.append(REVOKE_ADVICE)
+    return lines
+
+
+def _report(
+    settings: Settings, findings: list[Finding], errors: list[ScanError], files: int, hidden: int
+) -> bool:
+    """Print (or write to ``--output``) the report; False when the output file cannot be written."""
+    from hf_secret_guard.report import render
+
+    human = _human_report(settings, findings, files, hidden)
+    text_report = "".join(line + "\n" for line in human)
+    if settings.output_format == "text":
+        machine = text_report
+    else:
+        machine = render.render(settings.output_format, findings, errors)
+    if settings.output:
+        try:
+            render.write_report(settings.output, machine)
+        except OSError as exc:
+            click.echo(f"{settings.output}: error: cannot write report: {exc.strerror or exc}", err=True)
+            return False
+        click.echo(text_report, nl=False)
+    elif settings.output_format == "text":
+        click.echo(text_report, nl=False)
+    else:
+        click.echo(machine, nl=False)
+        if settings.statistics:  # stdout is for the machine format
+            click.echo(text_report, nl=False, err=True)
+    return True
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
+from hf_secret_guard.allow import drop_allowed
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.ftypes import FileResult, Finding, Leak, Part, ScanError, ScanOptions
 from hf_secret_guard.prefilter import needs_parse
@@ -31,8 +32,9 @@ def code_cell_leaks(text: str, options: ScanOptions, aliases: object) -> tuple[l
 
 
 def _part_leaks(part: Part, options: ScanOptions, aliases: object) -> tuple[list[Leak], Optional[str]]:
-    if part.kind == "code":
-        return code_cell_leaks(part.text, options, aliases)
+    if part.kind == "code":  # inline allow comments apply to code cells, as to .py files
+        leaks, parse_error = code_cell_leaks(part.text, options, aliases)
+        return drop_allowed(part.text, leaks), parse_error
     rule = "HFG003" if part.kind == "output" else "HFG004"
     return find_text_leaks(part.text, rule, part.kind, fixable=True), None
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Optional
 
 from hf_secret_guard import prefilter
+from hf_secret_guard.allow import drop_allowed
 from hf_secret_guard.detect.shell import find_shell_leaks
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.ftypes import DEFAULT_OPTIONS, FileResult, Finding, Leak, Part, ScanError, ScanOptions
@@ -73,6 +74,7 @@ def _keep(leaks: Sequence[Leak], options: ScanOptions) -> list[Leak]:
 def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in the text of a ``.py`` file."""
     leaks, parse_error = find_code_leaks(text, options)
+    leaks = drop_allowed(text, leaks)
     errors: tuple[ScanError, ...] = ()
     if parse_error is not None:
         errors = (ScanError(path, "parse", f"could not parse as Python ({parse_error}); scanned as text"),)
@@ -83,7 +85,7 @@ def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAUL
 
 def scan_unparsed(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Tokens anywhere in a file that is not valid text: reported, never fixed."""
-    leaks = _keep(find_text_leaks(text, "HFG001", "text", fixable=False), options)
+    leaks = drop_allowed(text, _keep(find_text_leaks(text, "HFG001", "text", fixable=False), options))
     lines = LineIndex(text)
     return FileResult(path, tuple(_finding(leak, path, None, lines) for leak in leaks))
 

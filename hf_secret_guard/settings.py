@@ -7,6 +7,7 @@ Each click option of ``scan`` is a field here with the same name, so adding an o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 from hf_secret_guard.ftypes import ScanOptions
 
@@ -28,6 +29,9 @@ class Settings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     secret_names: tuple[str, ...] = ()
+    output: Optional[str] = None  # --output: the report (scan) or the baseline file (baseline)
+    baseline: Optional[str] = None
+    statistics: bool = False
 
     @property
     def scan_options(self) -> ScanOptions:

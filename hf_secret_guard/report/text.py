@@ -38,3 +38,18 @@ def summary(findings: Sequence[Finding], files: int, hidden: int = 0) -> str:
     if hidden:
         text += f" {hidden} known finding{'s' if hidden != 1 else ''} hidden by the baseline."
     return text
+
+
+def statistics(findings: Sequence[Finding]) -> list[str]:
+    """``--statistics``: one line per rule that found something, most frequent first, as ruff shows it."""
+    from hf_secret_guard.rules import RULES
+
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    width = len(str(max(counts.values(), default=0)))
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [
+        f"{count:>{width}}\t{code}\t{RULES[code].name if code in RULES else ''}".rstrip()
+        for code, count in ordered
+    ]

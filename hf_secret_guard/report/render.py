@@ -1,0 +1,34 @@
+"""Machine-readable reports by name (``--format``), and writing one to ``--output``.
+
+Each reporter module is imported only when its format is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hf_secret_guard.ftypes import Finding, ScanError
+
+MACHINE_FORMATS = ("json", "sarif", "github")
+
+
+def render(output_format: str, findings: Sequence[Finding], errors: Sequence[ScanError]) -> str:
+    if output_format == "json":
+        from hf_secret_guard.report.json_report import render_json
+
+        return render_json(findings, errors)
+    if output_format == "sarif":
+        from hf_secret_guard.report.sarif import render_sarif
+
+        return render_sarif(findings, errors)
+    if output_format == "github":
+        from hf_secret_guard.report.github import render_github
+
+        return render_github(findings, errors)
+    raise ValueError(f"unknown report format {output_format!r}")
+
+
+def write_report(path: str, text: str) -> None:
+    """UTF-8 with ``\\n`` line endings on every OS, so a report is the same file wherever it was made."""
+    with open(path, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(text)
