@@ -115,6 +115,8 @@ class ScanOptions:
     select: tuple[str, ...] = ()  # empty: every rule
     ignore: tuple[str, ...] = ()
     secret_names: tuple[str, ...] = ()  # extra environment names that hold secrets
+    # Files larger than this are skipped, not read (0: no limit).  Reading is the cost, not finding.
+    max_file_size: int = 100 * 1024 * 1024
 
     def wants(self, rule: str) -> bool:
         if self.select and not any(rule.startswith(code) for code in self.select):
@@ -126,9 +128,106 @@ DEFAULT_OPTIONS = ScanOptions()
 
 
 @dataclass(frozen=True)
+class DiscoverOptions:
+    """Which files a scan looks at.  Built from the command line and ``[tool.hf-secret-guard]``.
+
+    Patterns are read by ``excludes.Excluder``: a name (``.venv``) matches at any depth, a path
+    (``fixtures/**``) is relative to ``root`` unless it was already made absolute (config patterns are made
+    absolute against the config file's directory).
+    """
+
+    exclude: Optional[tuple[str, ...]] = None  # None: excludes.DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    root: str = "."  # where relative patterns and explicitly named files are measured from
+    gitignore: bool = True  # in a git work tree, list files with git (honours .gitignore)
+    force_exclude: bool = False  # apply the excludes to files named explicitly too (pre-commit)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file discovery found: to scan, or skipped (``skipped`` says why) or unreadable (``error``)."""
+
+    path: str
+    skipped: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class FileResult:
     """What scanning one file produced."""
 
     path: str
     findings: tuple[Finding, ...] = ()
     errors: tuple[ScanError, ...] = ()
+    skipped: str = ""  # not scanned, and why (excluded, binary, too large...); shown with --verbose
+
+
+VerifyStatus = Literal["live", "not_live", "unknown"]
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the Hub said about one token (``--verify``).  Never holds the token or the owner's email.
+
+    ``unknown`` covers everything that is not a clear yes (200) or no (401): rate limiting, timeouts,
+    server errors, answers we cannot read.  ``detail`` says which, for the report.
+    """
+
+    status: VerifyStatus
+    detail: str = ""
+    role: Optional[str] = None  # "read", "write" or "fineGrained", from auth.accessToken.role
+    token_name: Optional[str] = None  # the token's display name on the Hub, not the account's
+    can_write: bool = False  # a write token, or a fine-grained one with a write permission on repos
+
+    @property
+    def live_write(self) -> bool:
+        return self.status == "live" and self.can_write
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """One revoke request: the masked tokens sent, and what the Hub answered (``status`` None: no answer)."""
+
+    url: str
+    sent: tuple[str, ...]
+    status: Optional[int]
+    detail: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+@dataclass(frozen=True)
+class HistoryLeak:
+    """A token found in a repository's history, once per distinct token, where it first appeared.
+
+    ``commit``/``path``/``line``/``column`` locate the earliest commit that added it (the line in that
+    version of the file; for a notebook, a line of its JSON).  ``head`` lists where it still is at HEAD.
+    """
+
+    masked: str
+    secret_hash: str
+    confidence: Confidence
+    commit: str
+    timestamp: int  # committer time, seconds since the epoch
+    path: str
+    line: int
+    column: int
+    commits: int  # how many commits added this token (1 or more)
+    head: tuple[tuple[str, int], ...] = ()  # (path, line) at HEAD
+    secret: str = field(default="", repr=False, compare=False)
+
+    @property
+    def at_head(self) -> bool:
+        return bool(self.head)
+
+
+@dataclass(frozen=True)
+class HistoryResult:
+    """What ``scan --history`` found: the tokens, how many commits were read, and notes (shallow clone)."""
+
+    leaks: tuple[HistoryLeak, ...]
+    commits: int
+    revs: tuple[str, ...]
+    notes: tuple[str, ...] = ()

@@ -1,0 +1,329 @@
+"""``scan --history``: every token that was ever added in a commit, and whether it is still at HEAD.
+
+Fixing today's files does not take a token out of history: whoever cloned the repository (or reads it on
+GitHub) still has it.  So we read what each commit *added*, streamed from one ``git log -p`` process:
+
+- ``-G`` with the token pattern lets git (in C) skip every commit and file whose diff cannot hold a token,
+  so Python only parses the few diffs that matter; ``-U0`` drops context lines.
+- ``--cc`` shows merges as combined diffs: lines a merge adds itself (an "evil merge", a conflict
+  resolution) are read; lines a merge only brings in from a branch were already read in that branch.
+- ``--reverse --date-order``: parents come before children, so the first commit that adds a token is the
+  one that introduced it.
+- Every file type is read, as text: a notebook diff is a diff of its JSON, so ``\\"hf_...\\"`` is found in
+  the escaped form (``tokens.find_tokens`` accepts backslash escapes as a left neighbour).
+
+Whether a token is still present at HEAD is one ``git grep -F -f -`` over HEAD's tree, with the tokens on
+stdin (never on a command line, where ``ps`` would show them).
+
+The parsing is a pure function over the lines of ``git log`` output (``added_lines``), so it is tested
+without git; the edges (``scan_history``) run git.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Optional
+
+from hf_secret_guard.ftypes import Confidence, HistoryLeak, HistoryResult
+from hf_secret_guard.tokens import find_tokens, mask, redact, secret_hash
+
+# What ``git log -G`` looks for (POSIX extended regex); ``find_tokens`` then applies the exact rules.
+GIT_TOKEN_REGEX = "hf_[A-Za-z0-9]{34}|api_org_[A-Za-z]{34}"
+_NEEDLES = (b"hf_", b"api_org_")
+# Revision options that select history and are safe to pass on; any other option is refused, so a
+# revision can never smuggle in ``--output=FILE`` or similar.
+REV_OPTIONS = frozenset({"--all", "--branches", "--tags", "--remotes"})
+_COMMIT_MARK = b"\x00"
+_HUNK_RE = re.compile(rb"^(@@+) (.*?) @@+")
+
+
+class HistoryError(Exception):
+    """git is missing, this is not a repository, or a revision is unknown: a one-line reason."""
+
+
+@dataclass(frozen=True)
+class AddedLine:
+    """A line that one commit added to one file, as it reads in that commit's version of the file."""
+
+    commit: str
+    timestamp: int
+    path: str
+    line: int  # 1-based, in the new version of the file
+    text: str
+
+
+def _unquote_path(raw: bytes) -> str:
+    """A path as ``git diff`` writes it: ``b/x.py``, or C-quoted ``"b/a\\"b.py"`` for unusual names."""
+    if raw.endswith(b"\t"):  # git appends a tab to names that contain a space
+        raw = raw[:-1]
+    if raw.startswith(b'"') and raw.endswith(b'"') and len(raw) >= 2:
+        out = bytearray()
+        body, i = raw[1:-1], 0
+        escapes = {ord("n"): 10, ord("t"): 9, ord('"'): 34, ord("\\"): 92, ord("a"): 7, ord("b"): 8}
+        escapes.update({ord("f"): 12, ord("r"): 13, ord("v"): 11})
+        while i < len(body):
+            char = body[i]
+            if char == 92 and i + 1 < len(body):  # backslash
+                following = body[i + 1]
+                if 48 <= following <= 55:  # octal byte, three digits
+                    out.append(int(body[i + 1 : i + 4], 8))
+                    i += 4
+                    continue
+                out.append(escapes.get(following, following))
+                i += 2
+                continue
+            out.append(char)
+            i += 1
+        raw = bytes(out)
+    text = raw.decode("utf-8", "replace")
+    return text[2:] if text.startswith("b/") else text
+
+
+def _new_start(ranges: bytes) -> int:
+    """The first line of the new side from a hunk header's ranges: ``-1,2 +3,4`` or ``-1 -1 +1,2``."""
+    for item in ranges.split():
+        if item.startswith(b"+"):
+            return int(item[1:].split(b",")[0] or b"1")
+    return 1
+
+
+def added_lines(lines: Iterable[bytes]) -> Iterator[AddedLine]:
+    """Lines of ``git log -p --format=%x00%H %ct`` output -> every added line that may hold a token.
+
+    Handles plain diffs and combined (merge) diffs: in a merge only lines new against *every* parent
+    count, as the others were added in the branch that is merged.
+    """
+    commit, timestamp = "", 0
+    path: Optional[str] = None
+    in_hunk = False
+    parents = 1
+    new_line = 0
+    for raw in lines:
+        if raw.startswith(_COMMIT_MARK):
+            header = raw[1:].split()
+            commit = header[0].decode("ascii") if header else ""
+            timestamp = int(header[1]) if len(header) > 1 and header[1].isdigit() else 0
+            path, in_hunk = None, False
+            continue
+        if in_hunk:
+            marker = raw[:parents]
+            if marker and marker[0] in b"+- \\" and all(c in b"+- " for c in marker):
+                if b"-" in marker:
+                    continue  # removed: not in the new version of the file
+                content = raw[parents:]
+                if path is not None and b"+" * parents == marker and any(n in content for n in _NEEDLES):
+                    text = content.rstrip(b"\r\n").decode("utf-8", "replace")
+                    yield AddedLine(commit, timestamp, path, new_line, text)
+                new_line += 1
+                continue
+            if raw.startswith(b"\\"):  # "\ No newline at end of file"
+                continue
+            in_hunk = False
+        if raw.startswith(b"diff "):
+            path = None
+        elif raw.startswith(b"+++ "):
+            target = raw[4:].rstrip(b"\n")
+            path = None if target == b"/dev/null" else _unquote_path(target)
+        elif raw.startswith(b"@@"):
+            match = _HUNK_RE.match(raw)
+            if match is not None:
+                parents = len(match.group(1)) - 1
+                new_line = _new_start(match.group(2))
+                in_hunk = True
+
+
+@dataclass
+class _Seen:
+    first: AddedLine
+    column: int
+    confidence: Confidence
+    commits: set[str]
+
+
+def collect(added: Iterable[AddedLine]) -> dict[str, _Seen]:
+    """Distinct tokens -> where each first appeared (the input is oldest first) and which commits added it."""
+    seen: dict[str, _Seen] = {}
+    for line in added:
+        for match in find_tokens(line.text):
+            entry = seen.get(match.value)
+            if entry is None:
+                seen[match.value] = _Seen(line, match.start + 1, match.confidence, {line.commit})
+            else:
+                entry.commits.add(line.commit)
+    return seen
+
+
+def parse_head_grep(output: bytes, commit: str) -> dict[str, list[tuple[str, int]]]:
+    """``git grep -z -n -o -F`` output -> token -> [(path, line)], for the tree of ``commit``."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    prefix = commit.encode("ascii") + b":"
+    for match in re.finditer(rb"(.*?)\0(\d+)\0([^\n\0]*)\n", output, re.DOTALL):
+        name, line, value = match.groups()
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+        where = (name.decode("utf-8", "replace"), int(line))
+        places = found.setdefault(value.decode("ascii", "replace"), [])
+        if where not in places:
+            places.append(where)
+    return found
+
+
+# --- the edges: running git ---------------------------------------------------------------------------
+
+_GIT_CONFIG = (
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "diff.noprefix=false",
+)
+
+
+def _git(args: Sequence[str], cwd: str, stdin: Optional[bytes] = None) -> bytes:
+    done = subprocess.run(
+        ["git", *_GIT_CONFIG, *args], cwd=cwd, input=stdin, capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise HistoryError(redact(reason[-1] if reason else f"git {args[0]} failed"))
+    return done.stdout
+
+
+def split_revs(revs: Sequence[str]) -> tuple[list[str], list[str]]:
+    """User revisions -> (allowed rev-list options, revisions).  Raises on any other option."""
+    options: list[str] = []
+    names: list[str] = []
+    for rev in revs:
+        if rev.startswith("-"):
+            if rev not in REV_OPTIONS:
+                allowed = ", ".join(sorted(REV_OPTIONS))
+                raise HistoryError(f"unsupported revision option {rev!r} (allowed: {allowed})")
+            options.append(rev)
+        elif rev:
+            names.append(rev)
+    return options, names
+
+
+def _log_command(options: Sequence[str], names: Sequence[str], pathspecs: Sequence[str]) -> list[str]:
+    return [
+        "git",
+        *_GIT_CONFIG,
+        "log",
+        "-p",
+        "-U0",
+        "--cc",
+        "-M",
+        "--root",
+        "--reverse",
+        "--date-order",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-relative",
+        "--src-prefix=a/",
+        "--dst-prefix=b/",
+        "--format=%x00%H %ct",
+        "-G",
+        GIT_TOKEN_REGEX,
+        *options,
+        "--end-of-options",
+        *names,
+        "--",
+        *pathspecs,
+    ]
+
+
+def _stream_log(command: list[str], cwd: str) -> Iterator[bytes]:
+    """Lines of ``git log`` as git writes them; stderr goes to a file so a chatty git never blocks."""
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=subprocess.PIPE, stderr=errors, stdin=subprocess.DEVNULL
+        )
+        assert process.stdout is not None
+        with process:
+            yield from process.stdout
+        if process.returncode != 0:
+            errors.seek(0)
+            reason = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise HistoryError(redact(reason[-1] if reason else "git log failed"))
+
+
+def _toplevel(cwd: str) -> str:
+    if shutil.which("git") is None:
+        raise HistoryError("git is not installed (needed for --history)")
+    try:
+        return _git(["rev-parse", "--show-toplevel"], cwd).decode("utf-8", "surrogateescape").strip()
+    except HistoryError as exc:
+        raise HistoryError(f"{os.path.abspath(cwd)}: not a git repository") from exc
+
+
+def _head_commit(top: str) -> Optional[str]:
+    try:
+        return _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], top).decode().strip() or None
+    except HistoryError:
+        return None  # an unborn branch: no commits yet
+
+
+def _head_places(top: str, head: str, secrets: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+    if not secrets:
+        return {}
+    patterns = "".join(f"{s}\n" for s in secrets).encode("ascii")
+    command = ["grep", "-I", "-z", "-n", "-o", "-F", "-f", "-", head, "--"]
+    try:
+        output = _git(command, top, stdin=patterns)
+    except HistoryError:
+        return {}  # git grep exits 1 when nothing matches
+    return parse_head_grep(output, head)
+
+
+def _count_commits(cwd: str, options: Sequence[str], names: Sequence[str], pathspecs: Sequence[str]) -> int:
+    out = _git(["rev-list", "--count", *options, "--end-of-options", *names, "--", *pathspecs], cwd)
+    return int(out.strip() or 0)
+
+
+def scan_history(cwd: str = ".", revs: Sequence[str] = (), pathspecs: Sequence[str] = ()) -> HistoryResult:
+    """Every distinct token added in the commits ``revs`` select (default: HEAD and its ancestors).
+
+    ``pathspecs`` limit the history to some paths, relative to ``cwd``, as ``git log -- PATHS`` does.
+    Raises ``HistoryError`` with a one-line reason when git cannot answer.
+    """
+    top = _toplevel(cwd)
+    options, names = split_revs(revs)
+    head = _head_commit(top)
+    if not options and not names:
+        if head is None:
+            return HistoryResult((), 0, ("HEAD",), ("the repository has no commits yet",))
+        names = ["HEAD"]
+    notes: list[str] = []
+    if _git(["rev-parse", "--is-shallow-repository"], top).strip() == b"true":
+        notes.append(
+            "shallow clone: only the fetched commits were scanned (in CI, fetch the whole history, "
+            "e.g. actions/checkout with fetch-depth: 0)"
+        )
+    commits = _count_commits(cwd, options, names, pathspecs)
+    seen = collect(added_lines(_stream_log(_log_command(options, names, pathspecs), cwd)))
+    places = _head_places(top, head, list(seen)) if head is not None else {}
+    leaks = tuple(
+        HistoryLeak(
+            masked=mask(secret),
+            secret_hash=secret_hash(secret),
+            confidence=entry.confidence,
+            commit=entry.first.commit,
+            timestamp=entry.first.timestamp,
+            path=entry.first.path,
+            line=entry.first.line,
+            column=entry.column,
+            commits=len(entry.commits),
+            head=tuple(places.get(secret, ())),
+            secret=secret,
+        )
+        for secret, entry in seen.items()
+    )
+    return HistoryResult(leaks, commits, tuple([*options, *names]), tuple(notes))

@@ -1,0 +1,193 @@
+"""The only module that talks to the network, and only for ``--verify`` and ``--revoke``.
+
+- Verify: ``GET {endpoint}/api/whoami-v2`` with ``Authorization: Bearer <token>``.  200 means live (we keep
+  the token's role and display name, never the account's email), 401 means not live, anything else is
+  unknown.  That endpoint is rate-limited, so each distinct token is asked about once per run, with a
+  timeout and no retries; after a rate-limit answer (429), a server error or a network failure the
+  remaining tokens are not asked at all, rather than hammering a Hub that already said no.
+- Revoke: ``POST {endpoint}/api/credentials/revoke`` with ``{"credentials": [...]}``.  Anyone holding a
+  token may revoke it; the Hub answers 202 and emails the owner.  Sent without any Authorization header,
+  so the user's own login can never be what gets revoked.
+
+Redirects are not followed: urllib would resend the Authorization header to wherever a redirect points.
+The endpoint is ``HF_ENDPOINT`` when set, as in huggingface_hub.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+from hf_secret_guard import __version__
+from hf_secret_guard.ftypes import Revocation, Verification
+from hf_secret_guard.tokens import is_token, mask, redact, secret_hash
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+DEFAULT_TIMEOUT = 10.0
+WHOAMI_PATH = "/api/whoami-v2"
+REVOKE_PATH = "/api/credentials/revoke"
+REVOKE_BATCH = 1000  # what huggingface_hub's revoke_tokens sends per request
+_MAX_BODY = 1 << 20
+_USER_AGENT = f"hf-secret-guard/{__version__}"
+
+
+class HubError(Exception):
+    """The endpoint cannot be used (not an http(s) URL): a one-line reason."""
+
+
+def hub_endpoint(environ: Optional[Mapping[str, str]] = None) -> str:
+    """``HF_ENDPOINT`` (as huggingface_hub reads it) or https://huggingface.co, without a trailing slash."""
+    env = os.environ if environ is None else environ
+    value = (env.get("HF_ENDPOINT") or "").strip() or DEFAULT_ENDPOINT
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise HubError(f"HF_ENDPOINT must be an http:// or https:// URL, not {redact(value)!r}")
+    return value.rstrip("/")
+
+
+def hub_tokens(secrets: Iterable[str]) -> list[str]:
+    """The distinct Hugging Face tokens among ``secrets``, in order; other secrets never go to the Hub."""
+    return list(dict.fromkeys(s for s in secrets if is_token(s)))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a 3xx becomes an HTTPError: an answer we do not understand
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _request(request: urllib.request.Request, timeout: float) -> tuple[Optional[int], bytes, str]:
+    """(status, body, problem): status None when no HTTP answer came back, with the reason."""
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            return int(response.status), response.read(_MAX_BODY), ""
+    except urllib.error.HTTPError as exc:
+        try:
+            body = exc.read(_MAX_BODY)
+        except (OSError, ValueError):
+            body = b""
+        return exc.code, body, ""
+    except (TimeoutError, socket.timeout):
+        return None, b"", f"no answer within {timeout:g} s"
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            return None, b"", f"no answer within {timeout:g} s"
+        return None, b"", redact(f"cannot reach the Hub ({reason})")
+    except (OSError, ValueError) as exc:
+        return None, b"", redact(f"cannot reach the Hub ({type(exc).__name__}: {exc})")
+
+
+def _can_write(access: Mapping[str, Any]) -> bool:
+    """A write token, or a fine-grained one allowed to write to repositories (globally or scoped)."""
+    role = access.get("role")
+    if role == "write":
+        return True
+    if role != "fineGrained":
+        return False
+    grained = access.get("fineGrained")
+    if not isinstance(grained, Mapping):
+        return False
+    permissions: list[object] = []
+    if isinstance(grained.get("global"), list):
+        permissions.extend(grained["global"])
+    for scope in grained.get("scoped") or ():
+        if isinstance(scope, Mapping) and isinstance(scope.get("permissions"), list):
+            permissions.extend(scope["permissions"])
+    return any(isinstance(p, str) and p.startswith("repo.") and p.endswith("write") for p in permissions)
+
+
+def interpret_whoami(status: Optional[int], body: bytes, problem: str = "") -> Verification:
+    """What one whoami-v2 answer means.  Pure: the tests feed it every kind of answer."""
+    if status is None:
+        return Verification("unknown", problem or "no answer")
+    if status == 401:
+        return Verification("not_live", "HTTP 401: the Hub does not accept this token")
+    if status == 429:
+        return Verification("unknown", "HTTP 429: rate limited by the Hub")
+    if status != 200:
+        return Verification("unknown", f"HTTP {status}")
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return Verification("unknown", "HTTP 200 with an answer that is not JSON")
+    if not isinstance(payload, dict):
+        return Verification("unknown", "HTTP 200 with an unexpected answer")
+    auth = payload.get("auth")
+    access = auth.get("accessToken") if isinstance(auth, dict) else None
+    if not isinstance(access, dict):
+        return Verification("live", "HTTP 200 (no token details in the answer)")
+    role = access.get("role")
+    name = access.get("displayName")
+    return Verification(
+        "live",
+        "HTTP 200",
+        role=redact(role) if isinstance(role, str) else None,
+        token_name=redact(name) if isinstance(name, str) else None,
+        can_write=_can_write(access),
+    )
+
+
+def _stops_asking(status: Optional[int]) -> bool:
+    """After these answers the Hub (or the network) is not answering: asking again would be a storm."""
+    return status is None or status == 429 or status >= 500
+
+
+def verify_tokens(
+    secrets: Iterable[str], endpoint: str, timeout: float = DEFAULT_TIMEOUT
+) -> dict[str, Verification]:
+    """Ask the Hub about each distinct token once.  Keyed by ``tokens.secret_hash``."""
+    results: dict[str, Verification] = {}
+    stopped = ""
+    for token in hub_tokens(secrets):
+        if stopped:
+            results[secret_hash(token)] = Verification("unknown", f"not asked: {stopped}")
+            continue
+        request = urllib.request.Request(
+            endpoint + WHOAMI_PATH,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "User-Agent": _USER_AGENT,
+                "Accept": "application/json",
+            },
+            method="GET",
+        )
+        status, body, problem = _request(request, timeout)
+        verification = interpret_whoami(status, body, problem)
+        results[secret_hash(token)] = verification
+        if _stops_asking(status):
+            stopped = f"an earlier request got {verification.detail}"
+    return results
+
+
+def revoke_tokens(
+    secrets: Iterable[str], endpoint: str, timeout: float = DEFAULT_TIMEOUT
+) -> list[Revocation]:
+    """Revoke the distinct tokens, in batches; one ``Revocation`` per request, saying what came back."""
+    tokens = hub_tokens(secrets)
+    url = endpoint + REVOKE_PATH
+    done: list[Revocation] = []
+    for start in range(0, len(tokens), REVOKE_BATCH):
+        batch = tokens[start : start + REVOKE_BATCH]
+        request = urllib.request.Request(
+            url,
+            data=json.dumps({"credentials": batch}).encode("utf-8"),
+            headers={"Content-Type": "application/json", "User-Agent": _USER_AGENT},
+            method="POST",
+        )
+        status, body, problem = _request(request, timeout)
+        if status is None:
+            detail = problem
+        else:
+            text = redact(body.decode("utf-8", "replace").strip())
+            detail = f"HTTP {status}" + (f": {text[:200]}" if text else "")
+        done.append(Revocation(url, tuple(mask(t) for t in batch), status, detail))
+    return done

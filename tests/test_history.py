@@ -1,0 +1,246 @@
+"""``scan --history``: real temporary git repositories, built commit by commit with the git binary."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from hf_secret_guard.ftypes import HistoryLeak, HistoryResult
+from hf_secret_guard.history import HistoryError, added_lines, scan_history
+from hf_secret_guard.tokens import mask
+from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, make_token
+
+T3 = make_token(41)
+DIGITS = make_token(42, digits=True)
+
+
+class Repo:
+    """A git repository in a temporary directory; every commit gets the next timestamp."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.clock = 1_700_000_000
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str) -> str:
+        self.clock += 60
+        env = {
+            **os.environ,
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "test@example.com",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "test@example.com",
+            "GIT_AUTHOR_DATE": f"{self.clock} +0000",
+            "GIT_COMMITTER_DATE": f"{self.clock} +0000",
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    def write(self, name: str, text: str) -> None:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def commit(self, message: str, **files: str) -> str:
+        for name, text in files.items():
+            self.write(name.replace("__", "/").replace("_DOT_", "."), text)
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    return Repo(tmp_path / "repo")
+
+
+def by_mask(result: HistoryResult) -> dict[str, HistoryLeak]:
+    return {leak.masked: leak for leak in result.leaks}
+
+
+def test_token_added_then_removed(repo: Repo) -> None:
+    repo.commit("start", a_DOT_py="x = 1\n")
+    added = repo.commit("add", a_DOT_py=f'x = 1\n\nlogin(token="{TOKEN}")\n')
+    repo.commit("remove", a_DOT_py="x = 1\n\nlogin()\n")
+    result = scan_history(str(repo.root))
+    assert result.commits == 3
+    [leak] = result.leaks
+    assert (leak.commit, leak.path, leak.line, leak.column) == (added, "a.py", 3, 14)
+    assert leak.masked == mask(TOKEN) and leak.secret == TOKEN
+    assert not leak.at_head and leak.commits == 1
+    assert TOKEN not in repr(leak)
+
+
+def test_still_at_head_lists_where(repo: Repo) -> None:
+    added = repo.commit("add", cfg__settings_DOT_py=f'TOKEN = "{TOKEN}"\n', b_DOT_py=f"# {TOKEN}\n")
+    [leak] = scan_history(str(repo.root)).leaks
+    assert leak.commit == added and leak.at_head
+    assert sorted(leak.head) == [("b.py", 1), ("cfg/settings.py", 1)]
+    assert leak.path in ("b.py", "cfg/settings.py")
+
+
+def test_notebook_token_inside_json(repo: Repo) -> None:
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(f'from huggingface_hub import login\nlogin("{TOKEN}")')
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"token is {TOKEN2}\n")]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Demo"), cell]
+    text = nbformat.writes(notebook)
+    assert f'\\"{TOKEN}\\"' in text  # saved as \"hf_...\" inside the JSON string
+    added = repo.commit("notebook", demo_DOT_ipynb=text)
+    found = by_mask(scan_history(str(repo.root)))
+    assert set(found) == {mask(TOKEN), mask(TOKEN2)}
+    first = found[mask(TOKEN)]
+    assert (first.commit, first.path) == (added, "demo.ipynb")
+    assert first.line == line_of(text, TOKEN)
+    assert found[mask(TOKEN2)].line == line_of(text, TOKEN2)
+    assert first.head == (("demo.ipynb", line_of(text, TOKEN)),)
+
+
+def test_renamed_file_keeps_the_introducing_commit(repo: Repo) -> None:
+    added = repo.commit("add", old_DOT_py=f'print("hi")\nTOKEN = "{TOKEN}"\n')
+    repo.git("mv", "old.py", "new.py")
+    repo.commit("rename")
+    repo.commit("edit", new_DOT_py=f'print("hello")\nprint(1)\nTOKEN = "{TOKEN}"\n')
+    [leak] = scan_history(str(repo.root)).leaks
+    assert (leak.commit, leak.path, leak.line) == (added, "old.py", 2)
+    assert leak.head == (("new.py", 3),) and leak.commits == 1
+
+
+def test_merge_branch_and_evil_merge(repo: Repo) -> None:
+    repo.commit("start", a_DOT_py="a = 1\n", b_DOT_py="b = 1\n")
+    repo.git("checkout", "-q", "-b", "feature")
+    on_branch = repo.commit("feature token", a_DOT_py=f'a = "{TOKEN}"\n')
+    repo.git("checkout", "-q", "main")
+    repo.commit("main work", c_DOT_py="c = 1\n")
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "feature")
+    repo.write("b.py", f'b = "{TOKEN2}"\n')  # added by the merge commit itself
+    repo.git("add", "b.py")
+    repo.git("commit", "-q", "-m", "merge feature")
+    merge = repo.git("rev-parse", "HEAD")
+    found = by_mask(scan_history(str(repo.root)))
+    assert set(found) == {mask(TOKEN), mask(TOKEN2)}
+    assert found[mask(TOKEN)].commit == on_branch  # not the merge that brought it in
+    assert found[mask(TOKEN)].commits == 1
+    assert (found[mask(TOKEN2)].commit, found[mask(TOKEN2)].path) == (merge, "b.py")
+
+
+def test_earliest_commit_wins_and_commits_are_counted(repo: Repo) -> None:
+    first = repo.commit("one", a_DOT_py=f'T = "{TOKEN}"\n')
+    repo.commit("gone", a_DOT_py="T = None\n")
+    repo.commit("back", a_DOT_py=f'T = "{TOKEN}"\n', z_DOT_py=f'Z = "{TOKEN}"\n')
+    [leak] = scan_history(str(repo.root)).leaks
+    assert leak.commit == first and leak.commits == 2
+
+
+def test_other_text_files_and_token_kinds(repo: Repo) -> None:
+    repo.commit(
+        "config",
+        _DOT_env=f"HF_TOKEN={TOKEN}\n",
+        README_DOT_md=f"Use `{ORG_TOKEN}` here\n",
+        deploy__run_DOT_sh=f"curl -H 'Authorization: Bearer {DIGITS}' https://huggingface.co\n",
+    )
+    found = by_mask(scan_history(str(repo.root)))
+    assert {leak.path for leak in found.values()} == {".env", "README.md", "deploy/run.sh"}
+    assert found[mask(DIGITS)].confidence == "medium"
+
+
+def test_placeholders_are_not_reported(repo: Repo) -> None:
+    repo.commit("doc", a_DOT_py='login(token="hf_your_token_here")\nT = "hf_' + "x" * 34 + '"\n')
+    assert scan_history(str(repo.root)).leaks == ()
+
+
+def test_revisions_and_pathspecs_limit_the_history(repo: Repo) -> None:
+    old = repo.commit("old", a_DOT_py=f'T = "{TOKEN}"\n')
+    repo.commit("new", sub__b_DOT_py=f'T = "{TOKEN2}"\n', c_DOT_py=f'T = "{T3}"\n')
+    assert {leak.masked for leak in scan_history(str(repo.root), [f"{old}..HEAD"]).leaks} == {
+        mask(TOKEN2),
+        mask(T3),
+    }
+    assert [leak.masked for leak in scan_history(str(repo.root), [], ["sub"]).leaks] == [mask(TOKEN2)]
+    assert [leak.masked for leak in scan_history(str(repo.root / "sub"), [], ["."]).leaks] == [mask(TOKEN2)]
+    assert len(scan_history(str(repo.root), ["--all"]).leaks) == 3
+
+
+def test_other_branches_only_with_all(repo: Repo) -> None:
+    repo.commit("start", a_DOT_py="a = 1\n")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("side", s_DOT_py=f'T = "{TOKEN}"\n')
+    repo.git("checkout", "-q", "main")
+    assert scan_history(str(repo.root)).leaks == ()
+    [leak] = scan_history(str(repo.root), ["--all"]).leaks
+    assert leak.path == "s.py" and not leak.at_head
+
+
+def test_unusual_path_names(repo: Repo) -> None:
+    names = ["with space.py", 'quo"te.py', "ünï.py", "tab\there.py"]
+    for name in names:
+        repo.write(name, f'T = "{TOKEN}"\n')
+        repo.git("add", "--", name)
+        repo.git("commit", "-q", "-m", name)
+        repo.git("rm", "-q", "--", name)
+        repo.git("commit", "-q", "-m", "rm")
+    repo.write("with space.py", f'T = "{TOKEN2}"\n')
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "again")
+    found = by_mask(scan_history(str(repo.root)))
+    assert found[mask(TOKEN)].path == names[0]
+    assert found[mask(TOKEN)].commits == len(names)
+    assert found[mask(TOKEN2)].head == (("with space.py", 1),)
+
+
+def test_unborn_repository(repo: Repo) -> None:
+    result = scan_history(str(repo.root))
+    assert result.leaks == () and result.commits == 0 and result.notes
+
+
+def test_errors_are_one_line(repo: Repo, tmp_path: Path) -> None:
+    repo.commit("start", a_DOT_py="a = 1\n")
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with pytest.raises(HistoryError, match="not a git repository"):
+        scan_history(str(plain))
+    with pytest.raises(HistoryError) as bad:
+        scan_history(str(repo.root), ["no-such-branch"])
+    assert "\n" not in str(bad.value) and "no-such-branch" in str(bad.value)
+    with pytest.raises(HistoryError, match="unsupported revision option"):
+        scan_history(str(repo.root), ["--output=/tmp/x"])
+
+
+def test_added_lines_parses_combined_diffs() -> None:
+    log = [
+        b"\x00" + b"a" * 40 + b" 1700000000\n",
+        b"\n",
+        b"diff --cc m.py\n",
+        b"index 1,2..3\n",
+        b"--- a/m.py\n",
+        b"+++ b/m.py\n",
+        b"@@@ -1,1 -1,1 +1,3 @@@\n",
+        b"- old = 1\n",
+        b" +from_branch = 'hf_x'\n",
+        b"++evil = 'hf_y'\n",
+        b"  kept = 'hf_z'\n",
+        b"\\ No newline at end of file\n",
+    ]
+    [line] = added_lines(log)
+    assert (line.path, line.line, line.text) == ("m.py", 2, "evil = 'hf_y'")
+
+
+def test_history_json_has_no_full_token(repo: Repo) -> None:
+    repo.commit("add", a_DOT_py=f'T = "{TOKEN}"\n')
+    result = scan_history(str(repo.root))
+    dumped = json.dumps([repr(leak) for leak in result.leaks])
+    assert TOKEN not in dumped and mask(TOKEN) in dumped
