@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+import stat
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Union
 
 from hf_secret_guard import prefilter
-from hf_secret_guard.discover import discover
-from hf_secret_guard.ftypes import DEFAULT_OPTIONS, FileResult, ScanError, ScanOptions
+from hf_secret_guard.discover import DEFAULT_DISCOVER, discover_files, discover_staged, looks_binary
+from hf_secret_guard.ftypes import (
+    DEFAULT_OPTIONS,
+    Candidate,
+    DiscoverOptions,
+    FileResult,
+    ScanError,
+    ScanOptions,
+)
 from hf_secret_guard.read.source import DecodeError, decode_lossy, decode_source
 from hf_secret_guard.scan import (
     NOTEBOOK_SUFFIXES,
@@ -19,7 +27,16 @@ from hf_secret_guard.scan import (
 )
 from hf_secret_guard.tokens import redact
 
-__all__ = ["scan_bytes", "scan_file", "scan_notebook", "scan_paths", "scan_source", "scan_text"]
+__all__ = [
+    "scan_bytes",
+    "scan_candidates",
+    "scan_file",
+    "scan_notebook",
+    "scan_paths",
+    "scan_source",
+    "scan_staged",
+    "scan_text",
+]
 
 
 def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
@@ -38,22 +55,88 @@ def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -
     return scan_text(text, path, options)
 
 
+def _too_large(size: int, limit: int) -> str:
+    megabyte = 1024 * 1024
+    return f"{size / megabyte:.1f} MB, over the {limit / megabyte:g} MB limit (--max-file-size)"
+
+
 def scan_file(path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
-    """Read and scan one file; a file that cannot be read is an error, never an exception."""
+    """Read and scan one file; a file that cannot be read is an error, never an exception.
+
+    Not read at all: anything but a regular file (a FIFO would block forever), and files over
+    ``options.max_file_size``.  Skipped after reading: binary files.  Both come back with ``skipped`` set.
+    """
     try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            return FileResult(path, (), (ScanError(path, "read", "is a directory"),))
+        if not stat.S_ISREG(info.st_mode):
+            return FileResult(path, skipped="not a regular file")
+        if options.max_file_size and info.st_size > options.max_file_size:
+            return FileResult(path, skipped=_too_large(info.st_size, options.max_file_size))
         with open(path, "rb") as handle:
             data = handle.read()
-    except IsADirectoryError:
-        return FileResult(path, (), (ScanError(path, "read", "is a directory"),))
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return FileResult(path, (), (ScanError(path, "read", f"cannot read: {reason}"),))
+    if looks_binary(data):
+        return FileResult(path, skipped="binary file")
     return scan_bytes(data, path, options)
 
 
-def scan_paths(
-    paths: Sequence[Union[str, os.PathLike[str]]], options: ScanOptions = DEFAULT_OPTIONS
+def scan_candidates(
+    candidates: Iterable[Candidate], options: ScanOptions = DEFAULT_OPTIONS
 ) -> Iterator[FileResult]:
-    """Scan files and directories (recursively), in a stable order.  Raises ``MissingPath``."""
-    for path in discover([str(p) for p in paths]):
-        yield scan_file(path, options)
+    """Scan what discovery found; skipped files and unlistable directories come back as results too."""
+    for candidate in candidates:
+        if candidate.skipped:
+            yield FileResult(candidate.path, skipped=candidate.skipped)
+        elif candidate.error:
+            yield FileResult(candidate.path, (), (ScanError(candidate.path, "read", candidate.error),))
+        else:
+            yield scan_file(candidate.path, options)
+
+
+def scan_paths(
+    paths: Sequence[Union[str, os.PathLike[str]]],
+    options: ScanOptions = DEFAULT_OPTIONS,
+    discover: DiscoverOptions = DEFAULT_DISCOVER,
+) -> Iterator[FileResult]:
+    """Scan files and directories (recursively), in a stable order.  Raises ``MissingPath``.
+
+    Files that were left out (excluded, binary, too large...) are yielded with ``skipped`` set.
+    """
+    yield from scan_candidates(discover_files([str(p) for p in paths], discover), options)
+
+
+def scan_staged(
+    paths: Sequence[str] = (),
+    options: ScanOptions = DEFAULT_OPTIONS,
+    discover: DiscoverOptions = DEFAULT_DISCOVER,
+) -> Iterator[FileResult]:
+    """Scan what the git index holds (what ``git commit`` would record), not the working files.
+
+    ``paths`` limit it to those pathspecs.  Raises ``gitfiles.GitError`` outside a git repository.
+    """
+    yield from scan_staged_candidates(discover_staged(paths, discover), options)
+
+
+def scan_staged_candidates(
+    staged: Sequence[tuple[Candidate, str]], options: ScanOptions = DEFAULT_OPTIONS
+) -> Iterator[FileResult]:
+    """Scan staged files found by ``discover_staged``, reading every blob through one git process."""
+    from hf_secret_guard.gitfiles import read_blobs
+
+    wanted = [(candidate, blob) for candidate, blob in staged if not candidate.skipped]
+    contents = read_blobs([blob for _, blob in wanted], options.max_file_size)
+    for candidate, _blob in staged:
+        if candidate.skipped:
+            yield FileResult(candidate.path, skipped=candidate.skipped)
+            continue
+        _, data, size = next(contents)
+        if data is None:
+            yield FileResult(candidate.path, skipped=_too_large(size, options.max_file_size))
+        elif looks_binary(data):
+            yield FileResult(candidate.path, skipped="binary file")
+        else:
+            yield scan_bytes(data, candidate.path, options)

@@ -102,9 +102,10 @@ def run_baseline(settings: Settings) -> int:
         click.echo(f"{target}: error: cannot write baseline: {exc.strerror or exc}", err=True)
         return EXIT_ERROR
     secrets = len({(f.path, f.rule, f.secret_hash) for f in findings})
+    scanned = _scanned(results)
     click.echo(
         f"Wrote {target}: {secrets} accepted finding{'s' if secrets != 1 else ''} "
-        f"({len(findings)} occurrence{'s' if len(findings) != 1 else ''} in {len(results)} files scanned)."
+        f"({len(findings)} occurrence{'s' if len(findings) != 1 else ''} in {scanned} files scanned)."
     )
     return EXIT_CLEAN
 
@@ -138,7 +139,7 @@ def run_scan(settings: Settings) -> int:
     if baseline is not None:
         findings, known = baseline.split(findings)
         hidden = len(known)
-    if not _report(settings, findings, errors, len(results), hidden):
+    if not _report(settings, findings, errors, _scanned(results), hidden):
         return EXIT_ERROR
     if any(e.kind == "read" for e in errors):
         return EXIT_ERROR
@@ -181,6 +182,11 @@ def _report(
         if settings.statistics:  # stdout is for the machine format
             click.echo(text_report, nl=False, err=True)
     return True
+
+
+def _scanned(results: Sequence[FileResult]) -> int:
+    """Files actually scanned: skipped ones (excluded, binary, too large) do not count."""
+    return sum(1 for result in results if not result.skipped)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

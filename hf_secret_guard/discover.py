@@ -1,65 +1,220 @@
-"""Which files a scan looks at: the paths given, and below directories the Python files and notebooks."""
+"""Which files a scan looks at: the paths given, and below directories the Python files and notebooks.
+
+- Inside a git work tree a directory is listed by git (``.gitignore`` holds, as users expect); elsewhere, or
+  with ``--no-gitignore``, it is walked.  Both give the same files in the same (sorted) order.
+- Excludes (``excludes.py``) prune directories and files below a directory named on the command line.  A
+  path named explicitly is always scanned, as ruff does, unless ``force_exclude`` (``--force-exclude``,
+  which the pre-commit hooks pass, because pre-commit names every staged file).
+- Symlinks: a symlinked directory is never followed (so a loop cannot hang the walk); a symlinked file is
+  scanned only when its target lies inside the directory being scanned, so a scan never reads outside the
+  tree it was given.
+
+Every file left out is returned as a skipped ``Candidate`` with the reason, for ``--verbose``.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Sequence
-from pathlib import Path
+from typing import Optional
+
+from hf_secret_guard import gitfiles
+from hf_secret_guard.excludes import DEFAULT_EXCLUDE, Excluder
+from hf_secret_guard.ftypes import Candidate, DiscoverOptions
 
 SCANNED_SUFFIXES = (".py", ".pyi", ".pyw", ".ipynb")
-SKIPPED_DIRECTORIES = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".venv",
-        "venv",
-        ".tox",
-        ".nox",
-        "node_modules",
-        "__pycache__",
-        "build",
-        "dist",
-        ".eggs",
-        ".mypy_cache",
-        ".ruff_cache",
-        ".pytest_cache",
-        ".ipynb_checkpoints",
-        "site-packages",
-        ".direnv",
-        "__pypackages__",
-    }
-)
+DEFAULT_DISCOVER = DiscoverOptions()
+# The first bytes tell a binary file: git's own test (a NUL byte in the first 8000), except for text in
+# UTF-16/32, which has NULs everywhere and a byte-order mark in front.
+BINARY_SNIFF_BYTES = 8000
+_TEXT_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
 class MissingPath(FileNotFoundError):
     """A path named on the command line does not exist."""
 
 
-def _skip_directory(name: str) -> bool:
-    return name in SKIPPED_DIRECTORIES or name.endswith(".egg-info")
+def looks_binary(data: bytes) -> bool:
+    return b"\0" in data[:BINARY_SNIFF_BYTES] and not data.startswith(_TEXT_BOMS)
 
 
-def discover(paths: Sequence[str]) -> Iterator[str]:
-    """Files to scan, in a stable order.  A file named explicitly is always scanned, whatever its suffix."""
+def discover(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISCOVER) -> Iterator[str]:
+    """The files to scan (skipped ones left out), in a stable order."""
+    for candidate in discover_files(paths, options):
+        if not candidate.skipped:
+            yield candidate.path
+
+
+def make_excluder(options: DiscoverOptions) -> Excluder:
+    patterns = DEFAULT_EXCLUDE if options.exclude is None else options.exclude
+    return Excluder((*patterns, *options.extend_exclude), options.root)
+
+
+def discover_files(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISCOVER) -> list[Candidate]:
+    """Every file to scan and every file skipped, each path once.  Raises ``MissingPath`` before any work
+    when a named path does not exist, so a typo never gives a half scan."""
+    for given in paths:
+        if not os.path.lexists(given):
+            raise MissingPath(given)
+    excluder = make_excluder(options)
+    root = os.path.abspath(options.root)
+    found: list[Candidate] = []
     for given in paths:
         if os.path.isdir(given):
-            yield from _walk(given)
-        elif os.path.lexists(given):
-            yield given
-        else:
-            raise MissingPath(given)
-
-
-def _walk(top: str) -> Iterator[str]:
-    seen: set[tuple[int, int]] = set()
-    for root, directories, files in os.walk(top, followlinks=False):
-        stat = os.stat(root)
-        if (stat.st_dev, stat.st_ino) in seen:
-            directories[:] = []
+            found.extend(_directory(given, excluder, options))
             continue
-        seen.add((stat.st_dev, stat.st_ino))
-        directories[:] = sorted(d for d in directories if not _skip_directory(d))
-        for name in sorted(files):
-            if name.endswith(SCANNED_SUFFIXES):
-                yield str(Path(root, name)) if root != "." else name
+        hit = None
+        if options.force_exclude:
+            absolute = os.path.abspath(given)
+            top = root if _inside(absolute, root) else os.path.dirname(absolute)
+            hit = excluder.match_below(absolute, top)
+        found.append(Candidate(given, skipped=_excluded(hit)))
+    seen: set[str] = set()
+    unique: list[Candidate] = []
+    for candidate in found:
+        key = os.path.abspath(candidate.path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(candidate)
+    return unique
+
+
+def _excluded(hit: Optional[tuple[str, str]]) -> str:
+    return f"excluded by {hit[0]!r}" if hit else ""
+
+
+def _display(top: str, relative: str) -> str:
+    top = os.path.normpath(top)
+    return relative if top == "." else os.path.join(top, relative)
+
+
+def _directory(top: str, excluder: Excluder, options: DiscoverOptions) -> list[Candidate]:
+    if options.gitignore:
+        names = gitfiles.list_files(top)
+        # A directory that is itself ignored lists nothing; the user named it, so it is walked instead.
+        if names is not None and (names or not gitfiles.is_ignored(top)):
+            return sorted(_from_git(top, names, excluder, options), key=lambda c: c.path)
+    return sorted(_walk(top, excluder), key=lambda c: c.path)
+
+
+def _from_git(top: str, names: list[str], excluder: Excluder, options: DiscoverOptions) -> list[Candidate]:
+    absolute_top = os.path.abspath(top)
+    real_top = os.path.realpath(top)
+    found: list[Candidate] = []
+    excluded_at: set[str] = set()
+    for name in names:
+        path, absolute = _display(top, name.rstrip("/")), os.path.join(absolute_top, name.rstrip("/"))
+        if name.endswith("/"):  # an untracked repository inside this one: git does not look in, we do
+            hit = excluder.match_below(absolute, absolute_top)
+            if hit is None:
+                found.extend(_directory(path, excluder, options))
+            elif hit[1] not in excluded_at:
+                excluded_at.add(hit[1])
+                found.append(Candidate(_display(top, os.path.relpath(hit[1], absolute_top)), _excluded(hit)))
+            continue
+        if not name.endswith(SCANNED_SUFFIXES):
+            continue
+        hit = excluder.match_below(absolute, absolute_top)
+        if hit is not None:
+            if hit[1] not in excluded_at:
+                excluded_at.add(hit[1])
+                found.append(Candidate(_display(top, os.path.relpath(hit[1], absolute_top)), _excluded(hit)))
+            continue
+        candidate = _file(path, real_top)
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def _file(path: str, real_top: str) -> Optional[Candidate]:
+    """A listed file, checked like a walked one; None when it no longer exists (deleted, not staged)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return _symlink(path, real_top)
+    if stat.S_ISDIR(info.st_mode):  # a submodule: its own repository, scanned on its own
+        return Candidate(path, skipped="a git submodule (scan it on its own)")
+    if not stat.S_ISREG(info.st_mode):
+        return Candidate(path, skipped="not a regular file")
+    return Candidate(path)
+
+
+def _symlink(path: str, real_top: str) -> Candidate:
+    target = os.path.realpath(path)
+    if os.path.isdir(target):
+        return Candidate(path, skipped="symlink to a directory: not followed")
+    if not os.path.exists(target):
+        return Candidate(path, skipped="broken symlink (or a symlink loop)")
+    if not _inside(target, real_top):
+        return Candidate(path, skipped="symlink to a file outside the scanned tree: not followed")
+    return Candidate(path)
+
+
+def _inside(path: str, top: str) -> bool:
+    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _walk(top: str, excluder: Excluder) -> Iterator[Candidate]:
+    real_top = os.path.realpath(top)
+    pending = [(os.path.normpath(top), os.path.abspath(top))]
+    while pending:
+        directory, absolute_directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            yield Candidate(directory, error=f"cannot list directory: {exc.strerror or type(exc).__name__}")
+            continue
+        subdirectories: list[tuple[str, str]] = []
+        for entry in entries:
+            path = entry.name if directory == "." else os.path.join(directory, entry.name)
+            absolute = os.path.join(absolute_directory, entry.name)
+            if entry.is_symlink():
+                if entry.name.endswith(SCANNED_SUFFIXES) or os.path.isdir(path):
+                    hit = excluder.match(absolute, entry.name)
+                    yield Candidate(path, _excluded(hit)) if hit else _symlink(path, real_top)
+                continue
+            is_directory = entry.is_dir(follow_symlinks=False)
+            if not is_directory and not entry.name.endswith(SCANNED_SUFFIXES):
+                continue
+            hit = excluder.match(absolute, entry.name)
+            if hit is not None:
+                yield Candidate(path, skipped=_excluded(hit))
+            elif is_directory:
+                subdirectories.append((path, absolute))
+            elif not entry.is_file(follow_symlinks=False):
+                yield Candidate(path, skipped="not a regular file")
+            else:
+                yield Candidate(path)
+        pending.extend(reversed(subdirectories))
+
+
+def discover_staged(
+    pathspecs: Sequence[str] = (), options: DiscoverOptions = DEFAULT_DISCOVER
+) -> list[tuple[Candidate, str]]:
+    """Staged files (``Candidate``, blob id) to scan or skip.  Raises ``gitfiles.GitError`` outside git.
+
+    The excludes always apply: git chose these files, as pre-commit does, so the config must hold.
+    """
+    excluder = make_excluder(options)
+    root = os.path.abspath(options.root)
+    found: list[tuple[Candidate, str]] = []
+    for staged in gitfiles.staged_files(pathspecs):
+        if not staged.path.endswith(SCANNED_SUFFIXES):
+            continue
+        absolute = os.path.abspath(staged.path)
+        top = root if _inside(absolute, root) else os.path.dirname(absolute)
+        hit = excluder.match_below(absolute, top)
+        if hit is not None:
+            found.append((Candidate(staged.path, skipped=_excluded(hit)), staged.blob))
+        elif staged.mode not in gitfiles.FILE_MODES:
+            kind = "symlink" if staged.mode == "120000" else "submodule"
+            found.append(
+                (Candidate(staged.path, skipped=f"a {kind} in the index: not followed"), staged.blob)
+            )
+        else:
+            found.append((Candidate(staged.path), staged.blob))
+    return found

@@ -1,0 +1,149 @@
+"""Git at the edge: which files git sees (so ``.gitignore`` holds), and what is staged (``--staged``).
+
+Everything here runs the ``git`` command: its own rules for ``.gitignore``, ``.git/info/exclude``, the
+global excludes file and the index are the ones users expect, and re-implementing them would drift.  When
+git is missing or the path is not in a work tree, callers fall back to walking the directory.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Optional
+
+# Index entries that hold file content: regular files (gitlinks are submodules, 120000 are symlinks).
+FILE_MODES = frozenset({"100644", "100755"})
+
+
+class GitError(RuntimeError):
+    """A git command failed where git was required (``--staged``)."""
+
+
+def _git(args: Sequence[str], cwd: Optional[str] = None) -> Optional[bytes]:
+    """``git args`` output, or None when git is missing or the command fails."""
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False
+        )
+    except OSError:
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def list_files(directory: str) -> Optional[list[str]]:
+    """Files under ``directory`` that git does not ignore: tracked ones, and untracked ones that no
+    ignore rule matches.  Paths are relative to ``directory``; an untracked nested repository is listed
+    as ``name/``.  None when ``directory`` is not inside a git work tree."""
+    output = _git(["ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=directory)
+    if output is None:
+        return None
+    names = [os.fsdecode(name) for name in output.split(b"\0") if name]
+    return list(dict.fromkeys(names))  # an unmerged path is listed once per stage
+
+
+def is_ignored(path: str) -> bool:
+    """True when a .gitignore rule matches ``path`` (a directory named on the command line, say)."""
+    parent = os.path.dirname(os.path.abspath(path))
+    try:
+        done = subprocess.run(
+            ["git", "check-ignore", "-q", os.path.abspath(path)],
+            cwd=parent,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    except OSError:
+        return False
+    return done.returncode == 0
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A file as the index holds it: its path (relative to the current directory) and its blob."""
+
+    path: str
+    blob: str
+    mode: str
+
+
+def toplevel(cwd: Optional[str] = None) -> str:
+    output = _git(["rev-parse", "--show-toplevel"], cwd=cwd)
+    if output is None:
+        raise GitError("--staged needs a git repository (git rev-parse --show-toplevel failed)")
+    return os.fsdecode(output.strip())
+
+
+def staged_files(pathspecs: Sequence[str] = ()) -> list[StagedFile]:
+    """Files added, copied, modified or changed in type in the index, compared with HEAD (or with nothing
+    on a branch with no commit yet).  Deleted files are not listed: there is nothing left to leak."""
+    top = toplevel()
+    args = ["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMT"]
+    output = _git([*args, "--", *pathspecs])
+    if output is None:
+        raise GitError("git diff --cached failed")
+    fields = output.split(b"\0")
+    staged: list[StagedFile] = []
+    for meta, name in zip(fields[0::2], fields[1::2]):
+        if not meta.startswith(b":"):
+            continue
+        _old_mode, new_mode, _old_blob, new_blob, _status = meta[1:].decode("ascii").split(" ")
+        path = os.path.relpath(os.path.join(top, os.fsdecode(name)))
+        staged.append(StagedFile(path, new_blob, new_mode))
+    return staged
+
+
+def read_blobs(blobs: Sequence[str], limit: int = 0) -> Iterator[tuple[str, Optional[bytes], int]]:
+    """``(blob, content, size)`` for each blob, in order, through one ``git cat-file --batch``.
+
+    ``content`` is None for a blob larger than ``limit`` (when ``limit`` > 0): it is read past, never held.
+    """
+    if not blobs:
+        return
+    process = subprocess.Popen(
+        ["git", "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        for blob in blobs:
+            process.stdin.write(blob.encode("ascii") + b"\n")
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                raise GitError(f"git cat-file: cannot read blob {blob}")
+            size = int(header[2])
+            if limit and size > limit:
+                _skip(process.stdout, size + 1)
+                yield blob, None, size
+                continue
+            content = _read_exactly(process.stdout, size)
+            process.stdout.read(1)  # the newline after each object
+            yield blob, content, size
+    finally:
+        process.stdin.close()
+        process.stdout.close()
+        process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            raise GitError("git cat-file: output ended early")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _skip(stream: IO[bytes], size: int) -> None:
+    remaining = size
+    while remaining:
+        chunk = stream.read(min(remaining, 1 << 20))
+        if not chunk:
+            return
+        remaining -= len(chunk)
