@@ -8,6 +8,9 @@ ended.  Quotes and ``#`` can only start a string or a comment, so the search can
 
 from __future__ import annotations
 
+import ast
+import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Optional, Union
@@ -23,8 +26,43 @@ Leaf = Union[cst.SimpleString, cst.FormattedString, cst.Comment]
 _EXPRESSION_PLACEHOLDER = "\0"  # stands for an f-string's ``{...}``: it breaks any token across it
 
 
+# libcst's native parser crashes the process (stack overflow) on code nested some thousands deep, and
+# takes seconds per megabyte; such code is scanned as text instead.
+MAX_PARSE_CHARS = 2_000_000
+MAX_BRACKET_DEPTH = 200
+_BRACKETS_RE = re.compile(r"[()\[\]{}]")
+
+
 class PythonParseError(ValueError):
-    """libcst could not parse the code."""
+    """libcst could not parse the code (or it is too large or too deeply nested to try)."""
+
+
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for match in _BRACKETS_RE.finditer(text):
+        depth = depth + 1 if match.group() in "([{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def check_parseable(text: str) -> None:
+    """Refuse code that would crash or stall libcst.  CPython's own parser (C, fast, with recursion
+    guards) is the judge: it fails cleanly where libcst would overflow its stack."""
+    if len(text) > MAX_PARSE_CHARS:
+        raise PythonParseError(f"too large to parse ({len(text) // 1_000_000} MB)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (RecursionError, MemoryError):
+        raise PythonParseError("too deeply nested") from None
+    except SyntaxError as exc:
+        if "nested" in str(exc) or "too complex" in str(exc):
+            raise PythonParseError("too deeply nested") from None
+        if _bracket_depth(text) > MAX_BRACKET_DEPTH:  # a syntax error hid the rest: stay safe
+            raise PythonParseError("too deeply nested") from None
+    except ValueError:  # NUL bytes and the like: libcst decides
+        pass
 
 
 @dataclass
@@ -261,6 +299,7 @@ def find_python_leaks(
     extra_secret_names: Sequence[str] = (),
 ) -> list[Leak]:
     """Leaks in Python source ``text``; raises ``PythonParseError`` when libcst cannot parse it."""
+    check_parseable(text)
     try:
         module = cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as exc:
