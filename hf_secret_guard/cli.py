@@ -13,7 +13,7 @@ from typing import Any, Optional
 import click
 
 from hf_secret_guard import __version__
-from hf_secret_guard.ftypes import FileResult, Finding, ScanError
+from hf_secret_guard.ftypes import FileResult, Finding, ScanError, Verification
 from hf_secret_guard.settings import Settings
 
 EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR = 0, 1, 2
@@ -50,6 +50,39 @@ def cli() -> None:
 @click.option("--select", multiple=True, help="Only these rules (codes or prefixes, comma separated).")
 @click.option("--ignore", multiple=True, help="Skip these rules (codes or prefixes, comma separated).")
 @click.option("--secret-names", multiple=True, help="More environment variable names that hold secrets.")
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Scan the git history instead of the files: every token ever added in a commit of HEAD, where it "
+    "was added and whether it is still at HEAD. PATHS limit the history to those paths.",
+)
+@click.option(
+    "--history-revs",
+    multiple=True,
+    metavar="REVS",
+    help="Which commits --history reads, as git log takes them (main..feature, origin/main.., --all); "
+    "implies --history. Repeatable.",
+)
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Ask the Hub (HF_ENDPOINT, default https://huggingface.co) whether each distinct token is live, "
+    "one request per token. Without it the network is never used.",
+)
+@click.option(
+    "--revoke",
+    is_flag=True,
+    help="Revoke the Hugging Face tokens found (irreversible): lists them and asks first.",
+)
+@click.option("--yes", is_flag=True, help="With --revoke: do not ask for confirmation (CI).")
+@click.option(
+    "--hub-timeout",
+    type=click.FloatRange(min=0.1, max=300),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Timeout of each --verify / --revoke request.",
+)
 def scan(**options: Any) -> None:
     """Scan PATHS (default: the current directory) for leaked secrets."""
     click.get_current_context().exit(run_scan(Settings(**options)))
@@ -115,6 +148,17 @@ def run_scan(settings: Settings) -> int:
     from hf_secret_guard.discover import MissingPath
     from hf_secret_guard.report.text import format_error
 
+    if settings.history or settings.history_revs:
+        from hf_secret_guard.leak_response import run_history
+
+        return run_history(settings)
+    if settings.verify or settings.revoke:
+        from hf_secret_guard.leak_response import network_problem
+
+        problem = network_problem(settings)
+        if problem:
+            click.echo(f"error: {problem}", err=True)
+            return EXIT_ERROR
     baseline = None
     if settings.baseline:
         from hf_secret_guard.baseline import BaselineError, read_baseline
@@ -139,35 +183,70 @@ def run_scan(settings: Settings) -> int:
     if baseline is not None:
         findings, known = baseline.split(findings)
         hidden = len(known)
-    if not _report(settings, findings, errors, _scanned(results), hidden):
+    verifications: dict[str, Verification] = {}
+    if settings.verify:
+        from hf_secret_guard.leak_response import verify
+        from hf_secret_guard.report.verification import live_first
+
+        verifications = verify([f.secret for f in findings], settings)
+        findings = live_first(findings, verifications)  # live write tokens on top, in every format
+    if not _report(settings, findings, errors, _scanned(results), hidden, verifications):
         return EXIT_ERROR
+    if settings.revoke:
+        from hf_secret_guard.leak_response import finding_targets, revoke
+
+        override = revoke(finding_targets(findings), verifications, settings)
+        if override is not None:
+            return override
     if any(e.kind == "read" for e in errors):
         return EXIT_ERROR
     return EXIT_LEAKS if findings and not settings.exit_zero else EXIT_CLEAN
 
 
-def _human_report(settings: Settings, findings: list[Finding], files: int, hidden: int) -> list[str]:
+def _human_report(
+    settings: Settings,
+    findings: list[Finding],
+    files: int,
+    hidden: int,
+    verifications: Optional[dict[str, Verification]] = None,
+) -> list[str]:
     from hf_secret_guard.report.text import REVOKE_ADVICE, format_finding, statistics, summary
 
-    lines = statistics(findings) if settings.statistics else [format_finding(f) for f in findings]
+    if settings.statistics:
+        lines = statistics(findings)
+    elif verifications:
+        from hf_secret_guard.report.verification import label
+
+        lines = [format_finding(f) + label(verifications.get(f.secret_hash)) for f in findings]
+    else:
+        lines = [format_finding(f) for f in findings]
     lines.append(summary(findings, files, hidden))
+    if verifications:
+        from hf_secret_guard.leak_response import verify_lines
+
+        lines.extend(verify_lines([(f.masked, f.secret_hash) for f in findings], verifications))
     if findings:
         lines.append(REVOKE_ADVICE)
     return lines
 
 
 def _report(
-    settings: Settings, findings: list[Finding], errors: list[ScanError], files: int, hidden: int
+    settings: Settings,
+    findings: list[Finding],
+    errors: list[ScanError],
+    files: int,
+    hidden: int,
+    verifications: Optional[dict[str, Verification]] = None,
 ) -> bool:
     """Print (or write to ``--output``) the report; False when the output file cannot be written."""
     from hf_secret_guard.report import render
 
-    human = _human_report(settings, findings, files, hidden)
+    human = _human_report(settings, findings, files, hidden, verifications)
     text_report = "".join(line + "\n" for line in human)
     if settings.output_format == "text":
         machine = text_report
     else:
-        machine = render.render(settings.output_format, findings, errors)
+        machine = render.render(settings.output_format, findings, errors, verifications)
     if settings.output:
         try:
             render.write_report(settings.output, machine)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from hf_secret_guard.ftypes import ScanOptions
+from hf_secret_guard.ftypes import DiscoverOptions, ScanOptions
 
 
 def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -32,6 +32,27 @@ class Settings:
     output: Optional[str] = None  # --output: the report (scan) or the baseline file (baseline)
     baseline: Optional[str] = None
     statistics: bool = False
+    # Config, discovery and the terminal (config.py, discover.py, terminal.py).
+    config: Optional[str] = None  # --config FILE; after config.resolve: the config file used, if any
+    isolated: bool = False  # --isolated: no config file at all
+    exclude: Optional[tuple[str, ...]] = None  # None: excludes.DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False  # --force-exclude: excludes hold for files named explicitly (pre-commit)
+    no_gitignore: bool = False
+    staged: bool = False  # --staged: scan the git index, not the working files
+    max_file_size: int = 100  # megabytes; 0: no limit
+    quiet: bool = False
+    verbose: bool = False
+    no_color: bool = False
+    fix_style: str = "userdata"  # --fix-style (also the config key fix-style)
+    secret_name: Optional[str] = None  # --secret-name (also the config key secret-name)
+    root: str = "."  # not an option: the config file's directory, where its patterns are relative to
+    history: bool = False  # --history: scan the git history instead of the files
+    history_revs: tuple[str, ...] = ()  # --history-revs: which commits (default HEAD); implies --history
+    verify: bool = False  # --verify: ask the Hub whether each token is live (network)
+    revoke: bool = False  # --revoke: revoke the tokens found, after confirmation (network)
+    yes: bool = False  # --yes: confirm --revoke without asking
+    hub_timeout: float = 10.0
 
     @property
     def scan_options(self) -> ScanOptions:
@@ -39,4 +60,15 @@ class Settings:
             select=split_codes(self.select),
             ignore=split_codes(self.ignore),
             secret_names=split_names(self.secret_names),
+            max_file_size=self.max_file_size * 1024 * 1024,
+        )
+
+    @property
+    def discover_options(self) -> DiscoverOptions:
+        return DiscoverOptions(
+            exclude=self.exclude,
+            extend_exclude=self.extend_exclude,
+            root=self.root,
+            gitignore=not self.no_gitignore,
+            force_exclude=self.force_exclude,
         )

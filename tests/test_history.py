@@ -9,11 +9,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from click.testing import CliRunner
 
+from hf_secret_guard.cli import cli
 from hf_secret_guard.ftypes import HistoryLeak, HistoryResult
 from hf_secret_guard.history import HistoryError, added_lines, scan_history
 from hf_secret_guard.tokens import mask
-from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, make_token
+from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, make_token, run_cli
+from tests.hub_server import FakeHub, hub
+
+__all__ = ["hub"]  # the fixture
 
 T3 = make_token(41)
 DIGITS = make_token(42, digits=True)
@@ -244,3 +249,94 @@ def test_history_json_has_no_full_token(repo: Repo) -> None:
     result = scan_history(str(repo.root))
     dumped = json.dumps([repr(leak) for leak in result.leaks])
     assert TOKEN not in dumped and mask(TOKEN) in dumped
+
+
+# --- through the command line -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def leaked(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    """TOKEN added then removed; TOKEN2 added later and still there.  The CLI runs inside the repo."""
+    repo.commit("start", a_DOT_py="x = 1\n")
+    repo.commit("add", a_DOT_py=f'x = 1\nT = "{TOKEN}"\n')
+    repo.commit("remove", a_DOT_py="x = 1\n")
+    repo.commit("again", b_DOT_py=f"# {TOKEN2}\n")
+    monkeypatch.chdir(repo.root)
+    return repo
+
+
+def no_full_token(*texts: str) -> None:
+    for text in texts:
+        assert TOKEN not in text and TOKEN2 not in text and T3 not in text
+
+
+def test_cli_history_text(leaked: Repo, hub: FakeHub) -> None:
+    added = leaked.git("rev-parse", "HEAD~2")
+    result = CliRunner().invoke(cli, ["scan", "--history"])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        f"a.py:2:6: token in git history ({mask(TOKEN)}), added in {added[:10]} on 2023-11-14; "
+        "no longer at HEAD (still in history)"
+    )
+    assert lines[1].startswith("b.py:1:3: ") and lines[1].endswith("still at HEAD: b.py:1")
+    assert "Found 2 distinct tokens in the history of HEAD (4 commits read); 1 still at HEAD." in lines
+    assert hub.requests == 0  # no --verify: no network
+    no_full_token(result.output)
+
+
+def test_cli_history_json_verify_live_write_first(leaked: Repo, hub: FakeHub) -> None:
+    hub.behaviour.update({TOKEN: "read", TOKEN2: "write"})
+    result = CliRunner().invoke(cli, ["scan", "--history", "--verify", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["history"] == {"revs": ["HEAD"], "commits": 4, "notes": []}
+    first, second = report["tokens"]
+    assert (first["secret"], first["verified"]["status"], first["verified"]["role"]) == (
+        mask(TOKEN2),
+        "live",
+        "write",
+    )
+    assert first["at_head"] is True and first["head"] == [{"path": "b.py", "line": 1}]
+    assert (second["secret"], second["at_head"], second["path"], second["line"]) == (
+        mask(TOKEN),
+        False,
+        "a.py",
+        2,
+    )
+    assert hub.whoami == {TOKEN: 1, TOKEN2: 1}
+    no_full_token(result.output)
+
+
+def test_cli_history_revs_and_revoke(leaked: Repo, hub: FakeHub) -> None:
+    result = CliRunner().invoke(cli, ["scan", "--history-revs", "HEAD~1..HEAD", "--revoke"], input="y\n")
+    assert result.exit_code == 1, result.output
+    assert mask(TOKEN) not in result.stdout and mask(TOKEN2) in result.stdout  # only the last commit
+    [(_, body)] = hub.revokes
+    assert json.loads(body) == {"credentials": [TOKEN2]}
+    assert "Answer: HTTP 202" in result.stderr
+    no_full_token(result.output)
+
+
+def test_cli_history_subprocess_and_errors(leaked: Repo, tmp_path: Path) -> None:
+    done = run_cli("scan", "--history", "--format", "json", cwd=leaked.root)
+    assert done.returncode == 1 and len(json.loads(done.stdout)["tokens"]) == 2
+    no_full_token(done.stdout, done.stderr)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    done = run_cli("scan", "--history", cwd=outside)
+    assert done.returncode == 2 and "not a git repository" in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    done = run_cli("scan", "--history-revs", "nope..HEAD", cwd=leaked.root)
+    assert done.returncode == 2 and done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
+    done = run_cli("scan", "--history", "--format", "sarif", cwd=leaked.root)
+    assert done.returncode == 2 and "text or json" in done.stderr
+
+
+def test_cli_history_exit_zero_and_clean(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.commit("clean", a_DOT_py="x = 1\n")
+    monkeypatch.chdir(repo.root)
+    result = CliRunner().invoke(cli, ["scan", "--history"])
+    assert (
+        result.exit_code == 0 and "No tokens found in the history of HEAD (1 commit read)." in result.output
+    )

@@ -7,10 +7,15 @@ and what it sent: one request per distinct token, nothing for other secrets, no 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from hf_secret_guard.cli import cli
 from hf_secret_guard.hub import (
     DEFAULT_ENDPOINT,
     HubError,
@@ -163,3 +168,139 @@ def test_interpret_answers_without_a_server() -> None:
     assert interpret_whoami(200, b"\xff\xfe").status == "unknown"
     bare = interpret_whoami(200, b'{"name": "x"}')  # an accepted token without details: live, role unknown
     assert (bare.status, bare.role, bare.can_write) == ("live", None, False)
+
+
+# --- through the command line -------------------------------------------------------------------------
+
+READ, WRITE, DEAD = TOKEN, TOKEN2, T3
+OPENAI = "sk-" + "a1B2" * 10
+
+
+@pytest.fixture
+def leaky(tmp_path: Path, hub: FakeHub) -> Path:
+    """Three Hugging Face tokens (read, write, revoked) and an OpenAI key; READ appears twice."""
+    hub.behaviour.update({READ: "read", WRITE: "write", DEAD: "401"})
+    (tmp_path / "a.py").write_text(f'login(token="{READ}")\n')
+    (tmp_path / "b.py").write_text(f'import os\nos.environ["HF_TOKEN"] = "{WRITE}"\n')
+    (tmp_path / "c.py").write_text(f'OLD = "{DEAD}"\nAGAIN = "{READ}"\n')
+    (tmp_path / "d.py").write_text(f'import os\nos.environ["OPENAI_API_KEY"] = "{OPENAI}"\n')
+    return tmp_path
+
+
+def invoke(*args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(cli, ["scan", *args], input=input)
+
+
+def assert_no_secret(*texts: str) -> None:
+    for text in texts:
+        for secret in (READ, WRITE, DEAD, OPENAI):
+            assert secret not in text
+        assert ACCOUNT_EMAIL not in text
+
+
+def test_cli_verify_puts_live_write_tokens_first(leaky: Path, hub: FakeHub) -> None:
+    result = invoke("--verify", str(leaky))
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(str(leaky / "b.py")) and '[LIVE write token "write-token-name"]' in lines[0]
+    assert '[LIVE read token "read-token-name"]' in lines[1]
+    assert "[not live (revoked or invalid)]" in result.stdout
+    assert "Checked 3 distinct tokens" in result.stdout and ": 2 live." in result.stdout
+    assert hub.whoami == {READ: 1, WRITE: 1, DEAD: 1}  # READ is in two files: asked once
+    assert_no_secret(result.output)
+
+
+def test_cli_verify_json_and_sarif(leaky: Path, hub: FakeHub) -> None:
+    report = json.loads(invoke("--verify", "--format", "json", str(leaky)).stdout)
+    verified = [(Path(f["path"]).name, f["verified"] and f["verified"]["status"]) for f in report["findings"]]
+    assert verified[0] == ("b.py", "live")
+    assert report["findings"][0]["verified"]["role"] == "write"
+    assert report["findings"][0]["verified"]["can_write"] is True
+    assert ("d.py", None) in verified  # the OpenAI key is never sent to the Hub
+    assert ("c.py", "not_live") in verified
+    sarif = json.loads(invoke("--verify", "--format", "sarif", str(leaky)).stdout)
+    results = sarif["runs"][0]["results"]
+    assert results[0]["properties"]["verified"]["status"] == "live"
+    assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("b.py")
+    levels = {r["properties"].get("verified", {}).get("status"): r["level"] for r in results}
+    assert levels == {"live": "error", "not_live": "warning", None: "error"}
+    github = invoke("--verify", "--format", "github", str(leaky)).stdout
+    assert github.splitlines()[0].startswith("::error file=") and "b.py" in github.splitlines()[0]
+    assert hub.whoami == {READ: 3, WRITE: 3, DEAD: 3}  # three runs, once per token each
+    assert_no_secret(json.dumps(report), json.dumps(sarif), github)
+
+
+def test_cli_never_touches_the_network_without_the_flags(leaky: Path, hub: FakeHub) -> None:
+    for args in ([], ["--format", "json"], ["--format", "sarif"], ["--format", "github"]):
+        assert invoke(*args, str(leaky)).exit_code == 1
+    assert hub.requests == 0
+
+
+def test_cli_revoke_after_confirmation(leaky: Path, hub: FakeHub) -> None:
+    result = invoke("--revoke", "--format", "json", str(leaky), input="y\n")
+    assert result.exit_code == 1, result.output
+    [(headers, body)] = hub.revokes
+    assert json.loads(body) == {"credentials": [READ, WRITE, DEAD]}
+    assert "authorization" not in headers
+    json.loads(result.stdout)  # the report on stdout stays valid JSON
+    assert f"About to revoke 3 tokens with POST {hub.url}/api/credentials/revoke" in result.stderr
+    for token in (READ, WRITE, DEAD):
+        assert mask(token) in result.stderr
+    assert f'"credentials": ["{mask(READ)}", "{mask(WRITE)}", "{mask(DEAD)}"]' in result.stderr
+    assert "Answer: HTTP 202" in result.stderr
+    assert hub.whoami == {}  # --revoke alone does not verify
+    assert_no_secret(result.output)
+
+
+def test_cli_revoke_declined_sends_nothing(leaky: Path, hub: FakeHub) -> None:
+    result = invoke("--revoke", str(leaky), input="n\n")
+    assert result.exit_code == 1 and "Nothing revoked." in result.stderr
+    assert hub.revokes == []
+
+
+def test_cli_revoke_without_an_answer_refuses(leaky: Path, hub: FakeHub) -> None:
+    result = invoke("--revoke", str(leaky))  # stdin is empty: EOF
+    assert result.exit_code == 2 and "nothing revoked" in result.stderr and "--yes" in result.stderr
+    assert hub.revokes == []
+
+
+def test_cli_revoke_from_a_real_process_without_stdin(leaky: Path, hub: FakeHub) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hf_secret_guard", "scan", "--revoke", str(leaky)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "nothing revoked" in done.stderr
+    assert hub.revokes == []
+    assert_no_secret(done.stdout, done.stderr)
+
+
+def test_cli_revoke_yes_and_verified_dead_tokens_are_skipped(leaky: Path, hub: FakeHub) -> None:
+    result = invoke("--verify", "--revoke", "--yes", str(leaky))
+    assert result.exit_code == 1, result.output
+    [(_, body)] = hub.revokes
+    assert json.loads(body) == {"credentials": [WRITE, READ]}  # live write first; the dead one left alone
+    assert "1 the Hub already rejects is left alone" in result.stderr
+    assert "Revoke these" not in result.output  # --yes: no question
+
+
+def test_cli_revoke_failure_exits_2(leaky: Path, hub: FakeHub) -> None:
+    hub.revoke_status = 422
+    result = invoke("--revoke", "--yes", str(leaky))
+    assert result.exit_code == 2 and "Answer: HTTP 422" in result.stderr
+    assert "did not accept" in result.stderr
+
+
+def test_cli_revoke_refused_in_pre_commit(leaky: Path, hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    result = invoke("--revoke", "--yes", str(leaky))
+    assert result.exit_code == 2 and "pre-commit" in result.stderr
+    assert hub.requests == 0
+
+
+def test_cli_bad_endpoint_is_a_usage_error(leaky: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_ENDPOINT", "file:///etc/passwd")
+    result = invoke("--verify", str(leaky))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "HF_ENDPOINT" in result.stderr

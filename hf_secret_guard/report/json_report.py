@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Optional
 
 from hf_secret_guard import __version__
-from hf_secret_guard.ftypes import Finding, ScanError
+from hf_secret_guard.ftypes import Finding, ScanError, Verification
 
 
-def finding_record(finding: Finding) -> dict[str, Any]:
+def finding_record(finding: Finding, verification: Optional[Verification] = None) -> dict[str, Any]:
+    from hf_secret_guard.report.verification import record
+
     span = finding.span
     return {
         "path": finding.path,
@@ -30,13 +32,20 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "fixable": finding.fixable,
         "site": finding.site,
         "env_name": finding.env_name,
+        "verified": record(verification),  # null unless --verify asked the Hub about this token
     }
 
 
-def render_json(findings: Sequence[Finding], errors: Sequence[ScanError]) -> str:
+def render_json(
+    findings: Sequence[Finding],
+    errors: Sequence[ScanError],
+    verifications: Optional[Mapping[str, Verification]] = None,
+) -> str:
+    """``verifications``: the Hub's answers (``--verify``) by secret hash."""
+    answers = verifications or {}
     report = {
         "version": __version__,
-        "findings": [finding_record(f) for f in findings],
+        "findings": [finding_record(f, answers.get(f.secret_hash)) for f in findings],
         "errors": [{"path": e.path, "kind": e.kind, "message": e.message} for e in errors],
     }
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

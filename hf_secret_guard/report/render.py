@@ -5,22 +5,29 @@ Each reporter module is imported only when its format is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Optional
 
-from hf_secret_guard.ftypes import Finding, ScanError
+from hf_secret_guard.ftypes import Finding, ScanError, Verification
 
 MACHINE_FORMATS = ("json", "sarif", "github")
 
 
-def render(output_format: str, findings: Sequence[Finding], errors: Sequence[ScanError]) -> str:
+def render(
+    output_format: str,
+    findings: Sequence[Finding],
+    errors: Sequence[ScanError],
+    verifications: Optional[Mapping[str, Verification]] = None,
+) -> str:
+    """``verifications`` (``--verify``, keyed by secret hash) set JSON ``verified`` and the SARIF level."""
     if output_format == "json":
         from hf_secret_guard.report.json_report import render_json
 
-        return render_json(findings, errors)
+        return render_json(findings, errors, verifications)
     if output_format == "sarif":
         from hf_secret_guard.report.sarif import render_sarif
 
-        return render_sarif(findings, errors)
+        return render_sarif(findings, errors, verifications=verifications)
     if output_format == "github":
         from hf_secret_guard.report.github import render_github
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
 
 from hf_secret_guard import __version__
-from hf_secret_guard.ftypes import Finding, ScanError
+from hf_secret_guard.ftypes import Finding, ScanError, Verification
 from hf_secret_guard.report.region import cell_place, file_region, relative_path
 from hf_secret_guard.rules import RULES, Rule
 
@@ -74,7 +74,11 @@ def _message(finding: Finding) -> str:
     return f"{place}: {finding.message}" if place else finding.message
 
 
-def _result(finding: Finding, occurrence: int, root: Optional[str]) -> dict[str, Any]:
+def _result(
+    finding: Finding, occurrence: int, root: Optional[str], verification: Optional[Verification] = None
+) -> dict[str, Any]:
+    from hf_secret_guard.report.verification import record, sarif_level
+
     properties: dict[str, Any] = {
         "secret": finding.masked,
         "confidence": finding.confidence,
@@ -88,12 +92,14 @@ def _result(finding: Finding, occurrence: int, root: Optional[str]) -> dict[str,
             cellLine=finding.span.line,
             cellColumn=finding.span.column,
         )
+    if verification is not None:  # --verify: what the Hub said about this token
+        properties["verified"] = record(verification)
     result: dict[str, Any] = {"ruleId": finding.rule}
     if finding.rule in _RULE_INDEX:
         result["ruleIndex"] = _RULE_INDEX[finding.rule]
     return {
         **result,
-        "level": "error",
+        "level": sarif_level(verification),
         "message": {"text": _message(finding)},
         "locations": [
             {
@@ -118,14 +124,22 @@ def _notification(error: ScanError, root: Optional[str]) -> dict[str, Any]:
 
 
 def sarif_log(
-    findings: Sequence[Finding], errors: Sequence[ScanError], root: Optional[str] = None
+    findings: Sequence[Finding],
+    errors: Sequence[ScanError],
+    root: Optional[str] = None,
+    verifications: Optional[Mapping[str, Verification]] = None,
 ) -> dict[str, Any]:
-    """The SARIF log as a JSON-ready value; ``root`` is ``%SRCROOT%`` (default: the current directory)."""
+    """The SARIF log as a JSON-ready value; ``root`` is ``%SRCROOT%`` (default: the current directory).
+
+    ``verifications`` (``--verify``, by secret hash) add ``properties.verified`` and make a token the Hub
+    no longer accepts a warning instead of an error.
+    """
+    answers = verifications or {}
     seen: Counter[str] = Counter()
     results = []
     for finding in findings:
         seen[finding.fingerprint] += 1
-        results.append(_result(finding, seen[finding.fingerprint], root))
+        results.append(_result(finding, seen[finding.fingerprint], root, answers.get(finding.secret_hash)))
     root_uri = Path(root or ".").resolve().as_uri().rstrip("/") + "/"
     return {
         "$schema": SCHEMA_URI,
@@ -155,5 +169,11 @@ def sarif_log(
     }
 
 
-def render_sarif(findings: Sequence[Finding], errors: Sequence[ScanError], root: Optional[str] = None) -> str:
-    return json.dumps(sarif_log(findings, errors, root), indent=2, ensure_ascii=False) + "\n"
+def render_sarif(
+    findings: Sequence[Finding],
+    errors: Sequence[ScanError],
+    root: Optional[str] = None,
+    verifications: Optional[Mapping[str, Verification]] = None,
+) -> str:
+    log = sarif_log(findings, errors, root, verifications)
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,90 @@
+"""Reports for ``scan --history``: one entry per distinct token, where it entered the history.
+
+Text like the file scan (``path:line:col: ...``, the place in the commit that added it), or JSON
+``{"version", "history", "tokens", "errors"}``.  Only masked tokens, never a full one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from hf_secret_guard import __version__
+from hf_secret_guard.ftypes import HistoryLeak, HistoryResult
+from hf_secret_guard.report.verification import Verifications, label, record
+
+HISTORY_ADVICE = (
+    "A token in git history stays readable by everyone who has a clone, a fork or a cached copy: deleting\n"
+    "it from the files, or even rewriting history, does not make it safe. Revoke it (`--revoke`, or\n"
+    "https://huggingface.co/settings/tokens), create a new one and keep it in Colab's Secrets panel or\n"
+    "the environment."
+)
+HISTORY_FORMATS = ("text", "json")
+
+
+def commit_date(leak: HistoryLeak) -> str:
+    return datetime.fromtimestamp(leak.timestamp, tz=timezone.utc).date().isoformat()
+
+
+def _head_text(leak: HistoryLeak) -> str:
+    if not leak.head:
+        return "no longer at HEAD (still in history)"
+    places = ", ".join(f"{path}:{line}" for path, line in leak.head[:5])
+    more = f" and {len(leak.head) - 5} more" if len(leak.head) > 5 else ""
+    return f"still at HEAD: {places}{more}"
+
+
+def format_history_leak(leak: HistoryLeak, verifications: Optional[Verifications] = None) -> str:
+    commits = f", added by {leak.commits} commits" if leak.commits > 1 else ""
+    text = (
+        f"{leak.path}:{leak.line}:{leak.column}: token in git history ({leak.masked}), "
+        f"added in {leak.commit[:10]} on {commit_date(leak)}{commits}; {_head_text(leak)}"
+    )
+    return text + label(verifications.get(leak.secret_hash) if verifications else None)
+
+
+def history_summary(result: HistoryResult) -> str:
+    revs = " ".join(result.revs) or "HEAD"
+    read = f"{result.commits} commit{'s' if result.commits != 1 else ''} read"
+    if not result.leaks:
+        return f"No tokens found in the history of {revs} ({read})."
+    count = len(result.leaks)
+    at_head = sum(1 for leak in result.leaks if leak.at_head)
+    return (
+        f"Found {count} distinct token{'s' if count != 1 else ''} in the history of {revs} ({read}); "
+        f"{at_head} still at HEAD."
+    )
+
+
+def history_record(leak: HistoryLeak, verifications: Optional[Verifications] = None) -> dict[str, Any]:
+    return {
+        "secret": leak.masked,
+        "confidence": leak.confidence,
+        "fingerprint": leak.secret_hash,
+        "commit": leak.commit,
+        "date": datetime.fromtimestamp(leak.timestamp, tz=timezone.utc).isoformat(),
+        "path": leak.path,
+        "line": leak.line,
+        "column": leak.column,
+        "commits": leak.commits,
+        "at_head": leak.at_head,
+        "head": [{"path": path, "line": line} for path, line in leak.head],
+        "verified": record(verifications.get(leak.secret_hash) if verifications else None),
+    }
+
+
+def render_history_json(
+    result: HistoryResult,
+    leaks: Sequence[HistoryLeak],
+    verifications: Optional[Verifications] = None,
+) -> str:
+    """``leaks`` is ``result.leaks`` in report order (live write tokens first when verified)."""
+    report = {
+        "version": __version__,
+        "history": {"revs": list(result.revs), "commits": result.commits, "notes": list(result.notes)},
+        "tokens": [history_record(leak, verifications) for leak in leaks],
+        "errors": [],
+    }
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
