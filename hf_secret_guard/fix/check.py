@@ -1,0 +1,58 @@
+"""Checks that a fixed text is still what it was: Python that parses, a notebook that validates.
+
+A fix is only written when the result passes the same check the original passed: code that compiled
+must still compile; code that only libcst could parse (newer syntax than this interpreter) must still
+parse; a notebook that nbformat accepted must still be accepted.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import warnings
+from typing import Any, Callable, Optional
+
+Checker = Callable[[str], bool]
+
+
+def compiles(text: str) -> bool:
+    """Compiled as IPython compiles a cell (top-level ``await`` allowed); warnings are not ours to show."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<fix>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return False
+    return True
+
+
+def libcst_parses(text: str) -> bool:
+    from hf_secret_guard.fix.literals import PythonSyntaxError, parse
+
+    try:
+        parse(text)
+    except PythonSyntaxError:
+        return False
+    return True
+
+
+def checker_for(original: str) -> Optional[Checker]:
+    """The strictest check the original passes, or None when it is not Python we can parse."""
+    if compiles(original):
+        return compiles
+    if libcst_parses(original):
+        return libcst_parses
+    return None
+
+
+def notebook_is_valid(value: Any) -> bool:
+    """nbformat's own schema validation of a parsed notebook."""
+    import nbformat
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(json.loads(json.dumps(value)))  # a copy: validate may repair in place
+    except Exception:  # ValidationError, an unknown version, a shape the validator trips on: all "no"
+        return False
+    return True

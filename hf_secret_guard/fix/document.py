@@ -1,0 +1,177 @@
+"""Fix one document: findings in, a ``FixResult`` out.  Pure; reading and writing files is the caller's.
+
+A ``.py`` text is planned by ``plan_python`` (+ imports) and checked to compile as the original did; a
+notebook by ``plan_notebook``.  From bytes, the text is decoded the way the scan decoded it and encoded
+back the same way (PEP 263 encoding, BOM), so a latin-1 file stays latin-1 and CRLF stays CRLF.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from typing import Optional
+
+from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
+from hf_secret_guard.fix.check import checker_for
+from hf_secret_guard.fix.imports import plan_imports
+from hf_secret_guard.fix.literals import PythonSyntaxError, parse
+from hf_secret_guard.fix.model import FixOptions, FixResult, NotFixed
+from hf_secret_guard.fix.names import SecretNames
+from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook
+from hf_secret_guard.fix.plan_python import plan_python
+from hf_secret_guard.ftypes import FileResult, Finding, Leak, ScanError
+from hf_secret_guard.read.source import DecodeError, decode_source
+from hf_secret_guard.scan import NOTEBOOK_SUFFIXES
+
+_NOT_FIXABLE = {
+    "text": "the code could not be parsed, so it was only scanned as text",
+    "shell": "a %%bash-style cell cannot read Colab secrets",
+    "shell-env": "a %%bash-style cell cannot read Colab secrets",
+    "ipython-env": "a %%bash-style cell cannot read Colab secrets",
+    "json": "the notebook could not be read as a notebook",
+    "string": "not in a string literal the fixer rewrites (an f-string's {...}, say)",
+}
+
+
+def not_fixable_reason(finding: Finding) -> str:
+    return _NOT_FIXABLE.get(finding.site, "not fixable")
+
+
+def _leak(finding: Finding) -> Leak:
+    return Leak(
+        finding.rule,
+        finding.span.start,
+        finding.span.end,
+        finding.secret,
+        finding.confidence,
+        finding.site,
+        finding.fixable,
+        finding.env_name,
+    )
+
+
+def _result(
+    path: str,
+    original: str,
+    text: str,
+    findings: Sequence[Finding],
+    fixed: Collection[int],
+    reasons: dict[int, str],
+    errors: Sequence[ScanError] = (),
+    names: Collection[str] = (),
+) -> FixResult:
+    not_fixed = [
+        NotFixed(finding, reasons.get(index, "no rewrite applies here"))
+        for index, finding in enumerate(findings)
+        if index not in fixed
+    ]
+    return FixResult(
+        path,
+        original,
+        text,
+        tuple(f for i, f in enumerate(findings) if i in fixed),
+        tuple(not_fixed),
+        tuple(errors),
+        tuple(sorted(names)),
+    )
+
+
+def _split(findings: Sequence[Finding]) -> tuple[list[Finding], list[NotFixed]]:
+    fixable = [f for f in findings if f.fixable]
+    return fixable, [NotFixed(f, not_fixable_reason(f)) for f in findings if not f.fixable]
+
+
+def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
+    """A ``.py`` text with its fixable findings fixed."""
+    fixable, not_fixable = _split(findings)
+    check = checker_for(text) if fixable else None
+    module = None
+    if check is not None:
+        try:
+            module = parse(text)
+        except PythonSyntaxError:
+            check = None
+    leaks = [_leak(f) for f in fixable]
+    plan = plan_python(text, leaks, SecretNames(leaks, options.secret_name), options, module, check)
+    edits = list(plan.edits)
+    if plan.userdata or plan.os_module:
+        edits += plan_imports(
+            text, module, userdata=plan.userdata, os_module=plan.os_module, first_use=plan.first_use
+        )
+    new = apply_edits(text, edits)
+    errors: list[ScanError] = []
+    if new != text and check is not None and not check(new):
+        errors.append(ScanError(path, "fix", "the fixed code would not parse; file left unchanged"))
+        plan.reasons.update({i: "the fixed file would not parse" for i in plan.fixed})
+        plan.fixed.clear()
+        plan.names.clear()
+        new = text
+    result = _result(path, text, new, fixable, plan.fixed, plan.reasons, errors, plan.names)
+    return replace(result, not_fixed=result.not_fixed + tuple(not_fixable))
+
+
+def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
+    """A notebook's JSON text with its fixable findings fixed, in the file's own format."""
+    fixable, not_fixable = _split(findings)
+    if not fixable:
+        return FixResult(path, raw, raw, not_fixed=tuple(not_fixable))
+    try:
+        plan = plan_notebook(raw, fixable, options)
+    except (NotebookFixError, OverlappingEdits) as exc:
+        error = ScanError(path, "fix", f"{exc}; file left unchanged")
+        result = _result(path, raw, raw, fixable, (), {i: str(exc) for i in range(len(fixable))}, [error])
+    else:
+        result = _result(path, raw, plan.text, fixable, plan.fixed, plan.reasons, names=plan.names)
+    return replace(result, not_fixed=result.not_fixed + tuple(not_fixable))
+
+
+def fix_text(text: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
+    if path.endswith(NOTEBOOK_SUFFIXES):
+        return fix_notebook_text(text, path, findings, options)
+    return fix_source_text(text, path, findings, options)
+
+
+def fix_file_bytes(
+    data: bytes,
+    path: str,
+    scanned: FileResult,
+    options: FixOptions,
+    only: Optional[Collection[Finding]] = None,
+) -> FixResult:
+    """``scanned`` is the scan of exactly these bytes; ``only`` limits the fix to some of its findings."""
+    findings = [f for f in scanned.findings if only is None or f in only]
+    if path.endswith(NOTEBOOK_SUFFIXES):
+        bom = data.startswith(codecs.BOM_UTF8)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return _unreadable(data, path, findings, "not UTF-8")
+        result = fix_notebook_text(text, path, findings, options)
+        encoded = (codecs.BOM_UTF8 if bom else b"") + result.text.encode("utf-8")
+    else:
+        try:
+            source = decode_source(data)
+        except DecodeError as exc:
+            return _unreadable(data, path, findings, str(exc))
+        result = fix_source_text(source.text, path, findings, options)
+        try:
+            encoded = source.encode(result.text)
+        except UnicodeEncodeError:
+            reason = f"the fix cannot be encoded as {source.encoding}"
+            return replace(
+                result,
+                text=result.original,
+                fixed=(),
+                not_fixed=tuple(NotFixed(f, reason) for f in result.fixed) + result.not_fixed,
+                errors=(*result.errors, ScanError(path, "fix", f"{reason}; file left unchanged")),
+                secret_names=(),
+                data=data,
+            )
+    new_data = encoded if result.changed and encoded != data else None
+    return replace(result, data=data, new_data=new_data)
+
+
+def _unreadable(data: bytes, path: str, findings: Sequence[Finding], reason: str) -> FixResult:
+    not_fixed = tuple(NotFixed(f, f"the file cannot be decoded ({reason})") for f in findings)
+    return FixResult(path, "", "", not_fixed=not_fixed, data=data)

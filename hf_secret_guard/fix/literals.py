@@ -1,0 +1,205 @@
+"""Where each string expression of a Python text sits, piece by piece, so a fix can rewrite one in place.
+
+An expression is one literal or several implicitly concatenated ones (``"hf_abc" "def"`` is one value).
+Like the detector, offsets are found by searching each string and comment leaf's exact text in source
+order: quotes and ``#`` can only start a string or a comment, so the search cannot land anywhere else,
+and it avoids libcst's position metadata, which costs more than the parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Union
+
+import libcst as cst
+
+_EXPRESSION = "\0"  # stands for an f-string's ``{...}`` in a piece's value, as in the detector
+
+Leaf = Union[cst.SimpleString, cst.FormattedString, cst.Comment]
+
+
+class PythonSyntaxError(ValueError):
+    """libcst could not parse the text."""
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A run of an f-string's literal text: its value offset in the piece and its offset in ``raw``."""
+
+    value_start: int
+    raw_start: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One literal of a string expression, as written in the source."""
+
+    start: int  # offset of the prefix (or the opening quote) in the text
+    raw: str  # the literal exactly as written, prefix and quotes included
+    prefix: str  # as written: "", "r", "Rb", "f", ...
+    quote: str  # ', ", ''' or """
+    value: str  # its value; an f-string's expressions are one ``\0`` each
+    runs: tuple[TextRun, ...] = ()  # f-strings only: the literal text between expressions
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.raw)
+
+    @property
+    def body(self) -> str:
+        """The raw text between the quotes."""
+        return self.raw[len(self.prefix) + len(self.quote) : len(self.raw) - len(self.quote)]
+
+    @property
+    def body_start(self) -> int:
+        return len(self.prefix) + len(self.quote)
+
+    @property
+    def is_bytes(self) -> bool:
+        return "b" in self.prefix.lower()
+
+    @property
+    def is_raw(self) -> bool:
+        return "r" in self.prefix.lower()
+
+    @property
+    def is_fstring(self) -> bool:
+        return "f" in self.prefix.lower()
+
+
+@dataclass(frozen=True)
+class StringExpr:
+    """A whole string expression: its pieces in order; ``docstring`` when it is a statement of its own."""
+
+    pieces: tuple[Piece, ...]
+    docstring: bool
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0].start
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1].end
+
+    @property
+    def value(self) -> str:
+        return "".join(piece.value for piece in self.pieces)
+
+    @property
+    def is_bytes(self) -> bool:
+        return self.pieces[0].is_bytes
+
+
+class _Collector(cst.CSTVisitor):
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.leaves: list[tuple[Leaf, str]] = []
+        self.outer: list[tuple[cst.BaseExpression, bool]] = []
+        self._inner: set[int] = set()
+        self._statements: set[int] = set()
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self._statements.add(id(node.value))
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.leaves.append((node, node.value))
+        self._add(node)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+        self.leaves.append((node, self.module.code_for_node(node.with_changes(lpar=[], rpar=[]))))
+        self._add(node)
+        return False  # strings inside its expressions are part of its text, not expressions of their own
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self._add(node)
+        self._inner.update((id(node.left), id(node.right)))
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        self.leaves.append((node, node.value))
+
+    def _add(self, node: cst.BaseExpression) -> None:
+        if id(node) not in self._inner:
+            self.outer.append((node, id(node) in self._statements))
+
+
+def _flatten(node: cst.BaseExpression) -> list[Union[cst.SimpleString, cst.FormattedString]]:
+    if isinstance(node, cst.ConcatenatedString):
+        return _flatten(node.left) + _flatten(node.right)
+    if isinstance(node, (cst.SimpleString, cst.FormattedString)):
+        return [node]
+    return []
+
+
+def _simple_value(node: cst.SimpleString) -> str:
+    try:
+        value = node.evaluated_value
+    except Exception:  # an escape libcst cannot evaluate: the raw text is the best guess
+        return node.raw_value
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def _piece(
+    module: cst.Module, node: Union[cst.SimpleString, cst.FormattedString], start: int, raw: str
+) -> Piece:
+    if isinstance(node, cst.SimpleString):
+        prefix = raw[: len(node.prefix)]
+        return Piece(start, raw, prefix, node.quote, _simple_value(node))
+    prefix = node.start[: -len(node.quote)] if node.quote else node.start
+    position = len(node.start)
+    value: list[str] = []
+    runs: list[TextRun] = []
+    value_length = 0
+    for part in node.parts:
+        code = module.code_for_node(part)
+        if isinstance(part, cst.FormattedStringText):
+            runs.append(TextRun(value_length, position, part.value))
+            value.append(part.value)
+            value_length += len(part.value)
+        else:
+            value.append(_EXPRESSION)
+            value_length += 1
+        position += len(code)
+    return Piece(start, raw, prefix, node.quote, "".join(value), tuple(runs))
+
+
+def parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        raise PythonSyntaxError(str(exc).split("\n", 1)[0]) from None
+
+
+def string_expressions(module: cst.Module, text: str) -> list[StringExpr]:
+    """Every outermost string expression of ``module`` (parsed from ``text``), in source order."""
+    collector = _Collector(module)
+    try:
+        module.visit(collector)
+    except RecursionError:
+        raise PythonSyntaxError("too deeply nested") from None
+    offsets: dict[int, int] = {}
+    cursor = 0
+    for node, raw in collector.leaves:
+        found = text.find(raw, cursor)
+        if found >= 0:
+            offsets[id(node)] = found
+            cursor = found + len(raw)
+    raw_of = {id(node): raw for node, raw in collector.leaves}
+    expressions: list[StringExpr] = []
+    for outer, is_statement in collector.outer:
+        leaves = _flatten(outer)
+        if not leaves or any(id(leaf) not in offsets for leaf in leaves):
+            continue
+        pieces = tuple(_piece(module, leaf, offsets[id(leaf)], raw_of[id(leaf)]) for leaf in leaves)
+        expressions.append(StringExpr(pieces, is_statement))
+    return expressions
+
+
+def containing(expressions: Sequence[StringExpr], offset: int) -> int:
+    """Index of the expression whose source covers ``offset``, or -1."""
+    for index, expression in enumerate(expressions):
+        if expression.start <= offset < expression.end:
+            return index
+    return -1

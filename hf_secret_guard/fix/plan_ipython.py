@@ -1,0 +1,109 @@
+"""Fix leaks in IPython lines of a notebook cell so that they still run in IPython and Colab.
+
+- ``%env NAME=value`` / ``%set_env NAME value`` become ``os.environ["NAME"] = userdata.get("NAME")``.
+  (``%env`` would expand ``{...}`` too, but it prints ``env: NAME=<value>``, which Colab saves in the
+  output: the fix would leak the token again.)
+- ``!cmd --token hf_...`` (and ``x = !cmd``, ``%pip ...``): the token becomes
+  ``{userdata.get('HF_TOKEN')}``, which IPython expands before running the command.  IPython expands a
+  line all or nothing, so a line that has other ``{...}`` or ``$name`` is left alone (reported).
+- ``%time``/``%timeit``/``%prun``/``%debug`` run their argument as Python: a quoted token becomes the call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from hf_secret_guard.fix.model import FixOptions
+from hf_secret_guard.fix.names import SecretNames
+from hf_secret_guard.fix.plan_python import Plan, call_text
+from hf_secret_guard.ftypes import Edit, Leak
+
+SHELL_SITES = frozenset({"shell", "ipython-env", "shell-env"})
+
+_ENV_LINE_RE = re.compile(
+    r"(?P<indent>[ \t]*)%(?:env|set_env)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>\"[^\"]*\"|'[^']*'|\S+)[ \t]*\Z"
+)
+_ENV_MAGIC_RE = re.compile(r"[ \t]*%(?:env|set_env)\b")
+_PYTHON_ARGUMENT_MAGICS = re.compile(r"[ \t]*%(?:time|timeit|prun|debug)\b")
+_EXPANDING_LINE_RE = re.compile(r"[ \t]*(?:!|%(?!%)|[A-Za-z_][\w, \t]*=[ \t]*[!%])")
+_OTHER_EXPANSION_RE = re.compile(r"[{}]|\$(?!\$)")
+
+
+def _line_at(text: str, offset: int) -> tuple[int, int]:
+    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    ends = [i for i in (text.find("\n", offset), text.find("\r", offset)) if i >= 0]
+    return start, min(ends) if ends else len(text)
+
+
+def _continued(text: str, start: int, end: int) -> bool:
+    """Part of a backslash-continued IPython line: the lines must stay shell text."""
+    before = text[:start].rstrip("\r\n")
+    return text[start:end].rstrip().endswith("\\") or (start > 0 and before.endswith("\\"))
+
+
+def plan_ipython(text: str, leaks: Sequence[Leak], names: SecretNames, options: FixOptions) -> Plan:
+    """Edits for the leaks of ``text`` (a cell) that sit in IPython lines."""
+    plan = Plan()
+    call = call_text(options)
+    by_line: dict[tuple[int, int], list[tuple[int, Leak]]] = {}
+    for index, leak in enumerate(leaks):
+        if leak.site in SHELL_SITES:
+            by_line.setdefault(_line_at(text, leak.start), []).append((index, leak))
+    for (start, end), members in by_line.items():
+        line = text[start:end]
+        indexes = [index for index, _ in members]
+        env = _ENV_LINE_RE.match(line)
+        if env and not _continued(text, start, end) and any(leak.rule == "HFG002" for _, leak in members):
+            name = env.group("name")
+            statement = f'os.environ["{name}"] = {call(name, chr(34))}'
+            plan.edits.append(Edit(start + len(env.group("indent")), end, statement))
+            plan.fixed.update(indexes)
+            plan.os_module = True
+            plan.use(start, name, options)
+            continue
+        if _ENV_MAGIC_RE.match(line):
+            for index in indexes:
+                plan.reasons[index] = "not a single %env NAME=value line (and %env prints what it sets)"
+            continue
+        if _PYTHON_ARGUMENT_MAGICS.match(line):
+            _quoted_tokens(text, members, names, options, plan)
+            continue
+        if not _EXPANDING_LINE_RE.match(line):
+            for index in indexes:
+                plan.reasons[index] = "not in a line IPython expands ({...})"
+            continue
+        rest = line
+        for _, leak in members:
+            rest = rest.replace(leak.secret, "")
+        if _OTHER_EXPANSION_RE.search(rest):
+            for index in indexes:
+                plan.reasons[index] = (
+                    "the line has other {...} or $ expansions, which IPython expands all or none"
+                )
+            continue
+        for index, leak in members:
+            if text[leak.start : leak.end] != leak.secret:
+                plan.reasons[index] = "the secret is not written out verbatim here"
+                continue
+            name = names.name(leak)
+            plan.edits.append(Edit(leak.start, leak.end, "{" + call(name, "'") + "}"))
+            plan.fixed.add(index)
+            plan.use(start, name, options)
+    return plan
+
+
+def _quoted_tokens(
+    text: str, members: Sequence[tuple[int, Leak]], names: SecretNames, options: FixOptions, plan: Plan
+) -> None:
+    call = call_text(options)
+    for index, leak in members:
+        before, after = text[leak.start - 1 : leak.start], text[leak.end : leak.end + 1]
+        if before in ("'", '"') and after == before and text[leak.start : leak.end] == leak.secret:
+            name = names.name(leak)
+            plan.edits.append(Edit(leak.start - 1, leak.end + 1, call(name, '"')))
+            plan.fixed.add(index)
+            plan.use(leak.start, name, options)
+        else:
+            plan.reasons[index] = "not a whole string literal in a %time/%timeit line"

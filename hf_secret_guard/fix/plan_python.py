@@ -1,0 +1,178 @@
+"""Plan the edits that fix the leaks in one Python text (a ``.py`` file or a notebook cell's Python).
+
+- A token (or a secret environment value) in a string literal: the literal reads the secret at run
+  time (``rewrite.py``); an environment write keeps its key as the secret's name.
+- A token in a comment or docstring: masked in place (``hf_****abcd``), never a valid token.
+
+Each rewrite is checked on its own: if the file does not parse with it (a literal in a ``match``
+pattern, say), that rewrite is dropped and its finding reported as not fixed, while the others stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Optional
+
+import libcst as cst
+
+from hf_secret_guard.fix.apply import apply_edits
+from hf_secret_guard.fix.check import Checker
+from hf_secret_guard.fix.literals import PythonSyntaxError, containing, string_expressions
+from hf_secret_guard.fix.model import FixOptions
+from hf_secret_guard.fix.names import SecretNames
+from hf_secret_guard.fix.rewrite import CallText, Target, rewrite_string
+from hf_secret_guard.ftypes import Edit, Leak
+from hf_secret_guard.tokens import find_tokens, is_token, mask
+
+CODE_SITES = frozenset({"string", "environ"})
+REDACT_SITES = frozenset({"comment", "docstring"})
+
+
+@dataclass
+class Plan:
+    """Edits for one text, which leaks (by index) they fix, why the others stay, and what must be imported."""
+
+    edits: list[Edit] = field(default_factory=list)
+    fixed: set[int] = field(default_factory=set)
+    reasons: dict[int, str] = field(default_factory=dict)
+    userdata: bool = False
+    os_module: bool = False
+    first_use: int = -1
+    names: set[str] = field(default_factory=set)  # the secrets the fixed code reads
+
+    def use(self, offset: int, name: str, options: FixOptions) -> None:
+        if options.style == "env":
+            self.os_module = True
+        else:
+            self.userdata = True
+        self.names.add(name)
+        self.first_use = offset if self.first_use < 0 else min(self.first_use, offset)
+
+    def merge(self, other: Plan) -> None:
+        self.edits.extend(other.edits)
+        self.fixed |= other.fixed
+        self.reasons.update(other.reasons)
+        self.userdata |= other.userdata
+        self.os_module |= other.os_module
+        self.names |= other.names
+        if other.first_use >= 0:
+            self.first_use = other.first_use if self.first_use < 0 else min(self.first_use, other.first_use)
+
+
+def call_text(options: FixOptions) -> CallText:
+    """The expression that reads secret ``name`` at run time, quoted with ``quote``."""
+    if options.style == "env":
+        return lambda name, quote: f"os.environ[{quote}{name}{quote}]"
+    return lambda name, quote: f"userdata.get({quote}{name}{quote})"
+
+
+@dataclass(frozen=True)
+class _Group:
+    edits: tuple[Edit, ...]
+    leaks: tuple[int, ...]
+    names: tuple[str, ...]  # the secrets it reads; none for a redaction, which needs no import
+
+
+def _redaction(text: str, index: int, leak: Leak) -> Optional[_Group]:
+    if text[leak.start : leak.end] != leak.secret or not is_token(leak.secret):
+        return None
+    return _Group((Edit(leak.start, leak.end, mask(leak.secret)),), (index,), ())
+
+
+def _string_groups(
+    text: str,
+    module: cst.Module,
+    leaks: Sequence[tuple[int, Leak]],
+    names: SecretNames,
+    call: CallText,
+    reasons: dict[int, str],
+) -> list[_Group]:
+    expressions = string_expressions(module, text)
+    by_expression: dict[int, list[tuple[int, Leak]]] = {}
+    for index, leak in leaks:
+        found = containing(expressions, leak.start)
+        if found < 0:
+            reasons[index] = "not inside a string literal the fixer can rewrite"
+        else:
+            by_expression.setdefault(found, []).append((index, leak))
+    groups: list[_Group] = []
+    for found, members in by_expression.items():
+        expression = expressions[found]
+        value = expression.value
+        whole = [leak for _, leak in members if leak.rule == "HFG002" and not is_token(leak.secret)]
+        if whole:
+            targets = [Target(0, len(value), names.name(whole[0]))]
+        else:
+            wanted = {leak.secret: names.name(leak) for _, leak in members}
+            targets = [
+                Target(m.start, m.end, wanted[m.value]) for m in find_tokens(value) if m.value in wanted
+            ]
+        edits = rewrite_string(text, expression, targets, call) if targets else None
+        indexes = tuple(index for index, _ in members)
+        if edits is None:
+            for index in indexes:
+                reasons[index] = "the string literal could not be rewritten safely"
+            continue
+        groups.append(_Group(tuple(edits), indexes, tuple(t.name for t in targets)))
+    return groups
+
+
+def _keep_valid(text: str, groups: list[_Group], check: Checker, reasons: dict[int, str]) -> list[_Group]:
+    """All groups when the result parses; else only those that parse on their own (then together)."""
+    if not groups or check(apply_edits(text, [e for g in groups for e in g.edits])):
+        return groups
+    kept = []
+    for group in groups:
+        if check(apply_edits(text, group.edits)):
+            kept.append(group)
+        else:
+            for index in group.leaks:
+                reasons[index] = "the rewrite would not parse here"
+    if kept and not check(apply_edits(text, [e for g in kept for e in g.edits])):
+        for group in kept:
+            for index in group.leaks:
+                reasons[index] = "the rewrites would not parse together"
+        return []
+    return kept
+
+
+def plan_python(
+    text: str,
+    leaks: Sequence[Leak],
+    names: SecretNames,
+    options: FixOptions,
+    module: Optional[cst.Module],
+    check: Optional[Checker],
+) -> Plan:
+    """Edits for the leaks of ``text`` whose site is Python (``module`` is ``text`` parsed, or None)."""
+    plan = Plan()
+    groups: list[_Group] = []
+    in_code: list[tuple[int, Leak]] = []
+    for index, leak in enumerate(leaks):
+        if leak.site in REDACT_SITES:
+            group = _redaction(text, index, leak)
+            if group is None:
+                plan.reasons[index] = "the token is not written out verbatim here"
+            else:
+                groups.append(group)
+        elif leak.site in CODE_SITES:
+            in_code.append((index, leak))
+    if in_code:
+        if module is None or check is None:
+            for index, _ in in_code:
+                plan.reasons[index] = "the code could not be parsed"
+        else:
+            try:
+                groups.extend(_string_groups(text, module, in_code, names, call_text(options), plan.reasons))
+            except PythonSyntaxError as exc:
+                for index, _ in in_code:
+                    plan.reasons[index] = f"the code could not be parsed ({exc})"
+    if check is not None:
+        groups = _keep_valid(text, groups, check, plan.reasons)
+    for group in groups:
+        plan.edits.extend(group.edits)
+        plan.fixed.update(group.leaks)
+        for name in group.names:
+            plan.use(min(edit.start for edit in group.edits), name, options)
+    return plan
