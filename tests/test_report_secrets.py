@@ -1,0 +1,73 @@
+"""No report ever contains a full planted secret: text, json, sarif, github, --output files, --statistics,
+the baseline file and the baseline command's own output.  The masked form is what they show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hf_secret_guard.tokens import mask
+from tests.conftest import DIGIT_TOKEN, ORG_TOKEN, TOKEN, TOKEN2, run_cli
+from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebook_text
+
+OTHER = "pw-not-real-but-secret-1234"
+SECRETS = (TOKEN, TOKEN2, ORG_TOKEN, DIGIT_TOKEN, OTHER)
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("secrets")
+    (root / "app.py").write_text(
+        f'import os\nos.environ["DB_PASSWORD"] = "{OTHER}"\nlogin(token="{TOKEN}")  # {DIGIT_TOKEN}\n'
+    )
+    cells = [
+        new_markdown_cell(f"org {ORG_TOKEN}"),
+        new_code_cell(f"%env HF_TOKEN={TOKEN2}", outputs=[new_output("stream", name="stdout", text=TOKEN2)]),
+        new_code_cell(f'raise ValueError("{TOKEN}")'),
+    ]
+    (root / "nb.ipynb").write_text(notebook_text(cells, metadata={"widgets": {"v": TOKEN}}))
+    (root / "broken.ipynb").write_text(f'{{"cells": [\n"{TOKEN}" "{DIGIT_TOKEN}"')
+    return root
+
+
+def assert_masked_only(text: str, shows_findings: bool = True) -> None:
+    for secret in SECRETS:
+        assert secret not in text
+    for secret in (TOKEN, TOKEN2, ORG_TOKEN, DIGIT_TOKEN) if shows_findings else ():
+        assert mask(secret) in text
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])
+def test_formats(output_format: str, tree: Path) -> None:
+    result = run_cli("scan", "--format", output_format, ".", cwd=tree)
+    assert result.returncode == 1
+    assert_masked_only(result.stdout)
+    for secret in SECRETS:
+        assert secret not in result.stderr
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])
+def test_output_file_and_statistics(output_format: str, tree: Path, tmp_path: Path) -> None:
+    target = tmp_path / f"report.{output_format}"
+    result = run_cli(
+        "scan", "--format", output_format, "--output", str(target), "--statistics", ".", cwd=tree
+    )
+    assert result.returncode == 1
+    # --statistics replaces the finding lines of the text report by counts; machine formats keep them all.
+    assert_masked_only(target.read_text(encoding="utf-8"), shows_findings=output_format != "text")
+    console = result.stdout + result.stderr
+    assert "Found " in result.stdout and "HFG001" in result.stdout  # the human summary stays on the console
+    for secret in SECRETS:
+        assert secret not in console
+
+
+def test_baseline(tree: Path, tmp_path: Path) -> None:
+    target = tmp_path / "baseline.json"
+    made = run_cli("baseline", "--output", str(target), ".", cwd=tree)
+    assert made.returncode == 0
+    assert_masked_only(target.read_text(encoding="utf-8"))
+    hidden = run_cli("scan", "--baseline", str(target), ".", cwd=tree)
+    assert hidden.returncode == 0 and "hidden by the baseline" in hidden.stdout
+    for secret in SECRETS:
+        assert secret not in made.stdout + made.stderr + hidden.stdout + hidden.stderr
