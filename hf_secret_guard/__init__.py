@@ -9,7 +9,18 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_API = {"scan_paths", "scan_file", "scan_bytes", "scan_source", "scan_notebook", "scan_text"}
+_API = {
+    "scan_paths",
+    "scan_file",
+    "scan_bytes",
+    "scan_source",
+    "scan_notebook",
+    "scan_text",
+    "fix_source",
+    "fix_notebook",
+    "fix_bytes",
+    "fix_file",
+}
 __all__ = ["__version__", *sorted(_API)]
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Union
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import Optional, Union
 
 from hf_secret_guard import prefilter
 from hf_secret_guard.discover import DEFAULT_DISCOVER, discover_files, discover_staged, looks_binary
+from hf_secret_guard.fix.model import DEFAULT_FIX_OPTIONS, FixOptions, FixResult
 from hf_secret_guard.ftypes import (
     DEFAULT_OPTIONS,
     Candidate,
     DiscoverOptions,
     FileResult,
+    Finding,
     ScanError,
     ScanOptions,
 )
@@ -28,6 +30,10 @@ from hf_secret_guard.scan import (
 from hf_secret_guard.tokens import redact
 
 __all__ = [
+    "fix_bytes",
+    "fix_file",
+    "fix_notebook",
+    "fix_source",
     "scan_bytes",
     "scan_candidates",
     "scan_file",
@@ -140,3 +146,60 @@ def scan_staged_candidates(
             yield FileResult(candidate.path, skipped="binary file")
         else:
             yield scan_bytes(data, candidate.path, options)
+
+
+def fix_source(
+    text: str,
+    path: str = "<string>",
+    options: ScanOptions = DEFAULT_OPTIONS,
+    fix_options: FixOptions = DEFAULT_FIX_OPTIONS,
+) -> FixResult:
+    """The text of a ``.py`` file with its leaks fixed (``result.text``); what was not fixed, and why."""
+    from hf_secret_guard.fix.document import fix_source_text
+
+    return fix_source_text(text, path, scan_source(text, path, options).findings, fix_options)
+
+
+def fix_notebook(
+    raw: str,
+    path: str = "<notebook>",
+    options: ScanOptions = DEFAULT_OPTIONS,
+    fix_options: FixOptions = DEFAULT_FIX_OPTIONS,
+) -> FixResult:
+    """The JSON text of a notebook with its leaks fixed, in the notebook's own format."""
+    from hf_secret_guard.fix.document import fix_notebook_text
+
+    return fix_notebook_text(raw, path, scan_notebook(raw, path, options).findings, fix_options)
+
+
+def fix_bytes(
+    data: bytes,
+    path: str,
+    options: ScanOptions = DEFAULT_OPTIONS,
+    fix_options: FixOptions = DEFAULT_FIX_OPTIONS,
+    only: Optional[Collection[Finding]] = None,
+) -> FixResult:
+    """A file's bytes with its leaks fixed (``result.new_data``, None when there is nothing to write).
+
+    ``only`` limits the fix to these findings of a scan of the same bytes (say, those a baseline kept).
+    """
+    from hf_secret_guard.fix.document import fix_file_bytes
+
+    return fix_file_bytes(data, path, scan_bytes(data, path, options), fix_options, only)
+
+
+def fix_file(
+    path: str, options: ScanOptions = DEFAULT_OPTIONS, fix_options: FixOptions = DEFAULT_FIX_OPTIONS
+) -> FixResult:
+    """Fix one file in place (atomically; only if it has something to fix and did not change meanwhile).
+
+    Raises ``OSError`` when the file cannot be read or written.
+    """
+    from hf_secret_guard.fix.write import replace_file
+
+    with open(path, "rb") as handle:
+        data = handle.read()
+    result = fix_bytes(data, path, options, fix_options)
+    if result.new_data is not None:
+        replace_file(path, data, result.new_data)
+    return result
