@@ -25,6 +25,12 @@ def cli() -> None:
     """Find and fix Hugging Face tokens and other secrets in Python files and notebooks."""
 
 
+def _secret_name(context: click.Context, parameter: click.Parameter, value: Optional[str]) -> Optional[str]:
+    from hf_secret_guard.fix.run import secret_name_option
+
+    return secret_name_option(context, parameter, value)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
@@ -50,6 +56,28 @@ def cli() -> None:
 @click.option("--select", multiple=True, help="Only these rules (codes or prefixes, comma separated).")
 @click.option("--ignore", multiple=True, help="Skip these rules (codes or prefixes, comma separated).")
 @click.option("--secret-names", multiple=True, help="More environment variable names that hold secrets.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Rewrite each fixable leak in place: literals read the secret at run time "
+    '(`userdata.get("HF_TOKEN")`), comments and outputs are masked. Exit 1 all the same: revoke the token.',
+)
+@click.option(
+    "--diff", is_flag=True, help="Print what --fix would change as a diff (secrets masked); write nothing."
+)
+@click.option(
+    "--fix-style",
+    type=click.Choice(["userdata", "env"]),
+    default="userdata",
+    show_default=True,
+    help='Where fixed code reads the secret: `userdata.get("HF_TOKEN")` (Colab) or `os.environ["HF_TOKEN"]`.',
+)
+@click.option(
+    "--secret-name",
+    metavar="NAME",
+    callback=_secret_name,
+    help="Secret name for a token that has no environment key of its own [default: HF_TOKEN].",
+)
 @click.option(
     "--history",
     is_flag=True,
@@ -148,6 +176,13 @@ def run_scan(settings: Settings) -> int:
     from hf_secret_guard.discover import MissingPath
     from hf_secret_guard.report.text import format_error
 
+    if settings.fix or settings.diff:
+        from hf_secret_guard.fix.run import usage_problem
+
+        problem = usage_problem(settings)
+        if problem:
+            click.echo(f"error: {problem}", err=True)
+            return EXIT_ERROR
     if settings.history or settings.history_revs:
         from hf_secret_guard.leak_response import run_history
 
@@ -183,6 +218,13 @@ def run_scan(settings: Settings) -> int:
     if baseline is not None:
         findings, known = baseline.split(findings)
         hidden = len(known)
+    fixes = None
+    if settings.fix or settings.diff:
+        from hf_secret_guard.fix.run import fix_for_settings
+
+        fixes = fix_for_settings(settings, findings)
+        if settings.diff:
+            return EXIT_LEAKS if findings and not settings.exit_zero else EXIT_CLEAN
     verifications: dict[str, Verification] = {}
     if settings.verify:
         from hf_secret_guard.leak_response import verify
@@ -192,6 +234,10 @@ def run_scan(settings: Settings) -> int:
         findings = live_first(findings, verifications)  # live write tokens on top, in every format
     if not _report(settings, findings, errors, _scanned(results), hidden, verifications):
         return EXIT_ERROR
+    if fixes is not None:
+        from hf_secret_guard.fix.run import echo_summary
+
+        echo_summary(fixes, findings, settings)
     if settings.revoke:
         from hf_secret_guard.leak_response import finding_targets, revoke
 

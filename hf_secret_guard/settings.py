@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from hf_secret_guard.fix.model import DEFAULT_SECRET_NAME, FixOptions, FixStyle
 from hf_secret_guard.ftypes import DiscoverOptions, ScanOptions
 
 
@@ -46,6 +47,8 @@ class Settings:
     no_color: bool = False
     fix_style: str = "userdata"  # --fix-style (also the config key fix-style)
     secret_name: Optional[str] = None  # --secret-name (also the config key secret-name)
+    fix: bool = False  # --fix: rewrite the leaks in place (fix/)
+    diff: bool = False  # --diff: print what --fix would change as a masked diff; write nothing
     root: str = "."  # not an option: the config file's directory, where its patterns are relative to
     history: bool = False  # --history: scan the git history instead of the files
     history_revs: tuple[str, ...] = ()  # --history-revs: which commits (default HEAD); implies --history
@@ -62,6 +65,11 @@ class Settings:
             secret_names=split_names(self.secret_names),
             max_file_size=self.max_file_size * 1024 * 1024,
         )
+
+    @property
+    def fix_options(self) -> FixOptions:
+        style: FixStyle = "env" if self.fix_style == "env" else "userdata"
+        return FixOptions(style=style, secret_name=self.secret_name or DEFAULT_SECRET_NAME)
 
     @property
     def discover_options(self) -> DiscoverOptions:

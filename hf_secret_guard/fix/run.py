@@ -1,0 +1,158 @@
+"""``scan --fix`` / ``--diff`` on the files a scan found leaks in: the only part of the fixer that reads
+and writes files, and prints.
+
+Each file is read again and rescanned, and only the findings the scan reported (after baseline and
+inline-allow filtering) are fixed; the write then checks that the file still holds the bytes that were
+read.  A file with nothing to fix is never opened for writing.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+import click
+
+from hf_secret_guard.fix.diff import unified_diff
+from hf_secret_guard.fix.model import FixOptions, FixResult
+from hf_secret_guard.fix.names import is_valid_name
+from hf_secret_guard.fix.write import replace_file
+from hf_secret_guard.ftypes import Finding, ScanError, ScanOptions
+from hf_secret_guard.report.location import location
+from hf_secret_guard.tokens import find_tokens
+
+if TYPE_CHECKING:
+    from hf_secret_guard.settings import Settings
+
+SECRETS_PANEL = "Colab's Secrets panel (key icon in the left sidebar; turn on notebook access)"
+REVOKE_URL = "https://huggingface.co/settings/tokens"
+
+
+@dataclass(frozen=True)
+class FixRun:
+    """What ``--fix`` (or ``--diff``) did to every file that had findings."""
+
+    results: tuple[FixResult, ...]
+    written: tuple[str, ...]
+    errors: tuple[ScanError, ...]
+    dry_run: bool
+    style: str = "userdata"
+
+
+def _read(path: str) -> bytes:
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(f"{path} is not a regular file")
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def run_fixes(
+    findings: Sequence[Finding], scan_options: ScanOptions, fix_options: FixOptions, *, dry_run: bool
+) -> FixRun:
+    """Fix (or, with ``dry_run``, only plan) the files of ``findings`` that have a fixable one."""
+    from hf_secret_guard.api import fix_bytes
+
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    results: list[FixResult] = []
+    written: list[str] = []
+    errors: list[ScanError] = []
+    for path, found in by_path.items():
+        if not any(f.fixable for f in found):
+            continue
+        try:
+            data = _read(path)
+        except OSError as exc:
+            errors.append(ScanError(path, "fix", f"cannot read for --fix: {exc.strerror or exc}"))
+            continue
+        result = fix_bytes(data, path, scan_options, fix_options, only=found)
+        results.append(result)
+        errors.extend(result.errors)
+        if dry_run or result.new_data is None:
+            continue
+        try:
+            replace_file(path, data, result.new_data)
+        except OSError as exc:
+            errors.append(ScanError(path, "fix", f"not written: {exc.strerror or exc}"))
+        else:
+            written.append(path)
+    return FixRun(tuple(results), tuple(written), tuple(errors), dry_run, fix_options.style)
+
+
+def diff_text(run: FixRun) -> str:
+    return "".join(unified_diff(result) for result in run.results)
+
+
+def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
+    """What was fixed, what was not and why, which secrets to create, and that revoking is still due."""
+    fixed = sum(len(r.fixed) for r in run.results if r.changed and (run.dry_run or r.path in run.written))
+    files = len(run.written) if not run.dry_run else sum(1 for r in run.results if r.new_data is not None)
+    verb = "Would fix" if run.dry_run else "Fixed"
+    lines = [
+        f"{verb} {fixed} of {len(findings)} leak{'s' if len(findings) != 1 else ''} "
+        f"in {files} file{'s' if files != 1 else ''}."
+    ]
+    for result in run.results:
+        for item in result.not_fixed:
+            if item.finding.fixable:
+                lines.append(f"{location(item.finding)}: {item.finding.rule} not fixed: {item.reason}")
+    names = sorted({name for r in run.results for name in r.secret_names})
+    if names and fixed:
+        them = "it" if len(names) == 1 else "them"
+        where = f"set {them} in the environment" if run.style == "env" else f"add {them} in {SECRETS_PANEL}"
+        lines.append(f"The fixed code reads {', '.join(names)}: {where}.")
+    if findings:
+        lines.append(
+            f"Fixing the code does not unleak a token: it was exposed (and stays in git history), so "
+            f"revoke it at {REVOKE_URL}."
+        )
+    return lines
+
+
+def secret_name_option(
+    context: click.Context, parameter: click.Parameter, value: Optional[str]
+) -> Optional[str]:
+    """``--secret-name`` is written into code: a plain name, and never a token by mistake."""
+    if value is None:
+        return None
+    if next(find_tokens(value), None) is not None:
+        raise click.BadParameter("that is a token: give the NAME of the secret, never the secret")
+    if not is_valid_name(value):
+        raise click.BadParameter(
+            f"{value!r} is not a name (letters, digits and _, not starting with a digit)"
+        )
+    return value
+
+
+def usage_problem(settings: Settings) -> Optional[str]:
+    if (settings.fix or settings.diff) and (settings.staged or settings.history or settings.history_revs):
+        return "--fix and --diff change the working files; they cannot be used with --staged or --history"
+    return None
+
+
+def fix_for_settings(settings: Settings, findings: Sequence[Finding]) -> FixRun:
+    """Run ``--fix`` or ``--diff``; with ``--diff`` print the diff and the summary now (nothing else)."""
+    from hf_secret_guard.report.text import format_error
+
+    run = run_fixes(findings, settings.scan_options, settings.fix_options, dry_run=settings.diff)
+    for error in run.errors:
+        click.echo(format_error(error), err=True)
+    if settings.diff:
+        click.echo(diff_text(run), nl=False)
+        if not settings.quiet:
+            for line in summary_lines(run, findings):
+                click.echo(line, err=True)
+    return run
+
+
+def echo_summary(run: FixRun, findings: Sequence[Finding], settings: Settings) -> None:
+    """After the report: on stdout for the text format, on stderr when stdout holds JSON or SARIF."""
+    if settings.quiet or run.dry_run:
+        return
+    to_stderr = settings.output_format != "text" and not settings.output
+    for line in summary_lines(run, findings):
+        click.echo(line, err=to_stderr)
