@@ -164,7 +164,7 @@ def verify_tokens(
         verification = interpret_whoami(status, body, problem)
         results[secret_hash(token)] = verification
         if _stops_asking(status):
-            stopped = f"an earlier request got {verification.detail}"
+            stopped = f"an earlier request failed ({verification.detail})"
     return results
 
 

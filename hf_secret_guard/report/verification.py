@@ -83,7 +83,7 @@ def summary_lines(
     live = sum(1 for _, v in checked if v.status == "live")
     lines = [
         f"Checked {len(checked)} distinct token{'s' if len(checked) != 1 else ''} with {endpoint}"
-        f"/api/whoami-v2 (one request each): {live} live."
+        f"/api/whoami-v2 (at most one request each): {live} live."
     ]
     lines.extend(f"  {masked}  {describe(v)}" for masked, v in ordered)
     return lines
