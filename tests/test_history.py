@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -15,7 +16,7 @@ from hf_secret_guard.cli import cli
 from hf_secret_guard.ftypes import HistoryLeak, HistoryResult
 from hf_secret_guard.history import HistoryError, added_lines, scan_history
 from hf_secret_guard.tokens import mask
-from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, make_token, run_cli
+from tests.conftest import ORG_TOKEN, REPO, TOKEN, TOKEN2, make_token, run_cli
 from tests.hub_server import FakeHub, hub
 
 __all__ = ["hub"]  # the fixture
@@ -340,3 +341,55 @@ def test_cli_history_exit_zero_and_clean(repo: Repo, monkeypatch: pytest.MonkeyP
     assert (
         result.exit_code == 0 and "No tokens found in the history of HEAD (1 commit read)." in result.output
     )
+
+
+def _pre_commit(repo: Repo, tmp_path: Path, entry: str, hook_id: str) -> subprocess.CompletedProcess[str]:
+    """The real pre-commit binary, running a local hook with the fields of our manifest's history hook."""
+    from pre_commit.clientlib import load_manifest
+
+    [hook] = [h for h in load_manifest(str(REPO / ".pre-commit-hooks.yaml")) if h["id"] == hook_id]
+    assert hook["stages"] == ["manual"] and hook["pass_filenames"] is False and hook["always_run"] is True
+    assert "--revoke" not in hook["entry"] and "--verify" not in hook["entry"]
+    config = {
+        "repos": [
+            {
+                "repo": "local",
+                "hooks": [
+                    {
+                        "id": hook_id,
+                        "name": hook["name"],
+                        # language: system runs our interpreter; the rest is the manifest's own settings
+                        "entry": entry
+                        or f"{sys.executable} -m hf_secret_guard {hook['entry'].split(' ', 1)[1]}",
+                        "language": "system",
+                        "pass_filenames": hook["pass_filenames"],
+                        "always_run": hook["always_run"],
+                        "stages": hook["stages"],
+                    }
+                ],
+            }
+        ]
+    }
+    (repo.root / ".pre-commit-config.yaml").write_text(json.dumps(config))  # JSON is YAML
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--hook-stage", "manual", hook_id, "--verbose"],
+        cwd=repo.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_pre_commit_manual_stage(leaked: Repo, tmp_path: Path, hub: FakeHub) -> None:
+    done = _pre_commit(leaked, tmp_path, "", "hf-secret-guard-history")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"token in git history ({mask(TOKEN)})" in done.stdout
+    assert "Found 2 distinct tokens in the history of HEAD" in done.stdout
+    no_full_token(done.stdout, done.stderr)
+    # Even if someone adds --revoke to the hook's entry, it refuses to run inside pre-commit.
+    entry = f"{sys.executable} -m hf_secret_guard scan --history --revoke --yes"
+    done = _pre_commit(leaked, tmp_path, entry, "hf-secret-guard-history")
+    assert done.returncode == 1 and "never runs inside a pre-commit hook" in done.stdout
+    assert hub.requests == 0
