@@ -8,7 +8,13 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Optional, Union
 
 from hf_secret_guard import prefilter
-from hf_secret_guard.discover import DEFAULT_DISCOVER, discover_files, discover_staged, looks_binary
+from hf_secret_guard.discover import (
+    DEFAULT_DISCOVER,
+    SCANNED_SUFFIXES,
+    discover_files,
+    discover_staged,
+    looks_binary,
+)
 from hf_secret_guard.fix.model import DEFAULT_FIX_OPTIONS, FixOptions, FixResult
 from hf_secret_guard.ftypes import (
     DEFAULT_OPTIONS,
@@ -61,23 +67,34 @@ def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -
     return scan_text(text, path, options)
 
 
+_SIZE_NOTE = "(--max-file-size)"
+
+
 def _too_large(size: int, limit: int) -> str:
     megabyte = 1024 * 1024
-    return f"{size / megabyte:.1f} MB, over the {limit / megabyte:g} MB limit (--max-file-size)"
+    return f"{size / megabyte:.1f} MB, over the {limit / megabyte:g} MB limit {_SIZE_NOTE}"
+
+
+def is_size_skip(reason: str) -> bool:
+    """A file skipped for its size: the CLI warns about these even without ``--verbose``, since a file of a
+    scanned type was not read and could hold a leak."""
+    return reason.endswith(_SIZE_NOTE)
 
 
 def scan_file(path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Read and scan one file; a file that cannot be read is an error, never an exception.
 
-    Not read at all: anything but a regular file (a FIFO would block forever), and files over
-    ``options.max_file_size``.  Skipped after reading: binary files.  Both come back with ``skipped`` set.
+    Not read at all: anything but a regular file (a FIFO would block forever: an error), and files over
+    ``options.max_file_size``.  Skipped after reading: binary files named explicitly that are not ``.py``
+    or ``.ipynb`` (a ``.py`` with NUL bytes is still scanned as text: it may hold a token).  Both come back
+    with ``skipped`` set.
     """
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
             return FileResult(path, (), (ScanError(path, "read", "is a directory"),))
-        if not stat.S_ISREG(info.st_mode):
-            return FileResult(path, skipped="not a regular file")
+        if not stat.S_ISREG(info.st_mode):  # named explicitly: walks leave these out with a note
+            return FileResult(path, (), (ScanError(path, "read", "not a regular file"),))
         if options.max_file_size and info.st_size > options.max_file_size:
             return FileResult(path, skipped=_too_large(info.st_size, options.max_file_size))
         with open(path, "rb") as handle:
@@ -85,7 +102,7 @@ def scan_file(path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return FileResult(path, (), (ScanError(path, "read", f"cannot read: {reason}"),))
-    if looks_binary(data):
+    if looks_binary(data) and not path.endswith(SCANNED_SUFFIXES):
         return FileResult(path, skipped="binary file")
     return scan_bytes(data, path, options)
 
@@ -142,7 +159,7 @@ def scan_staged_candidates(
         _, data, size = next(contents)
         if data is None:
             yield FileResult(candidate.path, skipped=_too_large(size, options.max_file_size))
-        elif looks_binary(data):
+        elif looks_binary(data) and not candidate.path.endswith(SCANNED_SUFFIXES):
             yield FileResult(candidate.path, skipped="binary file")
         else:
             yield scan_bytes(data, candidate.path, options)

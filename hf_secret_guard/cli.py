@@ -7,6 +7,7 @@ A thin caller of ``api``: exit 0 clean, 1 leaks, 2 usage errors or unreadable pa
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any, Optional
 
@@ -111,9 +112,81 @@ def _secret_name(context: click.Context, parameter: click.Parameter, value: Opti
     metavar="SECONDS",
     help="Timeout of each --verify / --revoke request.",
 )
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="Read settings from this TOML file (a pyproject.toml, or a file with the keys at the top level) "
+    "instead of the nearest pyproject.toml with [tool.hf-secret-guard].",
+)
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option(
+    "--exclude",
+    multiple=True,
+    help="Glob patterns to skip, replacing the default list (.git, .venv, build, ...). Comma separated.",
+)
+@click.option("--extend-exclude", multiple=True, help="Glob patterns to skip as well. Comma separated.")
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the excludes to files named on the command line too (the pre-commit hooks pass this).",
+)
+@click.option(
+    "--no-gitignore", is_flag=True, help="Walk directories without asking git: .gitignore is not read."
+)
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Scan what is staged in git (the index, what a commit records), not the working files. "
+    "PATHS limit it.",
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    metavar="MB",
+    help="Skip files larger than this (0: no limit); each skipped file gets a warning.",
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print only the findings: no summary, no advice, no progress."
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also print skipped files and why, the config file used, the timing.",
+)
+@click.option("--no-color", is_flag=True, help="No colour (also off with NO_COLOR, or when not a terminal).")
 def scan(**options: Any) -> None:
     """Scan PATHS (default: the current directory) for leaked secrets."""
-    click.get_current_context().exit(run_scan(Settings(**options)))
+    context = click.get_current_context()
+    settings = _resolve(context, options)
+    context.exit(run_scan(settings) if settings is not None else EXIT_ERROR)
+
+
+def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settings]:
+    """The settings of this run: the command line over ``[tool.hf-secret-guard]``; None after an error."""
+    from click.core import ParameterSource
+
+    from hf_secret_guard.config import ConfigError, resolve
+    from hf_secret_guard.settings import split_names
+
+    if options.get("quiet") and options.get("verbose"):
+        click.echo("error: --quiet and --verbose cannot be used together", err=True)
+        return None
+    for key in ("exclude", "extend_exclude"):
+        if key in options:
+            options[key] = split_names(options[key])
+    given = {
+        name
+        for name in options
+        if context.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    }
+    try:
+        return resolve(Settings(**options), given)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return None
 
 
 @cli.command()
@@ -134,7 +207,9 @@ def baseline(**options: Any) -> None:
     Keyed by path, rule and a hash of the secret (no line numbers), so moving code does not change it.
     The file never holds a secret.
     """
-    click.get_current_context().exit(run_baseline(Settings(**options)))
+    context = click.get_current_context()
+    settings = _resolve(context, options)
+    context.exit(run_baseline(settings) if settings is not None else EXIT_ERROR)
 
 
 def run_baseline(settings: Settings) -> int:
@@ -145,7 +220,9 @@ def run_baseline(settings: Settings) -> int:
 
     results: list[FileResult] = []
     try:
-        for result in scan_paths(list(settings.paths) or ["."], settings.scan_options):
+        for result in scan_paths(
+            list(settings.paths) or ["."], settings.scan_options, settings.discover_options
+        ):
             results.append(result)
             for error in result.errors:
                 click.echo(format_error(error), err=True)
@@ -172,10 +249,6 @@ def run_baseline(settings: Settings) -> int:
 
 
 def run_scan(settings: Settings) -> int:
-    from hf_secret_guard.api import scan_paths
-    from hf_secret_guard.discover import MissingPath
-    from hf_secret_guard.report.text import format_error
-
     if settings.fix or settings.diff:
         from hf_secret_guard.fix.run import usage_problem
 
@@ -203,15 +276,10 @@ def run_scan(settings: Settings) -> int:
         except BaselineError as exc:
             click.echo(f"error: {exc}", err=True)
             return EXIT_ERROR
-    results: list[FileResult] = []
-    try:
-        for result in scan_paths(list(settings.paths) or ["."], settings.scan_options):
-            results.append(result)
-            for error in result.errors:
-                click.echo(format_error(error), err=True)
-    except MissingPath as missing:
-        click.echo(f"{missing.args[0]}: error: no such file or directory", err=True)
+    collected = _collect(settings)
+    if collected is None:
         return EXIT_ERROR
+    results = collected
     findings: list[Finding] = [f for r in results for f in r.findings]
     errors: list[ScanError] = [e for r in results for e in r.errors]
     hidden = 0
@@ -255,8 +323,10 @@ def _human_report(
     files: int,
     hidden: int,
     verifications: Optional[dict[str, Verification]] = None,
+    color: bool = False,
 ) -> list[str]:
     from hf_secret_guard.report.text import REVOKE_ADVICE, format_finding, statistics, summary
+    from hf_secret_guard.terminal import paint_finding, paint_summary
 
     if settings.statistics:
         lines = statistics(findings)
@@ -266,7 +336,12 @@ def _human_report(
         lines = [format_finding(f) + label(verifications.get(f.secret_hash)) for f in findings]
     else:
         lines = [format_finding(f) for f in findings]
-    lines.append(summary(findings, files, hidden))
+    if color and not settings.statistics:
+        lines = [paint_finding(line, finding) for line, finding in zip(lines, findings)]
+    if settings.quiet:
+        return lines
+    last = summary(findings, files, hidden)
+    lines.append(paint_summary(last, bool(findings)) if color else last)
     if verifications:
         from hf_secret_guard.leak_response import verify_lines
 
@@ -286,9 +361,14 @@ def _report(
 ) -> bool:
     """Print (or write to ``--output``) the report; False when the output file cannot be written."""
     from hf_secret_guard.report import render
+    from hf_secret_guard.terminal import color_enabled
 
     human = _human_report(settings, findings, files, hidden, verifications)
     text_report = "".join(line + "\n" for line in human)
+    console = text_report  # stdout may get colour; a report file never does
+    if color_enabled(sys.stdout, settings.no_color):
+        painted = _human_report(settings, findings, files, hidden, verifications, color=True)
+        console = "".join(line + "\n" for line in painted)
     if settings.output_format == "text":
         machine = text_report
     else:
@@ -299,14 +379,66 @@ def _report(
         except OSError as exc:
             click.echo(f"{settings.output}: error: cannot write report: {exc.strerror or exc}", err=True)
             return False
-        click.echo(text_report, nl=False)
+        click.echo(console, nl=False)
     elif settings.output_format == "text":
-        click.echo(text_report, nl=False)
+        click.echo(console, nl=False)
     else:
         click.echo(machine, nl=False)
         if settings.statistics:  # stdout is for the machine format
             click.echo(text_report, nl=False, err=True)
     return True
+
+
+def _collect(settings: Settings) -> Optional[list[FileResult]]:
+    """Discover and scan, with the progress bar and the notes on stderr; None after a fatal error."""
+    from hf_secret_guard import api
+    from hf_secret_guard.discover import MissingPath, discover_files, discover_staged
+    from hf_secret_guard.gitfiles import GitError
+    from hf_secret_guard.report.text import format_error
+    from hf_secret_guard.terminal import Progress, progress_enabled
+
+    started = time.monotonic()
+    if settings.verbose:
+        click.echo(f"config: {settings.config or 'none (defaults)'}", err=True)
+    try:
+        if settings.staged:
+            staged = discover_staged(settings.paths, settings.discover_options)
+            total, stream = len(staged), api.scan_staged_candidates(staged, settings.scan_options)
+        else:
+            candidates = discover_files(list(settings.paths) or ["."], settings.discover_options)
+            total, stream = len(candidates), api.scan_candidates(candidates, settings.scan_options)
+    except MissingPath as missing:
+        click.echo(f"{missing.args[0]}: error: no such file or directory", err=True)
+        return None
+    except GitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return None
+    progress = Progress(total, sys.stderr, enabled=progress_enabled(sys.stderr, settings.quiet))
+    results: list[FileResult] = []
+    try:
+        for result in stream:
+            results.append(result)
+            for error in result.errors:
+                progress.echo(format_error(error))
+            if result.skipped and (
+                settings.verbose or (api.is_size_skip(result.skipped) and not settings.quiet)
+            ):
+                level = "warning" if api.is_size_skip(result.skipped) else "note"
+                progress.echo(f"{result.path}: {level}: skipped: {result.skipped}")
+            progress.advance(result.path)
+    except GitError as exc:
+        progress.clear()
+        click.echo(f"error: {exc}", err=True)
+        return None
+    finally:
+        progress.clear()
+    if settings.verbose:
+        skipped = len(results) - _scanned(results)
+        click.echo(
+            f"scanned {_scanned(results)} files ({skipped} skipped) in {time.monotonic() - started:.2f} s",
+            err=True,
+        )
+    return results
 
 
 def _scanned(results: Sequence[FileResult]) -> int:

@@ -1,0 +1,263 @@
+"""``[tool.hf-secret-guard]`` in ``pyproject.toml``: find it, check every key, and merge it under the
+command line (an option given on the command line wins).
+
+Found by walking up from the scanned paths (their common directory; the current directory when none is
+given) to the first ``pyproject.toml`` that has the table, as ruff does.  ``--config FILE`` names one
+(a ``pyproject.toml``, or any other TOML file whose top level holds the keys); ``--isolated`` ignores all.
+
+A config that is wrong is never half applied: an unknown key or a bad value is a ``ConfigError`` naming the
+file and the key, and the CLI exits 2.  Paths in the file (``exclude``, ``extend-exclude``, ``baseline``)
+are relative to the file's directory, so the same config means the same files from any working directory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Optional
+
+from hf_secret_guard.excludes import anchor
+from hf_secret_guard.settings import Settings, split_codes, split_names
+from hf_secret_guard.tokens import find_tokens, redact
+
+TABLE = "hf-secret-guard"
+FIX_STYLES = ("userdata", "env")
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The checked keys of one config file.  None: the key is not set.  Paths are already resolved."""
+
+    path: str = ""  # the file it came from ("" when there is none)
+    root: str = "."  # the file's directory
+    exclude: Optional[tuple[str, ...]] = None  # patterns as written, relative to ``root``
+    extend_exclude: tuple[str, ...] = ()
+    select: Optional[tuple[str, ...]] = None
+    ignore: Optional[tuple[str, ...]] = None
+    secret_names: tuple[str, ...] = ()
+    fix_style: Optional[str] = None
+    secret_name: Optional[str] = None
+    baseline: Optional[str] = None
+    max_file_size: Optional[int] = None  # megabytes
+
+
+# Each key: what it must be, for the error message.  Parsing is in ``_check``.
+KEYS: dict[str, str] = {
+    "exclude": "a list of glob patterns",
+    "extend-exclude": "a list of glob patterns",
+    "select": "a list of rule codes",
+    "ignore": "a list of rule codes",
+    "secret-names": "a list of environment variable names",
+    "fix-style": "one of " + ", ".join(repr(s) for s in FIX_STYLES),
+    "secret-name": "an environment variable name",
+    "baseline": "a file path",
+    "max-file-size": "a whole number of megabytes (0: no limit)",
+}
+
+
+def _load_toml(path: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.9 and 3.10
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or type(exc).__name__}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {redact(str(exc))}") from None
+
+
+def _table(document: Mapping[str, Any]) -> Optional[Any]:
+    tool = document.get("tool")
+    return tool.get(TABLE) if isinstance(tool, dict) else None
+
+
+def find_config(paths: Sequence[str] = (), cwd: Optional[str] = None) -> Optional[str]:
+    """The nearest ``pyproject.toml`` with a ``[tool.hf-secret-guard]`` table, walking up from the
+    paths' common directory.  A ``pyproject.toml`` that never mentions us is not even parsed."""
+    cwd = os.path.abspath(cwd or os.getcwd())
+    starts = [os.path.join(cwd, p) for p in paths] or [cwd]
+    starts = [p if os.path.isdir(p) else os.path.dirname(p) for p in map(os.path.abspath, starts)]
+    try:
+        directory = os.path.commonpath(starts)
+    except ValueError:  # paths on different drives
+        directory = cwd
+    while True:
+        candidate = os.path.join(directory, "pyproject.toml")
+        if _mentions_us(candidate) and _table(_load_toml(candidate)) is not None:
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _mentions_us(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return TABLE.encode() in handle.read()
+    except OSError:
+        return False
+
+
+def load_config(path: str) -> Config:
+    """Read and check one config file (``--config`` or the one ``find_config`` found)."""
+    document = _load_toml(path)
+    table = _table(document)
+    if table is None:
+        if os.path.basename(path) == "pyproject.toml":
+            raise ConfigError(f"{path}: no [tool.{TABLE}] table")
+        table = document  # a file of our own: the keys are at the top level
+    source = f"{path}: [tool.{TABLE}]" if table is not document else path
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: must be a table")
+    root = os.path.dirname(os.path.abspath(path))
+    return parse_table(table, source, root, path)
+
+
+def parse_table(table: Mapping[str, Any], source: str, root: str, path: str = "") -> Config:
+    """Check every key of a config table (pure: nothing is read).  ``source`` names it in errors."""
+    for key in table:
+        if key not in KEYS:
+            raise ConfigError(f"{source}: unknown key {key!r}{_suggest(key)}")
+    values: dict[str, Any] = {"path": path, "root": root}
+    for key, value in table.items():
+        values[key.replace("-", "_")] = _check(key, value, source, root)
+    return Config(**values)
+
+
+def _suggest(key: str) -> str:
+    close = difflib.get_close_matches(key.replace("_", "-").lower(), KEYS, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{hint} (known keys: {', '.join(sorted(KEYS))})"
+
+
+def _bad(source: str, key: str, value: object, why: str = "") -> ConfigError:
+    shown = redact(repr(value))
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return ConfigError(f"{source}: {key}: expected {KEYS[key]}, got {shown}{why}")
+
+
+def _strings(key: str, value: object, source: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _bad(source, key, value)
+    return [v.strip() for v in value]
+
+
+def _name(key: str, value: object, source: str) -> str:
+    if not isinstance(value, str) or not _NAME_RE.match(value):
+        raise _bad(source, key, value)
+    if _has_token(value):
+        raise _bad(source, key, value, " (that is a token: write the NAME of the secret, never the secret)")
+    return value
+
+
+def _has_token(value: str) -> bool:
+    return next(find_tokens(value), None) is not None
+
+
+def _check(key: str, value: object, source: str, root: str) -> object:
+    if key in ("exclude", "extend-exclude"):
+        return tuple(_strings(key, value, source))  # relative to ``root``, where the Excluder anchors them
+    if key in ("select", "ignore"):
+        codes = split_codes(tuple(_strings(key, value, source)))
+        unknown = unknown_codes(codes)
+        if unknown:
+            raise _bad(source, key, value, f" (unknown rule code {unknown[0]!r}; rules: {_rule_list()})")
+        return codes
+    if key == "secret-names":
+        return tuple(_name(key, name, source) for name in split_names(tuple(_strings(key, value, source))))
+    if key == "secret-name":
+        return _name(key, value, source)
+    if key == "fix-style":
+        if value not in FIX_STYLES:
+            raise _bad(source, key, value)
+        return value
+    if key == "baseline":
+        if not isinstance(value, str) or not value.strip():
+            raise _bad(source, key, value)
+        return _relative(os.path.join(root, value.strip()))
+    if key == "max-file-size":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _bad(source, key, value)
+        return value
+    raise AssertionError(key)  # pragma: no cover - KEYS and _check list the same keys
+
+
+def _relative(path: str) -> str:
+    """A path as short as it can be written from the current directory."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith(os.pardir + os.sep) else relative
+
+
+def unknown_codes(codes: Collection[str]) -> list[str]:
+    """Codes (or prefixes such as ``HFG00``) that name no rule."""
+    from hf_secret_guard.rules import RULES
+
+    return [code for code in codes if not any(rule.startswith(code) for rule in RULES)]
+
+
+def _rule_list() -> str:
+    from hf_secret_guard.rules import RULES
+
+    return ", ".join(sorted(RULES))
+
+
+def resolve(settings: Settings, given: Collection[str], cwd: Optional[str] = None) -> Settings:
+    """``settings`` (from the command line) completed with the config file.
+
+    ``given`` names the options that were given on the command line; those win.  Command-line patterns
+    and paths are relative to the current directory, the config's to its file.
+    """
+    if settings.isolated and settings.config:
+        raise ConfigError("--config and --isolated cannot be used together")
+    for option in ("select", "ignore"):
+        unknown = unknown_codes(split_codes(getattr(settings, option)))
+        if unknown:
+            raise ConfigError(f"--{option}: unknown rule code {unknown[0]!r} (rules: {_rule_list()})")
+    for name in split_names(settings.secret_names):
+        if not _NAME_RE.match(name) or _has_token(name):
+            raise ConfigError(f"--secret-names: {redact(name)!r} is not an environment variable name")
+    config = Config()
+    if settings.config:
+        config = load_config(settings.config)
+    elif not settings.isolated:
+        found = find_config(() if settings.staged else settings.paths, cwd)
+        if found is not None:
+            config = load_config(found)
+    return apply(settings, config, given, cwd)
+
+
+def apply(settings: Settings, config: Config, given: Collection[str], cwd: Optional[str] = None) -> Settings:
+    """Merge: command line first, then the config file, then the defaults (pure but for ``cwd``)."""
+    here = os.path.abspath(cwd or os.getcwd())
+    root = config.root if config.path else here
+    # Command-line patterns are relative to the current directory: anchor them there unless that is root.
+    cli_exclude = tuple(p if root == here else anchor(p, here) for p in settings.exclude or ())
+    cli_extend = tuple(p if root == here else anchor(p, here) for p in settings.extend_exclude)
+    changes: dict[str, Any] = {
+        "exclude": cli_exclude if "exclude" in given else config.exclude,
+        "extend_exclude": config.extend_exclude + cli_extend,
+        "secret_names": config.secret_names + tuple(settings.secret_names),
+        "root": root,
+        "config": config.path or settings.config,
+    }
+    for field in ("select", "ignore", "fix_style", "secret_name", "baseline", "max_file_size"):
+        value = getattr(config, field)
+        if field not in given and value is not None:
+            changes[field] = value
+    return replace(settings, **changes)
