@@ -75,6 +75,7 @@ class StringExpr:
 
     pieces: tuple[Piece, ...]
     docstring: bool
+    in_pattern: bool = False  # a ``case`` pattern: a call there is a class pattern, never the value
 
     @property
     def start(self) -> int:
@@ -100,9 +101,15 @@ class _Collector(cst.CSTVisitor):
         self.outer: list[tuple[cst.BaseExpression, bool]] = []
         self._inner: set[int] = set()
         self._statements: set[int] = set()
+        self.patterns: set[int] = set()  # string nodes inside ``case`` patterns
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._statements.add(id(node.value))
+
+    def visit_MatchCase(self, node: cst.MatchCase) -> None:
+        marker = _StringIds()
+        node.pattern.visit(marker)
+        self.patterns |= marker.ids
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         self.leaves.append((node, node.value))
@@ -123,6 +130,20 @@ class _Collector(cst.CSTVisitor):
     def _add(self, node: cst.BaseExpression) -> None:
         if id(node) not in self._inner:
             self.outer.append((node, id(node) in self._statements))
+
+
+class _StringIds(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.ids.add(id(node))
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.ids.add(id(node))
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self.ids.add(id(node))
 
 
 def _flatten(node: cst.BaseExpression) -> list[Union[cst.SimpleString, cst.FormattedString]]:
@@ -193,7 +214,7 @@ def string_expressions(module: cst.Module, text: str) -> list[StringExpr]:
         if not leaves or any(id(leaf) not in offsets for leaf in leaves):
             continue
         pieces = tuple(_piece(module, leaf, offsets[id(leaf)], raw_of[id(leaf)]) for leaf in leaves)
-        expressions.append(StringExpr(pieces, is_statement))
+        expressions.append(StringExpr(pieces, is_statement, id(outer) in collector.patterns))
     return expressions
 
 

@@ -99,6 +99,10 @@ def _string_groups(
     groups: list[_Group] = []
     for found, members in by_expression.items():
         expression = expressions[found]
+        if expression.in_pattern:
+            for index, _ in members:
+                reasons[index] = "a match pattern compares with the literal; a call cannot stand there"
+            continue
         value = expression.value
         whole = [leak for _, leak in members if leak.rule == "HFG002" and not is_token(leak.secret)]
         if whole:

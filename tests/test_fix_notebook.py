@@ -1,0 +1,222 @@
+"""--fix on notebooks: golden files in Colab and Jupyter format, IPython lines that still run in a real
+IPython shell, outputs and metadata masked, and every untouched byte kept."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from hf_secret_guard import fix_bytes, fix_notebook, scan_notebook
+from hf_secret_guard.fix.model import FixOptions
+from hf_secret_guard.tokens import find_tokens
+from tests.conftest import TOKEN
+from tests.fix_support import SECRETS, install_fake_colab, sub
+from tests.notebooks import STYLES, Style, new_code_cell, new_markdown_cell, new_output, notebook_text
+
+DATA = Path(__file__).parent / "data" / "fix"
+
+
+def _golden(name: str) -> tuple[str, str]:
+    return sub((DATA / f"{name}.ipynb").read_text("utf-8")), sub(
+        (DATA / f"{name}.expected.ipynb").read_text("utf-8")
+    )
+
+
+@pytest.mark.parametrize("name", ["colab", "jupyter"])
+def test_golden_notebooks(name: str) -> None:
+    before, expected = _golden(name)
+    result = fix_notebook(before, f"{name}.ipynb")
+    assert result.text == expected
+    nbformat.validate(json.loads(result.text))
+    remaining = scan_notebook(result.text, f"{name}.ipynb").findings
+    assert sorted((f.rule, f.cell) for f in remaining) == sorted(
+        (item.finding.rule, item.finding.cell) for item in result.not_fixed
+    )
+    assert fix_notebook(result.text, f"{name}.ipynb").text == result.text  # idempotent
+
+
+def test_colab_golden_keeps_colab_format() -> None:
+    before, _ = _golden("colab")
+    fixed = fix_notebook(before, "colab.ipynb").text
+    # Colab writes json.dumps(indent=2, ensure_ascii=False) with no final newline; so must we.
+    assert fixed == json.dumps(json.loads(fixed), indent=2, ensure_ascii=False)
+    assert not fixed.endswith("\n")
+
+
+def test_colab_golden_not_fixed_reasons() -> None:
+    before, _ = _golden("colab")
+    reasons = {item.finding.cell: item.reason for item in fix_notebook(before, "colab.ipynb").not_fixed}
+    assert "%%bash" in reasons[7]
+    assert "$" in reasons[8]
+
+
+def test_bom_notebook_keeps_its_bom() -> None:
+    before, expected = _golden("colab")
+    result = fix_bytes(b"\xef\xbb\xbf" + before.encode(), "colab.ipynb")
+    assert result.new_data == b"\xef\xbb\xbf" + expected.encode()
+
+
+def _nb(cells: list[Any], style: Style = "colab-4.0", **kwargs: Any) -> str:
+    return notebook_text(cells, style, **kwargs)
+
+
+def _sources(text: str) -> list[str]:
+    return ["".join(cell["source"]) for cell in json.loads(text)["cells"]]
+
+
+def test_import_goes_to_the_first_cell_that_needs_it() -> None:
+    raw = _nb(
+        [new_code_cell("x = 1"), new_code_cell(f'login(token="{TOKEN}")'), new_code_cell(f't = "{TOKEN}"')]
+    )
+    assert _sources(fix_notebook(raw).text) == [
+        "x = 1",
+        'from google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))',
+        't = userdata.get("HF_TOKEN")',
+    ]
+
+
+def test_no_import_when_an_earlier_cell_has_it() -> None:
+    raw = _nb([new_code_cell("from google.colab import userdata"), new_code_cell(f'login(token="{TOKEN}")')])
+    assert _sources(fix_notebook(raw).text)[1] == 'login(token=userdata.get("HF_TOKEN"))'
+
+
+def test_import_after_a_cell_magic_line() -> None:
+    raw = _nb([new_code_cell(f'%%time\nlogin(token="{TOKEN}")')])
+    assert _sources(fix_notebook(raw).text) == [
+        '%%time\nfrom google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))'
+    ]
+
+
+def test_single_line_list_source_grows_in_the_files_style() -> None:
+    for style, indent, newline in (("colab-4.0", 2, ""), ("jupyter-4.5", 1, "\n")):
+        raw = _nb([new_code_cell(f'login(token="{TOKEN}")')], style)
+        fixed = fix_notebook(raw).text
+        value = json.loads(fixed)
+        sort_keys = style != "colab-4.0"
+        assert fixed == json.dumps(value, indent=indent, sort_keys=sort_keys, ensure_ascii=False) + newline
+        assert value["cells"][0]["source"] == [
+            "from google.colab import userdata\n",
+            'login(token=userdata.get("HF_TOKEN"))',
+        ]
+
+
+def test_string_source_stays_a_string() -> None:
+    raw = _nb([new_code_cell(f'login(token="{TOKEN}")\nx = "é"')], "jupyter-4.5", list_sources=False)
+    value = json.loads(fix_notebook(raw).text)
+    assert (
+        value["cells"][0]["source"]
+        == 'from google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))\nx = "é"'
+    )
+
+
+def test_outputs_markdown_and_metadata_are_masked_in_place() -> None:
+    cells = [
+        new_markdown_cell(f"Token: {TOKEN}"),
+        new_code_cell(
+            "print(t)",
+            outputs=[
+                new_output("stream", name="stdout", text=f"{TOKEN}\n"),
+                new_output("execute_result", data={"text/html": f"<b>{TOKEN}</b>"}, execution_count=1),
+                new_output("error", ename="E", evalue=TOKEN, traceback=[f"\x1b[1m{TOKEN}\x1b[0m"]),
+            ],
+        ),
+    ]
+    raw = _nb(cells, metadata={"widgets": {"state": {"value": TOKEN}}})
+    fixed = fix_notebook(raw).text
+    assert not list(find_tokens(fixed))
+    assert fixed == raw.replace(TOKEN, "hf_****" + TOKEN[-4:])
+
+
+def test_invalid_json_is_never_rewritten() -> None:
+    raw = _nb([new_code_cell(f'login(token="{TOKEN}")')])
+    broken = raw.replace('"cells": [', '"cells": [[', 1)
+    result = fix_notebook(broken)
+    assert result.text == broken and not result.changed
+
+
+def test_notebook_without_findings_is_byte_identical() -> None:
+    raw = _nb([new_code_cell("import os\nprint(os.environ['HF_TOKEN'])"), new_markdown_cell("# hf_...")])
+    result = fix_notebook(raw)
+    assert result.text == raw and not result.changed
+    assert fix_bytes(raw.encode(), "nb.ipynb").new_data is None
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_every_style_fixed_and_valid(style: Style) -> None:
+    raw = _nb(
+        [
+            new_code_cell(
+                f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"', outputs=[new_output("stream", text=TOKEN)]
+            )
+        ],
+        style,
+    )
+    fixed = fix_notebook(raw).text
+    nbformat.validate(json.loads(fixed))
+    assert not list(find_tokens(fixed))
+    assert fixed.endswith("\n") == raw.endswith("\n")
+
+
+def test_env_style_in_a_notebook() -> None:
+    raw = _nb([new_code_cell(f"!huggingface-cli login --token {TOKEN}")])
+    fixed = fix_notebook(raw, fix_options=FixOptions(style="env")).text
+    assert _sources(fixed) == ["import os\n!huggingface-cli login --token {os.environ['HF_TOKEN']}"]
+
+
+# -- fixed cells run in a real IPython shell
+
+
+@pytest.fixture
+def shell(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    environ = dict(os.environ)
+    ipython = InteractiveShell.instance()
+    ipython.reset(new_session=False)
+    yield ipython
+    ipython.reset(new_session=False)
+    os.environ.clear()
+    os.environ.update(environ)
+
+
+def _run_cells(shell: Any, raw: str) -> dict[str, Any]:
+    os.environ.pop("HF_TOKEN", None)
+    os.environ.pop("OTHER_TOKEN", None)
+    shell.reset(new_session=False)
+    for cell in json.loads(raw)["cells"]:
+        if cell["cell_type"] == "code":
+            result = shell.run_cell("".join(cell["source"]), store_history=False)
+            assert result.success, result.error_in_exec or result.error_before_exec
+    return {
+        "env": os.environ.get("HF_TOKEN"),
+        "other": os.environ.get("OTHER_TOKEN"),
+        "echo": list(shell.user_ns["echoed"]),
+        "header": shell.user_ns["header"],
+        "timed": shell.user_ns["timed"],
+        "logins": list(shell.user_ns["logins"]),
+        "raw": shell.user_ns["raw"],
+    }
+
+
+def test_fixed_cells_run_the_same_in_ipython(shell: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = {**SECRETS, "OTHER_TOKEN": TOKEN}
+    asked = install_fake_colab(monkeypatch, secrets)
+    cells = [
+        new_code_cell("logins = []\ndef login(token):\n    logins.append(token)"),
+        new_code_cell(f"!true\n%env HF_TOKEN={TOKEN}\n%set_env OTHER_TOKEN {TOKEN}"),
+        new_code_cell(f"echoed = !echo '{TOKEN}' done"),
+        new_code_cell(f'%%capture captured\nlogin(token="{TOKEN}")\nheader = f"Bearer {TOKEN}"'),
+        new_code_cell(f'%time timed = "{TOKEN}"'),
+        new_code_cell(f'raw = b"x-{TOKEN}"'),
+    ]
+    original = _nb(cells)
+    fixed = fix_notebook(original).text
+    assert not list(find_tokens(fixed))
+    assert _run_cells(shell, fixed) == _run_cells(shell, original)
+    assert set(asked) == {"HF_TOKEN", "OTHER_TOKEN"}

@@ -1,0 +1,387 @@
+"""--fix on Python code: golden input -> output for every rewrite, and the fixed code computes the same
+values as the original, with the secret read from a fake ``google.colab.userdata``."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from typing import Any, Optional
+
+import pytest
+
+from hf_secret_guard import fix_bytes, fix_source, scan_source
+from hf_secret_guard.fix.model import FixOptions
+from hf_secret_guard.rules import RULES
+from hf_secret_guard.tokens import find_tokens
+from tests.conftest import TOKEN, fill
+from tests.fix_support import SECRETS, install_fake_colab, sub
+
+IMPORT = "from google.colab import userdata\n"
+
+# (id, input, expected output).  Every expected output was read by a person; placeholders are filled at
+# test time (tests/fix_support.py).
+GOLDEN: list[tuple[str, str, str]] = [
+    ("argument", 'login(token="<T1>")\n', IMPORT + 'login(token=userdata.get("HF_TOKEN"))\n'),
+    ("single-quotes", "t = '<T1>'\n", IMPORT + 't = userdata.get("HF_TOKEN")\n'),
+    (
+        "bearer",
+        'headers = {"Authorization": "Bearer <T1>"}\n',
+        IMPORT + 'headers = {"Authorization": f"Bearer {userdata.get(\'HF_TOKEN\')}"}\n',
+    ),
+    ("bearer-single", "h = 'Bearer <T1>'\n", IMPORT + "h = f'Bearer {userdata.get(\"HF_TOKEN\")}'\n"),
+    (
+        "url",
+        'url = "https://user:<T1>@huggingface.co/repo"\n',
+        IMPORT + "url = f\"https://user:{userdata.get('HF_TOKEN')}@huggingface.co/repo\"\n",
+    ),
+    ("bytes", 't = b"<T1>"\n', IMPORT + 't = userdata.get("HF_TOKEN").encode()\n'),
+    (
+        "bytes-partial",
+        'h = b"Bearer <T1> x"\n',
+        IMPORT + 'h = (b"Bearer " + userdata.get("HF_TOKEN").encode() + b" x")\n',
+    ),
+    ("raw", 't = r"<T1>"\n', IMPORT + 't = userdata.get("HF_TOKEN")\n'),
+    (
+        "f-string",
+        't = f"{prefix}<T1>{suffix!r}"\n',
+        IMPORT + "t = f\"{prefix}{userdata.get('HF_TOKEN')}{suffix!r}\"\n",
+    ),
+    (
+        "percent-template",
+        's = "%s <T1>" % name\n',
+        IMPORT + "s = f\"%s {userdata.get('HF_TOKEN')}\" % name\n",
+    ),
+    (
+        "format-template",
+        's = "{} <T1> {x}".format(name, x=1)\n',
+        IMPORT + "s = f\"{{}} {userdata.get('HF_TOKEN')} {{x}}\".format(name, x=1)\n",
+    ),
+    ("concatenated-whole", 't = ("<T1a>"\n     "<T1b>")\n', IMPORT + 't = (userdata.get("HF_TOKEN"))\n'),
+    (
+        "concatenated-split",
+        't = ("Bearer <T1a>"\n     "<T1b>")\n',
+        IMPORT + "t = (f\"Bearer {userdata.get('HF_TOKEN')}\")\n",
+    ),
+    (
+        "concatenated-comment",
+        't = ("Bearer <T1a>"  # why\n     "<T1b>" " end")\n',
+        IMPORT + 't = (f"Bearer {userdata.get(\'HF_TOKEN\')}"  # why\n     "" " end")\n',
+    ),
+    ("comment", "x = 1  # token: <T1>\n", "x = 1  # token: <M1>\n"),
+    ("docstring", 'def f():\n    """Use <T1>."""\n', 'def f():\n    """Use <M1>."""\n'),
+    (
+        "environ",
+        'import os\nos.environ["HF_TOKEN"] = "<T1>"\n',
+        IMPORT + 'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n',
+    ),
+    (
+        "environ-placeholder",
+        'import os\nos.environ["HF_TOKEN"] = "hf_your_token_here"\n',
+        IMPORT + 'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n',
+    ),
+    (
+        "setdefault",
+        'import os\nos.environ.setdefault("HF_TOKEN", "<T1>")\n',
+        IMPORT + 'import os\nos.environ.setdefault("HF_TOKEN", userdata.get("HF_TOKEN"))\n',
+    ),
+    (
+        "update-dict",
+        'import os\nos.environ.update({"HUGGINGFACEHUB_API_TOKEN": "<T1>", "HF_HOME": "/content"})\n',
+        IMPORT + "import os\nos.environ.update("
+        '{"HUGGINGFACEHUB_API_TOKEN": userdata.get("HUGGINGFACEHUB_API_TOKEN"), "HF_HOME": "/content"})\n',
+    ),
+    (
+        "update-keywords",
+        'import os\nos.environ.update(WANDB_API_KEY="not-a-real-wandb-key")\n',
+        IMPORT + 'import os\nos.environ.update(WANDB_API_KEY=userdata.get("WANDB_API_KEY"))\n',
+    ),
+    (
+        "putenv",
+        'import os\nos.putenv("HF_TOKEN", "<T1>")\n',
+        IMPORT + 'import os\nos.putenv("HF_TOKEN", userdata.get("HF_TOKEN"))\n',
+    ),
+    (
+        "alias",
+        'import os as o\no.environ["HF_TOKEN"] = "<T1>"\n',
+        IMPORT + 'import os as o\no.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n',
+    ),
+    (
+        "from-environ-alias",
+        'from os import environ as env\nenv["DB_PASSWORD"] = "hunter2-not-real"\n',
+        IMPORT + 'from os import environ as env\nenv["DB_PASSWORD"] = userdata.get("DB_PASSWORD")\n',
+    ),
+    (
+        "other-secret",
+        'import os\nos.environ["OPENAI_API_KEY"] = "sk-test-not-a-real-key-0000"\n',
+        IMPORT + 'import os\nos.environ["OPENAI_API_KEY"] = userdata.get("OPENAI_API_KEY")\n',
+    ),
+    (
+        "key-names-the-token",
+        'import os\nos.environ["HUGGING_FACE_HUB_TOKEN"] = "<T1>"\nlogin(token="<T1>")\n',
+        IMPORT + "import os\n"
+        'os.environ["HUGGING_FACE_HUB_TOKEN"] = userdata.get("HUGGING_FACE_HUB_TOKEN")\n'
+        'login(token=userdata.get("HUGGING_FACE_HUB_TOKEN"))\n',
+    ),
+    (
+        "two-tokens",
+        'a = "<T1>"\nb = "<T2>"\nc = "<T1>"\n',
+        IMPORT
+        + 'a = userdata.get("HF_TOKEN")\nb = userdata.get("HF_TOKEN_2")\nc = userdata.get("HF_TOKEN")\n',
+    ),
+    ("org-token", 'call(api_key="<ORG>")\n', IMPORT + 'call(api_key=userdata.get("HF_TOKEN"))\n'),
+    ("list", 'x = ["a", "<T1>"]\n', IMPORT + 'x = ["a", userdata.get("HF_TOKEN")]\n'),
+    ("escape-before", "print('\\n<T1>')\n", IMPORT + "print(f'\\n{userdata.get(\"HF_TOKEN\")}')\n"),
+    ("u-prefix", 't = u"Bearer <T1>"\n', IMPORT + "t = f\"Bearer {userdata.get('HF_TOKEN')}\"\n"),
+    (
+        "triple-quoted-json",
+        's = """{\n  "token": "<T1>"\n}"""\n',
+        IMPORT + 's = f"""{{\n  "token": "{userdata.get(\'HF_TOKEN\')}"\n}}"""\n',
+    ),
+    (
+        "named-escape",
+        's = "\\N{BULLET} <T1> {x}"\n',
+        IMPORT + "s = f\"\\N{BULLET} {userdata.get('HF_TOKEN')} {{x}}\"\n",
+    ),
+    ("method-on-literal", 't = "<T1>".strip()\n', IMPORT + 't = userdata.get("HF_TOKEN").strip()\n'),
+    # Where the import goes.
+    (
+        "after-docstring-and-future",
+        '"""Doc."""\nfrom __future__ import annotations\n\nlogin(token="<T1>")\n',
+        '"""Doc."""\nfrom __future__ import annotations\n\n'
+        + IMPORT
+        + 'login(token=userdata.get("HF_TOKEN"))\n',
+    ),
+    (
+        "after-shebang-cookie-licence",
+        '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n# Licence\nimport os\nlogin(token="<T1>")\n',
+        "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n# Licence\n"
+        + IMPORT
+        + 'import os\nlogin(token=userdata.get("HF_TOKEN"))\n',
+    ),
+    (
+        "merged",
+        'from google.colab import drive  # mount\nlogin(token="<T1>")\n',
+        'from google.colab import drive, userdata  # mount\nlogin(token=userdata.get("HF_TOKEN"))\n',
+    ),
+    (
+        "merged-parenthesized",
+        'from google.colab import (\n    drive,\n)\nlogin(token="<T1>")\n',
+        'from google.colab import (\n    userdata, drive,\n)\nlogin(token=userdata.get("HF_TOKEN"))\n',
+    ),
+    (
+        "already-imported",
+        'from google.colab import userdata\nlogin(token="<T1>")\n',
+        'from google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))\n',
+    ),
+    (
+        "already-imported-in-try",
+        'try:\n    from google.colab import userdata\nexcept ImportError:\n    pass\nlogin(token="<T1>")\n',
+        "try:\n    from google.colab import userdata\nexcept ImportError:\n    pass\n"
+        'login(token=userdata.get("HF_TOKEN"))\n',
+    ),
+    (
+        "colab-import-after-use-not-merged",
+        'login(token="<T1>")\nfrom google.colab import drive\n',
+        IMPORT + 'login(token=userdata.get("HF_TOKEN"))\nfrom google.colab import drive\n',
+    ),
+    ("no-final-newline", 'login(token="<T1>")', IMPORT + 'login(token=userdata.get("HF_TOKEN"))'),
+]
+
+ENV_STYLE: list[tuple[str, str, str]] = [
+    ("argument", 'login(token="<T1>")\n', 'import os\nlogin(token=os.environ["HF_TOKEN"])\n'),
+    (
+        "already-imported",
+        'import os\nh = "Bearer <T1>"\n',
+        "import os\nh = f\"Bearer {os.environ['HF_TOKEN']}\"\n",
+    ),
+    (
+        "environ",
+        'import os\nos.environ["OPENAI_API_KEY"] = "sk-test-not-a-real-key-0000"\n',
+        'import os\nos.environ["OPENAI_API_KEY"] = os.environ["OPENAI_API_KEY"]\n',
+    ),
+]
+
+# Leaks the fixer must leave alone (reported as not fixed), and the reason it gives.
+NOT_FIXED: list[tuple[str, str, str]] = [
+    ("inside-f-string-expression", "t = f\"{'<T1>'}\"\n", "not in a string literal"),
+    ("match-pattern", 'match x:\n    case "<T1>":\n        pass\n', "match pattern"),
+    ("syntax-error", 'login(token="<T1>"\n', "could not be parsed"),
+]
+
+
+def _ids(table: list[tuple[str, str, str]]) -> list[str]:
+    return [row[0] for row in table]
+
+
+@pytest.mark.parametrize(("name", "before", "after"), GOLDEN, ids=_ids(GOLDEN))
+def test_fix_golden(name: str, before: str, after: str) -> None:
+    result = fix_source(sub(before), "example.py")
+    assert result.text == sub(after)
+    assert not result.not_fixed
+    assert not list(find_tokens(result.text))
+    assert scan_source(result.text, "example.py").findings == ()
+    compile(result.text, "example.py", "exec")
+
+
+@pytest.mark.parametrize(("name", "before", "after"), GOLDEN, ids=_ids(GOLDEN))
+def test_fix_is_idempotent(name: str, before: str, after: str) -> None:
+    once = fix_source(sub(before), "example.py").text
+    twice = fix_source(once, "example.py")
+    assert twice.text == once and not twice.changed
+
+
+@pytest.mark.parametrize(("name", "before", "after"), ENV_STYLE, ids=_ids(ENV_STYLE))
+def test_fix_env_style(name: str, before: str, after: str) -> None:
+    result = fix_source(sub(before), "example.py", fix_options=FixOptions(style="env"))
+    assert result.text == sub(after)
+
+
+def test_secret_name_for_tokens_without_a_key() -> None:
+    before = sub('import os\nos.environ["HF_TOKEN"] = "<T1>"\nlogin(token="<T2>")\n')
+    result = fix_source(before, "example.py", fix_options=FixOptions(secret_name="MY_HF"))
+    assert result.text == IMPORT + (
+        'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nlogin(token=userdata.get("MY_HF"))\n'
+    )
+    assert result.secret_names == ("HF_TOKEN", "MY_HF")
+
+
+@pytest.mark.parametrize(("name", "before", "reason"), NOT_FIXED, ids=_ids(NOT_FIXED))
+def test_not_fixed_left_alone(name: str, before: str, reason: str) -> None:
+    result = fix_source(sub(before), "example.py")
+    assert result.text == sub(before) and not result.changed
+    assert [item.finding.rule for item in result.not_fixed] == ["HFG001"]
+    assert reason in result.not_fixed[0].reason
+
+
+NOOP = [fill(example) for rule in RULES.values() for example in rule.not_flagged] + [
+    'login(token=userdata.get("HF_TOKEN"))\n',
+    'x = "hf_****abcd"  # already masked\n',
+]
+
+
+@pytest.mark.parametrize("source", NOOP)
+def test_files_without_findings_are_untouched(source: str) -> None:
+    result = fix_source(source, "example.py")
+    assert result.text == source and not result.changed and result.fixed == ()
+
+
+# -- every other byte stays: line endings, BOM, encodings, whitespace
+
+
+def _fixed_bytes(data: bytes) -> Optional[bytes]:
+    return fix_bytes(data, "example.py").new_data
+
+
+def test_crlf_and_trailing_whitespace_kept() -> None:
+    data = sub('"""Doc."""\r\nimport os  \r\nos.environ["HF_TOKEN"] = "<T1>"\t\r\nx = 1\r\n').encode()
+    expected = (
+        b'"""Doc."""\r\nfrom google.colab import userdata\r\nimport os  \r\n'
+        b'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\t\r\nx = 1\r\n'
+    )
+    assert _fixed_bytes(data) == expected
+
+
+def test_cr_only_line_endings_kept() -> None:
+    data = sub('x = 1\rlogin(token="<T1>")\r').encode()
+    assert (
+        _fixed_bytes(data)
+        == b'from google.colab import userdata\rx = 1\rlogin(token=userdata.get("HF_TOKEN"))\r'
+    )
+
+
+def test_bom_and_non_ascii_kept() -> None:
+    data = codecs.BOM_UTF8 + sub('café = "ü"\nlogin(token="<T1>")\n').encode()
+    expected = (
+        codecs.BOM_UTF8
+        + ('from google.colab import userdata\ncafé = "ü"\nlogin(token=userdata.get("HF_TOKEN"))\n').encode()
+    )
+    assert _fixed_bytes(data) == expected
+
+
+def test_latin1_file_stays_latin1() -> None:
+    data = sub('# -*- coding: latin-1 -*-\nname = "café"\nlogin(token="<T1>")\n').encode("latin-1")
+    expected = (
+        '# -*- coding: latin-1 -*-\nfrom google.colab import userdata\nname = "café"\n'
+        'login(token=userdata.get("HF_TOKEN"))\n'
+    ).encode("latin-1")
+    assert _fixed_bytes(data) == expected
+
+
+def test_unchanged_bytes_are_not_rewritten() -> None:
+    result = fix_bytes(b"x = 1\n", "example.py")
+    assert result.new_data is None
+
+
+# -- the fixed code runs and computes the same values
+
+
+def _run(code: str, names: dict[str, Any]) -> dict[str, Any]:
+    namespace = dict(names)
+    exec(compile(code, "example.py", "exec"), namespace)
+    return {
+        key: value
+        for key, value in namespace.items()
+        if key not in names
+        and key != "__builtins__"
+        and not callable(value)
+        and not hasattr(value, "__spec__")
+    }
+
+
+def _stubs() -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    calls: list[tuple[str, Any]] = []
+
+    def recorder(name: str) -> Any:
+        return lambda *args, **kwargs: calls.append((name, (args, kwargs)))
+
+    names: dict[str, Any] = {
+        "login": recorder("login"),
+        "call": recorder("call"),
+        "name": "N",
+        "prefix": "P-",
+        "suffix": "-S",
+        "x": "X",
+    }
+    return names, calls
+
+
+RUNNABLE = [row for row in GOLDEN if row[0] not in {"match-pattern", "putenv"}]
+
+
+@pytest.mark.parametrize(("name", "before", "after"), RUNNABLE, ids=_ids(RUNNABLE))
+def test_fixed_code_computes_the_same_values(
+    name: str, before: str, after: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = sub(before)
+    fixed = fix_source(original, "example.py").text
+    secrets = dict(SECRETS)
+    if name == "org-token":
+        secrets["HF_TOKEN"] = sub("<ORG>")
+    if name == "environ-placeholder":  # the placeholder was never a real token; the secret replaces it
+        secrets["HF_TOKEN"] = "hf_your_token_here"
+    asked = install_fake_colab(monkeypatch, secrets)
+    environ_before = dict(os.environ)
+    try:
+        names, calls_before = _stubs()
+        values_before = _run(original, names)
+        env_after_original = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(environ_before)
+        names, calls_after = _stubs()
+        values_after = _run(fixed, names)
+        env_after_fixed = dict(os.environ)
+    finally:
+        os.environ.clear()
+        os.environ.update(environ_before)
+    assert values_after == values_before
+    assert calls_after == calls_before
+    assert env_after_fixed == env_after_original
+    uses_secret = "userdata.get" in fixed
+    assert bool(asked) == uses_secret
+
+
+def test_env_style_runs_with_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = sub('import os\nh = {"Authorization": "Bearer <T1>"}\nb = b"<T1>"\n')
+    fixed = fix_source(original, "example.py", fix_options=FixOptions(style="env")).text
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    assert _run(fixed, {}) == _run(original, {})
