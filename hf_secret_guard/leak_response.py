@@ -137,6 +137,13 @@ def run_history(settings: Settings) -> int:
     if settings.output_format not in HISTORY_FORMATS:
         click.echo(f"error: --history reports are text or json, not {settings.output_format}", err=True)
         return EXIT_ERROR
+    # Options about the working files make no sense on commits (and --fix cannot rewrite history).
+    clashing = [
+        f"--{name}" for name in ("fix", "diff", "staged", "baseline") if getattr(settings, name, None)
+    ]
+    if clashing:
+        click.echo(f"error: --history cannot be combined with {', '.join(clashing)}", err=True)
+        return EXIT_ERROR
     problem = network_problem(settings)
     if problem:
         click.echo(f"error: {problem}", err=True)

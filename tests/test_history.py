@@ -393,3 +393,11 @@ def test_pre_commit_manual_stage(leaked: Repo, tmp_path: Path, hub: FakeHub) -> 
     done = _pre_commit(leaked, tmp_path, entry, "hf-secret-guard-history")
     assert done.returncode == 1 and "never runs inside a pre-commit hook" in done.stdout
     assert hub.requests == 0
+
+
+@pytest.mark.parametrize("option", ["--fix", "--diff", "--staged", "--baseline=x.json"])
+def test_cli_history_refuses_working_tree_options(leaked: Repo, option: str) -> None:
+    result = CliRunner().invoke(cli, ["scan", "--history", option])
+    assert result.exit_code == 2 and "--history" in result.stderr, result.output
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert (leaked.root / "a.py").read_text() == "x = 1\n"  # nothing rewritten
