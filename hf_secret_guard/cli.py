@@ -174,6 +174,11 @@ def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settin
     if options.get("quiet") and options.get("verbose"):
         click.echo("error: --quiet and --verbose cannot be used together", err=True)
         return None
+    if options.get("staged") and (options.get("fix") or options.get("diff")):
+        click.echo(
+            "error: --staged scans the index; --fix and --diff change working files: use one", err=True
+        )
+        return None
     for key in ("exclude", "extend_exclude"):
         if key in options:
             options[key] = split_names(options[key])
