@@ -199,9 +199,8 @@ def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settin
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=str),
-    default=".hf-secret-guard-baseline.json",
-    show_default=True,
-    help="Where to write the baseline.",
+    help="Where to write the baseline [default: the `baseline` setting of [tool.hf-secret-guard], else "
+    ".hf-secret-guard-baseline.json].",
 )
 @click.option("--select", multiple=True, help="Only these rules (codes or prefixes, comma separated).")
 @click.option("--ignore", multiple=True, help="Skip these rules (codes or prefixes, comma separated).")
@@ -238,7 +237,7 @@ def run_baseline(settings: Settings) -> int:
         click.echo("error: some files could not be read; baseline not written", err=True)
         return EXIT_ERROR
     findings = [f for r in results for f in r.findings]
-    target = settings.output or BASELINE_NAME
+    target = settings.output or settings.baseline or BASELINE_NAME
     try:
         write_baseline(target, findings)
     except OSError as exc:

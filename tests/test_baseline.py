@@ -165,3 +165,15 @@ def test_render_and_parse_round_trip(tmp_path: Path) -> None:
     assert baseline.split(other) == (list(other), [])
     with pytest.raises(BaselineError, match=r"b\.json"):
         parse_baseline('{"version": 1, "findings": ["x"]}', "b.json", str(tmp_path))
+
+
+def test_pyproject_baseline_setting_is_where_the_command_writes_and_scan_reads(tmp_path: Path) -> None:
+    leaky_tree(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.hf-secret-guard]\nbaseline = "ci/accepted.json"\n')
+    (tmp_path / "ci").mkdir()
+    made = invoke("baseline", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "ci" / "accepted.json").is_file() and not (tmp_path / BASELINE).exists()
+    result = invoke("scan", cwd=tmp_path / "pkg")  # config found walking up; its path is relative to it
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hidden by the baseline" in result.stdout
