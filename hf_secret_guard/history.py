@@ -26,7 +26,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
@@ -290,10 +290,20 @@ def _count_commits(cwd: str, options: Sequence[str], names: Sequence[str], paths
     return int(out.strip() or 0)
 
 
-def scan_history(cwd: str = ".", revs: Sequence[str] = (), pathspecs: Sequence[str] = ()) -> HistoryResult:
+# Is this file excluded (the configuration's exclude patterns)?  Called with (absolute path, repository top).
+Exclude = Callable[[str, str], bool]
+
+
+def scan_history(
+    cwd: str = ".",
+    revs: Sequence[str] = (),
+    pathspecs: Sequence[str] = (),
+    exclude: Optional[Exclude] = None,
+) -> HistoryResult:
     """Every distinct token added in the commits ``revs`` select (default: HEAD and its ancestors).
 
-    ``pathspecs`` limit the history to some paths, relative to ``cwd``, as ``git log -- PATHS`` does.
+    ``pathspecs`` limit the history to some paths, relative to ``cwd``, as ``git log -- PATHS`` does;
+    ``exclude`` drops files the way the configuration's exclude patterns drop them from a normal scan.
     Raises ``HistoryError`` with a one-line reason when git cannot answer.
     """
     top = _toplevel(cwd)
@@ -310,8 +320,16 @@ def scan_history(cwd: str = ".", revs: Sequence[str] = (), pathspecs: Sequence[s
             "e.g. actions/checkout with fetch-depth: 0)"
         )
     commits = _count_commits(cwd, options, names, pathspecs)
-    seen = collect(added_lines(_stream_log(_log_command(options, names, pathspecs), cwd)))
+    added = added_lines(_stream_log(_log_command(options, names, pathspecs), cwd))
+    if exclude is not None:
+        added = (line for line in added if not exclude(os.path.join(top, line.path), top))
+    seen = collect(added)
     places = _head_places(top, head, list(seen)) if head is not None else {}
+    if exclude is not None:
+        places = {
+            secret: [(path, line) for path, line in where if not exclude(os.path.join(top, path), top)]
+            for secret, where in places.items()
+        }
     leaks = tuple(
         HistoryLeak(
             masked=mask(secret),

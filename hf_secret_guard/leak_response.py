@@ -148,8 +148,16 @@ def run_history(settings: Settings) -> int:
     if problem:
         click.echo(f"error: {problem}", err=True)
         return EXIT_ERROR
+    from hf_secret_guard.discover import make_excluder
+
+    excluder = make_excluder(settings.discover_options)
     try:
-        result = scan_history(".", settings.history_revs, settings.paths)
+        result = scan_history(
+            ".",
+            settings.history_revs,
+            settings.paths,
+            exclude=lambda path, top: excluder.match_below(path, top) is not None,
+        )
     except HistoryError as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_ERROR

@@ -401,3 +401,26 @@ def test_cli_history_refuses_working_tree_options(leaked: Repo, option: str) -> 
     assert result.exit_code == 2 and "--history" in result.stderr, result.output
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     assert (leaked.root / "a.py").read_text() == "x = 1\n"  # nothing rewritten
+
+
+def test_cli_history_honours_exclude_patterns(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.commit(
+        "fixtures",
+        pyproject_DOT_toml='[tool.hf-secret-guard]\nextend-exclude = ["fixtures/**"]\n',
+        fixtures__fake_DOT_py=f'T = "{TOKEN}"\n',
+        build__gen_DOT_py=f'T = "{T3}"\n',  # "build" is excluded by default, as in a normal scan
+        src__app_DOT_py=f'T = "{TOKEN2}"\n# {TOKEN}\n',
+    )
+    monkeypatch.chdir(repo.root)
+    report = json.loads(CliRunner().invoke(cli, ["scan", "--history", "--format", "json"]).stdout)
+    assert [(t["secret"], t["path"]) for t in report["tokens"]] == [
+        (mask(TOKEN2), "src/app.py"),
+        (mask(TOKEN), "src/app.py"),
+    ]
+    assert report["tokens"][1]["head"] == [{"path": "src/app.py", "line": 2}]  # not the excluded fixture
+    isolated = json.loads(
+        CliRunner().invoke(cli, ["scan", "--history", "--isolated", "--format", "json"]).stdout
+    )
+    # No config: fixtures/ counts again, build/ stays a default exclude.
+    heads = {t["secret"]: {h["path"] for h in t["head"]} for t in isolated["tokens"]}
+    assert heads == {mask(TOKEN): {"fixtures/fake.py", "src/app.py"}, mask(TOKEN2): {"src/app.py"}}
