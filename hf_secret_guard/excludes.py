@@ -133,7 +133,7 @@ class Excluder:
                 self.paths.append((raw, re.compile(_path_regex(pattern))))
         self._any_name = _combine([regex for _, regex in self.names])
         self._any_path = _combine([regex for _, regex in self.paths])
-        self._directories: dict[str, Optional[tuple[str, str]]] = {}
+        self._directories: dict[tuple[str, str], Optional[tuple[str, str]]] = {}
 
     def match(self, absolute: str, name: str) -> Optional[tuple[str, str]]:
         """``(pattern, absolute)`` when a pattern excludes this one entry (its parents are not looked at)."""
@@ -155,9 +155,10 @@ class Excluder:
         parent = os.path.dirname(absolute)
         if parent == absolute or not _is_below(parent, top):
             return None
-        if parent not in self._directories:
-            self._directories[parent] = self.match_below(parent, top)
-        return self._directories[parent]
+        key = (parent, top)  # the answer depends on where the named directory is
+        if key not in self._directories:
+            self._directories[key] = self.match_below(parent, top)
+        return self._directories[key]
 
 
 def _is_below(path: str, top: str) -> bool:

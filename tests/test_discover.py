@@ -1,0 +1,252 @@
+"""Discovery on real trees: exclude patterns, .gitignore through git, symlinks, special and huge files."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from hf_secret_guard.cli import cli
+from hf_secret_guard.discover import discover_files
+from hf_secret_guard.excludes import Excluder
+from hf_secret_guard.ftypes import DiscoverOptions
+from tests.conftest import TOKEN, run_cli
+from tests.gitrepo import git, init_repo, write
+
+LEAK = f'login(token="{TOKEN}")\n'
+
+
+def scan(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["scan", "--isolated", *args])
+
+
+def leaky_paths(result: Result) -> list[str]:
+    return sorted({f["path"] for f in json.loads(result.stdout)["findings"]})
+
+
+def scanned(paths: list[str], **options: object) -> list[str]:
+    return [c.path for c in discover_files(paths, DiscoverOptions(**options)) if not c.skipped]  # type: ignore[arg-type]
+
+
+# --- patterns -----------------------------------------------------------------------------------------
+
+PATTERNS = [
+    # pattern, path (relative to the root /r), excluded?
+    (".venv", ".venv", True),
+    (".venv", "src/.venv", True),
+    (".venv", "src/venv", False),
+    ("*.egg-info", "pkg.egg-info", True),
+    ("test_*.py", "a/b/test_x.py", True),
+    ("test_*.py", "a/b/x_test.py", False),
+    ("fixtures/**", "fixtures", True),
+    ("fixtures/**", "fixturesx", False),
+    ("fixtures/**", "src/fixtures", False),
+    ("src/*.py", "src/a.py", True),
+    ("src/*.py", "src/sub/a.py", False),
+    ("src/**/gen_*.py", "src/gen_1.py", True),
+    ("src/**/gen_*.py", "src/a/b/gen_1.py", True),
+    ("src/**/gen_*.py", "src/a/b/gen_1.pyi", False),
+    ("x[ab].py", "xa.py", True),
+    ("x[!ab].py", "xa.py", False),
+    ("x[!ab].py", "xc.py", True),
+    ("./docs/*.ipynb", "docs/a.ipynb", True),
+    ("docs/?.ipynb", "docs/ab.ipynb", False),
+]
+
+
+@pytest.mark.parametrize(("pattern", "relative", "excluded"), PATTERNS)
+def test_pattern(pattern: str, relative: str, excluded: bool) -> None:
+    hit = Excluder([pattern], "/r").match("/r/" + relative, relative.rsplit("/", 1)[-1])
+    assert (hit is not None) == excluded
+    if hit:
+        assert hit == (pattern, "/r/" + relative)
+
+
+def test_patterns_below_excluded_directories() -> None:
+    excluder = Excluder(["fixtures/**", "build"], "/r")
+    assert excluder.match_below("/r/fixtures/a/b.py", "/r") == ("fixtures/**", "/r/fixtures")
+    assert excluder.match_below("/r/fixtures/a/b.py", "/r/fixtures") is None  # named directory: walked
+    assert excluder.match_below("/r/src/build/x.py", "/r") == ("build", "/r/src/build")
+
+
+def test_root_with_glob_characters_is_literal() -> None:
+    excluder = Excluder(["gen/**"], "/tmp/a[b]*c")
+    assert excluder.match("/tmp/a[b]*c/gen", "gen") is not None
+    assert excluder.match("/tmp/abxc/gen", "gen") is None
+
+
+# --- walking and the default excludes -----------------------------------------------------------------
+
+
+def test_default_excludes_and_named_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(
+        tmp_path, {"a.py": LEAK, ".venv/lib/b.py": LEAK, "node_modules/c.py": LEAK, "x.egg-info/d.py": LEAK}
+    )
+    monkeypatch.chdir(tmp_path)
+    assert leaky_paths(scan("--format", "json", ".")) == ["a.py"]
+    assert leaky_paths(scan("--format", "json", ".venv/lib/b.py")) == [".venv/lib/b.py"]  # named: scanned
+    forced = scan("--format", "json", "--force-exclude", ".venv/lib/b.py")
+    assert leaky_paths(forced) == [] and forced.exit_code == 0
+    verbose = scan("-v", ".")
+    assert ".venv: note: skipped: excluded by '.venv'" in verbose.stderr
+    assert "x.egg-info: note: skipped: excluded by '*.egg-info'" in verbose.stderr
+    assert leaky_paths(scan("--format", "json", "--exclude", "a.py", ".")) == [
+        ".venv/lib/b.py",
+        "node_modules/c.py",
+        "x.egg-info/d.py",
+    ]  # --exclude replaces the default list
+    assert leaky_paths(scan("--format", "json", "--extend-exclude", "a.py,zzz", ".")) == []
+
+
+def test_named_directory_below_an_excluded_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(init_repo(tmp_path), {"fixtures/a/b.py": LEAK, "c.py": LEAK})
+    monkeypatch.chdir(tmp_path)
+    for gitignore in (True, False):  # '.' prunes fixtures; naming it scans it
+        found = scanned([".", "fixtures"], extend_exclude=("fixtures/**",), gitignore=gitignore)
+        assert found == ["c.py", "fixtures/a/b.py"]
+
+
+def test_each_file_once_and_missing_paths_fail_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"a.py": LEAK})
+    monkeypatch.chdir(tmp_path)
+    report = json.loads(scan("--format", "json", "a.py", ".", "./a.py").stdout)
+    assert len(report["findings"]) == 1
+    missing = run_cli("scan", "a.py", "nope.py", cwd=tmp_path)
+    assert missing.returncode == 2 and "nope.py: error: no such file or directory" in missing.stderr
+    assert "a.py:" not in missing.stdout  # nothing scanned before the error
+
+
+# --- git ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = init_repo(tmp_path / "repo")
+    write(
+        root,
+        {
+            ".gitignore": "ignored/\n*.local.py\n",
+            "tracked.py": LEAK,
+            "untracked.py": LEAK,
+            "ignored/a.py": LEAK,
+            "secret.local.py": LEAK,
+            "forced.local.py": LEAK,
+            "sub/deep/c.ipynb": "{}",
+        },
+    )
+    git(root, "add", "tracked.py", ".gitignore")
+    git(root, "add", "-f", "forced.local.py")  # tracked although ignored: git lists it, so do we
+    return root
+
+
+def test_gitignore_is_honoured(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    assert scanned(["."]) == ["forced.local.py", "sub/deep/c.ipynb", "tracked.py", "untracked.py"]
+    everything = scanned(["."], gitignore=False)
+    assert everything == [
+        "forced.local.py",
+        "ignored/a.py",
+        "secret.local.py",
+        "sub/deep/c.ipynb",
+        "tracked.py",
+        "untracked.py",
+    ]
+    assert leaky_paths(scan("--format", "json", ".")) == ["forced.local.py", "tracked.py", "untracked.py"]
+    assert len(leaky_paths(scan("--format", "json", "--no-gitignore", "."))) == 5
+
+
+def test_git_and_walk_agree_without_ignore_rules(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / ".gitignore").write_text("")
+    monkeypatch.chdir(repo)
+    assert scanned(["."]) == scanned(["."], gitignore=False)
+    assert scanned(["sub"]) == scanned(["sub"], gitignore=False) == ["sub/deep/c.ipynb"]
+
+
+def test_named_ignored_paths_are_scanned(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    assert scanned(["ignored"]) == ["ignored/a.py"]  # a named ignored directory is walked
+    assert scanned(["secret.local.py"]) == ["secret.local.py"]  # a named file is scanned
+
+
+def test_excludes_apply_inside_git_listing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(repo, {"build/gen.py": LEAK, "pkg/build/gen.py": LEAK})
+    git(repo, "add", "-f", "build/gen.py", "pkg/build/gen.py")
+    monkeypatch.chdir(repo)
+    result = discover_files(["."])
+    assert [c.path for c in result if c.skipped] == ["build", "pkg/build"]  # one note per directory
+    assert "build/gen.py" not in [c.path for c in result]
+
+
+def test_untracked_nested_repository_is_scanned(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nested = init_repo(repo / "vendor" / "model")
+    write(nested, {".gitignore": "cache/\n", "inner.py": LEAK, "cache/x.py": LEAK})
+    monkeypatch.chdir(repo)
+    assert "vendor/model/inner.py" in scanned(["."])
+    assert "vendor/model/cache/x.py" not in scanned(["."])  # its own .gitignore holds
+
+
+def test_deleted_but_tracked_file_is_not_an_error(repo: Path) -> None:
+    git(repo, "commit", "-q", "-m", "first")
+    (repo / "tracked.py").unlink()
+    result = run_cli("scan", "--isolated", ".", cwd=repo)
+    lines = (result.stdout + result.stderr).splitlines()
+    assert not any(line.startswith("tracked.py") for line in lines) and result.returncode == 1
+
+
+# --- symlinks, special files, size --------------------------------------------------------------------
+
+
+def test_symlinks_stay_inside_the_tree(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write(outside, {"secret.py": LEAK})
+    tree = tmp_path / "tree"
+    write(tree, {"real.py": LEAK})
+    (tree / "inside_link.py").symlink_to(tree / "real.py")
+    (tree / "outside_link.py").symlink_to(outside / "secret.py")
+    (tree / "outside_dir").symlink_to(outside)
+    (tree / "broken.py").symlink_to(tree / "gone.py")
+    (tree / "self.py").symlink_to(tree / "self.py")  # a loop
+    (tree / "loop").symlink_to(tree)  # a directory loop
+    started = time.monotonic()
+    result = run_cli("scan", "--isolated", "-v", "--format", "json", str(tree))
+    assert time.monotonic() - started < 30
+    paths = {f["path"] for f in json.loads(result.stdout)["findings"]}
+    assert paths == {str(tree / "real.py"), str(tree / "inside_link.py")}
+    notes = result.stderr
+    assert f"{tree / 'outside_link.py'}: note: skipped: symlink to a file outside the scanned tree" in notes
+    assert f"{tree / 'outside_dir'}: note: skipped: symlink to a directory: not followed" in notes
+    assert f"{tree / 'broken.py'}: note: skipped: broken symlink" in notes
+    assert f"{tree / 'self.py'}: note: skipped: broken symlink (or a symlink loop)" in notes
+    assert result.returncode == 1
+
+
+def test_fifo_in_a_walk_is_skipped_without_blocking(tmp_path: Path) -> None:
+    write(tmp_path, {"a.py": LEAK})
+    os.mkfifo(tmp_path / "pipe.py")
+    result = run_cli("scan", "--isolated", "-v", str(tmp_path))
+    assert result.returncode == 1 and "pipe.py: note: skipped: not a regular file" in result.stderr
+
+
+def test_binary_files(tmp_path: Path) -> None:
+    write(tmp_path, {"a.py": "x = 1\n"})
+    (tmp_path / "model.bin").write_bytes(b"\0\1\2" + TOKEN.encode())
+    (tmp_path / "nul.py").write_bytes(b"\0" + LEAK.encode())
+    result = run_cli("scan", "--isolated", "-v", "model.bin", "nul.py", cwd=tmp_path)
+    assert "model.bin: note: skipped: binary file" in result.stderr
+    assert "nul.py:" in result.stdout  # a .py with NUL bytes is still scanned: it may hold a token
+    quiet = run_cli("scan", "--isolated", "model.bin", cwd=tmp_path)
+    assert quiet.returncode == 0 and "model.bin" not in quiet.stderr  # notes only with --verbose
+
+
+def test_huge_file_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "big.py").write_text("# " + "a" * (2 * 1024 * 1024) + "\n" + LEAK)
+    result = run_cli("scan", "--isolated", "--max-file-size", "1", str(tmp_path))
+    assert result.returncode == 0
+    assert "big.py: warning: skipped: 2.0 MB, over the 1 MB limit (--max-file-size)" in result.stderr
+    assert "No leaks found in 0 files." in result.stdout
+    assert run_cli("scan", "--isolated", "-q", "--max-file-size", "1", str(tmp_path)).stderr == ""
+    assert run_cli("scan", "--isolated", "--max-file-size", "0", str(tmp_path)).returncode == 1
