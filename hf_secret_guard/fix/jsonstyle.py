@@ -115,6 +115,21 @@ def _list_edits(
     return out
 
 
+_INDENT_RE = re.compile(r"\{\r?\n([ \t]+)\S")
+
+
+def _new_list(raw: str, start: int, text: str, ensure_ascii: bool) -> str:
+    """An empty ``[]`` that gets lines: laid out as the file's writer lays out lists (``indent=N``)."""
+    items = [_dump(line, ensure_ascii) for line in split_lines(text)]
+    indent = _INDENT_RE.match(raw)
+    if not items or indent is None:
+        return "[" + (", " if '": ' in raw else ",").join(items) + "]"
+    line_start = raw.rfind("\n", 0, start) + 1
+    base = raw[line_start : len(raw[line_start:start]) - len(raw[line_start:start].lstrip()) + line_start]
+    inner = "\n" + base + indent.group(1)
+    return "[" + inner + ("," + inner).join(items) + "\n" + base + "]"
+
+
 def source_edits(
     raw: str, spans: Spans, path: JsonPath, value: Any, edits: Sequence[Edit], ensure_ascii: bool
 ) -> list[Edit]:
@@ -123,7 +138,6 @@ def source_edits(
         return []
     if isinstance(value, str):
         return _string_edits(raw, spans[path][0], edits, ensure_ascii)
-    if not value:  # an empty list: write the new lines as one string list, compactly
-        text = apply_edits("", edits)
-        return [Edit(*spans[path], json.dumps(split_lines(text), ensure_ascii=ensure_ascii))]
+    if not value:
+        return [Edit(*spans[path], _new_list(raw, spans[path][0], apply_edits("", edits), ensure_ascii))]
     return _list_edits(raw, spans, path, value, edits, ensure_ascii)

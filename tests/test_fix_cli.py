@@ -1,0 +1,202 @@
+"""`scan --fix` / `--diff` through the command line: what is written, printed and returned."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from hf_secret_guard.cli import cli
+from hf_secret_guard.tokens import find_tokens
+from tests.conftest import REPO, TOKEN, TOKEN2, run_cli
+from tests.notebooks import new_code_cell, new_output, notebook_text
+
+LEAKY_PY = (
+    f'import os\nos.environ["OPENAI_API_KEY"] = "sk-test-not-a-real-key-0000"\nlogin(token="{TOKEN}")\n'
+)
+CLEAN_PY = "import os\ntoken = os.environ['HF_TOKEN']\n"
+
+
+def _tree(root: Path, bash_cell: bool = False) -> dict[str, Path]:
+    cells = [
+        new_code_cell(
+            f"!huggingface-cli login --token {TOKEN2}", outputs=[new_output("stream", text=TOKEN2)]
+        ),
+    ]
+    if bash_cell:
+        cells.append(new_code_cell(f"%%bash\nexport HF_TOKEN={TOKEN}"))
+    files = {
+        "train.py": root / "train.py",
+        "clean.py": root / "clean.py",
+        "nb.ipynb": root / "nb.ipynb",
+    }
+    files["train.py"].write_text(LEAKY_PY)
+    files["clean.py"].write_text(CLEAN_PY)
+    files["nb.ipynb"].write_text(notebook_text(cells, "colab-4.0"))
+    return files
+
+
+def _invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["scan", *args])
+
+
+def _no_secret(text: str) -> None:
+    assert TOKEN not in text and TOKEN2 not in text and "sk-test-not-a-real-key-0000" not in text
+
+
+def test_fix_writes_reports_and_exits_1(tmp_path: Path) -> None:
+    files = _tree(tmp_path)
+    clean_mtime = files["clean.py"].stat().st_mtime_ns
+    result = _invoke("--fix", str(tmp_path))
+    assert result.exit_code == 1  # the tokens were exposed: the run fails even though all are fixed
+    _no_secret(result.output)
+    assert "Fixed 4 of 4 leaks in 2 files." in result.output
+    assert "https://huggingface.co/settings/tokens" in result.output
+    assert "Secrets panel" in result.output
+    assert "HF_TOKEN, OPENAI_API_KEY" in result.output
+    assert files["train.py"].read_text() == (
+        "from google.colab import userdata\nimport os\n"
+        'os.environ["OPENAI_API_KEY"] = userdata.get("OPENAI_API_KEY")\n'
+        'login(token=userdata.get("HF_TOKEN"))\n'
+    )
+    assert not list(find_tokens(files["nb.ipynb"].read_text()))
+    assert files["clean.py"].stat().st_mtime_ns == clean_mtime  # nothing to fix: never written
+
+    again = _invoke("--fix", str(tmp_path))
+    assert again.exit_code == 0, again.output
+    assert "No leaks found" in again.output
+
+
+def test_fix_leaves_unfixable_and_still_fails(tmp_path: Path) -> None:
+    files = _tree(tmp_path, bash_cell=True)
+    _invoke("--fix", str(tmp_path))
+    again = _invoke("--fix", str(files["nb.ipynb"]))
+    assert again.exit_code == 1
+    assert "[not fixable]" in again.output
+    assert "Fixed 0 of 1 leak in 0 files." in again.output
+    _no_secret(again.output)
+
+
+def test_diff_writes_nothing_and_masks(tmp_path: Path) -> None:
+    files = _tree(tmp_path)
+    before = {name: path.read_bytes() for name, path in files.items()}
+    result = _invoke("--diff", str(tmp_path))
+    assert result.exit_code == 1
+    assert {name: path.read_bytes() for name, path in files.items()} == before
+    _no_secret(result.output)
+    assert f"--- a/{files['train.py']}" in result.output
+    assert '+login(token=userdata.get("HF_TOKEN"))' in result.output
+    assert '-login(token="hf_****' in result.output
+    assert '-os.environ["OPENAI_API_KEY"] = "sk-****0000"' in result.output
+    assert "Would fix 4 of 4 leaks in 2 files." in result.output
+
+
+def test_diff_on_a_clean_tree(tmp_path: Path) -> None:
+    (tmp_path / "clean.py").write_text(CLEAN_PY)
+    result = _invoke("--diff", str(tmp_path))
+    assert result.exit_code == 0 and "---" not in result.output
+
+
+def test_fix_style_and_secret_name(tmp_path: Path) -> None:
+    path = tmp_path / "train.py"
+    path.write_text(f'login(token="{TOKEN}")\n')
+    assert _invoke("--fix", "--fix-style", "env", "--secret-name", "MY_HF", str(path)).exit_code == 1
+    assert path.read_text() == 'import os\nlogin(token=os.environ["MY_HF"])\n'
+
+
+@pytest.mark.parametrize("name", ["1ABC", "MY-TOKEN", "a b", TOKEN])
+def test_bad_secret_name_is_a_usage_error(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "train.py"
+    path.write_text(f'login(token="{TOKEN2}")\n')
+    result = _invoke("--fix", "--secret-name", name, str(path))
+    assert result.exit_code == 2
+    _no_secret(result.output)
+    assert TOKEN2 in path.read_text()  # nothing written
+
+
+def test_fix_with_staged_is_refused(tmp_path: Path) -> None:
+    result = _invoke("--fix", "--staged", str(tmp_path))
+    assert result.exit_code == 2
+    assert "--staged" in result.output
+
+
+def test_fix_with_json_keeps_stdout_json(tmp_path: Path) -> None:
+    files = _tree(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "hf_secret_guard", "scan", "--fix", "--format", "json", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert len(report["findings"]) == 4
+    assert "Fixed 4 of 4" in result.stderr
+    _no_secret(result.stdout + result.stderr)
+    assert TOKEN not in files["train.py"].read_text()
+
+
+def test_real_cli_fix(tmp_path: Path) -> None:
+    path = tmp_path / "train.py"
+    path.write_text(LEAKY_PY)
+    result = run_cli("scan", "--fix", str(path))
+    assert result.returncode == 1
+    _no_secret(result.stdout + result.stderr)
+    assert 'login(token=userdata.get("HF_TOKEN"))' in path.read_text()
+
+
+def test_fix_hook_is_declared() -> None:
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    fix_hook = hooks["hf-secret-guard-fix"]
+    assert fix_hook["entry"].split()[:3] == ["hf-secret-guard", "scan", "--fix"]
+    assert fix_hook["entry"].split()[3:] == hooks["hf-secret-guard"]["entry"].split()[2:]  # same flags
+    assert fix_hook["types_or"] == hooks["hf-secret-guard"]["types_or"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_fix_hook_in_a_real_commit(tmp_path: Path) -> None:
+    """The real pre-commit binary runs the hook's entry: the first commit is stopped with the file fixed;
+    committing the fixed file passes."""
+    hook = next(
+        h
+        for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+        if h["id"] == "hf-secret-guard-fix"
+    )
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    config = {"repos": [{"repo": "local", "hooks": [{**hook, "language": "system"}]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    (repo / "train.py").write_text(f'login(token="{TOKEN}")\n')
+    bin_dir = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True, check=False)
+
+    run("git", "init", "-q")
+    run("git", "add", "-A")
+    first = run(sys.executable, "-m", "pre_commit", "run", "--files", "train.py", ".pre-commit-config.yaml")
+    assert first.returncode == 1, first.stdout + first.stderr
+    _no_secret(first.stdout + first.stderr)
+    assert "files were modified by this hook" in first.stdout
+    assert (
+        repo / "train.py"
+    ).read_text() == 'from google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))\n'
+    run("git", "add", "-A")
+    second = run(sys.executable, "-m", "pre_commit", "run", "--files", "train.py")
+    assert second.returncode == 0, second.stdout + second.stderr

@@ -1,0 +1,92 @@
+"""Edits at offsets, and the atomic write that never leaves half a file or overwrites a changed one."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from hf_secret_guard import fix_file
+from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
+from hf_secret_guard.fix.write import FileChanged, replace_file
+from hf_secret_guard.ftypes import Edit
+from tests.conftest import TOKEN
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        ([], "abcdef"),
+        ([Edit(1, 2, "B"), Edit(4, 5, "E")], "aBcdEf"),
+        ([Edit(4, 5, "E"), Edit(1, 2, "B")], "aBcdEf"),  # order of planning does not matter
+        ([Edit(0, 0, "<"), Edit(6, 6, ">")], "<abcdef>"),
+        ([Edit(2, 4, "")], "abef"),
+        ([Edit(2, 2, "1"), Edit(2, 2, "2")], "ab12cdef"),  # insertions at one offset keep their order
+        ([Edit(2, 4, "X"), Edit(2, 2, "^")], "ab^Xef"),  # an insertion lands before a replacement there
+    ],
+)
+def test_apply_edits(edits: list[Edit], expected: str) -> None:
+    assert apply_edits("abcdef", edits) == expected
+
+
+@pytest.mark.parametrize("edits", [[Edit(1, 3, "x"), Edit(2, 4, "y")], [Edit(5, 9, "x")], [Edit(3, 2, "")]])
+def test_bad_edits_are_refused(edits: list[Edit]) -> None:
+    with pytest.raises(OverlappingEdits):
+        apply_edits("abcdef", edits)
+
+
+def test_replace_keeps_mode_and_leaves_no_temporary(tmp_path: Path) -> None:
+    path = tmp_path / "script.py"
+    path.write_bytes(b"old\n")
+    path.chmod(0o751)
+    replace_file(str(path), b"old\n", b"new\n")
+    assert path.read_bytes() == b"new\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o751
+    assert [p.name for p in tmp_path.iterdir()] == ["script.py"]
+
+
+def test_replace_refuses_a_changed_file(tmp_path: Path) -> None:
+    path = tmp_path / "script.py"
+    path.write_bytes(b"edited meanwhile\n")
+    with pytest.raises(FileChanged):
+        replace_file(str(path), b"old\n", b"new\n")
+    assert path.read_bytes() == b"edited meanwhile\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["script.py"]
+
+
+def test_replace_follows_a_symlink(tmp_path: Path) -> None:
+    target = tmp_path / "real.py"
+    target.write_bytes(b"old\n")
+    link = tmp_path / "link.py"
+    link.symlink_to(target)
+    replace_file(str(link), b"old\n", b"new\n")
+    assert link.is_symlink() and target.read_bytes() == b"new\n"
+
+
+def test_failed_write_keeps_the_original(tmp_path: Path) -> None:
+    directory = tmp_path / "ro"
+    directory.mkdir()
+    path = directory / "script.py"
+    path.write_bytes(b"old\n")
+    directory.chmod(0o555)  # no temporary file can be created next to it
+    try:
+        if os.access(directory, os.W_OK):
+            pytest.skip("running as a user who can write anywhere")
+        with pytest.raises(OSError):
+            replace_file(str(path), b"old\n", b"new\n")
+        assert path.read_bytes() == b"old\n"
+    finally:
+        directory.chmod(0o755)
+
+
+def test_fix_file_writes_once(tmp_path: Path) -> None:
+    path = tmp_path / "train.py"
+    path.write_text(f'login(token="{TOKEN}")\n')
+    first = fix_file(str(path))
+    assert first.changed and TOKEN not in path.read_text()
+    modified = path.stat().st_mtime_ns
+    second = fix_file(str(path))
+    assert not second.changed and second.new_data is None
+    assert path.stat().st_mtime_ns == modified
