@@ -1,0 +1,175 @@
+"""Colour, the progress bar, --quiet and --verbose: the pieces, then the real CLI on a pseudo-terminal."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from hf_secret_guard import scan_source
+from hf_secret_guard.cli import cli
+from hf_secret_guard.report.text import format_finding
+from hf_secret_guard.terminal import Progress, color_enabled, paint_finding, progress_enabled
+from tests.conftest import TOKEN, run_cli
+
+LEAK = f'login(token="{TOKEN}")\n'
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_colour_only_on_a_terminal_without_no_color() -> None:
+    assert color_enabled(Terminal(), env={})
+    assert color_enabled(Terminal(), env={"NO_COLOR": ""})  # no-color.org: set AND not empty
+    assert not color_enabled(Terminal(), env={"NO_COLOR": "1"})
+    assert not color_enabled(Terminal(), no_color=True, env={})
+    assert not color_enabled(io.StringIO(), env={})
+
+
+def test_progress_only_on_a_terminal_outside_ci() -> None:
+    assert progress_enabled(Terminal(), env={})
+    assert not progress_enabled(Terminal(), env={"CI": "true"})
+    assert not progress_enabled(Terminal(), quiet=True, env={})
+    assert not progress_enabled(io.StringIO(), env={})
+
+
+def test_progress_appears_after_the_delay_and_is_erased() -> None:
+    stream, clock = Terminal(), Clock()
+    progress = Progress(10, stream, clock=clock)
+    progress.advance("a.py")
+    assert stream.getvalue() == ""  # quick scans never show it
+    clock.now += 0.6
+    progress.advance("b.py")
+    assert stream.getvalue().endswith("[####....................] 2/10 files  b.py")
+    clock.now += 0.01
+    progress.advance("c.py")
+    assert "3/10" not in stream.getvalue()  # at most ten redraws a second
+    clock.now += 0.2
+    progress.advance("dir/" + "x" * 300 + ".py")
+    frame = stream.getvalue().rsplit("\r\x1b[K", 1)[-1]
+    assert "4/10 files  ..." in frame and len(frame) < 300  # long paths are cut to the width
+    progress.clear()
+    assert stream.getvalue().endswith("\r\x1b[K")
+    disabled = Terminal()
+    off = Progress(10, disabled, enabled=False, clock=clock)
+    clock.now += 5
+    off.advance("a.py")
+    assert disabled.getvalue() == ""
+
+
+def test_painted_line_is_the_plain_line_in_colour() -> None:
+    for source in (LEAK, f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\n'):
+        finding = scan_source(source, "dir/x.py").findings[0]
+        plain = format_finding(finding)
+        painted = paint_finding(plain, finding)
+        assert painted != plain and click.unstyle(painted) == plain
+        assert click.style(finding.rule, fg="red", bold=True) in painted
+        assert TOKEN not in painted
+
+
+# --- the real CLI on a pseudo-terminal ----------------------------------------------------------------
+
+
+def run_tty(
+    args: list[str], cwd: Path, env: dict[str, str], stdout_tty: bool = True, stderr_tty: bool = False
+) -> tuple[str, str, int]:
+    """Run the CLI with stdout and/or stderr on a pseudo-terminal; returns (tty output, piped output)."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hf_secret_guard", *args],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=slave if stdout_tty else subprocess.PIPE,
+        stderr=slave if stderr_tty else subprocess.PIPE,
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    piped_out, piped_err = process.communicate(timeout=60)
+    piped = (piped_out or piped_err or b"").decode()
+    return b"".join(chunks).decode(), piped, process.returncode
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI", "FORCE_COLOR")}
+    env.update(extra)
+    return env
+
+
+def test_colour_on_a_terminal(tmp_path: Path) -> None:
+    (tmp_path / "x.py").write_text(LEAK)
+    out, _, status = run_tty(["scan", "--isolated", "x.py"], tmp_path, clean_env())
+    assert status == 1 and "\x1b[" in out
+    assert "x.py:1:14: HFG001" in click.unstyle(out) and TOKEN not in out
+    no_color, _, _ = run_tty(["scan", "--isolated", "x.py"], tmp_path, clean_env(NO_COLOR="1"))
+    flag, _, _ = run_tty(["scan", "--isolated", "--no-color", "x.py"], tmp_path, clean_env())
+    assert "\x1b[" not in no_color and "\x1b[" not in flag
+    assert click.unstyle(out) == no_color == flag
+    piped = CliRunner().invoke(cli, ["scan", "--isolated", str(tmp_path / "x.py")])
+    assert piped.exit_code == 1 and "HFG001" in piped.stdout and "\x1b[" not in piped.stdout
+
+
+@pytest.fixture(scope="module")
+def slow_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scan that takes over the bar's half-second delay: importing libcst, then three 130 KB files."""
+    root = tmp_path_factory.mktemp("slow")
+    body = "".join(f"value_{i} = call(argument_{i}, [1, 2, 3], key='v{i}')\n" for i in range(2500))
+    for index in range(3):
+        (root / f"big_{index}.py").write_text(body + LEAK)
+    return root
+
+
+def test_progress_bar_on_a_terminal(slow_tree: Path) -> None:
+    err, out, status = run_tty(["scan", "--isolated", "."], slow_tree, clean_env(), False, True)
+    assert status == 1 and "files scanned" not in out
+    assert "\r\x1b[K[" in err and "/3 files" in err  # it was drawn ...
+    assert err.rstrip("\r\n").endswith("\x1b[K") or err.endswith("\r\x1b[K")  # ... and erased at the end
+    assert "big_0.py:" in out  # findings stay on stdout
+
+
+def test_no_progress_bar_in_ci_or_when_piped(slow_tree: Path) -> None:
+    err, _, status = run_tty(["scan", "--isolated", "."], slow_tree, clean_env(CI="true"), False, True)
+    assert status == 1 and "files" not in err and "\r" not in err
+    piped = CliRunner().invoke(cli, ["scan", "--isolated", str(slow_tree)])
+    assert piped.exit_code == 1 and "\r" not in piped.stderr and "/3 files" not in piped.stderr
+
+
+def test_quiet_and_verbose(tmp_path: Path) -> None:
+    (tmp_path / "x.py").write_text(LEAK)
+    (tmp_path / ".venv").mkdir()
+    quiet = run_cli("scan", "--isolated", "-q", ".", cwd=tmp_path)
+    lines = quiet.stdout.splitlines()
+    assert quiet.returncode == 1 and len(lines) == 1 and lines[0].startswith("x.py:1:14: HFG001 ")
+    assert quiet.stderr == ""
+    verbose = run_cli("scan", "--isolated", "-v", ".", cwd=tmp_path)
+    assert "config: none (defaults)" in verbose.stderr
+    assert ".venv: note: skipped: excluded by '.venv'" in verbose.stderr
+    assert "scanned 1 files (1 skipped) in " in verbose.stderr and "Found 1 leak" in verbose.stdout
+    both = run_cli("scan", "-q", "-v", ".", cwd=tmp_path)
+    assert both.returncode == 2 and "--quiet and --verbose" in both.stderr
