@@ -3,10 +3,13 @@ the baseline file and the baseline command's own output.  The masked form is wha
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from hf_secret_guard.cli import cli
 from hf_secret_guard.tokens import mask
 from tests.conftest import DIGIT_TOKEN, ORG_TOKEN, TOKEN, TOKEN2, run_cli
 from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebook_text
@@ -31,6 +34,15 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def invoke(cwd: Path, *args: str) -> Result:
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, list(args))
+    finally:
+        os.chdir(previous)
+
+
 def assert_masked_only(text: str, shows_findings: bool = True) -> None:
     for secret in SECRETS:
         assert secret not in text
@@ -50,10 +62,8 @@ def test_formats(output_format: str, tree: Path) -> None:
 @pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])
 def test_output_file_and_statistics(output_format: str, tree: Path, tmp_path: Path) -> None:
     target = tmp_path / f"report.{output_format}"
-    result = run_cli(
-        "scan", "--format", output_format, "--output", str(target), "--statistics", ".", cwd=tree
-    )
-    assert result.returncode == 1
+    result = invoke(tree, "scan", "--format", output_format, "--output", str(target), "--statistics", ".")
+    assert result.exit_code == 1
     # --statistics replaces the finding lines of the text report by counts; machine formats keep them all.
     assert_masked_only(target.read_text(encoding="utf-8"), shows_findings=output_format != "text")
     console = result.stdout + result.stderr
