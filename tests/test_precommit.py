@@ -1,0 +1,128 @@
+"""The hook as users run it: the real ``pre-commit`` binary installs this checkout as a ``language: python``
+hook and a real ``git commit`` runs it.
+
+pre-commit clones a hook repository at a commit, so the checkout under test (its working tree, committed or
+not, as ``pre-commit try-repo`` does) is copied into a snapshot repository and committed there; the test
+repository's ``.pre-commit-config.yaml`` points at that snapshot and its commit.  The hook's environment is
+built once per test session (in a temporary ``PRE_COMMIT_HOME``, so nothing is left in the user's cache).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, TOKEN, TOKEN2
+from tests.gitrepo import git, git_env, init_repo, write
+
+LEAK = f'from huggingface_hub import login\nlogin(token="{TOKEN}")\n'
+PRE_COMMIT = str(Path(sys.executable).with_name("pre-commit"))
+
+
+def snapshot_of_checkout(target: Path) -> str:
+    """Copy the checkout's files (tracked and untracked-not-ignored, as they are now) and commit them."""
+    listed = git(REPO, "ls-files", "--cached", "--others", "--exclude-standard", "-z").stdout
+    for name in filter(None, listed.split("\0")):
+        source = REPO / name
+        if source.is_file() and not source.is_symlink():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "--no-verify", "-m", "snapshot of the checkout under test")
+    return git(target, "rev-parse", "HEAD").stdout.strip()
+
+
+class HookRepo:
+    """A user's repository with our hook installed, and the time the hook's environment took to build."""
+
+    def __init__(self, root: Path, env: dict[str, str], install_seconds: float) -> None:
+        self.root, self.env, self.install_seconds = root, env, install_seconds
+
+    def commit(self, files: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        """Try to commit ``files``; a blocked commit leaves them unstaged and removed, as before."""
+        write(self.root, files)
+        git(self.root, "add", *files)
+        result = subprocess.run(
+            ["git", "commit", "-m", "change"], cwd=self.root, env=self.env, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            git(self.root, "reset", "-q", "--", *files)
+            for name in files:
+                (self.root / name).unlink()
+        return result
+
+    def head(self) -> str:
+        return git(self.root, "rev-parse", "HEAD").stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
+    base = tmp_path_factory.mktemp("precommit")
+    snapshot = init_repo(base / "hf-secret-guard")
+    rev = snapshot_of_checkout(snapshot)
+    root = init_repo(base / "project")
+    config = {"repos": [{"repo": str(snapshot), "rev": rev, "hooks": [{"id": "hf-secret-guard"}]}]}
+    write(
+        root,
+        {
+            ".pre-commit-config.yaml": json.dumps(config, indent=2) + "\n",  # JSON is YAML
+            "pyproject.toml": '[tool.hf-secret-guard]\nextend-exclude = ["fixtures/**"]\n',
+        },
+    )
+    env = git_env()
+    env["PRE_COMMIT_HOME"] = str(base / "cache")
+    env.pop("PRE_COMMIT_COLOR", None)
+    subprocess.run([PRE_COMMIT, "install"], cwd=root, env=env, check=True, capture_output=True)
+    git(root, "add", ".")
+    git(root, "commit", "-q", "--no-verify", "-m", "configure the hook")
+    started = time.monotonic()
+    installed = subprocess.run(
+        [PRE_COMMIT, "install-hooks"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return HookRepo(root, env, time.monotonic() - started)
+
+
+def test_commit_with_a_token_is_blocked(hook_repo: HookRepo) -> None:
+    before = hook_repo.head()
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
+                "source": ["print(token)"],
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": [TOKEN2 + "\n"]}],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    result = hook_repo.commit({"train.py": LEAK, "colab.ipynb": json.dumps(notebook)})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert hook_repo.head() == before  # nothing was committed
+    assert "hf-secret-guard" in output and "Failed" in output
+    assert f"train.py:2:14: HFG001 Hugging Face token in a string literal (hf_****{TOKEN[-4:]})" in output
+    assert "colab.ipynb:cell 1:output 1:1:1: HFG003" in output and f"hf_****{TOKEN2[-4:]}" in output
+    assert TOKEN not in output and TOKEN2 not in output
+    print(f"\nhook environment built in {hook_repo.install_seconds:.1f} s")  # shown with pytest -s
+
+
+def test_clean_commit_passes_and_the_project_config_holds(hook_repo: HookRepo) -> None:
+    """pre-commit names every staged file; the hook passes --force-exclude, so the project's
+    extend-exclude (fixtures/**) holds for them too."""
+    before = hook_repo.head()
+    clean = 'import os\ntoken = os.environ["HF_TOKEN"]\n'
+    result = hook_repo.commit({"clean.py": clean, "fixtures/fake_leak.py": LEAK})
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "hf-secret-guard" in output and "Passed" in output
+    assert hook_repo.head() != before
