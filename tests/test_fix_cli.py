@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from hf_secret_guard.cli import cli
-from hf_secret_guard.tokens import find_tokens
+from hf_secret_guard.tokens import find_tokens, mask
 from tests.conftest import REPO, TOKEN, TOKEN2, run_cli
 from tests.notebooks import new_code_cell, new_output, notebook_text
 
@@ -200,3 +200,34 @@ def test_fix_hook_in_a_real_commit(tmp_path: Path) -> None:
     run("git", "add", "-A")
     second = run(sys.executable, "-m", "pre_commit", "run", "--files", "train.py")
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_fix_respects_baseline_select_and_inline_allow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only what the scan reports is fixed: accepted (baseline), allowed (inline) and deselected findings
+    stay as they are."""
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / "old.py"
+    old.write_text(f'login(token="{TOKEN}")\n')
+    assert CliRunner().invoke(cli, ["baseline", "--output", "baseline.json", "old.py"]).exit_code == 0
+    allowed = tmp_path / "allowed.py"
+    allowed.write_text(f'EXAMPLE = "{TOKEN2}"  # hf-secret-guard: ignore\nlogin(token="{TOKEN}")\n')
+    comment = tmp_path / "comment.py"
+    comment.write_text(f'# {TOKEN}\nlogin(token="{TOKEN2}")\n')
+    result = _invoke("--fix", "--baseline", "baseline.json", "old.py", "allowed.py")
+    assert result.exit_code == 1, result.output
+    assert old.read_text() == f'login(token="{TOKEN}")\n'
+    assert allowed.read_text() == (
+        IMPORT_LINE
+        + f'EXAMPLE = "{TOKEN2}"  # hf-secret-guard: ignore\nlogin(token=userdata.get("HF_TOKEN"))\n'
+    )
+    assert _invoke("--fix", "--select", "HFG001", "--ignore", "HFG001", "comment.py").exit_code == 0
+    assert _invoke("--fix", "--select", "HFG001", "comment.py").exit_code == 1
+    # the comment on top stays on top; the token only masked there gets no name (the other is HF_TOKEN)
+    assert (
+        comment.read_text() == f"# {mask(TOKEN)}\n" + IMPORT_LINE + 'login(token=userdata.get("HF_TOKEN"))\n'
+    )
+
+
+IMPORT_LINE = "from google.colab import userdata\n"

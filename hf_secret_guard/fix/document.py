@@ -140,7 +140,11 @@ def fix_file_bytes(
     only: Optional[Collection[Finding]] = None,
 ) -> FixResult:
     """``scanned`` is the scan of exactly these bytes; ``only`` limits the fix to some of its findings."""
-    findings = [f for f in scanned.findings if only is None or f in only]
+    if only is not None:
+        wanted = {_key(f) for f in only}
+        findings = [f for f in scanned.findings if _key(f) in wanted]
+    else:
+        findings = list(scanned.findings)
     if path.endswith(NOTEBOOK_SUFFIXES):
         bom = data.startswith(codecs.BOM_UTF8)
         try:
@@ -170,6 +174,11 @@ def fix_file_bytes(
             )
     new_data = encoded if result.changed and encoded != data else None
     return replace(result, data=data, new_data=new_data)
+
+
+def _key(finding: Finding) -> tuple[str, str, int, int]:
+    """The same finding in two scans of the same bytes, however a reporter may have decorated it."""
+    return finding.rule, finding.fingerprint, finding.part_index, finding.span.start
 
 
 def _unreadable(data: bytes, path: str, findings: Sequence[Finding], reason: str) -> FixResult:

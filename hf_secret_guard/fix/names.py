@@ -15,6 +15,7 @@ from typing import Optional
 from hf_secret_guard.ftypes import Leak
 
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_MASKED_SITES = frozenset({"comment", "docstring"})  # masked in place: no name, so none is used up
 
 
 def is_valid_name(name: str) -> bool:
@@ -30,6 +31,8 @@ class SecretNames:
         self._by_secret: dict[str, str] = {}
         pending: list[str] = []
         for leak in leaks:
+            if leak.site in _MASKED_SITES:
+                continue
             key = self.env_key(leak)
             if key is not None:
                 self._by_secret.setdefault(leak.secret, key)
