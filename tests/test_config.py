@@ -258,3 +258,13 @@ def test_config_error_type_names_the_source(tmp_path: Path) -> None:
     path.write_text('[tool.hf-secret-guard]\nselect = "x"\n')
     with pytest.raises(ConfigError, match=r"pyproject.toml: \[tool.hf-secret-guard\]: select: expected"):
         load_config(str(path))
+
+
+def test_the_readme_example_is_a_valid_config(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Configuration: `[tool.hf-secret-guard]`", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "pyproject.toml").write_text(example)
+    config = load_config(str(tmp_path / "pyproject.toml"))
+    assert config.extend_exclude == ("fixtures/**", "tests/data/**") and config.ignore == ("HFG004",)
+    assert config.fix_style == "userdata" and config.max_file_size == 100
