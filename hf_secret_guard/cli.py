@@ -296,6 +296,8 @@ def run_scan(settings: Settings) -> int:
 
         fixes = fix_for_settings(settings, findings)
         if settings.diff:
+            if any(e.kind == "read" for e in errors):
+                return EXIT_ERROR
             return EXIT_LEAKS if findings and not settings.exit_zero else EXIT_CLEAN
     verifications: dict[str, Verification] = {}
     if settings.verify:

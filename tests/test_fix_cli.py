@@ -231,3 +231,11 @@ def test_fix_respects_baseline_select_and_inline_allow(
 
 
 IMPORT_LINE = "from google.colab import userdata\n"
+
+
+def test_diff_with_an_unreadable_path_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "train.py").write_text(LEAKY_PY)
+    (tmp_path / "gone.py").symlink_to(tmp_path / "nowhere.py")  # named, but cannot be read
+    result = _invoke("--diff", str(tmp_path / "train.py"), str(tmp_path / "gone.py"))
+    assert result.exit_code == 2
+    assert "+login(token=userdata.get" in result.output
