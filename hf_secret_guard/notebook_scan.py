@@ -8,7 +8,7 @@ from typing import Optional
 from hf_secret_guard.allow import drop_allowed
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.ftypes import FileResult, Finding, Leak, Part, ScanError, ScanOptions
-from hf_secret_guard.prefilter import needs_parse
+from hf_secret_guard.prefilter import needs_parse, notebook_may_leak
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.jsonspan import JsonSpanError
 from hf_secret_guard.read.notebook import NotebookShapeError, raw_offset, read_notebook
@@ -68,7 +68,7 @@ def _shape_error(raw: str, path: str) -> tuple[ScanError, ...]:
 
 
 def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
-    if not any(needle in raw for needle in _NEEDLES):
+    if not any(needle in raw for needle in _NEEDLES) or not notebook_may_leak(raw, options.secret_names):
         return FileResult(path, (), _shape_error(raw, path))
     try:
         notebook = read_notebook(raw)

@@ -7,6 +7,9 @@ runs at memory speed, so a clean tree costs little more than reading it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Optional
 
 # A token starts with one of these; an environment write needs one of the others.
 TOKEN_NEEDLES = (b"hf_", b"api_org_")
@@ -22,9 +25,19 @@ def has_token_needle(data: bytes) -> bool:
     return any(needle in data for needle in TOKEN_NEEDLES)
 
 
-def may_contain_leak(data: bytes) -> bool:
-    """False only when no rule can fire on ``data``: no token prefix and no environment write."""
-    return has_token_needle(data) or any(needle in data for needle in ENV_NEEDLES)
+def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
+    """False only when no rule can fire on ``data``: no token prefix and no environment write.
+
+    ``%env``, ``set_env`` and ``export`` are IPython and shell syntax, which only notebooks have.  Every
+    environment needle but ``export`` contains ``env``, found in one file in five: one pass instead of four.
+    """
+    if has_token_needle(data):
+        return True
+    if b"env" in data and (
+        b"environ" in data or b"putenv" in data or (notebook and (b"%env" in data or b"set_env" in data))
+    ):
+        return True
+    return notebook and b"export " in data
 
 
 def may_write_environ(text: str) -> bool:
@@ -36,4 +49,172 @@ def may_write_environ(text: str) -> bool:
 
 def needs_parse(text: str) -> bool:
     """A code part is parsed only when it has a token prefix or may write the environment."""
-    return "hf_" in text or "api_org_" in text or may_write_environ(text)
+    return token_candidate(text) or may_write_environ(text)
+
+
+# --- Finer checks: could this text produce a finding, not merely mention a needle?
+#
+# Each accepts a superset of what the detectors report, so a text they reject cannot hold a finding and
+# is not parsed.  The contract is the needle's: a token's prefix and an environment name are written out
+# in the source, not spelled with escapes.  Each search starts from ``str.find`` of a literal word:
+# CPython's ``re`` only skips ahead fast for a pattern that starts with a literal.
+
+# What may stand between two Python tokens: space, line continuations, comments.  Each alternative starts
+# with its own character and a comment runs to the end of its line, so a failed match cannot backtrack
+# through the same text in more than one way.
+_GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
+# After a token prefix: a whole body, or a body that continues past a quote (implicit concatenation:
+# ``"hf_abc" "def..."``) or a backslash (an escape, a line continuation, the ``\"`` of notebook JSON).
+# ``hf_hub_download(`` and ``kwargs["hf_token"]`` are neither: most ``hf_`` in real code is part of a name.
+_TOKEN_BODY_RE = {
+    "hf_": re.compile(
+        rf"[A-Za-z0-9]{{34}}|[A-Za-z0-9]{{0,33}}(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])"
+    ),
+    "api_org_": re.compile(
+        rf"[A-Za-z]{{34}}|[A-Za-z]{{0,33}}(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])"
+    ),
+}
+_ALIAS_TAIL_RE = re.compile(r"\s+as\s+(\w+)")
+# After ``os.environ`` (or a name bound to it): ``[``, ``.setdefault(``, ``.update``; after ``putenv``: ``(``.
+_ENVIRON_TAIL_RE = re.compile(
+    rf"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*(?:\[|\.{_GAP}(?:setdefault{_GAP}\(|(?P<update>update)(?!\w)))"
+)
+_PUTENV_TAIL_RE = re.compile(rf"{_GAP}\(")
+_STRING_START_RE = re.compile(r"(?:\s|\\|\(|#[^\r\n]*(?![^\r\n]))*[rRbBuU]{0,2}([\"'])")
+_AFTER_STRING_RE = re.compile(r"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*[rRbBuUfF]{0,2}[\"']")
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _ends_of(text: str, word: str, bounded: bool = True) -> Iterator[int]:
+    """Where each occurrence of ``word`` ends; with ``bounded``, only whole words (as regex ``\\b``)."""
+    start = text.find(word)
+    while start >= 0:
+        end = start + len(word)
+        if not bounded or not (
+            (start and _is_word(text[start - 1])) or (end < len(text) and _is_word(text[end]))
+        ):
+            yield end
+        start = text.find(word, end)
+
+
+def token_candidate(text: str) -> bool:
+    """Could ``text`` hold a token, whole or split across string pieces?"""
+    return any(
+        body.match(text, end)
+        for prefix, body in _TOKEN_BODY_RE.items()
+        for end in _ends_of(text, prefix, False)
+    )
+
+
+@dataclass(frozen=True)
+class WriteNames:
+    """The names through which code reaches ``os.environ`` and ``os.putenv`` (``env`` after
+    ``from os import environ as env``).  ``os.environ`` itself ends in ``environ``."""
+
+    environs: frozenset[str]
+    putenvs: frozenset[str]
+
+
+def write_names(scope: str) -> Optional[WriteNames]:
+    """The write names of code whose imports are in ``scope``; None when it cannot write at all."""
+    if "environ" not in scope and "putenv" not in scope:
+        return None
+    environs, putenvs = {"environ"}, {"putenv"}
+    for names, word in ((environs, "environ"), (putenvs, "putenv")):
+        for end in _ends_of(scope, word):
+            alias = _ALIAS_TAIL_RE.match(scope, end)
+            if alias:
+                names.add(alias.group(1))
+    return WriteNames(frozenset(environs), frozenset(putenvs))
+
+
+def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str]) -> bool:
+    """The key after a write site: can it be a plain string that ``is_secret_name`` accepts?
+
+    The detector only judges plain string keys, so a variable or an f-string here cannot give a finding.
+    Escapes, triple quotes and implicitly concatenated pieces are not worked out: they count as yes.
+    """
+    start = _STRING_START_RE.match(text, pos)
+    if start is None:
+        return False
+    quote = start.group(1)
+    opening = start.end()
+    if text.startswith(quote * 2, opening):
+        return True  # a triple-quoted key
+    close = opening
+    while close < len(text) and text[close] not in (quote, "\\", "\n", "\r"):
+        close += 1
+    if close >= len(text) or text[close] != quote or _AFTER_STRING_RE.match(text, close + 1):
+        return True
+    from hf_secret_guard.secret_names import is_secret_name
+
+    return is_secret_name(text[opening:close], extra_names)
+
+
+def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequence[str] = ()) -> bool:
+    """Could Python ``code`` write a literal under a secret-like name into the environment (HFG002)?
+
+    A finding needs a write through ``environ`` / ``putenv`` (or a name imported as them) whose key is a
+    plain string with a secret-like name; ``update(...)`` is not looked into (any update counts).
+    """
+    if names is None:
+        return False
+    for name in names.environs:
+        for end in _ends_of(code, name):
+            site = _ENVIRON_TAIL_RE.match(code, end)
+            if site and (site.group("update") or _literal_key_may_be_secret(code, site.end(), extra_names)):
+                return True
+    for name in names.putenvs:
+        for end in _ends_of(code, name):
+            site = _PUTENV_TAIL_RE.match(code, end)
+            if site and _literal_key_may_be_secret(code, site.end(), extra_names):
+                return True
+    return False
+
+
+def python_may_leak(text: str, extra_names: Sequence[str] = ()) -> bool:
+    """Could a ``.py`` file's text hold any finding?  If not, libcst never sees it."""
+    return token_candidate(text) or may_write_secret(text, write_names(text), extra_names)
+
+
+def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
+    """Could a notebook's JSON text hold any finding?  If not, it is not read with positions at all.
+
+    Outputs, markdown and metadata can only hold tokens, and a token is in the raw text too.  Without
+    one, only a code cell can leak (an environment write); those are read with the C ``json`` decoder.
+    Anything unusual is left to the full reader, which reports it.
+    """
+    if token_candidate(raw):
+        return True
+    import json
+
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return True
+    cells = value.get("cells") if isinstance(value, dict) else None
+    if not isinstance(cells, list):
+        return True
+    code: list[str] = []
+    for cell in cells:
+        source = cell.get("source") if isinstance(cell, dict) else None
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            return True
+        if cell.get("cell_type") == "code":
+            code.append(source)
+    names = write_names("\n".join(code))  # a cell may use a name imported in another
+    if names is None and not any(needle in raw for needle in ("%env", "set_env", "export ")):
+        return False
+    from hf_secret_guard.detect.shell import find_shell_leaks
+
+    for text in code:
+        if may_write_secret(text, names, extra_names):
+            return True
+        if find_shell_leaks(text, 0, len(text), fixable=False, extra_secret_names=extra_names):
+            return True
+    return False

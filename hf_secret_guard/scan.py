@@ -71,9 +71,23 @@ def _keep(leaks: Sequence[Leak], options: ScanOptions) -> list[Leak]:
     return [leak for leak in leaks if options.wants(leak.rule)]
 
 
+def _source_leaks(text: str, options: ScanOptions) -> tuple[list[Leak], Optional[str]]:
+    """libcst reads only the statements that can hold a finding (``read.slices``), or the whole file."""
+    from hf_secret_guard.read.slices import relevant_statements
+
+    sliced = relevant_statements(text)
+    if sliced is not None:
+        leaks, parse_error = find_code_leaks(sliced.text, options, force=True)
+        if parse_error is None:
+            return [sliced.restore(leak) for leak in leaks], None
+    return find_code_leaks(text, options, force=True)
+
+
 def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in the text of a ``.py`` file."""
-    leaks, parse_error = find_code_leaks(text, options)
+    if not prefilter.python_may_leak(text, options.secret_names):
+        return FileResult(path)  # most files that mention `environ` only read it
+    leaks, parse_error = _source_leaks(text, options)
     leaks = drop_allowed(text, leaks)
     errors: tuple[ScanError, ...] = ()
     if parse_error is not None:

@@ -1,0 +1,203 @@
+"""The speed levers may skip work, never findings.
+
+- ``prefilter.python_may_leak`` / ``notebook_may_leak`` say whether a file can hold a finding at all: every
+  file the detectors flag must pass them (the tables below run the real detector on the whole text).
+- ``read.slices`` hands libcst only the statements that matter: on real modules with leaks planted at
+  every kind of place, the findings on the slice are the findings on the whole file, at the same offsets.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hf_secret_guard import prefilter
+from hf_secret_guard.api import scan_bytes
+from hf_secret_guard.ftypes import Leak, ScanOptions
+from hf_secret_guard.read.slices import relevant_statements
+from hf_secret_guard.scan import find_code_leaks
+from tests.conftest import ORG_TOKEN, TOKEN
+from tests.notebooks import new_code_cell, notebook_text
+
+OPTIONS = ScanOptions()
+HEAD, TAIL = TOKEN[:12], TOKEN[12:]
+
+# Python that leaks in ways a needle search must not be fooled out of.
+LEAKY_PYTHON = [
+    f"t = '{TOKEN}'",
+    f"t = ('{HEAD}'\n     '{TAIL}')",  # implicitly concatenated pieces are one literal
+    f"t = '{HEAD}' \\\n    '{TAIL}'",
+    f"t = '{TOKEN[:5]}\\x{ord(TOKEN[5]):02x}{TOKEN[6:]}'",  # an escape inside the body
+    f"# {ORG_TOKEN}",
+    'import os\nos.environ["OPENAI_API_KEY"] = "sk-live-1234567890"',
+    'import os\nos.environ[\n    "OPENAI_API_KEY"  # the key\n] = "sk-live-1234567890"',
+    'import os\n(os.environ)["DB_PASSWORD"] = "hunter2-hunter2"',
+    'import os\nos.environ["API_" "KEY"] = "sk-live-1234567890"',
+    'import os\nos.environ[b"API_KEY".decode()] = "x"',  # not a literal key: no finding, no matter
+    'import os\nos.environ.setdefault(\n    "SECRET_KEY", "abcdefgh12345678")',
+    'import os\nos.environ.update({"A": "1", "MY_TOKEN": "abcdefgh12345678"})',
+    'import os\nos.environ.update(MY_TOKEN="abcdefgh12345678")',
+    'import os as o\no.environ["HF_TOKEN"] = "hf_your_token_here"',
+    'from os import environ as env\nenv["HF_TOKEN"] = "hf_your_token_here"',
+    'from os import environ as env\nenv.setdefault("HF_TOKEN", "placeholder-value")',
+    'from os import putenv as put\nput("AWS_SECRET_ACCESS_KEY", "abcdefgh12345678")',
+    'import os\nos.putenv("HF_TOKEN", "placeholder-value")',
+]
+
+# Python that mentions every needle and leaks nothing: the prefilter should let libcst off.
+CLEAN_PYTHON = [
+    "from huggingface_hub import hf_hub_download\npath = hf_hub_download('gpt2', 'config.json')",
+    'token = kwargs["hf_token"]\nos.environ["HOME"] = "/tmp"',
+    'os.environ["TOKENIZERS_PARALLELISM"] = "false"\nos.environ.get("HF_TOKEN")',
+    "env = dict(os.environ)\nenv['PATH'] = '/usr/bin'\nos.environ[key] = value",
+    "def hf_model_id(): ...",
+]
+
+
+def _detected(text: str) -> list[Leak]:
+    """What the libcst detector finds on the whole text, with no prefilter in the way."""
+    leaks, _ = find_code_leaks(text, OPTIONS, force=True)
+    return leaks
+
+
+@pytest.mark.parametrize("text", LEAKY_PYTHON, ids=range(len(LEAKY_PYTHON)))
+def test_every_leak_passes_the_python_prefilter(text: str) -> None:
+    if _detected(text):
+        assert prefilter.python_may_leak(text)
+    assert sorted(f.rule for f in scan_bytes(text.encode(), "x.py").findings) == sorted(
+        leak.rule for leak in _detected(text)
+    )
+
+
+def test_the_leaky_table_is_mostly_leaks() -> None:
+    assert sum(1 for text in LEAKY_PYTHON if _detected(text)) >= len(LEAKY_PYTHON) - 3
+
+
+@pytest.mark.parametrize("text", CLEAN_PYTHON)
+def test_clean_python_is_settled_without_a_parser(text: str) -> None:
+    assert _detected(text) == []
+    assert not prefilter.python_may_leak(text)
+
+
+def test_secret_names_from_the_command_line_count() -> None:
+    text = 'import os\nos.environ["CORP_DB"] = "abcdefgh12345678"'
+    assert not prefilter.python_may_leak(text)
+    assert prefilter.python_may_leak(text, ("CORP_DB",))
+    assert scan_bytes(text.encode(), "x.py", ScanOptions(secret_names=("CORP_DB",))).findings
+
+
+@pytest.mark.parametrize(
+    ("cells", "leaks"),
+    [
+        (["from os import environ as env", 'env["HF_TOKEN"] = "placeholder-value"'], True),
+        (["import os", "%env OPENAI_API_KEY=sk-live-1234567890"], True),
+        (["%%bash\nexport HF_TOKEN=placeholder-value"], True),
+        ([f"!huggingface-cli login --token {TOKEN}"], True),
+        (["import os", "os.environ['WANDB_DISABLED'] = 'true'", "%env CUDA_VISIBLE_DEVICES=0"], False),
+        (["x = hf_hub_download('gpt2')", "!export PATH=$PATH:/opt/bin"], False),
+    ],
+)
+def test_notebook_prefilter(cells: list[str], leaks: bool) -> None:
+    raw = notebook_text([new_code_cell(source) for source in cells])
+    assert prefilter.notebook_may_leak(raw) is leaks
+    assert bool(scan_bytes(raw.encode(), "nb.ipynb").findings) is leaks
+
+
+def test_unusual_notebooks_go_to_the_full_reader() -> None:
+    """Whatever the reader would complain about is left to it, so its note is not lost."""
+    assert prefilter.notebook_may_leak('{"cells": [ {"source": 1} ], "environ": 1}')
+    assert prefilter.notebook_may_leak('{"cells": "environ"}')
+    assert prefilter.notebook_may_leak('{"cells": [], environ')
+    assert not prefilter.notebook_may_leak(json.dumps({"cells": [], "metadata": {"x": "environ"}}))
+
+
+# ---------------------------------------------------------------------------- slices of real modules
+
+PLANTS = [
+    f'HF_TOKEN = "{TOKEN}"\n',
+    f"# left over: {TOKEN}\n",
+    f'@register("{TOKEN}")\ndef _planted():\n    pass\n',
+    f"class _Planted:\n    '''Uses {TOKEN}.'''\n\n    def m(self):\n        return 1\n",
+    "class _Env:\n    def run(self, x):\n        if x:\n            return 1\n        else:\n"
+    '            os.environ["HF_TOKEN"] = "placeholder-value"\n',
+    f'try:\n    import missing\nexcept ImportError:\n    t = ("{HEAD}"\n         "{TAIL}")\n'
+    "finally:\n    pass\n",
+    f'if DEBUG: t = "{TOKEN}"\n',  # a one-liner: the body shares the `if` line
+    f'a = 1; t = "{TOKEN}"\n',
+    'from os import environ as e\ne["MY_SECRET"] = "abcdefgh12345678"\n',
+    "def f(\n    x,\n):\n    return x\n",  # nothing here: must be cut without breaking anything
+]
+
+
+def _modules() -> list[str]:
+    """Real, mid-sized modules that every Python has."""
+    import json.decoder
+    import string
+
+    return [inspect.getsource(module) for module in (textwrap, json.decoder, string)]
+
+
+def _top_level_breaks(text: str) -> list[int]:
+    lines = text.splitlines(keepends=True)
+    offsets, position = [], 0
+    for line in lines:
+        if line.startswith(("def ", "class ")):
+            offsets.append(position)
+        position += len(line)
+    return offsets
+
+
+def _planted(module: str, plants: list[str]) -> str:
+    """``module`` with each plant put before one of its top-level definitions, spread over the file."""
+    breaks = _top_level_breaks(module)
+    pieces, last = [], 0
+    for number, plant in enumerate(plants, 1):
+        at = breaks[number * len(breaks) // (len(plants) + 1)]
+        pieces += [module[last:at], plant, "\n\n"]
+        last = at
+    return "import os\n" + "".join(pieces) + module[last:]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_findings_on_the_slice_are_the_findings_on_the_file(index: int) -> None:
+    text = _planted(_modules()[index], PLANTS)
+    sliced = relevant_statements(text)
+    assert sliced is not None and len(sliced.text) < len(text) // 2
+    whole = _detected(text)
+    assert len(whole) >= 5
+    assert [sliced.restore(leak) for leak in _detected(sliced.text)] == whole
+
+
+def test_the_slice_keeps_every_needle_and_is_valid_python() -> None:
+    text = _planted(_modules()[0], PLANTS)
+    sliced = relevant_statements(text)
+    assert sliced is not None
+    compile(sliced.text, "<slice>", "exec")
+    for needle in ("hf_", "environ"):
+        assert sliced.text.count(needle) == text.count(needle)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = 1\n" * 100 + "def broken(:\n    pass\n",  # a syntax error: libcst decides, on everything
+        "x = 1\n",  # too small to bother
+        "t = 'hf_'\n" * 100,  # nearly every statement is kept: not worth it
+    ],
+)
+def test_no_slice_when_in_doubt(text: str) -> None:
+    assert relevant_statements(text) is None
+
+
+def test_a_scan_reads_sliced_files_from_disk_the_same(tmp_path: Path) -> None:
+    text = _planted(_modules()[1], PLANTS)
+    path = tmp_path / "planted.py"
+    path.write_text(text)
+    result = scan_bytes(path.read_bytes(), str(path))
+    assert [(f.span.start, f.span.end, f.rule) for f in result.findings] == [
+        (leak.start, leak.end, leak.rule) for leak in _detected(text)
+    ]
