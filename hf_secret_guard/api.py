@@ -53,9 +53,9 @@ __all__ = [
 
 def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in a file's bytes; ``path`` decides whether it is a notebook."""
-    if not prefilter.may_contain_leak(data):
-        return FileResult(path)
     is_notebook = path.endswith(NOTEBOOK_SUFFIXES)
+    if not prefilter.may_contain_leak(data, notebook=is_notebook):
+        return FileResult(path)
     try:
         text = data.decode("utf-8-sig") if is_notebook else decode_source(data).text
     except (DecodeError, UnicodeDecodeError) as exc:
@@ -110,14 +110,27 @@ def scan_file(path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
 def scan_candidates(
     candidates: Iterable[Candidate], options: ScanOptions = DEFAULT_OPTIONS
 ) -> Iterator[FileResult]:
-    """Scan what discovery found; skipped files and unlistable directories come back as results too."""
-    for candidate in candidates:
-        if candidate.skipped:
-            yield FileResult(candidate.path, skipped=candidate.skipped)
-        elif candidate.error:
-            yield FileResult(candidate.path, (), (ScanError(candidate.path, "read", candidate.error),))
-        else:
-            yield scan_file(candidate.path, options)
+    """Scan what discovery found; skipped files and unlistable directories come back as results too.
+
+    A large tree is scanned by worker processes (``parallel``), with the same results in the same order.
+    """
+    from hf_secret_guard import parallel
+
+    listed = list(candidates)
+    workers = parallel.workers_for(listed)
+    if workers > 1:
+        yield from parallel.scan_in_workers(listed, options, scan_candidate, workers)
+    else:
+        for candidate in listed:
+            yield scan_candidate(candidate, options)
+
+
+def scan_candidate(candidate: Candidate, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    if candidate.skipped:
+        return FileResult(candidate.path, skipped=candidate.skipped)
+    if candidate.error:
+        return FileResult(candidate.path, (), (ScanError(candidate.path, "read", candidate.error),))
+    return scan_file(candidate.path, options)
 
 
 def scan_paths(

@@ -1,0 +1,233 @@
+"""Scan a large tree on every core, with the results in discovery order, exactly as a serial scan.
+
+Why processes: the scan is Python code (prefilters, JSON, libcst), so threads would share one core.
+Why fork: a forked worker starts with everything the parent imported and the list of files to scan,
+in about a millisecond, so only trees big enough to pay for it use workers (``workers_for``), and only
+where fork is safe (POSIX, no other thread running).
+
+How the work is shared:
+
+- The parent cuts the file list into chunks and writes every chunk number into a pipe before forking.
+  Each process, the parent included, takes the next number from that pipe (a 4-byte read is atomic), so
+  fast and slow chunks even out by themselves.
+- libcst takes about 0.3 s to import, as long as scanning a thousand clean files.  Few files need it, so
+  only one worker, the parser, ever imports it.  In every other process an import hook turns the import
+  into ``_Deferred``; that file goes to the parser through a second pipe, and the parser scans it whole.
+  A deferred file is read twice; no file is scanned with less than the full scan.
+- Workers send their results, pickled, when they are done; the parent puts everything in discovery order.
+  A worker that dies leaves holes, which the parent fills by scanning those files itself: the outcome is
+  always the serial one.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import Callable, Optional
+
+from hf_secret_guard.ftypes import Candidate, FileResult, ScanOptions
+
+MIN_FILES = 300  # below this a serial scan takes well under 0.1 s: workers cannot pay for themselves
+MAX_WORKERS = 8  # the one parser would become the bottleneck long before this
+MAX_CHUNKS = 1024  # every chunk number is written before the workers start: 4 KB fits any pipe buffer
+MIN_CHUNK = 8
+_RECORD = struct.Struct("<i")
+
+ScanOne = Callable[[Candidate, ScanOptions], FileResult]
+
+
+class _Deferred(BaseException):
+    """Raised where this process would import libcst.  A BaseException, so that no ``except Exception``
+    on the way turns it into a scan error: it must reach the worker loop."""
+
+
+class _DeferLibcst:
+    """An import hook (``sys.meta_path``) that refuses libcst to a worker that is not the parser."""
+
+    def find_spec(
+        self, name: str, path: Optional[Sequence[str]] = None, target: Optional[ModuleType] = None
+    ) -> Optional[ModuleSpec]:
+        if name == "libcst" or name.startswith("libcst."):
+            raise _Deferred(name)
+        return None
+
+
+def workers_for(candidates: Sequence[Candidate]) -> int:
+    """How many processes to scan ``candidates`` with; 0 or 1 means a serial scan."""
+    if sum(1 for c in candidates if not c.skipped and not c.error) < MIN_FILES:
+        return 0
+    if not hasattr(os, "fork") or sys.platform == "win32" or threading.active_count() > 1:
+        return 0
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity else (os.cpu_count() or 1)
+    return min(cores, MAX_WORKERS)
+
+
+def _chunks(count: int) -> list[range]:
+    size = max(MIN_CHUNK, -(-count // MAX_CHUNKS))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _records(fd: int, block: bool) -> Iterator[int]:
+    """Chunk or file numbers from a pipe: all that are there now, or (``block``) all until EOF."""
+    os.set_blocking(fd, block)
+    while True:
+        try:
+            data = os.read(fd, 4096)  # whole records: every write is one record of 4 bytes
+        except BlockingIOError:
+            return
+        if not data:
+            return
+        while len(data) % _RECORD.size:  # cannot happen with atomic writes; stay correct anyway
+            data += os.read(fd, _RECORD.size - len(data) % _RECORD.size)
+        for (number,) in _RECORD.iter_unpack(data):
+            yield number
+
+
+def _take(fd: int) -> Optional[int]:
+    """The next chunk number, or None when every chunk is taken."""
+    data = os.read(fd, _RECORD.size)
+    while data and len(data) < _RECORD.size:
+        data += os.read(fd, _RECORD.size - len(data))
+    return _RECORD.unpack(data)[0] if data else None
+
+
+class _Worker:
+    def __init__(
+        self,
+        candidates: Sequence[Candidate],
+        options: ScanOptions,
+        scan_one: ScanOne,
+        chunks: list[range],
+        work: int,
+    ) -> None:
+        self.candidates = candidates
+        self.options = options
+        self.scan_one = scan_one
+        self.chunks = chunks
+        self.work = work
+        self.results: list[tuple[int, FileResult]] = []
+
+    def scan(self, index: int) -> None:
+        self.results.append((index, self.scan_one(self.candidates[index], self.options)))
+
+    def run_parser(self, deferred: int) -> None:
+        """Scan chunks, and between them whatever the others deferred; then the rest of that, to EOF."""
+        while True:
+            for index in _records(deferred, block=False):
+                self.scan(index)
+            chunk = _take(self.work)
+            if chunk is None:
+                break
+            for index in self.chunks[chunk]:
+                self.scan(index)
+        for index in _records(deferred, block=True):
+            self.scan(index)
+
+    def run_deferring(self, deferred: int) -> None:
+        """Scan chunks; a file that needs libcst goes to the parser instead."""
+        hook = _DeferLibcst()
+        sys.meta_path.insert(0, hook)
+        try:
+            while True:
+                chunk = _take(self.work)
+                if chunk is None:
+                    break
+                for index in self.chunks[chunk]:
+                    try:
+                        self.scan(index)
+                    except _Deferred:
+                        os.write(deferred, _RECORD.pack(index))
+        finally:
+            sys.meta_path.remove(hook)
+
+
+def _send(fd: int, results: list[tuple[int, FileResult]]) -> None:
+    data = memoryview(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _receive(fd: int) -> dict[int, FileResult]:
+    """A worker's results; nothing if it died before sending them all."""
+    blocks = []
+    while True:
+        block = os.read(fd, 1 << 20)
+        if not block:
+            break
+        blocks.append(block)
+    try:
+        return dict(pickle.loads(b"".join(blocks)))
+    except Exception:  # a worker that died mid-write: its files are scanned again by the parent
+        return {}
+
+
+def scan_in_workers(
+    candidates: Sequence[Candidate], options: ScanOptions, scan_one: ScanOne, workers: int
+) -> Iterator[FileResult]:
+    """``scan_one`` over ``candidates`` in ``workers`` processes (the caller's among them), in order."""
+    chunks = _chunks(len(candidates))
+    work_read, work_write = os.pipe()
+    os.write(work_write, b"".join(_RECORD.pack(number) for number in range(len(chunks))))
+    os.close(work_write)
+    deferred_read, deferred_write = os.pipe()
+    children: list[tuple[int, int]] = []  # (pid, the read end of its result pipe)
+    results: dict[int, FileResult] = {}
+    try:
+        for number in range(1, workers):
+            result_read, result_write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: it never returns into the caller's code
+                status = 1
+                try:
+                    worker = _Worker(candidates, options, scan_one, chunks, work_read)
+                    if number == 1:
+                        os.close(deferred_write)  # else it would wait for its own end of the pipe
+                        worker.run_parser(deferred_read)
+                    else:
+                        worker.run_deferring(deferred_write)
+                        os.close(deferred_write)
+                    _send(result_write, worker.results)
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(result_write)
+            children.append((pid, result_read))
+        os.close(deferred_read)
+        deferred_read = -1
+        parent = _Worker(candidates, options, scan_one, chunks, work_read)
+        parent.run_deferring(deferred_write)
+        os.close(deferred_write)  # the parser sees EOF once every process has closed this
+        deferred_write = -1
+        results.update(parent.results)
+        while children:
+            pid, result_read = children[0]
+            results.update(_receive(result_read))
+            os.close(result_read)
+            os.waitpid(pid, 0)
+            children.pop(0)
+    finally:
+        for fd in (work_read, deferred_read, deferred_write, *(fd for _, fd in children)):
+            if fd >= 0:
+                os.close(fd)
+        for pid, _ in children:  # only after an exception in this process (Ctrl-C, a bug)
+            _stop(pid)
+    for index, candidate in enumerate(candidates):
+        result = results.get(index)
+        yield result if result is not None else scan_one(candidate, options)
+
+
+def _stop(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass

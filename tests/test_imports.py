@@ -1,0 +1,149 @@
+"""Start-up and worker processes: what a scan imports, and that workers change nothing but the speed.
+
+No timings here (the machine is shared): the checks are on what is imported, and on results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hf_secret_guard import api, parallel
+from hf_secret_guard.discover import DEFAULT_DISCOVER, discover_files
+from hf_secret_guard.ftypes import Candidate, FileResult, ScanOptions
+from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2
+from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, notebook_text
+
+HEAVY = ("libcst", "nbformat")
+
+# Files that mention every needle but cannot leak: the prefilters must settle them without a parser.
+CLEAN_BUT_SUSPICIOUS = {
+    "reads_env.py": 'import os\nHOME = os.environ["HOME"]\nos.environ["TOKENIZERS_PARALLELISM"] = "false"\n',
+    "hub.py": 'from huggingface_hub import hf_hub_download\nkw = {"hf_token": None}\nhf_hub_download("x")\n',
+}
+
+
+def _clean_notebook() -> str:
+    cells = [
+        new_markdown_cell("# Training\nUse `hf_hub_download` for the weights."),
+        new_code_cell(
+            "import os\nos.environ['WANDB_DISABLED'] = 'true'\n%env CUDA_VISIBLE_DEVICES=0",
+            outputs=[new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})],
+        ),
+    ]
+    return notebook_text(cells)
+
+
+def _imported_heavy(tmp_path: Path, *names: str) -> tuple[int, list[str]]:
+    """Run a real scan in a fresh interpreter; its exit status and which heavy packages it imported."""
+    script = (
+        "import json, sys\n"
+        "from hf_secret_guard.cli import main\n"
+        f"status = main(['scan', '--format', 'json', *{list(names)!r}])\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})\n"
+        "print(json.dumps([status, heavy]), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    status, heavy = json.loads(result.stderr.strip().splitlines()[-1])
+    return status, heavy
+
+
+def test_clean_scan_imports_neither_libcst_nor_nbformat(tmp_path: Path) -> None:
+    (tmp_path / "clean.py").write_text("def add(a, b):\n    return a + b\n")
+    (tmp_path / "clean.ipynb").write_text(_clean_notebook())
+    for name, text in CLEAN_BUT_SUSPICIOUS.items():
+        (tmp_path / name).write_text(text)
+    assert _imported_heavy(tmp_path, ".") == (0, [])
+
+
+def test_a_leak_does_bring_in_libcst(tmp_path: Path) -> None:
+    """The check above can fail: the same probe sees libcst once a file needs it."""
+    (tmp_path / "leak.py").write_text(f'login(token="{TOKEN}")\n')
+    assert _imported_heavy(tmp_path, "leak.py") == (1, ["libcst"])
+
+
+# ---------------------------------------------------------------------------- worker processes
+
+
+def _tree(root: Path, count: int, mixed: int) -> None:
+    """``count`` files in several folders: the first ``mixed`` clean, leaky, broken or notebooks."""
+    for number in range(count):
+        folder = root / f"pkg{number % 7}"
+        folder.mkdir(exist_ok=True)
+        kind = number % 10 if number < mixed else 0
+        if kind == 3:
+            text = f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\n'
+        elif kind == 5:
+            text = f"def f():\n    # old key {ORG_TOKEN}\n    return 1\n" + "x = 1\n" * 80
+        elif kind == 7:
+            cells = [
+                new_code_cell(f"login('{TOKEN2}')", outputs=[new_output("stream", text=f"{TOKEN2}\n")]),
+                new_code_cell("plt.show()", outputs=[new_output("display_data", data={"image/png": PNG})]),
+            ]
+            (folder / f"nb{number}.ipynb").write_text(notebook_text(cells, style="colab-4.0"))
+            continue
+        elif kind == 8:
+            text = f"def broken(:\n    t = '{TOKEN}'\n"  # a parse error: reported, in order, by workers too
+        else:
+            text = f"VALUE_{number} = {number}\n"
+        (folder / f"m{number}.py").write_text(text)
+
+
+def _scan(candidates: list[Candidate], workers: int) -> list[FileResult]:
+    options = ScanOptions()
+    if workers < 2:
+        return [api.scan_candidate(candidate, options) for candidate in candidates]
+    return list(parallel.scan_in_workers(candidates, options, api.scan_candidate, workers))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_workers_give_the_serial_results_in_the_serial_order(tmp_path: Path) -> None:
+    _tree(tmp_path, 150, 150)
+    candidates = discover_files([str(tmp_path)], DEFAULT_DISCOVER)
+    serial = _scan(candidates, 0)
+    assert sum(len(r.findings) for r in serial) > 50 and any(r.errors for r in serial)
+    for workers in (2, 3):
+        assert _scan(candidates, workers) == serial
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_a_dying_worker_costs_time_not_results(tmp_path: Path) -> None:
+    """A worker that dies (here: on one file) leaves holes; the parent scans those files itself."""
+    _tree(tmp_path, 60, 60)
+    candidates = discover_files([str(tmp_path)], DEFAULT_DISCOVER)
+    parent = os.getpid()
+    victim = candidates[17].path
+
+    def scan_one(candidate: Candidate, options: ScanOptions) -> FileResult:
+        if os.getpid() != parent and candidate.path == victim:
+            os._exit(3)
+        return api.scan_candidate(candidate, options)
+
+    results = list(parallel.scan_in_workers(candidates, ScanOptions(), scan_one, 2))
+    assert results == _scan(candidates, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_only_the_parser_worker_imports_libcst(tmp_path: Path) -> None:
+    """Files that need libcst go to one worker: the parent finishes without ever importing it."""
+    _tree(tmp_path, parallel.MIN_FILES + 20, 40)
+    if parallel.workers_for(discover_files([str(tmp_path)], DEFAULT_DISCOVER)) < 2:
+        pytest.skip("one core: the scan is serial")
+    script = (
+        "import sys\n"
+        "from hf_secret_guard import api\n"
+        f"results = list(api.scan_paths([{str(tmp_path)!r}]))\n"
+        "print(sum(len(r.findings) for r in results), 'libcst' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    findings, imported = result.stdout.split()
+    serial = _scan(discover_files([str(tmp_path)], DEFAULT_DISCOVER), 0)
+    assert int(findings) == sum(len(r.findings) for r in serial)
+    assert imported == "False"
