@@ -10,8 +10,8 @@ other character of it (comments, parentheses, spacing) stays as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Optional
+from collections.abc import Iterator, Sequence
+from typing import Any, Optional, Union
 
 import libcst as cst
 
@@ -44,32 +44,47 @@ def newline_of(text: str) -> str:
     return match.group() if match else "\n"
 
 
-class _Bindings(cst.CSTVisitor):
-    """Names bound by imports that run with the module: top level, and inside top-level if/try/with."""
+_CONTAINERS: tuple[type[Any], ...] = (
+    cst.Module,
+    cst.SimpleStatementLine,
+    cst.SimpleStatementSuite,
+    cst.IndentedBlock,
+    cst.BaseCompoundStatement,
+    cst.Else,
+    cst.ExceptHandler,
+    cst.Finally,
+    *(getattr(cst, name) for name in ("ExceptStarHandler",) if hasattr(cst, name)),
+)
 
-    def __init__(self) -> None:
-        self.userdata = False
-        self.os = False
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
+def _imports(node: cst.CSTNode) -> Iterator[Union[cst.Import, cst.ImportFrom]]:
+    """Imports that run with the module: top level, and in the bodies of top-level if/try/with/for.
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
+    Only statement containers are walked, never expressions or function and class bodies.
+    """
+    for child in node.children:
+        if isinstance(child, (cst.Import, cst.ImportFrom)):
+            yield child
+        elif isinstance(child, _CONTAINERS) and not isinstance(child, (cst.FunctionDef, cst.ClassDef)):
+            yield from _imports(child)
 
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            name = _dotted(alias.name)
-            if (alias.asname is None and name.split(".")[0] == "os") or (
-                alias.evaluated_alias == "os" and name == "os"
-            ):
-                self.os = True
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if _is_colab(node) and not isinstance(node.names, cst.ImportStar):
+def _bound(module: cst.Module) -> tuple[bool, bool]:
+    """Whether ``userdata`` (from google.colab) and ``os`` are imported already."""
+    userdata = os_module = False
+    for node in _imports(module):
+        if isinstance(node, cst.Import):
             for alias in node.names:
-                if alias.evaluated_name == "userdata" and alias.evaluated_alias in (None, "userdata"):
-                    self.userdata = True
+                name = _dotted(alias.name)
+                if (alias.asname is None and name.split(".")[0] == "os") or (
+                    alias.evaluated_alias == "os" and name == "os"
+                ):
+                    os_module = True
+        elif _is_colab(node) and not isinstance(node.names, cst.ImportStar):
+            for imported in node.names:
+                if imported.evaluated_name == "userdata" and imported.evaluated_alias in (None, "userdata"):
+                    userdata = True
+    return userdata, os_module
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -84,13 +99,14 @@ def _is_colab(node: cst.ImportFrom) -> bool:
     return not node.relative and node.module is not None and _dotted(node.module) == "google.colab"
 
 
-def _statement_starts(module: cst.Module) -> list[int]:
+def _positions(module: cst.Module) -> Iterator[tuple[cst.BaseStatement, int, int]]:
+    """Each top-level statement with its start and end offset, lazily: codegen costs, and only the first
+    few statements are ever needed."""
     position = sum(len(module.code_for_node(line)) for line in module.header)
-    starts = []
     for statement in module.body:
-        starts.append(position)
-        position += len(module.code_for_node(statement))
-    return starts
+        length = len(module.code_for_node(statement))
+        yield statement, position, position + length
+        position += length
 
 
 def _own_line_start(module: cst.Module, statement: cst.BaseStatement, start: int) -> int:
@@ -157,17 +173,15 @@ def plan_imports(
         os_module = os_module and not imports_os(text)
         lines = [OS_IMPORT] * os_module + [USERDATA_IMPORT] * userdata
         return [Edit(min_offset, min_offset, "".join(line + newline for line in lines))] if lines else []
-    bindings = _Bindings()
-    module.visit(bindings)
-    userdata = userdata and not bindings.userdata
-    os_module = os_module and not bindings.os
+    has_userdata, has_os = _bound(module)
+    userdata = userdata and not has_userdata
+    os_module = os_module and not has_os
     if not userdata and not os_module:
         return []
-    starts = _statement_starts(module)
     edits: list[Edit] = []
     if userdata:
-        for statement, start in zip(module.body, starts):
-            end = min(start + len(module.code_for_node(statement)), len(text))
+        for statement, start, code_end in _positions(module):
+            end = min(code_end, len(text))
             if end > first_use:
                 break
             if start < min_offset or not isinstance(statement, cst.SimpleStatementLine):
@@ -175,31 +189,23 @@ def plan_imports(
             merged = _merge(module, statement)
             if merged is not None:
                 # The last line of a file without a final newline: libcst adds one; the file has none.
-                missing = start + len(module.code_for_node(statement)) - end
-                edits.append(Edit(start, end, merged[: len(merged) - missing]))
+                edits.append(Edit(start, end, merged[: len(merged) - (code_end - end)]))
                 userdata = False
                 break
     lines = [OS_IMPORT] * os_module + [USERDATA_IMPORT] * userdata
     if lines:
-        edits.append(_insertion(text, module, starts, lines, newline, min_offset))
+        edits.append(_insertion(text, module, lines, newline, min_offset))
     return edits
 
 
-def _insertion(
-    text: str, module: cst.Module, starts: Sequence[int], lines: Sequence[str], newline: str, min_offset: int
-) -> Edit:
-    body = module.body
-    index = 0
-    if body and _is_docstring(body[0]):
-        index = 1
-    while index < len(body) and _is_future(body[index]):
-        index += 1
-    if index < len(body):
-        point = _own_line_start(module, body[index], starts[index])
-    elif body:
-        point = min(starts[-1] + len(module.code_for_node(body[-1])), len(text))
-    else:
-        point = len(text)
+def _insertion(text: str, module: cst.Module, lines: Sequence[str], newline: str, min_offset: int) -> Edit:
+    point = len(text)
+    for index, (statement, start, end) in enumerate(_positions(module)):
+        if (index == 0 and _is_docstring(statement)) or _is_future(statement):
+            point = min(end, len(text))
+            continue
+        point = _own_line_start(module, statement, start)
+        break
     point = max(point, min_offset)
     block = "".join(line + newline for line in lines)
     if point > 0 and text[point - 1] not in "\r\n":

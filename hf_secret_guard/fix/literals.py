@@ -8,6 +8,7 @@ and it avoids libcst's position metadata, which costs more than the parse.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Union
@@ -193,8 +194,10 @@ def parse(text: str) -> cst.Module:
         raise PythonSyntaxError(str(exc).split("\n", 1)[0]) from None
 
 
-def string_expressions(module: cst.Module, text: str) -> list[StringExpr]:
-    """Every outermost string expression of ``module`` (parsed from ``text``), in source order."""
+def string_expressions(module: cst.Module, text: str, offsets_of_interest: Sequence[int]) -> list[StringExpr]:
+    """The outermost string expressions of ``module`` (parsed from ``text``) that cover one of
+    ``offsets_of_interest``, in source order.  Only those are evaluated: a big file has thousands of
+    strings, and evaluating a literal costs a ``compile``."""
     collector = _Collector(module)
     try:
         module.visit(collector)
@@ -208,10 +211,16 @@ def string_expressions(module: cst.Module, text: str) -> list[StringExpr]:
             offsets[id(node)] = found
             cursor = found + len(raw)
     raw_of = {id(node): raw for node, raw in collector.leaves}
+    wanted = sorted(offsets_of_interest)
     expressions: list[StringExpr] = []
     for outer, is_statement in collector.outer:
         leaves = _flatten(outer)
         if not leaves or any(id(leaf) not in offsets for leaf in leaves):
+            continue
+        start, last = offsets[id(leaves[0])], leaves[-1]
+        end = offsets[id(last)] + len(raw_of[id(last)])
+        found = bisect.bisect_left(wanted, start)
+        if found == len(wanted) or wanted[found] >= end:
             continue
         pieces = tuple(_piece(module, leaf, offsets[id(leaf)], raw_of[id(leaf)]) for leaf in leaves)
         expressions.append(StringExpr(pieces, is_statement, id(outer) in collector.patterns))

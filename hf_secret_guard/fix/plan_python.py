@@ -88,7 +88,7 @@ def _string_groups(
     call: CallText,
     reasons: dict[int, str],
 ) -> list[_Group]:
-    expressions = string_expressions(module, text)
+    expressions = string_expressions(module, text, [leak.start for _, leak in leaks])
     by_expression: dict[int, list[tuple[int, Leak]]] = {}
     for index, leak in leaks:
         found = containing(expressions, leak.start)
