@@ -106,6 +106,7 @@ def test_python_fix_properties(program: str, monkeypatch: pytest.MonkeyPatch) ->
     result = fix_source(program, "generated.py")
     assert not result.not_fixed, [item.reason for item in result.not_fixed]
     assert not list(find_tokens(result.text))
+    assert scan_source(result.text, "generated.py").findings == ()
     compile(result.text, "generated.py", "exec")
     assert fix_source(result.text, "generated.py").text == result.text
     if not scan_source(program, "generated.py").findings:
@@ -149,6 +150,7 @@ def test_notebook_fix_properties(cells: list[Any], style: Style, list_sources: b
     result = fix_notebook(raw, "generated.ipynb")
     assert not result.not_fixed, [item.reason for item in result.not_fixed]
     assert not list(find_tokens(result.text))
+    assert scan_notebook(result.text, "generated.ipynb").findings == ()
     nbformat.validate(json.loads(result.text))
     assert _same_format(result.text, style)  # indent, key order, escapes, final newline: all kept
     assert fix_notebook(result.text, "generated.ipynb").text == result.text
