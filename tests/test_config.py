@@ -158,7 +158,9 @@ BAD: list[tuple[str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("key", "table", "message"), BAD, ids=[f"{k}:{t}" for k, t, _ in BAD])
+@pytest.mark.parametrize(
+    ("key", "table", "message"), BAD, ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(BAD)]
+)
 def test_bad_value(key: str, table: str, message: str, tmp_path: Path) -> None:
     project = make_project(tmp_path / "proj", table, {"c.py": LEAK})
     result = run_cli("scan", "c.py", cwd=project)
