@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_OUT = Path(tempfile.gettempdir()) / "hf-secret-guard-bench" / "tree"
+DEFAULT_SEED = 6
 # Directory names that scanners commonly skip: a file below one would be scanned by some tools and
 # not others, so the sample leaves them out and every tool sees the same files.
 _SKIPPED_PARTS = frozenset(
@@ -194,6 +195,7 @@ class NotebookWriter:
         self.rng = rng
         self.colab = colab
         self.minor = 0 if colab else rng.choice([4, 5])  # cell ids exist from nbformat 4.5 on
+        self.pixels = random.Random(rng.random())  # image sizes must not change what comes after
         self.cells: list[dict[str, Any]] = []
         self.image_bytes = 0
         self.counter = 0
@@ -256,7 +258,7 @@ class NotebookWriter:
         }
 
     def image(self, size: int) -> dict[str, Any]:
-        encoded = base64.b64encode(png_bytes(self.rng, size)).decode("ascii")
+        encoded = base64.b64encode(png_bytes(self.pixels, size)).decode("ascii")
         self.image_bytes += len(encoded)
         return {
             "data": {"image/png": encoded + "\n", "text/plain": ["<Figure size 800x400 with 1 Axes>"]},
@@ -349,14 +351,16 @@ def plant(
     raise ValueError(place)
 
 
-def notebook_text(rng: random.Random, image_budget: int, planted: str, token: str) -> tuple[str, int]:
+def notebook_text(
+    rng: random.Random, image_budget: int, planted: str, token: str, image_scale: float = 1.0
+) -> tuple[str, int]:
     """One notebook; ``planted`` names where ``token`` goes ("" for none).  Returns (json, image bytes)."""
     colab = rng.random() < 0.5
     writer = NotebookWriter(rng, colab)
     widgets: dict[str, Any] = {}
     writer.markdown(writer.fill(MARKDOWN[0]))
     images = max(1, image_budget // 45_000)
-    image_sizes = [image_budget * 3 // 4 // images] * images
+    image_sizes = [int(image_budget * 3 // 4 // images * image_scale)] * images  # base64: 4 chars per 3 bytes
     plant_cell = rng.randint(2, 12)
     for index in range(rng.randint(14, 24)):
         if rng.random() < 0.3:
@@ -405,7 +409,11 @@ NOTEBOOK_PLANTS = [f"code{i}" for i in range(len(PLANTED_CODE))] + [
 # --------------------------------------------------------------------------- the tree
 
 
-def build(out: Path, py_count: int, notebook_count: int, target_bytes: int, seed: int) -> Manifest:
+def build(
+    out: Path, py_count: int, notebook_count: int, target_bytes: int, seed: int, image_scale: float = 1.0
+) -> Manifest:
+    """The tree at ``out``.  ``image_scale`` makes every image that much larger and changes nothing else:
+    the same files, cells, outputs and tokens (it is how the benchmark shows that images cost nothing)."""
     rng = random.Random(seed)
     token_rng = random.Random(f"hf-secret-guard-bench-{seed}")
     if out.exists():
@@ -434,15 +442,16 @@ def build(out: Path, py_count: int, notebook_count: int, target_bytes: int, seed
     # notebook aims at its share of what is left, so the total lands on the target whatever the text weighs.
     plants = dict(zip(rng.sample(range(notebook_count), len(NOTEBOOK_PLANTS)), NOTEBOOK_PLANTS))
     text_bytes = 9_000  # running estimate of a notebook's bytes apart from its images
+    spent = 0.0  # notebook bytes so far, as they would be with image_scale 1
     for index in range(notebook_count):
         place = plants.get(index, "")
         token = ""
         if place:
             token = make_token(token_rng, "api_org_" if place == "code6" else "hf_")
-        left = target_bytes - manifest.py_bytes - manifest.notebook_bytes
+        left = target_bytes - manifest.py_bytes - spent
         share = left / (notebook_count - index) * rng.uniform(0.3, 1.7)
         budget = max(0, int(share) - text_bytes)
-        text, image_bytes = notebook_text(rng, budget, place, token)
+        text, image_bytes = notebook_text(rng, budget, place, token, image_scale)
         target = out / "notebooks" / f"topic_{index % 25:02d}" / f"experiment_{index:04d}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         data = text.encode("utf-8")
@@ -452,7 +461,8 @@ def build(out: Path, py_count: int, notebook_count: int, target_bytes: int, seed
         manifest.notebooks += 1
         manifest.notebook_bytes += len(data)
         manifest.image_bytes += image_bytes
-        text_bytes = (manifest.notebook_bytes - manifest.image_bytes) // manifest.notebooks
+        spent += len(data) - image_bytes + image_bytes / image_scale
+        text_bytes = int(spent - manifest.image_bytes / image_scale) // manifest.notebooks
     return manifest
 
 
@@ -464,6 +474,20 @@ def iter_report(manifest: Manifest) -> Iterator[str]:
     yield f"total {total / 1e6:.1f} MB, {len(manifest.planted)} planted tokens"
 
 
+def write_manifest(out: Path, manifest: Manifest) -> None:
+    """Beside the tree, never in it (the peers would find the masked tokens... and so would we)."""
+    summary = {
+        "tree": str(out),
+        "py_files": manifest.py_files,
+        "py_bytes": manifest.py_bytes,
+        "notebooks": manifest.notebooks,
+        "notebook_bytes": manifest.notebook_bytes,
+        "image_bytes": manifest.image_bytes,
+        "planted": [vars(p) for p in manifest.planted],
+    }
+    Path(str(out) + ".manifest.json").write_text(json.dumps(summary, indent=1) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
@@ -472,19 +496,13 @@ def main() -> None:
     parser.add_argument("--py-files", type=int, default=1734)
     parser.add_argument("--notebooks", type=int, default=500)
     parser.add_argument("--target-mb", type=float, default=41.7, help="total size of the tree")
-    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--image-scale", type=float, default=1.0, help="every image this much larger")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args()
-    manifest = build(args.out, args.py_files, args.notebooks, int(args.target_mb * 1e6), args.seed)
-    summary = {
-        "tree": str(args.out),
-        "py_files": manifest.py_files,
-        "py_bytes": manifest.py_bytes,
-        "notebooks": manifest.notebooks,
-        "notebook_bytes": manifest.notebook_bytes,
-        "image_bytes": manifest.image_bytes,
-        "planted": [vars(p) for p in manifest.planted],
-    }
-    Path(str(args.out) + ".manifest.json").write_text(json.dumps(summary, indent=1) + "\n")
+    manifest = build(
+        args.out, args.py_files, args.notebooks, int(args.target_mb * 1e6), args.seed, args.image_scale
+    )
+    write_manifest(args.out, manifest)
     for line in iter_report(manifest):
         print(line)
 
