@@ -22,7 +22,15 @@ from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.tokens import find_tokens
 from tests.conftest import TOKEN
 from tests.fix_support import install_fake_colab
-from tests.notebooks import STYLES, Style, new_code_cell, new_markdown_cell, new_output, notebook_text
+from tests.notebooks import (
+    STYLES,
+    Style,
+    new_code_cell,
+    new_markdown_cell,
+    new_output,
+    new_raw_cell,
+    notebook_text,
+)
 
 SETTINGS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -120,15 +128,24 @@ def test_python_fix_properties(program: str, monkeypatch: pytest.MonkeyPatch) ->
 def _cells(draw: Any) -> list[Any]:
     cells: list[Any] = []
     for index in range(draw(st.integers(1, 5))):
-        kind = draw(st.integers(0, 3))
+        kind = draw(st.integers(0, 6))
         value = draw(_value())
+        token = TOKEN if TOKEN in value else "placeholder"
         if kind == 0:
             cells.append(new_markdown_cell(f"# Notes\n{value}"))
         elif kind == 1:
             cells.append(new_code_cell(draw(_statement(index)), outputs=[new_output("stream", text=value)]))
         elif kind == 2:
-            token = TOKEN if TOKEN in value else "placeholder"
             cells.append(new_code_cell(f"!echo {token}\n%env HF_TOKEN={token}\nx = 1"))
+        elif kind == 3:
+            cells.append(new_code_cell(f"%%capture out\n{draw(_statement(index))}"))
+        elif kind == 4:
+            cells.append(new_code_cell(f"out = !echo {token}\n%pip install git+https://u:{token}@hf.co/x"))
+        elif kind == 5:
+            error = new_output("error", ename="E", evalue=value, traceback=[f"\x1b[1m{value}\x1b[0m"])
+            cells.append(
+                new_raw_cell(value) if draw(st.booleans()) else new_code_cell("1/0", outputs=[error])
+            )
         else:
             cells.append(
                 new_code_cell(f"import os\n{draw(_statement(index))}\n{draw(_statement(index + 1))}")

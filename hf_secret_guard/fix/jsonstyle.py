@@ -19,8 +19,9 @@ from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.ftypes import Edit
 from hf_secret_guard.read.jsonspan import JsonPath, Spans, raw_offset_in_string
 
+# ``\u007f`` and above: what ``json.dumps(ensure_ascii=True)`` escapes and a writer that keeps UTF-8 does not.
 _NON_ASCII_ESCAPE_RE = re.compile(
-    r"(?<!\\)(?:\\\\)*\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})"
+    r"(?<!\\)(?:\\\\)*\\u(?:007[fF]|00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})"
 )
 
 
