@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Optional, cast
@@ -211,6 +212,7 @@ def _check(before: NotebookRead, text: str) -> None:
     if text == before.raw:
         return
     try:
+        json.loads(text)  # what every other tool will read it with
         after = read_notebook(text)
     except ValueError as exc:
         raise NotebookFixError(f"the fixed notebook would not be valid JSON ({exc})") from None
