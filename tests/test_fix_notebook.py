@@ -220,3 +220,21 @@ def test_fixed_cells_run_the_same_in_ipython(shell: Any, monkeypatch: pytest.Mon
     assert not list(find_tokens(fixed))
     assert _run_cells(shell, fixed) == _run_cells(shell, original)
     assert set(asked) == {"HF_TOKEN", "OTHER_TOKEN"}
+
+
+# IPython lines the fixer leaves alone, and why (each would break, or print the token again).
+IPYTHON_NOT_FIXED = [
+    ("%env HF_TOKEN=<T> OTHER=1", "%env"),
+    ("!awk '{print $1}' <T>", "expansions"),
+    ("!echo $HOME <T>", "expansions"),
+    ("%time login(token='Bearer <T>')", "%time"),
+    ("%%bash\nhuggingface-cli login --token <T>", "%%bash"),
+]
+
+
+@pytest.mark.parametrize(("source", "reason"), IPYTHON_NOT_FIXED)
+def test_ipython_lines_not_fixed(source: str, reason: str) -> None:
+    raw = _nb([new_code_cell(source.replace("<T>", TOKEN))])
+    result = fix_notebook(raw)
+    assert result.text == raw
+    assert [reason in item.reason for item in result.not_fixed] == [True]

@@ -49,8 +49,12 @@ def plan_ipython(text: str, leaks: Sequence[Leak], names: SecretNames, options: 
     call = call_text(options)
     by_line: dict[tuple[int, int], list[tuple[int, Leak]]] = {}
     for index, leak in enumerate(leaks):
-        if leak.site in SHELL_SITES:
-            by_line.setdefault(_line_at(text, leak.start), []).append((index, leak))
+        if leak.site not in SHELL_SITES:
+            continue
+        if text[leak.start : leak.end] != leak.secret:
+            plan.reasons[index] = "the secret is not written out verbatim here"
+            continue
+        by_line.setdefault(_line_at(text, leak.start), []).append((index, leak))
     for (start, end), members in by_line.items():
         line = text[start:end]
         indexes = [index for index, _ in members]
@@ -84,9 +88,6 @@ def plan_ipython(text: str, leaks: Sequence[Leak], names: SecretNames, options: 
                 )
             continue
         for index, leak in members:
-            if text[leak.start : leak.end] != leak.secret:
-                plan.reasons[index] = "the secret is not written out verbatim here"
-                continue
             name = names.name(leak)
             plan.edits.append(Edit(leak.start, leak.end, "{" + call(name, "'") + "}"))
             plan.fixed.add(index)
@@ -100,7 +101,7 @@ def _quoted_tokens(
     call = call_text(options)
     for index, leak in members:
         before, after = text[leak.start - 1 : leak.start], text[leak.end : leak.end + 1]
-        if before in ("'", '"') and after == before and text[leak.start : leak.end] == leak.secret:
+        if before in ("'", '"') and after == before:
             name = names.name(leak)
             plan.edits.append(Edit(leak.start - 1, leak.end + 1, call(name, '"')))
             plan.fixed.add(index)

@@ -105,6 +105,10 @@ def _string_groups(
             continue
         value = expression.value
         whole = [leak for _, leak in members if leak.rule == "HFG002" and not is_token(leak.secret)]
+        if whole and any(leak.secret != value for leak in whole):
+            for index, _ in members:
+                reasons[index] = "the literal is not the value that was reported"
+            continue
         if whole:
             targets = [Target(0, len(value), names.name(whole[0]))]
         else:
