@@ -96,6 +96,11 @@ def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
         f"{verb} {fixed} of {len(findings)} leak{'s' if len(findings) != 1 else ''} "
         f"in {files} file{'s' if files != 1 else ''}."
     ]
+    if run.dry_run and any(r.changed for r in run.results):
+        lines.append(
+            "(The diff masks secrets on both sides, so a line where --fix only masks a token shows as "
+            "removed and added unchanged.)"
+        )
     for result in run.results:
         for item in result.not_fixed:
             if item.finding.fixable:
