@@ -4,12 +4,14 @@ hook and a real ``git commit`` runs it.
 pre-commit clones a hook repository at a commit, so the checkout under test (its working tree, committed or
 not, as ``pre-commit try-repo`` does) is copied into a snapshot repository and committed there; the test
 repository's ``.pre-commit-config.yaml`` points at that snapshot and its commit.  The hook's environment is
-built once per test session (in a temporary ``PRE_COMMIT_HOME``, so nothing is left in the user's cache).
+built once per test session (in a temporary ``PRE_COMMIT_HOME``, so nothing is left in the user's cache),
+with uv when it is on PATH (``tests/precommit_uv/sitecustomize.py``: ~4 s instead of 15-25 s with pip).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -23,6 +25,7 @@ from tests.gitrepo import git, git_env, init_repo, write
 
 LEAK = f'from huggingface_hub import login\nlogin(token="{TOKEN}")\n'
 PRE_COMMIT = str(Path(sys.executable).with_name("pre-commit"))
+UV_INSTALLER = Path(__file__).with_name("precommit_uv")
 
 
 def snapshot_of_checkout(target: Path) -> str:
@@ -77,6 +80,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
     )
     env = git_env()
     env["PRE_COMMIT_HOME"] = str(base / "cache")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(UV_INSTALLER), env.get("PYTHONPATH")]))
     env.pop("PRE_COMMIT_COLOR", None)
     subprocess.run([PRE_COMMIT, "install"], cwd=root, env=env, check=True, capture_output=True)
     git(root, "add", ".")
