@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hf_secret_guard import fix_file
+from hf_secret_guard import fix_bytes, fix_file, scan_bytes
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.write import FileChanged, replace_file
 from hf_secret_guard.ftypes import Edit
@@ -90,3 +90,12 @@ def test_fix_file_writes_once(tmp_path: Path) -> None:
     second = fix_file(str(path))
     assert not second.changed and second.new_data is None
     assert path.stat().st_mtime_ns == modified
+
+
+def test_findings_of_an_older_scan_are_not_applied_to_changed_bytes() -> None:
+    old = f'x = 1\nlogin(token="{TOKEN}")\n'.encode()
+    findings = scan_bytes(old, "train.py").findings
+    new = f'# a line added since the scan\nx = 1\nlogin(token="{TOKEN}")\n'.encode()
+    result = fix_bytes(new, "train.py", only=findings)
+    assert result.new_data is None
+    assert [item.reason for item in result.not_fixed] == ["the file changed since it was scanned"]

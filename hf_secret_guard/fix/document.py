@@ -140,11 +140,21 @@ def fix_file_bytes(
     only: Optional[Collection[Finding]] = None,
 ) -> FixResult:
     """``scanned`` is the scan of exactly these bytes; ``only`` limits the fix to some of its findings."""
+    vanished: tuple[NotFixed, ...] = ()
     if only is not None:
         wanted = {_key(f) for f in only}
         findings = [f for f in scanned.findings if _key(f) in wanted]
+        present = {_key(f) for f in scanned.findings}
+        vanished = tuple(
+            NotFixed(f, "the file changed since it was scanned") for f in only if _key(f) not in present
+        )
     else:
         findings = list(scanned.findings)
+    result = _fix_decoded(data, path, findings, options)
+    return replace(result, not_fixed=result.not_fixed + vanished) if vanished else result
+
+
+def _fix_decoded(data: bytes, path: str, findings: list[Finding], options: FixOptions) -> FixResult:
     if path.endswith(NOTEBOOK_SUFFIXES):
         bom = data.startswith(codecs.BOM_UTF8)
         try:
