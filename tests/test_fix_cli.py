@@ -239,3 +239,16 @@ def test_diff_with_an_unreadable_path_exits_2(tmp_path: Path) -> None:
     result = _invoke("--diff", str(tmp_path / "train.py"), str(tmp_path / "gone.py"))
     assert result.exit_code == 2
     assert "+login(token=userdata.get" in result.output
+
+
+def test_fix_settings_from_pyproject(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.hf-secret-guard]\nfix-style = "env"\nsecret-name = "MY_HF"\n'
+    )
+    (tmp_path / "train.py").write_text(f'login(token="{TOKEN}")\n')
+    assert _invoke("--fix", "train.py").exit_code == 1
+    assert (tmp_path / "train.py").read_text() == 'import os\nlogin(token=os.environ["MY_HF"])\n'
+    (tmp_path / "other.py").write_text(f'login(token="{TOKEN}")\n')
+    assert _invoke("--fix", "--fix-style", "userdata", "other.py").exit_code == 1  # the command line wins
+    assert 'userdata.get("MY_HF")' in (tmp_path / "other.py").read_text()
