@@ -27,6 +27,8 @@ def cli() -> None:
 
 
 def _secret_name(context: click.Context, parameter: click.Parameter, value: Optional[str]) -> Optional[str]:
+    if value is None:  # click calls this on every run: the fixer loads only when the option is given
+        return None
     from hf_secret_guard.fix.run import secret_name_option
 
     return secret_name_option(context, parameter, value)

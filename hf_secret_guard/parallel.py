@@ -22,7 +22,6 @@ How the work is shared:
 from __future__ import annotations
 
 import os
-import pickle
 import struct
 import sys
 import threading
@@ -149,6 +148,8 @@ class _Worker:
 
 
 def _send(fd: int, results: list[tuple[int, FileResult]]) -> None:
+    import pickle
+
     data = memoryview(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
     while data:
         data = data[os.write(fd, data) :]
@@ -156,6 +157,8 @@ def _send(fd: int, results: list[tuple[int, FileResult]]) -> None:
 
 def _receive(fd: int) -> dict[int, FileResult]:
     """A worker's results; nothing if it died before sending them all."""
+    import pickle
+
     blocks = []
     while True:
         block = os.read(fd, 1 << 20)

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Optional
 
 # A token starts with one of these; an environment write needs one of the others.
 TOKEN_NEEDLES = (b"hf_", b"api_org_")
 ENV_NEEDLES = (b"environ", b"putenv", b"%env", b"set_env", b"export ")
 
-_ENV_WRITE_RE = re.compile(
+_ENV_WRITE = (
     r"environ\s*\.\s*(?:setdefault|update)\b|putenv\b|%env\b|%set_env\b|\bexport\s+\w+="
     r"|\[[^\]\n]{1,200}\]\s*=(?!=)|\bimport\s+os\s+as\b|\bfrom\s+os\s+import\b"
 )
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    """Compiled on first use, and then from ``re``'s own cache: a clean file never needs a pattern, so
+    start-up does not pay for compiling them."""
+    return re.compile(pattern)
 
 
 def has_token_needle(data: bytes) -> bool:
@@ -44,7 +49,7 @@ def may_write_environ(text: str) -> bool:
     """Could this code write a literal into the environment?  Decides whether libcst must look."""
     if "environ" not in text and "putenv" not in text and "env" not in text:
         return False
-    return _ENV_WRITE_RE.search(text) is not None
+    return _re(_ENV_WRITE).search(text) is not None
 
 
 def needs_parse(text: str) -> bool:
@@ -66,22 +71,18 @@ _GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 # After a token prefix: a whole body, or a body that continues past a quote (implicit concatenation:
 # ``"hf_abc" "def..."``) or a backslash (an escape, a line continuation, the ``\"`` of notebook JSON).
 # ``hf_hub_download(`` and ``kwargs["hf_token"]`` are neither: most ``hf_`` in real code is part of a name.
-_TOKEN_BODY_RE = {
-    "hf_": re.compile(
-        rf"[A-Za-z0-9]{{34}}|[A-Za-z0-9]{{0,33}}(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])"
-    ),
-    "api_org_": re.compile(
-        rf"[A-Za-z]{{34}}|[A-Za-z]{{0,33}}(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])"
-    ),
+_TOKEN_BODY = {
+    "hf_": rf"[A-Za-z0-9]{{34}}|[A-Za-z0-9]{{0,33}}(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])",
+    "api_org_": rf"[A-Za-z]{{34}}|[A-Za-z]{{0,33}}(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])",
 }
-_ALIAS_TAIL_RE = re.compile(r"\s+as\s+(\w+)")
+_ALIAS_TAIL = r"\s+as\s+(\w+)"
 # After ``os.environ`` (or a name bound to it): ``[``, ``.setdefault(``, ``.update``; after ``putenv``: ``(``.
-_ENVIRON_TAIL_RE = re.compile(
+_ENVIRON_TAIL = (
     rf"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*(?:\[|\.{_GAP}(?:setdefault{_GAP}\(|(?P<update>update)(?!\w)))"
 )
-_PUTENV_TAIL_RE = re.compile(rf"{_GAP}\(")
-_STRING_START_RE = re.compile(r"(?:\s|\\|\(|#[^\r\n]*(?![^\r\n]))*[rRbBuU]{0,2}([\"'])")
-_AFTER_STRING_RE = re.compile(r"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*[rRbBuUfF]{0,2}[\"']")
+_PUTENV_TAIL = rf"{_GAP}\("
+_STRING_START = r"(?:\s|\\|\(|#[^\r\n]*(?![^\r\n]))*[rRbBuU]{0,2}([\"'])"
+_AFTER_STRING = r"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*[rRbBuUfF]{0,2}[\"']"
 
 
 def _is_word(char: str) -> bool:
@@ -103,19 +104,15 @@ def _ends_of(text: str, word: str, bounded: bool = True) -> Iterator[int]:
 def token_candidate(text: str) -> bool:
     """Could ``text`` hold a token, whole or split across string pieces?"""
     return any(
-        body.match(text, end)
-        for prefix, body in _TOKEN_BODY_RE.items()
+        _re(body).match(text, end)
+        for prefix, body in _TOKEN_BODY.items()
         for end in _ends_of(text, prefix, False)
     )
 
 
-@dataclass(frozen=True)
-class WriteNames:
-    """The names through which code reaches ``os.environ`` and ``os.putenv`` (``env`` after
-    ``from os import environ as env``).  ``os.environ`` itself ends in ``environ``."""
-
-    environs: frozenset[str]
-    putenvs: frozenset[str]
+# The names through which code reaches ``os.environ`` and ``os.putenv`` (``env`` after
+# ``from os import environ as env``); ``os.environ`` itself ends in ``environ``.
+WriteNames = tuple[frozenset[str], frozenset[str]]  # (environ names, putenv names)
 
 
 def write_names(scope: str) -> Optional[WriteNames]:
@@ -125,10 +122,10 @@ def write_names(scope: str) -> Optional[WriteNames]:
     environs, putenvs = {"environ"}, {"putenv"}
     for names, word in ((environs, "environ"), (putenvs, "putenv")):
         for end in _ends_of(scope, word):
-            alias = _ALIAS_TAIL_RE.match(scope, end)
+            alias = _re(_ALIAS_TAIL).match(scope, end)
             if alias:
                 names.add(alias.group(1))
-    return WriteNames(frozenset(environs), frozenset(putenvs))
+    return frozenset(environs), frozenset(putenvs)
 
 
 def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str]) -> bool:
@@ -137,7 +134,7 @@ def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str]) 
     The detector only judges plain string keys, so a variable or an f-string here cannot give a finding.
     Escapes, triple quotes and implicitly concatenated pieces are not worked out: they count as yes.
     """
-    start = _STRING_START_RE.match(text, pos)
+    start = _re(_STRING_START).match(text, pos)
     if start is None:
         return False
     quote = start.group(1)
@@ -147,7 +144,7 @@ def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str]) 
     close = opening
     while close < len(text) and text[close] not in (quote, "\\", "\n", "\r"):
         close += 1
-    if close >= len(text) or text[close] != quote or _AFTER_STRING_RE.match(text, close + 1):
+    if close >= len(text) or text[close] != quote or _re(_AFTER_STRING).match(text, close + 1):
         return True
     from hf_secret_guard.secret_names import is_secret_name
 
@@ -162,14 +159,15 @@ def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequen
     """
     if names is None:
         return False
-    for name in names.environs:
+    environs, putenvs = names
+    for name in environs:
         for end in _ends_of(code, name):
-            site = _ENVIRON_TAIL_RE.match(code, end)
+            site = _re(_ENVIRON_TAIL).match(code, end)
             if site and (site.group("update") or _literal_key_may_be_secret(code, site.end(), extra_names)):
                 return True
-    for name in names.putenvs:
+    for name in putenvs:
         for end in _ends_of(code, name):
-            site = _PUTENV_TAIL_RE.match(code, end)
+            site = _re(_PUTENV_TAIL).match(code, end)
             if site and _literal_key_may_be_secret(code, site.end(), extra_names):
                 return True
     return False

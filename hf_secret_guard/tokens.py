@@ -5,7 +5,6 @@ Pure functions over text; no I/O.  See the README's rule table for the sources o
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import Counter
@@ -95,12 +94,16 @@ def mask(secret: str) -> str:
 
 def secret_hash(secret: str) -> str:
     """A stable, one-way name for a secret, used by baselines and fingerprints."""
+    import hashlib  # here, not at the top: OpenSSL's start-up is paid only when there is a finding
+
     return hashlib.sha256(("hf-secret-guard:" + secret).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def fingerprint(rule: str, path: str, secret: str) -> str:
     """Identifies a finding across runs without line numbers, so moving code does not change it."""
     material = f"{rule}\0{path}\0{secret_hash(secret)}"
+    import hashlib
+
     return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
