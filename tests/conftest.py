@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -45,6 +46,15 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         cwd=cwd,
         check=False,
     )
+
+
+def cli_runner() -> CliRunner:
+    """click's CliRunner with stderr kept apart from stdout on every supported click: 8.1 (Python 3.9)
+    mixes them unless told not to; 8.2+ always keeps them apart and has no ``mix_stderr``."""
+    try:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner()
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from hf_secret_guard.cli import cli
 from hf_secret_guard.config import ConfigError, find_config, load_config, resolve
 from hf_secret_guard.settings import Settings
-from tests.conftest import REPO, TOKEN, run_cli
+from tests.conftest import REPO, TOKEN, cli_runner, run_cli
 
 LEAK = f'login(token="{TOKEN}")\n'
 BOTH = f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\nlogin(token="{TOKEN}")\n'
@@ -30,7 +30,7 @@ def make_project(root: Path, table: str, files: dict[str, str]) -> Path:
 
 
 def invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["scan", *args])
+    return cli_runner().invoke(cli, ["scan", *args])
 
 
 def found(result: Result) -> set[tuple[str, str]]:
@@ -85,7 +85,7 @@ def check_secret_name(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def check_baseline(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (project / "ci").mkdir()
-    written = CliRunner().invoke(cli, ["baseline", "--output", "ci/known.json", "."])
+    written = cli_runner().invoke(cli, ["baseline", "--output", "ci/known.json", "."])
     assert written.exit_code == 0, written.output
     monkeypatch.chdir(project / "sub")  # the path in the config is relative to the config file
     result = invoke("..")

@@ -8,20 +8,20 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from hf_secret_guard.cli import cli
 from hf_secret_guard.discover import discover_files
 from hf_secret_guard.excludes import Excluder
 from hf_secret_guard.ftypes import DiscoverOptions
-from tests.conftest import TOKEN, run_cli
+from tests.conftest import TOKEN, cli_runner, run_cli
 from tests.gitrepo import git, init_repo, write
 
 LEAK = f'login(token="{TOKEN}")\n'
 
 
 def scan(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["scan", "--isolated", *args])
+    return cli_runner().invoke(cli, ["scan", "--isolated", *args])
 
 
 def leaky_paths(result: Result) -> list[str]:

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner
 
 from hf_secret_guard import scan_source
 from hf_secret_guard.cli import cli
 from hf_secret_guard.report.text import format_finding
 from hf_secret_guard.terminal import Progress, color_enabled, paint_finding, progress_enabled
-from tests.conftest import TOKEN, run_cli
+from tests.conftest import TOKEN, cli_runner, run_cli
 
 LEAK = f'login(token="{TOKEN}")\n'
 
@@ -131,7 +130,7 @@ def test_colour_on_a_terminal(tmp_path: Path) -> None:
     flag, _, _ = run_tty(["scan", "--isolated", "--no-color", "x.py"], tmp_path, clean_env())
     assert "\x1b[" not in no_color and "\x1b[" not in flag
     assert click.unstyle(out) == no_color == flag
-    piped = CliRunner().invoke(cli, ["scan", "--isolated", str(tmp_path / "x.py")])
+    piped = cli_runner().invoke(cli, ["scan", "--isolated", str(tmp_path / "x.py")])
     assert piped.exit_code == 1 and "HFG001" in piped.stdout and "\x1b[" not in piped.stdout
 
 
@@ -156,7 +155,7 @@ def test_progress_bar_on_a_terminal(slow_tree: Path) -> None:
 def test_no_progress_bar_in_ci_or_when_piped(slow_tree: Path) -> None:
     err, _, status = run_tty(["scan", "--isolated", "."], slow_tree, clean_env(CI="true"), False, True)
     assert status == 1 and "files" not in err and "\r" not in err
-    piped = CliRunner().invoke(cli, ["scan", "--isolated", str(slow_tree)])
+    piped = cli_runner().invoke(cli, ["scan", "--isolated", str(slow_tree)])
     assert piped.exit_code == 1 and "\r" not in piped.stderr and "/3 files" not in piped.stderr
 
 
