@@ -36,7 +36,7 @@ def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
     ``%env``, ``set_env`` and ``export`` are IPython and shell syntax, which only notebooks have.  Every
     environment needle but ``export`` contains ``env``, found in one file in five: one pass instead of four.
     """
-    if has_token_needle(data):
+    if b"hf_" in data or b"api_org_" in data:
         return True
     if b"env" in data and (
         b"environ" in data or b"putenv" in data or (notebook and (b"%env" in data or b"set_env" in data))
@@ -81,6 +81,8 @@ _ENVIRON_TAIL = (
     rf"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*(?:\[|\.{_GAP}(?:setdefault{_GAP}\(|(?P<update>update)(?!\w)))"
 )
 _PUTENV_TAIL = rf"{_GAP}\("
+# ``environ.update(other)``, ``environ.update(self.env)``: a name has no literal keys for the detector.
+_UPDATE_FROM_NAME = rf"{_GAP}\({_GAP}[A-Za-z_][\w.]*{_GAP}\)"
 _STRING_START = r"(?:\s|\\|\(|#[^\r\n]*(?![^\r\n]))*[rRbBuU]{0,2}([\"'])"
 _AFTER_STRING = r"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*[rRbBuUfF]{0,2}[\"']"
 
@@ -155,7 +157,7 @@ def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequen
     """Could Python ``code`` write a literal under a secret-like name into the environment (HFG002)?
 
     A finding needs a write through ``environ`` / ``putenv`` (or a name imported as them) whose key is a
-    plain string with a secret-like name; ``update(...)`` is not looked into (any update counts).
+    plain string with a secret-like name; ``update(...)`` counts unless its one argument is a name.
     """
     if names is None:
         return False
@@ -163,7 +165,12 @@ def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequen
     for name in environs:
         for end in _ends_of(code, name):
             site = _re(_ENVIRON_TAIL).match(code, end)
-            if site and (site.group("update") or _literal_key_may_be_secret(code, site.end(), extra_names)):
+            if site is None:
+                continue
+            if site.group("update"):
+                if not _re(_UPDATE_FROM_NAME).match(code, site.end()):
+                    return True
+            elif _literal_key_may_be_secret(code, site.end(), extra_names):
                 return True
     for name in putenvs:
         for end in _ends_of(code, name):
@@ -178,6 +185,9 @@ def python_may_leak(text: str, extra_names: Sequence[str] = ()) -> bool:
     return token_candidate(text) or may_write_secret(text, write_names(text), extra_names)
 
 
+_SHELL_NEEDLES = ("%env", "set_env", "export")  # what ``detect.shell`` looks for in a code cell
+
+
 def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
     """Could a notebook's JSON text hold any finding?  If not, it is not read with positions at all.
 
@@ -187,6 +197,8 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
     """
     if token_candidate(raw):
         return True
+    if not any(needle in raw for needle in ("environ", "putenv", *_SHELL_NEEDLES)):
+        return False  # `hf_hub_download` and friends: no token, and no way to write the environment
     import json
 
     try:
@@ -206,13 +218,13 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
         if cell.get("cell_type") == "code":
             code.append(source)
     names = write_names("\n".join(code))  # a cell may use a name imported in another
-    if names is None and not any(needle in raw for needle in ("%env", "set_env", "export ")):
+    if may_write_secret("\n\n".join(code), names, extra_names):  # each site looks at its own key only
+        return True
+    shell = [text for text in code if any(needle in text for needle in _SHELL_NEEDLES)]
+    if not shell:
         return False
     from hf_secret_guard.detect.shell import find_shell_leaks
 
-    for text in code:
-        if may_write_secret(text, names, extra_names):
-            return True
-        if find_shell_leaks(text, 0, len(text), fixable=False, extra_secret_names=extra_names):
-            return True
-    return False
+    return any(
+        find_shell_leaks(text, 0, len(text), fixable=False, extra_secret_names=extra_names) for text in shell
+    )

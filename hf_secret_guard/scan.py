@@ -73,6 +73,9 @@ def _keep(leaks: Sequence[Leak], options: ScanOptions) -> list[Leak]:
 
 def _source_leaks(text: str, options: ScanOptions) -> tuple[list[Leak], Optional[str]]:
     """libcst reads only the statements that can hold a finding (``read.slices``), or the whole file."""
+    # libcst is needed either way; loading it before slicing lets a worker process that must not load it
+    # hand the file over at once (``parallel``), without slicing it first for nothing.
+    import hf_secret_guard.detect.python  # noqa: F401
     from hf_secret_guard.read.slices import relevant_statements
 
     sliced = relevant_statements(text)

@@ -41,6 +41,8 @@ LEAKY_PYTHON = [
     'import os\nos.environ.setdefault(\n    "SECRET_KEY", "abcdefgh12345678")',
     'import os\nos.environ.update({"A": "1", "MY_TOKEN": "abcdefgh12345678"})',
     'import os\nos.environ.update(MY_TOKEN="abcdefgh12345678")',
+    'import os\nos.environ.update(dict(MY_TOKEN="abcdefgh12345678"))',
+    'import os\nos.environ.update(**{"MY_TOKEN": "abcdefgh12345678"})',
     'import os as o\no.environ["HF_TOKEN"] = "hf_your_token_here"',
     'from os import environ as env\nenv["HF_TOKEN"] = "hf_your_token_here"',
     'from os import environ as env\nenv.setdefault("HF_TOKEN", "placeholder-value")',
@@ -55,6 +57,7 @@ CLEAN_PYTHON = [
     'os.environ["TOKENIZERS_PARALLELISM"] = "false"\nos.environ.get("HF_TOKEN")',
     "env = dict(os.environ)\nenv['PATH'] = '/usr/bin'\nos.environ[key] = value",
     "def hf_model_id(): ...",
+    "from os import environ\nenviron.update(self.env)\nos.environ.update(defaults)",
 ]
 
 
