@@ -401,13 +401,17 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
     """Discover and scan, with the progress bar and the notes on stderr; None after a fatal error."""
     from hf_secret_guard import api
     from hf_secret_guard.discover import MissingPath, discover_files, discover_staged
-    from hf_secret_guard.gitfiles import GitError
     from hf_secret_guard.report.text import format_error
     from hf_secret_guard.terminal import Progress, progress_enabled
 
     started = time.monotonic()
     if settings.verbose:
         click.echo(f"config: {settings.config or 'none (defaults)'}", err=True)
+    git_errors: tuple[type[Exception], ...] = ()  # git (and subprocess) load only for --staged
+    if settings.staged:
+        from hf_secret_guard.gitfiles import GitError
+
+        git_errors = (GitError,)
     try:
         if settings.staged:
             staged = discover_staged(settings.paths, settings.discover_options)
@@ -418,7 +422,7 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
     except MissingPath as missing:
         click.echo(f"{missing.args[0]}: error: no such file or directory", err=True)
         return None
-    except GitError as exc:
+    except git_errors as exc:
         click.echo(f"error: {exc}", err=True)
         return None
     progress = Progress(total, sys.stderr, enabled=progress_enabled(sys.stderr, settings.quiet))
@@ -434,7 +438,7 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
                 level = "warning" if api.is_size_skip(result.skipped) else "note"
                 progress.echo(f"{result.path}: {level}: skipped: {result.skipped}")
             progress.advance(result.path)
-    except GitError as exc:
+    except git_errors as exc:
         progress.clear()
         click.echo(f"error: {exc}", err=True)
         return None

@@ -12,7 +12,6 @@ are relative to the file's directory, so the same config means the same files fr
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -22,7 +21,6 @@ from typing import Any, Optional
 
 from hf_secret_guard.excludes import anchor
 from hf_secret_guard.settings import Settings, split_codes, split_names
-from hf_secret_guard.tokens import find_tokens, redact
 
 TABLE = "hf-secret-guard"
 FIX_STYLES = ("userdata", "env")
@@ -64,6 +62,12 @@ KEYS: dict[str, str] = {
 }
 
 
+def _redact(text: str) -> str:
+    from hf_secret_guard.tokens import redact  # only on error paths: a clean run never loads it
+
+    return redact(text)
+
+
 def _load_toml(path: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
@@ -75,7 +79,7 @@ def _load_toml(path: str) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or type(exc).__name__}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {redact(str(exc))}") from None
+        raise ConfigError(f"{path}: invalid TOML: {_redact(str(exc))}") from None
 
 
 def _table(document: Mapping[str, Any]) -> Optional[Any]:
@@ -138,13 +142,15 @@ def parse_table(table: Mapping[str, Any], source: str, root: str, path: str = ""
 
 
 def _suggest(key: str) -> str:
+    import difflib
+
     close = difflib.get_close_matches(key.replace("_", "-").lower(), KEYS, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"{hint} (known keys: {', '.join(sorted(KEYS))})"
 
 
 def _bad(source: str, key: str, value: object, why: str = "") -> ConfigError:
-    shown = redact(repr(value))
+    shown = _redact(repr(value))
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     return ConfigError(f"{source}: {key}: expected {KEYS[key]}, got {shown}{why}")
 
@@ -164,6 +170,8 @@ def _name(key: str, value: object, source: str) -> str:
 
 
 def _has_token(value: str) -> bool:
+    from hf_secret_guard.tokens import find_tokens
+
     return next(find_tokens(value), None) is not None
 
 
@@ -231,7 +239,7 @@ def resolve(settings: Settings, given: Collection[str], cwd: Optional[str] = Non
             raise ConfigError(f"--{option}: unknown rule code {unknown[0]!r} (rules: {_rule_list()})")
     for name in split_names(settings.secret_names):
         if not _NAME_RE.match(name) or _has_token(name):
-            raise ConfigError(f"--secret-names: {redact(name)!r} is not an environment variable name")
+            raise ConfigError(f"--secret-names: {_redact(name)!r} is not an environment variable name")
     config = Config()
     if settings.config:
         config = load_config(settings.config)

@@ -19,7 +19,6 @@ import stat
 from collections.abc import Iterator, Sequence
 from typing import Optional
 
-from hf_secret_guard import gitfiles
 from hf_secret_guard.excludes import DEFAULT_EXCLUDE, Excluder
 from hf_secret_guard.ftypes import Candidate, DiscoverOptions
 
@@ -91,6 +90,8 @@ def _display(top: str, relative: str) -> str:
 
 def _directory(top: str, excluder: Excluder, options: DiscoverOptions) -> list[Candidate]:
     if options.gitignore:
+        from hf_secret_guard import gitfiles  # git only when a directory is listed (not for named files)
+
         names = gitfiles.list_files(top)
         # A directory that is itself ignored lists nothing; the user named it, so it is walked instead.
         if names is not None and (names or not gitfiles.is_ignored(top)):
@@ -199,6 +200,8 @@ def discover_staged(
 
     The excludes always apply: git chose these files, as pre-commit does, so the config must hold.
     """
+    from hf_secret_guard import gitfiles
+
     excluder = make_excluder(options)
     root = os.path.abspath(options.root)
     found: list[tuple[Candidate, str]] = []

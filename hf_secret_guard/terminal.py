@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Callable, Mapping
 from typing import Optional, TextIO
@@ -71,6 +70,15 @@ def paint_summary(line: str, leaks: bool) -> str:
     return click.style(line, fg="red" if leaks else "green", bold=True)
 
 
+def _columns(stream: TextIO) -> int:
+    """The terminal's width (os, not shutil: shutil would import bz2 and lzma at start-up)."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        columns = 0
+    return columns or 80  # a terminal that never had its size set says 0
+
+
 class Progress:
     """``[#####.....]  120/480 files  path/now.ipynb`` on one line of ``stream``, redrawn in place.
 
@@ -108,7 +116,7 @@ class Progress:
         self._draw(path)
 
     def _draw(self, path: str) -> None:
-        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+        width = max(20, _columns(self.stream) - 1)
         total = max(self.total, self.done, 1)
         bar_width = 24
         filled = bar_width * self.done // total
