@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 _API = {
     "scan_paths",
+    "scan_staged",
     "scan_file",
     "scan_bytes",
     "scan_source",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -250,3 +252,16 @@ def test_huge_file_is_skipped_with_a_warning(tmp_path: Path) -> None:
     assert "No leaks found in 0 files." in result.stdout
     assert run_cli("scan", "--isolated", "-q", "--max-file-size", "1", str(tmp_path)).stderr == ""
     assert run_cli("scan", "--isolated", "--max-file-size", "0", str(tmp_path)).returncode == 1
+
+
+def test_named_files_need_no_git(tmp_path: Path) -> None:
+    """pre-commit names every file: listing nothing, the scan must not pay for git or subprocess."""
+    (tmp_path / "a.py").write_text("x = 1\n")
+    probe = (
+        "import sys\n"
+        "from hf_secret_guard.cli import main\n"
+        f"status = main(['scan', '--isolated', {str(tmp_path / 'a.py')!r}])\n"
+        "print(status, 'hf_secret_guard.gitfiles' in sys.modules, 'subprocess' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "0 False False"
