@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ from hf_secret_guard.ftypes import (
     ScanError,
     ScanOptions,
 )
+from hf_secret_guard.notebook_shape import notebook_shape_error
 from hf_secret_guard.read.source import DecodeError, decode_lossy, decode_source
 from hf_secret_guard.scan import (
     NOTEBOOK_SUFFIXES,
@@ -54,8 +56,10 @@ __all__ = [
 def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in a file's bytes; ``path`` decides whether it is a notebook."""
     is_notebook = path.endswith(NOTEBOOK_SUFFIXES)
+    if data.startswith(_WIDE_BOMS):
+        return _scan_wide_text(data, path, options, is_notebook)
     if not prefilter.may_contain_leak(data, notebook=is_notebook):
-        return FileResult(path)
+        return FileResult(path, (), notebook_shape_error(data, path) if is_notebook else ())
     try:
         text = data.decode("utf-8-sig") if is_notebook else decode_source(data).text
     except (DecodeError, UnicodeDecodeError) as exc:
@@ -65,6 +69,20 @@ def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -
         result = scan_notebook(text, path, options) if is_notebook else scan_unparsed(text, path, options)
         return FileResult(path, result.findings, (error, *result.errors))
     return scan_text(text, path, options)
+
+
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _scan_wide_text(data: bytes, path: str, options: ScanOptions, is_notebook: bool) -> FileResult:
+    """UTF-16/32 text: Python will not run it and JSON must be UTF-8, but a token in it is still a leak."""
+    codec = "utf-32" if data.startswith(_WIDE_BOMS[:2]) else "utf-16"
+    text = data.decode(codec, errors="replace")
+    kind = "notebook JSON must be UTF-8" if is_notebook else "Python cannot run it"
+    error = ScanError(path, "parse", f"{codec.upper()} text ({kind}); scanned as text")
+    result = scan_notebook(text, path, options) if is_notebook else scan_unparsed(text, path, options)
+    return FileResult(path, result.findings, (error, *result.errors))
 
 
 _SIZE_NOTE = "(--max-file-size)"

@@ -8,6 +8,7 @@ from typing import Optional
 from hf_secret_guard.allow import drop_allowed
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.ftypes import FileResult, Finding, Leak, Part, ScanError, ScanOptions
+from hf_secret_guard.notebook_shape import notebook_shape_error
 from hf_secret_guard.prefilter import needs_parse, notebook_may_leak
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.jsonspan import JsonSpanError
@@ -59,17 +60,9 @@ def _worth_scanning(part: Part, aliases: object) -> bool:
     return any(name in part.text for name in names)
 
 
-def _shape_error(raw: str, path: str) -> tuple[ScanError, ...]:
-    """A byte-cheap check for files with no candidate text, which are not parsed as JSON at all."""
-    head = raw.lstrip("\ufeff \t\r\n")[:1]
-    if head == "{" and ('"cells"' in raw or '"worksheets"' in raw):
-        return ()
-    return (ScanError(path, "notebook", "not a Jupyter notebook (no 'cells'); scanned as text"),)
-
-
 def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
     if not any(needle in raw for needle in _NEEDLES) or not notebook_may_leak(raw, options.secret_names):
-        return FileResult(path, (), _shape_error(raw, path))
+        return FileResult(path, (), notebook_shape_error(raw, path))
     try:
         notebook = read_notebook(raw)
     except (JsonSpanError, NotebookShapeError) as exc:
