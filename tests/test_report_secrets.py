@@ -81,3 +81,37 @@ def test_baseline(tree: Path, tmp_path: Path) -> None:
     assert hidden.returncode == 0 and "hidden by the baseline" in hidden.stdout
     for secret in SECRETS:
         assert secret not in made.stdout + made.stderr + hidden.stdout + hidden.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["scan", "--diff", "."], id="diff"),
+        pytest.param(["scan", "--verbose", "."], id="verbose"),
+        pytest.param(["scan", "--quiet", "."], id="quiet"),
+        pytest.param(["scan", "--format", "json", "--diff", "."], id="json-diff"),
+        pytest.param(["scan", "--fix", "."], id="fix"),
+        pytest.param(["scan", "--fix", "--fix-style", "env", "--format", "sarif", "."], id="fix-sarif"),
+        pytest.param(["scan", "--history"], id="history"),
+        pytest.param(["scan", "--history", "--format", "json"], id="history-json"),
+    ],
+)
+def test_every_mode(args: list[str], tree: Path, tmp_path: Path) -> None:
+    """Every mode, errors included (``broken.ipynb`` is invalid JSON with tokens in it)."""
+    import shutil
+    import subprocess
+
+    work = tmp_path / "work"
+    shutil.copytree(tree, work)
+    if "--history" in args:
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"]
+        subprocess.run(["git", "init", "-q", str(work)], check=True)
+        subprocess.run([*git, "-C", str(work), "add", "-A"], check=True)
+        subprocess.run([*git, "-C", str(work), "commit", "-qm", "leak"], check=True)
+    result = run_cli(*args, cwd=work)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for secret in SECRETS:
+        assert secret not in result.stdout and secret not in result.stderr
+    shows = result.stdout + result.stderr
+    assert mask(TOKEN) in shows or "--quiet" in args
