@@ -89,6 +89,19 @@ class Finding:
     file_column: int = 0
     env_name: Optional[str] = None  # the environment variable name, when the leak is an environment write
 
+    def as_leak(self) -> Leak:
+        """The detector's view of this finding again (offsets into its part), for planning a fix."""
+        return Leak(
+            self.rule,
+            self.span.start,
+            self.span.end,
+            self.secret,
+            self.confidence,
+            self.site,
+            self.fixable,
+            self.env_name,
+        )
+
 
 @dataclass(frozen=True)
 class ScanError:

@@ -20,7 +20,7 @@ from hf_secret_guard.fix.model import FixOptions, FixResult, NotFixed
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook
 from hf_secret_guard.fix.plan_python import plan_python
-from hf_secret_guard.ftypes import FileResult, Finding, Leak, ScanError
+from hf_secret_guard.ftypes import FileResult, Finding, ScanError
 from hf_secret_guard.read.source import DecodeError, decode_source
 from hf_secret_guard.scan import NOTEBOOK_SUFFIXES
 
@@ -36,19 +36,6 @@ _NOT_FIXABLE = {
 
 def not_fixable_reason(finding: Finding) -> str:
     return _NOT_FIXABLE.get(finding.site, "not fixable")
-
-
-def _leak(finding: Finding) -> Leak:
-    return Leak(
-        finding.rule,
-        finding.span.start,
-        finding.span.end,
-        finding.secret,
-        finding.confidence,
-        finding.site,
-        finding.fixable,
-        finding.env_name,
-    )
 
 
 def _result(
@@ -92,7 +79,7 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
             module = parse(text)
         except PythonSyntaxError:
             check = None
-    leaks = [_leak(f) for f in fixable]
+    leaks = [f.as_leak() for f in fixable]
     plan = plan_python(text, leaks, SecretNames(leaks, options.secret_name), options, module, check)
     edits = list(plan.edits)
     if plan.userdata or plan.os_module:

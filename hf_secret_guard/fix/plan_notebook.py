@@ -43,19 +43,6 @@ class NotebookPlan:
     names: frozenset[str]
 
 
-def _leak(finding: Finding) -> Leak:
-    return Leak(
-        finding.rule,
-        finding.span.start,
-        finding.span.end,
-        finding.secret,
-        finding.confidence,
-        finding.site,
-        finding.fixable,
-        finding.env_name,
-    )
-
-
 def _masked(text: str) -> tuple[MaskedCell, Optional[Checker]]:
     """The same masking the scan used: plain first, then with automagic lines when that does not parse."""
     masked = mask_cell(text)
@@ -172,7 +159,7 @@ def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) ->
         raw_edits.append(edit)
         fixed.add(index)
 
-    code_leaks = [_leak(findings[i]) for indexes in by_cell.values() for i in indexes]
+    code_leaks = [findings[i].as_leak() for indexes in by_cell.values() for i in indexes]
     names = SecretNames(code_leaks, options.secret_name)
     ensure_ascii = ensure_ascii_style(raw)
     imported = _Imports()
@@ -183,7 +170,7 @@ def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) ->
         indexes = by_cell.get(part.json_path, [])
         text = part.text
         if indexes:
-            leaks = [_leak(findings[i]) for i in indexes]
+            leaks = [findings[i].as_leak() for i in indexes]
             edits, plan = _plan_cell(text, leaks, names, options, imported)
             fixed.update(indexes[i] for i in plan.fixed)
             used |= plan.names
