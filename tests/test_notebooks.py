@@ -101,6 +101,12 @@ IPYTHON_CASES = [
     ("%%bash\nexport HF_HOME=/content", []),
     (f"def f(:\n  '{TOKEN}'", [("HFG001", 2, 4)]),
     (f"def {TOKEN}():\n    pass", []),
+    (f"%%capture\n!pip install x\nlogin(token='{TOKEN}')", [("HFG001", 3, 14)]),
+    (f"%%time\n%env HF_TOKEN={TOKEN}", [("HFG002", 2, 15)]),
+    (f"%%capture\n!huggingface-cli login --token {TOKEN}", [("HFG001", 2, 32)]),
+    (f's = """\n%env HF_TOKEN={TOKEN}\n"""', [("HFG001", 2, 15)]),
+    (f"s = '''\n!echo {TOKEN}\n'''\n!ls", [("HFG001", 2, 7)]),
+    (f"# don't\n!echo {TOKEN}", [("HFG001", 2, 7)]),
 ]
 
 
@@ -118,6 +124,21 @@ def test_bash_cells_are_not_fixable_but_shell_escapes_are() -> None:
         [new_code_cell(f"%%bash\nexport HF_TOKEN={TOKEN}"), new_code_cell(f"%env HF_TOKEN={TOKEN}")]
     )
     assert [(f.cell, f.fixable) for f in findings] == [(1, False), (2, True)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "%%capture\n!pip install transformers\nfrom huggingface_hub import login",
+        '%%time\nx = 1\n!ls\ns = """\n%not a magic\n"""',
+        "s = '''\n!not a shell line\n'''",
+    ],
+)
+def test_ipython_cells_parse_without_notes(source: str) -> None:
+    text = notebook_text([new_code_cell(source + f"\nt = '{TOKEN}'")])
+    result = scan_notebook(text, "nb.ipynb")
+    assert result.errors == ()
+    assert [(f.rule, f.fixable) for f in result.findings] == [("HFG001", True)]
 
 
 def test_unparsable_cell_is_scanned_as_text_and_reported() -> None:

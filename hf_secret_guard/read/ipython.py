@@ -14,6 +14,8 @@ from typing import Optional
 PYTHON_CELL_MAGICS = frozenset({"capture", "time", "timeit", "prun", "debug", "python", "python3", "ipython"})
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
+_NEWLINE_RE = re.compile(r"[\r\n]")
+_STRING_OR_COMMENT_RE = re.compile(r"\'\'\'|\"\"\"|[\'\"#]")
 _IPYTHON_LINE_RE = re.compile(
     r"[ \t]*(?:[!%]|[A-Za-z_][\w, \t]*=[ \t]*[!%](?!=)|\?{1,2}[\w.]+[ \t]*$|[\w.]+\?{1,2}[ \t]*$)"
 )
@@ -59,10 +61,45 @@ def cell_magic_name(text: str) -> Optional[str]:
     return stripped[2:].split(None, 1)[0] if len(stripped) > 2 and not stripped[2].isspace() else ""
 
 
+def _string_interiors(text: str) -> list[tuple[int, int]]:
+    """Where multi-line (triple-quoted) strings run, so a line inside one is never taken for IPython.
+
+    IPython transforms lines with a tokenizer; a ``%env`` or ``!cmd`` line inside a string stays text.
+    Comments and one-line strings are stepped over so that their quotes do not open anything.
+    """
+    interiors: list[tuple[int, int]] = []
+    position = 0
+    while True:
+        match = _STRING_OR_COMMENT_RE.search(text, position)
+        if match is None:
+            return interiors
+        token = match.group()
+        if token == "#":
+            newline = _NEWLINE_RE.search(text, match.end())
+            position = newline.start() if newline else len(text)
+            continue
+        closing = re.compile(r"\\.|" + re.escape(token) + ("" if len(token) == 3 else r"|[\r\n]"), re.S)
+        end = len(text)
+        for close in closing.finditer(text, match.end()):
+            if not close.group().startswith("\\"):
+                end = close.end()
+                break
+        if len(token) == 3:
+            interiors.append((match.end(), end))
+        position = end
+
+
 def mask_cell(text: str, *, automagic: bool = False) -> MaskedCell:
-    """Blank IPython lines; with ``automagic``, also lines such as ``pip install x`` written without ``%``."""
+    """Blank IPython lines; with ``automagic``, also lines such as ``pip install x`` written without ``%``.
+
+    A cell magic whose body is Python (``%%time``, ``%%capture``) has its first line blanked and its body
+    treated like any cell, as IPython does; ``%%writefile x.py`` writes its body verbatim, so only the
+    first line is IPython there.  Other cell magics (``%%bash``) make the whole cell shell text.
+    """
     magic = cell_magic_name(text)
     lines = _lines(text)
+    chars = list(text)
+    shell: list[tuple[int, int]] = []
     if magic is not None:
         first_line = next((span for span in lines if text[span[0] : span[1]].strip()), lines[0])
         header = text[first_line[0] : first_line[1]]
@@ -71,16 +108,19 @@ def mask_cell(text: str, *, automagic: bool = False) -> MaskedCell:
         )
         if not python_body:
             return MaskedCell(text, ((0, len(text)),), magic, False)
-        chars = list(text)
         _blank(chars, *first_line)
-        return MaskedCell("".join(chars), (first_line,), magic, True)
-    chars = list(text)
-    shell: list[tuple[int, int]] = []
+        shell.append(first_line)
+        if magic == "writefile":
+            return MaskedCell("".join(chars), tuple(shell), magic, True)
+        lines = [span for span in lines if span[0] > first_line[0]]
+    interiors = _string_interiors(text)
     continuing = False
     for start, end in lines:
+        if any(a <= start < b for a, b in interiors):
+            continue
         line = text[start:end]
         if continuing or _IPYTHON_LINE_RE.match(line) or (automagic and _AUTOMAGIC_RE.match(line)):
             _blank(chars, start, end)
             shell.append((start, end))
             continuing = line.endswith("\\")
-    return MaskedCell("".join(chars), tuple(shell), None, True)
+    return MaskedCell("".join(chars), tuple(shell), magic, True)
