@@ -15,7 +15,7 @@ TOKEN_NEEDLES = (b"hf_", b"api_org_")
 ENV_NEEDLES = (b"environ", b"putenv", b"%env", b"set_env", b"export ")
 
 _ENV_WRITE = (
-    r"environ\s*\.\s*(?:setdefault|update)\b|putenv\b|%env\b|%set_env\b|\bexport\s+\w+="
+    r"environ\s*\.\s*(?:setdefault|__setitem__|update)\b|putenv\b|%env\b|%set_env\b|\bexport\s+\w+="
     r"|\[[^\]\n]{1,200}\]\s*=(?!=)|\bimport\s+os\s+as\b|\bfrom\s+os\s+import\b"
 )
 
@@ -71,14 +71,19 @@ _GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 # After a token prefix: a whole body, or a body that continues past a quote (implicit concatenation:
 # ``"hf_abc" "def..."``) or a backslash (an escape, a line continuation, the ``\"`` of notebook JSON).
 # ``hf_hub_download(`` and ``kwargs["hf_token"]`` are neither: most ``hf_`` in real code is part of a name.
+# In notebook JSON a multiline string is a list of lines, so a token may also continue in the next list
+# element: ``"... hf_abc",\n "def..."``.
+_SPLIT = rf"(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"']|\"\s*,\s*\")"
 _TOKEN_BODY = {
-    "hf_": rf"[A-Za-z0-9]{{34}}|[A-Za-z0-9]{{0,33}}(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])",
-    "api_org_": rf"[A-Za-z]{{34}}|[A-Za-z]{{0,33}}(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])",
+    "hf_": rf"[A-Za-z0-9]{{34}}|[A-Za-z0-9]{{0,33}}{_SPLIT}",
+    "api_org_": rf"[A-Za-z]{{34}}|[A-Za-z]{{0,33}}{_SPLIT}",
 }
 _ALIAS_TAIL = r"\s+as\s+(\w+)"
-# After ``os.environ`` (or a name bound to it): ``[``, ``.setdefault(``, ``.update``; after ``putenv``: ``(``.
+# After ``os.environ`` (or a name bound to it): ``[``, ``.setdefault(``, ``.__setitem__(``, ``.update``;
+# after ``putenv``: ``(``.
 _ENVIRON_TAIL = (
-    rf"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*(?:\[|\.{_GAP}(?:setdefault{_GAP}\(|(?P<update>update)(?!\w)))"
+    r"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*"
+    rf"(?:\[|\.{_GAP}(?:(?:setdefault|__setitem__){_GAP}\(|(?P<update>update)(?!\w)))"
 )
 _PUTENV_TAIL = rf"{_GAP}\("
 # ``environ.update(other)``, ``environ.update(self.env)``: a name has no literal keys for the detector.
@@ -121,8 +126,8 @@ def write_names(scope: str) -> Optional[WriteNames]:
     """The write names of code whose imports are in ``scope``; None when it cannot write at all."""
     if "environ" not in scope and "putenv" not in scope:
         return None
-    environs, putenvs = {"environ"}, {"putenv"}
-    for names, word in ((environs, "environ"), (putenvs, "putenv")):
+    environs, putenvs = {"environ", "environb"}, {"putenv"}
+    for names, word in ((environs, "environ"), (environs, "environb"), (putenvs, "putenv")):
         for end in _ends_of(scope, word):
             alias = _re(_ALIAS_TAIL).match(scope, end)
             if alias:

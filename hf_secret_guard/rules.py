@@ -76,6 +76,10 @@ RULES: dict[str, Rule] = {
                 'from os import environ\nenviron["HF_TOKEN"] = "{TOKEN}"',
                 'from os import environ as env\nenv["DB_PASSWORD"] = "hunter2-not-real"',
                 'import os\nos.environ["MY_SETTING"] = "{TOKEN}"',
+                'import os\nos.environb[b"DB_PASSWORD"] = b"hunter2-not-real"',
+                'import os\nos.environ["HF_TOKEN"], x = "{TOKEN}", 1',
+                'import os\nos.environ.__setitem__("OPENAI_API_KEY", "sk-test-not-a-real-key-0000")',
+                'import os\nos.environ["A"] = os.environ["HF_TOKEN"] = "{TOKEN}"',
             ),
             not_flagged=(
                 'import os\nos.environ["TOKENIZERS_PARALLELISM"] = "false"',
@@ -87,6 +91,10 @@ RULES: dict[str, Rule] = {
                 'import os\ntoken = os.environ["HF_TOKEN"]',
                 'import os\nos.environ["CUDA_VISIBLE_DEVICES"] = "0"',
                 'config = {{}}\nconfig["api_key"] = "value"',
+                'import os\nos.environ["HF_TOKEN_PATH"] = "/root/.cache/huggingface/token"',
+                'import os\nos.environ["GOOGLE_APPLICATION_CREDENTIALS"] = "/content/key.json"',
+                'import os\nos.environ["SECRET_NAME"] = "my-secret"',
+                'import os\nos.environ["API_KEY_FILE"] = "keys/api.txt"',
             ),
         ),
         Rule(

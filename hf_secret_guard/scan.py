@@ -12,7 +12,7 @@ from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.ftypes import DEFAULT_OPTIONS, FileResult, Finding, Leak, Part, ScanError, ScanOptions
 from hf_secret_guard.messages import describe
 from hf_secret_guard.text_positions import LineIndex
-from hf_secret_guard.tokens import fingerprint, mask, secret_hash
+from hf_secret_guard.tokens import fingerprint, identity, mask, secret_hash
 
 NOTEBOOK_SUFFIXES = (".ipynb",)
 
@@ -26,6 +26,7 @@ def _finding(
     file_position: Optional[tuple[int, int]] = None,
 ) -> Finding:
     masked = mask(leak.secret)
+    known_as = identity(leak.secret, leak.env_name)
     span = lines.span(leak.start, leak.end)
     file_line, file_column = file_position or (span.line, span.column)
     return Finding(
@@ -35,8 +36,8 @@ def _finding(
         message=describe(leak, part, masked),
         masked=masked,
         confidence=leak.confidence,
-        fingerprint=fingerprint(leak.rule, path, leak.secret),
-        secret_hash=secret_hash(leak.secret),
+        fingerprint=fingerprint(leak.rule, path, known_as),
+        secret_hash=secret_hash(known_as),
         fixable=leak.fixable,
         site=leak.site,
         secret=leak.secret,

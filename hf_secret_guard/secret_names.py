@@ -31,16 +31,29 @@ FLAG_VALUES = frozenset(
 _HARMLESS_VALUE_RE = re.compile(r"\A(?:\s*|<[^<>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\([A-Za-z_]+\)s)\Z")
 
 
+# A name that ends in one of these says where a secret is, not what it is: HF_TOKEN_PATH, KEY_FILE.
+LOCATOR_WORDS = frozenset(
+    {"PATH", "FILE", "FILENAME", "DIR", "DIRECTORY", "FOLDER", "HOME", "NAME", "LOCATION"}
+)
+# A file path: absolute, home- or dot-relative, or a Windows drive, ending in a file extension or a slash.
+# (Base64 secrets may start with a slash, but never hold a dot.)
+_PATH_VALUE_RE = re.compile(r"\A(?:[A-Za-z]:[\\/]|~?/|\.{1,2}/)[^\s'\"]*(?:\.[A-Za-z][A-Za-z0-9]{0,4}|/)\Z")
+
+
 def is_secret_name(name: str, extra: Iterable[str] = ()) -> bool:
     """``OPENAI_API_KEY`` yes, ``TOKENIZERS_PARALLELISM`` no: a whole ``_``-separated word must match."""
     upper = name.upper()
     if upper in KNOWN_TOKEN_VARIABLES or upper in {e.upper() for e in extra}:
         return True
-    return any(word in SECRET_WORDS for word in re.split(r"[_\W]+", upper))
+    words = [word for word in re.split(r"[_\W]+", upper) if word]
+    if words and words[-1] in LOCATOR_WORDS:
+        return False
+    return any(word in SECRET_WORDS for word in words)
 
 
 def is_secret_value(value: str) -> bool:
-    """A literal under a secret-like name is a secret unless it is empty, a flag or a reference."""
-    if value.strip().lower() in FLAG_VALUES:
+    """A literal under a secret-like name is a secret unless it is empty, a flag, a reference or a path
+    (``GOOGLE_APPLICATION_CREDENTIALS="/content/key.json"``)."""
+    if value.strip().lower() in FLAG_VALUES or _PATH_VALUE_RE.match(value):
         return False
     return _HARMLESS_VALUE_RE.match(value) is None

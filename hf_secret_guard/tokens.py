@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Optional
 
 from hf_secret_guard.ftypes import Confidence
 
@@ -97,6 +98,15 @@ def secret_hash(secret: str) -> str:
     import hashlib  # here, not at the top: OpenSSL's start-up is paid only when there is a finding
 
     return hashlib.sha256(("hf-secret-guard:" + secret).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def identity(secret: str, env_name: Optional[str]) -> str:
+    """What baselines and fingerprints hash.  A token is random enough that its hash reveals nothing; a
+    weak password's hash (``hunter2``) can be guessed, so other secrets are known by the environment name
+    they are written to instead."""
+    if is_token(secret):
+        return secret
+    return f"environment-name:{env_name or ''}"
 
 
 def fingerprint(rule: str, path: str, secret: str) -> str:

@@ -285,3 +285,17 @@ def test_cli_text_and_json_locations(tmp_path: Path) -> None:
         ("HFG003", 2, 1),
     ]
     assert nbformat.reads(path.read_text(), as_version=4)  # the file itself was not touched
+
+
+def test_token_split_across_list_elements_of_a_multiline_string() -> None:
+    """nbformat stores multiline strings as lists of lines; a token may straddle two elements."""
+    data = json.loads(
+        notebook_text([new_code_cell("print(t)", outputs=[new_output("stream", name="stdout", text="x")])])
+    )
+    data["cells"][0]["outputs"][0]["text"] = ["abc " + TOKEN[:10], TOKEN[10:] + " x\n"]
+    data["cells"][0]["source"] = ["t = '" + TOKEN2[:7], TOKEN2[7:] + "'\n"]
+    findings = scan_notebook(json.dumps(data, indent=1), "nb.ipynb").findings
+    assert [(f.rule, f.cell, f.output, f.span.line, f.span.column) for f in findings] == [
+        ("HFG001", 1, None, 1, 6),
+        ("HFG003", 1, 1, 1, 5),
+    ]

@@ -70,7 +70,7 @@ class EnvironAliases:
     """Names through which code reaches ``os.environ`` and ``os.putenv``.  Notebook cells share one."""
 
     modules: set[str] = field(default_factory=lambda: {"os"})
-    environs: set[str] = field(default_factory=lambda: {"environ"})
+    environs: set[str] = field(default_factory=lambda: {"environ", "environb"})
     putenvs: set[str] = field(default_factory=set)
 
 
@@ -154,7 +154,7 @@ class _Collector(cst.CSTVisitor):
         for alias in node.names:
             name = _dotted(alias.name)
             bound = _alias_name(alias) or name
-            if name == "environ" and bound:
+            if name in ("environ", "environb") and bound:
                 self.aliases.environs.add(bound)
             elif name == "putenv" and bound:
                 self.aliases.putenvs.add(bound)
@@ -162,13 +162,13 @@ class _Collector(cst.CSTVisitor):
     # -- writes
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            subscript = target.target
-            if isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1:
-                index = subscript.slice[0].slice
-                base = _dotted(subscript.value)
-                if base and isinstance(index, cst.Index):
-                    key = _literal_text(index.value)
-                    self.env_writes.append(_EnvWrite(base, "item", key, node.value))
+            for element, value in _pairs(target.target, node.value):
+                if isinstance(element, cst.Subscript) and len(element.slice) == 1:
+                    index = element.slice[0].slice
+                    base = _dotted(element.value)
+                    if base and isinstance(index, cst.Index):
+                        key = _literal_text(index.value)
+                        self.env_writes.append(_EnvWrite(base, "item", key, value))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = _dotted(node.func)
@@ -176,8 +176,8 @@ class _Collector(cst.CSTVisitor):
             return
         owner, _, method = func.rpartition(".")
         positional = [a.value for a in node.args if a.keyword is None and not a.star]
-        if method in ("setdefault", "putenv") and len(positional) >= 2:
-            target = owner if method == "setdefault" else func
+        if method in ("setdefault", "__setitem__", "putenv") and len(positional) >= 2:
+            target = func if method == "putenv" else owner
             key = _literal_text(positional[0])
             self.env_writes.append(_EnvWrite(target, method, key, positional[1]))
         elif not owner and func in self.aliases.putenvs and len(positional) >= 2:
@@ -185,6 +185,22 @@ class _Collector(cst.CSTVisitor):
         elif method == "update":
             for key, value in _update_items(node):
                 self.env_writes.append(_EnvWrite(owner, "update", key, value))
+
+
+def _pairs(
+    target: cst.BaseExpression, value: cst.BaseExpression
+) -> Iterable[tuple[cst.BaseExpression, cst.BaseExpression]]:
+    """``a, b = x, y`` pairs ``a`` with ``x``; any other assignment is one pair."""
+    if (
+        isinstance(target, (cst.Tuple, cst.List))
+        and isinstance(value, (cst.Tuple, cst.List))
+        and len(target.elements) == len(value.elements)
+        and not any(isinstance(e, cst.StarredElement) for e in (*target.elements, *value.elements))
+    ):
+        for element, item in zip(target.elements, value.elements):
+            yield from _pairs(element.value, item.value)
+    else:
+        yield target, value
 
 
 def _alias_name(alias: cst.ImportAlias) -> Optional[str]:
@@ -213,7 +229,7 @@ def _is_environ(target: str, method: str, aliases: EnvironAliases) -> bool:
     if target in aliases.environs:
         return True
     module, _, name = target.rpartition(".")
-    return name == "environ" and module in aliases.modules
+    return name in ("environ", "environb") and module in aliases.modules
 
 
 @dataclass(frozen=True)
@@ -330,7 +346,7 @@ def find_python_leaks(
         if not _is_environ(write.target, write.method, collector.aliases):
             continue
         strings = layout(write.value)
-        if strings is None:
+        if strings is None or id(write.value) in consumed:  # `a[K1] = a[K2] = "..."`: one literal
             continue
         consumed.add(id(write.value))
         tokens = list(find_tokens(strings.value))
