@@ -20,6 +20,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from hf_secret_guard.ftypes import Finding
+from hf_secret_guard.report.redact import redact_output
 
 BASELINE_NAME = ".hf-secret-guard-baseline.json"
 FORMAT_VERSION = 1
@@ -60,7 +61,8 @@ def stored_path(path: str, root: str) -> str:
 
 
 def key_for(finding: Finding, root: str) -> BaselineKey:
-    return BaselineKey(stored_path(finding.path, root), finding.rule, finding.secret_hash)
+    """A path that holds a token (a file named after one) is stored, and so compared, masked."""
+    return BaselineKey(redact_output(stored_path(finding.path, root)), finding.rule, finding.secret_hash)
 
 
 def render_baseline(findings: Iterable[Finding], root: str) -> str:
@@ -118,6 +120,6 @@ def read_baseline(path: str) -> Baseline:
 def write_baseline(path: str, findings: Iterable[Finding]) -> None:
     """Write the baseline for ``findings``; paths are stored relative to the file's own directory."""
     root = os.path.dirname(os.path.abspath(path))
-    text = render_baseline(findings, root)
+    text = redact_output(render_baseline(findings, root))  # the file is shared: it never holds a token
     with open(path, "w", encoding="utf-8", newline="\n") as handle:  # the same bytes on every OS
         handle.write(text)

@@ -459,7 +459,28 @@ def _scanned(results: Sequence[FileResult]) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Entry point for the console script and ``python -m hf_secret_guard``."""
+    """Entry point for the console script and ``python -m hf_secret_guard``.
+
+    For the whole run stdout and stderr redact every token (``report.redact``): whatever prints a path, an
+    option value or an error message, now or in a later version, cannot print a token in full.
+    """
+    from hf_secret_guard.report.redact import RedactingStream
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = RedactingStream(sys.stdout), RedactingStream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        for wrapper in (sys.stdout, sys.stderr):
+            wrapper.flush()
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: Optional[Sequence[str]]) -> int:
+    import io
+
+    from hf_secret_guard.report.redact import redact_output
+
     try:
         result = cli.main(
             args=list(argv) if argv is not None else sys.argv[1:],
@@ -467,9 +488,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             standalone_mode=False,
         )
     except click.ClickException as exc:
-        exc.show()
+        # click repeats bad values in its messages (``--format foo<token>``, ``--bogus-<token>``).
+        shown = io.StringIO()
+        exc.show(file=shown)
+        sys.stderr.write(redact_output(shown.getvalue()))
         return EXIT_ERROR
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
+        return EXIT_ERROR
+    except Exception:  # a bug: its traceback may quote a path or a value, so it is printed redacted too
+        import traceback
+
+        click.echo(f"internal error, please report it:\n{traceback.format_exc()}", err=True, nl=False)
         return EXIT_ERROR
     return result if isinstance(result, int) else EXIT_CLEAN

@@ -179,11 +179,11 @@ def _check(key: str, value: object, source: str, root: str) -> object:
     if key in ("exclude", "extend-exclude"):
         return tuple(_strings(key, value, source))  # relative to ``root``, where the Excluder anchors them
     if key in ("select", "ignore"):
-        codes = split_codes(tuple(_strings(key, value, source)))
-        unknown = unknown_codes(codes)
-        if unknown:
-            raise _bad(source, key, value, f" (unknown rule code {unknown[0]!r}; rules: {_rule_list()})")
-        return codes
+        strings = tuple(_strings(key, value, source))
+        unknown = first_unknown_code(strings)
+        if unknown is not None:
+            raise _bad(source, key, value, f" (unknown rule code {unknown}; rules: {_rule_list()})")
+        return split_codes(strings)
     if key == "secret-names":
         return tuple(_name(key, name, source) for name in split_names(tuple(_strings(key, value, source))))
     if key == "secret-name":
@@ -219,6 +219,19 @@ def unknown_codes(codes: Collection[str]) -> list[str]:
     return [code for code in codes if not any(rule.startswith(code) for rule in RULES)]
 
 
+def first_unknown_code(values: Sequence[str]) -> Optional[str]:
+    """The first code in ``values`` (comma separated, any case) that names no rule, quoted as the user
+    wrote it, or None.  Shown redacted in any case: a token pasted as a code must not come back whole,
+    nor upper-cased (which would print its letters all the same)."""
+    for value in values:
+        for code in value.split(","):
+            if code.strip() and unknown_codes([code.strip().upper()]):
+                from hf_secret_guard.report.redact import redact_any_case
+
+                return redact_any_case(repr(code.strip()))
+    return None
+
+
 def _rule_list() -> str:
     from hf_secret_guard.rules import RULES
 
@@ -234,9 +247,9 @@ def resolve(settings: Settings, given: Collection[str], cwd: Optional[str] = Non
     if settings.isolated and settings.config:
         raise ConfigError("--config and --isolated cannot be used together")
     for option in ("select", "ignore"):
-        unknown = unknown_codes(split_codes(getattr(settings, option)))
-        if unknown:
-            raise ConfigError(f"--{option}: unknown rule code {unknown[0]!r} (rules: {_rule_list()})")
+        unknown = first_unknown_code(getattr(settings, option))
+        if unknown is not None:
+            raise ConfigError(f"--{option}: unknown rule code {unknown} (rules: {_rule_list()})")
     for name in split_names(settings.secret_names):
         if not _NAME_RE.match(name) or _has_token(name):
             raise ConfigError(f"--secret-names: {_redact(name)!r} is not an environment variable name")

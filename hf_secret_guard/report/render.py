@@ -36,6 +36,9 @@ def render(
 
 
 def write_report(path: str, text: str) -> None:
-    """UTF-8 with ``\\n`` line endings on every OS, so a report is the same file wherever it was made."""
+    """UTF-8 with ``\\n`` line endings on every OS, so a report is the same file wherever it was made.
+    Redacted like the console (``report.redact``): a report file is shared, uploaded, kept."""
+    from hf_secret_guard.report.redact import redact_output
+
     with open(path, "w", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)
+        stream.write(redact_output(text))

@@ -1,0 +1,98 @@
+"""The last line of defence: nothing the tool prints or writes holds a full token.
+
+Reporters already show ``Finding.masked``, but a token also reaches the output by other roads: a file
+named after one (``<token>.py``), a token pasted as a path, an option value or a rule code, a diff line.
+Rather than remember every road, ``cli.main`` sends stdout and stderr through ``RedactingStream`` and every
+report file goes through ``redact_output`` before it is written.
+
+Printed text is redacted more eagerly than a scan finds tokens: a token glued to other letters
+(``--format foo<token>``) is no finding (the scanner must not flag ``my<token>``-like identifiers), but
+printed whole it would still hand the token to whoever reads the log.  Only the placeholder check stays,
+so ``hf_xxxx...`` and names print as they are.  Masking a random-looking string by mistake costs a
+readable character or two; printing a token costs a revocation.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Optional, TextIO
+
+# A token anywhere, whatever stands around it; ``tokens.is_token`` then drops placeholders.
+_ANYWHERE_RE = re.compile(r"hf_[A-Za-z0-9]{34}|api_org_[A-Za-z]{34}")
+# The same in any case: a rule code is upper-cased before it is checked, so a token pasted as one comes
+# back as ``HF_ABC...``, which no longer looks random but is still the token (its letters, one case).
+_ANY_CASE_RE = re.compile(r"(?:hf_|api_org_)[a-z0-9]{34}", re.IGNORECASE)
+_NEEDLES = ("hf_", "api_org_")
+
+
+def redact_output(text: str) -> str:
+    """``text`` with every token, wherever it stands, replaced by its masked form (``hf_****abcd``)."""
+    if not any(needle in text for needle in _NEEDLES):  # the common case: tokens.py is not even loaded
+        return text
+    from hf_secret_guard.tokens import is_token, mask
+
+    return _ANYWHERE_RE.sub(lambda m: mask(m.group()) if is_token(m.group()) else m.group(), text)
+
+
+def redact_any_case(text: str) -> str:
+    """For text that may hold a token in another case (rule codes): mask anything token-shaped, in any
+    case, placeholder or not.  Only for short messages where no real text has that shape."""
+    from hf_secret_guard.tokens import mask
+
+    return _ANY_CASE_RE.sub(lambda m: mask(m.group()), redact_output(text))
+
+
+class RedactingStream(io.TextIOBase):
+    """A text stream that redacts whatever is written, then hands it to ``stream``.
+
+    Whole lines are redacted at once (a token is never split between two writes of one line); the rest of
+    a line waits for its newline or for ``flush``, which ``click.echo``, prompts and the progress bar all
+    call, so nothing printed is held back.  ``isatty``, ``fileno`` and ``encoding`` are the wrapped
+    stream's, so colour, the progress bar and click's stream checks behave as before.  There is no
+    ``buffer``: bytes cannot go around the redaction.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # like io.TextIOWrapper: click probes for a binary stream this way
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self._pending += text
+        cut = self._pending.rfind("\n") + 1
+        if cut:
+            self.stream.write(redact_output(self._pending[:cut]))
+            self._pending = self._pending[cut:]
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self.stream.write(redact_output(self._pending))
+            self._pending = ""
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Flush, but leave the wrapped stream open: it belongs to the interpreter."""
+        if not self.closed:
+            self.flush()
+        super().close()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property  # io.TextIOBase has these as read-only properties too; typeshed calls them attributes
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self.stream, "encoding", None) or "utf-8")
+
+    @property
+    def errors(self) -> Optional[str]:  # type: ignore[override]
+        return getattr(self.stream, "errors", None)
