@@ -224,6 +224,9 @@ def run_baseline(settings: Settings) -> int:
     from hf_secret_guard.discover import MissingPath
     from hf_secret_guard.report.text import format_error
 
+    target = settings.output or settings.baseline or BASELINE_NAME
+    if _refuse_target(target, what="baseline"):
+        return EXIT_ERROR
     results: list[FileResult] = []
     try:
         for result in scan_paths(
@@ -238,8 +241,9 @@ def run_baseline(settings: Settings) -> int:
     if any(e.kind == "read" for r in results for e in r.errors):
         click.echo("error: some files could not be read; baseline not written", err=True)
         return EXIT_ERROR
+    if _refuse_target(target, results, "baseline"):
+        return EXIT_ERROR
     findings = [f for r in results for f in r.findings]
-    target = settings.output or settings.baseline or BASELINE_NAME
     try:
         write_baseline(target, findings)
     except OSError as exc:
@@ -262,6 +266,8 @@ def run_scan(settings: Settings) -> int:
         if problem:
             click.echo(f"error: {problem}", err=True)
             return EXIT_ERROR
+    if settings.output and _refuse_target(settings.output):
+        return EXIT_ERROR
     if settings.history or settings.history_revs:
         from hf_secret_guard.leak_response import run_history
 
@@ -286,6 +292,8 @@ def run_scan(settings: Settings) -> int:
     if collected is None:
         return EXIT_ERROR
     results = collected
+    if settings.output and _refuse_target(settings.output, results):
+        return EXIT_ERROR
     findings: list[Finding] = [f for r in results for f in r.findings]
     errors: list[ScanError] = [e for r in results for e in r.errors]
     hidden = 0
@@ -451,6 +459,17 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
             err=True,
         )
     return results
+
+
+def _refuse_target(target: str, results: Sequence[FileResult] = (), what: str = "report") -> bool:
+    """Say so and return True when writing ``target`` would overwrite source code or a scanned file
+    (``report.target``): checked before scanning, then on the files found."""
+    from hf_secret_guard.report.target import overwrites_scanned, overwrites_source
+
+    problem = overwrites_source(target) or overwrites_scanned(target, [r.path for r in results])
+    if problem:
+        click.echo(f"error: not writing the {what} there: {problem}; choose another file", err=True)
+    return problem is not None
 
 
 def _scanned(results: Sequence[FileResult]) -> int:

@@ -1,0 +1,34 @@
+"""Where a report (``--output``) or a baseline may be written: never over a file the scan reads.
+
+``scan --output leak.py leak.py`` would replace the source it just reported on with the report, the one
+file the user most needs.  Paths are compared resolved (``./a.py``, ``sub/../a.py``, a symlink to it).
+An existing Python file or notebook is refused whether or not this scan reads it (excluded, too large,
+in another directory): a report has no business replacing source code, and the mistake cannot be undone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Optional
+
+SOURCE_SUFFIXES = (".py", ".pyi", ".pyw", ".ipynb")
+
+
+def overwrites_source(target: str) -> Optional[str]:
+    """Before the scan: why ``target`` must not be written (an existing source file), or None."""
+    if target.endswith(SOURCE_SUFFIXES) and os.path.isfile(target):
+        kind = "notebook" if target.endswith(".ipynb") else "Python file"
+        return f"{target} is an existing {kind}"
+    return None
+
+
+def overwrites_scanned(target: str, scanned: Iterable[str]) -> Optional[str]:
+    """After discovery: why ``target`` must not be written (it is one of the files scanned), or None."""
+    if not os.path.lexists(target):
+        return None
+    real = os.path.realpath(target)
+    for path in scanned:
+        if os.path.realpath(path) == real:
+            return f"{target} is a file being scanned ({path})"
+    return None
