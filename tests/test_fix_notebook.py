@@ -225,6 +225,7 @@ def test_fixed_cells_run_the_same_in_ipython(shell: Any, monkeypatch: pytest.Mon
 # IPython lines the fixer leaves alone, and why (each would break, or print the token again).
 IPYTHON_NOT_FIXED = [
     ("%env HF_TOKEN=<T> OTHER=1", "%env"),
+    ("%env AUTH=user:<T>", "more than the secret"),
     ("!awk '{print $1}' <T>", "expansions"),
     ("!echo $HOME <T>", "expansions"),
     ("%time login(token='Bearer <T>')", "%time"),
@@ -238,3 +239,45 @@ def test_ipython_lines_not_fixed(source: str, reason: str) -> None:
     result = fix_notebook(raw)
     assert result.text == raw
     assert [reason in item.reason for item in result.not_fixed] == [True]
+
+
+# -- golden cells that must run the same in a real IPython shell: (id, cells before, cells after).
+# Each original defines R (and may set HF_TOKEN/HF_TOKEN_2 in the environment); the fixed cells must
+# compute the same with the secrets read from a fake google.colab.userdata.
+RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
+    (
+        "same-key-two-tokens-across-cells",
+        ["%env HF_TOKEN=<T1>", "import os\nos.environ['HF_TOKEN'] = '<T2>'\nR = os.environ['HF_TOKEN']"],
+        [
+            'import os\nfrom google.colab import userdata\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
+            "import os\nos.environ['HF_TOKEN'] = userdata.get(\"HF_TOKEN_2\")\nR = os.environ['HF_TOKEN']",
+        ],
+    ),
+]
+
+
+def _run_r(shell: Any, sources: list[str]) -> dict[str, Any]:
+    for name in ("HF_TOKEN", "HF_TOKEN_2"):
+        os.environ.pop(name, None)
+    shell.reset(new_session=False)
+    for source in sources:
+        result = shell.run_cell(source, store_history=False)
+        assert result.success, result.error_in_exec or result.error_before_exec
+    return {
+        "R": shell.user_ns.get("R"),
+        "env": (os.environ.get("HF_TOKEN"), os.environ.get("HF_TOKEN_2")),
+    }
+
+
+@pytest.mark.parametrize(("name", "before", "after"), RUNS_THE_SAME, ids=[row[0] for row in RUNS_THE_SAME])
+def test_fixed_cells_golden_and_run_the_same(
+    name: str, before: list[str], after: list[str], shell: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_fake_colab(monkeypatch)
+    original = [sub(source) for source in before]
+    raw = _nb([new_code_cell(source) for source in original])
+    result = fix_notebook(raw)
+    fixed = _sources(result.text)
+    assert fixed == [sub(source) for source in after]
+    assert not result.not_fixed
+    assert _run_r(shell, fixed) == _run_r(shell, original)

@@ -128,6 +128,21 @@ GOLDEN: list[tuple[str, str, str]] = [
         IMPORT
         + 'a = userdata.get("HF_TOKEN")\nb = userdata.get("HF_TOKEN_2")\nc = userdata.get("HF_TOKEN")\n',
     ),
+    (
+        "same-key-two-tokens",
+        'import os\nos.environ["HF_TOKEN"] = "<T1>"\na = os.environ["HF_TOKEN"]\n'
+        'os.environ["HF_TOKEN"] = "<T2>"\nb = "<T2>"\n',
+        IMPORT + 'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\na = os.environ["HF_TOKEN"]\n'
+        'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN_2")\nb = userdata.get("HF_TOKEN_2")\n',
+    ),
+    (
+        "key-of-a-later-write-stays-its-own",
+        'import os\nos.environ["HF_TOKEN"] = "<T1>"\nos.environ["HF_TOKEN"] = "<T2>"\n'
+        'os.environ["HF_TOKEN_2"] = "<ORG>"\n',
+        IMPORT + 'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n'
+        'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN_3")\n'
+        'os.environ["HF_TOKEN_2"] = userdata.get("HF_TOKEN_2")\n',
+    ),
     ("org-token", 'call(api_key="<ORG>")\n', IMPORT + 'call(api_key=userdata.get("HF_TOKEN"))\n'),
     ("list", 'x = ["a", "<T1>"]\n', IMPORT + 'x = ["a", userdata.get("HF_TOKEN")]\n'),
     ("escape-before", "print('\\n<T1>')\n", IMPORT + "print(f'\\n{userdata.get(\"HF_TOKEN\")}')\n"),
@@ -357,6 +372,8 @@ def test_fixed_code_computes_the_same_values(
     secrets = dict(SECRETS)
     if name == "org-token":
         secrets["HF_TOKEN"] = sub("<ORG>")
+    if name == "key-of-a-later-write-stays-its-own":
+        secrets.update(HF_TOKEN_2=sub("<ORG>"), HF_TOKEN_3=sub("<T2>"))
     if name == "environ-placeholder":  # the placeholder was never a real token; the secret replaces it
         secrets["HF_TOKEN"] = "hf_your_token_here"
     asked = install_fake_colab(monkeypatch, secrets)

@@ -2,8 +2,10 @@
 
 An environment write uses its key (``os.environ["OPENAI_API_KEY"] = "sk-..."`` reads
 ``OPENAI_API_KEY``).  A token without a key reuses the key it was written under elsewhere in the same
-document, or else gets the default name (``HF_TOKEN``); a second, different token in the same document
-gets ``HF_TOKEN_2``, so two tokens never collapse into one secret.
+document, or else gets the default name (``HF_TOKEN``).  A name holds one value: a second, different
+token gets ``HF_TOKEN_2``, also when it is written under a key another value was written under first
+(``%env HF_TOKEN=<a>`` ... ``os.environ["HF_TOKEN"] = "<b>"`` reads ``HF_TOKEN`` and then
+``HF_TOKEN_2``), so two tokens never collapse into one secret.
 """
 
 from __future__ import annotations
@@ -24,30 +26,41 @@ def is_valid_name(name: str) -> bool:
 
 
 class SecretNames:
-    """Names for the secrets of one document (a file, or all code cells of a notebook)."""
+    """Names for the secrets of one document (a file, or all code cells of a notebook), in its order."""
 
     def __init__(self, leaks: Iterable[Leak], default: str) -> None:
         self._default = default
-        self._by_secret: dict[str, str] = {}
+        self._holds: dict[str, str] = {}  # secret name -> the one value it holds
+        self._by_key: dict[tuple[str, str], str] = {}  # (environment key, value) -> secret name
+        self._by_secret: dict[str, str] = {}  # value -> the name a token without a key reuses
+        writes: list[tuple[str, str]] = []
         pending: list[str] = []
         for leak in leaks:
             if leak.site in _MASKED_SITES:
                 continue
             key = self.env_key(leak)
-            if key is not None:
-                self._by_secret.setdefault(leak.secret, key)
-            else:
+            if key is None:
                 pending.append(leak.secret)
-        used = set(self._by_secret.values())
+            elif (key, leak.secret) not in writes:
+                writes.append((key, leak.secret))
+        # The first value written under a key gets the key itself; later values get KEY_2, KEY_3, ...
+        # (after every key has its own first value, so a suffix never takes another write's key).
+        for key, secret in writes:
+            self._holds.setdefault(key, secret)
+        for key, secret in writes:
+            name = self._claim(key, secret)
+            self._by_key[(key, secret)] = name
+            self._by_secret.setdefault(secret, name)
         for secret in pending:
-            if secret in self._by_secret:
-                continue
-            name, number = default, 1
-            while name in used:
-                number += 1
-                name = f"{default}_{number}"
-            self._by_secret[secret] = name
-            used.add(name)
+            if secret not in self._by_secret:
+                self._by_secret[secret] = self._claim(default, secret)
+
+    def _claim(self, base: str, secret: str) -> str:
+        name, number = base, 1
+        while self._holds.setdefault(name, secret) != secret:
+            number += 1
+            name = f"{base}_{number}"
+        return name
 
     @staticmethod
     def env_key(leak: Leak) -> Optional[str]:
@@ -56,5 +69,8 @@ class SecretNames:
         return None
 
     def name(self, leak: Leak) -> str:
-        """The key for an environment write; the document-wide name of the secret otherwise."""
-        return self.env_key(leak) or self._by_secret.get(leak.secret, self._default)
+        """The secret an environment write's value now comes from; the document-wide name otherwise."""
+        key = self.env_key(leak)
+        if key is not None and (key, leak.secret) in self._by_key:
+            return self._by_key[(key, leak.secret)]
+        return self._by_secret.get(leak.secret, key or self._default)

@@ -37,6 +37,12 @@ def _line_at(text: str, offset: int) -> tuple[int, int]:
     return start, min(ends) if ends else len(text)
 
 
+def _unquoted(value: str) -> str:
+    if len(value) >= 2 and value[0] in "\"'" and value[-1] == value[0]:
+        return value[1:-1]
+    return value
+
+
 def _continued(text: str, start: int, end: int) -> bool:
     """Part of a backslash-continued IPython line: the lines must stay shell text."""
     before = text[:start].rstrip("\r\n")
@@ -59,9 +65,14 @@ def plan_ipython(text: str, leaks: Sequence[Leak], names: SecretNames, options: 
         line = text[start:end]
         indexes = [index for index, _ in members]
         env = _ENV_LINE_RE.match(line)
-        if env and not _continued(text, start, end) and any(leak.rule == "HFG002" for _, leak in members):
-            name = env.group("name")
-            statement = f'os.environ["{name}"] = {call(name, chr(34))}'
+        writes = [leak for _, leak in members if leak.rule == "HFG002"]
+        if env and not _continued(text, start, end) and writes:
+            if len({leak.secret for leak in writes}) > 1 or _unquoted(env.group("value")) != writes[0].secret:
+                for index in indexes:
+                    plan.reasons[index] = "the %env value is more than the secret"
+                continue
+            name = names.name(writes[0])
+            statement = f'os.environ["{env.group("name")}"] = {call(name, chr(34))}'
             plan.edits.append(Edit(start + len(env.group("indent")), end, statement))
             plan.fixed.update(indexes)
             plan.os_module = True
