@@ -129,6 +129,8 @@ PLANTS = [
     '            os.environ["HF_TOKEN"] = "placeholder-value"\n',
     f'try:\n    import missing\nexcept ImportError:\n    t = ("{HEAD}"\n         "{TAIL}")\n'
     "finally:\n    pass\n",
+    f'if a:\n    x = 1\nelif b:\n    y = 2\n    w = 3\nelse:\n    z = "{TOKEN}"\n',
+    "for i in range(3):\n    pass\nelse:\n    done = True\n",  # an else that must keep one statement
     f'if DEBUG: t = "{TOKEN}"\n',  # a one-liner: the body shares the `if` line
     f'a = 1; t = "{TOKEN}"\n',
     'from os import environ as e\ne["MY_SECRET"] = "abcdefgh12345678"\n',
