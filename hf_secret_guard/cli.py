@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
-from typing import Any, Optional
+from collections.abc import Callable, Sequence
+from typing import Any, Optional, TypeVar
 
 import click
 
@@ -34,6 +34,71 @@ def _secret_name(context: click.Context, parameter: click.Parameter, value: Opti
     return secret_name_option(context, parameter, value)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """Several click options as one decorator, so ``scan`` and ``baseline`` share them (not copies)."""
+
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+# Which rules, and which names hold secrets.
+rule_options = _options(
+    click.option("--select", multiple=True, help="Only these rules (codes or prefixes, comma separated)."),
+    click.option("--ignore", multiple=True, help="Skip these rules (codes or prefixes, comma separated)."),
+    click.option("--secret-names", multiple=True, help="More environment variable names that hold secrets."),
+)
+# The config file and which files are read: resolved the same way for every command (``config.resolve``).
+config_options = _options(
+    click.option(
+        "--config",
+        type=click.Path(exists=True, dir_okay=False, path_type=str),
+        help="Read settings from this TOML file (a pyproject.toml, or a file with the keys at the top level) "
+        "instead of the nearest pyproject.toml with [tool.hf-secret-guard].",
+    ),
+    click.option("--isolated", is_flag=True, help="Ignore all configuration files."),
+    click.option(
+        "--exclude",
+        multiple=True,
+        help="Glob patterns to skip, replacing the default list (.git, .venv, build, ...). Comma separated.",
+    ),
+    click.option("--extend-exclude", multiple=True, help="Glob patterns to skip as well. Comma separated."),
+    click.option(
+        "--force-exclude",
+        is_flag=True,
+        help="Apply the excludes to files named on the command line too (the pre-commit hooks pass this).",
+    ),
+    click.option(
+        "--no-gitignore", is_flag=True, help="Walk directories without asking git: .gitignore is not read."
+    ),
+    click.option(
+        "--max-file-size",
+        type=click.IntRange(min=0),
+        default=100,
+        show_default=True,
+        metavar="MB",
+        help="Skip files larger than this (0: no limit); each skipped file gets a warning.",
+    ),
+)
+verbosity_options = _options(
+    click.option(
+        "-q", "--quiet", is_flag=True, help="Print only the findings: no summary, no advice, no progress."
+    ),
+    click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help="Also print skipped files and why, the config file used, the timing.",
+    ),
+)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
@@ -56,9 +121,7 @@ def _secret_name(context: click.Context, parameter: click.Parameter, value: Opti
 )
 @click.option("--statistics", is_flag=True, help="Show a count per rule instead of each finding.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when leaks are found.")
-@click.option("--select", multiple=True, help="Only these rules (codes or prefixes, comma separated).")
-@click.option("--ignore", multiple=True, help="Skip these rules (codes or prefixes, comma separated).")
-@click.option("--secret-names", multiple=True, help="More environment variable names that hold secrets.")
+@rule_options
 @click.option(
     "--fix",
     is_flag=True,
@@ -66,7 +129,10 @@ def _secret_name(context: click.Context, parameter: click.Parameter, value: Opti
     '(`userdata.get("HF_TOKEN")`), comments and outputs are masked. Exit 1 all the same: revoke the token.',
 )
 @click.option(
-    "--diff", is_flag=True, help="Print what --fix would change as a diff (secrets masked); write nothing."
+    "--diff",
+    is_flag=True,
+    help="Print what --fix would change as a diff (secrets masked) on stdout; write nothing. The diff "
+    "replaces the report, so --format json/sarif/github and --output are usage errors with it (exit 2).",
 )
 @click.option(
     "--fix-style",
@@ -114,56 +180,41 @@ def _secret_name(context: click.Context, parameter: click.Parameter, value: Opti
     metavar="SECONDS",
     help="Timeout of each --verify / --revoke request.",
 )
-@click.option(
-    "--config",
-    type=click.Path(exists=True, dir_okay=False, path_type=str),
-    help="Read settings from this TOML file (a pyproject.toml, or a file with the keys at the top level) "
-    "instead of the nearest pyproject.toml with [tool.hf-secret-guard].",
-)
-@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
-@click.option(
-    "--exclude",
-    multiple=True,
-    help="Glob patterns to skip, replacing the default list (.git, .venv, build, ...). Comma separated.",
-)
-@click.option("--extend-exclude", multiple=True, help="Glob patterns to skip as well. Comma separated.")
-@click.option(
-    "--force-exclude",
-    is_flag=True,
-    help="Apply the excludes to files named on the command line too (the pre-commit hooks pass this).",
-)
-@click.option(
-    "--no-gitignore", is_flag=True, help="Walk directories without asking git: .gitignore is not read."
-)
+@config_options
 @click.option(
     "--staged",
     is_flag=True,
     help="Scan what is staged in git (the index, what a commit records), not the working files. "
-    "PATHS limit it.",
+    "PATHS limit it; a PATH with nothing staged under it is a warning (exit 0 if all else is clean), "
+    "a PATH that does not exist at all is an error (exit 2).",
 )
-@click.option(
-    "--max-file-size",
-    type=click.IntRange(min=0),
-    default=100,
-    show_default=True,
-    metavar="MB",
-    help="Skip files larger than this (0: no limit); each skipped file gets a warning.",
-)
-@click.option(
-    "-q", "--quiet", is_flag=True, help="Print only the findings: no summary, no advice, no progress."
-)
-@click.option(
-    "-v",
-    "--verbose",
-    is_flag=True,
-    help="Also print skipped files and why, the config file used, the timing.",
-)
+@verbosity_options
 @click.option("--no-color", is_flag=True, help="No colour (also off with NO_COLOR, or when not a terminal).")
 def scan(**options: Any) -> None:
     """Scan PATHS (default: the current directory) for leaked secrets."""
     context = click.get_current_context()
     settings = _resolve(context, options)
     context.exit(run_scan(settings) if settings is not None else EXIT_ERROR)
+
+
+def _usage_problem(options: dict[str, Any]) -> Optional[str]:
+    """Options that cannot go together, and paths that cannot be paths: the error line, or None."""
+    if "" in options.get("paths", ()):
+        return "'': error: empty path"
+    if options.get("quiet") and options.get("verbose"):
+        return "error: --quiet and --verbose cannot be used together"
+    if options.get("staged") and (options.get("fix") or options.get("diff")):
+        return "error: --staged scans the index; --fix and --diff change working files: use one"
+    if options.get("diff"):
+        # The diff is the output: silently printing it where SARIF was asked for would break CI uploads.
+        if options.get("output_format", "text") != "text":
+            return (
+                f"error: --diff prints a diff, not a {options['output_format']} report: drop one "
+                "(--fix works with --format)"
+            )
+        if options.get("output"):
+            return "error: --diff prints the diff on stdout and writes no report: drop --output"
+    return None
 
 
 def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settings]:
@@ -173,13 +224,9 @@ def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settin
     from hf_secret_guard.config import ConfigError, resolve
     from hf_secret_guard.settings import split_names
 
-    if options.get("quiet") and options.get("verbose"):
-        click.echo("error: --quiet and --verbose cannot be used together", err=True)
-        return None
-    if options.get("staged") and (options.get("fix") or options.get("diff")):
-        click.echo(
-            "error: --staged scans the index; --fix and --diff change working files: use one", err=True
-        )
+    problem = _usage_problem(options)
+    if problem:
+        click.echo(problem, err=True)
         return None
     for key in ("exclude", "extend_exclude"):
         if key in options:
@@ -190,7 +237,7 @@ def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settin
         if context.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     }
     try:
-        return resolve(Settings(**options), given)
+        return resolve(Settings(**options), given, warn=lambda message: click.echo(message, err=True))
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         return None
@@ -204,9 +251,9 @@ def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settin
     help="Where to write the baseline [default: the `baseline` setting of [tool.hf-secret-guard], else "
     ".hf-secret-guard-baseline.json].",
 )
-@click.option("--select", multiple=True, help="Only these rules (codes or prefixes, comma separated).")
-@click.option("--ignore", multiple=True, help="Skip these rules (codes or prefixes, comma separated).")
-@click.option("--secret-names", multiple=True, help="More environment variable names that hold secrets.")
+@rule_options
+@config_options
+@verbosity_options
 def baseline(**options: Any) -> None:
     """Record today's findings in PATHS as accepted; `scan --baseline FILE` then reports only new ones.
 
@@ -219,24 +266,15 @@ def baseline(**options: Any) -> None:
 
 
 def run_baseline(settings: Settings) -> int:
-    from hf_secret_guard.api import scan_paths
+    """Scan as ``scan`` does (same config, discovery, notes and errors), then write the baseline."""
     from hf_secret_guard.baseline import BASELINE_NAME, write_baseline
-    from hf_secret_guard.discover import MissingPath
-    from hf_secret_guard.report.text import format_error
+    from hf_secret_guard.report.text import count
 
     target = settings.output or settings.baseline or BASELINE_NAME
     if _refuse_target(target, what="baseline"):
         return EXIT_ERROR
-    results: list[FileResult] = []
-    try:
-        for result in scan_paths(
-            list(settings.paths) or ["."], settings.scan_options, settings.discover_options
-        ):
-            results.append(result)
-            for error in result.errors:
-                click.echo(format_error(error), err=True)
-    except MissingPath as missing:
-        click.echo(f"{missing.args[0]}: error: no such file or directory", err=True)
+    results = _collect(settings)
+    if results is None:
         return EXIT_ERROR
     if any(e.kind == "read" for r in results for e in r.errors):
         click.echo("error: some files could not be read; baseline not written", err=True)
@@ -249,12 +287,12 @@ def run_baseline(settings: Settings) -> int:
     except OSError as exc:
         click.echo(f"{target}: error: cannot write baseline: {exc.strerror or exc}", err=True)
         return EXIT_ERROR
-    secrets = len({(f.path, f.rule, f.secret_hash) for f in findings})
-    scanned = _scanned(results)
-    click.echo(
-        f"Wrote {target}: {secrets} accepted finding{'s' if secrets != 1 else ''} "
-        f"({len(findings)} occurrence{'s' if len(findings) != 1 else ''} in {scanned} files scanned)."
-    )
+    if not settings.quiet:
+        secrets = len({(f.path, f.rule, f.secret_hash) for f in findings})
+        click.echo(
+            f"Wrote {target}: {count(secrets, 'accepted finding')} "
+            f"({count(len(findings), 'occurrence')} in {count(_scanned(results), 'file')} scanned)."
+        )
     return EXIT_CLEAN
 
 
@@ -340,6 +378,7 @@ def _human_report(
     hidden: int,
     verifications: Optional[dict[str, Verification]] = None,
     color: bool = False,
+    unreadable: int = 0,
 ) -> list[str]:
     from hf_secret_guard.report.text import REVOKE_ADVICE, format_finding, statistics, summary
     from hf_secret_guard.terminal import paint_finding, paint_summary
@@ -356,7 +395,7 @@ def _human_report(
         lines = [paint_finding(line, finding) for line, finding in zip(lines, findings)]
     if settings.quiet:
         return lines
-    last = summary(findings, files, hidden)
+    last = summary(findings, files, hidden, unreadable)
     lines.append(paint_summary(last, bool(findings)) if color else last)
     if verifications:
         from hf_secret_guard.leak_response import verify_lines
@@ -379,11 +418,12 @@ def _report(
     from hf_secret_guard.report import render
     from hf_secret_guard.terminal import color_enabled
 
-    human = _human_report(settings, findings, files, hidden, verifications)
+    unreadable = len({e.path for e in errors if e.kind == "read"})
+    human = _human_report(settings, findings, files, hidden, verifications, unreadable=unreadable)
     text_report = "".join(line + "\n" for line in human)
     console = text_report  # stdout may get colour; a report file never does
     if color_enabled(sys.stdout, settings.no_color):
-        painted = _human_report(settings, findings, files, hidden, verifications, color=True)
+        painted = _human_report(settings, findings, files, hidden, verifications, True, unreadable)
         console = "".join(line + "\n" for line in painted)
     if settings.output_format == "text":
         machine = text_report
@@ -423,6 +463,8 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
     try:
         if settings.staged:
             staged = discover_staged(settings.paths, settings.discover_options)
+            if not _check_pathspecs(settings.paths, [candidate.path for candidate, _ in staged]):
+                return None
             total, stream = len(staged), api.scan_staged_candidates(staged, settings.scan_options)
         else:
             candidates = discover_files(list(settings.paths) or ["."], settings.discover_options)
@@ -453,12 +495,40 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
     finally:
         progress.clear()
     if settings.verbose:
-        skipped = len(results) - _scanned(results)
+        from hf_secret_guard.report.text import count
+
+        unreadable = sum(1 for result in results if _unreadable(result))
+        skipped = len(results) - _scanned(results) - unreadable
+        not_read = f", {unreadable} unreadable" if unreadable else ""
         click.echo(
-            f"scanned {_scanned(results)} files ({skipped} skipped) in {time.monotonic() - started:.2f} s",
+            f"scanned {count(_scanned(results), 'file')} ({skipped} skipped{not_read}) "
+            f"in {time.monotonic() - started:.2f} s",
             err=True,
         )
     return results
+
+
+def _check_pathspecs(pathspecs: Sequence[str], staged: Sequence[str]) -> bool:
+    """``--staged PATH`` where nothing is staged: a warning when PATH exists (nothing to check there is a
+    fine state, e.g. a hook on an unchanged folder), an error like any missing path when it does not
+    (a typo must not pass as a clean scan).  False after an error.  Git pathspec magic (``*.py``,
+    ``:(glob)``) is left to git: it matches what it matches."""
+    import os
+
+    staged_paths = [os.path.abspath(path) for path in staged]
+    ok = True
+    for spec in pathspecs:
+        if spec.startswith(":") or any(char in spec for char in "*?["):
+            continue
+        top = os.path.abspath(spec)
+        if any(path == top or path.startswith(top.rstrip(os.sep) + os.sep) for path in staged_paths):
+            continue
+        if os.path.lexists(spec):
+            click.echo(f"{spec}: warning: no Python file or notebook staged here", err=True)
+        else:
+            click.echo(f"{spec}: error: no such file or directory, and nothing staged there", err=True)
+            ok = False
+    return ok
 
 
 def _refuse_target(target: str, results: Sequence[FileResult] = (), what: str = "report") -> bool:
@@ -473,8 +543,13 @@ def _refuse_target(target: str, results: Sequence[FileResult] = (), what: str = 
 
 
 def _scanned(results: Sequence[FileResult]) -> int:
-    """Files actually scanned: skipped ones (excluded, binary, too large) do not count."""
-    return sum(1 for result in results if not result.skipped)
+    """Files actually scanned: skipped ones (excluded, binary, too large) and unreadable ones do not count."""
+    return sum(1 for result in results if not result.skipped and not _unreadable(result))
+
+
+def _unreadable(result: FileResult) -> bool:
+    """A FIFO, a symlink loop, a file that vanished: an error, and nothing may be said of its content."""
+    return any(error.kind == "read" for error in result.errors)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -12,10 +12,11 @@ are relative to the file's directory, so the same config means the same files fr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
@@ -23,6 +24,8 @@ from hf_secret_guard.excludes import anchor
 from hf_secret_guard.settings import Settings, split_codes, split_names
 
 TABLE = "hf-secret-guard"
+MISSPELLED = "hf_secret_guard"  # the package's import name; as a table name it is silently ignored
+Warn = Callable[[str], None]
 FIX_STYLES = ("userdata", "env")
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -87,9 +90,13 @@ def _table(document: Mapping[str, Any]) -> Optional[Any]:
     return tool.get(TABLE) if isinstance(tool, dict) else None
 
 
-def find_config(paths: Sequence[str] = (), cwd: Optional[str] = None) -> Optional[str]:
+def find_config(
+    paths: Sequence[str] = (), cwd: Optional[str] = None, warn: Optional[Warn] = None
+) -> Optional[str]:
     """The nearest ``pyproject.toml`` with a ``[tool.hf-secret-guard]`` table, walking up from the
-    paths' common directory.  A ``pyproject.toml`` that never mentions us is not even parsed."""
+    paths' common directory.  A ``pyproject.toml`` that never mentions us is not even parsed.  One with
+    ``[tool.hf_secret_guard]`` (the import name) gets a warning: a table nobody reads looks like a config
+    that works."""
     cwd = os.path.abspath(cwd or os.getcwd())
     starts = [os.path.join(cwd, p) for p in paths] or [cwd]
     starts = [p if os.path.isdir(p) else os.path.dirname(p) for p in map(os.path.abspath, starts)]
@@ -99,30 +106,53 @@ def find_config(paths: Sequence[str] = (), cwd: Optional[str] = None) -> Optiona
         directory = cwd
     while True:
         candidate = os.path.join(directory, "pyproject.toml")
-        if _mentions_us(candidate) and _table(_load_toml(candidate)) is not None:
-            return candidate
+        mentions = _mentions(candidate)
+        if TABLE in mentions:
+            document = _load_toml(candidate)
+            _check_spelling(document, candidate, warn)
+            if _table(document) is not None:
+                return candidate
+        elif MISSPELLED in mentions:
+            # Broken TOML without a table of ours is not ours to judge (as before): no error, no warning.
+            with contextlib.suppress(ConfigError):
+                _check_spelling(_load_toml(candidate), candidate, warn)
         parent = os.path.dirname(directory)
         if parent == directory:
             return None
         directory = parent
 
 
-def _mentions_us(path: str) -> bool:
+def _mentions(path: str) -> set[str]:
+    """Which of our two spellings the file's bytes hold (cheap: no TOML parsing)."""
     try:
         with open(path, "rb") as handle:
-            return TABLE.encode() in handle.read()
+            data = handle.read()
     except OSError:
-        return False
+        return set()
+    return {name for name in (TABLE, MISSPELLED) if name.encode() in data}
 
 
-def load_config(path: str) -> Config:
+def _misspelled(document: Mapping[str, Any]) -> bool:
+    tool = document.get("tool")
+    return isinstance(tool, dict) and MISSPELLED in tool
+
+
+def _check_spelling(document: Mapping[str, Any], path: str, warn: Optional[Warn]) -> None:
+    if warn is not None and _misspelled(document):
+        warn(f"{path}: warning: [tool.{MISSPELLED}] is ignored: the table is spelled [tool.{TABLE}]")
+
+
+def load_config(path: str, warn: Optional[Warn] = None) -> Config:
     """Read and check one config file (``--config`` or the one ``find_config`` found)."""
     document = _load_toml(path)
     table = _table(document)
     if table is None:
         if os.path.basename(path) == "pyproject.toml":
-            raise ConfigError(f"{path}: no [tool.{TABLE}] table")
+            hint = f" ([tool.{MISSPELLED}] is there: the table is spelled [tool.{TABLE}])"
+            raise ConfigError(f"{path}: no [tool.{TABLE}] table{hint if _misspelled(document) else ''}")
         table = document  # a file of our own: the keys are at the top level
+    else:
+        _check_spelling(document, path, warn)
     source = f"{path}: [tool.{TABLE}]" if table is not document else path
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: must be a table")
@@ -238,8 +268,11 @@ def _rule_list() -> str:
     return ", ".join(sorted(RULES))
 
 
-def resolve(settings: Settings, given: Collection[str], cwd: Optional[str] = None) -> Settings:
-    """``settings`` (from the command line) completed with the config file.
+def resolve(
+    settings: Settings, given: Collection[str], cwd: Optional[str] = None, warn: Optional[Warn] = None
+) -> Settings:
+    """``settings`` (from the command line) completed with the config file.  ``warn`` hears about a
+    config that is read but probably not as meant.
 
     ``given`` names the options that were given on the command line; those win.  Command-line patterns
     and paths are relative to the current directory, the config's to its file.
@@ -255,9 +288,9 @@ def resolve(settings: Settings, given: Collection[str], cwd: Optional[str] = Non
             raise ConfigError(f"--secret-names: {_redact(name)!r} is not an environment variable name")
     config = Config()
     if settings.config:
-        config = load_config(settings.config)
+        config = load_config(settings.config, warn)
     elif not settings.isolated:
-        found = find_config(() if settings.staged else settings.paths, cwd)
+        found = find_config(() if settings.staged else settings.paths, cwd, warn)
         if found is not None:
             config = load_config(found)
     return apply(settings, config, given, cwd)

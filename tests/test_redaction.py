@@ -1,6 +1,7 @@
 """No output of the real CLI holds a full token, whatever road the token takes: a file named after it, a
 path, an option value, a rule code (upper-cased on the way), click's own error messages, report and
-baseline files.  Each case runs ``python -m hf_secret_guard`` and checks stdout, stderr and files."""
+baseline files.  Each case runs the console entry point (``python -m hf_secret_guard``, or ``cli.main``
+in this process) and checks stdout, stderr and files."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hf_secret_guard.tokens import mask
 from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, run_cli
 from tests.gitrepo import git, init_repo
 from tests.hub_server import FakeHub, hub  # noqa: F401 - the fixture
+from tests.inprocess import run_main
 
 SECRET_BODIES = (TOKEN, TOKEN[3:].upper(), TOKEN2, TOKEN2[3:].upper(), ORG_TOKEN, ORG_TOKEN[8:].upper())
 
@@ -44,9 +46,9 @@ def test_a_file_named_after_a_token(named_after_token: Path, output_format: str)
 
 
 def test_a_file_named_after_a_token_in_the_diff_and_verbose(named_after_token: Path) -> None:
-    diff = run_cli("scan", "--isolated", "--diff", ".", cwd=named_after_token)
+    diff = run_main("scan", "--isolated", "--diff", ".", cwd=named_after_token)
     assert diff.returncode == 1 and f"--- a/{mask(TOKEN)}.py" in diff.stdout
-    verbose = run_cli("scan", "--isolated", "-v", "--statistics", ".", cwd=named_after_token)
+    verbose = run_main("scan", "--isolated", "-v", "--statistics", ".", cwd=named_after_token)
     assert verbose.returncode == 1
     assert_no_token(diff.stdout, diff.stderr, verbose.stdout, verbose.stderr)
 
@@ -54,7 +56,7 @@ def test_a_file_named_after_a_token_in_the_diff_and_verbose(named_after_token: P
 def test_report_and_baseline_files(named_after_token: Path) -> None:
     for output_format in ("text", "json", "sarif", "github"):
         report = named_after_token / f"report.{output_format}"
-        result = run_cli(
+        result = run_main(
             "scan",
             "--isolated",
             "--format",
@@ -68,13 +70,13 @@ def test_report_and_baseline_files(named_after_token: Path) -> None:
         written = report.read_text(encoding="utf-8")
         assert_no_token(written, result.stdout, result.stderr)
         assert mask(TOKEN) in written
-    made = run_cli("baseline", "--output", "base.json", ".", cwd=named_after_token)
+    made = run_main("baseline", "--isolated", "--output", "base.json", ".", cwd=named_after_token)
     assert made.returncode == 0, made.stderr
     stored = (named_after_token / "base.json").read_text(encoding="utf-8")
     assert_no_token(stored, made.stdout, made.stderr)
     assert f"{mask(TOKEN)}.py" in stored
     # The baseline still matches the file it describes: the masked path is what is compared.
-    hidden = run_cli("scan", "--isolated", "--baseline", "base.json", ".", cwd=named_after_token)
+    hidden = run_main("scan", "--isolated", "--baseline", "base.json", ".", cwd=named_after_token)
     assert hidden.returncode == 0 and "1 known finding hidden" in hidden.stdout
 
 
@@ -88,7 +90,7 @@ def test_a_token_given_as_a_path(tmp_path: Path) -> None:
 @pytest.mark.parametrize("option", ["--select", "--ignore"])
 def test_a_token_given_as_a_rule_code(tmp_path: Path, option: str) -> None:
     for value in (TOKEN, f"HFG001,{ORG_TOKEN}"):
-        result = run_cli("scan", "--isolated", option, value, ".", cwd=tmp_path)
+        result = run_main("scan", "--isolated", option, value, ".", cwd=tmp_path)
         assert result.returncode == 2
         assert_no_token(result.stdout, result.stderr)
         assert "unknown rule code" in result.stderr and "****" in result.stderr
@@ -97,14 +99,14 @@ def test_a_token_given_as_a_rule_code(tmp_path: Path, option: str) -> None:
 def test_a_token_as_a_rule_code_in_the_config(tmp_path: Path) -> None:
     config = tmp_path / "pyproject.toml"
     config.write_text(f'[tool.hf-secret-guard]\nselect = ["{TOKEN}"]\n')
-    result = run_cli("scan", ".", cwd=tmp_path)
+    result = run_main("scan", ".", cwd=tmp_path)
     assert result.returncode == 2 and "unknown rule code" in result.stderr
     assert_no_token(result.stdout, result.stderr)
     assert mask(TOKEN) in result.stderr
 
 
 def test_a_mistyped_rule_code_is_still_shown_as_typed(tmp_path: Path) -> None:
-    result = run_cli("scan", "--isolated", "--select", "hfg9", ".", cwd=tmp_path)
+    result = run_main("scan", "--isolated", "--select", "hfg9", ".", cwd=tmp_path)
     assert result.returncode == 2 and "unknown rule code 'hfg9'" in result.stderr
 
 
@@ -132,7 +134,7 @@ def test_history_paths_are_redacted(tmp_path: Path) -> None:
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "leak")
     for output_format in ("text", "json"):
-        result = run_cli("scan", "--history", "--format", output_format, cwd=repo)
+        result = run_main("scan", "--history", "--format", output_format, cwd=repo)
         assert result.returncode == 1
         assert_no_token(result.stdout, result.stderr)
         assert mask(TOKEN) + ".py" in result.stdout
@@ -140,7 +142,7 @@ def test_history_paths_are_redacted(tmp_path: Path) -> None:
 
 def test_verify_and_revoke_output_is_redacted(named_after_token: Path, hub: FakeHub) -> None:  # noqa: F811
     hub.behaviour[TOKEN2] = "write"
-    result = run_cli("scan", "--isolated", "--verify", "--revoke", "--yes", ".", cwd=named_after_token)
+    result = run_main("scan", "--isolated", "--verify", "--revoke", "--yes", ".", cwd=named_after_token)
     assert result.returncode == 1 and hub.whoami[TOKEN2] == 1 and len(hub.revokes) == 1
     assert_no_token(result.stdout, result.stderr)
     assert mask(TOKEN) in result.stderr  # "first seen at <masked>.py:1:..." in the revoke list

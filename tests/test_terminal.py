@@ -169,6 +169,6 @@ def test_quiet_and_verbose(tmp_path: Path) -> None:
     verbose = run_cli("scan", "--isolated", "-v", ".", cwd=tmp_path)
     assert "config: none (defaults)" in verbose.stderr
     assert ".venv: note: skipped: excluded by '.venv'" in verbose.stderr
-    assert "scanned 1 files (1 skipped) in " in verbose.stderr and "Found 1 leak" in verbose.stdout
+    assert "scanned 1 file (1 skipped) in " in verbose.stderr and "Found 1 leak" in verbose.stdout
     both = run_cli("scan", "-q", "-v", ".", cwd=tmp_path)
     assert both.returncode == 2 and "--quiet and --verbose" in both.stderr

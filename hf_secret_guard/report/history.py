@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from hf_secret_guard import __version__
 from hf_secret_guard.ftypes import HistoryLeak, HistoryResult
+from hf_secret_guard.report.text import count
 from hf_secret_guard.report.verification import Verifications, label, record
 
 HISTORY_ADVICE = (
@@ -47,13 +48,12 @@ def format_history_leak(leak: HistoryLeak, verifications: Optional[Verifications
 
 def history_summary(result: HistoryResult) -> str:
     revs = " ".join(result.revs) or "HEAD"
-    read = f"{result.commits} commit{'s' if result.commits != 1 else ''} read"
+    read = f"{count(result.commits, 'commit')} read"
     if not result.leaks:
         return f"No tokens found in the history of {revs} ({read})."
-    count = len(result.leaks)
     at_head = sum(1 for leak in result.leaks if leak.at_head)
     return (
-        f"Found {count} distinct token{'s' if count != 1 else ''} in the history of {revs} ({read}); "
+        f"Found {count(len(result.leaks), 'distinct token')} in the history of {revs} ({read}); "
         f"{at_head} still at HEAD."
     )
 

@@ -25,18 +25,30 @@ def format_error(error: ScanError) -> str:
     return f"{error.path}: {level}: {error.message}"
 
 
-def summary(findings: Sequence[Finding], files: int, hidden: int = 0) -> str:
+def count(number: int, noun: str) -> str:
+    """``1 file``, ``2 files``, ``0 files``: every summary counts with this, so none says "1 files"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def summary(findings: Sequence[Finding], files: int, hidden: int = 0, unreadable: int = 0) -> str:
+    """``files`` were read and scanned; ``unreadable`` could not be read, so nothing is claimed about them."""
+    not_read = f"{count(unreadable, 'file')} could not be read" if unreadable else ""
     if not findings:
-        text = f"No leaks found in {files} file{'s' if files != 1 else ''}."
+        if unreadable and not files:
+            text = f"{not_read}; nothing was scanned."
+        else:
+            text = f"No leaks found in {count(files, 'file')}" + (f"; {not_read}." if unreadable else ".")
     else:
         paths = len({f.path for f in findings})
         fixable = sum(1 for f in findings if f.fixable)
         text = (
-            f"Found {len(findings)} leak{'s' if len(findings) != 1 else ''} in {paths} "
-            f"file{'s' if paths != 1 else ''} ({files} scanned); {fixable} fixable with --fix."
+            f"Found {count(len(findings), 'leak')} in {count(paths, 'file')} ({files} scanned); "
+            f"{fixable} fixable with --fix."
         )
+        if unreadable:
+            text += f" {not_read}."
     if hidden:
-        text += f" {hidden} known finding{'s' if hidden != 1 else ''} hidden by the baseline."
+        text += f" {count(hidden, 'known finding')} hidden by the baseline."
     return text
 
 
