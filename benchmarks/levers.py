@@ -90,8 +90,8 @@ def main() -> int:
         if one_core:
             command = ["taskset", "-c", "0", *command]
         tools.append(run.Tool(label, command, "json"))
-    tree = run.measure(tools, str(args.tree), args.runs)
-    one = run.measure(tools, str(small), args.runs)
+    tree = run.measure([(tool, str(args.tree)) for tool in tools], args.runs)
+    one = run.measure([(tool, str(small)) for tool in tools], args.runs)
     print(f"{run.machine()}; {args.runs} runs each, taking turns; load average at the end {run.load()}")
     print()
     print("| step | commit | tree wall s (median) | spread s | peak RSS MB | findings | small .py wall s |")

@@ -199,13 +199,13 @@ def findings(tool: Tool, stdout: str, stderr: str) -> Optional[int]:
     return 0 if "no leaks found" in plain else None
 
 
-def measure(tools: Sequence[Tool], target: str, runs: int) -> list[Timing]:
-    """Each tool ``runs`` times on ``target``, taking turns, after one warm-up run each."""
-    timings = [Timing() for _ in tools]
-    for tool in tools:
+def measure(jobs: Sequence[tuple[Tool, str]], runs: int) -> list[Timing]:
+    """Each (tool, target) ``runs`` times, taking turns, after one warm-up run each."""
+    timings = [Timing() for _ in jobs]
+    for tool, target in jobs:
         run_once([*tool.command, target])  # warm-up: page cache, bytecode
     for _ in range(runs):
-        for tool, timing in zip(tools, timings):
+        for (tool, target), timing in zip(jobs, timings):
             wall, peak, stdout, stderr = run_once([*tool.command, target])
             timing.walls.append(wall)
             timing.peak_rss = max(timing.peak_rss, peak)
@@ -271,7 +271,8 @@ def tree_size(root: Path) -> int:
 
 
 def growth(base: Path, runs: int, ours: Tool) -> list[str]:
-    """Time and memory of hf-secret-guard as the tree grows (copies) and as images grow (same cells)."""
+    """Time and memory of hf-secret-guard as the tree grows (copies) and as images grow (same cells);
+    the trees take turns, like the tools."""
     lines = [
         "| tree | MB | files | wall s (median) | MB/s | peak RSS MB | findings |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -289,8 +290,8 @@ def growth(base: Path, runs: int, ours: Tool) -> list[str]:
     size = manifest["py_bytes"] + manifest["notebook_bytes"]
     build_tree.build(images, manifest["py_files"], manifest["notebooks"], size, build_tree.DEFAULT_SEED, 4.0)
     targets.append(("1×, images 4× larger", images))
-    for label, target in targets:
-        (timing,) = measure([ours], str(target), runs)
+    timings = measure([(ours, str(target)) for _, target in targets], runs)
+    for (label, target), timing in zip(targets, timings):
         megabytes = tree_size(target) / 1e6
         files = sum(1 for path in target.rglob("*") if path.suffix in (".py", ".ipynb"))
         lines.append(
@@ -331,7 +332,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     rows: list[tuple[str, str, Timing, float]] = []
     ours: dict[str, Timing] = {}
     for target, (path, size) in targets.items():
-        for tool, timing in zip(found, measure(found, str(path), args.runs)):
+        for tool, timing in zip(found, measure([(tool, str(path)) for tool in found], args.runs)):
             if tool.name == "hf-secret-guard":
                 ours[target] = timing
             rows.append((target, tool.name, timing, size))
