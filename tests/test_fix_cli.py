@@ -252,3 +252,28 @@ def test_fix_settings_from_pyproject(tmp_path: Path, monkeypatch: pytest.MonkeyP
     (tmp_path / "other.py").write_text(f'login(token="{TOKEN}")\n')
     assert _invoke("--fix", "--fix-style", "userdata", "other.py").exit_code == 1  # the command line wins
     assert 'userdata.get("MY_HF")' in (tmp_path / "other.py").read_text()
+
+
+def test_fix_tells_why_each_leak_is_not_fixed(tmp_path: Path) -> None:
+    """Every leak --fix leaves gets its reason, also in files with nothing it could fix; a token that
+    is only a token in its own piece of a concatenation is fixed."""
+    notebook = tmp_path / "nb.ipynb"
+    cells = [new_code_cell(f"%%bash\nexport HF_TOKEN={TOKEN}"), new_code_cell(f"!echo $HOME {TOKEN}")]
+    notebook.write_text(notebook_text(cells, "colab-4.0"))
+    (tmp_path / "fstring.py").write_text(f"t = f\"{{'{TOKEN}'}}\"\n")
+    concat = tmp_path / "concat.py"
+    concat.write_text(f'x = ("a" "{TOKEN2}" "b")\n')
+    result = _invoke("--fix", str(tmp_path))
+    assert result.exit_code == 1
+    _no_secret(result.output)
+    assert "Fixed 1 of 4 leaks in 1 file." in result.output
+    assert concat.read_text() == IMPORT_LINE + 'x = ("a" f"{userdata.get(\'HF_TOKEN\')}" "b")\n'
+    reasons = sorted(line for line in result.output.splitlines() if " not fixed: " in line)
+    assert reasons == [
+        f"{tmp_path / 'fstring.py'}:1:9: HFG001 not fixed: not in a string literal the fixer can rewrite "
+        "(an f-string's {...}, say)",
+        f"{notebook}:cell 1:2:17: HFG002 not fixed: a %%bash cell is not Python: it cannot read Colab "
+        "secrets",
+        f"{notebook}:cell 2:1:13: HFG001 not fixed: the line has other {{...}} or $ expansions, which "
+        "IPython expands all or none",
+    ]

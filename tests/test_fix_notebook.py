@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import nbformat
 import pytest
@@ -253,12 +253,81 @@ RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
             "import os\nos.environ['HF_TOKEN'] = userdata.get(\"HF_TOKEN_2\")\nR = os.environ['HF_TOKEN']",
         ],
     ),
+    # An import counts only where it runs before the read: earlier cells, earlier top-level lines.
+    (
+        "env-before-import-os",
+        ["%env HF_TOKEN=<T1>\nimport os\nR = os.environ['HF_TOKEN']"],
+        [
+            'import os\nfrom google.colab import userdata\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")'
+            "\nimport os\nR = os.environ['HF_TOKEN']"
+        ],
+    ),
+    (
+        "indented-set-env-before-import-os",
+        ["if True:\n    %set_env HF_TOKEN <T1>\nimport os\nR = os.environ['HF_TOKEN']"],
+        [
+            "import os\nfrom google.colab import userdata\nif True:\n"
+            '    os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nimport os\nR = os.environ[\'HF_TOKEN\']'
+        ],
+    ),
+    (
+        "import-os-in-a-later-cell",
+        ["%env HF_TOKEN=<T1>", "import os\nR = os.environ['HF_TOKEN']"],
+        [
+            'import os\nfrom google.colab import userdata\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
+            "import os\nR = os.environ['HF_TOKEN']",
+        ],
+    ),
+    (
+        "import-os-in-an-earlier-cell",
+        ["import os as o\nimport os", "%env HF_TOKEN=<T1>\nR = 1"],
+        [
+            "import os as o\nimport os",
+            'from google.colab import userdata\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nR = 1',
+        ],
+    ),
+    (
+        "import-in-an-earlier-function",
+        ["def f():\n    from google.colab import userdata", 'R = "<T1>"'],
+        [
+            "def f():\n    from google.colab import userdata",
+            'from google.colab import userdata\nR = userdata.get("HF_TOKEN")',
+        ],
+    ),
+    (
+        "import-in-a-later-cell",
+        ['R = "<T1>"', "from google.colab import userdata"],
+        [
+            'from google.colab import userdata\nR = userdata.get("HF_TOKEN")',
+            "from google.colab import userdata",
+        ],
+    ),
+    # A name bound to something else, in any cell: the module gets a name of its own.
+    (
+        "userdata-is-a-dict-in-an-earlier-cell",
+        ['userdata = {"a": 1}', 'R = ("<T1>", userdata)'],
+        [
+            'userdata = {"a": 1}',
+            "from google.colab import userdata as colab_userdata\n"
+            'R = (colab_userdata.get("HF_TOKEN"), userdata)',
+        ],
+    ),
+    (
+        "os-is-captured-shell-output",
+        ["os = !echo linux", "%env HF_TOKEN=<T1>\nR = list(os)"],
+        [
+            "os = !echo linux",
+            "import os as _os\nfrom google.colab import userdata\n"
+            '_os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nR = list(os)',
+        ],
+    ),
 ]
 
 
-def _run_r(shell: Any, sources: list[str]) -> dict[str, Any]:
+def _run_r(shell: Any, sources: list[str], environ: Optional[dict[str, str]] = None) -> dict[str, Any]:
     for name in ("HF_TOKEN", "HF_TOKEN_2"):
         os.environ.pop(name, None)
+    os.environ.update(environ or {})
     shell.reset(new_session=False)
     for source in sources:
         result = shell.run_cell(source, store_history=False)
@@ -281,3 +350,108 @@ def test_fixed_cells_golden_and_run_the_same(
     assert fixed == [sub(source) for source in after]
     assert not result.not_fixed
     assert _run_r(shell, fixed) == _run_r(shell, original)
+
+
+# -- %%writefile x.py writes a program of its own: it gets its own import, and its imports are not the
+# notebook's.  (id, cells before, cells after, style)
+WRITEFILE: list[tuple[str, list[str], list[str], str]] = [
+    (
+        "notebook-imports-userdata-already",
+        [
+            "from google.colab import userdata",
+            "%%writefile app.py\nimport json\nTOKEN = '<T1>'\n",
+            "R = '<T1>'",
+        ],
+        [
+            "from google.colab import userdata",
+            "%%writefile app.py\nfrom google.colab import userdata\n"
+            'import json\nTOKEN = userdata.get("HF_TOKEN")\n',
+            'R = userdata.get("HF_TOKEN")',
+        ],
+        "userdata",
+    ),
+    (
+        "file-imports-are-not-the-notebooks",
+        ["%%writefile app.py\nfrom google.colab import userdata\nTOKEN = '<T1>'\n", "R = '<T1>'"],
+        [
+            '%%writefile app.py\nfrom google.colab import userdata\nTOKEN = userdata.get("HF_TOKEN")\n',
+            'from google.colab import userdata\nR = userdata.get("HF_TOKEN")',
+        ],
+        "userdata",
+    ),
+    (
+        "names-are-the-files-own",
+        ['userdata = {"a": 1}\nR = userdata', "%%writefile app.py\nTOKEN = '<T1>'"],
+        [
+            'userdata = {"a": 1}\nR = userdata',
+            '%%writefile app.py\nfrom google.colab import userdata\nTOKEN = userdata.get("HF_TOKEN")',
+        ],
+        "userdata",
+    ),
+    (
+        "env-style",
+        ["import os", "%%writefile app.py\nTOKEN = '<T1>'\n", "R = '<T1>'"],
+        [
+            "import os",
+            '%%writefile app.py\nimport os\nTOKEN = os.environ["HF_TOKEN"]\n',
+            'R = os.environ["HF_TOKEN"]',
+        ],
+        "env",
+    ),
+]
+
+
+def _run_with_file(shell: Any, sources: list[str], environ: dict[str, str]) -> dict[str, Any]:
+    """Run the cells, then the file they wrote, as `python app.py` would (its own globals)."""
+    import runpy
+
+    values = _run_r(shell, sources, environ)
+    values["TOKEN"] = runpy.run_path("app.py")["TOKEN"]
+    return values
+
+
+@pytest.mark.parametrize(("name", "before", "after", "style"), WRITEFILE, ids=[row[0] for row in WRITEFILE])
+def test_writefile_body_is_a_program_of_its_own(
+    name: str,
+    before: list[str],
+    after: list[str],
+    style: str,
+    shell: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    install_fake_colab(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    original = [sub(source) for source in before]
+    options = FixOptions(style="env" if style == "env" else "userdata")
+    result = fix_notebook(_nb([new_code_cell(source) for source in original]), fix_options=options)
+    fixed = _sources(result.text)
+    assert fixed == [sub(source) for source in after]
+    assert not result.not_fixed
+    environ = {"HF_TOKEN": TOKEN} if style == "env" else {}  # --fix-style env: the secret is in the env
+    assert _run_with_file(shell, fixed, environ) == _run_with_file(shell, original, environ)
+
+
+# -- the scan says "not fixable" exactly where --fix leaves an IPython line alone for its expansions
+SCAN_AGREES = [
+    ("!echo $HOME <T>", False),
+    ("!awk '{print $1}' <T>", False),
+    ("files = !ls {folder} --token <T>", False),
+    ("%pip install git+https://user:<T>@huggingface.co/x.git --target=$HOME/lib", False),
+    ("!huggingface-cli login --token <T>", True),
+    ("x = !curl -H 'Authorization: Bearer <T>' https://huggingface.co/api/whoami-v2", True),
+    ("%env HF_TOKEN=<T>", True),
+]
+
+
+@pytest.mark.parametrize(("source", "fixable"), SCAN_AGREES)
+def test_scan_and_fix_agree_on_ipython_lines(source: str, fixable: bool) -> None:
+    raw = _nb([new_code_cell(source.replace("<T>", TOKEN))])
+    findings = scan_notebook(raw).findings
+    assert [f.fixable for f in findings] == [fixable]
+    result = fix_notebook(raw)
+    assert [f.rule for f in result.fixed] == ([findings[0].rule] if fixable else [])
+    if not fixable:
+        assert [item.reason for item in result.not_fixed] == [
+            "the line has other {...} or $ expansions, which IPython expands all or none"
+        ]

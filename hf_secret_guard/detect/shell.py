@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from hf_secret_guard.ftypes import Leak
 from hf_secret_guard.secret_names import is_secret_name, is_secret_value
@@ -15,6 +16,23 @@ _ENV_WRITE_RE = re.compile(
     r"(?:[ \t]*=[ \t]*|[ \t]+(?=[^=\s]))"
     r"(?P<value>\"[^\"\r\n]*\"|'[^'\r\n]*'|[^\s;&|]+)"
 )
+
+# IPython expands {expr} and $name in !cmd, x = !cmd and %magic lines, all or none: if any expansion
+# fails, the whole line runs as written.  A secret there can become {userdata.get(...)} only when the
+# line has no other expansion (%env and %time-style lines are fixed differently).
+OTHER_EXPANSIONS = "the line has other {...} or $ expansions, which IPython expands all or none"
+EXPANDING_LINE_RE = re.compile(r"[ \t]*(?:!|%(?!%)|[A-Za-z_][\w, \t]*=[ \t]*[!%])")
+_OWN_FIX_MAGIC_RE = re.compile(r"[ \t]*%(?:env|set_env|time|timeit|prun|debug)\b")
+_EXPANSION_RE = re.compile(r"[{}]|\$(?!\$)")
+
+
+def expands_other_names(line: str, secrets: Iterable[str]) -> bool:
+    """True for an IPython line that expands something besides ``secrets`` (see above)."""
+    if not EXPANDING_LINE_RE.match(line) or _OWN_FIX_MAGIC_RE.match(line):
+        return False
+    for secret in secrets:
+        line = line.replace(secret, "")
+    return _EXPANSION_RE.search(line) is not None
 
 
 def find_shell_leaks(
@@ -79,4 +97,6 @@ def find_shell_leaks(
             )
         )
     leaks.sort(key=lambda leak: leak.start)
+    if fixable and leaks and expands_other_names(segment, [leak.secret for leak in leaks]):
+        return [replace(leak, fixable=False) for leak in leaks]
     return leaks

@@ -13,14 +13,17 @@ from dataclasses import replace
 from typing import Optional
 
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
+from hf_secret_guard.fix.bindings import DEFAULT_BINDING, TopImport, python_facts
 from hf_secret_guard.fix.check import checker_for
 from hf_secret_guard.fix.imports import plan_imports
 from hf_secret_guard.fix.literals import PythonSyntaxError, parse
 from hf_secret_guard.fix.model import FixOptions, FixResult, NotFixed
 from hf_secret_guard.fix.names import SecretNames
-from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook
-from hf_secret_guard.fix.plan_python import plan_python
+from hf_secret_guard.fix.plan_ipython import SHELL_SITES
+from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook, unfixable_reason
+from hf_secret_guard.fix.plan_python import CODE_SITES, plan_python
 from hf_secret_guard.ftypes import FileResult, Finding, ScanError
+from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.read.source import DecodeError, decode_source
 from hf_secret_guard.scan import NOTEBOOK_SUFFIXES
 
@@ -30,12 +33,18 @@ _NOT_FIXABLE = {
     "shell-env": "a %%bash-style cell cannot read Colab secrets",
     "ipython-env": "a %%bash-style cell cannot read Colab secrets",
     "json": "the notebook could not be read as a notebook",
-    "string": "not in a string literal the fixer rewrites (an f-string's {...}, say)",
+    "string": "not in a string literal the fixer can rewrite (an f-string's {...}, say)",
 }
 
 
 def not_fixable_reason(finding: Finding) -> str:
     return _NOT_FIXABLE.get(finding.site, "not fixable")
+
+
+def may_fix(finding: Finding) -> bool:
+    """The findings ``--fix`` tries: the fixable ones, and a token the detector found only in the source
+    of a string (``"hf_..." "b"``: joining the pieces hides it), rewritten when it sits in one piece."""
+    return finding.fixable or finding.site == "string"
 
 
 def _result(
@@ -65,8 +74,8 @@ def _result(
 
 
 def _split(findings: Sequence[Finding]) -> tuple[list[Finding], list[NotFixed]]:
-    fixable = [f for f in findings if f.fixable]
-    return fixable, [NotFixed(f, not_fixable_reason(f)) for f in findings if not f.fixable]
+    fixable = [f for f in findings if may_fix(f)]
+    return fixable, [NotFixed(f, not_fixable_reason(f)) for f in findings if not may_fix(f)]
 
 
 def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
@@ -80,11 +89,16 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
         except PythonSyntaxError:
             check = None
     leaks = [f.as_leak() for f in fixable]
-    plan = plan_python(text, leaks, SecretNames(leaks, options.secret_name), options, module, check)
+    binding, top = DEFAULT_BINDING, list[TopImport]()
+    if module is not None and any(leak.site in CODE_SITES for leak in leaks):
+        facts, top = python_facts(module)
+        binding = facts.binding()
+    names = SecretNames(leaks, options.secret_name)
+    plan = plan_python(text, leaks, names, options, module, check, binding)
     edits = list(plan.edits)
-    if plan.userdata or plan.os_module:
+    if plan.kinds:
         edits += plan_imports(
-            text, module, userdata=plan.userdata, os_module=plan.os_module, first_use=plan.first_use
+            text, module, kinds=plan.kinds, binding=binding, first_use=plan.first_use, top=top
         )
     new = apply_edits(text, edits)
     errors: list[ScanError] = []
@@ -101,6 +115,7 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
 def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
     """A notebook's JSON text with its fixable findings fixed, in the file's own format."""
     fixable, not_fixable = _split(findings)
+    not_fixable = _notebook_reasons(raw, not_fixable)
     if not fixable:
         return FixResult(path, raw, raw, not_fixed=tuple(not_fixable))
     try:
@@ -111,6 +126,19 @@ def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options:
     else:
         result = _result(path, raw, plan.text, fixable, plan.fixed, plan.reasons, names=plan.names)
     return replace(result, not_fixed=result.not_fixed + tuple(not_fixable))
+
+
+def _notebook_reasons(raw: str, not_fixable: list[NotFixed]) -> list[NotFixed]:
+    """A leak in an IPython line is not fixable for a reason its cell tells (a %%bash cell, a $name)."""
+    if not any(item.finding.part_index >= 0 and item.finding.site in SHELL_SITES for item in not_fixable):
+        return not_fixable
+    try:
+        notebook = read_notebook(raw)
+    except ValueError:
+        return not_fixable
+    return [
+        replace(item, reason=unfixable_reason(notebook, item.finding) or item.reason) for item in not_fixable
+    ]
 
 
 def fix_text(text: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Union
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -69,6 +69,26 @@ class Piece:
     def is_fstring(self) -> bool:
         return "f" in self.prefix.lower()
 
+    def value_index(self, raw_index: int, segment: str) -> Optional[int]:
+        """Where ``segment``, written at ``raw[raw_index:]``, is in the value; None when unclear."""
+        if self.raw[raw_index : raw_index + len(segment)] != segment or not segment:
+            return None
+        if self.is_fstring:
+            for run in self.runs:
+                if run.raw_start <= raw_index and raw_index + len(segment) <= run.raw_start + len(run.text):
+                    return run.value_start + raw_index - run.raw_start
+            return None
+        body_index = raw_index - self.body_start
+        body = self.body
+        if body_index < 0 or body_index + len(segment) > len(body):
+            return None
+        if body.count(segment) != self.value.count(segment):
+            return None  # escapes write it differently: the n-th in the source is not the n-th in the value
+        found = -1
+        for _ in range(body.count(segment, 0, body_index) + 1):
+            found = self.value.find(segment, found + 1)
+        return found
+
 
 @dataclass(frozen=True)
 class StringExpr:
@@ -93,6 +113,17 @@ class StringExpr:
     @property
     def is_bytes(self) -> bool:
         return self.pieces[0].is_bytes
+
+    def value_offset(self, offset: int, segment: str) -> Optional[int]:
+        """Where ``segment``, written at ``offset`` of the source inside one piece, is in the whole value:
+        also a token that is not a token once the pieces are joined (``"hf_..." "b"``)."""
+        base = 0
+        for piece in self.pieces:
+            if piece.start <= offset and offset + len(segment) <= piece.end:
+                found = piece.value_index(offset - piece.start, segment)
+                return None if found is None else base + found
+            base += len(piece.value)
+        return None
 
 
 class _Collector(cst.CSTVisitor):

@@ -14,9 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from hf_secret_guard.detect.shell import EXPANDING_LINE_RE, OTHER_EXPANSIONS, expands_other_names
+from hf_secret_guard.fix.bindings import DEFAULT_BINDING, Binding
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_python import Plan, call_text
+from hf_secret_guard.fix.rewrite import CallText
 from hf_secret_guard.ftypes import Edit, Leak
 
 SHELL_SITES = frozenset({"shell", "ipython-env", "shell-env"})
@@ -27,11 +30,9 @@ _ENV_LINE_RE = re.compile(
 )
 _ENV_MAGIC_RE = re.compile(r"[ \t]*%(?:env|set_env)\b")
 _PYTHON_ARGUMENT_MAGICS = re.compile(r"[ \t]*%(?:time|timeit|prun|debug)\b")
-_EXPANDING_LINE_RE = re.compile(r"[ \t]*(?:!|%(?!%)|[A-Za-z_][\w, \t]*=[ \t]*[!%])")
-_OTHER_EXPANSION_RE = re.compile(r"[{}]|\$(?!\$)")
 
 
-def _line_at(text: str, offset: int) -> tuple[int, int]:
+def line_at(text: str, offset: int) -> tuple[int, int]:
     start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
     ends = [i for i in (text.find("\n", offset), text.find("\r", offset)) if i >= 0]
     return start, min(ends) if ends else len(text)
@@ -49,10 +50,16 @@ def _continued(text: str, start: int, end: int) -> bool:
     return text[start:end].rstrip().endswith("\\") or (start > 0 and before.endswith("\\"))
 
 
-def plan_ipython(text: str, leaks: Sequence[Leak], names: SecretNames, options: FixOptions) -> Plan:
-    """Edits for the leaks of ``text`` (a cell) that sit in IPython lines."""
+def plan_ipython(
+    text: str,
+    leaks: Sequence[Leak],
+    names: SecretNames,
+    options: FixOptions,
+    binding: Binding = DEFAULT_BINDING,
+) -> Plan:
+    """Edits for the leaks of ``text`` (a cell) that sit in IPython lines, read through ``binding``."""
     plan = Plan()
-    call = call_text(options)
+    call = call_text(options, binding)
     by_line: dict[tuple[int, int], list[tuple[int, Leak]]] = {}
     for index, leak in enumerate(leaks):
         if leak.site not in SHELL_SITES:
@@ -60,7 +67,7 @@ def plan_ipython(text: str, leaks: Sequence[Leak], names: SecretNames, options: 
         if text[leak.start : leak.end] != leak.secret:
             plan.reasons[index] = "the secret is not written out verbatim here"
             continue
-        by_line.setdefault(_line_at(text, leak.start), []).append((index, leak))
+        by_line.setdefault(line_at(text, leak.start), []).append((index, leak))
     for (start, end), members in by_line.items():
         line = text[start:end]
         indexes = [index for index, _ in members]
@@ -72,7 +79,7 @@ def plan_ipython(text: str, leaks: Sequence[Leak], names: SecretNames, options: 
                     plan.reasons[index] = "the %env value is more than the secret"
                 continue
             name = names.name(writes[0])
-            statement = f'os.environ["{env.group("name")}"] = {call(name, chr(34))}'
+            statement = f'{binding.os}.environ["{env.group("name")}"] = {call(name, chr(34))}'
             plan.edits.append(Edit(start + len(env.group("indent")), end, statement))
             plan.fixed.update(indexes)
             plan.os_module = True
@@ -83,20 +90,15 @@ def plan_ipython(text: str, leaks: Sequence[Leak], names: SecretNames, options: 
                 plan.reasons[index] = "not a single %env NAME=value line (and %env prints what it sets)"
             continue
         if _PYTHON_ARGUMENT_MAGICS.match(line):
-            _quoted_tokens(text, members, names, options, plan)
+            _quoted_tokens(text, members, names, options, call, plan)
             continue
-        if not _EXPANDING_LINE_RE.match(line):
+        if not EXPANDING_LINE_RE.match(line):
             for index in indexes:
                 plan.reasons[index] = "not in a line IPython expands ({...})"
             continue
-        rest = line
-        for _, leak in members:
-            rest = rest.replace(leak.secret, "")
-        if _OTHER_EXPANSION_RE.search(rest):
+        if expands_other_names(line, [leak.secret for _, leak in members]):
             for index in indexes:
-                plan.reasons[index] = (
-                    "the line has other {...} or $ expansions, which IPython expands all or none"
-                )
+                plan.reasons[index] = OTHER_EXPANSIONS
             continue
         for index, leak in members:
             name = names.name(leak)
@@ -107,9 +109,13 @@ def plan_ipython(text: str, leaks: Sequence[Leak], names: SecretNames, options: 
 
 
 def _quoted_tokens(
-    text: str, members: Sequence[tuple[int, Leak]], names: SecretNames, options: FixOptions, plan: Plan
+    text: str,
+    members: Sequence[tuple[int, Leak]],
+    names: SecretNames,
+    options: FixOptions,
+    call: CallText,
+    plan: Plan,
 ) -> None:
-    call = call_text(options)
     for index, leak in members:
         before, after = text[leak.start - 1 : leak.start], text[leak.end : leak.end + 1]
         if before in ("'", '"') and after == before:

@@ -4,31 +4,56 @@
   masked, IPython lines by ``plan_ipython``), then written back into the JSON in the file's style.
 - Outputs, markdown, metadata and anything the raw sweep found: a token is ASCII letters and digits, so
   it stands verbatim in the JSON text and is replaced there by its masked form.
-- ``from google.colab import userdata`` goes into the first cell that needs it, unless an earlier code
-  cell imports it already (after a ``%%capture``-style first line, which must stay first).
+- The cells run in order in one namespace: ``from google.colab import userdata`` goes into the first
+  cell that reads a secret, unless a module-level import above the read (in that cell or an earlier
+  one) runs first; after a ``%%capture``-style first line, which must stay first.  The names are chosen
+  for the whole notebook (``bindings.py``).
+- ``%%writefile app.py`` (and ``%%python``) bodies are programs of their own: they get their own import
+  and names, and nothing in them counts for the notebook's namespace.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional, cast
 
+import libcst as cst
+
+from hf_secret_guard.detect.shell import OTHER_EXPANSIONS, expands_other_names
 from hf_secret_guard.fix.apply import apply_edits
+from hf_secret_guard.fix.bindings import (
+    Binding,
+    Facts,
+    Kind,
+    TopImport,
+    python_facts,
+    shell_facts,
+    text_facts,
+    text_imports,
+)
 from hf_secret_guard.fix.check import Checker, checker_for, notebook_is_valid
-from hf_secret_guard.fix.imports import imports_os, imports_userdata, plan_imports
+from hf_secret_guard.fix.imports import plan_imports
 from hf_secret_guard.fix.jsonstyle import ensure_ascii_style, source_edits
 from hf_secret_guard.fix.literals import PythonSyntaxError, parse
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
-from hf_secret_guard.fix.plan_ipython import plan_ipython
+from hf_secret_guard.fix.plan_ipython import SHELL_SITES, line_at, plan_ipython
 from hf_secret_guard.fix.plan_python import Plan, plan_python
 from hf_secret_guard.ftypes import Edit, Finding, Leak, Part
 from hf_secret_guard.read.ipython import MaskedCell, mask_cell
 from hf_secret_guard.read.jsonspan import JsonPath
 from hf_secret_guard.read.notebook import NotebookRead, raw_offset, read_notebook
 from hf_secret_guard.tokens import is_token, mask
+
+# Cell magics that run their body as a program of its own (a file, a subprocess), and ones that run it
+# in a function (so its imports do not stay in the namespace).
+_SEPARATE_PROGRAM_MAGICS = frozenset({"writefile", "python", "python3"})
+_LOCAL_BODY_MAGICS = frozenset({"timeit"})
+# A cell that never mentions these names binds none of them: it need not be parsed for bindings.
+_BINDING_NAMES_RE = re.compile(r"\b(?:userdata|os|colab_userdata\w*|_os\w*)\b")
 
 
 class NotebookFixError(ValueError):
@@ -66,14 +91,37 @@ def _header_end(text: str, masked: MaskedCell) -> int:
 
 
 @dataclass
-class _Imports:
-    userdata: bool = False
-    os_module: bool = False
+class _Cell:
+    """A code cell's Python, parsed once, and what it binds."""
+
+    text: str
+    masked: MaskedCell
+    check: Optional[Checker]
+    module: Optional[cst.Module]
+    facts: Facts = field(default_factory=Facts)
+    top: list[TopImport] = field(default_factory=list)
+
+    @property
+    def separate(self) -> bool:
+        return self.masked.cell_magic in _SEPARATE_PROGRAM_MAGICS
+
+    @property
+    def keeps_imports(self) -> bool:
+        """Its module-level imports stay in the notebook's namespace for later cells."""
+        return self.masked.python_body and self.masked.cell_magic not in (
+            _SEPARATE_PROGRAM_MAGICS | _LOCAL_BODY_MAGICS
+        )
+
+    def imports(self) -> set[tuple[Kind, str]]:
+        if self.module is None:
+            return {(kind, name) for _, kind, name in text_imports(self.masked.python)}
+        return {(item.kind, item.name) for item in self.top}
 
 
-def _plan_cell(
-    text: str, leaks: Sequence[Leak], names: SecretNames, options: FixOptions, imported: _Imports
-) -> tuple[list[Edit], Plan]:
+def _cell(text: str, needed: bool) -> _Cell:
+    """``needed``: the cell has findings, or may bind a name the fix uses; else it is not parsed."""
+    if not needed:
+        return _Cell(text, mask_cell(text), None, None)
     masked, check = _masked(text)
     module = None
     if check is not None:
@@ -81,18 +129,38 @@ def _plan_cell(
             module = parse(masked.python)
         except PythonSyntaxError:
             check = None
-    plan = plan_python(masked.python, leaks, names, options, module, check)
-    plan.merge(plan_ipython(text, leaks, names, options))
+    cell = _Cell(text, masked, check, module)
+    if not masked.python_body:
+        return cell
+    if module is not None:
+        cell.facts, cell.top = python_facts(module)
+        cell.facts.update(shell_facts(text[start:end] for start, end in masked.shell_lines))
+    else:
+        cell.facts = text_facts(text)
+    return cell
+
+
+def _plan_cell(
+    cell: _Cell,
+    leaks: Sequence[Leak],
+    names: SecretNames,
+    options: FixOptions,
+    binding: Binding,
+    earlier: set[tuple[Kind, str]],
+) -> tuple[list[Edit], Plan]:
+    text, masked, check, module = cell.text, cell.masked, cell.check, cell.module
+    plan = plan_python(masked.python, leaks, names, options, module, check, binding)
+    plan.merge(plan_ipython(text, leaks, names, options, binding))
     edits = list(plan.edits)
-    userdata = plan.userdata and not imported.userdata
-    os_module = plan.os_module and not imported.os_module
-    if userdata or os_module:
+    if plan.kinds:
         edits += plan_imports(
             masked.python,
             module,
-            userdata=userdata,
-            os_module=os_module,
+            kinds=plan.kinds,
+            binding=binding,
             first_use=plan.first_use,
+            top=cell.top,
+            earlier=earlier,
             min_offset=_header_end(text, masked),
             newline="\n",
         )
@@ -131,6 +199,20 @@ def _code_part(notebook: NotebookRead, finding: Finding) -> Optional[Part]:
     return None
 
 
+def unfixable_reason(notebook: NotebookRead, finding: Finding) -> Optional[str]:
+    """Why the scan found an IPython-line leak not fixable, told from its cell; None when not one."""
+    part = _code_part(notebook, finding)
+    if part is None or finding.site not in SHELL_SITES:
+        return None
+    masked = mask_cell(part.text)
+    if not masked.python_body:
+        return f"a %%{masked.cell_magic} cell is not Python: it cannot read Colab secrets"
+    start, end = line_at(part.text, finding.span.start)
+    if expands_other_names(part.text[start:end], [finding.secret]):
+        return OTHER_EXPANSIONS
+    return None
+
+
 def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) -> NotebookPlan:
     """The notebook text with ``findings`` (all fixable) fixed.
 
@@ -162,25 +244,36 @@ def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) ->
     code_leaks = [findings[i].as_leak() for indexes in by_cell.values() for i in indexes]
     names = SecretNames(code_leaks, options.secret_name)
     ensure_ascii = ensure_ascii_style(raw)
-    imported = _Imports()
+    code_parts = [p for p in notebook.parts if p.kind == "code" and p.json_path[-1:] == ("source",)]
+    cells = [
+        _cell(p.text, p.json_path in by_cell or _BINDING_NAMES_RE.search(p.text) is not None)
+        for p in code_parts
+    ]
+    shared = Facts()
+    for cell in cells:
+        if not cell.separate:
+            shared.update(cell.facts)
+    binding = shared.binding()
+    earlier: set[tuple[Kind, str]] = set()
     used: set[str] = set()
-    for part in notebook.parts:
-        if part.kind != "code" or not part.json_path or part.json_path[-1] != "source":
-            continue
+    for part, cell in zip(code_parts, cells):
         indexes = by_cell.get(part.json_path, [])
-        text = part.text
         if indexes:
             leaks = [findings[i].as_leak() for i in indexes]
-            edits, plan = _plan_cell(text, leaks, names, options, imported)
+            if cell.separate:
+                edits, plan = _plan_cell(cell, leaks, names, options, cell.facts.binding(), set())
+            else:
+                edits, plan = _plan_cell(cell, leaks, names, options, binding, earlier)
             fixed.update(indexes[i] for i in plan.fixed)
             used |= plan.names
             reasons.update({indexes[i]: reason for i, reason in plan.reasons.items()})
             if edits:
                 value = _value_at(notebook.value, part.json_path)
                 raw_edits += source_edits(raw, notebook.spans, _path(part), value, edits, ensure_ascii)
-                text = apply_edits(text, edits)
-        imported.userdata |= imports_userdata(text)
-        imported.os_module |= imports_os(text)
+                if cell.keeps_imports:
+                    earlier |= {(kind, binding.name(kind)) for kind in plan.kinds}
+        if cell.keeps_imports:
+            earlier |= cell.imports()
     for index in range(len(findings)):
         if index not in fixed and index not in reasons:
             reasons[index] = "no rewrite applies here"

@@ -17,8 +17,9 @@ from typing import Optional
 import libcst as cst
 
 from hf_secret_guard.fix.apply import apply_edits
+from hf_secret_guard.fix.bindings import DEFAULT_BINDING, Binding, Kind
 from hf_secret_guard.fix.check import Checker
-from hf_secret_guard.fix.literals import PythonSyntaxError, containing, string_expressions
+from hf_secret_guard.fix.literals import PythonSyntaxError, StringExpr, containing, string_expressions
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.rewrite import CallText, Target, rewrite_string
@@ -26,6 +27,7 @@ from hf_secret_guard.ftypes import Edit, Leak
 from hf_secret_guard.tokens import find_tokens, is_token, mask
 
 CODE_SITES = frozenset({"string", "environ"})
+NOT_IN_A_LITERAL = "not in a string literal the fixer can rewrite (an f-string's {...}, say)"
 REDACT_SITES = frozenset({"comment", "docstring"})
 
 
@@ -40,6 +42,16 @@ class Plan:
     os_module: bool = False
     first_use: int = -1
     names: set[str] = field(default_factory=set)  # the secrets the fixed code reads
+
+    @property
+    def kinds(self) -> frozenset[Kind]:
+        """The modules the fixed code reads secrets through."""
+        kinds: set[Kind] = set()
+        if self.userdata:
+            kinds.add("userdata")
+        if self.os_module:
+            kinds.add("os")
+        return frozenset(kinds)
 
     def use(self, offset: int, name: str, options: FixOptions) -> None:
         if options.style == "env":
@@ -60,11 +72,11 @@ class Plan:
             self.first_use = other.first_use if self.first_use < 0 else min(self.first_use, other.first_use)
 
 
-def call_text(options: FixOptions) -> CallText:
+def call_text(options: FixOptions, binding: Binding = DEFAULT_BINDING) -> CallText:
     """The expression that reads secret ``name`` at run time, quoted with ``quote``."""
     if options.style == "env":
-        return lambda name, quote: f"os.environ[{quote}{name}{quote}]"
-    return lambda name, quote: f"userdata.get({quote}{name}{quote})"
+        return lambda name, quote: f"{binding.os}.environ[{quote}{name}{quote}]"
+    return lambda name, quote: f"{binding.userdata}.get({quote}{name}{quote})"
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,24 @@ def _redaction(text: str, index: int, leak: Leak) -> Optional[_Group]:
     return _Group((Edit(leak.start, leak.end, mask(leak.secret)),), (index,), ())
 
 
+def _token_targets(
+    expression: StringExpr, members: Sequence[tuple[int, Leak]], names: SecretNames, reasons: dict[int, str]
+) -> list[Target]:
+    """Each token of the expression that a leak reports: found in the joined value (also one split over
+    pieces), or in its own piece when joining hides it (``"hf_..." "b"``, ``"a" "hf_..."``)."""
+    value = expression.value
+    wanted = {leak.secret: names.name(leak) for _, leak in members}
+    targets = [Target(m.start, m.end, wanted[m.value]) for m in find_tokens(value) if m.value in wanted]
+    for index, leak in members:
+        position = expression.value_offset(leak.start, leak.secret)
+        if position is None:
+            if not any(value[t.start : t.end] == leak.secret for t in targets):
+                reasons[index] = NOT_IN_A_LITERAL
+        elif not any(t.start < position + len(leak.secret) and position < t.end for t in targets):
+            targets.append(Target(position, position + len(leak.secret), names.name(leak)))
+    return sorted(targets, key=lambda target: target.start)
+
+
 def _string_groups(
     text: str,
     module: cst.Module,
@@ -93,7 +123,7 @@ def _string_groups(
     for index, leak in leaks:
         found = containing(expressions, leak.start)
         if found < 0:
-            reasons[index] = "not inside a string literal the fixer can rewrite"
+            reasons[index] = NOT_IN_A_LITERAL
         else:
             by_expression.setdefault(found, []).append((index, leak))
     groups: list[_Group] = []
@@ -112,12 +142,12 @@ def _string_groups(
         if whole:
             targets = [Target(0, len(value), names.name(whole[0]))]
         else:
-            wanted = {leak.secret: names.name(leak) for _, leak in members}
-            targets = [
-                Target(m.start, m.end, wanted[m.value]) for m in find_tokens(value) if m.value in wanted
-            ]
+            targets = _token_targets(expression, members, names, reasons)
+            members = [(index, leak) for index, leak in members if index not in reasons]
         edits = rewrite_string(text, expression, targets, call) if targets else None
         indexes = tuple(index for index, _ in members)
+        if not indexes:
+            continue
         if edits is None:
             for index in indexes:
                 reasons[index] = "the string literal could not be rewritten safely"
@@ -152,8 +182,10 @@ def plan_python(
     options: FixOptions,
     module: Optional[cst.Module],
     check: Optional[Checker],
+    binding: Binding = DEFAULT_BINDING,
 ) -> Plan:
-    """Edits for the leaks of ``text`` whose site is Python (``module`` is ``text`` parsed, or None)."""
+    """Edits for the leaks of ``text`` whose site is Python (``module`` is ``text`` parsed, or None);
+    the fixed code reads secrets through ``binding``'s names."""
     plan = Plan()
     groups: list[_Group] = []
     in_code: list[tuple[int, Leak]] = []
@@ -172,7 +204,9 @@ def plan_python(
                 plan.reasons[index] = "the code could not be parsed"
         else:
             try:
-                groups.extend(_string_groups(text, module, in_code, names, call_text(options), plan.reasons))
+                groups.extend(
+                    _string_groups(text, module, in_code, names, call_text(options, binding), plan.reasons)
+                )
             except PythonSyntaxError as exc:
                 for index, _ in in_code:
                     plan.reasons[index] = f"the code could not be parsed ({exc})"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Optional
 import click
 
 from hf_secret_guard.fix.diff import unified_diff
-from hf_secret_guard.fix.model import FixOptions, FixResult
+from hf_secret_guard.fix.model import FixOptions, FixResult, NotFixed
 from hf_secret_guard.fix.names import is_valid_name
 from hf_secret_guard.fix.write import replace_file
 from hf_secret_guard.ftypes import Finding, ScanError, ScanOptions
@@ -54,6 +54,7 @@ def run_fixes(
 ) -> FixRun:
     """Fix (or, with ``dry_run``, only plan) the files of ``findings`` that have a fixable one."""
     from hf_secret_guard.api import fix_bytes
+    from hf_secret_guard.fix.document import may_fix
 
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -62,12 +63,13 @@ def run_fixes(
     written: list[str] = []
     errors: list[ScanError] = []
     for path, found in by_path.items():
-        if not any(f.fixable for f in found):
-            continue
+        # A file with nothing to fix is still read, to tell why (a %%bash cell, a $name in the line).
+        attempt = any(may_fix(f) for f in found)
         try:
             data = _read(path)
         except OSError as exc:
-            errors.append(ScanError(path, "fix", f"cannot read for --fix: {exc.strerror or exc}"))
+            if attempt:
+                errors.append(ScanError(path, "fix", f"cannot read for --fix: {exc.strerror or exc}"))
             continue
         result = fix_bytes(data, path, scan_options, fix_options, only=found)
         results.append(result)
@@ -101,10 +103,14 @@ def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
             "(The diff masks secrets on both sides, so a line where --fix only masks a token shows as "
             "removed and added unchanged.)"
         )
-    for result in run.results:
-        for item in result.not_fixed:
-            if item.finding.fixable:
-                lines.append(f"{location(item.finding)}: {item.finding.rule} not fixed: {item.reason}")
+    from hf_secret_guard.fix.document import not_fixable_reason
+
+    told = {result.path for result in run.results}
+    not_fixed = [item for result in run.results for item in result.not_fixed] + [
+        NotFixed(finding, not_fixable_reason(finding)) for finding in findings if finding.path not in told
+    ]
+    for item in not_fixed:
+        lines.append(f"{location(item.finding)}: {item.finding.rule} not fixed: {item.reason}")
     names = sorted({name for r in run.results for name in r.secret_names})
     if names and fixed:
         them = "it" if len(names) == 1 else "them"

@@ -1,0 +1,296 @@
+"""Which names the fixed code reads secrets through: ``userdata`` and ``os``, unless the document binds
+those names to something else.
+
+A fix writes ``userdata.get("HF_TOKEN")`` (or ``os.environ["HF_TOKEN"]``).  If the document binds the
+name to another object anywhere (``userdata = {...}``, ``os = "linux"``, a parameter ``def f(os=None)``,
+``for os in ...``), the call could read that object instead, so the module is bound under a fresh name:
+``from google.colab import userdata as colab_userdata``, ``import os as _os``.  Any scope counts: a
+binding inside a function shadows the module-level import for every read in that function, and telling
+which reads it covers is not worth the risk.
+
+The facts are also what the import planner needs: where the module is imported at the top level already
+(``imports.py`` decides whether that runs before the first read).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Optional
+
+import libcst as cst
+
+Kind = Literal["userdata", "os"]
+KINDS: tuple[Kind, ...] = ("os", "userdata")  # the order the import lines are written in
+OTHER = "other"
+_PRIMARY: dict[Kind, str] = {"userdata": "userdata", "os": "os"}
+_ALTERNATE: dict[Kind, str] = {"userdata": "colab_userdata", "os": "_os"}
+
+_IDENTIFIER_RE = re.compile(r"[A-Za-z_]\w*")
+# Lines that import the modules as the fix does, at column 0 (so at the top level).
+_USERDATA_IMPORT_RE = re.compile(
+    r"^from[ \t]+google\.colab[ \t]+import[ \t]+userdata(?:[ \t]+as[ \t]+(?P<alias>\w+))?[ \t]*(?:#.*)?$"
+)
+_OS_IMPORT_RE = re.compile(r"^import[ \t]+os(?:[ \t]+as[ \t]+(?P<alias>\w+))?[ \t]*(?:#.*)?$")
+_CAPTURE_RE = re.compile(r"[ \t]*(?P<names>[A-Za-z_][\w, \t]*?)[ \t]*=[ \t]*[!%]")
+
+
+def import_line(kind: Kind, name: str) -> str:
+    """The statement that binds ``name`` to the module the fix reads ``kind`` secrets through."""
+    if kind == "userdata":
+        return "from google.colab import userdata" + ("" if name == "userdata" else f" as {name}")
+    return "import os" + ("" if name == "os" else f" as {name}")
+
+
+@dataclass(frozen=True)
+class Binding:
+    """The names the fixed code calls: ``<userdata>.get(...)`` and ``<os>.environ[...]``."""
+
+    userdata: str = "userdata"
+    os: str = "os"
+
+    def name(self, kind: Kind) -> str:
+        return self.userdata if kind == "userdata" else self.os
+
+
+DEFAULT_BINDING = Binding()
+
+
+@dataclass(frozen=True)
+class TopImport:
+    """A module-level import of ``kind`` as ``name``, in top-level statement number ``statement``."""
+
+    statement: int
+    kind: Kind
+    name: str
+
+
+@dataclass
+class Facts:
+    """What a document binds, in any scope: each name and the kinds of object bound to it."""
+
+    binders: dict[str, set[str]] = field(default_factory=dict)
+    mentioned: set[str] = field(default_factory=set)
+
+    def bind(self, name: str, kind: str) -> None:
+        self.binders.setdefault(name, set()).add(kind)
+
+    def update(self, other: Facts) -> None:
+        for name, kinds in other.binders.items():
+            self.binders.setdefault(name, set()).update(kinds)
+        self.mentioned |= other.mentioned
+
+    def usable(self, name: str, kind: Kind) -> bool:
+        """Nothing but the ``kind`` module is ever bound to ``name``."""
+        return self.binders.get(name, set()) <= {kind}
+
+    def binding(self) -> Binding:
+        return Binding(self._choose("userdata"), self._choose("os"))
+
+    def _choose(self, kind: Kind) -> str:
+        if self.usable(_PRIMARY[kind], kind):
+            return _PRIMARY[kind]
+        base = name = _ALTERNATE[kind]
+        number = 1
+        # A fresh name: bound to nothing else, and not read anywhere unless it is this module already.
+        while not self.usable(name, kind) or (name in self.mentioned and name not in self.binders):
+            number += 1
+            name = f"{base}_{number}"
+        return name
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _target_names(node: cst.BaseExpression) -> Iterator[str]:
+    """Names an assignment target binds (``a``, ``a, *b``, ``[a, b]``); attributes and items bind none."""
+    if isinstance(node, cst.Name):
+        yield node.value
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for element in node.elements:
+            yield from _target_names(element.value)
+    elif isinstance(node, cst.StarredElement):
+        yield from _target_names(node.value)
+
+
+class _Collector(cst.CSTVisitor):
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.top: list[TopImport] = []
+        self.statement = -1
+        self._depth = 0  # inside a function, class or lambda: its imports are not module-level
+
+    def _targets(self, node: cst.BaseExpression) -> None:
+        for name in _target_names(node):
+            self.facts.bind(name, OTHER)
+
+    def _imported(self, name: str, kind: str) -> None:
+        self.facts.bind(name, kind)
+        if kind != OTHER and self._depth == 0:
+            self.top.append(TopImport(self.statement, "os" if kind == "os" else "userdata", name))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.facts.mentioned.add(node.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._targets(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._targets(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._targets(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._targets(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._targets(node.asname.name)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._targets(node.name.name)
+
+    def visit_ExceptStarHandler(self, node: Any) -> None:
+        if node.name is not None:
+            self._targets(node.name.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._targets(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._targets(node.target)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.facts.bind(node.name.value, OTHER)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.facts.bind(node.name.value, OTHER)
+        self._depth += 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.facts.bind(node.name.value, OTHER)
+        self._depth += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._depth -= 1
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._depth += 1
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._depth -= 1
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self.facts.bind(node.name.value, OTHER)
+
+    def visit_MatchStar(self, node: cst.MatchStar) -> None:
+        if node.name is not None:
+            self.facts.bind(node.name.value, OTHER)
+
+    def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+        if node.rest is not None:
+            self.facts.bind(node.rest.value, OTHER)
+
+    def _type_name(self, node: Any) -> None:  # TypeVar, ParamSpec, TypeVarTuple, TypeAlias (3.12)
+        if isinstance(getattr(node, "name", None), cst.Name):
+            self.facts.bind(node.name.value, OTHER)
+
+    visit_TypeVar = visit_ParamSpec = visit_TypeVarTuple = visit_TypeAlias = _type_name
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = _dotted(alias.name)
+            if alias.asname is not None:
+                for bound in _target_names(alias.asname.name):
+                    self._imported(bound, "os" if name == "os" else OTHER)
+            else:
+                first = name.split(".")[0]
+                self._imported(first, "os" if first == "os" else OTHER)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        colab = not node.relative and node.module is not None and _dotted(node.module) == "google.colab"
+        for alias in node.names:
+            name = _dotted(alias.name)
+            kind = "userdata" if colab and name == "userdata" else OTHER
+            if alias.asname is not None:
+                for bound in _target_names(alias.asname.name):
+                    self._imported(bound, kind)
+            else:
+                self._imported(name, kind)
+
+
+def python_facts(module: cst.Module) -> tuple[Facts, list[TopImport]]:
+    """What ``module`` binds, and its module-level imports of ``userdata`` and ``os``."""
+    collector = _Collector(Facts())
+    for index, statement in enumerate(module.body):
+        collector.statement = index
+        statement.visit(collector)
+    return collector.facts, collector.top
+
+
+def _canonical(line: str) -> Optional[tuple[Kind, str]]:
+    patterns: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+        ("userdata", _USERDATA_IMPORT_RE),
+        ("os", _OS_IMPORT_RE),
+    )
+    for kind, pattern in patterns:
+        match = pattern.match(line)
+        if match:
+            return kind, match.group("alias") or _PRIMARY[kind]
+    return None
+
+
+def text_facts(text: str) -> Facts:
+    """A guess, on the safe side, for code that could not be parsed: every name that appears other than
+    as ``name.attribute`` or in an import line as the fix writes it may be bound to something else."""
+    facts = Facts()
+    for line in text.splitlines():
+        canonical = _canonical(line)
+        if canonical is not None:
+            facts.bind(canonical[1], canonical[0])
+            continue
+        for match in _IDENTIFIER_RE.finditer(line):
+            facts.mentioned.add(match.group())
+            if not line.startswith(".", match.end()):
+                facts.bind(match.group(), OTHER)
+    return facts
+
+
+def text_imports(text: str) -> Iterator[tuple[int, Kind, str]]:
+    """Column-0 import lines of code that could not be parsed: (end offset, kind, name)."""
+    position = 0
+    for line in text.splitlines(keepends=True):
+        canonical = _canonical(line.rstrip("\r\n"))
+        position += len(line)
+        if canonical is not None:
+            yield position, canonical[0], canonical[1]
+
+
+def shell_facts(lines: Iterable[str]) -> Facts:
+    """IPython lines hidden from the parser still bind names: ``files = !ls`` binds ``files``."""
+    facts = Facts()
+    for line in lines:
+        facts.mentioned.update(_IDENTIFIER_RE.findall(line))
+        capture = _CAPTURE_RE.match(line)
+        if capture:
+            for name in capture.group("names").split(","):
+                if name.strip():
+                    facts.bind(name.strip(), OTHER)
+    return facts
