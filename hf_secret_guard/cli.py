@@ -271,7 +271,7 @@ def run_baseline(settings: Settings) -> int:
     from hf_secret_guard.report.text import count
 
     target = settings.output or settings.baseline or BASELINE_NAME
-    if _refuse_target(target, what="baseline"):
+    if _refuse_target(target, what="baseline", config_file=settings.config):
         return EXIT_ERROR
     results = _collect(settings)
     if results is None:
@@ -304,7 +304,9 @@ def run_scan(settings: Settings) -> int:
         if problem:
             click.echo(f"error: {problem}", err=True)
             return EXIT_ERROR
-    if settings.output and _refuse_target(settings.output):
+    if settings.output and _refuse_target(
+        settings.output, config_file=settings.config, baseline=settings.baseline
+    ):
         return EXIT_ERROR
     if settings.history or settings.history_revs:
         from hf_secret_guard.leak_response import run_history
@@ -531,12 +533,19 @@ def _check_pathspecs(pathspecs: Sequence[str], staged: Sequence[str]) -> bool:
     return ok
 
 
-def _refuse_target(target: str, results: Sequence[FileResult] = (), what: str = "report") -> bool:
-    """Say so and return True when writing ``target`` would overwrite source code or a scanned file
-    (``report.target``): checked before scanning, then on the files found."""
-    from hf_secret_guard.report.target import overwrites_scanned, overwrites_source
+def _refuse_target(
+    target: str, results: Sequence[FileResult] = (), what: str = "report", **inputs: Optional[str]
+) -> bool:
+    """Say so and return True when writing ``target`` would overwrite source code, a scanned file or an
+    input of the run (``inputs``: the config file, the baseline read) (``report.target``): checked before
+    scanning, then on the files found."""
+    from hf_secret_guard.report.target import overwrites_input, overwrites_scanned, overwrites_source
 
-    problem = overwrites_source(target) or overwrites_scanned(target, [r.path for r in results])
+    problem = (
+        overwrites_source(target)
+        or overwrites_input(target, {name.replace("_", " "): path for name, path in inputs.items()})
+        or overwrites_scanned(target, [r.path for r in results])
+    )
     if problem:
         click.echo(f"error: not writing the {what} there: {problem}; choose another file", err=True)
     return problem is not None
@@ -561,12 +570,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from hf_secret_guard.report.redact import RedactingStream
 
     streams = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = RedactingStream(sys.stdout), RedactingStream(sys.stderr)
+    if sys.stdout is not None:  # None: no console at all (pythonw)
+        sys.stdout = RedactingStream(sys.stdout)
+    if sys.stderr is not None:
+        sys.stderr = RedactingStream(sys.stderr)
     try:
         return _main(argv)
     finally:
         for wrapper in (sys.stdout, sys.stderr):
-            wrapper.flush()
+            if wrapper is not None:
+                wrapper.flush()
         sys.stdout, sys.stderr = streams
 
 

@@ -52,6 +52,21 @@ def test_output_never_overwrites_a_scanned_file_of_any_kind(tmp_path: Path) -> N
     assert (tmp_path / "notes.txt").read_text() == LEAK
 
 
+def test_output_never_overwrites_the_config_or_baseline_it_reads(tmp_path: Path) -> None:
+    (tmp_path / "leak.py").write_text(LEAK)
+    (tmp_path / "pyproject.toml").write_text('[tool.hf-secret-guard]\nignore = ["HFG004"]\n')
+    assert run_main("baseline", "--output", "base.json", "leak.py", cwd=tmp_path).returncode == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    for args in (
+        ["scan", "--output", "pyproject.toml"],
+        ["scan", "--baseline", "base.json", "--output", "base.json"],
+        ["baseline", "--output", "pyproject.toml"],
+    ):
+        result = run_main(*args, "leak.py", cwd=tmp_path)
+        assert result.returncode == 2 and "this run reads; choose another file" in result.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 def test_output_to_a_new_file_is_written(tmp_path: Path) -> None:
     (tmp_path / "leak.py").write_text(LEAK)
     result = run_main("scan", "--isolated", "--output", "report.py", "leak.py", cwd=tmp_path)

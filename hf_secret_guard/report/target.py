@@ -9,7 +9,7 @@ in another directory): a report has no business replacing source code, and the m
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Optional
 
 SOURCE_SUFFIXES = (".py", ".pyi", ".pyw", ".ipynb")
@@ -31,4 +31,16 @@ def overwrites_scanned(target: str, scanned: Iterable[str]) -> Optional[str]:
     for path in scanned:
         if os.path.realpath(path) == real:
             return f"{target} is a file being scanned ({path})"
+    return None
+
+
+def overwrites_input(target: str, inputs: Mapping[str, Optional[str]]) -> Optional[str]:
+    """Why ``target`` must not be written (it is the config or baseline this run reads), or None.
+    ``inputs``: what each file is (``"config file"``) -> its path, None when there is none."""
+    if not os.path.lexists(target):
+        return None
+    real = os.path.realpath(target)
+    for what, path in inputs.items():
+        if path and os.path.realpath(path) == real:
+            return f"{target} is the {what} this run reads"
     return None
