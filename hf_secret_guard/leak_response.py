@@ -79,17 +79,20 @@ def revoke(
         click.echo(f"--revoke: no Hugging Face token to revoke{skipped}.", err=True)
         return None
     endpoint = hub_endpoint()
-    count = f"{len(chosen)} token{'s' if len(chosen) != 1 else ''}"
+    one = len(chosen) == 1
+    count = f"{len(chosen)} token{'' if one else 's'}"
     click.echo(
         f"About to revoke {count} with POST {endpoint}{REVOKE_PATH}{skipped}.\n"
-        "This cannot be undone: whatever uses these tokens stops working, and the Hub emails each owner.",
+        f"This cannot be undone: whatever uses {'this token' if one else 'these tokens'} stops working, "
+        f"and the Hub emails {'its owner' if one else 'each owner'}.",
         err=True,
     )
     for masked, where, suffix in chosen.values():
         click.echo(f"  {masked}  {where}{suffix}", err=True)
     if not settings.yes:
         try:
-            agreed = click.confirm(f"Revoke these {count}?", default=False, err=True)
+            question = "Revoke this token?" if one else f"Revoke these {count}?"
+            agreed = click.confirm(question, default=False, err=True)
         except click.Abort:
             click.echo(
                 "\nNo answer (stdin is closed or not interactive): nothing revoked. "

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -188,6 +190,17 @@ def test_singular_and_plural(tmp_path: Path) -> None:
     assert made.stdout == "Wrote base.json: 2 accepted findings (3 occurrences in 2 files scanned).\n"
     scan = run_main("scan", "--isolated", "-v", "leak.py", cwd=tmp_path)
     assert "Found 1 leak in 1 file (1 scanned)" in scan.stdout and "scanned 1 file (0 skipped)" in scan.stderr
+    asked = subprocess.run(
+        [sys.executable, "-m", "hf_secret_guard", "scan", "--isolated", "--revoke", "leak.py"],
+        input="n\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "HF_ENDPOINT": "http://127.0.0.1:9", "PRE_COMMIT": ""},
+        check=False,
+    )
+    assert "About to revoke 1 token with POST" in asked.stderr and "its owner" in asked.stderr
+    assert "Revoke this token? [y/N]" in asked.stderr and "Nothing revoked." in asked.stderr
     repo = init_repo(tmp_path / "repo")
     (repo / "a.py").write_text(LEAK)
     git(repo, "add", ".")
