@@ -313,6 +313,17 @@ RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
         ],
     ),
     (
+        "userdata-fallback-in-an-earlier-cell",
+        [
+            "try:\n    from google.colab import userdata\nexcept ImportError:\n    userdata = None",
+            'R = "<T1>"',
+        ],
+        [
+            "try:\n    from google.colab import userdata\nexcept ImportError:\n    userdata = None",
+            'R = userdata.get("HF_TOKEN")',
+        ],
+    ),
+    (
         "os-is-captured-shell-output",
         ["os = !echo linux", "%env HF_TOKEN=<T1>\nR = list(os)"],
         [
@@ -432,26 +443,27 @@ def test_writefile_body_is_a_program_of_its_own(
     assert _run_with_file(shell, fixed, environ) == _run_with_file(shell, original, environ)
 
 
-# -- the scan says "not fixable" exactly where --fix leaves an IPython line alone for its expansions
-SCAN_AGREES = [
-    ("!echo $HOME <T>", False),
-    ("!awk '{print $1}' <T>", False),
-    ("files = !ls {folder} --token <T>", False),
-    ("%pip install git+https://user:<T>@huggingface.co/x.git --target=$HOME/lib", False),
-    ("!huggingface-cli login --token <T>", True),
-    ("x = !curl -H 'Authorization: Bearer <T>' https://huggingface.co/api/whoami-v2", True),
-    ("%env HF_TOKEN=<T>", True),
+# -- the scan says "not fixable" exactly where --fix leaves an IPython line alone, for the same reason
+EXPANSIONS = "the line has other {...} or $ expansions, which IPython expands all or none"
+NOT_EXPANDED = "not in a line IPython expands ({...})"
+SCAN_AGREES: list[tuple[str, Optional[str]]] = [
+    ("!echo $HOME <T>", EXPANSIONS),
+    ("!awk '{print $1}' <T>", EXPANSIONS),
+    ("files = !ls {folder} --token <T>", EXPANSIONS),
+    ("%pip install git+https://user:<T>@huggingface.co/x.git --target=$HOME/lib", EXPANSIONS),
+    ("env HF_TOKEN=<T>\nimport os", NOT_EXPANDED),  # automagic: IPython expands nothing there
+    ("!echo a \\\n  <T>", NOT_EXPANDED),
+    ("!huggingface-cli login --token <T>", None),
+    ("x = !curl -H 'Authorization: Bearer <T>' https://huggingface.co/api/whoami-v2", None),
+    ("%env HF_TOKEN=<T>", None),
 ]
 
 
-@pytest.mark.parametrize(("source", "fixable"), SCAN_AGREES)
-def test_scan_and_fix_agree_on_ipython_lines(source: str, fixable: bool) -> None:
+@pytest.mark.parametrize(("source", "reason"), SCAN_AGREES)
+def test_scan_and_fix_agree_on_ipython_lines(source: str, reason: Optional[str]) -> None:
     raw = _nb([new_code_cell(source.replace("<T>", TOKEN))])
     findings = scan_notebook(raw).findings
-    assert [f.fixable for f in findings] == [fixable]
+    assert [f.fixable for f in findings] == [reason is None]
     result = fix_notebook(raw)
-    assert [f.rule for f in result.fixed] == ([findings[0].rule] if fixable else [])
-    if not fixable:
-        assert [item.reason for item in result.not_fixed] == [
-            "the line has other {...} or $ expansions, which IPython expands all or none"
-        ]
+    assert [f.rule for f in result.fixed] == ([findings[0].rule] if reason is None else [])
+    assert [item.reason for item in result.not_fixed] == ([] if reason is None else [reason])

@@ -242,6 +242,19 @@ GOLDEN: list[tuple[str, str, str]] = [
         "from google.colab import userdata as colab_userdata\nimport json as userdata\n"
         'R = (colab_userdata.get("HF_TOKEN"), userdata.dumps(1))\n',
     ),
+    (
+        "userdata-fallback-when-the-import-fails",
+        'try:\n    from google.colab import userdata\nexcept ImportError:\n    userdata = None\nR = "<T1>"\n',
+        "try:\n    from google.colab import userdata\nexcept ImportError:\n    userdata = None\n"
+        'R = userdata.get("HF_TOKEN")\n',
+    ),
+    (
+        "userdata-set-when-another-import-fails",
+        'try:\n    import json\nexcept ImportError:\n    userdata = None\nR = "<T1>"\n',
+        "from google.colab import userdata as colab_userdata\n"
+        "try:\n    import json\nexcept ImportError:\n    userdata = None\n"
+        'R = colab_userdata.get("HF_TOKEN")\n',
+    ),
     # After the docstring and __future__ imports, also when a `;` follows them on the same line.
     (
         "future-then-import-on-one-line",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Optional
 
 from hf_secret_guard.ftypes import Leak
 from hf_secret_guard.secret_names import is_secret_name, is_secret_value
@@ -19,20 +20,24 @@ _ENV_WRITE_RE = re.compile(
 
 # IPython expands {expr} and $name in !cmd, x = !cmd and %magic lines, all or none: if any expansion
 # fails, the whole line runs as written.  A secret there can become {userdata.get(...)} only when the
-# line has no other expansion (%env and %time-style lines are fixed differently).
+# line has no other expansion.  %env and %time-style lines are fixed differently (``fix/plan_ipython``).
 OTHER_EXPANSIONS = "the line has other {...} or $ expansions, which IPython expands all or none"
+NOT_EXPANDED = "not in a line IPython expands ({...})"
 EXPANDING_LINE_RE = re.compile(r"[ \t]*(?:!|%(?!%)|[A-Za-z_][\w, \t]*=[ \t]*[!%])")
 _OWN_FIX_MAGIC_RE = re.compile(r"[ \t]*%(?:env|set_env|time|timeit|prun|debug)\b")
 _EXPANSION_RE = re.compile(r"[{}]|\$(?!\$)")
 
 
-def expands_other_names(line: str, secrets: Iterable[str]) -> bool:
-    """True for an IPython line that expands something besides ``secrets`` (see above)."""
-    if not EXPANDING_LINE_RE.match(line) or _OWN_FIX_MAGIC_RE.match(line):
-        return False
+def expansion_problem(line: str, secrets: Iterable[str]) -> Optional[str]:
+    """Why the secrets of this IPython line cannot be expanded from the secret store; None when they can,
+    or when the line is a %env/%time-style line."""
+    if _OWN_FIX_MAGIC_RE.match(line):
+        return None
+    if not EXPANDING_LINE_RE.match(line):  # an automagic line, a continuation line, a `%%` line
+        return NOT_EXPANDED
     for secret in secrets:
         line = line.replace(secret, "")
-    return _EXPANSION_RE.search(line) is not None
+    return OTHER_EXPANSIONS if _EXPANSION_RE.search(line) else None
 
 
 def find_shell_leaks(
@@ -97,6 +102,6 @@ def find_shell_leaks(
             )
         )
     leaks.sort(key=lambda leak: leak.start)
-    if fixable and leaks and expands_other_names(segment, [leak.secret for leak in leaks]):
+    if fixable and leaks and expansion_problem(segment, [leak.secret for leak in leaks]):
         return [replace(leak, fixable=False) for leak in leaks]
     return leaks

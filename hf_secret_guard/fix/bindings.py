@@ -119,20 +119,42 @@ def _target_names(node: cst.BaseExpression) -> Iterator[str]:
         yield from _target_names(node.value)
 
 
+def _try_imports(node: cst.Try) -> set[str]:
+    """Names a ``try:`` body binds by importing ``userdata`` or ``os`` at its top."""
+    facts = Facts()
+    for statement in node.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    small.visit(_Collector(facts))
+    return {name for name, kinds in facts.binders.items() if OTHER not in kinds}
+
+
 class _Collector(cst.CSTVisitor):
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
         self.top: list[TopImport] = []
         self.statement = -1
         self._depth = 0  # inside a function, class or lambda: its imports are not module-level
+        self._tries: list[set[str]] = []
+        # ``try: from google.colab import userdata`` / ``except ImportError: userdata = None``: outside
+        # Colab the read fails either way; in Colab the handler never runs.  Not another binding.
+        self._fallbacks: list[set[str]] = []
+
+    def _other(self, name: str) -> None:
+        if not (self._fallbacks and name in self._fallbacks[-1]):
+            self.facts.bind(name, OTHER)
 
     def _targets(self, node: cst.BaseExpression) -> None:
         for name in _target_names(node):
-            self.facts.bind(name, OTHER)
+            self._other(name)
 
     def _imported(self, name: str, kind: str) -> None:
+        if kind == OTHER:
+            self._other(name)
+            return
         self.facts.bind(name, kind)
-        if kind != OTHER and self._depth == 0:
+        if self._depth == 0:
             self.top.append(TopImport(self.statement, "os" if kind == "os" else "userdata", name))
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -157,9 +179,19 @@ class _Collector(cst.CSTVisitor):
         if node.asname is not None:
             self._targets(node.asname.name)
 
+    def visit_Try(self, node: cst.Try) -> None:
+        self._tries.append(_try_imports(node))
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        self._tries.pop()
+
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None:
             self._targets(node.name.name)
+        self._fallbacks.append(self._tries[-1] if self._tries else set())
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        self._fallbacks.pop()
 
     def visit_ExceptStarHandler(self, node: Any) -> None:
         if node.name is not None:
@@ -175,17 +207,21 @@ class _Collector(cst.CSTVisitor):
         self.facts.bind(node.name.value, OTHER)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.facts.bind(node.name.value, OTHER)
+        self._other(node.name.value)
+        self._fallbacks.append(set())  # a handler's function body is a scope of its own
         self._depth += 1
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._fallbacks.pop()
         self._depth -= 1
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.facts.bind(node.name.value, OTHER)
+        self._other(node.name.value)  # `class userdata:` with a `get` for local runs, say
+        self._fallbacks.append(set())
         self._depth += 1
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._fallbacks.pop()
         self._depth -= 1
 
     def visit_Lambda(self, node: cst.Lambda) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from hf_secret_guard.detect.shell import EXPANDING_LINE_RE, OTHER_EXPANSIONS, expands_other_names
+from hf_secret_guard.detect.shell import expansion_problem
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, Binding
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
@@ -92,13 +92,10 @@ def plan_ipython(
         if _PYTHON_ARGUMENT_MAGICS.match(line):
             _quoted_tokens(text, members, names, options, call, plan)
             continue
-        if not EXPANDING_LINE_RE.match(line):
+        problem = expansion_problem(line, [leak.secret for _, leak in members])
+        if problem is not None:
             for index in indexes:
-                plan.reasons[index] = "not in a line IPython expands ({...})"
-            continue
-        if expands_other_names(line, [leak.secret for _, leak in members]):
-            for index in indexes:
-                plan.reasons[index] = OTHER_EXPANSIONS
+                plan.reasons[index] = problem
             continue
         for index, leak in members:
             name = names.name(leak)

@@ -22,7 +22,7 @@ from typing import Any, Optional, cast
 
 import libcst as cst
 
-from hf_secret_guard.detect.shell import OTHER_EXPANSIONS, expands_other_names
+from hf_secret_guard.detect.shell import expansion_problem
 from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.fix.bindings import (
     Binding,
@@ -208,9 +208,7 @@ def unfixable_reason(notebook: NotebookRead, finding: Finding) -> Optional[str]:
     if not masked.python_body:
         return f"a %%{masked.cell_magic} cell is not Python: it cannot read Colab secrets"
     start, end = line_at(part.text, finding.span.start)
-    if expands_other_names(part.text[start:end], [finding.secret]):
-        return OTHER_EXPANSIONS
-    return None
+    return expansion_problem(part.text[start:end], [finding.secret])
 
 
 def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) -> NotebookPlan:
