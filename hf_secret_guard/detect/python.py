@@ -401,6 +401,17 @@ def find_python_leaks(
             continue
         if any(start <= match.start < end for start, end in covered_text):
             continue
-        leaks.append(Leak("HFG001", match.start, match.end, match.value, match.confidence, "string", False))
+        # Inside one plain literal piece (``("hf_..." "b")`` joins into a longer word) the fixer can
+        # rewrite that piece; inside an f-string's ``{...}`` it cannot.
+        in_plain_piece = any(
+            isinstance(leaf, cst.SimpleString)
+            and id(leaf) in offsets
+            and offsets[id(leaf)] <= match.start
+            and match.end <= offsets[id(leaf)] + len(raw)
+            for leaf, raw in collector.leaves
+        )
+        leaks.append(
+            Leak("HFG001", match.start, match.end, match.value, match.confidence, "string", in_plain_piece)
+        )
     leaks.sort(key=lambda leak: (leak.start, leak.end))
     return leaks

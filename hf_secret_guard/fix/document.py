@@ -42,9 +42,8 @@ def not_fixable_reason(finding: Finding) -> str:
 
 
 def may_fix(finding: Finding) -> bool:
-    """The findings ``--fix`` tries: the fixable ones, and a token the detector found only in the source
-    of a string (``"hf_..." "b"``: joining the pieces hides it), rewritten when it sits in one piece."""
-    return finding.fixable or finding.site == "string"
+    """The findings ``--fix`` tries: the ones the scan reported as fixable, so the two always agree."""
+    return finding.fixable
 
 
 def _result(
