@@ -60,6 +60,7 @@ class Leak:
     site: str
     fixable: bool
     env_name: Optional[str] = None
+    reason: str = ""  # why it cannot be fixed, when ``fixable`` is False and the detector knows
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Finding:
     file_line: int = 0
     file_column: int = 0
     env_name: Optional[str] = None  # the environment variable name, when the leak is an environment write
+    not_fixable_reason: str = ""  # set exactly when ``fixable`` is False
 
     def as_leak(self) -> Leak:
         """The detector's view of this finding again (offsets into its part), for planning a fix."""
@@ -100,6 +102,7 @@ class Finding:
             self.site,
             self.fixable,
             self.env_name,
+            self.not_fixable_reason,
         )
 
 

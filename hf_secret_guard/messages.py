@@ -15,6 +15,24 @@ _WHERE = {
 }
 
 
+# Why a finding at this kind of place cannot be fixed, when its detector gave no reason of its own.
+NOT_FIXABLE_REASONS = {
+    "text": "the code could not be parsed, so it was only scanned as text",
+    "shell": "a %%bash-style cell cannot read Colab secrets",
+    "shell-env": "a %%bash-style cell cannot read Colab secrets",
+    "ipython-env": "a %%bash-style cell cannot read Colab secrets",
+    "json": "the notebook could not be read as a notebook",
+    "string": "not in a string literal the fixer can rewrite (an f-string's {...}, say)",
+}
+
+
+def not_fixable_reason(leak: Leak) -> str:
+    """Empty for a fixable leak."""
+    if leak.fixable:
+        return ""
+    return leak.reason or NOT_FIXABLE_REASONS.get(leak.site, "not fixable")
+
+
 def _what(secret: str) -> str:
     if secret.startswith("api_org_"):
         return "Hugging Face organization token"

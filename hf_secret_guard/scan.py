@@ -10,7 +10,7 @@ from hf_secret_guard.allow import drop_allowed
 from hf_secret_guard.detect.shell import find_shell_leaks
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.ftypes import DEFAULT_OPTIONS, FileResult, Finding, Leak, Part, ScanError, ScanOptions
-from hf_secret_guard.messages import describe
+from hf_secret_guard.messages import describe, not_fixable_reason
 from hf_secret_guard.text_positions import LineIndex
 from hf_secret_guard.tokens import fingerprint, identity, mask, secret_hash
 
@@ -47,6 +47,7 @@ def _finding(
         file_line=file_line,
         file_column=file_column,
         env_name=leak.env_name,
+        not_fixable_reason=not_fixable_reason(leak),
     )
 
 

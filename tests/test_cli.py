@@ -101,3 +101,23 @@ def test_secret_names_option(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["scan", str(path)]).exit_code == 0
     assert runner.invoke(cli, ["scan", "--secret-names", "MY_DB_URL", str(path)]).exit_code == 1
+
+
+def test_not_fixable_findings_say_why(tmp_path: Path) -> None:
+    from tests.notebooks import new_code_cell, notebook_text
+
+    path = tmp_path / "nb.ipynb"
+    path.write_text(
+        notebook_text(
+            [new_code_cell(f"%%bash\nexport HF_TOKEN={TOKEN}"), new_code_cell(f"!curl $URL?t={TOKEN}")]
+        )
+    )
+    result = CliRunner().invoke(cli, ["scan", "--format", "json", str(path)])
+    reasons = [(f["fixable"], f["not_fixable_reason"]) for f in json.loads(result.output)["findings"]]
+    assert reasons == [
+        (False, "a %%bash-style cell cannot read Colab secrets"),
+        (False, reasons[1][1]),
+    ]
+    assert "$" in reasons[1][1] or "expan" in reasons[1][1]
+    text = CliRunner().invoke(cli, ["scan", "--no-color", str(path)]).output
+    assert "[not fixable: a %%bash-style cell cannot read Colab secrets]" in text

@@ -79,7 +79,7 @@ def test_fix_leaves_unfixable_and_still_fails(tmp_path: Path) -> None:
     _invoke("--fix", str(tmp_path))
     again = _invoke("--fix", str(files["nb.ipynb"]))
     assert again.exit_code == 1
-    assert "[not fixable]" in again.output
+    assert "[not fixable: " in again.output
     assert "Fixed 0 of 1 leak in 0 files." in again.output
     _no_secret(again.output)
 

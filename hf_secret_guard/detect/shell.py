@@ -102,6 +102,7 @@ def find_shell_leaks(
             )
         )
     leaks.sort(key=lambda leak: leak.start)
-    if fixable and leaks and expansion_problem(segment, [leak.secret for leak in leaks]):
-        return [replace(leak, fixable=False) for leak in leaks]
+    problem = expansion_problem(segment, [leak.secret for leak in leaks]) if fixable and leaks else None
+    if problem:
+        return [replace(leak, fixable=False, reason=problem) for leak in leaks]
     return leaks

@@ -27,18 +27,9 @@ from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.read.source import DecodeError, decode_source
 from hf_secret_guard.scan import NOTEBOOK_SUFFIXES
 
-_NOT_FIXABLE = {
-    "text": "the code could not be parsed, so it was only scanned as text",
-    "shell": "a %%bash-style cell cannot read Colab secrets",
-    "shell-env": "a %%bash-style cell cannot read Colab secrets",
-    "ipython-env": "a %%bash-style cell cannot read Colab secrets",
-    "json": "the notebook could not be read as a notebook",
-    "string": "not in a string literal the fixer can rewrite (an f-string's {...}, say)",
-}
-
 
 def not_fixable_reason(finding: Finding) -> str:
-    return _NOT_FIXABLE.get(finding.site, "not fixable")
+    return finding.not_fixable_reason or "not fixable"
 
 
 def may_fix(finding: Finding) -> bool:

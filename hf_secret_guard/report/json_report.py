@@ -30,6 +30,7 @@ def finding_record(finding: Finding, verification: Optional[Verification] = None
         "confidence": finding.confidence,
         "fingerprint": finding.fingerprint,
         "fixable": finding.fixable,
+        "not_fixable_reason": finding.not_fixable_reason or None,
         "site": finding.site,
         "env_name": finding.env_name,
         "verified": record(verification),  # null unless --verify asked the Hub about this token

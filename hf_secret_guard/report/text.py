@@ -16,7 +16,7 @@ REVOKE_ADVICE = (
 
 
 def format_finding(finding: Finding) -> str:
-    suffix = "" if finding.fixable else " [not fixable]"
+    suffix = "" if finding.fixable else f" [not fixable: {finding.not_fixable_reason}]"
     return f"{location(finding)}: {finding.rule} {finding.message}{suffix}"
 
 
