@@ -100,12 +100,18 @@ class Facts:
         return name
 
 
-def _dotted(node: cst.BaseExpression) -> str:
+def dotted_name(node: cst.BaseExpression) -> str:
+    """``a.b.c`` for a name or attribute chain, "" for anything else."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+        return f"{dotted_name(node.value)}.{node.attr.value}"
     return ""
+
+
+def is_colab_import(node: cst.ImportFrom) -> bool:
+    """``from google.colab import ...``."""
+    return not node.relative and node.module is not None and dotted_name(node.module) == "google.colab"
 
 
 def _target_names(node: cst.BaseExpression) -> Iterator[str]:
@@ -250,7 +256,7 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            name = _dotted(alias.name)
+            name = dotted_name(alias.name)
             if alias.asname is not None:
                 for bound in _target_names(alias.asname.name):
                     self._imported(bound, "os" if name == "os" else OTHER)
@@ -261,9 +267,9 @@ class _Collector(cst.CSTVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
             return
-        colab = not node.relative and node.module is not None and _dotted(node.module) == "google.colab"
+        colab = is_colab_import(node)
         for alias in node.names:
-            name = _dotted(alias.name)
+            name = dotted_name(alias.name)
             kind = "userdata" if colab and name == "userdata" else OTHER
             if alias.asname is not None:
                 for bound in _target_names(alias.asname.name):

@@ -19,7 +19,16 @@ from typing import Optional
 
 import libcst as cst
 
-from hf_secret_guard.fix.bindings import KINDS, Binding, Kind, TopImport, import_line, text_imports
+from hf_secret_guard.fix.bindings import (
+    KINDS,
+    Binding,
+    Kind,
+    TopImport,
+    dotted_name,
+    import_line,
+    is_colab_import,
+    text_imports,
+)
 from hf_secret_guard.ftypes import Edit
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
@@ -28,18 +37,6 @@ _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 def newline_of(text: str) -> str:
     match = _NEWLINE_RE.search(text)
     return match.group() if match else "\n"
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
-
-
-def _is_colab(node: cst.ImportFrom) -> bool:
-    return not node.relative and node.module is not None and _dotted(node.module) == "google.colab"
 
 
 def _positions(module: cst.Module) -> Iterator[tuple[cst.BaseStatement, int, int]]:
@@ -74,7 +71,7 @@ def _must_stay_first(statement: cst.BaseStatement, first: bool) -> int:
         future = (
             isinstance(small, cst.ImportFrom)
             and small.module is not None
-            and _dotted(small.module) == "__future__"
+            and dotted_name(small.module) == "__future__"
         )
         if not (docstring or future):
             break
@@ -88,7 +85,7 @@ def _merge(module: cst.Module, statement: cst.SimpleStatementLine) -> Optional[s
     for index, small in enumerate(body):
         if (
             not isinstance(small, cst.ImportFrom)
-            or not _is_colab(small)
+            or not is_colab_import(small)
             or isinstance(small.names, cst.ImportStar)
         ):
             continue
