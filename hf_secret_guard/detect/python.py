@@ -296,6 +296,24 @@ def _flatten(node: cst.BaseExpression) -> list[Leaf]:
     return []
 
 
+def _outside_braces(raw: str, offset: int) -> bool:
+    """Is ``raw[offset]`` in an f-string's literal text rather than in a ``{...}``?  (Always, for a
+    plain string.)  ``{{`` and ``}}`` are escaped braces, not fields."""
+    depth = 0
+    index = 0
+    while index < offset:
+        pair = raw[index : index + 2]
+        if depth == 0 and pair in ("{{", "}}"):
+            index += 2
+            continue
+        if raw[index] == "{":
+            depth += 1
+        elif raw[index] == "}":
+            depth = max(0, depth - 1)
+        index += 1
+    return depth == 0
+
+
 def _locate_leaves(text: str, leaves: Sequence[tuple[Leaf, str]]) -> dict[int, int]:
     offsets: dict[int, int] = {}
     cursor = 0
@@ -404,10 +422,11 @@ def find_python_leaks(
         # Inside one plain literal piece (``("hf_..." "b")`` joins into a longer word) the fixer can
         # rewrite that piece; inside an f-string's ``{...}`` it cannot.
         in_plain_piece = any(
-            isinstance(leaf, cst.SimpleString)
+            isinstance(leaf, (cst.SimpleString, cst.FormattedString))
             and id(leaf) in offsets
             and offsets[id(leaf)] <= match.start
             and match.end <= offsets[id(leaf)] + len(raw)
+            and _outside_braces(raw, match.start - offsets[id(leaf)])
             for leaf, raw in collector.leaves
         )
         leaks.append(
