@@ -90,6 +90,9 @@ class Finding:
     file_column: int = 0
     env_name: Optional[str] = None  # the environment variable name, when the leak is an environment write
     not_fixable_reason: str = ""  # set exactly when ``fixable`` is False
+    # Whether ``span`` is a position in the file itself (a .py file; notebook metadata and other nested
+    # JSON) or within the cell or output named by ``cell``/``output``.
+    span_in_file: bool = True
 
     def as_leak(self) -> Leak:
         """The detector's view of this finding again (offsets into its part), for planning a fix."""

@@ -100,12 +100,12 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
             file_position = raw_lines.position(start)
             if part.raw_start >= 0:  # metadata and other nested JSON: a position in the file itself
                 label = f"cell {part.cell} {part.label}" if part.cell else part.label
-                sliced = replace(part, label=label, cell=None, output=None)
                 span = raw_lines.span(start, part.raw_start + leak.end)
-                found = _finding(leak, path, sliced, raw_lines, index, file_position)
+                found = _finding(leak, path, replace(part, label=label), raw_lines, index, file_position)
                 findings.append(replace(found, span=span))
             else:
-                findings.append(_finding(leak, path, part, part_lines, index, file_position))
+                found = _finding(leak, path, part, part_lines, index, file_position)
+                findings.append(replace(found, span_in_file=False))
 
     # Safety net: a token anywhere in the file that no part accounted for (an unknown field, say).
     for match in find_tokens(raw):

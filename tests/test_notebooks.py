@@ -226,9 +226,10 @@ def test_widget_state_and_metadata() -> None:
     }
     cell = new_code_cell("notebook_login()", metadata={"tags": [f"tag {TOKEN2}"]})
     findings = scan([cell], metadata=metadata)
-    assert sorted((f.rule, f.cell, "metadata" in f.message) for f in findings) == [
-        ("HFG004", None, True),
-        ("HFG004", None, True),
+    # Nested JSON is placed in the file itself; the cell it belongs to is still named.
+    assert [(f.rule, f.cell, f.span_in_file, "metadata" in f.message) for f in findings] == [
+        ("HFG004", 1, True, True),
+        ("HFG004", None, True, True),
     ]
     assert any("cell 1 cell metadata" in f.message for f in findings)
 
@@ -299,3 +300,19 @@ def test_token_split_across_list_elements_of_a_multiline_string() -> None:
         ("HFG001", 1, None, 1, 6),
         ("HFG003", 1, 1, 1, 5),
     ]
+
+
+def test_nested_json_outputs_name_their_cell_and_output(tmp_path: Path) -> None:
+    outputs = [
+        new_output("stream", name="stdout", text="ok\n"),
+        new_output("display_data", data={"application/json": {"auth": {"token": TOKEN}}}),
+    ]
+    path = tmp_path / "nb.ipynb"
+    path.write_text(notebook_text([new_markdown_cell("x"), new_code_cell("show()", outputs=outputs)]))
+    report = json.loads(CliRunner().invoke(cli, ["scan", "--format", "json", str(path)]).output)
+    (finding,) = report["findings"]
+    assert (finding["cell"], finding["output"], finding["position_in"]) == (2, 2, "file")
+    line = path.read_text().splitlines()[finding["line"] - 1]
+    assert line[finding["column"] - 1 :].startswith(TOKEN)
+    text = CliRunner().invoke(cli, ["scan", "--no-color", str(path)]).output
+    assert f"{path}:{finding['line']}:{finding['column']}: HFG003" in text and "cell 2" in text

@@ -23,6 +23,8 @@ def finding_record(finding: Finding, verification: Optional[Verification] = None
         "end_column": span.end_column,
         "cell": finding.cell,
         "output": finding.output,
+        # What line/column count from: the file itself, or the cell's source, or that output's text.
+        "position_in": "file" if finding.span_in_file else ("output" if finding.output else "cell"),
         "file_line": finding.file_line,
         "file_column": finding.file_column,
         "message": finding.message,

@@ -10,7 +10,7 @@ from hf_secret_guard.ftypes import Finding
 
 def location(finding: Finding) -> str:
     span = finding.span
-    if finding.cell is None:
+    if finding.span_in_file:
         return f"{finding.path}:{span.line}:{span.column}"
     if finding.output is None:
         return f"{finding.path}:cell {finding.cell}:{span.line}:{span.column}"

@@ -29,7 +29,7 @@ class FileRegion:
 
 def file_region(finding: Finding) -> FileRegion:
     span = finding.span
-    if finding.cell is None:  # a .py file, or notebook metadata/JSON whose span is already in the file
+    if finding.span_in_file:  # a .py file, or notebook metadata/JSON whose span is already in the file
         line, column = max(1, span.line), max(1, span.column)
         end_line, end_column = max(line, span.end_line), span.end_column
         if end_line == line and end_column <= column:
@@ -43,7 +43,7 @@ def file_region(finding: Finding) -> FileRegion:
 
 def cell_place(finding: Finding) -> str:
     """``cell 3, line 2, column 9`` (``cell 3, output 1, ...``): a notebook finding's place in Jupyter."""
-    if finding.cell is None:
+    if finding.span_in_file or finding.cell is None:
         return ""
     output = f", output {finding.output}" if finding.output is not None else ""
     return f"cell {finding.cell}{output}, line {finding.span.line}, column {finding.span.column}"

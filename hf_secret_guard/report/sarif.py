@@ -86,12 +86,9 @@ def _result(
         "site": finding.site,
     }
     if finding.cell is not None:
-        properties.update(
-            cell=finding.cell,
-            output=finding.output,
-            cellLine=finding.span.line,
-            cellColumn=finding.span.column,
-        )
+        properties.update(cell=finding.cell, output=finding.output)
+    if not finding.span_in_file:
+        properties.update(cellLine=finding.span.line, cellColumn=finding.span.column)
     if verification is not None:  # --verify: what the Hub said about this token
         properties["verified"] = record(verification)
     result: dict[str, Any] = {"ruleId": finding.rule}
