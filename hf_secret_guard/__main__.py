@@ -1,3 +1,3 @@
-from hf_secret_guard.cli import main
+from hf_secret_guard.entry import main
 
 raise SystemExit(main())

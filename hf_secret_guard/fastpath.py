@@ -1,0 +1,47 @@
+"""The commonest call without click: ``hf-secret-guard scan [--force-exclude] FILE...`` on clean files.
+
+That is what pre-commit runs on every commit, and click's import alone is most of a clean run's time.
+This path resolves the configuration, discovers and scans exactly as the full command line does, and
+answers only when the answer is the plain one: every file read and clean, nothing skipped, no notes, no
+terminal to colour.  Anything else (a finding, an error, a skipped file, an option, a config warning, a
+baseline) returns None and the full command line runs from the start, so output never differs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Optional, TextIO
+
+FORCE_EXCLUDE = "--force-exclude"
+
+
+def clean_scan(args: Sequence[str], stdout: TextIO) -> Optional[int]:
+    """Exit status 0 after printing the clean summary; None: let the full command line decide."""
+    if len(args) < 2 or args[0] != "scan" or stdout.isatty():
+        return None
+    force_exclude = FORCE_EXCLUDE in args[1:]
+    paths = tuple(arg for arg in args[1:] if arg != FORCE_EXCLUDE)
+    if not paths or any(not path or path.startswith("-") or not os.path.isfile(path) for path in paths):
+        return None  # options, directories (git, walks), missing paths (an error to report)
+
+    from hf_secret_guard import api
+    from hf_secret_guard.config import ConfigError, resolve
+    from hf_secret_guard.discover import MissingPath, discover_files
+    from hf_secret_guard.report.text import summary
+    from hf_secret_guard.settings import Settings
+
+    warnings: list[str] = []
+    given = {"paths", "force_exclude"} if force_exclude else {"paths"}
+    try:
+        settings = resolve(Settings(paths=paths, force_exclude=force_exclude), given, warn=warnings.append)
+        if warnings or settings.baseline:
+            return None
+        candidates = discover_files(list(settings.paths), settings.discover_options)
+    except (ConfigError, MissingPath):
+        return None
+    results = list(api.scan_candidates(candidates, settings.scan_options))
+    if any(result.findings or result.errors or result.skipped for result in results):
+        return None
+    stdout.write(summary([], len(results)) + "\n")
+    return 0
