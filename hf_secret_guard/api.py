@@ -26,16 +26,10 @@ from hf_secret_guard.ftypes import (
     ScanError,
     ScanOptions,
 )
-from hf_secret_guard.notebook_shape import notebook_shape_error
-from hf_secret_guard.read.source import DecodeError, decode_lossy, decode_source
-from hf_secret_guard.scan import (
-    NOTEBOOK_SUFFIXES,
-    scan_notebook,
-    scan_source,
-    scan_text,
-    scan_unparsed,
-)
-from hf_secret_guard.tokens import redact
+from hf_secret_guard.notebook_shape import NOTEBOOK_SUFFIXES, notebook_shape_error
+
+# A clean file never needs the scanners (scan, read.source, tokens): they are imported once a file can
+# hold a finding, which saves a clean pre-commit run their start-up.
 
 __all__ = [
     "fix_bytes",
@@ -53,6 +47,27 @@ __all__ = [
 ]
 
 
+def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Findings in the text of a ``.py`` file."""
+    from hf_secret_guard import scan
+
+    return scan.scan_source(text, path, options)
+
+
+def scan_notebook(raw: str, path: str = "<notebook>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Findings in the JSON text of a notebook: cells, outputs, markdown, metadata, then a safety net."""
+    from hf_secret_guard import scan
+
+    return scan.scan_notebook(raw, path, options)
+
+
+def scan_text(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Findings in a file's text; ``path`` decides whether it is a notebook."""
+    from hf_secret_guard import scan
+
+    return scan.scan_text(text, path, options)
+
+
 def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in a file's bytes; ``path`` decides whether it is a notebook."""
     is_notebook = path.endswith(NOTEBOOK_SUFFIXES)
@@ -60,6 +75,10 @@ def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -
         return _scan_wide_text(data, path, options, is_notebook)
     if not prefilter.may_contain_leak(data, notebook=is_notebook):
         return FileResult(path, (), notebook_shape_error(data, path) if is_notebook else ())
+    from hf_secret_guard.read.source import DecodeError, decode_lossy, decode_source
+    from hf_secret_guard.scan import scan_unparsed
+    from hf_secret_guard.tokens import redact
+
     try:
         text = data.decode("utf-8-sig") if is_notebook else decode_source(data).text
     except (DecodeError, UnicodeDecodeError) as exc:
@@ -77,6 +96,8 @@ _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, cod
 
 def _scan_wide_text(data: bytes, path: str, options: ScanOptions, is_notebook: bool) -> FileResult:
     """UTF-16/32 text: Python will not run it and JSON must be UTF-8, but a token in it is still a leak."""
+    from hf_secret_guard.scan import scan_unparsed
+
     codec = "utf-32" if data.startswith(_WIDE_BOMS[:2]) else "utf-16"
     text = data.decode(codec, errors="replace")
     kind = "notebook JSON must be UTF-8" if is_notebook else "Python cannot run it"

@@ -11,10 +11,9 @@ from hf_secret_guard.detect.shell import find_shell_leaks
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.ftypes import DEFAULT_OPTIONS, FileResult, Finding, Leak, Part, ScanError, ScanOptions
 from hf_secret_guard.messages import describe, not_fixable_reason
+from hf_secret_guard.notebook_shape import NOTEBOOK_SUFFIXES
 from hf_secret_guard.text_positions import LineIndex
 from hf_secret_guard.tokens import fingerprint, identity, mask, secret_hash
-
-NOTEBOOK_SUFFIXES = (".ipynb",)
 
 
 def _finding(
