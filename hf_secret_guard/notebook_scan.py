@@ -9,15 +9,13 @@ from hf_secret_guard.allow import drop_allowed
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.ftypes import FileResult, Finding, Leak, Part, ScanError, ScanOptions
 from hf_secret_guard.notebook_shape import notebook_shape_error
-from hf_secret_guard.prefilter import needs_parse, notebook_may_leak
+from hf_secret_guard.prefilter import TEXT_NEEDLES, needs_parse, notebook_may_leak
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.jsonspan import JsonSpanError
 from hf_secret_guard.read.notebook import NotebookShapeError, raw_offset, read_notebook
 from hf_secret_guard.scan import _finding, _keep, find_code_leaks, shell_part_leaks
 from hf_secret_guard.text_positions import LineIndex
-from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens
-
-_NEEDLES = (*TOKEN_PREFIXES, "environ", "putenv", "%env", "set_env", "export ")
+from hf_secret_guard.tokens import find_tokens
 
 
 def code_cell_leaks(text: str, options: ScanOptions, aliases: object) -> tuple[list[Leak], Optional[str]]:
@@ -48,7 +46,7 @@ def _raw_text_findings(raw: str, path: str, options: ScanOptions, label: str) ->
 
 
 def _worth_scanning(part: Part, aliases: object) -> bool:
-    if any(needle in part.text for needle in _NEEDLES):
+    if any(needle in part.text for needle in TEXT_NEEDLES):
         return True
     if part.kind != "code" or aliases is None:
         return False
@@ -61,7 +59,7 @@ def _worth_scanning(part: Part, aliases: object) -> bool:
 
 
 def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
-    if not any(needle in raw for needle in _NEEDLES) or not notebook_may_leak(raw, options.secret_names):
+    if not any(needle in raw for needle in TEXT_NEEDLES) or not notebook_may_leak(raw, options.secret_names):
         return FileResult(path, (), notebook_shape_error(raw, path))
     try:
         notebook = read_notebook(raw)

@@ -13,6 +13,8 @@ from typing import Optional
 # A token starts with one of these; an environment write needs one of the others.
 TOKEN_NEEDLES = (b"hf_", b"api_org_")
 ENV_NEEDLES = (b"environ", b"putenv", b"%env", b"set_env", b"export ")
+# The same needles, for text that is already decoded (a notebook's parts).
+TEXT_NEEDLES = tuple(needle.decode() for needle in (*TOKEN_NEEDLES, *ENV_NEEDLES))
 
 _ENV_WRITE = (
     r"environ\s*\.\s*(?:setdefault|__setitem__|update)\b|putenv\b|%env\b|%set_env\b|\bexport\s+\w+="

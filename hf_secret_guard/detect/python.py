@@ -288,9 +288,10 @@ def _piece_value(node: Leaf) -> str:
     return node.value
 
 
-def _flatten(node: cst.BaseExpression) -> list[Leaf]:
+def flatten_string(node: cst.BaseExpression) -> list[Union[cst.SimpleString, cst.FormattedString]]:
+    """The literal pieces of a string expression, in order (one, or several implicitly concatenated)."""
     if isinstance(node, cst.ConcatenatedString):
-        return _flatten(node.left) + _flatten(node.right)
+        return flatten_string(node.left) + flatten_string(node.right)
     if isinstance(node, (cst.SimpleString, cst.FormattedString)):
         return [node]
     return []
@@ -350,7 +351,7 @@ def find_python_leaks(
     def layout(node: cst.BaseExpression) -> Optional[_StringLayout]:
         pieces: list[_Piece] = []
         position = 0
-        for leaf in _flatten(node):
+        for leaf in flatten_string(node):
             if id(leaf) not in offsets:
                 return None
             value = _piece_value(leaf)

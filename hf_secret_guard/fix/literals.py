@@ -15,6 +15,8 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from hf_secret_guard.detect.python import flatten_string
+
 _EXPRESSION = "\0"  # stands for an f-string's ``{...}`` in a piece's value, as in the detector
 
 Leaf = Union[cst.SimpleString, cst.FormattedString, cst.Comment]
@@ -178,14 +180,6 @@ class _StringIds(cst.CSTVisitor):
         self.ids.add(id(node))
 
 
-def _flatten(node: cst.BaseExpression) -> list[Union[cst.SimpleString, cst.FormattedString]]:
-    if isinstance(node, cst.ConcatenatedString):
-        return _flatten(node.left) + _flatten(node.right)
-    if isinstance(node, (cst.SimpleString, cst.FormattedString)):
-        return [node]
-    return []
-
-
 def _simple_value(node: cst.SimpleString) -> str:
     try:
         value = node.evaluated_value
@@ -245,7 +239,7 @@ def string_expressions(module: cst.Module, text: str, offsets_of_interest: Seque
     wanted = sorted(offsets_of_interest)
     expressions: list[StringExpr] = []
     for outer, is_statement in collector.outer:
-        leaves = _flatten(outer)
+        leaves = flatten_string(outer)
         if not leaves or any(id(leaf) not in offsets for leaf in leaves):
             continue
         start, last = offsets[id(leaves[0])], leaves[-1]
