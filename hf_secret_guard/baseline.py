@@ -15,9 +15,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, NamedTuple
 
 from hf_secret_guard.ftypes import Finding
 from hf_secret_guard.report.redact import redact_output
@@ -30,15 +29,13 @@ class BaselineError(ValueError):
     """A baseline file that cannot be read or is not one of ours; the message names the file."""
 
 
-@dataclass(frozen=True, order=True)
-class BaselineKey:
+class BaselineKey(NamedTuple):
     path: str
     rule: str
     secret_hash: str
 
 
-@dataclass(frozen=True)
-class Baseline:
+class Baseline(NamedTuple):
     keys: frozenset[BaselineKey]
     root: str  # the directory that the stored paths are relative to
 

@@ -17,8 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from hf_secret_guard.excludes import anchor
 from hf_secret_guard.settings import Settings, split_codes, split_names
@@ -34,8 +33,7 @@ class ConfigError(ValueError):
     """The config file cannot be used; the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The checked keys of one config file.  None: the key is not set.  Paths are already resolved."""
 
     path: str = ""  # the file it came from ("" when there is none)
@@ -314,4 +312,4 @@ def apply(settings: Settings, config: Config, given: Collection[str], cwd: Optio
         value = getattr(config, field)
         if field not in given and value is not None:
             changes[field] = value
-    return replace(settings, **changes)
+    return settings._replace(**changes)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import IO, Optional
+from typing import IO, NamedTuple, Optional
 
 # Index entries that hold file content: regular files (gitlinks are submodules, 120000 are symlinks).
 FILE_MODES = frozenset({"100644", "100755"})
@@ -59,8 +58,7 @@ def is_ignored(path: str) -> bool:
     return done.returncode == 0
 
 
-@dataclass(frozen=True)
-class StagedFile:
+class StagedFile(NamedTuple):
     """A file as the index holds it: its path (relative to the current directory) and its blob."""
 
     path: str

@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from hf_secret_guard.ftypes import Confidence, HistoryLeak, HistoryResult
 from hf_secret_guard.tokens import find_tokens, mask, redact, secret_hash
@@ -49,8 +49,7 @@ class HistoryError(Exception):
     """git is missing, this is not a repository, or a revision is unknown: a one-line reason."""
 
 
-@dataclass(frozen=True)
-class AddedLine:
+class AddedLine(NamedTuple):
     """A line that one commit added to one file, as it reads in that commit's version of the file."""
 
     commit: str

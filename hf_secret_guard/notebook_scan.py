@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Optional
 
 from hf_secret_guard.allow import drop_allowed
@@ -99,11 +98,11 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
             if part.raw_start >= 0:  # metadata and other nested JSON: a position in the file itself
                 label = f"cell {part.cell} {part.label}" if part.cell else part.label
                 span = raw_lines.span(start, part.raw_start + leak.end)
-                found = _finding(leak, path, replace(part, label=label), raw_lines, index, file_position)
-                findings.append(replace(found, span=span))
+                found = _finding(leak, path, part._replace(label=label), raw_lines, index, file_position)
+                findings.append(found._replace(span=span))
             else:
                 found = _finding(leak, path, part, part_lines, index, file_position)
-                findings.append(replace(found, span_in_file=False))
+                findings.append(found._replace(span_in_file=False))
 
     # Safety net: a token anywhere in the file that no part accounted for (an unknown field, say).
     for match in find_tokens(raw):

@@ -22,9 +22,7 @@ How the work is shared:
 from __future__ import annotations
 
 import os
-import struct
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
@@ -36,7 +34,7 @@ MIN_FILES = 300  # below this a serial scan takes well under 0.1 s: workers cann
 MAX_WORKERS = 8  # the one parser would become the bottleneck long before this
 MAX_CHUNKS = 1024  # every chunk number is written before the workers start: 4 KB fits any pipe buffer
 MIN_CHUNK = 8
-_RECORD = struct.Struct("<i")
+RECORD_SIZE = 4  # a chunk or file number on a pipe: 4 bytes, little-endian
 
 ScanOne = Callable[[Candidate, ScanOptions], FileResult]
 
@@ -61,6 +59,8 @@ def workers_for(candidates: Sequence[Candidate]) -> int:
     """How many processes to scan ``candidates`` with; 0 or 1 means a serial scan."""
     if sum(1 for c in candidates if not c.skipped and not c.error) < MIN_FILES:
         return 0
+    import threading  # only here: a run with a handful of files never needs it
+
     if not hasattr(os, "fork") or sys.platform == "win32" or threading.active_count() > 1:
         return 0
     affinity = getattr(os, "sched_getaffinity", None)
@@ -83,18 +83,26 @@ def _records(fd: int, block: bool) -> Iterator[int]:
             return
         if not data:
             return
-        while len(data) % _RECORD.size:  # cannot happen with atomic writes; stay correct anyway
-            data += os.read(fd, _RECORD.size - len(data) % _RECORD.size)
-        for (number,) in _RECORD.iter_unpack(data):
-            yield number
+        while len(data) % RECORD_SIZE:  # cannot happen with atomic writes; stay correct anyway
+            data += os.read(fd, RECORD_SIZE - len(data) % RECORD_SIZE)
+        for start in range(0, len(data), RECORD_SIZE):
+            yield _unpack(data[start : start + RECORD_SIZE])
 
 
 def _take(fd: int) -> Optional[int]:
     """The next chunk number, or None when every chunk is taken."""
-    data = os.read(fd, _RECORD.size)
-    while data and len(data) < _RECORD.size:
-        data += os.read(fd, _RECORD.size - len(data))
-    return _RECORD.unpack(data)[0] if data else None
+    data = os.read(fd, RECORD_SIZE)
+    while data and len(data) < RECORD_SIZE:
+        data += os.read(fd, RECORD_SIZE - len(data))
+    return _unpack(data) if data else None
+
+
+def _pack(number: int) -> bytes:
+    return number.to_bytes(RECORD_SIZE, "little", signed=True)
+
+
+def _unpack(record: bytes) -> int:
+    return int.from_bytes(record, "little", signed=True)
 
 
 class _Worker:
@@ -142,7 +150,7 @@ class _Worker:
                     try:
                         self.scan(index)
                     except _Deferred:
-                        os.write(deferred, _RECORD.pack(index))
+                        os.write(deferred, _pack(index))
         finally:
             sys.meta_path.remove(hook)
 
@@ -177,7 +185,7 @@ def scan_in_workers(
     """``scan_one`` over ``candidates`` in ``workers`` processes (the caller's among them), in order."""
     chunks = _chunks(len(candidates))
     work_read, work_write = os.pipe()
-    os.write(work_write, b"".join(_RECORD.pack(number) for number in range(len(chunks))))
+    os.write(work_write, b"".join(_pack(number) for number in range(len(chunks))))
     os.close(work_write)
     deferred_read, deferred_write = os.pipe()
     children: list[tuple[int, int]] = []  # (pid, the read end of its result pipe)

@@ -5,11 +5,10 @@ In examples ``{TOKEN}`` stands for a generated fake token, so that no token is e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     name: str
     summary: str

@@ -6,8 +6,7 @@ Each click option of ``scan`` is a field here with the same name, so adding an o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from hf_secret_guard.fix.model import DEFAULT_SECRET_NAME, FixOptions, FixStyle
 from hf_secret_guard.ftypes import DiscoverOptions, ScanOptions
@@ -22,8 +21,7 @@ def split_names(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     paths: tuple[str, ...] = ()
     output_format: str = "text"
     exit_zero: bool = False

@@ -9,8 +9,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from hf_secret_guard.ftypes import Confidence
 
@@ -30,8 +29,7 @@ _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 TOKEN_PREFIXES = ("hf_", "api_org_")
 
 
-@dataclass(frozen=True)
-class TokenMatch:
+class TokenMatch(NamedTuple):
     """A token found in a text: ``text[start:end] == value``."""
 
     start: int

@@ -115,3 +115,16 @@ def test_every_mode(args: list[str], tree: Path, tmp_path: Path) -> None:
         assert secret not in result.stdout and secret not in result.stderr
     shows = result.stdout + result.stderr
     assert mask(TOKEN) in shows or "--quiet" in args
+
+
+def test_repr_of_what_a_scan_returns_hides_the_secret(tmp_path: Path) -> None:
+    """A repr ends up in logs, tracebacks and debuggers: findings and leaks show the masked form only."""
+    from hf_secret_guard.api import scan_file
+
+    path = tmp_path / "app.py"
+    path.write_text(f'import os\nos.environ["DB_PASSWORD"] = "{OTHER}"\nlogin(token="{TOKEN}")\n')
+    result = scan_file(str(path))
+    assert sorted(finding.secret for finding in result.findings) == sorted([OTHER, TOKEN])
+    shown = repr(result) + repr([finding.as_leak() for finding in result.findings])
+    assert TOKEN[3:] not in shown and OTHER not in shown
+    assert mask(TOKEN) in shown and "rule='HFG001'" in shown and "rule='HFG002'" in shown

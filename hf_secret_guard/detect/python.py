@@ -13,7 +13,7 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import NamedTuple, Optional, Union
 
 import libcst as cst
 
@@ -74,8 +74,7 @@ class EnvironAliases:
     putenvs: set[str] = field(default_factory=set)
 
 
-@dataclass(frozen=True)
-class _EnvWrite:
+class _EnvWrite(NamedTuple):
     target: str  # dotted name of what is written to: "os.environ", "env", "os.putenv"
     method: str  # "item", "setdefault", "update", "putenv"
     key: Optional[str]
@@ -232,8 +231,7 @@ def _is_environ(target: str, method: str, aliases: EnvironAliases) -> bool:
     return name in ("environ", "environb") and module in aliases.modules
 
 
-@dataclass(frozen=True)
-class _Piece:
+class _Piece(NamedTuple):
     raw_start: int
     raw: str
     value_start: int

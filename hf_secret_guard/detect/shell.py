@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import Optional
 
 from hf_secret_guard.ftypes import Leak
@@ -104,5 +103,5 @@ def find_shell_leaks(
     leaks.sort(key=lambda leak: leak.start)
     problem = expansion_problem(segment, [leak.secret for leak in leaks]) if fixable and leaks else None
     if problem:
-        return [replace(leak, fixable=False, reason=problem) for leak in leaks]
+        return [leak._replace(fixable=False, reason=problem) for leak in leaks]
     return leaks

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional
+from typing import Any, Literal, NamedTuple, Optional
 
 import libcst as cst
 
@@ -43,8 +43,7 @@ def import_line(kind: Kind, name: str) -> str:
     return "import os" + ("" if name == "os" else f" as {name}")
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """The names the fixed code calls: ``<userdata>.get(...)`` and ``<os>.environ[...]``."""
 
     userdata: str = "userdata"
@@ -57,8 +56,7 @@ class Binding:
 DEFAULT_BINDING = Binding()
 
 
-@dataclass(frozen=True)
-class TopImport:
+class TopImport(NamedTuple):
     """A module-level import of ``kind`` as ``name``, in top-level statement number ``statement``."""
 
     statement: int

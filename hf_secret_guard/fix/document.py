@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Collection, Sequence
-from dataclasses import replace
 from typing import Optional
 
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
@@ -99,7 +98,7 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
         plan.names.clear()
         new = text
     result = _result(path, text, new, fixable, plan.fixed, plan.reasons, errors, plan.names)
-    return replace(result, not_fixed=result.not_fixed + tuple(not_fixable))
+    return result._replace(not_fixed=result.not_fixed + tuple(not_fixable))
 
 
 def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
@@ -115,7 +114,7 @@ def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options:
         result = _result(path, raw, raw, fixable, (), {i: str(exc) for i in range(len(fixable))}, [error])
     else:
         result = _result(path, raw, plan.text, fixable, plan.fixed, plan.reasons, names=plan.names)
-    return replace(result, not_fixed=result.not_fixed + tuple(not_fixable))
+    return result._replace(not_fixed=result.not_fixed + tuple(not_fixable))
 
 
 def _notebook_reasons(raw: str, not_fixable: list[NotFixed]) -> list[NotFixed]:
@@ -127,7 +126,7 @@ def _notebook_reasons(raw: str, not_fixable: list[NotFixed]) -> list[NotFixed]:
     except ValueError:
         return not_fixable
     return [
-        replace(item, reason=unfixable_reason(notebook, item.finding) or item.reason) for item in not_fixable
+        item._replace(reason=unfixable_reason(notebook, item.finding) or item.reason) for item in not_fixable
     ]
 
 
@@ -156,7 +155,7 @@ def fix_file_bytes(
     else:
         findings = list(scanned.findings)
     result = _fix_decoded(data, path, findings, options)
-    return replace(result, not_fixed=result.not_fixed + vanished) if vanished else result
+    return result._replace(not_fixed=result.not_fixed + vanished) if vanished else result
 
 
 def _fix_decoded(data: bytes, path: str, findings: list[Finding], options: FixOptions) -> FixResult:
@@ -178,8 +177,7 @@ def _fix_decoded(data: bytes, path: str, findings: list[Finding], options: FixOp
             encoded = source.encode(result.text)
         except UnicodeEncodeError:
             reason = f"the fix cannot be encoded as {source.encoding}"
-            return replace(
-                result,
+            return result._replace(
                 text=result.original,
                 fixed=(),
                 not_fixed=tuple(NotFixed(f, reason) for f in result.fixed) + result.not_fixed,
@@ -188,7 +186,7 @@ def _fix_decoded(data: bytes, path: str, findings: list[Finding], options: FixOp
                 data=data,
             )
     new_data = encoded if result.changed and encoded != data else None
-    return replace(result, data=data, new_data=new_data)
+    return result._replace(data=data, new_data=new_data)
 
 
 def _key(finding: Finding) -> tuple[str, str, int, int]:

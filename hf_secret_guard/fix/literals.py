@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Optional, Union
+from typing import NamedTuple, Optional, Union
 
 import libcst as cst
 
@@ -26,8 +25,7 @@ class PythonSyntaxError(ValueError):
     """libcst could not parse the text."""
 
 
-@dataclass(frozen=True)
-class TextRun:
+class TextRun(NamedTuple):
     """A run of an f-string's literal text: its value offset in the piece and its offset in ``raw``."""
 
     value_start: int
@@ -35,8 +33,7 @@ class TextRun:
     text: str
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """One literal of a string expression, as written in the source."""
 
     start: int  # offset of the prefix (or the opening quote) in the text
@@ -92,8 +89,7 @@ class Piece:
         return found
 
 
-@dataclass(frozen=True)
-class StringExpr:
+class StringExpr(NamedTuple):
     """A whole string expression: its pieces in order; ``docstring`` when it is a statement of its own."""
 
     pieces: tuple[Piece, ...]

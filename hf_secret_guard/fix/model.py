@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Literal, NamedTuple, Optional
 
 from hf_secret_guard.ftypes import Finding, ScanError
 
@@ -11,8 +10,7 @@ FixStyle = Literal["userdata", "env"]
 DEFAULT_SECRET_NAME = "HF_TOKEN"
 
 
-@dataclass(frozen=True)
-class FixOptions:
+class FixOptions(NamedTuple):
     """``style`` says where the secret comes from at run time: Colab's ``userdata`` or ``os.environ``.
 
     ``secret_name`` names a token that has no environment key of its own (a literal passed to
@@ -26,16 +24,14 @@ class FixOptions:
 DEFAULT_FIX_OPTIONS = FixOptions()
 
 
-@dataclass(frozen=True)
-class NotFixed:
+class NotFixed(NamedTuple):
     """A finding that is still in the file after ``--fix``, and why."""
 
     finding: Finding
     reason: str
 
 
-@dataclass(frozen=True)
-class FixResult:
+class FixResult(NamedTuple):
     """One file after ``--fix``.  ``text`` is the new text (the original when nothing changed).
 
     ``data`` and ``new_data`` are the file's bytes before and after, set when the fix started from bytes;

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional, cast
+from typing import Any, NamedTuple, Optional, cast
 
 import libcst as cst
 
@@ -60,8 +60,7 @@ class NotebookFixError(ValueError):
     """The notebook cannot be fixed safely (it no longer reads, or the result would not validate)."""
 
 
-@dataclass(frozen=True)
-class NotebookPlan:
+class NotebookPlan(NamedTuple):
     text: str
     fixed: frozenset[int]  # indexes into the findings
     reasons: dict[int, str]

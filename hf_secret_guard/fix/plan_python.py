@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import libcst as cst
 
@@ -79,8 +79,7 @@ def call_text(options: FixOptions, binding: Binding = DEFAULT_BINDING) -> CallTe
     return lambda name, quote: f"{binding.userdata}.get({quote}{name}{quote})"
 
 
-@dataclass(frozen=True)
-class _Group:
+class _Group(NamedTuple):
     edits: tuple[Edit, ...]
     leaks: tuple[int, ...]
     names: tuple[str, ...]  # the secrets it reads; none for a redaction, which needs no import

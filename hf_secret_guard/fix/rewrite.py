@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 from hf_secret_guard.fix.literals import Piece, StringExpr
 from hf_secret_guard.ftypes import Edit
@@ -24,8 +23,7 @@ CallText = Callable[[str, str], str]  # (secret name, quote character) -> the ex
 _ESCAPE_RE = re.compile(r"\\N\{[^}]*\}|\\.", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """``value[start:end]`` of a string expression is a secret that ``name`` will hold."""
 
     start: int
@@ -33,8 +31,7 @@ class Target:
     name: str
 
 
-@dataclass(frozen=True)
-class _Cut:
+class _Cut(NamedTuple):
     start: int  # in the piece's value
     end: int
     name: Optional[str]  # the call goes here; None: the characters just go (the rest of a split token)

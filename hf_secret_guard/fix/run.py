@@ -11,8 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional
 
 import click
 
@@ -31,8 +30,7 @@ SECRETS_PANEL = "Colab's Secrets panel (key icon in the left sidebar; turn on no
 REVOKE_URL = "https://huggingface.co/settings/tokens"
 
 
-@dataclass(frozen=True)
-class FixRun:
+class FixRun(NamedTuple):
     """What ``--fix`` (or ``--diff``) did to every file that had findings."""
 
     results: tuple[FixResult, ...]

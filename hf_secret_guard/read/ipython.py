@@ -7,8 +7,7 @@ length, so offsets in the masked text are offsets in the cell.  The hidden lines
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 # Cell magics whose body is Python; every other cell magic body is shell or foreign text.
 PYTHON_CELL_MAGICS = frozenset({"capture", "time", "timeit", "prun", "debug", "python", "python3", "ipython"})
@@ -25,8 +24,7 @@ _AUTOMAGIC_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class MaskedCell:
+class MaskedCell(NamedTuple):
     """A code cell with IPython lines blanked out; ``shell_lines`` are their (start, end) offsets."""
 
     python: str

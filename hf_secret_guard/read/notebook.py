@@ -6,8 +6,7 @@ the file; nothing here decodes images or runs nbformat's schema validation (that
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from hf_secret_guard.ftypes import Part, PartKind
 from hf_secret_guard.read.jsonspan import JsonPath, Spans, parse_with_spans, raw_offset_in_string
@@ -20,8 +19,7 @@ class NotebookShapeError(ValueError):
     """Valid JSON that is not an nbformat 4 notebook; the file is then scanned as plain text."""
 
 
-@dataclass(frozen=True)
-class NotebookRead:
+class NotebookRead(NamedTuple):
     raw: str
     value: dict[str, Any]
     spans: Spans

@@ -20,8 +20,7 @@ import re
 import warnings
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from hf_secret_guard.ftypes import Leak
 
@@ -36,8 +35,7 @@ MAX_KEPT = 0.6  # a slice keeping more than this share of the file saves too lit
 Block = Sequence[ast.stmt]
 
 
-@dataclass(frozen=True)
-class SourceSlice:
+class SourceSlice(NamedTuple):
     """Pieces of the original text, joined; ``pieces`` holds each one's (start in ``text``, start in file)."""
 
     text: str
@@ -52,7 +50,7 @@ class SourceSlice:
         """The same leak, with offsets in the file instead of the slice."""
         start = self.file_offset(leak.start)
         end = self.file_offset(leak.end - 1) + 1 if leak.end > leak.start else start
-        return replace(leak, start=start, end=end)
+        return leak._replace(start=start, end=end)
 
 
 class _Lines:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import codecs
 import io
 import tokenize
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class DecodeError(ValueError):
     """The bytes are not text in the encoding the file declares (or UTF-8)."""
 
 
-@dataclass(frozen=True)
-class SourceText:
+class SourceText(NamedTuple):
     """The text of a source file and what is needed to write it back byte for byte."""
 
     text: str

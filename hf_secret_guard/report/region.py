@@ -10,15 +10,13 @@ over several JSON strings, so its end is left open ("to the end of that line"), 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from hf_secret_guard.ftypes import Finding
 
 
-@dataclass(frozen=True)
-class FileRegion:
+class FileRegion(NamedTuple):
     """1-based; ``end_column`` is the column after the last character (SARIF's convention), or None."""
 
     line: int
