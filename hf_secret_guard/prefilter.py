@@ -92,6 +92,19 @@ _PUTENV_TAIL = rf"{_GAP}\("
 _UPDATE_FROM_NAME = rf"{_GAP}\({_GAP}[A-Za-z_][\w.]*{_GAP}\)"
 _STRING_START = r"(?:\s|\\|\(|#[^\r\n]*(?![^\r\n]))*[rRbBuU]{0,2}([\"'])"
 _AFTER_STRING = r"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*[rRbBuUfF]{0,2}[\"']"
+# A value that is a name, a simple call or a simple subscript, alone on the rest of its line:
+# ``userdata.get("HF_TOKEN")``, ``os.getenv("KEY", "")``, ``token``, ``os.environ["HF_TOKEN"]`` (what
+# ``--fix-style env`` writes).  The detector judges string values only (a token anywhere is the
+# token check's), so such a write cannot give a finding.  Anything else (a string, a chained assignment
+# ``= x = "..."``, a line continuation, a second statement) counts as yes.
+_ARGUMENT = r"""(?:[\w.]+|"[^"\\\r\n]*"|'[^'\\\r\n]*')"""
+_CALL = rf"\([ \t]*(?:{_ARGUMENT}[ \t]*(?:,[ \t]*{_ARGUMENT}[ \t]*)*,?[ \t]*)?\)"
+_NAME_OR_CALL = rf"[ \t]*[A-Za-z_][\w.]*(?:[ \t]*(?:{_CALL}|\[[ \t]*{_ARGUMENT}[ \t]*\]))?"
+_LINE_END = r"[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z)"
+_NOT_A_STRING_VALUE = {
+    "[": rf"[ \t]*\][ \t]*=(?!=){_NAME_OR_CALL}{_LINE_END}",  # environ["KEY"] = value
+    "(": rf"[ \t]*,{_NAME_OR_CALL}[ \t]*\){_LINE_END}",  # setdefault("KEY", value), putenv(...)
+}
 
 
 def _is_word(char: str) -> bool:
@@ -137,8 +150,9 @@ def write_names(scope: str) -> Optional[WriteNames]:
     return frozenset(environs), frozenset(putenvs)
 
 
-def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str]) -> bool:
-    """The key after a write site: can it be a plain string that ``is_secret_name`` accepts?
+def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str], opener: str) -> bool:
+    """The write after a write site (``opener``: ``[`` or ``(``): can its key be a plain string that
+    ``is_secret_name`` accepts, with a value that can be a string?
 
     The detector only judges plain string keys, so a variable or an f-string here cannot give a finding.
     Escapes, triple quotes and implicitly concatenated pieces are not worked out: they count as yes.
@@ -157,7 +171,9 @@ def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str]) 
         return True
     from hf_secret_guard.secret_names import is_secret_name
 
-    return is_secret_name(text[opening:close], extra_names)
+    if not is_secret_name(text[opening:close], extra_names):
+        return False
+    return _re(_NOT_A_STRING_VALUE[opener]).match(text, close + 1) is None
 
 
 def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequence[str] = ()) -> bool:
@@ -177,19 +193,29 @@ def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequen
             if site.group("update"):
                 if not _re(_UPDATE_FROM_NAME).match(code, site.end()):
                     return True
-            elif _literal_key_may_be_secret(code, site.end(), extra_names):
+            elif _literal_key_may_be_secret(code, site.end(), extra_names, code[site.end() - 1]):
                 return True
     for name in putenvs:
         for end in _ends_of(code, name):
             site = _re(_PUTENV_TAIL).match(code, end)
-            if site and _literal_key_may_be_secret(code, site.end(), extra_names):
+            if site and _literal_key_may_be_secret(code, site.end(), extra_names, "("):
                 return True
     return False
 
 
 def python_may_leak(text: str, extra_names: Sequence[str] = ()) -> bool:
-    """Could a ``.py`` file's text hold any finding?  If not, libcst never sees it."""
-    return token_candidate(text) or may_write_secret(text, write_names(text), extra_names)
+    """Could a ``.py`` file's text hold any finding?  If not, libcst never sees it.
+
+    A possible environment write gets a second look with CPython's parser (``string_writes``), which
+    tells the many reads of ``os.environ["HF_TOKEN"]`` from writes of a string.
+    """
+    if token_candidate(text):
+        return True
+    if not may_write_secret(text, write_names(text), extra_names):
+        return False
+    from hf_secret_guard.string_writes import may_write_string
+
+    return may_write_string(text, extra_names)
 
 
 _SHELL_NEEDLES = ("%env", "set_env", "export")  # what ``detect.shell`` looks for in a code cell
@@ -226,7 +252,11 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
             code.append(source)
     names = write_names("\n".join(code))  # a cell may use a name imported in another
     if may_write_secret("\n\n".join(code), names, extra_names):  # each site looks at its own key only
-        return True
+        from hf_secret_guard.string_writes import may_write_string
+
+        # Cell by cell: a cell with IPython syntax does not parse, and counts as yes.
+        if any(may_write_string(text, extra_names) for text in code):
+            return True
     shell = [text for text in code if any(needle in text for needle in _SHELL_NEEDLES)]
     if not shell:
         return False

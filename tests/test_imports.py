@@ -69,6 +69,27 @@ def test_a_leak_does_bring_in_libcst(tmp_path: Path) -> None:
     assert _imported_heavy(tmp_path, "leak.py") == (1, ["libcst"])
 
 
+def test_what_fix_wrote_is_settled_without_a_parser(tmp_path: Path) -> None:
+    """After ``--fix``, every later commit of the file is a clean scan: ``os.environ["HF_TOKEN"] =
+    userdata.get("HF_TOKEN")`` and ``login(token=...)`` with a call are not string writes."""
+    from hf_secret_guard.fix.model import FixOptions
+
+    leaky = f'import os\nfrom huggingface_hub import login\nos.environ["HF_TOKEN"] = "{TOKEN}"\n'
+    leaky += f'login("{TOKEN}")\n'
+    (tmp_path / "userdata.py").write_text(leaky)
+    (tmp_path / "env.py").write_text(leaky)
+    cells = [
+        new_code_cell(f'import os\nos.environ["HF_TOKEN"] = "{TOKEN2}"'),
+        new_code_cell("print(token)", outputs=[new_output("stream", text=f"{TOKEN2}\n")]),
+    ]
+    (tmp_path / "nb.ipynb").write_text(notebook_text(cells, style="colab-4.0"))
+    for name, style in (("userdata.py", "userdata"), ("env.py", "env"), ("nb.ipynb", "userdata")):
+        result = api.fix_file(str(tmp_path / name), fix_options=FixOptions(style=style))
+        assert result.fixed and not result.not_fixed
+    assert "userdata.get(" in (tmp_path / "userdata.py").read_text()
+    assert _imported_heavy(tmp_path, ".") == (0, [])
+
+
 # ---------------------------------------------------------------------------- worker processes
 
 

@@ -14,6 +14,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hf_secret_guard import prefilter
 from hf_secret_guard.api import scan_bytes
@@ -48,6 +50,15 @@ LEAKY_PYTHON = [
     'from os import environ as env\nenv.setdefault("HF_TOKEN", "placeholder-value")',
     'from os import putenv as put\nput("AWS_SECRET_ACCESS_KEY", "abcdefgh12345678")',
     'import os\nos.putenv("HF_TOKEN", "placeholder-value")',
+    # A value that starts like a name or a call but is not all of it: the prefilter must not say no.
+    'import os\nos.environ["API_KEY"] = key = "sk-live-1234567890"',
+    'import os\nos.environ["API_KEY"] = cfg()["k"] = "sk-live-1234567890"',
+    'import os\nos.environ["API_KEY"] = os.environ["SESSION"] = "sk-live-1234567890"',
+    'import os\nos.environ["API_KEY"] = \\\n    "sk-live-1234567890"',
+    'import os\nos.environ["API_KEY"] = (\n    "sk-live-1234567890")',
+    'import os\nos.environ["API_KEY"], os.environ["X"] = "sk-live-1234567890", x',
+    'import os\nos.environ.setdefault("API_KEY", fallback or "sk-live-1234567890")',
+    'import os\nos.environ["API_KEY"] = r"sk-live-1234567890"',
 ]
 
 # Python that mentions every needle and leaks nothing: the prefilter should let libcst off.
@@ -58,6 +69,18 @@ CLEAN_PYTHON = [
     "env = dict(os.environ)\nenv['PATH'] = '/usr/bin'\nos.environ[key] = value",
     "def hf_model_id(): ...",
     "from os import environ\nenviron.update(self.env)\nos.environ.update(defaults)",
+    # The safe pattern, which --fix writes: a name or a call, not a string, is the value.
+    'import os\nfrom google.colab import userdata\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
+    'os.environ["OPENAI_API_KEY"] = os.getenv("KEY", "")  # from CI\r\nos.environ["HF_TOKEN"] = token\r\n',
+    'os.environ.setdefault("HF_TOKEN", token)\nos.putenv("API_KEY", read_key(path, "x", ))',
+    'os.environ["WANDB_API_KEY"] = settings.wandb_key',
+    'os.environ["HF_TOKEN"] = os.environ["HF_TOKEN"]\nlogin(os.environ["HF_TOKEN"])',  # --fix-style env
+    # Reads of secret-named keys, told from writes by CPython's parser.
+    'import os\ntoken = os.environ["HF_TOKEN"]\nlogin(token=os.environ["HF_TOKEN"])\n',
+    'import os\nmodel = load(\n    "gpt2",\n    token=os.environ["HF_TOKEN"],\n)',
+    'import os\nkey = (os.environ["API_KEY"], 1)\nos.environ.setdefault("KEY", k)',
+    'import os\nos.environ["HF_TOKEN"] += ""\nos.environ["API_KEY"]: str = get()',  # not what HFG002 reads
+    'import os\nos.environ["API_KEY"], n = get_key(), "n"',
 ]
 
 
@@ -102,6 +125,13 @@ def test_secret_names_from_the_command_line_count() -> None:
         ([f"!huggingface-cli login --token {TOKEN}"], True),
         (["import os", "os.environ['WANDB_DISABLED'] = 'true'", "%env CUDA_VISIBLE_DEVICES=0"], False),
         (["x = hf_hub_download('gpt2')", "!export PATH=$PATH:/opt/bin"], False),
+        (
+            [
+                "from google.colab import userdata",
+                'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
+            ],
+            False,
+        ),
     ],
 )
 def test_notebook_prefilter(cells: list[str], leaks: bool) -> None:
@@ -206,3 +236,55 @@ def test_a_scan_reads_sliced_files_from_disk_the_same(tmp_path: Path) -> None:
     assert [(f.span.start, f.span.end, f.rule) for f in result.findings] == [
         (leak.start, leak.end, leak.rule) for leak in _detected(text)
     ]
+
+
+# Environment writes and reads built from parts, for the property below: every shape the prefilter's
+# two stages (byte checks, then CPython's parser) must let through when the detector reports it.
+_KEYS = st.sampled_from(['"HF_TOKEN"', "'API_KEY'", '"DB_" "PASSWORD"', 'b"SECRET_KEY"', '"HOME"', "key"])
+_VALUES = st.sampled_from(
+    [
+        '"sk-live-1234567890"',
+        "'p' 'w-abcdefgh12345678'",
+        'f"{x}abcdefgh12345678"',
+        "userdata.get('K')",
+        "token",
+        'os.environ["HF_TOKEN"]',
+        '("abcdefgh12345678")',
+        'b"abcdefgh12345678"',
+        '""',
+    ]
+)
+_ENVIRONS = st.sampled_from(["os.environ", "env", "(os.environ)", "os.environb", "o.environ"])
+_SHAPES = st.sampled_from(
+    [
+        "{e}[{k}] = {v}",
+        "{e}[{k}] = x = {v}",
+        "x = {e}[{k}] = {v}",
+        "{e}[{k}], n = {v}, 1",
+        "[n, {e}[{k}]] = [1, {v}]",
+        "{e}[{k}] = \\\n    {v}",
+        "{e}[\n    {k}\n] = {v}",
+        "{e}.setdefault({k}, {v})",
+        "{e}.__setitem__({k}, {v})",
+        "{e}.update({{{k}: {v}}})",
+        "os.putenv({k}, {v})",
+        "put({k}, {v})",
+        "print({e}[{k}], {v})",
+        "{e}[{k}] += {v}",
+        "def f():\n    {e}[{k}] = {v}",
+        "if x:\n    y = {e}[{k}]\nelse:\n    {e}[{k}] = {v}",
+    ]
+)
+_HEADER = "import os\nimport os as o\nfrom os import environ as env\nfrom os import putenv as put\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(shapes=st.lists(st.tuples(_SHAPES, _ENVIRONS, _KEYS, _VALUES), min_size=1, max_size=3))
+def test_the_prefilter_lets_every_environment_write_through(
+    shapes: list[tuple[str, str, str, str]],
+) -> None:
+    text = _HEADER + "\n".join(shape.format(e=e, k=k, v=v) for shape, e, k, v in shapes) + "\n"
+    if _detected(text):
+        assert prefilter.python_may_leak(text)
+        raw = notebook_text([new_code_cell(text)])
+        assert prefilter.notebook_may_leak(raw)

@@ -1,0 +1,72 @@
+"""The prefilter's second look at code that may write a secret into the environment: CPython's parser.
+
+The byte checks (``prefilter``) cannot tell ``login(token=os.environ["HF_TOKEN"])``, a read, from a
+write, and these reads are everywhere in ML code; libcst costs 0.3 s to import and parses slowly.  ``ast``
+is in C and already knows reads from writes, so it settles such code in a millisecond or two.
+
+Besides tokens (which ``prefilter.token_candidate`` catches on its own), HFG002 reports a *string* written
+under a secret-like *string* key: ``os.environ["K"] = "..."`` (also in tuple and chained assignments),
+``setdefault("K", "...")``, ``__setitem__``, ``putenv``, and ``update(...)``.  This check answers yes for
+every such write, whatever the object written to (the byte checks already looked at that), and for code
+it cannot parse, which libcst then reports.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from collections.abc import Iterator, Sequence
+from typing import Optional
+
+from hf_secret_guard.secret_names import is_secret_name
+
+
+def may_write_string(code: str, extra_names: Sequence[str] = ()) -> bool:
+    """Could ``code`` write a string literal under a secret-like literal key (HFG002 without a token)?"""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for "\d" and the like
+            tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return True  # libcst decides, and reports
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for element, value in _pairs(target, node.value):
+                    key = _string_value(element.slice) if isinstance(element, ast.Subscript) else None
+                    if key is not None and is_secret_name(key, extra_names) and _is_string(value):
+                        return True
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "update":
+                return True  # keys and values in dicts, keywords, dict(...): not worth working out here
+            positional = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
+            if len(positional) >= 2 and _is_string(positional[1]):
+                key = _string_value(positional[0])
+                if key is not None and is_secret_name(key, extra_names):
+                    return True
+    return False
+
+
+def _pairs(target: ast.expr, value: ast.expr) -> Iterator[tuple[ast.expr, ast.expr]]:
+    """``a, b = x, y`` pairs ``a`` with ``x``; any other assignment is one pair (as the detector pairs)."""
+    if (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(value, (ast.Tuple, ast.List))
+        and len(target.elts) == len(value.elts)
+        and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
+    ):
+        for element, item in zip(target.elts, value.elts):
+            yield from _pairs(element, item)
+    else:
+        yield target, value
+
+
+def _is_string(node: ast.expr) -> bool:
+    return isinstance(node, ast.JoinedStr) or _string_value(node) is not None
+
+
+def _string_value(node: ast.expr) -> Optional[str]:
+    """A string or bytes literal's value (``ast`` has already joined ``"A" "B"``), else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+        return node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value
+    return None
