@@ -41,7 +41,9 @@ STEPS: list[tuple[str, str, Optional[tuple[str, str, str]], bool]] = [
     ),
     ("+ statement slices for libcst", "bef3474", None, False),
     ("+ worker processes (2 cores), one libcst parser", "176cacf", None, False),
-    ("+ lean start-up, cheaper prefilter checks (now)", "HEAD", None, False),
+    ("+ lean start-up, cheaper prefilter checks", "65899ac", None, False),
+    ("+ click-free path for clean files (pre-commit's call)", "e0c8e7c", None, False),
+    ("+ NamedTuple records, reads are not writes (now)", "HEAD", None, False),
     ("now, held to one core (no workers)", "HEAD", None, True),
 ]
 
@@ -86,10 +88,10 @@ def main() -> int:
     for number, (label, commit, patch, one_core) in enumerate(STEPS):
         source = LEVERS / f"step{number}"
         checkout(commit, source, patch)
-        command = [install(source, LEVERS / f"venv{number}"), "scan", "--format", "json"]
+        command = [install(source, LEVERS / f"venv{number}"), "scan"]  # as pre-commit runs it
         if one_core:
             command = ["taskset", "-c", "0", *command]
-        tools.append(run.Tool(label, command, "json"))
+        tools.append(run.Tool(label, command, "summary"))
     tree = run.measure([(tool, str(args.tree)) for tool in tools], args.runs)
     one = run.measure([(tool, str(small)) for tool in tools], args.runs)
     print(f"{run.machine()}; {args.runs} runs each, taking turns; load average at the end {run.load()}")
