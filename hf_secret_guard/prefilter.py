@@ -12,7 +12,7 @@ from typing import Optional
 
 # A token starts with one of these; an environment write needs one of the others.
 TOKEN_NEEDLES = (b"hf_", b"api_org_")
-ENV_NEEDLES = (b"environ", b"putenv", b"%env", b"set_env", b"export ")
+ENV_NEEDLES = (b"environ", b"putenv", b"%env", b"set_env", b"export")  # export: also before a tab
 # The same needles, for text that is already decoded (a notebook's parts).
 TEXT_NEEDLES = tuple(needle.decode() for needle in (*TOKEN_NEEDLES, *ENV_NEEDLES))
 
@@ -44,7 +44,7 @@ def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
         b"environ" in data or b"putenv" in data or (notebook and (b"%env" in data or b"set_env" in data))
     ):
         return True
-    return notebook and b"export " in data
+    return notebook and b"export" in data
 
 
 def may_write_environ(text: str) -> bool:
@@ -251,11 +251,14 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
         if cell.get("cell_type") == "code":
             code.append(source)
     names = write_names("\n".join(code))  # a cell may use a name imported in another
-    if may_write_secret("\n\n".join(code), names, extra_names):  # each site looks at its own key only
+    if names is not None and may_write_secret("\n\n".join(code), names, extra_names):
+        from hf_secret_guard.read.ipython import mask_cell
         from hf_secret_guard.string_writes import may_write_string
 
-        # Cell by cell: a cell with IPython syntax does not parse, and counts as yes.
-        if any(may_write_string(text, extra_names) for text in code):
+        # CPython's parser on each cell that names a way in, with its IPython lines blanked (they are the
+        # shell check's, below); a cell that still does not parse counts as yes.
+        writers = [text for text in code if any(name in text for name in (*names[0], *names[1]))]
+        if any(may_write_string(mask_cell(text).python, extra_names) for text in writers):
             return True
     shell = [text for text in code if any(needle in text for needle in _SHELL_NEEDLES)]
     if not shell:

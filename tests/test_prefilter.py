@@ -122,6 +122,7 @@ def test_secret_names_from_the_command_line_count() -> None:
         (["from os import environ as env", 'env["HF_TOKEN"] = "placeholder-value"'], True),
         (["import os", "%env OPENAI_API_KEY=sk-live-1234567890"], True),
         (["%%bash\nexport HF_TOKEN=placeholder-value"], True),
+        (["%%bash\nexport\tHF_TOKEN=placeholder-value"], True),
         ([f"!huggingface-cli login --token {TOKEN}"], True),
         (["import os", "os.environ['WANDB_DISABLED'] = 'true'", "%env CUDA_VISIBLE_DEVICES=0"], False),
         (["x = hf_hub_download('gpt2')", "!export PATH=$PATH:/opt/bin"], False),
@@ -132,6 +133,12 @@ def test_secret_names_from_the_command_line_count() -> None:
             ],
             False,
         ),
+        # Reads, beside IPython lines: the parser sees the cell with those lines blanked.
+        (["!pip install -q huggingface_hub", "import os\n!nvidia-smi\nlogin(os.environ['HF_TOKEN'])"], False),
+        (["%%time\nimport os\nos.environ['HF_TOKEN'] = userdata.get('HF_TOKEN')"], False),
+        (["%%time\nimport os\nos.environ['API_KEY'] = 'sk-live-1234567890'"], True),
+        (["import os\n!echo hi\nos.environ['API_KEY'] = 'sk-live-1234567890'"], True),
+        (["import os\npip install x\nos.environ['API_KEY'] = 'sk-live-1234567890'"], True),  # automagic
     ],
 )
 def test_notebook_prefilter(cells: list[str], leaks: bool) -> None:
