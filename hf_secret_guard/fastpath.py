@@ -1,4 +1,5 @@
-"""The commonest call without click: ``hf-secret-guard scan [--force-exclude] FILE...`` on clean files.
+"""The commonest call without click: ``hf-secret-guard scan [--force-exclude] [--fix] FILE...`` on clean
+files (``--fix`` has nothing to do on a clean file, and says nothing more).
 
 That is what pre-commit runs on every commit, and click's import alone is most of a clean run's time.
 This path resolves the configuration, discovers and scans exactly as the full command line does, and
@@ -14,14 +15,15 @@ from collections.abc import Sequence
 from typing import Optional, TextIO
 
 FORCE_EXCLUDE = "--force-exclude"
+FIX = "--fix"
 
 
 def clean_scan(args: Sequence[str], stdout: TextIO) -> Optional[int]:
     """Exit status 0 after printing the clean summary; None: let the full command line decide."""
     if len(args) < 2 or args[0] != "scan" or stdout.isatty():
         return None
-    force_exclude = FORCE_EXCLUDE in args[1:]
-    paths = tuple(arg for arg in args[1:] if arg != FORCE_EXCLUDE)
+    force_exclude, fix = FORCE_EXCLUDE in args[1:], FIX in args[1:]
+    paths = tuple(arg for arg in args[1:] if arg not in (FORCE_EXCLUDE, FIX))
     if not paths or any(not path or path.startswith("-") or not os.path.isfile(path) for path in paths):
         return None  # options, directories (git, walks), missing paths (an error to report)
 
@@ -32,9 +34,11 @@ def clean_scan(args: Sequence[str], stdout: TextIO) -> Optional[int]:
     from hf_secret_guard.settings import Settings
 
     warnings: list[str] = []
-    given = {"paths", "force_exclude"} if force_exclude else {"paths"}
+    given = {"paths"} | {name for name, on in (("force_exclude", force_exclude), ("fix", fix)) if on}
     try:
-        settings = resolve(Settings(paths=paths, force_exclude=force_exclude), given, warn=warnings.append)
+        settings = resolve(
+            Settings(paths=paths, force_exclude=force_exclude, fix=fix), given, warn=warnings.append
+        )
         if warnings or settings.baseline:
             return None
         candidates = discover_files(list(settings.paths), settings.discover_options)

@@ -62,6 +62,7 @@ def tree(tmp_path: Path) -> Path:
         ["scan", "clean.py"],
         ["scan", "clean.py", "clean.ipynb"],
         ["scan", "--force-exclude", "clean.py", "clean.ipynb"],
+        ["scan", "--fix", "--force-exclude", "clean.py", "clean.ipynb"],  # the fix hook: nothing to fix
     ],
 )
 def test_clean_files_skip_click_and_print_the_same(args: list[str], tree: Path) -> None:

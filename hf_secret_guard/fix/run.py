@@ -88,7 +88,12 @@ def diff_text(run: FixRun) -> str:
 
 
 def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
-    """What was fixed, what was not and why, which secrets to create, and that revoking is still due."""
+    """What was fixed, what was not and why, which secrets to create, and that revoking is still due.
+
+    Nothing when there was nothing to fix: a clean run says so once, in the report.
+    """
+    if not findings:
+        return []
     fixed = sum(len(r.fixed) for r in run.results if r.changed and (run.dry_run or r.path in run.written))
     files = len(run.written) if not run.dry_run else sum(1 for r in run.results if r.new_data is not None)
     verb = "Would fix" if run.dry_run else "Fixed"
