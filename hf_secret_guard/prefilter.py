@@ -80,14 +80,16 @@ _TOKEN_BODY = {
     "hf_": rf"[A-Za-z0-9]{{34}}|[A-Za-z0-9]{{0,33}}{_SPLIT}",
     "api_org_": rf"[A-Za-z]{{34}}|[A-Za-z]{{0,33}}{_SPLIT}",
 }
-_ALIAS_TAIL = r"\s+as\s+(\w+)"
+# ``environ as env``, also across a line continuation or a comment in ``from os import (...)``.
+_ALIAS_TAIL = rf"{_GAP}as\b{_GAP}(\w+)"
+# A gap that may also close brackets: ``(os.environ)[...]``, ``(os.putenv)(...)``.
+_CLOSING_GAP = r"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*"
 # After ``os.environ`` (or a name bound to it): ``[``, ``.setdefault(``, ``.__setitem__(``, ``.update``;
 # after ``putenv``: ``(``.
 _ENVIRON_TAIL = (
-    r"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*"
-    rf"(?:\[|\.{_GAP}(?:(?:setdefault|__setitem__){_GAP}\(|(?P<update>update)(?!\w)))"
+    rf"{_CLOSING_GAP}(?:\[|\.{_GAP}(?:(?:setdefault|__setitem__){_CLOSING_GAP}\(|(?P<update>update)(?!\w)))"
 )
-_PUTENV_TAIL = rf"{_GAP}\("
+_PUTENV_TAIL = rf"{_CLOSING_GAP}\("
 # ``environ.update(other)``, ``environ.update(self.env)``: a name has no literal keys for the detector.
 _UPDATE_FROM_NAME = rf"{_GAP}\({_GAP}[A-Za-z_][\w.]*{_GAP}\)"
 _STRING_START = r"(?:\s|\\|\(|#[^\r\n]*(?![^\r\n]))*[rRbBuU]{0,2}([\"'])"
@@ -158,8 +160,8 @@ def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str], 
     Escapes, triple quotes and implicitly concatenated pieces are not worked out: they count as yes.
     """
     start = _re(_STRING_START).match(text, pos)
-    if start is None:
-        return False
+    if start is None:  # a name or an expression: no literal key; but ``(*args, "KEY", ...)`` may have one
+        return _re(r"[\s(\\]*\*").match(text, pos) is not None
     quote = start.group(1)
     opening = start.end()
     if text.startswith(quote * 2, opening):
@@ -236,7 +238,7 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
 
     try:
         value = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested JSON: the full reader reports it
         return True
     cells = value.get("cells") if isinstance(value, dict) else None
     if not isinstance(cells, list):
@@ -256,9 +258,15 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
         from hf_secret_guard.string_writes import may_write_string
 
         # CPython's parser on each cell that names a way in, with its IPython lines blanked (they are the
-        # shell check's, below); a cell that still does not parse counts as yes.
+        # shell check's, below), both ways the scanner may blank them (it retries with automagic lines
+        # such as ``pip install x`` blanked when libcst cannot parse the cell); a cell that still does
+        # not parse counts as yes.
         writers = [text for text in code if any(name in text for name in (*names[0], *names[1]))]
-        if any(may_write_string(mask_cell(text).python, extra_names) for text in writers):
+        if any(
+            may_write_string(mask_cell(text, automagic=automagic).python, extra_names)
+            for text in writers
+            for automagic in (False, True)
+        ):
             return True
     shell = [text for text in code if any(needle in text for needle in _SHELL_NEEDLES)]
     if not shell:

@@ -33,7 +33,7 @@ def may_write_string(code: str, extra_names: Sequence[str] = ()) -> bool:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 for element, value in _pairs(target, node.value):
-                    key = _string_value(element.slice) if isinstance(element, ast.Subscript) else None
+                    key = _subscript_key(element) if isinstance(element, ast.Subscript) else None
                     if key is not None and is_secret_name(key, extra_names) and _is_string(value):
                         return True
         elif isinstance(node, ast.Call):
@@ -59,6 +59,14 @@ def _pairs(target: ast.expr, value: ast.expr) -> Iterator[tuple[ast.expr, ast.ex
             yield from _pairs(element, item)
     else:
         yield target, value
+
+
+def _subscript_key(node: ast.Subscript) -> Optional[str]:
+    """``x["K"]``, also ``x["K",]``: libcst reads that as one subscript element, ``ast`` as a tuple."""
+    index = node.slice
+    if isinstance(index, ast.Tuple) and len(index.elts) == 1:
+        index = index.elts[0]
+    return _string_value(index)
 
 
 def _is_string(node: ast.expr) -> bool:

@@ -99,6 +99,12 @@ CASES: dict[str, tuple[Writer, list[str], str | None]] = {
         ["HFG004"],
         "nested too deeply",
     ),
+    # No token, but a needle (environ): the prefilter's own JSON decoding must not crash on the nesting.
+    "deep_json_environ.ipynb": (
+        _text('{"cells": [], "metadata": {"environ": ' + "[" * 5000 + "]" * 5000 + "}}"),
+        [],
+        "nested too deeply",
+    ),
 }
 
 

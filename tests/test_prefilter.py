@@ -59,6 +59,16 @@ LEAKY_PYTHON = [
     'import os\nos.environ["API_KEY"], os.environ["X"] = "sk-live-1234567890", x',
     'import os\nos.environ.setdefault("API_KEY", fallback or "sk-live-1234567890")',
     'import os\nos.environ["API_KEY"] = r"sk-live-1234567890"',
+    # Found by an adversarial review: spellings the detector reads and the prefilters once did not.
+    'import os\nos.environ["HF_TOKEN",] = "Xq9vLm2pR7tK"',  # one subscript element: a tuple to ast
+    'from os import environ \\\n    as env\nenv["HF_TOKEN"] = "Xq9vLm2pR7tK"',
+    'from os import (environ # c\n as env)\nenv["HF_TOKEN"] = "Xq9vLm2pR7tK"',
+    'from os import putenv \\\n    as p\np("HF_TOKEN", "Xq9vLm2pR7tK")',
+    'import os\n(os.putenv)("HF_TOKEN", "Xq9vLm2pR7tK")',
+    'import os\n(os.environ.setdefault)("HF_TOKEN", "Xq9vLm2pR7tK")',
+    'import os\n(os.environ.__setitem__) ("HF_TOKEN", "Xq9vLm2pR7tK")',
+    'import os\nos.environ.setdefault(*(), "HF_TOKEN", "Xq9vLm2pR7tK")',
+    'import os\nos.putenv(*[], "HF_TOKEN", "Xq9vLm2pR7tK")',
 ]
 
 # Python that mentions every needle and leaks nothing: the prefilter should let libcst off.
@@ -139,6 +149,15 @@ def test_secret_names_from_the_command_line_count() -> None:
         (["%%time\nimport os\nos.environ['API_KEY'] = 'sk-live-1234567890'"], True),
         (["import os\n!echo hi\nos.environ['API_KEY'] = 'sk-live-1234567890'"], True),
         (["import os\npip install x\nos.environ['API_KEY'] = 'sk-live-1234567890'"], True),  # automagic
+        # CPython parses the cell as it is (the write is inside a string); libcst cannot (600 terms), so
+        # the scanner blanks the automagic `cd` line, which turns the string's end into a comment.
+        (
+            [
+                "import os",
+                "cd + " + "+".join(["x"] * 600) + " + '''\nos.environ['HF_TOKEN'] = 'Xq9vLm2pR7tK'  #'''\n",
+            ],
+            True,
+        ),
     ],
 )
 def test_notebook_prefilter(cells: list[str], leaks: bool) -> None:
@@ -295,3 +314,18 @@ def test_the_prefilter_lets_every_environment_write_through(
         assert prefilter.python_may_leak(text)
         raw = notebook_text([new_code_cell(text)])
         assert prefilter.notebook_may_leak(raw)
+
+
+def test_an_alias_across_lines_is_kept_in_the_slice() -> None:
+    """The slicer keeps statements that use a name bound to ``os.environ``, however the import is written."""
+    text = "from os import environ \\\n    as env\n" + "x = 1\n" * 100 + 'env["HF_TOKEN"] = "Xq9vLm2pR7tK"\n'
+    sliced = relevant_statements(text)
+    assert sliced is not None and 'env["HF_TOKEN"]' in sliced.text
+    [finding] = scan_bytes(text.encode(), "x.py").findings
+    assert (finding.rule, finding.env_name, finding.span.line) == ("HFG002", "HF_TOKEN", 103)
+
+
+def test_deeply_nested_notebook_json_goes_to_the_full_reader() -> None:
+    """``json`` gives up on nesting (RecursionError); the prefilter leaves the judgement to the reader."""
+    raw = '{"cells": [], "metadata": {"environ": ' + "[" * 5000 + "]" * 5000 + "}}"
+    assert prefilter.notebook_may_leak(raw)

@@ -23,9 +23,9 @@ from collections.abc import Sequence
 from typing import NamedTuple, Optional
 
 from hf_secret_guard.ftypes import Leak
+from hf_secret_guard.prefilter import write_names
 
 _LINE_END_RE = re.compile(r"\r\n|\r|\n")  # what CPython's tokenizer counts as a line break
-_ALIAS_RE = re.compile(r"\b(?:environ|putenv)\s+as\s+(\w+)")
 _IMPORT_OS_RE = re.compile(r"\bimport\b[^\r\n]*\bos\b")
 _BASE_NEEDLES = ("hf_", "api_org_", "environ", "putenv")
 MIN_SIZE = 400  # below this the whole file parses in a few milliseconds: not worth slicing
@@ -121,7 +121,8 @@ class _Slicer:
 
 
 def _needle_re(text: str) -> re.Pattern[str]:
-    aliases = sorted(set(_ALIAS_RE.findall(text)))
+    names = write_names(text)  # the prefilter's reading of ``environ as env`` and the like
+    aliases = sorted({*names[0], *names[1]} - set(_BASE_NEEDLES)) if names is not None else []
     words = [re.escape(needle) for needle in _BASE_NEEDLES]
     if aliases:
         words.append(rf"\b(?:{'|'.join(map(re.escape, aliases))})\b")
