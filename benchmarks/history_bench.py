@@ -3,10 +3,12 @@
 Builds the repository in seconds with ``git fast-import`` (no working tree, no ``git commit`` per step):
 a few hundred .py files, notebooks and text files, each commit editing one to three of them, and fake
 tokens planted now and then (in .py code, in notebook JSON as ``\\"hf_...\\"``, in a .env file), some
-removed again later.  Then it times, whole-process wall clock, median of ``--runs``:
+removed again later, and a few only in commit messages.  Then it times, whole-process wall clock, median
+of ``--runs``:
 
 - ``git log -p`` of the whole history, as a floor: what reading every diff costs git alone;
 - ``git log -p -G<token prefixes>``: what git does for us (the pickaxe skips diffs without a token);
+- ``git log --grep=<token prefixes>``: the commit messages that name one (the second, cheap call);
 - the same with the exact token regex in ``-G``, to show why we give git only the prefixes;
 - ``hf-secret-guard scan --history --format json``: the real command, checking that every planted token
   is found once, with the right "still at HEAD" answer;
@@ -37,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hf_secret_guard.history import _log_command, added_lines, collect  # noqa: E402
+from hf_secret_guard.history import _log_command, _message_command, added_lines, collect  # noqa: E402
 from hf_secret_guard.tokens import mask  # noqa: E402
 
 
@@ -76,7 +78,7 @@ def notebook_lines(rng: random.Random, index: int) -> list[str]:
 @dataclass
 class Planted:
     token: str
-    path: str
+    path: str  # "" for a token only in a commit message
     removed: bool = False
 
 
@@ -94,6 +96,7 @@ def _data(text: str) -> bytes:
 def build_repo(target: Path, commits: int, seed: int = 7) -> Plan:
     """Create ``target`` as a bare-ish repository (git init + fast-import) with ``commits`` commits."""
     rng = random.Random(seed)
+    said = random.Random(seed + 1)  # message tokens: their own generator, so the files stay as they were
     plan = Plan()
     for i in range(300):
         plan.files[f"src/pkg{i % 12}/mod{i}.py"] = python_file(rng, i)
@@ -150,7 +153,12 @@ def build_repo(target: Path, commits: int, seed: int = 7) -> Plan:
                     changed.add(victim.path)
         out.write(b"commit refs/heads/main\n")
         out.write(b"committer Bench <bench@example.com> %d +0000\n" % clock)
-        out.write(_data(f"commit {number}"))
+        message = f"commit {number}"
+        if number % 2500 == 1250:  # a token only in a commit message: 4 in 10,000 commits
+            token = fake_token(said)
+            message += f"\n\nremove token {token}"
+            plan.planted.append(Planted(token, "", removed=True))
+        out.write(_data(message))
         for name in sorted(changed):
             out.write(b"M 100644 inline " + name.encode() + b"\n")
             out.write(_data("\n".join(plan.files[name]) + "\n"))
@@ -229,7 +237,8 @@ def main() -> int:
         )
         print(
             f"built {args.commits} commits, {len(plan.files)} files, {len(plan.planted)} planted tokens "
-            f"({sum(p.removed for p in plan.planted)} removed later) in {build:.1f} s; pack {pack}"
+            f"({sum(p.removed and bool(p.path) for p in plan.planted)} removed later, "
+            f"{sum(not p.path for p in plan.planted)} only in a commit message) in {build:.1f} s; pack {pack}"
         )
 
         log = _log_command([], ["HEAD"], [])
@@ -238,6 +247,7 @@ def main() -> int:
         rows = [
             ("git log -p, whole history (floor: git alone)", ["git", "log", "-p", "--format=%H", "HEAD"]),
             ("git log -p -U0 --cc -G'hf_|api_org_' (what we stream)", log),
+            ("git log --grep=hf_ --grep=api_org_ (commit messages)", _message_command([], ["HEAD"])),
             ("same with the exact token regex in -G (not used)", exact),
         ]
         timings = [(name, *timed(command, target, args.runs)) for name, command in rows]

@@ -150,8 +150,9 @@ verbosity_options = _options(
 @click.option(
     "--history",
     is_flag=True,
-    help="Scan the git history instead of the files: every token ever added in a commit of HEAD, where it "
-    "was added and whether it is still at HEAD. PATHS limit the history to those paths.",
+    help="Scan the git history instead of the files: every token ever added in a commit of HEAD (in its "
+    "diff or its message), where it was added and whether it is still at HEAD. PATHS limit the history to "
+    "those paths (commit messages are then not read).",
 )
 @click.option(
     "--history-revs",

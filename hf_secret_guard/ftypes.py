@@ -221,11 +221,18 @@ class Revocation(NamedTuple):
         return self.status is not None and 200 <= self.status < 300
 
 
+# Where a commit holds a history token: a line its diff adds to a file, or its commit message.
+HistorySource = Literal["diff", "message"]
+
+
 class HistoryLeak(NamedTuple):
     """A token found in a repository's history, once per distinct token, where it first appeared.
 
     ``commit``/``path``/``line``/``column`` locate the earliest commit that added it (the line in that
-    version of the file; for a notebook, a line of its JSON).  ``head`` lists where it still is at HEAD.
+    version of the file; for a notebook, a line of its JSON).  When ``source`` is ``"message"`` the token
+    was first written in that commit's message: ``path`` is empty (a message belongs to no file) and
+    ``line``/``column`` count within the message, its subject being line 1.  ``head`` lists where it
+    still is at HEAD.
     """
 
     masked: str
@@ -236,8 +243,9 @@ class HistoryLeak(NamedTuple):
     path: str
     line: int
     column: int
-    commits: int  # how many commits added this token (1 or more)
+    commits: int  # how many commits added this token, in a diff or a message (1 or more)
     head: tuple[tuple[str, int], ...] = ()  # (path, line) at HEAD
+    source: HistorySource = "diff"
     secret: str = ""  # never in repr: see _repr_hiding_secret
 
     def __repr__(self) -> str:

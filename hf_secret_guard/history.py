@@ -12,11 +12,19 @@ GitHub) still has it.  So we read what each commit *added*, streamed from one ``
 - Every file type is read, as text: a notebook diff is a diff of its JSON, so ``\\"hf_...\\"`` is found in
   the escaped form (``tokens.find_tokens`` accepts backslash escapes as a left neighbour).
 
+Commit messages ("remove token hf_...") are read by a second ``git log`` over the same revisions, with
+``--grep`` so git hands over only the messages that name a token prefix.  A message belongs to no path, so
+it is not read when pathspecs limit the history, and exclude patterns do not apply to it.  A token in both
+a message and a diff is reported once, at the earlier commit.  When some message holds a token, the two
+streams are interleaved by the commits' order from ``git rev-list --reverse --date-order`` (ancestry, not
+clocks), which then also counts the commits in place of ``rev-list --count``.
+
 Whether a token is still present at HEAD is one ``git grep -F -f -`` over HEAD's tree, with the tokens on
 stdin (never on a command line, where ``ps`` would show them).
 
-The parsing is a pure function over the lines of ``git log`` output (``added_lines``), so it is tested
-without git; the edges (``scan_history``) run git.
+The parsing is pure functions over the lines of ``git log`` output (``added_lines``, ``message_lines``)
+and over what they found (``collect``, ``merge``), so it is tested without git; the edges
+(``scan_history``) run git.
 """
 
 from __future__ import annotations
@@ -26,12 +34,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
-from hf_secret_guard.ftypes import Confidence, HistoryLeak, HistoryResult
-from hf_secret_guard.tokens import find_tokens, mask, redact, secret_hash
+from hf_secret_guard.ftypes import Confidence, HistoryLeak, HistoryResult, HistorySource
+from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens, mask, redact, secret_hash
 
 # What ``git log -G`` looks for; ``find_tokens`` then applies the exact rules.  Just the prefixes: with
 # ``{34}`` repetitions the POSIX regex engine made git itself twice as slow (measured on 10,000 commits),
@@ -50,13 +58,23 @@ class HistoryError(Exception):
 
 
 class AddedLine(NamedTuple):
-    """A line that one commit added to one file, as it reads in that commit's version of the file."""
+    """A line that one commit added to one file, as it reads in that commit's version of the file; or a
+    line of the commit's message (``source`` "message", ``path`` empty)."""
 
     commit: str
     timestamp: int
     path: str
-    line: int  # 1-based, in the new version of the file
+    line: int  # 1-based, in the new version of the file (or in the message, the subject being 1)
     text: str
+    source: HistorySource = "diff"
+
+
+def _commit_header(raw: bytes) -> tuple[str, int]:
+    """``\\0<hash> <committer time>`` -> (hash, time)."""
+    header = raw[1:].split()
+    commit = header[0].decode("ascii", "replace") if header else ""
+    timestamp = int(header[1]) if len(header) > 1 and header[1].isdigit() else 0
+    return commit, timestamp
 
 
 def _unquote_path(raw: bytes) -> str:
@@ -107,9 +125,7 @@ def added_lines(lines: Iterable[bytes]) -> Iterator[AddedLine]:
     new_line = 0
     for raw in lines:
         if raw.startswith(_COMMIT_MARK):
-            header = raw[1:].split()
-            commit = header[0].decode("ascii") if header else ""
-            timestamp = int(header[1]) if len(header) > 1 and header[1].isdigit() else 0
+            commit, timestamp = _commit_header(raw)
             path, in_hunk = None, False
             continue
         if in_hunk:
@@ -139,6 +155,24 @@ def added_lines(lines: Iterable[bytes]) -> Iterator[AddedLine]:
                 in_hunk = True
 
 
+def message_lines(lines: Iterable[bytes]) -> Iterator[AddedLine]:
+    """Lines of ``git log --format=%x00%H %ct%n%B`` output -> every message line that may hold a token.
+
+    A message cannot hold a NUL byte (git cuts it there), so a line that starts with one is always the
+    next commit's header.
+    """
+    commit, timestamp, number = "", 0, 0
+    for raw in lines:
+        if raw.startswith(_COMMIT_MARK):
+            commit, timestamp = _commit_header(raw)
+            number = 0
+            continue
+        number += 1
+        if commit and any(n in raw for n in _NEEDLES):
+            text = raw.rstrip(b"\r\n").decode("utf-8", "replace")
+            yield AddedLine(commit, timestamp, "", number, text, "message")
+
+
 @dataclass
 class _Seen:
     first: AddedLine
@@ -158,6 +192,39 @@ def collect(added: Iterable[AddedLine]) -> dict[str, _Seen]:
             else:
                 entry.commits.add(line.commit)
     return seen
+
+
+def to_order(diffs: Mapping[str, _Seen], messages: Mapping[str, _Seen]) -> set[str]:
+    """The commits ``merge`` needs ranked: where each token was first seen, in a diff or a message."""
+    return {entry.first.commit for entry in (*diffs.values(), *messages.values())}
+
+
+def merge(
+    diffs: Mapping[str, _Seen], messages: Mapping[str, _Seen], order: Mapping[str, int]
+) -> dict[str, _Seen]:
+    """What diffs and messages added -> one entry per token, at its earliest commit, oldest first.
+
+    Each stream is already oldest first, but the two can only be interleaved with ``order``: commit ->
+    rank in ``git rev-list --reverse --date-order`` of the same revisions (the order ``git log`` reads
+    them in), for at least the commits ``to_order`` names.  A token in the diff and the message of one
+    commit is placed in its file, where it can be found and fixed.  The commits of both are counted.
+    """
+    merged = dict(diffs)
+    for secret, said in messages.items():
+        entry = merged.get(secret)
+        if entry is None:
+            merged[secret] = said
+            continue
+        earlier = (
+            said
+            if order.get(said.first.commit, len(order)) < order.get(entry.first.commit, len(order))
+            else entry
+        )
+        merged[secret] = _Seen(
+            earlier.first, earlier.column, earlier.confidence, entry.commits | said.commits
+        )
+    ranked = sorted(merged.items(), key=lambda item: order.get(item[1].first.commit, len(order)))
+    return dict(ranked)
 
 
 def parse_head_grep(output: bytes, commit: str) -> dict[str, list[tuple[str, int]]]:
@@ -241,6 +308,28 @@ def _log_command(options: Sequence[str], names: Sequence[str], pathspecs: Sequen
     ]
 
 
+def _message_command(options: Sequence[str], names: Sequence[str]) -> list[str]:
+    """The messages that name a token prefix (``-F``: the prefixes are plain text, whatever the config)."""
+    greps = [f"--grep={prefix}" for prefix in TOKEN_PREFIXES]
+    return [
+        "git",
+        *_GIT_CONFIG,
+        "log",
+        "--reverse",
+        "--date-order",
+        "--no-color",
+        "--no-notes",
+        "--encoding=UTF-8",
+        "--format=%x00%H %ct%n%B",
+        "--fixed-strings",
+        *greps,
+        *options,
+        "--end-of-options",
+        *names,
+        "--",
+    ]
+
+
 def _stream_log(command: list[str], cwd: str) -> Iterator[bytes]:
     """Lines of ``git log`` as git writes them; stderr goes to a file so a chatty git never blocks."""
     with tempfile.TemporaryFile() as errors:
@@ -289,6 +378,23 @@ def _count_commits(cwd: str, options: Sequence[str], names: Sequence[str], paths
     return int(out.strip() or 0)
 
 
+def _commit_order(
+    cwd: str, options: Sequence[str], names: Sequence[str], wanted: Collection[str]
+) -> tuple[int, dict[str, int]]:
+    """How many commits the revisions select, and the rank of each ``wanted`` one (oldest first).
+
+    Streamed, so a repository of a million commits costs a pass over their hashes, not a dict of them.
+    """
+    command = ["git", *_GIT_CONFIG, "rev-list", "--reverse", "--date-order", *options, "--end-of-options"]
+    order: dict[str, int] = {}
+    count = 0
+    for count, raw in enumerate(_stream_log([*command, *names, "--"], cwd), start=1):
+        commit = raw.strip().decode("ascii", "replace")
+        if commit in wanted:
+            order[commit] = count
+    return count, order
+
+
 # Is this file excluded (the configuration's exclude patterns)?  Called with (absolute path, repository top).
 Exclude = Callable[[str, str], bool]
 
@@ -318,11 +424,18 @@ def scan_history(
             "shallow clone: only the fetched commits were scanned (in CI, fetch the whole history, "
             "e.g. actions/checkout with fetch-depth: 0)"
         )
-    commits = _count_commits(cwd, options, names, pathspecs)
+    messages: dict[str, _Seen] = {}
+    if not pathspecs:  # a message belongs to no path
+        messages = collect(message_lines(_stream_log(_message_command(options, names), cwd)))
     added = added_lines(_stream_log(_log_command(options, names, pathspecs), cwd))
     if exclude is not None:
         added = (line for line in added if not exclude(os.path.join(top, line.path), top))
     seen = collect(added)
+    if messages:
+        commits, order = _commit_order(cwd, options, names, to_order(seen, messages))
+        seen = merge(seen, messages, order)
+    else:
+        commits = _count_commits(cwd, options, names, pathspecs)
     places = _head_places(top, head, list(seen)) if head is not None else {}
     if exclude is not None:
         places = {
@@ -341,6 +454,7 @@ def scan_history(
             column=entry.column,
             commits=len(entry.commits),
             head=tuple(places.get(secret, ())),
+            source=entry.first.source,
             secret=secret,
         )
         for secret, entry in seen.items()

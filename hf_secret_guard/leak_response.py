@@ -133,6 +133,7 @@ def run_history(settings: Settings) -> int:
         HISTORY_ADVICE,
         HISTORY_FORMATS,
         format_history_leak,
+        history_origin,
         history_summary,
         render_history_json,
     )
@@ -190,15 +191,7 @@ def run_history(settings: Settings) -> int:
         click.echo(report, nl=False)
     status = EXIT_LEAKS if leaks and not settings.exit_zero else EXIT_CLEAN
     if settings.revoke:
-        targets = [
-            (
-                leak.secret,
-                leak.masked,
-                leak.secret_hash,
-                f"added in {leak.commit[:10]} at {leak.path}:{leak.line}",
-            )
-            for leak in leaks
-        ]
+        targets = [(leak.secret, leak.masked, leak.secret_hash, history_origin(leak)) for leak in leaks]
         override = revoke(targets, verifications, settings)
         status = override if override is not None else status
     return status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -14,7 +15,16 @@ from click.testing import CliRunner
 
 from hf_secret_guard.cli import cli
 from hf_secret_guard.ftypes import HistoryLeak, HistoryResult
-from hf_secret_guard.history import HistoryError, added_lines, scan_history
+from hf_secret_guard.history import (
+    HistoryError,
+    added_lines,
+    collect,
+    merge,
+    message_lines,
+    scan_history,
+    to_order,
+)
+from hf_secret_guard.report.history import format_history_leak, history_origin, render_history_json
 from hf_secret_guard.tokens import mask
 from tests.conftest import ORG_TOKEN, REPO, TOKEN, TOKEN2, make_token, run_cli
 from tests.hub_server import FakeHub, hub
@@ -252,6 +262,159 @@ def test_history_json_has_no_full_token(repo: Repo) -> None:
     assert TOKEN not in dumped and mask(TOKEN) in dumped
 
 
+# --- commit messages ----------------------------------------------------------------------------------
+
+
+def test_token_only_in_a_multi_line_message(repo: Repo) -> None:
+    repo.commit("start", a_DOT_py="x = 1\n")
+    said = repo.commit(f"Switch to the env var\n\nThe old token {TOKEN} is revoked.", a_DOT_py="x = 2\n")
+    [leak] = scan_history(str(repo.root)).leaks
+    column = len("The old token ") + 1
+    assert (leak.source, leak.commit, leak.path, leak.line, leak.column) == ("message", said, "", 3, column)
+    assert leak.commits == 1 and not leak.at_head and leak.masked == mask(TOKEN)
+    assert TOKEN not in repr(leak)
+
+
+def test_subject_line_is_line_one_and_kinds_of_token(repo: Repo) -> None:
+    repo.commit(f"remove token {TOKEN}\n\nand {ORG_TOKEN}, not hf_your_token_here")
+    found = by_mask(scan_history(str(repo.root)))
+    assert set(found) == {mask(TOKEN), mask(ORG_TOKEN)}  # the placeholder is not a token here either
+    assert (found[mask(TOKEN)].line, found[mask(TOKEN)].column) == (1, len("remove token ") + 1)
+    assert (found[mask(ORG_TOKEN)].line, found[mask(ORG_TOKEN)].column) == (3, len("and ") + 1)
+
+
+def test_message_then_diff_the_message_wins(repo: Repo) -> None:
+    said = repo.commit(f"use {TOKEN} for now")
+    repo.commit("config", a_DOT_py=f'T = "{TOKEN}"\n')
+    [leak] = scan_history(str(repo.root)).leaks
+    assert (leak.source, leak.commit, leak.commits) == ("message", said, 2)
+    assert leak.head == (("a.py", 1),)  # a message token is at HEAD when git grep finds it in the tree
+
+
+def test_diff_then_message_the_diff_wins(repo: Repo) -> None:
+    added = repo.commit("config", a_DOT_py=f'T = "{TOKEN}"\n')
+    repo.commit(f"remove token {TOKEN}", a_DOT_py="T = None\n")
+    [leak] = scan_history(str(repo.root)).leaks
+    assert (leak.source, leak.commit, leak.path, leak.commits) == ("diff", added, "a.py", 2)
+    assert not leak.at_head
+
+
+def test_diff_and_message_of_one_commit_points_at_the_file(repo: Repo) -> None:
+    both = repo.commit(f"add {TOKEN}", a_DOT_py=f'T = "{TOKEN}"\n')
+    [leak] = scan_history(str(repo.root)).leaks
+    assert (leak.source, leak.commit, leak.path, leak.commits) == ("diff", both, "a.py", 1)
+
+
+def test_earliest_is_by_ancestry_not_by_clock(repo: Repo) -> None:
+    said = repo.commit(f"token {TOKEN}")
+    repo.clock -= 10_000  # the child's clock is behind its parent's (a skewed machine, a rebase)
+    repo.commit("config", a_DOT_py=f'T = "{TOKEN}"\n', b_DOT_py=f'U = "{TOKEN2}"\n')
+    repo.commit(f"and {T3}")
+    found = by_mask(scan_history(str(repo.root)))
+    assert (found[mask(TOKEN)].source, found[mask(TOKEN)].commit) == ("message", said)
+    assert list(found) == [mask(TOKEN), mask(TOKEN2), mask(T3)]  # oldest first, both kinds together
+
+
+def test_merge_commit_message(repo: Repo) -> None:
+    repo.commit("start", a_DOT_py="a = 1\n")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("feature", b_DOT_py="b = 1\n")
+    repo.git("checkout", "-q", "main")
+    repo.commit("main work", c_DOT_py="c = 1\n")
+    repo.git("merge", "-q", "--no-ff", "-m", f"Merge feature\n\nCI ran with {TOKEN2}", "feature")
+    merge_commit = repo.git("rev-parse", "HEAD")
+    [leak] = scan_history(str(repo.root)).leaks
+    assert (leak.source, leak.commit, leak.line) == ("message", merge_commit, 3)
+
+
+def test_messages_follow_revisions_but_not_paths_or_excludes(repo: Repo) -> None:
+    old = repo.commit(f"old {TOKEN}")
+    repo.commit(f"new {TOKEN2}", sub__a_DOT_py=f'T = "{T3}"\n')
+    # One commit, both kinds: its file's tokens first, then its message's.
+    assert [leak.masked for leak in scan_history(str(repo.root), [f"{old}..HEAD"]).leaks] == [
+        mask(T3),
+        mask(TOKEN2),
+    ]
+    # PATHS: a message belongs to no path, so none is read.
+    assert [leak.masked for leak in scan_history(str(repo.root), [], ["sub"]).leaks] == [mask(T3)]
+    assert [leak.masked for leak in scan_history(str(repo.root), [], ["."]).leaks] == [mask(T3)]
+    # Exclude patterns drop files; a message is not a file.
+    everything_excluded = scan_history(str(repo.root), exclude=lambda path, top: True)
+    assert [(leak.masked, leak.source) for leak in everything_excluded.leaks] == [
+        (mask(TOKEN), "message"),
+        (mask(TOKEN2), "message"),
+    ]
+    assert everything_excluded.commits == 2
+
+
+def test_message_lines_parses_raw_log_bytes() -> None:
+    first, second = b"a" * 40, b"b" * 64  # SHA-1 and SHA-256 object names
+    raw = (
+        b"\x00" + first + b" 1700000000\n"
+        b"subject hf_one\n"
+        b"\n"
+        b"body without a prefix\n"
+        b"crlf line api_org_two\r\n"
+        b"\xff not utf-8 hf_three\n"
+        b"\n"
+        b"\x00" + second + b" 1700000060\n"
+        b"hf_four\n"
+        b"\n"
+    )
+    got = list(message_lines(io.BytesIO(raw)))
+    assert [(m.commit[:1], m.timestamp, m.line, m.text, m.path, m.source) for m in got] == [
+        ("a", 1700000000, 1, "subject hf_one", "", "message"),
+        ("a", 1700000000, 4, "crlf line api_org_two", "", "message"),
+        ("a", 1700000000, 5, "\ufffd not utf-8 hf_three", "", "message"),
+        ("b", 1700000060, 1, "hf_four", "", "message"),
+    ]
+    assert len(got[-1].commit) == 64
+    assert list(message_lines([b"hf_ before any header\n"])) == []
+
+
+def test_merge_orders_the_two_streams_by_rank() -> None:
+    diff_line = f'T = "{TOKEN}"\n'
+    log = [
+        b"\x00" + b"d" * 40 + b" 100\n",
+        b"+++ b/a.py\n",
+        b"@@ -0,0 +1,2 @@\n",
+        b"+" + diff_line.encode(),
+        b"+" + f"U = '{TOKEN2}'\n".encode(),
+    ]
+    diffs = collect(added_lines(log))
+    messages = collect(message_lines([b"\x00" + b"m" * 40 + b" 200\n", f"x {TOKEN} {T3}\n".encode()]))
+    assert to_order(diffs, messages) == {"d" * 40, "m" * 40}
+    message_first = merge(diffs, messages, {"m" * 40: 1, "d" * 40: 2})
+    assert [(s[:6], e.first.source) for s, e in message_first.items()] == [
+        (TOKEN[:6], "message"),
+        (T3[:6], "message"),
+        (TOKEN2[:6], "diff"),
+    ]
+    assert message_first[TOKEN].commits == {"d" * 40, "m" * 40} and message_first[TOKEN].column == 3
+    diff_first = merge(diffs, messages, {"d" * 40: 1, "m" * 40: 2})
+    assert [(s[:6], e.first.source) for s, e in diff_first.items()] == [
+        (TOKEN[:6], "diff"),
+        (TOKEN2[:6], "diff"),
+        (T3[:6], "message"),
+    ]
+    assert diffs[TOKEN].commits == {"d" * 40}  # the inputs are left as they were
+
+
+def test_message_leak_reports_show_the_commit_and_mask(repo: Repo) -> None:
+    said = repo.commit(f"Drop the token\n\nit was {TOKEN}")
+    result = scan_history(str(repo.root))
+    [leak] = result.leaks
+    text = format_history_leak(leak)
+    assert text == (
+        f"commit {said[:10]} (message), line 3, column 8: token in git history ({mask(TOKEN)}), "
+        "in the commit message on 2023-11-14; no longer at HEAD (still in history)"
+    )
+    assert history_origin(leak) == f"in the message of {said[:10]}, line 3"
+    [record] = json.loads(render_history_json(result, result.leaks))["tokens"]
+    assert (record["source"], record["path"], record["line"], record["commit"]) == ("message", "", 3, said)
+    no_full_token(text, render_history_json(result, result.leaks))
+
+
 # --- through the command line -------------------------------------------------------------------------
 
 
@@ -393,6 +556,32 @@ def test_pre_commit_manual_stage(leaked: Repo, tmp_path: Path, hub: FakeHub) -> 
     done = _pre_commit(leaked, tmp_path, entry, "hf-secret-guard-history")
     assert done.returncode == 1 and "never runs inside a pre-commit hook" in done.stdout
     assert hub.requests == 0
+
+
+def test_cli_history_message_tokens(repo: Repo, hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo.commit("start", a_DOT_py="x = 1\n")
+    said = repo.commit(f"Rotate the CI token\n\nold one: {TOKEN}")
+    added = repo.commit("config", b_DOT_py=f'T = "{TOKEN2}"\n')
+    monkeypatch.chdir(repo.root)
+    result = CliRunner().invoke(cli, ["scan", "--history"])
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines()[:2] == [
+        f"commit {said[:10]} (message), line 3, column 10: token in git history ({mask(TOKEN)}), "
+        "in the commit message on 2023-11-14; no longer at HEAD (still in history)",
+        f"b.py:1:6: token in git history ({mask(TOKEN2)}), added in {added[:10]} on 2023-11-14; "
+        "still at HEAD: b.py:1",
+    ]
+    report = json.loads(CliRunner().invoke(cli, ["scan", "--history", "--format", "json"]).stdout)
+    assert [(t["source"], t["path"], t["line"], t["column"]) for t in report["tokens"]] == [
+        ("message", "", 3, 10),
+        ("diff", "b.py", 1, 6),
+    ]
+    revoked = CliRunner().invoke(cli, ["scan", "--history", "--revoke"], input="y\n")
+    assert f"in the message of {said[:10]}, line 3" in revoked.stderr, revoked.output
+    assert json.loads(hub.revokes[0][1]) == {"credentials": [TOKEN, TOKEN2]}
+    paths = CliRunner().invoke(cli, ["scan", "--history", "--format", "json", "."])
+    assert [t["source"] for t in json.loads(paths.stdout)["tokens"]] == ["diff"]  # PATHS: no messages
+    no_full_token(result.output, revoked.output, paths.output)
 
 
 @pytest.mark.parametrize("option", ["--fix", "--diff", "--staged", "--baseline=x.json"])

@@ -140,6 +140,29 @@ def test_history_paths_are_redacted(tmp_path: Path) -> None:
         assert mask(TOKEN) + ".py" in result.stdout
 
 
+def test_history_commit_messages_are_masked(tmp_path: Path, hub: FakeHub) -> None:  # noqa: F811
+    """A token only in a commit message: every --history format, --output, --verify and --revoke."""
+    repo = init_repo(tmp_path / "repo")
+    (repo / "a.py").write_text("x = 1\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", f"Remove {TOKEN}\n\nand {ORG_TOKEN} too")
+    hub.behaviour[TOKEN] = "write"
+    outputs: list[str] = []
+    for output_format in ("text", "json", "sarif", "github"):
+        result = run_main("scan", "--history", "--format", output_format, cwd=repo)
+        assert result.returncode == (1 if output_format in ("text", "json") else 2)
+        outputs += [result.stdout, result.stderr]
+    assert mask(TOKEN) in outputs[0] and mask(ORG_TOKEN) in outputs[2]
+    report = tmp_path / "history.json"
+    written = run_main("scan", "--history", "--format", "json", "--output", str(report), cwd=repo)
+    outputs += [written.stdout, written.stderr, report.read_text(encoding="utf-8")]
+    assert json.loads(outputs[-1])["tokens"][0]["source"] == "message"
+    revoked = run_main("scan", "--history", "--verify", "--revoke", "--yes", cwd=repo)
+    assert revoked.returncode == 1 and hub.whoami[TOKEN] == 1 and len(hub.revokes) == 1
+    outputs += [revoked.stdout, revoked.stderr]
+    assert_no_token(*outputs)
+
+
 def test_verify_and_revoke_output_is_redacted(named_after_token: Path, hub: FakeHub) -> None:  # noqa: F811
     hub.behaviour[TOKEN2] = "write"
     result = run_main("scan", "--isolated", "--verify", "--revoke", "--yes", ".", cwd=named_after_token)

@@ -1,6 +1,7 @@
 """Reports for ``scan --history``: one entry per distinct token, where it entered the history.
 
-Text like the file scan (``path:line:col: ...``, the place in the commit that added it), or JSON
+Text like the file scan (``path:line:col: ...``, the place in the commit that added it; for a token first
+written in a commit message, ``commit 1a2b3c4d5e (message), line 2, column 9: ...``), or JSON
 ``{"version", "history", "tokens", "errors"}``.  Only masked tokens, never a full one.
 """
 
@@ -37,12 +38,22 @@ def _head_text(leak: HistoryLeak) -> str:
     return f"still at HEAD: {places}{more}"
 
 
+def history_origin(leak: HistoryLeak) -> str:
+    """Where the token entered history, in a few words (the ``--revoke`` list)."""
+    if leak.source == "message":
+        return f"in the message of {leak.commit[:10]}, line {leak.line}"
+    return f"added in {leak.commit[:10]} at {leak.path}:{leak.line}"
+
+
 def format_history_leak(leak: HistoryLeak, verifications: Optional[Verifications] = None) -> str:
     commits = f", added by {leak.commits} commits" if leak.commits > 1 else ""
-    text = (
-        f"{leak.path}:{leak.line}:{leak.column}: token in git history ({leak.masked}), "
-        f"added in {leak.commit[:10]} on {commit_date(leak)}{commits}; {_head_text(leak)}"
-    )
+    if leak.source == "message":  # no file: the commit, then the place in its message
+        where = f"commit {leak.commit[:10]} (message), line {leak.line}, column {leak.column}"
+        added = f"in the commit message on {commit_date(leak)}"
+    else:
+        where = f"{leak.path}:{leak.line}:{leak.column}"
+        added = f"added in {leak.commit[:10]} on {commit_date(leak)}"
+    text = f"{where}: token in git history ({leak.masked}), {added}{commits}; {_head_text(leak)}"
     return text + label(verifications.get(leak.secret_hash) if verifications else None)
 
 
@@ -65,6 +76,7 @@ def history_record(leak: HistoryLeak, verifications: Optional[Verifications] = N
         "fingerprint": leak.secret_hash,
         "commit": leak.commit,
         "date": datetime.fromtimestamp(leak.timestamp, tz=timezone.utc).isoformat(),
+        "source": leak.source,  # "diff": a line added to ``path``; "message": the commit message, path ""
         "path": leak.path,
         "line": leak.line,
         "column": leak.column,
