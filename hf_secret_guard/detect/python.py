@@ -1,9 +1,7 @@
 """Leaks in Python code, found with libcst: tokens in literals and comments (HFG001), literals written
 into the process environment (HFG002).
 
-libcst's position metadata costs more than the parse itself, so literal offsets are found by walking the
-string and comment leaves in source order and searching for each one's exact text from where the last one
-ended.  Quotes and ``#`` can only start a string or a comment, so the search cannot land elsewhere.
+Where each literal and comment sits in the text comes from ``read.literals``, which the fixer shares.
 """
 
 from __future__ import annotations
@@ -13,18 +11,14 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional, Union
+from typing import NamedTuple, Optional
 
 import libcst as cst
 
 from hf_secret_guard.ftypes import Leak
+from hf_secret_guard.read.literals import StringLeaves, flatten_string, locate, piece_value
 from hf_secret_guard.secret_names import is_secret_name, is_secret_value
 from hf_secret_guard.tokens import find_tokens
-
-StringNode = Union[cst.SimpleString, cst.FormattedString, cst.ConcatenatedString]
-Leaf = Union[cst.SimpleString, cst.FormattedString, cst.Comment]
-_EXPRESSION_PLACEHOLDER = "\0"  # stands for an f-string's ``{...}``: it breaks any token across it
-
 
 # libcst's native parser crashes the process (stack overflow) on code nested some thousands deep, and
 # takes seconds per megabyte; such code is scanned as text instead.
@@ -101,41 +95,15 @@ def _literal_text(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector(StringLeaves):
+    """The string and comment leaves (``StringLeaves``), names that look like tokens, how the module
+    reaches the environment, and every write to it."""
+
     def __init__(self, module: cst.Module, aliases: EnvironAliases) -> None:
-        self.module = module
+        super().__init__(module)
         self.aliases = aliases
-        self.leaves: list[tuple[Leaf, str]] = []
-        self.strings: list[StringNode] = []  # outermost string expressions, in source order
-        self.docstrings: set[int] = set()
         self.env_writes: list[_EnvWrite] = []
         self.token_names: set[str] = set()
-        self._inner: set[int] = set()
-
-    # -- leaves, in source order
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self.leaves.append((node, node.value))
-        self._outer(node)
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
-        self.leaves.append((node, self.module.code_for_node(node)))
-        self._outer(node)
-        return False  # its text is one leaf; strings inside its expressions are part of it
-
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
-        self._outer(node)
-        self._inner.update((id(node.left), id(node.right)))
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        self.leaves.append((node, node.value))
-
-    def _outer(self, node: StringNode) -> None:
-        if id(node) not in self._inner:
-            self.strings.append(node)
-
-    def visit_Expr(self, node: cst.Expr) -> None:
-        if isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            self.docstrings.add(id(node.value))
 
     def visit_Name(self, node: cst.Name) -> None:
         if node.value.startswith(("hf_", "api_org_")):
@@ -271,30 +239,6 @@ class _StringLayout:
         return self.pieces[0].raw_start, self.pieces[-1].raw_start + len(self.pieces[-1].raw)
 
 
-def _piece_value(node: Leaf) -> str:
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # an escape libcst cannot evaluate: fall back to the raw text
-            return node.value
-        return value.decode("latin-1") if isinstance(value, bytes) else value
-    if isinstance(node, cst.FormattedString):
-        return "".join(
-            part.value if isinstance(part, cst.FormattedStringText) else _EXPRESSION_PLACEHOLDER
-            for part in node.parts
-        )
-    return node.value
-
-
-def flatten_string(node: cst.BaseExpression) -> list[Union[cst.SimpleString, cst.FormattedString]]:
-    """The literal pieces of a string expression, in order (one, or several implicitly concatenated)."""
-    if isinstance(node, cst.ConcatenatedString):
-        return flatten_string(node.left) + flatten_string(node.right)
-    if isinstance(node, (cst.SimpleString, cst.FormattedString)):
-        return [node]
-    return []
-
-
 def _outside_braces(raw: str, offset: int) -> bool:
     """Is ``raw[offset]`` in an f-string's literal text rather than in a ``{...}``?  (Always, for a
     plain string.)  ``{{`` and ``}}`` are escaped braces, not fields."""
@@ -311,19 +255,6 @@ def _outside_braces(raw: str, offset: int) -> bool:
             depth = max(0, depth - 1)
         index += 1
     return depth == 0
-
-
-def _locate_leaves(text: str, leaves: Sequence[tuple[Leaf, str]]) -> dict[int, int]:
-    offsets: dict[int, int] = {}
-    cursor = 0
-    for node, raw in leaves:
-        found = text.find(raw, cursor)
-        if found < 0:
-            found = text.find(raw)
-        if found >= 0:
-            offsets[id(node)] = found
-            cursor = found + len(raw)
-    return offsets
 
 
 def find_python_leaks(
@@ -343,7 +274,7 @@ def find_python_leaks(
         module.visit(collector)
     except RecursionError:
         raise PythonParseError("too deeply nested") from None
-    offsets = _locate_leaves(text, collector.leaves)
+    offsets = locate(text, collector.leaves)
     raw_of = {id(node): raw for node, raw in collector.leaves}
 
     def layout(node: cst.BaseExpression) -> Optional[_StringLayout]:
@@ -352,7 +283,7 @@ def find_python_leaks(
         for leaf in flatten_string(node):
             if id(leaf) not in offsets:
                 return None
-            value = _piece_value(leaf)
+            value = piece_value(leaf)
             pieces.append(_Piece(offsets[id(leaf)], raw_of[id(leaf)], position, value))
             position += len(value)
         return _StringLayout(pieces) if pieces else None
@@ -389,7 +320,7 @@ def find_python_leaks(
         strings = layout(node)
         if strings is None:
             continue
-        site = "docstring" if id(node) in collector.docstrings else "string"
+        site = "docstring" if id(node) in collector.statements else "string"
         for match in find_tokens(strings.value):
             start, end = strings.source_range(match.start, match.end)
             leaks.append(Leak("HFG001", start, end, match.value, match.confidence, site, True))

@@ -1,24 +1,26 @@
 """Where each string expression of a Python text sits, piece by piece, so a fix can rewrite one in place.
 
 An expression is one literal or several implicitly concatenated ones (``"hf_abc" "def"`` is one value).
-Like the detector, offsets are found by searching each string and comment leaf's exact text in source
-order: quotes and ``#`` can only start a string or a comment, so the search cannot land anywhere else,
-and it avoids libcst's position metadata, which costs more than the parse.
+The leaves and their offsets come from ``read.literals``, as the detector's do, so a finding's offsets
+are where the fix looks.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from typing import NamedTuple, Optional, Union
+from typing import NamedTuple, Optional
 
 import libcst as cst
 
-from hf_secret_guard.detect.python import flatten_string
-
-_EXPRESSION = "\0"  # stands for an f-string's ``{...}`` in a piece's value, as in the detector
-
-Leaf = Union[cst.SimpleString, cst.FormattedString, cst.Comment]
+from hf_secret_guard.read.literals import (
+    EXPRESSION_PLACEHOLDER,
+    StringLeaf,
+    StringLeaves,
+    flatten_string,
+    locate,
+    piece_value,
+)
 
 
 class PythonSyntaxError(ValueError):
@@ -124,42 +126,17 @@ class StringExpr(NamedTuple):
         return None
 
 
-class _Collector(cst.CSTVisitor):
-    def __init__(self, module: cst.Module) -> None:
-        self.module = module
-        self.leaves: list[tuple[Leaf, str]] = []
-        self.outer: list[tuple[cst.BaseExpression, bool]] = []
-        self._inner: set[int] = set()
-        self._statements: set[int] = set()
-        self.patterns: set[int] = set()  # string nodes inside ``case`` patterns
+class _Collector(StringLeaves):
+    """The string and comment leaves (``StringLeaves``), and which strings are ``case`` patterns."""
 
-    def visit_Expr(self, node: cst.Expr) -> None:
-        self._statements.add(id(node.value))
+    def __init__(self, module: cst.Module) -> None:
+        super().__init__(module)
+        self.patterns: set[int] = set()  # string nodes inside ``case`` patterns
 
     def visit_MatchCase(self, node: cst.MatchCase) -> None:
         marker = _StringIds()
         node.pattern.visit(marker)
         self.patterns |= marker.ids
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self.leaves.append((node, node.value))
-        self._add(node)
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> bool:
-        self.leaves.append((node, self.module.code_for_node(node.with_changes(lpar=[], rpar=[]))))
-        self._add(node)
-        return False  # strings inside its expressions are part of its text, not expressions of their own
-
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
-        self._add(node)
-        self._inner.update((id(node.left), id(node.right)))
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        self.leaves.append((node, node.value))
-
-    def _add(self, node: cst.BaseExpression) -> None:
-        if id(node) not in self._inner:
-            self.outer.append((node, id(node) in self._statements))
 
 
 class _StringIds(cst.CSTVisitor):
@@ -176,20 +153,10 @@ class _StringIds(cst.CSTVisitor):
         self.ids.add(id(node))
 
 
-def _simple_value(node: cst.SimpleString) -> str:
-    try:
-        value = node.evaluated_value
-    except Exception:  # an escape libcst cannot evaluate: the raw text is the best guess
-        return node.raw_value
-    return value.decode("latin-1") if isinstance(value, bytes) else value
-
-
-def _piece(
-    module: cst.Module, node: Union[cst.SimpleString, cst.FormattedString], start: int, raw: str
-) -> Piece:
+def _piece(module: cst.Module, node: StringLeaf, start: int, raw: str) -> Piece:
     if isinstance(node, cst.SimpleString):
         prefix = raw[: len(node.prefix)]
-        return Piece(start, raw, prefix, node.quote, _simple_value(node))
+        return Piece(start, raw, prefix, node.quote, piece_value(node))
     prefix = node.start[: -len(node.quote)] if node.quote else node.start
     position = len(node.start)
     value: list[str] = []
@@ -202,7 +169,7 @@ def _piece(
             value.append(part.value)
             value_length += len(part.value)
         else:
-            value.append(_EXPRESSION)
+            value.append(EXPRESSION_PLACEHOLDER)
             value_length += 1
         position += len(code)
     return Piece(start, raw, prefix, node.quote, "".join(value), tuple(runs))
@@ -224,17 +191,11 @@ def string_expressions(module: cst.Module, text: str, offsets_of_interest: Seque
         module.visit(collector)
     except RecursionError:
         raise PythonSyntaxError("too deeply nested") from None
-    offsets: dict[int, int] = {}
-    cursor = 0
-    for node, raw in collector.leaves:
-        found = text.find(raw, cursor)
-        if found >= 0:
-            offsets[id(node)] = found
-            cursor = found + len(raw)
+    offsets = locate(text, collector.leaves)
     raw_of = {id(node): raw for node, raw in collector.leaves}
     wanted = sorted(offsets_of_interest)
     expressions: list[StringExpr] = []
-    for outer, is_statement in collector.outer:
+    for outer in collector.strings:
         leaves = flatten_string(outer)
         if not leaves or any(id(leaf) not in offsets for leaf in leaves):
             continue
@@ -244,6 +205,7 @@ def string_expressions(module: cst.Module, text: str, offsets_of_interest: Seque
         if found == len(wanted) or wanted[found] >= end:
             continue
         pieces = tuple(_piece(module, leaf, offsets[id(leaf)], raw_of[id(leaf)]) for leaf in leaves)
+        is_statement = id(outer) in collector.statements
         expressions.append(StringExpr(pieces, is_statement, id(outer) in collector.patterns))
     return expressions
 
