@@ -557,3 +557,17 @@ def test_comments_in_parentheses_are_found_where_they_are() -> None:
     text = sub('msg = (  # <T1>\n    "text"\n)\nx = (  # <T2>\n    f"{x}"\n)\n')
     found = [(f.site, f.span.line, f.span.column, f.fixable) for f in scan_source(text).findings]
     assert found == [("comment", 1, 12, True), ("comment", 4, 10, True)]
+
+
+def test_edits_that_overlap_leave_the_file_unchanged_with_a_reason() -> None:
+    """Two edits for the same text (here: every finding passed twice) are a planning error: nothing is
+    written, each finding says why, and no exception escapes."""
+    from hf_secret_guard.fix.document import fix_source_text
+
+    text = sub('x = "<T1>"  # <T1>\n')
+    findings = scan_source(text, "example.py").findings
+    result = fix_source_text(text, "example.py", findings + findings, FixOptions())
+    assert result.text == text and not result.changed and not result.fixed
+    assert [error.kind for error in result.errors] == ["fix"]
+    assert "file left unchanged" in result.errors[0].message
+    assert {item.reason for item in result.not_fixed} == {"the fix could not be planned"}

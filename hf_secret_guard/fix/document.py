@@ -83,13 +83,19 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
         facts, top = python_facts(module)
         binding = facts.binding()
     names = SecretNames(leaks, options.secret_name)
-    plan = plan_python(text, leaks, names, options, module, check, binding)
-    edits = list(plan.edits)
-    if plan.kinds:
-        edits += plan_imports(
-            text, module, kinds=plan.kinds, binding=binding, first_use=plan.first_use, top=top
-        )
-    new = apply_edits(text, edits)
+    try:
+        plan = plan_python(text, leaks, names, options, module, check, binding)
+        edits = list(plan.edits)
+        if plan.kinds:
+            edits += plan_imports(
+                text, module, kinds=plan.kinds, binding=binding, first_use=plan.first_use, top=top
+            )
+        new = apply_edits(text, edits)
+    except OverlappingEdits as exc:  # two edits claim the same text: write nothing rather than guess
+        error = ScanError(path, "fix", f"the fix could not be planned ({exc}); file left unchanged")
+        reasons = {i: "the fix could not be planned" for i in range(len(fixable))}
+        result = _result(path, text, text, fixable, (), reasons, [error])
+        return result._replace(not_fixed=result.not_fixed + tuple(not_fixable))
     errors: list[ScanError] = []
     if new != text and check is not None and not check(new):
         errors.append(ScanError(path, "fix", "the fixed code would not parse; file left unchanged"))
