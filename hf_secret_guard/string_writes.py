@@ -6,9 +6,9 @@ is in C and already knows reads from writes, so it settles such code in a millis
 
 Besides tokens (which ``prefilter.token_candidate`` catches on its own), HFG002 reports a *string* written
 under a secret-like *string* key: ``os.environ["K"] = "..."`` (also in tuple and chained assignments),
-``setdefault("K", "...")``, ``__setitem__``, ``putenv``, and ``update(...)``.  This check answers yes for
-every such write, whatever the object written to (the byte checks already looked at that), and for code
-it cannot parse, which libcst then reports.
+``setdefault("K", "...")``, ``__setitem__``, ``putenv``, and ``update({"K": "..."})`` in its forms.
+This check answers yes for every such write, whatever the object written to (the byte checks already
+looked at that), and for code it cannot parse, which libcst then reports.
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ def may_write_string(code: str, extra_names: Sequence[str] = ()) -> bool:
                         return True
         elif isinstance(node, ast.Call):
             if isinstance(node.func, ast.Attribute) and node.func.attr == "update":
-                return True  # keys and values in dicts, keywords, dict(...): not worth working out here
+                for key, value in _update_items(node):
+                    if key is not None and is_secret_name(key, extra_names) and _is_string(value):
+                        return True
+                continue
             positional = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
             if len(positional) >= 2 and _is_string(positional[1]):
                 key = _string_value(positional[0])
@@ -59,6 +62,24 @@ def _pairs(target: ast.expr, value: ast.expr) -> Iterator[tuple[ast.expr, ast.ex
             yield from _pairs(element, item)
     else:
         yield target, value
+
+
+def _update_items(call: ast.Call) -> Iterator[tuple[Optional[str], ast.expr]]:
+    """``update({K: v})``, ``update(K=v)``, ``update(**{K: v})`` and ``update(dict(K=v))``, as the
+    detector reads them (``pbar.update(1)`` has none)."""
+    values: list[ast.expr] = []
+    for keyword in call.keywords:
+        if keyword.arg is not None:
+            yield keyword.arg, keyword.value
+        else:
+            values.append(keyword.value)
+    values += [arg.value if isinstance(arg, ast.Starred) else arg for arg in call.args]
+    for value in values:
+        if isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values):
+                yield (_string_value(key) if key is not None else None), item
+        elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+            yield from _update_items(value)
 
 
 def _subscript_key(node: ast.Subscript) -> Optional[str]:

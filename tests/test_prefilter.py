@@ -91,6 +91,7 @@ CLEAN_PYTHON = [
     'import os\nkey = (os.environ["API_KEY"], 1)\nos.environ.setdefault("KEY", k)',
     'import os\nos.environ["HF_TOKEN"] += ""\nos.environ["API_KEY"]: str = get()',  # not what HFG002 reads
     'import os\nos.environ["API_KEY"], n = get_key(), "n"',
+    'import os\ntoken = os.environ["HF_TOKEN"]\npbar.update(1)\nconfig.update({"lr": 0.1}, seed="x")',
 ]
 
 
@@ -293,6 +294,10 @@ _SHAPES = st.sampled_from(
         "{e}.setdefault({k}, {v})",
         "{e}.__setitem__({k}, {v})",
         "{e}.update({{{k}: {v}}})",
+        "{e}.update(**{{{k}: {v}}})",
+        "{e}.update(HF_TOKEN={v})",
+        "{e}.update(dict(API_KEY={v}), x=1)",
+        "pbar.update(1)\n{e}.update({{{k}: {v}}}, other)",
         "os.putenv({k}, {v})",
         "put({k}, {v})",
         "print({e}[{k}], {v})",
