@@ -307,6 +307,12 @@ GOLDEN: list[tuple[str, str, str]] = [
         'msg = (  # <M1>\n    "text"\n)\nnote = "x"  # <M1>\n',
     ),
     ("comment-before-f-string", 'x = (  # <T1>\n    f"{x}"\n)\n', 'x = (  # <M1>\n    f"{x}"\n)\n'),
+    ("comment-after-f-string", 'x = (f"a{x}"  # <T1>\n)\n', 'x = (f"a{x}"  # <M1>\n)\n'),
+    (
+        "quoted-token-in-comment-after-f-string",
+        'x = (f"a{x}"  # "<T1>"\n)\ny = "<T1>"\n',
+        IMPORT + 'x = (f"a{x}"  # "<M1>"\n)\ny = userdata.get("HF_TOKEN")\n',
+    ),
     (
         "same-comment-twice",
         'a = (  # noqa\n    "<T1>"\n)\nb = 1  # noqa\nc = "<T1>"\n',

@@ -48,6 +48,12 @@ CASES: dict[str, tuple[Writer, list[str], str | None]] = {
     "latin1.py": (_bytes(b"# -*- coding: latin-1 -*-\ns = '\xe9'\nt = '" + T + b"'\n"), ["HFG001"], None),
     "crlf.py": (_bytes(b"import os\r\nos.environ['HF_TOKEN'] = '" + T + b"'\r\n"), ["HFG002"], None),
     "cr_only.py": (_bytes(b"import os\ros.environ['HF_TOKEN'] = '" + T + b"'\r"), ["HFG002"], None),
+    # An escape libcst cannot evaluate, as an environment key: once an internal error for the whole run.
+    "bad_escape_key.py": (
+        _text(f"import os\nos.environ['\\N{{NOPE}}'] = 'x'\nt = '{TOKEN}'\n"),
+        ["HFG001"],
+        None,
+    ),
     "deeply_nested.py": (
         _text("x = " + "(" * 3000 + "1" + ")" * 3000 + f"\nt = '{TOKEN}'\n"),
         ["HFG001"],

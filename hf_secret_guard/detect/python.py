@@ -87,8 +87,7 @@ def _dotted(node: cst.BaseExpression) -> Optional[str]:
 def _literal_text(node: cst.BaseExpression) -> Optional[str]:
     """The value of a plain string literal (not an f-string), or None."""
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value.decode("latin-1") if isinstance(value, bytes) else value
+        return piece_value(node)  # never raises: an escape libcst cannot evaluate reads as written
     if isinstance(node, cst.ConcatenatedString):
         left, right = _literal_text(node.left), _literal_text(node.right)
         return None if left is None or right is None else left + right

@@ -6,7 +6,9 @@ offsets are found by searching each leaf's exact text in source order, starting 
 Quotes and ``#`` can only start a string or a comment, so the search cannot land anywhere else.
 
 Source order takes one correction: libcst visits a parenthesized literal before the comments inside its
-opening parenthesis (``msg = (  # note`` then the string), so those comments are collected first.
+opening parenthesis (``msg = (  # note`` then the string), so those comments are collected first; and
+an f-string's own children are not visited at all, so the comments in its closing parenthesis are
+collected right after it.
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ class StringLeaves(cst.CSTVisitor):
                 self.leaves.append((comment, comment.value))
         self.leaves.append((node, raw))
         self._add_outer(node)
+        if isinstance(node, cst.FormattedString):  # its children are not visited: ``"..."  # note\n)``
+            for closing in node.rpar:
+                self.leaves.extend((comment, comment.value) for comment in _comments(closing))
 
     def _add_outer(self, node: StringNode) -> None:
         if id(node) not in self._inner:
