@@ -44,8 +44,10 @@ def clean_scan(args: Sequence[str], stdout: TextIO) -> Optional[int]:
         candidates = discover_files(list(settings.paths), settings.discover_options)
     except (ConfigError, MissingPath):
         return None
-    results = list(api.scan_candidates(candidates, settings.scan_options))
-    if any(result.findings or result.errors or result.skipped for result in results):
-        return None
-    stdout.write(summary([], len(results)) + "\n")
+    scanned = 0
+    for result in api.scan_candidates(candidates, settings.scan_options):
+        if result.findings or result.errors or result.skipped:
+            return None  # at the first one: the full command line scans again and reports
+        scanned += 1
+    stdout.write(summary([], scanned) + "\n")
     return 0
