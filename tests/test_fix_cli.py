@@ -277,3 +277,26 @@ def test_fix_tells_why_each_leak_is_not_fixed(tmp_path: Path) -> None:
         f"{notebook}:cell 2:1:13: HFG001 not fixed: the line has other {{...}} or $ expansions, which "
         "IPython expands all or none",
     ]
+
+
+def test_a_writefile_body_reads_the_environment_and_the_summary_says_how(tmp_path: Path) -> None:
+    """``!python train.py`` runs outside the kernel, where Colab's userdata does not answer: the written
+    file reads ``os.environ``, and the summary tells how to set it from the notebook."""
+    cells = [
+        new_code_cell(f"%%writefile train.py\nfrom huggingface_hub import login\nlogin('{TOKEN}')\n"),
+        new_code_cell("!python train.py"),
+    ]
+    path = tmp_path / "nb.ipynb"
+    path.write_text(notebook_text(cells, "colab-4.0"))
+    result = run_cli("scan", "--fix", str(path))
+    assert result.returncode == 1
+    _no_secret(result.stdout + result.stderr)
+    source = "".join(json.loads(path.read_text())["cells"][0]["source"])
+    assert source == (
+        '%%writefile train.py\nimport os\nfrom huggingface_hub import login\nlogin(os.environ["HF_TOKEN"])\n'
+    )
+    assert (
+        "%%writefile and %%python bodies read HF_TOKEN from the environment (Colab secrets answer only "
+        "in the notebook's kernel): set it in a cell before the program runs, "
+        'e.g. os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN").'
+    ) in " ".join(result.stdout.split())

@@ -364,7 +364,8 @@ def test_fixed_cells_golden_and_run_the_same(
 
 
 # -- %%writefile x.py writes a program of its own: it gets its own import, and its imports are not the
-# notebook's.  (id, cells before, cells after, style)
+# notebook's.  It reads the environment whatever the style: ``!python app.py`` runs outside the kernel,
+# where Colab's userdata does not answer.  (id, cells before, cells after, style)
 WRITEFILE: list[tuple[str, list[str], list[str], str]] = [
     (
         "notebook-imports-userdata-already",
@@ -375,27 +376,26 @@ WRITEFILE: list[tuple[str, list[str], list[str], str]] = [
         ],
         [
             "from google.colab import userdata",
-            "%%writefile app.py\nfrom google.colab import userdata\n"
-            'import json\nTOKEN = userdata.get("HF_TOKEN")\n',
+            '%%writefile app.py\nimport os\nimport json\nTOKEN = os.environ["HF_TOKEN"]\n',
             'R = userdata.get("HF_TOKEN")',
         ],
         "userdata",
     ),
     (
         "file-imports-are-not-the-notebooks",
-        ["%%writefile app.py\nfrom google.colab import userdata\nTOKEN = '<T1>'\n", "R = '<T1>'"],
+        ["%%writefile app.py\nimport os\nTOKEN = '<T1>'\n", "R = '<T1>'"],
         [
-            '%%writefile app.py\nfrom google.colab import userdata\nTOKEN = userdata.get("HF_TOKEN")\n',
+            '%%writefile app.py\nimport os\nTOKEN = os.environ["HF_TOKEN"]\n',
             'from google.colab import userdata\nR = userdata.get("HF_TOKEN")',
         ],
         "userdata",
     ),
     (
         "names-are-the-files-own",
-        ['userdata = {"a": 1}\nR = userdata', "%%writefile app.py\nTOKEN = '<T1>'"],
+        ['os = "linux"\nR = os', "%%writefile app.py\nTOKEN = '<T1>'"],
         [
-            'userdata = {"a": 1}\nR = userdata',
-            '%%writefile app.py\nfrom google.colab import userdata\nTOKEN = userdata.get("HF_TOKEN")',
+            'os = "linux"\nR = os',
+            '%%writefile app.py\nimport os\nTOKEN = os.environ["HF_TOKEN"]',
         ],
         "userdata",
     ),
@@ -439,8 +439,10 @@ def test_writefile_body_is_a_program_of_its_own(
     fixed = _sources(result.text)
     assert fixed == [sub(source) for source in after]
     assert not result.not_fixed
-    environ = {"HF_TOKEN": TOKEN} if style == "env" else {}  # --fix-style env: the secret is in the env
+    # The file reads the environment, which the notebook sets before running it (the summary says so).
+    environ = {"HF_TOKEN": TOKEN}
     assert _run_with_file(shell, fixed, environ) == _run_with_file(shell, original, environ)
+    assert result.program_names == ("HF_TOKEN",)
 
 
 # -- the scan says "not fixable" exactly where --fix leaves an IPython line alone, for the same reason

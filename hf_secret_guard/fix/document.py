@@ -120,6 +120,7 @@ def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options:
         result = _result(path, raw, raw, fixable, (), {i: str(exc) for i in range(len(fixable))}, [error])
     else:
         result = _result(path, raw, plan.text, fixable, plan.fixed, plan.reasons, names=plan.names)
+        result = result._replace(program_names=tuple(sorted(plan.program_names)))
     return result._replace(not_fixed=result.not_fixed + tuple(not_fixable))
 
 

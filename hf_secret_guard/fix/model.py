@@ -45,6 +45,9 @@ class FixResult(NamedTuple):
     not_fixed: tuple[NotFixed, ...] = ()
     errors: tuple[ScanError, ...] = ()
     secret_names: tuple[str, ...] = ()  # the secrets the fixed code reads: create them in Colab Secrets
+    # Those of them a separate program (a %%writefile or %%python body) reads from the environment: the
+    # notebook must set them there before the program runs.
+    program_names: tuple[str, ...] = ()
     data: Optional[bytes] = None
     new_data: Optional[bytes] = None
 

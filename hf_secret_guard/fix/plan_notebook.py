@@ -9,7 +9,9 @@
   one) runs first; after a ``%%capture``-style first line, which must stay first.  The names are chosen
   for the whole notebook (``bindings.py``).
 - ``%%writefile app.py`` (and ``%%python``) bodies are programs of their own: they get their own import
-  and names, and nothing in them counts for the notebook's namespace.
+  and names, and nothing in them counts for the notebook's namespace.  They read the environment
+  (``os.environ["HF_TOKEN"]``) whatever the style: Colab's ``userdata`` answers only in the notebook's
+  kernel, and ``!python app.py`` runs in a process of its own, which inherits the kernel's environment.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class NotebookPlan(NamedTuple):
     fixed: frozenset[int]  # indexes into the findings
     reasons: dict[int, str]
     names: frozenset[str]
+    program_names: frozenset[str] = frozenset()  # what %%writefile / %%python bodies read from the env
 
 
 def _masked(text: str) -> tuple[MaskedCell, Optional[Checker]]:
@@ -253,12 +256,15 @@ def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) ->
     binding = shared.binding()
     earlier: set[tuple[Kind, str]] = set()
     used: set[str] = set()
+    program_names: set[str] = set()
+    program_options = options._replace(style="env")
     for part, cell in zip(code_parts, cells):
         indexes = by_cell.get(part.json_path, [])
         if indexes:
             leaks = [findings[i].as_leak() for i in indexes]
             if cell.separate:
-                edits, plan = _plan_cell(cell, leaks, names, options, cell.facts.binding(), set())
+                edits, plan = _plan_cell(cell, leaks, names, program_options, cell.facts.binding(), set())
+                program_names |= plan.names
             else:
                 edits, plan = _plan_cell(cell, leaks, names, options, binding, earlier)
             fixed.update(indexes[i] for i in plan.fixed)
@@ -276,7 +282,7 @@ def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) ->
             reasons[index] = "no rewrite applies here"
     new = apply_edits(raw, raw_edits)
     _check(notebook, new)
-    return NotebookPlan(new, frozenset(fixed), reasons, frozenset(used))
+    return NotebookPlan(new, frozenset(fixed), reasons, frozenset(used), frozenset(program_names))
 
 
 def _value_at(value: Any, path: Sequence[Any]) -> Any:

@@ -119,6 +119,14 @@ def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
         them = "it" if len(names) == 1 else "them"
         where = f"set {them} in the environment" if run.style == "env" else f"add {them} in {SECRETS_PANEL}"
         lines.append(f"The fixed code reads {', '.join(names)}: {where}.")
+    programs = sorted({name for r in run.results for name in r.program_names})
+    if programs and fixed:
+        them, example = ("it" if len(programs) == 1 else "them"), programs[0]
+        lines.append(
+            f"%%writefile and %%python bodies read {', '.join(programs)} from the environment (Colab "
+            f"secrets answer only in the notebook's kernel): set {them} in a cell before the program runs, "
+            f'e.g. os.environ["{example}"] = userdata.get("{example}").'
+        )
     if findings:
         lines.append(
             f"Fixing the code does not unleak a token: it was exposed (and stays in git history), so "
