@@ -73,12 +73,13 @@ _GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 # After a token prefix: a whole body, or a body that continues past a quote (implicit concatenation:
 # ``"hf_abc" "def..."``) or a backslash (an escape, a line continuation, the ``\"`` of notebook JSON).
 # ``hf_hub_download(`` and ``kwargs["hf_token"]`` are neither: most ``hf_`` in real code is part of a name.
-# In notebook JSON a multiline string is a list of lines, so a token may also continue in the next list
-# element: ``"... hf_abc",\n "def..."``.
-_SPLIT = rf"(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"']|\"\s*,\s*\")"
+# In notebook JSON a multiline string is a list of lines, so there a token may also continue in the next
+# list element: ``"... hf_abc",\n "def..."``.  In Python, ``("hf_", "api_org_")`` is two values.
+_SPLIT = rf"(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])"
+_JSON_LIST_SPLIT = r"\"\s*,\s*\""
 _TOKEN_BODY = {
-    "hf_": rf"[A-Za-z0-9]{{34}}|[A-Za-z0-9]{{0,33}}{_SPLIT}",
-    "api_org_": rf"[A-Za-z]{{34}}|[A-Za-z]{{0,33}}{_SPLIT}",
+    "hf_": (r"[A-Za-z0-9]{34}", r"[A-Za-z0-9]{0,33}"),
+    "api_org_": (r"[A-Za-z]{34}", r"[A-Za-z]{0,33}"),
 }
 # ``environ as env``, also across a line continuation or a comment in ``from os import (...)``.
 _ALIAS_TAIL = rf"{_GAP}as\b{_GAP}(\w+)"
@@ -125,11 +126,13 @@ def _ends_of(text: str, word: str, bounded: bool = True) -> Iterator[int]:
         start = text.find(word, end)
 
 
-def token_candidate(text: str) -> bool:
-    """Could ``text`` hold a token, whole or split across string pieces?"""
+def token_candidate(text: str, json: bool = False) -> bool:
+    """Could ``text`` hold a token, whole or split across string pieces?  ``json``: the raw text of a
+    notebook, where a string may also continue in the next element of a list of lines."""
+    split = f"(?:{_SPLIT}|{_JSON_LIST_SPLIT})" if json else _SPLIT
     return any(
-        _re(body).match(text, end)
-        for prefix, body in _TOKEN_BODY.items()
+        _re(f"{whole}|{part}{split}").match(text, end)
+        for prefix, (whole, part) in _TOKEN_BODY.items()
         for end in _ends_of(text, prefix, False)
     )
 
@@ -230,7 +233,7 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
     one, only a code cell can leak (an environment write); those are read with the C ``json`` decoder.
     Anything unusual is left to the full reader, which reports it.
     """
-    if token_candidate(raw):
+    if token_candidate(raw, json=True):
         return True
     if not any(needle in raw for needle in ("environ", "putenv", *_SHELL_NEEDLES)):
         return False  # `hf_hub_download` and friends: no token, and no way to write the environment

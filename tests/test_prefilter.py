@@ -92,6 +92,7 @@ CLEAN_PYTHON = [
     'import os\nos.environ["HF_TOKEN"] += ""\nos.environ["API_KEY"]: str = get()',  # not what HFG002 reads
     'import os\nos.environ["API_KEY"], n = get_key(), "n"',
     'import os\ntoken = os.environ["HF_TOKEN"]\npbar.update(1)\nconfig.update({"lr": 0.1}, seed="x")',
+    'PREFIXES = ("hf_", "api_org_")\nNEEDLES = [b"hf_", b"api_org_"]',  # in Python, two values each
 ]
 
 
@@ -334,3 +335,14 @@ def test_deeply_nested_notebook_json_goes_to_the_full_reader() -> None:
     """``json`` gives up on nesting (RecursionError); the prefilter leaves the judgement to the reader."""
     raw = '{"cells": [], "metadata": {"environ": ' + "[" * 5000 + "]" * 5000 + "}}"
     assert prefilter.notebook_may_leak(raw)
+
+
+def test_a_token_split_across_the_lines_of_a_json_source_list() -> None:
+    """nbformat joins a cell's list of lines, so a list may split a token anywhere: only notebook JSON
+    needs that split considered (in Python, ``("hf_", "x")`` is two values)."""
+    cell = {"cell_type": "markdown", "metadata": {}, "source": [f"key {TOKEN[:10]}", f"{TOKEN[10:]} here"]}
+    raw = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    assert prefilter.notebook_may_leak(raw)
+    assert [f.rule for f in scan_bytes(raw.encode(), "nb.ipynb").findings] == ["HFG004"]
+    python = f'parts = ("{TOKEN[:10]}", "{TOKEN[10:]}")\n'
+    assert not prefilter.python_may_leak(python) and not _detected(python)
