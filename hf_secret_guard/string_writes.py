@@ -18,11 +18,14 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Optional
 
+from hf_secret_guard.detect import MAX_PARSE_CHARS
 from hf_secret_guard.secret_names import is_secret_name
 
 
 def may_write_string(code: str, extra_names: Sequence[str] = ()) -> bool:
     """Could ``code`` write a string literal under a secret-like literal key (HFG002 without a token)?"""
+    if len(code) > MAX_PARSE_CHARS:
+        return True
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning for "\d" and the like

@@ -346,3 +346,13 @@ def test_a_token_split_across_the_lines_of_a_json_source_list() -> None:
     assert [f.rule for f in scan_bytes(raw.encode(), "nb.ipynb").findings] == ["HFG004"]
     python = f'parts = ("{TOKEN[:10]}", "{TOKEN[10:]}")\n'
     assert not prefilter.python_may_leak(python) and not _detected(python)
+
+
+def test_code_too_large_to_parse_is_left_to_the_text_scan() -> None:
+    """Beyond libcst's limit the file is scanned as text anyway: the parser's second look is not spent."""
+    from hf_secret_guard.detect import MAX_PARSE_CHARS
+    from hf_secret_guard.string_writes import may_write_string
+
+    reads = 'token = os.environ["HF_TOKEN"]\n'
+    assert not may_write_string(reads)
+    assert may_write_string(reads * (MAX_PARSE_CHARS // len(reads) + 1))

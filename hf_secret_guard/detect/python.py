@@ -15,6 +15,7 @@ from typing import NamedTuple, Optional
 
 import libcst as cst
 
+from hf_secret_guard.detect import MAX_PARSE_CHARS
 from hf_secret_guard.ftypes import Leak
 from hf_secret_guard.read.literals import StringLeaves, flatten_string, locate, piece_value
 from hf_secret_guard.secret_names import is_secret_name, is_secret_value
@@ -22,7 +23,6 @@ from hf_secret_guard.tokens import find_tokens
 
 # libcst's native parser crashes the process (stack overflow) on code nested some thousands deep, and
 # takes seconds per megabyte; such code is scanned as text instead.
-MAX_PARSE_CHARS = 2_000_000
 MAX_BRACKET_DEPTH = 200
 _BRACKETS_RE = re.compile(r"[()\[\]{}]")
 

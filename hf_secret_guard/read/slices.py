@@ -22,6 +22,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple, Optional
 
+from hf_secret_guard.detect import MAX_PARSE_CHARS
 from hf_secret_guard.ftypes import Leak
 from hf_secret_guard.prefilter import write_names
 
@@ -29,7 +30,6 @@ _LINE_END_RE = re.compile(r"\r\n|\r|\n")  # what CPython's tokenizer counts as a
 _IMPORT_OS_RE = re.compile(r"\bimport\b[^\r\n]*\bos\b")
 _BASE_NEEDLES = ("hf_", "api_org_", "environ", "putenv")
 MIN_SIZE = 400  # below this the whole file parses in a few milliseconds: not worth slicing
-MAX_SIZE = 2_000_000  # as detect.python.MAX_PARSE_CHARS: bigger files are scanned as text, never parsed
 MAX_KEPT = 0.6  # a slice keeping more than this share of the file saves too little to be worth it
 
 Block = Sequence[ast.stmt]
@@ -131,7 +131,7 @@ def _needle_re(text: str) -> re.Pattern[str]:
 
 def relevant_statements(text: str) -> Optional[SourceSlice]:
     """The statements of ``text`` that can hold a finding, or None to parse the whole file."""
-    if not MIN_SIZE <= len(text) <= MAX_SIZE:
+    if not MIN_SIZE <= len(text) <= MAX_PARSE_CHARS:
         return None
     try:
         with warnings.catch_warnings():
