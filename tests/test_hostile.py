@@ -107,7 +107,7 @@ CASES: dict[str, tuple[Writer, list[str], str | None]] = {
     ),
     # No token, but a needle (environ): the prefilter's own JSON decoding must not crash on the nesting.
     "deep_json_environ.ipynb": (
-        _text('{"cells": [], "metadata": {"environ": ' + "[" * 5000 + "]" * 5000 + "}}"),
+        _text('{"cells": [], "metadata": {"environ": ' + "[" * 100_000 + "]" * 100_000 + "}}"),
         [],
         "nested too deeply",
     ),
