@@ -260,8 +260,10 @@ def test_named_files_need_no_git(tmp_path: Path) -> None:
     probe = (
         "import sys\n"
         "from hf_secret_guard.cli import main\n"
+        "before = 'subprocess' in sys.modules\n"  # Python 3.10's stdlib loads it for click already
         f"status = main(['scan', '--isolated', {str(tmp_path / 'a.py')!r}])\n"
-        "print(status, 'hf_secret_guard.gitfiles' in sys.modules, 'subprocess' in sys.modules)\n"
+        "spawned = not before and 'subprocess' in sys.modules\n"
+        "print(status, 'hf_secret_guard.gitfiles' in sys.modules, spawned)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "0 False False"
