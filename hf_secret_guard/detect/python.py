@@ -15,7 +15,7 @@ from typing import NamedTuple, Optional
 
 import libcst as cst
 
-from hf_secret_guard.detect import MAX_PARSE_CHARS
+from hf_secret_guard.detect import MAX_PARSE_CHARS, too_deep
 from hf_secret_guard.ftypes import Leak
 from hf_secret_guard.read.literals import StringLeaves, flatten_string, locate, piece_value
 from hf_secret_guard.secret_names import is_secret_name, is_secret_value
@@ -47,7 +47,7 @@ def check_parseable(text: str) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(text)
+            tree = ast.parse(text)
     except (RecursionError, MemoryError):
         raise PythonParseError("too deeply nested") from None
     except SyntaxError as exc:
@@ -57,6 +57,9 @@ def check_parseable(text: str) -> None:
             raise PythonParseError("too deeply nested") from None
     except ValueError:  # NUL bytes and the like: libcst decides
         pass
+    else:
+        if too_deep(tree):  # Python 3.10 and older, and 3.13, parse 30,000-term chains
+            raise PythonParseError("too deeply nested")
 
 
 @dataclass

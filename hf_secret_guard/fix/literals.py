@@ -13,6 +13,7 @@ from typing import NamedTuple, Optional
 
 import libcst as cst
 
+from hf_secret_guard.detect.python import PythonParseError, check_parseable
 from hf_secret_guard.read.literals import (
     EXPRESSION_PLACEHOLDER,
     StringLeaf,
@@ -176,6 +177,11 @@ def _piece(module: cst.Module, node: StringLeaf, start: int, raw: str) -> Piece:
 
 
 def parse(text: str) -> cst.Module:
+    """libcst's module, after the detector's guard: code nested too deeply to parse safely is refused."""
+    try:
+        check_parseable(text)
+    except PythonParseError as exc:
+        raise PythonSyntaxError(str(exc)) from None
     try:
         return cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as exc:

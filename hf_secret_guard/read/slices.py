@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple, Optional
 
-from hf_secret_guard.detect import MAX_PARSE_CHARS
+from hf_secret_guard.detect import MAX_PARSE_CHARS, too_deep
 from hf_secret_guard.ftypes import Leak
 from hf_secret_guard.prefilter import write_names
 
@@ -139,8 +139,8 @@ def relevant_statements(text: str) -> Optional[SourceSlice]:
             module = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return None  # libcst decides, and reports, on the whole file
-    if not module.body:
-        return None
+    if not module.body or too_deep(module):
+        return None  # too deep: the whole file is refused by the detector's guard, as on every Python
     slicer = _Slicer(text, _needle_re(text))
     slicer.block(module.body)
     return _cut(slicer.lines, sorted(slicer.dropped))
