@@ -95,19 +95,6 @@ _PUTENV_TAIL = rf"{_CLOSING_GAP}\("
 _UPDATE_FROM_NAME = rf"{_GAP}\({_GAP}[A-Za-z_][\w.]*{_GAP}\)"
 _STRING_START = r"(?:\s|\\|\(|#[^\r\n]*(?![^\r\n]))*[rRbBuU]{0,2}([\"'])"
 _AFTER_STRING = r"(?:\s|\\|\)|#[^\r\n]*(?![^\r\n]))*[rRbBuUfF]{0,2}[\"']"
-# A value that is a name, a simple call or a simple subscript, alone on the rest of its line:
-# ``userdata.get("HF_TOKEN")``, ``os.getenv("KEY", "")``, ``token``, ``os.environ["HF_TOKEN"]`` (what
-# ``--fix-style env`` writes).  The detector judges string values only (a token anywhere is the
-# token check's), so such a write cannot give a finding.  Anything else (a string, a chained assignment
-# ``= x = "..."``, a line continuation, a second statement) counts as yes.
-_ARGUMENT = r"""(?:[\w.]+|"[^"\\\r\n]*"|'[^'\\\r\n]*')"""
-_CALL = rf"\([ \t]*(?:{_ARGUMENT}[ \t]*(?:,[ \t]*{_ARGUMENT}[ \t]*)*,?[ \t]*)?\)"
-_NAME_OR_CALL = rf"[ \t]*[A-Za-z_][\w.]*(?:[ \t]*(?:{_CALL}|\[[ \t]*{_ARGUMENT}[ \t]*\]))?"
-_LINE_END = r"[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z)"
-_NOT_A_STRING_VALUE = {
-    "[": rf"[ \t]*\][ \t]*=(?!=){_NAME_OR_CALL}{_LINE_END}",  # environ["KEY"] = value
-    "(": rf"[ \t]*,{_NAME_OR_CALL}[ \t]*\){_LINE_END}",  # setdefault("KEY", value), putenv(...)
-}
 
 
 def _is_word(char: str) -> bool:
@@ -155,9 +142,9 @@ def write_names(scope: str) -> Optional[WriteNames]:
     return frozenset(environs), frozenset(putenvs)
 
 
-def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str], opener: str) -> bool:
-    """The write after a write site (``opener``: ``[`` or ``(``): can its key be a plain string that
-    ``is_secret_name`` accepts, with a value that can be a string?
+def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str]) -> bool:
+    """The key after a write site: can it be a plain string that ``is_secret_name`` accepts?  (Whether
+    the value is a string, which a finding also needs, is for CPython's parser: ``string_writes``.)
 
     The detector only judges plain string keys, so a variable or an f-string here cannot give a finding.
     Escapes, triple quotes and implicitly concatenated pieces are not worked out: they count as yes.
@@ -176,9 +163,7 @@ def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str], 
         return True
     from hf_secret_guard.secret_names import is_secret_name
 
-    if not is_secret_name(text[opening:close], extra_names):
-        return False
-    return _re(_NOT_A_STRING_VALUE[opener]).match(text, close + 1) is None
+    return is_secret_name(text[opening:close], extra_names)
 
 
 def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequence[str] = ()) -> bool:
@@ -198,12 +183,12 @@ def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequen
             if site.group("update"):
                 if not _re(_UPDATE_FROM_NAME).match(code, site.end()):
                     return True
-            elif _literal_key_may_be_secret(code, site.end(), extra_names, code[site.end() - 1]):
+            elif _literal_key_may_be_secret(code, site.end(), extra_names):
                 return True
     for name in putenvs:
         for end in _ends_of(code, name):
             site = _re(_PUTENV_TAIL).match(code, end)
-            if site and _literal_key_may_be_secret(code, site.end(), extra_names, "("):
+            if site and _literal_key_may_be_secret(code, site.end(), extra_names):
                 return True
     return False
 
@@ -216,11 +201,12 @@ def python_may_leak(text: str, extra_names: Sequence[str] = ()) -> bool:
     """
     if token_candidate(text):
         return True
-    if not may_write_secret(text, write_names(text), extra_names):
+    names = write_names(text)
+    if names is None or not may_write_secret(text, names, extra_names):
         return False
     from hf_secret_guard.string_writes import may_write_string
 
-    return may_write_string(text, extra_names)
+    return may_write_string(text, extra_names, names[1])
 
 
 _SHELL_NEEDLES = ("%env", "set_env", "export")  # what ``detect.shell`` looks for in a code cell
@@ -266,7 +252,7 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
         # not parse counts as yes.
         writers = [text for text in code if any(name in text for name in (*names[0], *names[1]))]
         if any(
-            may_write_string(mask_cell(text, automagic=automagic).python, extra_names)
+            may_write_string(mask_cell(text, automagic=automagic).python, extra_names, names[1])
             for text in writers
             for automagic in (False, True)
         ):

@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Optional
 
 from hf_secret_guard.detect import MAX_PARSE_CHARS
 from hf_secret_guard.secret_names import is_secret_name
 
+_WRITE_METHODS = frozenset({"setdefault", "__setitem__", "putenv"})
 
-def may_write_string(code: str, extra_names: Sequence[str] = ()) -> bool:
-    """Could ``code`` write a string literal under a secret-like literal key (HFG002 without a token)?"""
+
+def may_write_string(
+    code: str, extra_names: Sequence[str] = (), putenvs: Collection[str] = ("putenv",)
+) -> bool:
+    """Could ``code`` write a string literal under a secret-like literal key (HFG002 without a token)?
+    ``putenvs``: the bare names bound to ``os.putenv`` (``from os import putenv as put``)."""
     if len(code) > MAX_PARSE_CHARS:
         return True
     try:
@@ -45,6 +50,12 @@ def may_write_string(code: str, extra_names: Sequence[str] = ()) -> bool:
                     if key is not None and is_secret_name(key, extra_names) and _is_string(value):
                         return True
                 continue
+            func = node.func
+            if not (
+                (isinstance(func, ast.Attribute) and func.attr in _WRITE_METHODS)
+                or (isinstance(func, ast.Name) and func.id in putenvs)
+            ):
+                continue  # ``os.getenv("API_KEY", "")`` reads
             positional = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
             if len(positional) >= 2 and _is_string(positional[1]):
                 key = _string_value(positional[0])
