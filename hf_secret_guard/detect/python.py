@@ -17,7 +17,7 @@ import libcst as cst
 
 from hf_secret_guard.detect import MAX_PARSE_CHARS, too_deep
 from hf_secret_guard.ftypes import Leak
-from hf_secret_guard.read.literals import StringLeaves, flatten_string, locate, piece_value
+from hf_secret_guard.read.literals import StringLeaves, flatten_string, piece_value
 from hf_secret_guard.secret_names import is_secret_name, is_secret_value
 from hf_secret_guard.tokens import find_tokens
 
@@ -273,11 +273,9 @@ def find_python_leaks(
         raise PythonParseError(reason) from None
     collector = _Collector(module, aliases if aliases is not None else EnvironAliases())
     try:
-        module.visit(collector)
+        offsets, raw_of = collector.walk(text)
     except RecursionError:
         raise PythonParseError("too deeply nested") from None
-    offsets = locate(text, collector.leaves)
-    raw_of = {id(node): raw for node, raw in collector.leaves}
 
     def layout(node: cst.BaseExpression) -> Optional[_StringLayout]:
         pieces: list[_Piece] = []

@@ -19,7 +19,6 @@ from hf_secret_guard.read.literals import (
     StringLeaf,
     StringLeaves,
     flatten_string,
-    locate,
     piece_value,
 )
 
@@ -194,11 +193,9 @@ def string_expressions(module: cst.Module, text: str, offsets_of_interest: Seque
     strings, and evaluating a literal costs a ``compile``."""
     collector = _Collector(module)
     try:
-        module.visit(collector)
+        offsets, raw_of = collector.walk(text)
     except RecursionError:
         raise PythonSyntaxError("too deeply nested") from None
-    offsets = locate(text, collector.leaves)
-    raw_of = {id(node): raw for node, raw in collector.leaves}
     wanted = sorted(offsets_of_interest)
     expressions: list[StringExpr] = []
     for outer in collector.strings:

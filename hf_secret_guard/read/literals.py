@@ -37,6 +37,12 @@ class StringLeaves(cst.CSTVisitor):
         self._inner: set[int] = set()
         self._early_comments: set[int] = set()
 
+    def walk(self, text: str) -> tuple[dict[int, int], dict[int, str]]:
+        """Visit the module (``text`` is its source); each leaf's offset and its text as written, by
+        ``id``.  A leaf that cannot be found has no offset.  RecursionError: nested too deeply."""
+        self.module.visit(self)
+        return locate(text, self.leaves), {id(node): raw for node, raw in self.leaves}
+
     def visit_Expr(self, node: cst.Expr) -> None:
         self.statements.add(id(node.value))
 
