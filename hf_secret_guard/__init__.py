@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from hf_secret_guard._version import __version__
 
 _API = {
     "scan_paths",

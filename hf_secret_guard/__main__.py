@@ -1,3 +1,3 @@
-from hf_secret_guard.entry import main
+from hf_secret_guard.cli.entry import main
 
 raise SystemExit(main())

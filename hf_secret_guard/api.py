@@ -8,7 +8,6 @@ import stat
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Optional, Union
 
-from hf_secret_guard import prefilter
 from hf_secret_guard.discover import (
     DEFAULT_DISCOVER,
     SCANNED_SUFFIXES,
@@ -17,16 +16,10 @@ from hf_secret_guard.discover import (
     looks_binary,
 )
 from hf_secret_guard.fix.model import DEFAULT_FIX_OPTIONS, FixOptions, FixResult
-from hf_secret_guard.ftypes import (
-    DEFAULT_OPTIONS,
-    Candidate,
-    DiscoverOptions,
-    FileResult,
-    Finding,
-    ScanError,
-    ScanOptions,
-)
-from hf_secret_guard.notebook_shape import NOTEBOOK_SUFFIXES, notebook_shape_error
+from hf_secret_guard.model import Candidate, FileResult, Finding, ScanError
+from hf_secret_guard.options import DEFAULT_OPTIONS, DiscoverOptions, ScanOptions
+from hf_secret_guard.read.notebook_shape import NOTEBOOK_SUFFIXES, notebook_shape_error
+from hf_secret_guard.screen import prefilter
 
 # A clean file never needs the scanners (scan, read.source, tokens): they are imported once a file can
 # hold a finding, which saves a clean pre-commit run their start-up.
@@ -153,7 +146,7 @@ def scan_candidates(
 
     A large tree is scanned by worker processes (``parallel``), with the same results in the same order.
     """
-    from hf_secret_guard import parallel
+    from hf_secret_guard.scan import parallel
 
     listed = list(candidates)
     workers = parallel.workers_for(listed)
@@ -200,7 +193,7 @@ def scan_staged_candidates(
     staged: Sequence[tuple[Candidate, str]], options: ScanOptions = DEFAULT_OPTIONS
 ) -> Iterator[FileResult]:
     """Scan staged files found by ``discover_staged``, reading every blob through one git process."""
-    from hf_secret_guard.gitfiles import read_blobs
+    from hf_secret_guard.discover.git import read_blobs
 
     wanted = [(candidate, blob) for candidate, blob in staged if not candidate.skipped]
     contents = read_blobs([blob for _, blob in wanted], options.max_file_size)

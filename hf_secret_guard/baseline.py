@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
 from typing import Any, NamedTuple
 
-from hf_secret_guard.ftypes import Finding
-from hf_secret_guard.report.redact import redact_output
+from hf_secret_guard.model import Finding
+from hf_secret_guard.tokens.redaction import redact_output
 
 BASELINE_NAME = ".hf-secret-guard-baseline.json"
 FORMAT_VERSION = 1

@@ -38,7 +38,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
-from hf_secret_guard.ftypes import Confidence, HistoryLeak, HistoryResult, HistorySource
+from hf_secret_guard.model import Confidence, HistoryLeak, HistoryResult, HistorySource
 from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens, mask, redact, secret_hash
 
 # What ``git log -G`` looks for; ``find_tokens`` then applies the exact rules.  Just the prefixes: with

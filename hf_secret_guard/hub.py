@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from hf_secret_guard import __version__
-from hf_secret_guard.ftypes import Revocation, Verification
+from hf_secret_guard._version import __version__
+from hf_secret_guard.model import Revocation, Verification
 from hf_secret_guard.tokens import is_token, mask, redact, secret_hash
 
 DEFAULT_ENDPOINT = "https://huggingface.co"

@@ -10,7 +10,7 @@ import subprocess
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from hf_secret_guard.cli import main
+from hf_secret_guard.cli.main import main
 
 
 def run_main(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hf_secret_guard.allow import allowed_codes, is_allowed
+from hf_secret_guard.detect.allow import allowed_codes, is_allowed
 from hf_secret_guard.scan import scan_notebook, scan_source
 from tests.conftest import TOKEN, TOKEN2, run_cli
 from tests.notebooks import STYLES, Style, new_code_cell, new_markdown_cell, notebook_text

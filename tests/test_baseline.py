@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from hf_secret_guard.baseline import BaselineError, parse_baseline, render_baseline
-from hf_secret_guard.cli import cli
+from hf_secret_guard.cli.main import cli
 from hf_secret_guard.scan import scan_source
 from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, make_token, run_cli
 from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebook_text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from hf_secret_guard.cli import cli
+from hf_secret_guard.cli.main import cli
 from tests.conftest import TOKEN, run_cli
 
 

@@ -11,9 +11,9 @@ from typing import Callable
 import pytest
 from click.testing import Result
 
-from hf_secret_guard.cli import cli
-from hf_secret_guard.config import ConfigError, find_config, load_config, resolve
-from hf_secret_guard.settings import Settings
+from hf_secret_guard.cli.config import ConfigError, find_config, load_config, resolve
+from hf_secret_guard.cli.main import cli
+from hf_secret_guard.cli.settings import Settings
 from tests.conftest import REPO, TOKEN, cli_runner, run_cli
 
 LEAK = f'login(token="{TOKEN}")\n'
@@ -172,7 +172,7 @@ def test_bad_value(key: str, table: str, message: str, tmp_path: Path) -> None:
 
 
 def test_every_key_has_a_good_and_a_bad_test() -> None:
-    from hf_secret_guard.config import KEYS
+    from hf_secret_guard.cli.config import KEYS
 
     assert set(GOOD) == set(KEYS)
     assert set(KEYS) <= {key for key, _, _ in BAD}

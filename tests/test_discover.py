@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from hf_secret_guard.cli import cli
+from hf_secret_guard.cli.main import cli
 from hf_secret_guard.discover import discover_files
-from hf_secret_guard.excludes import Excluder
-from hf_secret_guard.ftypes import DiscoverOptions
+from hf_secret_guard.discover.excludes import Excluder
+from hf_secret_guard.options import DiscoverOptions
 from tests.conftest import TOKEN, cli_runner, run_cli
 from tests.gitrepo import git, init_repo, write
 
@@ -259,11 +259,11 @@ def test_named_files_need_no_git(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("x = 1\n")
     probe = (
         "import sys\n"
-        "from hf_secret_guard.cli import main\n"
+        "from hf_secret_guard.cli.main import main\n"
         "before = 'subprocess' in sys.modules\n"  # Python 3.10's stdlib loads it for click already
         f"status = main(['scan', '--isolated', {str(tmp_path / 'a.py')!r}])\n"
         "spawned = not before and 'subprocess' in sys.modules\n"
-        "print(status, 'hf_secret_guard.gitfiles' in sys.modules, spawned)\n"
+        "print(status, 'hf_secret_guard.discover.git' in sys.modules, spawned)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "0 False False"

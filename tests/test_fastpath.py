@@ -18,7 +18,7 @@ from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, n
 WATCHED = ("click", "dataclasses", "libcst", "nbformat")
 PROBE = (
     "import sys\n"
-    "from hf_secret_guard.entry import main\n"
+    "from hf_secret_guard.cli.entry import main\n"
     "status = main(sys.argv[1:])\n"
     f"print('loaded:', *[name for name in {WATCHED!r} if name in sys.modules], file=sys.stderr)\n"
     "raise SystemExit(status)\n"

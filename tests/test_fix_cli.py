@@ -13,7 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from hf_secret_guard.cli import cli
+from hf_secret_guard.cli.main import cli
 from hf_secret_guard.tokens import find_tokens, mask
 from tests.conftest import REPO, TOKEN, TOKEN2, run_cli
 from tests.notebooks import new_code_cell, new_output, notebook_text

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hf_secret_guard import fix_notebook, fix_source, scan_notebook, scan_source
 from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.fix.jsonstyle import ensure_ascii_style, source_edits, split_lines
-from hf_secret_guard.ftypes import Edit
+from hf_secret_guard.model import Edit
 from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.tokens import find_tokens
 from tests.conftest import TOKEN

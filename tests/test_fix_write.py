@@ -11,7 +11,7 @@ import pytest
 from hf_secret_guard import fix_bytes, fix_file, scan_bytes
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.write import FileChanged, replace_file
-from hf_secret_guard.ftypes import Edit
+from hf_secret_guard.model import Edit
 from tests.conftest import TOKEN
 
 

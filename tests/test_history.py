@@ -13,8 +13,7 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from hf_secret_guard.cli import cli
-from hf_secret_guard.ftypes import HistoryLeak, HistoryResult
+from hf_secret_guard.cli.main import cli
 from hf_secret_guard.history import (
     HistoryError,
     added_lines,
@@ -24,6 +23,7 @@ from hf_secret_guard.history import (
     scan_history,
     to_order,
 )
+from hf_secret_guard.model import HistoryLeak, HistoryResult
 from hf_secret_guard.report.history import format_history_leak, history_origin, render_history_json
 from hf_secret_guard.tokens import mask
 from tests.conftest import ORG_TOKEN, REPO, TOKEN, TOKEN2, make_token, run_cli

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from hf_secret_guard.cli import cli
+from hf_secret_guard.cli.main import cli
 from hf_secret_guard.hub import (
     DEFAULT_ENDPOINT,
     HubError,

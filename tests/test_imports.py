@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from hf_secret_guard import api, parallel
+from hf_secret_guard import api
 from hf_secret_guard.discover import DEFAULT_DISCOVER, discover_files
-from hf_secret_guard.ftypes import Candidate, FileResult, ScanOptions
+from hf_secret_guard.model import Candidate, FileResult
+from hf_secret_guard.options import ScanOptions
+from hf_secret_guard.scan import parallel
 from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2
 from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, notebook_text
 
@@ -43,7 +45,7 @@ def _imported_heavy(tmp_path: Path, *names: str) -> tuple[int, list[str]]:
     """Run a real scan in a fresh interpreter; its exit status and which heavy packages it imported."""
     script = (
         "import json, sys\n"
-        "from hf_secret_guard.cli import main\n"
+        "from hf_secret_guard.cli.main import main\n"
         f"status = main(['scan', '--format', 'json', *{list(names)!r}])\n"
         f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})\n"
         "print(json.dumps([status, heavy]), file=sys.stderr)\n"

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from hf_secret_guard import scan_notebook
-from hf_secret_guard.cli import cli
-from hf_secret_guard.ftypes import Finding
+from hf_secret_guard.cli.main import cli
+from hf_secret_guard.model import Finding
 from hf_secret_guard.tokens import mask
 from tests.conftest import TOKEN, TOKEN2
 from tests.notebooks import (

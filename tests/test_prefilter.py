@@ -17,11 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hf_secret_guard import prefilter
 from hf_secret_guard.api import scan_bytes
-from hf_secret_guard.ftypes import Leak, ScanOptions
-from hf_secret_guard.read.slices import relevant_statements
-from hf_secret_guard.scan import find_code_leaks
+from hf_secret_guard.model import Leak
+from hf_secret_guard.options import ScanOptions
+from hf_secret_guard.scan.code import find_code_leaks
+from hf_secret_guard.screen import prefilter
+from hf_secret_guard.screen.slices import relevant_statements
 from tests.conftest import ORG_TOKEN, TOKEN
 from tests.notebooks import new_code_cell, notebook_text
 
@@ -351,8 +352,8 @@ def test_a_token_split_across_the_lines_of_a_json_source_list() -> None:
 
 def test_code_too_large_to_parse_is_left_to_the_text_scan() -> None:
     """Beyond libcst's limit the file is scanned as text anyway: the parser's second look is not spent."""
-    from hf_secret_guard.detect import MAX_PARSE_CHARS
-    from hf_secret_guard.string_writes import may_write_string
+    from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS
+    from hf_secret_guard.screen.string_writes import may_write_string
 
     reads = 'token = os.environ["HF_TOKEN"]\n'
     assert not may_write_string(reads)

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 import pytest
 
-from hf_secret_guard.report.redact import RedactingStream, redact_any_case, redact_output
 from hf_secret_guard.tokens import mask
+from hf_secret_guard.tokens.redaction import RedactingStream, redact_any_case, redact_output
 from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, run_cli
 from tests.gitrepo import git, init_repo
 from tests.hub_server import FakeHub, hub  # noqa: F401 - the fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from hf_secret_guard.cli import cli
+from hf_secret_guard.cli.main import cli
 from hf_secret_guard.tokens import mask
 from tests.conftest import DIGIT_TOKEN, ORG_TOKEN, TOKEN, TOKEN2, run_cli
 from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebook_text

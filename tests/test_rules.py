@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from hf_secret_guard import scan_source
-from hf_secret_guard.cli import cli
+from hf_secret_guard.cli.main import cli
 from hf_secret_guard.rules import RULES
 from tests.conftest import TOKEN, fill
 

@@ -15,11 +15,11 @@ from typing import NamedTuple, Optional
 
 import libcst as cst
 
-from hf_secret_guard.detect import MAX_PARSE_CHARS, too_deep
-from hf_secret_guard.ftypes import Leak
+from hf_secret_guard.model import Leak
 from hf_secret_guard.read.literals import StringLeaves, flatten_string, piece_value
-from hf_secret_guard.secret_names import is_secret_name, is_secret_value
+from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
 from hf_secret_guard.tokens import find_tokens
+from hf_secret_guard.tokens.env_names import is_secret_name, is_secret_value
 
 # libcst's native parser crashes the process (stack overflow) on code nested some thousands deep, and
 # takes seconds per megabyte; such code is scanned as text instead.

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Optional
 
-from hf_secret_guard.ftypes import Leak
-from hf_secret_guard.secret_names import is_secret_name, is_secret_value
+from hf_secret_guard.model import Leak
 from hf_secret_guard.tokens import find_tokens
+from hf_secret_guard.tokens.env_names import is_secret_name, is_secret_value
 
 # %env NAME=value, %env NAME value, %set_env NAME value, export NAME=value (quotes optional).
 _ENV_WRITE_RE = re.compile(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hf_secret_guard.ftypes import Leak
+from hf_secret_guard.model import Leak
 from hf_secret_guard.tokens import find_tokens
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hf_secret_guard.ftypes import Edit
+from hf_secret_guard.model import Edit
 
 
 class OverlappingEdits(ValueError):

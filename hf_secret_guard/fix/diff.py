@@ -1,6 +1,6 @@
 """``--diff``: what ``--fix`` would change, as a unified diff with every secret masked.
 
-The removed lines hold the secrets, so each line goes through ``tokens.redact`` and every secret the
+The removed lines hold the secrets, so each line goes through ``tokens.redaction`` and every secret the
 fix replaced (an ``sk-...`` key is no ``hf_`` token) is masked too.  Nothing of the diff may leak what
 the report itself would not print.
 """

@@ -21,7 +21,7 @@ from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_ipython import SHELL_SITES
 from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook, unfixable_reason
 from hf_secret_guard.fix.plan_python import CODE_SITES, plan_python
-from hf_secret_guard.ftypes import FileResult, Finding, ScanError
+from hf_secret_guard.model import FileResult, Finding, ScanError
 from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.read.source import DecodeError, decode_source
 from hf_secret_guard.scan import NOTEBOOK_SUFFIXES

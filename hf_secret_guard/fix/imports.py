@@ -29,7 +29,7 @@ from hf_secret_guard.fix.bindings import (
     is_colab_import,
     text_imports,
 )
-from hf_secret_guard.ftypes import Edit
+from hf_secret_guard.model import Edit
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 

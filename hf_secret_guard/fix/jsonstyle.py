@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from hf_secret_guard.fix.apply import apply_edits
-from hf_secret_guard.ftypes import Edit
+from hf_secret_guard.model import Edit
 from hf_secret_guard.read.jsonspan import JsonPath, Spans, raw_offset_in_string
 
 # ``\u007f`` and above: what ``json.dumps(ensure_ascii=True)`` escapes and a writer that keeps UTF-8 does not.

@@ -1,27 +1,12 @@
-"""What ``--fix`` is asked to do, and what it did to one file."""
+"""What ``--fix`` did to one file.  ``FixOptions`` (what it is asked to do) lives in ``options.py``; it is
+re-exported here, where the README has always named it."""
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple, Optional
+from typing import NamedTuple, Optional
 
-from hf_secret_guard.ftypes import Finding, ScanError
-
-FixStyle = Literal["userdata", "env"]
-DEFAULT_SECRET_NAME = "HF_TOKEN"
-
-
-class FixOptions(NamedTuple):
-    """``style`` says where the secret comes from at run time: Colab's ``userdata`` or ``os.environ``.
-
-    ``secret_name`` names a token that has no environment key of its own (a literal passed to
-    ``login(token=...)``); an environment write always uses its key.
-    """
-
-    style: FixStyle = "userdata"
-    secret_name: str = DEFAULT_SECRET_NAME
-
-
-DEFAULT_FIX_OPTIONS = FixOptions()
+from hf_secret_guard.model import Finding, ScanError
+from hf_secret_guard.options import DEFAULT_FIX_OPTIONS, DEFAULT_SECRET_NAME, FixOptions, FixStyle
 
 
 class NotFixed(NamedTuple):
@@ -54,3 +39,6 @@ class FixResult(NamedTuple):
     @property
     def changed(self) -> bool:
         return self.text != self.original
+
+
+__all__ = ["DEFAULT_FIX_OPTIONS", "DEFAULT_SECRET_NAME", "FixOptions", "FixResult", "FixStyle", "NotFixed"]

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Optional
 
-from hf_secret_guard.ftypes import Leak
+from hf_secret_guard.model import Leak
 
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MASKED_SITES = frozenset({"comment", "docstring"})  # masked in place: no name, so none is used up

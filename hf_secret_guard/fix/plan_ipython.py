@@ -20,7 +20,7 @@ from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_python import Plan, call_text
 from hf_secret_guard.fix.rewrite import CallText
-from hf_secret_guard.ftypes import Edit, Leak
+from hf_secret_guard.model import Edit, Leak
 
 SHELL_SITES = frozenset({"shell", "ipython-env", "shell-env"})
 

@@ -44,7 +44,7 @@ from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_ipython import SHELL_SITES, line_at, plan_ipython
 from hf_secret_guard.fix.plan_python import Plan, plan_python
-from hf_secret_guard.ftypes import Edit, Finding, Leak, Part
+from hf_secret_guard.model import Edit, Finding, Leak, Part
 from hf_secret_guard.read.ipython import MaskedCell, mask_cell
 from hf_secret_guard.read.jsonspan import JsonPath
 from hf_secret_guard.read.notebook import NotebookRead, raw_offset, read_notebook

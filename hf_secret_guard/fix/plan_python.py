@@ -23,7 +23,7 @@ from hf_secret_guard.fix.literals import PythonSyntaxError, StringExpr, containi
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.rewrite import CallText, Target, rewrite_string
-from hf_secret_guard.ftypes import Edit, Leak
+from hf_secret_guard.model import Edit, Leak
 from hf_secret_guard.tokens import find_tokens, is_token, mask
 
 CODE_SITES = frozenset({"string", "environ"})

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Callable, NamedTuple, Optional
 
 from hf_secret_guard.fix.literals import Piece, StringExpr
-from hf_secret_guard.ftypes import Edit
+from hf_secret_guard.model import Edit
 
 CallText = Callable[[str, str], str]  # (secret name, quote character) -> the expression that reads it
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple, Optional
 
-from hf_secret_guard.ftypes import Part, PartKind
+from hf_secret_guard.model import Part, PartKind
 from hf_secret_guard.read.jsonspan import JsonPath, Spans, parse_with_spans, raw_offset_in_string
 
 _BINARY_MIME_PREFIXES = ("image/", "audio/", "video/", "font/")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Optional
 
-from hf_secret_guard.ftypes import Finding, ScanError
+from hf_secret_guard.model import Finding, ScanError
 from hf_secret_guard.report.region import cell_place, file_region, relative_path
 
 

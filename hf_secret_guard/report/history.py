@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from hf_secret_guard import __version__
-from hf_secret_guard.ftypes import HistoryLeak, HistoryResult
+from hf_secret_guard._version import __version__
+from hf_secret_guard.model import HistoryLeak, HistoryResult
 from hf_secret_guard.report.text import count
 from hf_secret_guard.report.verification import Verifications, label, record
 

@@ -6,8 +6,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional
 
-from hf_secret_guard import __version__
-from hf_secret_guard.ftypes import Finding, ScanError, Verification
+from hf_secret_guard._version import __version__
+from hf_secret_guard.model import Finding, ScanError, Verification
 
 
 def finding_record(finding: Finding, verification: Optional[Verification] = None) -> dict[str, Any]:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from hf_secret_guard.ftypes import Finding
+from hf_secret_guard.model import Finding
 
 
 def location(finding: Finding) -> str:

@@ -13,7 +13,7 @@ import os
 from pathlib import Path, PurePath
 from typing import NamedTuple, Optional
 
-from hf_secret_guard.ftypes import Finding
+from hf_secret_guard.model import Finding
 
 
 class FileRegion(NamedTuple):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Optional
 
-from hf_secret_guard.ftypes import Finding, ScanError, Verification
+from hf_secret_guard.model import Finding, ScanError, Verification
 
 MACHINE_FORMATS = ("json", "sarif", "github")
 
@@ -38,7 +38,7 @@ def render(
 def write_report(path: str, text: str) -> None:
     """UTF-8 with ``\\n`` line endings on every OS, so a report is the same file wherever it was made.
     Redacted like the console (``report.redact``): a report file is shared, uploaded, kept."""
-    from hf_secret_guard.report.redact import redact_output
+    from hf_secret_guard.tokens.redaction import redact_output
 
     with open(path, "w", encoding="utf-8", newline="\n") as stream:
         stream.write(redact_output(text))

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
 
-from hf_secret_guard import __version__
-from hf_secret_guard.ftypes import Finding, ScanError, Verification
+from hf_secret_guard._version import __version__
+from hf_secret_guard.model import Finding, ScanError, Verification
 from hf_secret_guard.report.region import cell_place, file_region, relative_path
 from hf_secret_guard.rules import RULES, Rule
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hf_secret_guard.ftypes import Finding, ScanError
+from hf_secret_guard.model import Finding, ScanError
 from hf_secret_guard.report.location import location
 
 REVOKE_ADVICE = (

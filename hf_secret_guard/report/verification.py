@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Optional, TypeVar
 
-from hf_secret_guard.ftypes import Verification
+from hf_secret_guard.model import Verification
 
 Verifications = Mapping[str, Verification]  # keyed by tokens.secret_hash
 T = TypeVar("T")

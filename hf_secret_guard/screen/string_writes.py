@@ -18,8 +18,8 @@ import warnings
 from collections.abc import Collection, Iterator, Sequence
 from typing import Optional
 
-from hf_secret_guard.detect import MAX_PARSE_CHARS
-from hf_secret_guard.secret_names import is_secret_name
+from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS
+from hf_secret_guard.tokens.env_names import is_secret_name
 
 _WRITE_METHODS = frozenset({"setdefault", "__setitem__", "putenv"})
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import NamedTuple, Optional
 
-from hf_secret_guard.ftypes import Confidence
+from hf_secret_guard.model import Confidence
 
 # A candidate: the prefix, then the body.  The left boundary is checked by ``_left_boundary_ok``
 # because the allowed left neighbours (ANSI colour codes, backslash escapes) cannot be written

@@ -9,7 +9,7 @@ from typing import Optional
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = list(argv) if argv is not None else sys.argv[1:]
-    from hf_secret_guard.fastpath import clean_scan
+    from hf_secret_guard.cli.fastpath import clean_scan
 
     try:
         status = clean_scan(args, sys.stdout)
@@ -17,6 +17,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         status = None
     if status is not None:
         return status
-    from hf_secret_guard.cli import main as cli_main
+    from hf_secret_guard.cli.main import main as cli_main
 
     return cli_main(args)

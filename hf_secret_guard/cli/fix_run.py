@@ -19,12 +19,13 @@ from hf_secret_guard.fix.diff import unified_diff
 from hf_secret_guard.fix.model import FixOptions, FixResult, NotFixed
 from hf_secret_guard.fix.names import is_valid_name
 from hf_secret_guard.fix.write import replace_file
-from hf_secret_guard.ftypes import Finding, ScanError, ScanOptions
+from hf_secret_guard.model import Finding, ScanError
+from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.report.location import location
 from hf_secret_guard.tokens import find_tokens
 
 if TYPE_CHECKING:
-    from hf_secret_guard.settings import Settings
+    from hf_secret_guard.cli.settings import Settings
 
 SECRETS_PANEL = "Colab's Secrets panel (key icon in the left sidebar; turn on notebook access)"
 REVOKE_URL = "https://huggingface.co/settings/tokens"

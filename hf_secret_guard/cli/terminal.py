@@ -18,7 +18,7 @@ from typing import Optional, TextIO
 
 import click
 
-from hf_secret_guard.ftypes import Finding
+from hf_secret_guard.model import Finding
 from hf_secret_guard.report.location import location
 
 PROGRESS_DELAY = 0.5  # seconds before the bar appears

@@ -13,9 +13,9 @@ from typing import Optional
 
 import click
 
-from hf_secret_guard.ftypes import Finding, HistoryLeak, Verification
+from hf_secret_guard.cli.settings import Settings
+from hf_secret_guard.model import Finding, HistoryLeak, Verification
 from hf_secret_guard.report.verification import Verifications, label, live_first, summary_lines
-from hf_secret_guard.settings import Settings
 from hf_secret_guard.tokens import is_token
 
 EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR = 0, 1, 2

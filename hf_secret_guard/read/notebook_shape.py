@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Union
 
-from hf_secret_guard.ftypes import ScanError
+from hf_secret_guard.model import ScanError
 
 NOTEBOOK_SUFFIXES = (".ipynb",)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from hf_secret_guard.ftypes import Span
+from hf_secret_guard.model import Span
 
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Optional
 
-from hf_secret_guard.allow import drop_allowed
+from hf_secret_guard.detect.allow import drop_allowed
 from hf_secret_guard.detect.text import find_text_leaks
-from hf_secret_guard.ftypes import FileResult, Finding, Leak, Part, ScanError, ScanOptions
-from hf_secret_guard.notebook_shape import notebook_shape_error
-from hf_secret_guard.prefilter import TEXT_NEEDLES, needs_parse, notebook_may_leak
+from hf_secret_guard.model import FileResult, Finding, Leak, Part, ScanError
+from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.jsonspan import JsonSpanError
+from hf_secret_guard.read.lines import LineIndex
 from hf_secret_guard.read.notebook import NotebookShapeError, raw_offset, read_notebook
-from hf_secret_guard.scan import _finding, _keep, find_code_leaks, shell_part_leaks
-from hf_secret_guard.text_positions import LineIndex
+from hf_secret_guard.read.notebook_shape import notebook_shape_error
+from hf_secret_guard.scan.code import find_code_leaks, shell_part_leaks
+from hf_secret_guard.scan.findings import finding, keep
+from hf_secret_guard.screen.prefilter import TEXT_NEEDLES, needs_parse, notebook_may_leak
 from hf_secret_guard.tokens import find_tokens
 
 
@@ -40,8 +42,8 @@ def _part_leaks(part: Part, options: ScanOptions, aliases: object) -> tuple[list
 def _raw_text_findings(raw: str, path: str, options: ScanOptions, label: str) -> list[Finding]:
     lines = LineIndex(raw)
     part = Part("raw", raw, label=label, raw_start=0)
-    leaks = _keep(find_text_leaks(raw, "HFG004", "json", fixable=False), options)
-    return [_finding(leak, path, part, lines) for leak in leaks]
+    leaks = keep(find_text_leaks(raw, "HFG004", "json", fixable=False), options)
+    return [finding(leak, path, part, lines) for leak in leaks]
 
 
 def _worth_scanning(part: Part, aliases: object) -> bool:
@@ -98,10 +100,10 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
             if part.raw_start >= 0:  # metadata and other nested JSON: a position in the file itself
                 label = f"cell {part.cell} {part.label}" if part.cell else part.label
                 span = raw_lines.span(start, part.raw_start + leak.end)
-                found = _finding(leak, path, part._replace(label=label), raw_lines, index, file_position)
+                found = finding(leak, path, part._replace(label=label), raw_lines, index, file_position)
                 findings.append(found._replace(span=span))
             else:
-                found = _finding(leak, path, part, part_lines, index, file_position)
+                found = finding(leak, path, part, part_lines, index, file_position)
                 findings.append(found._replace(span_in_file=False))
 
     # Safety net: a token anywhere in the file that no part accounted for (an unknown field, say).
@@ -112,6 +114,6 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
         if options.wants(leak.rule):
             raw_lines = raw_lines or LineIndex(raw)
             part = Part("raw", raw, label="notebook JSON", raw_start=0)
-            findings.append(_finding(leak, path, part, raw_lines, -1))
+            findings.append(finding(leak, path, part, raw_lines, -1))
     findings.sort(key=lambda f: (f.part_index if f.part_index >= 0 else len(notebook.parts), f.span.start))
     return FileResult(path, tuple(findings), tuple(errors))

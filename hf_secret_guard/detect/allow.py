@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from hf_secret_guard.ftypes import Leak
+from hf_secret_guard.model import Leak
 
 _ANY = "*"
 _OURS_RE = re.compile(r"#\s*hf-secret-guard\s*:\s*ignore(?:\[([^\]\n\r]*)\])?", re.IGNORECASE)

@@ -28,7 +28,8 @@ from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Callable, Optional
 
-from hf_secret_guard.ftypes import Candidate, FileResult, ScanOptions
+from hf_secret_guard.model import Candidate, FileResult
+from hf_secret_guard.options import ScanOptions
 
 MIN_FILES = 300  # below this a serial scan takes well under 0.1 s: workers cannot pay for themselves
 MAX_WORKERS = 8  # the one parser would become the bottleneck long before this

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple, Optional
 
 from hf_secret_guard.fix.model import DEFAULT_SECRET_NAME, FixOptions, FixStyle
-from hf_secret_guard.ftypes import DiscoverOptions, ScanOptions
+from hf_secret_guard.options import DiscoverOptions, ScanOptions
 
 
 def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:

@@ -19,8 +19,8 @@ import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, NamedTuple, Optional
 
-from hf_secret_guard.excludes import anchor
-from hf_secret_guard.settings import Settings, split_codes, split_names
+from hf_secret_guard.cli.settings import Settings, split_codes, split_names
+from hf_secret_guard.discover.excludes import anchor
 
 TABLE = "hf-secret-guard"
 MISSPELLED = "hf_secret_guard"  # the package's import name; as a table name it is silently ignored
@@ -254,7 +254,7 @@ def first_unknown_code(values: Sequence[str]) -> Optional[str]:
     for value in values:
         for code in value.split(","):
             if code.strip() and unknown_codes([code.strip().upper()]):
-                from hf_secret_guard.report.redact import redact_any_case
+                from hf_secret_guard.tokens.redaction import redact_any_case
 
                 return redact_any_case(repr(code.strip()))
     return None

@@ -13,9 +13,9 @@ from typing import Any, Optional, TypeVar
 
 import click
 
-from hf_secret_guard import __version__
-from hf_secret_guard.ftypes import FileResult, Finding, ScanError, Verification
-from hf_secret_guard.settings import Settings
+from hf_secret_guard._version import __version__
+from hf_secret_guard.cli.settings import Settings
+from hf_secret_guard.model import FileResult, Finding, ScanError, Verification
 
 EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR = 0, 1, 2
 
@@ -29,7 +29,7 @@ def cli() -> None:
 def _secret_name(context: click.Context, parameter: click.Parameter, value: Optional[str]) -> Optional[str]:
     if value is None:  # click calls this on every run: the fixer loads only when the option is given
         return None
-    from hf_secret_guard.fix.run import secret_name_option
+    from hf_secret_guard.cli.fix_run import secret_name_option
 
     return secret_name_option(context, parameter, value)
 
@@ -222,8 +222,8 @@ def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settin
     """The settings of this run: the command line over ``[tool.hf-secret-guard]``; None after an error."""
     from click.core import ParameterSource
 
-    from hf_secret_guard.config import ConfigError, resolve
-    from hf_secret_guard.settings import split_names
+    from hf_secret_guard.cli.config import ConfigError, resolve
+    from hf_secret_guard.cli.settings import split_names
 
     problem = _usage_problem(options)
     if problem:
@@ -299,7 +299,7 @@ def run_baseline(settings: Settings) -> int:
 
 def run_scan(settings: Settings) -> int:
     if settings.fix or settings.diff:
-        from hf_secret_guard.fix.run import usage_problem
+        from hf_secret_guard.cli.fix_run import usage_problem
 
         problem = usage_problem(settings)
         if problem:
@@ -310,11 +310,11 @@ def run_scan(settings: Settings) -> int:
     ):
         return EXIT_ERROR
     if settings.history or settings.history_revs:
-        from hf_secret_guard.leak_response import run_history
+        from hf_secret_guard.cli.leak_response import run_history
 
         return run_history(settings)
     if settings.verify or settings.revoke:
-        from hf_secret_guard.leak_response import network_problem
+        from hf_secret_guard.cli.leak_response import network_problem
 
         problem = network_problem(settings)
         if problem:
@@ -343,7 +343,7 @@ def run_scan(settings: Settings) -> int:
         hidden = len(known)
     fixes = None
     if settings.fix or settings.diff:
-        from hf_secret_guard.fix.run import fix_for_settings
+        from hf_secret_guard.cli.fix_run import fix_for_settings
 
         fixes = fix_for_settings(settings, findings)
         if settings.diff:
@@ -352,7 +352,7 @@ def run_scan(settings: Settings) -> int:
             return EXIT_LEAKS if findings and not settings.exit_zero else EXIT_CLEAN
     verifications: dict[str, Verification] = {}
     if settings.verify:
-        from hf_secret_guard.leak_response import verify
+        from hf_secret_guard.cli.leak_response import verify
         from hf_secret_guard.report.verification import live_first
 
         verifications = verify([f.secret for f in findings], settings)
@@ -360,11 +360,11 @@ def run_scan(settings: Settings) -> int:
     if not _report(settings, findings, errors, _scanned(results), hidden, verifications):
         return EXIT_ERROR
     if fixes is not None:
-        from hf_secret_guard.fix.run import echo_summary
+        from hf_secret_guard.cli.fix_run import echo_summary
 
         echo_summary(fixes, findings, settings)
     if settings.revoke:
-        from hf_secret_guard.leak_response import finding_targets, revoke
+        from hf_secret_guard.cli.leak_response import finding_targets, revoke
 
         override = revoke(finding_targets(findings), verifications, settings)
         if override is not None:
@@ -383,8 +383,8 @@ def _human_report(
     color: bool = False,
     unreadable: int = 0,
 ) -> list[str]:
+    from hf_secret_guard.cli.terminal import paint_finding, paint_summary
     from hf_secret_guard.report.text import REVOKE_ADVICE, format_finding, statistics, summary
-    from hf_secret_guard.terminal import paint_finding, paint_summary
 
     if settings.statistics:
         lines = statistics(findings)
@@ -401,7 +401,7 @@ def _human_report(
     last = summary(findings, files, hidden, unreadable)
     lines.append(paint_summary(last, bool(findings)) if color else last)
     if verifications:
-        from hf_secret_guard.leak_response import verify_lines
+        from hf_secret_guard.cli.leak_response import verify_lines
 
         lines.extend(verify_lines([(f.masked, f.secret_hash) for f in findings], verifications))
     if findings:
@@ -418,8 +418,8 @@ def _report(
     verifications: Optional[dict[str, Verification]] = None,
 ) -> bool:
     """Print (or write to ``--output``) the report; False when the output file cannot be written."""
+    from hf_secret_guard.cli.terminal import color_enabled
     from hf_secret_guard.report import render
-    from hf_secret_guard.terminal import color_enabled
 
     unreadable = len({e.path for e in errors if e.kind == "read"})
     human = _human_report(settings, findings, files, hidden, verifications, unreadable=unreadable)
@@ -451,16 +451,16 @@ def _report(
 def _collect(settings: Settings) -> Optional[list[FileResult]]:
     """Discover and scan, with the progress bar and the notes on stderr; None after a fatal error."""
     from hf_secret_guard import api
+    from hf_secret_guard.cli.terminal import Progress, progress_enabled
     from hf_secret_guard.discover import MissingPath, discover_files, discover_staged
     from hf_secret_guard.report.text import format_error
-    from hf_secret_guard.terminal import Progress, progress_enabled
 
     started = time.monotonic()
     if settings.verbose:
         click.echo(f"config: {settings.config or 'none (defaults)'}", err=True)
     git_errors: tuple[type[Exception], ...] = ()  # git (and subprocess) load only for --staged
     if settings.staged:
-        from hf_secret_guard.gitfiles import GitError
+        from hf_secret_guard.discover.git import GitError
 
         git_errors = (GitError,)
     try:
@@ -568,7 +568,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     For the whole run stdout and stderr redact every token (``report.redact``): whatever prints a path, an
     option value or an error message, now or in a later version, cannot print a token in full.
     """
-    from hf_secret_guard.report.redact import RedactingStream
+    from hf_secret_guard.tokens.redaction import RedactingStream
 
     streams = sys.stdout, sys.stderr
     if sys.stdout is not None:  # None: no console at all (pythonw)
@@ -587,7 +587,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def _main(argv: Optional[Sequence[str]]) -> int:
     import io
 
-    from hf_secret_guard.report.redact import redact_output
+    from hf_secret_guard.tokens.redaction import redact_output
 
     try:
         result = cli.main(

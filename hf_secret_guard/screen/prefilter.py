@@ -161,7 +161,7 @@ def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str]) 
         close += 1
     if close >= len(text) or text[close] != quote or _re(_AFTER_STRING).match(text, close + 1):
         return True
-    from hf_secret_guard.secret_names import is_secret_name
+    from hf_secret_guard.tokens.env_names import is_secret_name
 
     return is_secret_name(text[opening:close], extra_names)
 
@@ -204,7 +204,7 @@ def python_may_leak(text: str, extra_names: Sequence[str] = ()) -> bool:
     names = write_names(text)
     if names is None or not may_write_secret(text, names, extra_names):
         return False
-    from hf_secret_guard.string_writes import may_write_string
+    from hf_secret_guard.screen.string_writes import may_write_string
 
     return may_write_string(text, extra_names, names[1])
 
@@ -244,7 +244,7 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
     names = write_names("\n".join(code))  # a cell may use a name imported in another
     if names is not None and may_write_secret("\n\n".join(code), names, extra_names):
         from hf_secret_guard.read.ipython import mask_cell
-        from hf_secret_guard.string_writes import may_write_string
+        from hf_secret_guard.screen.string_writes import may_write_string
 
         # CPython's parser on each cell that names a way in, with its IPython lines blanked (they are the
         # shell check's, below), both ways the scanner may blank them (it retries with automagic lines

@@ -22,9 +22,9 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple, Optional
 
-from hf_secret_guard.detect import MAX_PARSE_CHARS, too_deep
-from hf_secret_guard.ftypes import Leak
-from hf_secret_guard.prefilter import write_names
+from hf_secret_guard.model import Leak
+from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
+from hf_secret_guard.screen.prefilter import write_names
 
 _LINE_END_RE = re.compile(r"\r\n|\r|\n")  # what CPython's tokenizer counts as a line break
 _IMPORT_OS_RE = re.compile(r"\bimport\b[^\r\n]*\bos\b")

@@ -1,10 +1,15 @@
-"""The words of each finding: what leaked, and where."""
+"""Leak -> Finding: the position, the masked value, the hashes and the words of each finding; and which
+rules a run keeps."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Optional
 
-from hf_secret_guard.ftypes import Leak, Part
+from hf_secret_guard.model import Finding, Leak, Part
+from hf_secret_guard.options import ScanOptions
+from hf_secret_guard.read.lines import LineIndex
+from hf_secret_guard.tokens import fingerprint, identity, mask, secret_hash
 
 _WHERE = {
     "string": "in a string literal",
@@ -54,3 +59,41 @@ def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
     else:
         text = f"{what} {_WHERE.get(leak.site, 'in code')}"
     return f"{text} ({masked})"
+
+
+def finding(
+    leak: Leak,
+    path: str,
+    part: Optional[Part],
+    lines: LineIndex,
+    part_index: int = 0,
+    file_position: Optional[tuple[int, int]] = None,
+) -> Finding:
+    masked = mask(leak.secret)
+    known_as = identity(leak.secret, leak.env_name)
+    span = lines.span(leak.start, leak.end)
+    file_line, file_column = file_position or (span.line, span.column)
+    return Finding(
+        rule=leak.rule,
+        path=path,
+        span=span,
+        message=describe(leak, part, masked),
+        masked=masked,
+        confidence=leak.confidence,
+        fingerprint=fingerprint(leak.rule, path, known_as),
+        secret_hash=secret_hash(known_as),
+        fixable=leak.fixable,
+        site=leak.site,
+        secret=leak.secret,
+        cell=part.cell if part is not None else None,
+        output=part.output if part is not None else None,
+        part_index=part_index,
+        file_line=file_line,
+        file_column=file_column,
+        env_name=leak.env_name,
+        not_fixable_reason=not_fixable_reason(leak),
+    )
+
+
+def keep(leaks: Sequence[Leak], options: ScanOptions) -> list[Leak]:
+    return [leak for leak in leaks if options.wants(leak.rule)]

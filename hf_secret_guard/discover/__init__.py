@@ -19,8 +19,9 @@ import stat
 from collections.abc import Iterator, Sequence
 from typing import Optional
 
-from hf_secret_guard.excludes import DEFAULT_EXCLUDE, Excluder
-from hf_secret_guard.ftypes import Candidate, DiscoverOptions
+from hf_secret_guard.discover.excludes import DEFAULT_EXCLUDE, Excluder
+from hf_secret_guard.model import Candidate
+from hf_secret_guard.options import DiscoverOptions
 
 SCANNED_SUFFIXES = (".py", ".pyi", ".pyw", ".ipynb")
 DEFAULT_DISCOVER = DiscoverOptions()
@@ -90,7 +91,9 @@ def _display(top: str, relative: str) -> str:
 
 def _directory(top: str, excluder: Excluder, options: DiscoverOptions) -> list[Candidate]:
     if options.gitignore:
-        from hf_secret_guard import gitfiles  # git only when a directory is listed (not for named files)
+        from hf_secret_guard.discover import (
+            git as gitfiles,  # git only when a directory is listed (not for named files)
+        )
 
         names = gitfiles.list_files(top)
         # A directory that is itself ignored lists nothing; the user named it, so it is walked instead.
@@ -200,7 +203,7 @@ def discover_staged(
 
     The excludes always apply: git chose these files, as pre-commit does, so the config must hold.
     """
-    from hf_secret_guard import gitfiles
+    from hf_secret_guard.discover import git as gitfiles
 
     excluder = make_excluder(options)
     root = os.path.abspath(options.root)

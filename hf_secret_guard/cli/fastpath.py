@@ -28,10 +28,10 @@ def clean_scan(args: Sequence[str], stdout: TextIO) -> Optional[int]:
         return None  # options, directories (git, walks), missing paths (an error to report)
 
     from hf_secret_guard import api
-    from hf_secret_guard.config import ConfigError, resolve
+    from hf_secret_guard.cli.config import ConfigError, resolve
+    from hf_secret_guard.cli.settings import Settings
     from hf_secret_guard.discover import MissingPath, discover_files
     from hf_secret_guard.report.text import summary
-    from hf_secret_guard.settings import Settings
 
     warnings: list[str] = []
     given = {"paths"} | {name for name, on in (("force_exclude", force_exclude), ("fix", fix)) if on}

@@ -1,0 +1,43 @@
+"""Scan one document: the one dispatch on its kind.  Pure functions from text to findings; file reading
+lives in ``api.py``.
+
+Start-up boundary: everything past the byte screen (the detectors, the token regexes) is imported here only
+once a file can hold a finding.
+"""
+
+from __future__ import annotations
+
+from hf_secret_guard.model import FileResult
+from hf_secret_guard.options import DEFAULT_OPTIONS, ScanOptions
+from hf_secret_guard.read.notebook_shape import NOTEBOOK_SUFFIXES
+
+
+def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Findings in the text of a ``.py`` file."""
+    from hf_secret_guard.scan import python_file
+
+    return python_file.scan_source(text, path, options)
+
+
+def scan_unparsed(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Tokens anywhere in a file that is not valid text: reported, never fixed."""
+    from hf_secret_guard.scan import python_file
+
+    return python_file.scan_unparsed(text, path, options)
+
+
+def scan_notebook(raw: str, path: str = "<notebook>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Findings in the JSON text of a notebook: cells, outputs, markdown, metadata, then a safety net."""
+    from hf_secret_guard.scan.notebook_file import scan_notebook_text
+
+    return scan_notebook_text(raw, path, options)
+
+
+def scan_text(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    """Dispatch on the file name."""
+    if path.endswith(NOTEBOOK_SUFFIXES):
+        return scan_notebook(text, path, options)
+    return scan_source(text, path, options)
+
+
+__all__ = ["NOTEBOOK_SUFFIXES", "scan_notebook", "scan_source", "scan_text", "scan_unparsed"]
