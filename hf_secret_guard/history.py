@@ -41,11 +41,13 @@ from typing import NamedTuple, Optional
 from hf_secret_guard.model import Confidence, HistoryLeak, HistoryResult, HistorySource
 from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens, mask, redact, secret_hash
 
-# What ``git log -G`` looks for; ``find_tokens`` then applies the exact rules.  Just the prefixes: with
-# ``{34}`` repetitions the POSIX regex engine made git itself twice as slow (measured on 10,000 commits),
-# and the few extra diffs it lets through (``hf_hub_download``...) cost Python next to nothing.
-GIT_TOKEN_REGEX = "hf_|api_org_"
-_NEEDLES = (b"hf_", b"api_org_")
+# What ``git log -G`` looks for; ``find_tokens`` then applies the exact rules.  Just the prefixes: bounded
+# repetitions make git's POSIX regex engine much slower (benchmarks/history_bench.py), and the few extra
+# diffs the prefixes let through (``hf_hub_download``...) cost Python next to nothing.
+GIT_TOKEN_REGEX = "|".join(
+    "".join("\\" + c if c in ".[]()*+?{}|^$\\" else c for c in p) for p in TOKEN_PREFIXES
+)
+_NEEDLES = tuple(prefix.encode() for prefix in TOKEN_PREFIXES)
 # Revision options that select history and are safe to pass on; any other option is refused, so a
 # revision can never smuggle in ``--output=FILE`` or similar.
 REV_OPTIONS = frozenset({"--all", "--branches", "--tags", "--remotes"})

@@ -26,12 +26,15 @@ from urllib.parse import urlsplit
 
 from hf_secret_guard._version import __version__
 from hf_secret_guard.model import Revocation, Verification
-from hf_secret_guard.tokens import is_token, mask, redact, secret_hash
+from hf_secret_guard.providers import DEFAULT as HUB_PROVIDER
+from hf_secret_guard.tokens import mask, provider_of, redact, secret_hash
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
+assert HUB_PROVIDER.hub is not None
+DEFAULT_ENDPOINT = HUB_PROVIDER.hub.default
 DEFAULT_TIMEOUT = 10.0
-WHOAMI_PATH = "/api/whoami-v2"
-REVOKE_PATH = "/api/credentials/revoke"
+WHOAMI_PATH = HUB_PROVIDER.hub.whoami
+REVOKE_PATH = HUB_PROVIDER.hub.revoke
+ENDPOINT_ENV = HUB_PROVIDER.hub.env
 REVOKE_BATCH = 1000  # what huggingface_hub's revoke_tokens sends per request
 _MAX_BODY = 1 << 20
 _USER_AGENT = f"hf-secret-guard/{__version__}"
@@ -44,16 +47,16 @@ class HubError(Exception):
 def hub_endpoint(environ: Optional[Mapping[str, str]] = None) -> str:
     """``HF_ENDPOINT`` (as huggingface_hub reads it) or https://huggingface.co, without a trailing slash."""
     env = os.environ if environ is None else environ
-    value = (env.get("HF_ENDPOINT") or "").strip() or DEFAULT_ENDPOINT
+    value = (env.get(ENDPOINT_ENV) or "").strip() or DEFAULT_ENDPOINT
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise HubError(f"HF_ENDPOINT must be an http:// or https:// URL, not {redact(value)!r}")
+        raise HubError(f"{ENDPOINT_ENV} must be an http:// or https:// URL, not {redact(value)!r}")
     return value.rstrip("/")
 
 
 def hub_tokens(secrets: Iterable[str]) -> list[str]:
     """The distinct Hugging Face tokens among ``secrets``, in order; other secrets never go to the Hub."""
-    return list(dict.fromkeys(s for s in secrets if is_token(s)))
+    return list(dict.fromkeys(s for s in secrets if provider_of(s) is HUB_PROVIDER))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple, Optional
 
+from hf_secret_guard.providers import DEFAULT
+
 
 class ScanOptions(NamedTuple):
     """What to look for.  Built from the command line and ``[tool.hf-secret-guard]``."""
@@ -40,7 +42,7 @@ class DiscoverOptions(NamedTuple):
 
 
 FixStyle = Literal["userdata", "env"]
-DEFAULT_SECRET_NAME = "HF_TOKEN"
+DEFAULT_SECRET_NAME = DEFAULT.secret_name
 
 
 class FixOptions(NamedTuple):
@@ -51,7 +53,7 @@ class FixOptions(NamedTuple):
     """
 
     style: FixStyle = "userdata"
-    secret_name: str = DEFAULT_SECRET_NAME
+    secret_name: Optional[str] = None  # None: each key's provider's own name (HF_TOKEN for Hugging Face)
 
 
 DEFAULT_FIX_OPTIONS = FixOptions()

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hf_secret_guard.providers.spec import TokenFormat
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -66,3 +68,26 @@ def token() -> str:
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(tmp_path)
     yield tmp_path
+
+
+def _expand(alphabet: str) -> str:
+    """The characters of a regex class body such as ``A-Za-z0-9_-``."""
+    chars, index = [], 0
+    while index < len(alphabet):
+        if index + 2 < len(alphabet) and alphabet[index + 1] == "-":
+            chars.extend(chr(c) for c in range(ord(alphabet[index]), ord(alphabet[index + 2]) + 1))
+            index += 3
+        else:
+            chars.append(alphabet[index])
+            index += 1
+    return "".join(chars)
+
+
+def make_key(fmt: TokenFormat, seed: int = 0) -> str:
+    """A fake key in any provider's format: random over its alphabet, mixed case, repeatable."""
+    rng = random.Random(f"hf-secret-guard-test-{fmt.prefix}-{seed}")
+    alphabet = _expand(fmt.alphabet)
+    while True:
+        body = "".join(rng.choice(alphabet) for _ in range(fmt.length))
+        if any(c.islower() for c in body) and any(c.isupper() for c in body):
+            return fmt.prefix + body

@@ -16,8 +16,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "hf_secret_guard"
 
 # Lowest first.  Units in one layer may not import each other: they are independent features.
 LAYERS: list[set[str]] = [
-    {"_version", "model", "options", "rules"},
-    {"tokens"},
+    {"_version", "model", "providers"},
+    {"options", "rules", "tokens"},
     {"read", "discover"},
     {"detect"},
     {"screen"},

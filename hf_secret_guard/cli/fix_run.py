@@ -21,6 +21,7 @@ from hf_secret_guard.fix.names import is_valid_name
 from hf_secret_guard.fix.write import replace_file
 from hf_secret_guard.model import Finding, ScanError
 from hf_secret_guard.options import ScanOptions
+from hf_secret_guard.providers import DEFAULT as DEFAULT_PROVIDER
 from hf_secret_guard.report.location import location
 from hf_secret_guard.tokens import find_tokens
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from hf_secret_guard.cli.settings import Settings
 
 SECRETS_PANEL = "Colab's Secrets panel (key icon in the left sidebar; turn on notebook access)"
-REVOKE_URL = "https://huggingface.co/settings/tokens"
+REVOKE_URL = DEFAULT_PROVIDER.revoke_url
 
 
 class FixRun(NamedTuple):

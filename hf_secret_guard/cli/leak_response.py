@@ -15,11 +15,12 @@ import click
 
 from hf_secret_guard.cli.settings import Settings
 from hf_secret_guard.model import Finding, HistoryLeak, Verification
+from hf_secret_guard.providers import DEFAULT as DEFAULT_PROVIDER
 from hf_secret_guard.report.verification import Verifications, label, live_first, summary_lines
 from hf_secret_guard.tokens import is_token
 
 EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR = 0, 1, 2
-TOKENS_PAGE = "https://huggingface.co/settings/tokens"
+TOKENS_PAGE = DEFAULT_PROVIDER.revoke_url
 
 
 def network_problem(settings: Settings) -> Optional[str]:

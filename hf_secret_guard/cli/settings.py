@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple, Optional
 
-from hf_secret_guard.fix.model import DEFAULT_SECRET_NAME, FixOptions, FixStyle
+from hf_secret_guard.fix.model import FixOptions, FixStyle
 from hf_secret_guard.options import DiscoverOptions, ScanOptions
 
 
@@ -67,7 +67,7 @@ class Settings(NamedTuple):
     @property
     def fix_options(self) -> FixOptions:
         style: FixStyle = "env" if self.fix_style == "env" else "userdata"
-        return FixOptions(style=style, secret_name=self.secret_name or DEFAULT_SECRET_NAME)
+        return FixOptions(style=style, secret_name=self.secret_name or None)
 
     @property
     def discover_options(self) -> DiscoverOptions:

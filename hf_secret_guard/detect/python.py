@@ -18,7 +18,7 @@ import libcst as cst
 from hf_secret_guard.model import Leak
 from hf_secret_guard.read.literals import StringLeaves, flatten_string, piece_value
 from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
-from hf_secret_guard.tokens import find_tokens
+from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens
 from hf_secret_guard.tokens.env_names import is_secret_name, is_secret_value
 
 # libcst's native parser crashes the process (stack overflow) on code nested some thousands deep, and
@@ -108,7 +108,7 @@ class _Collector(StringLeaves):
         self.token_names: set[str] = set()
 
     def visit_Name(self, node: cst.Name) -> None:
-        if node.value.startswith(("hf_", "api_org_")):
+        if node.value.startswith(TOKEN_PREFIXES):
             self.token_names.add(node.value)
 
     # -- how the environment is reached

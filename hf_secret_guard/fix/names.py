@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from typing import Optional
 
 from hf_secret_guard.model import Leak
+from hf_secret_guard.providers import DEFAULT
+from hf_secret_guard.tokens import provider_of
 
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MASKED_SITES = frozenset({"comment", "docstring"})  # masked in place: no name, so none is used up
@@ -28,8 +30,8 @@ def is_valid_name(name: str) -> bool:
 class SecretNames:
     """Names for the secrets of one document (a file, or all code cells of a notebook), in its order."""
 
-    def __init__(self, leaks: Iterable[Leak], default: str) -> None:
-        self._default = default
+    def __init__(self, leaks: Iterable[Leak], default: Optional[str] = None) -> None:
+        self._default = default  # None: each key's provider's conventional name
         self._holds: dict[str, str] = {}  # secret name -> the one value it holds
         self._by_key: dict[tuple[str, str], str] = {}  # (environment key, value) -> secret name
         self._by_secret: dict[str, str] = {}  # value -> the name a token without a key reuses
@@ -53,7 +55,13 @@ class SecretNames:
             self._by_secret.setdefault(secret, name)
         for secret in pending:
             if secret not in self._by_secret:
-                self._by_secret[secret] = self._claim(default, secret)
+                self._by_secret[secret] = self._claim(self._default_for(secret), secret)
+
+    def _default_for(self, secret: str) -> str:
+        if self._default is not None:
+            return self._default
+        provider = provider_of(secret)
+        return (provider or DEFAULT).secret_name
 
     def _claim(self, base: str, secret: str) -> str:
         name, number = base, 1
@@ -73,4 +81,4 @@ class SecretNames:
         key = self.env_key(leak)
         if key is not None and (key, leak.secret) in self._by_key:
             return self._by_key[(key, leak.secret)]
-        return self._by_secret.get(leak.secret, key or self._default)
+        return self._by_secret.get(leak.secret, key or self._default_for(leak.secret))

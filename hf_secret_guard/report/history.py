@@ -14,13 +14,14 @@ from typing import Any, Optional
 
 from hf_secret_guard._version import __version__
 from hf_secret_guard.model import HistoryLeak, HistoryResult
+from hf_secret_guard.providers import DEFAULT
 from hf_secret_guard.report.text import count
 from hf_secret_guard.report.verification import Verifications, label, record
 
 HISTORY_ADVICE = (
     "A token in git history stays readable by everyone who has a clone, a fork or a cached copy: deleting\n"
     "it from the files, or even rewriting history, does not make it safe. Revoke it (`--revoke`, or\n"
-    "https://huggingface.co/settings/tokens), create a new one and keep it in Colab's Secrets panel or\n"
+    f"{DEFAULT.revoke_url}), create a new one and keep it in Colab's Secrets panel or\n"
     "the environment."
 )
 HISTORY_FORMATS = ("text", "json")

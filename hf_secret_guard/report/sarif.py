@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from hf_secret_guard._version import __version__
 from hf_secret_guard.model import Finding, ScanError, Verification
+from hf_secret_guard.providers import DEFAULT
 from hf_secret_guard.report.region import cell_place, file_region, relative_path
 from hf_secret_guard.rules import RULES, Rule
 
@@ -28,6 +29,7 @@ FINGERPRINT_KEY = "hfSecretGuard/v1"
 # GitHub ranks security alerts by this rule property (CVSS-like, 0-10; 7.0 and above is "high"): every rule
 # here is a usable credential in a file.
 SECURITY_SEVERITY = "8.5"
+REVOKE_URL = DEFAULT.revoke_url
 _RULE_INDEX = {code: index for index, code in enumerate(RULES)}
 
 
@@ -38,10 +40,9 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.help},
         "help": {
-            "text": f"{rule.help}\n\nA leaked token stays valid until it is revoked at "
-            "https://huggingface.co/settings/tokens.",
+            "text": f"{rule.help}\n\nA leaked token stays valid until it is revoked at {REVOKE_URL}.",
             "markdown": f"**{rule.code} {rule.name}**: {rule.help}\n\nA leaked token stays valid until "
-            "it is revoked at [huggingface.co/settings/tokens](https://huggingface.co/settings/tokens).",
+            f"it is revoked at [{REVOKE_URL.split('://', 1)[1]}]({REVOKE_URL}).",
         },
         "helpUri": f"{INFORMATION_URI}#rules",
         "defaultConfiguration": {"level": "error"},

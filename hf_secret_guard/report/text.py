@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hf_secret_guard.model import Finding, ScanError
+from hf_secret_guard.providers import DEFAULT
 from hf_secret_guard.report.location import location
 
 REVOKE_ADVICE = (
     "A leaked token stays valid until you revoke it: revoke it at\n"
-    "https://huggingface.co/settings/tokens, create a new one and keep it in Colab's Secrets panel\n"
+    f"{DEFAULT.revoke_url}, create a new one and keep it in Colab's Secrets panel\n"
     "(key icon in the left sidebar), then read it with\n"
-    '`from google.colab import userdata; userdata.get("HF_TOKEN")`.'
+    f'`from google.colab import userdata; userdata.get("{DEFAULT.secret_name}")`.'
 )
 
 

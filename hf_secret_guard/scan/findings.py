@@ -9,7 +9,7 @@ from typing import Optional
 from hf_secret_guard.model import Finding, Leak, Part
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.read.lines import LineIndex
-from hf_secret_guard.tokens import fingerprint, identity, mask, secret_hash
+from hf_secret_guard.tokens import display_name, fingerprint, identity, mask, secret_hash
 
 _WHERE = {
     "string": "in a string literal",
@@ -38,16 +38,8 @@ def not_fixable_reason(leak: Leak) -> str:
     return leak.reason or NOT_FIXABLE_REASONS.get(leak.site, "not fixable")
 
 
-def _what(secret: str) -> str:
-    if secret.startswith("api_org_"):
-        return "Hugging Face organization token"
-    if secret.startswith("hf_"):
-        return "Hugging Face token"
-    return "secret"
-
-
 def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
-    what = _what(leak.secret)
+    what = display_name(leak.secret)
     if leak.rule == "HFG002":
         text = f"{what} written to environment variable {leak.env_name or '?'}"
     elif leak.rule == "HFG003":

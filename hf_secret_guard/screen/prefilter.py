@@ -10,8 +10,10 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Optional
 
+from hf_secret_guard.providers import FORMATS, PREFIXES
+
 # A token starts with one of these; an environment write needs one of the others.
-TOKEN_NEEDLES = (b"hf_", b"api_org_")
+TOKEN_NEEDLES = tuple(prefix.encode() for prefix in PREFIXES)
 ENV_NEEDLES = (b"environ", b"putenv", b"%env", b"set_env", b"export")  # export: also before a tab
 # The same needles, for text that is already decoded (a notebook's parts).
 TEXT_NEEDLES = tuple(needle.decode() for needle in (*TOKEN_NEEDLES, *ENV_NEEDLES))
@@ -38,7 +40,7 @@ def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
     ``%env``, ``set_env`` and ``export`` are IPython and shell syntax, which only notebooks have.  Every
     environment needle but ``export`` contains ``env``, found in one file in five: one pass instead of four.
     """
-    if b"hf_" in data or b"api_org_" in data:
+    if has_token_needle(data):
         return True
     if b"env" in data and (
         b"environ" in data or b"putenv" in data or (notebook and (b"%env" in data or b"set_env" in data))
@@ -77,10 +79,7 @@ _GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 # list element: ``"... hf_abc",\n "def..."``.  In Python, ``("hf_", "api_org_")`` is two values.
 _SPLIT = rf"(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])"
 _JSON_LIST_SPLIT = r"\"\s*,\s*\""
-_TOKEN_BODY = {
-    "hf_": (r"[A-Za-z0-9]{34}", r"[A-Za-z0-9]{0,33}"),
-    "api_org_": (r"[A-Za-z]{34}", r"[A-Za-z]{0,33}"),
-}
+_TOKEN_BODY = {fmt.prefix: (fmt.body, fmt.partial_body) for _, fmt in FORMATS}
 # ``environ as env``, also across a line continuation or a comment in ``from os import (...)``.
 _ALIAS_TAIL = rf"{_GAP}as\b{_GAP}(\w+)"
 # A gap that may also close brackets: ``(os.environ)[...]``, ``(os.putenv)(...)``.

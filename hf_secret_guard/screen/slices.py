@@ -23,12 +23,13 @@ from collections.abc import Sequence
 from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Leak
+from hf_secret_guard.providers import PREFIXES
 from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
 from hf_secret_guard.screen.prefilter import write_names
 
 _LINE_END_RE = re.compile(r"\r\n|\r|\n")  # what CPython's tokenizer counts as a line break
 _IMPORT_OS_RE = re.compile(r"\bimport\b[^\r\n]*\bos\b")
-_BASE_NEEDLES = ("hf_", "api_org_", "environ", "putenv")
+_BASE_NEEDLES = (*PREFIXES, "environ", "putenv")
 MIN_SIZE = 400  # below this the whole file parses in a few milliseconds: not worth slicing
 MAX_KEPT = 0.6  # a slice keeping more than this share of the file saves too little to be worth it
 

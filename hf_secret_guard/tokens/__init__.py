@@ -1,6 +1,7 @@
-"""What a Hugging Face token looks like, and how to show one without leaking it.
+"""Finding keys in text, and showing one without leaking it.
 
-Pure functions over text; no I/O.  See the README's rule table for the sources of each fact.
+What a key looks like is declared once per provider (``providers/``); the patterns here are derived from
+those declarations.  Pure functions over text; no I/O.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from collections.abc import Iterator
 from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Confidence
+from hf_secret_guard.providers import FORMATS, PREFIXES, Provider, format_of
+from hf_secret_guard.providers.spec import TokenFormat
 
-# A candidate: the prefix, then the body.  The left boundary is checked by ``_left_boundary_ok``
-# because the allowed left neighbours (ANSI colour codes, backslash escapes) cannot be written
-# as a fixed-width lookbehind.
-_TOKEN_RE = re.compile(r"hf_[A-Za-z0-9]{34}(?![A-Za-z0-9])|api_org_[A-Za-z]{34}(?![A-Za-z0-9])")
+# A candidate: the prefix, then the body, then no further token character.  The left boundary is checked
+# by ``_left_boundary_ok`` because the allowed left neighbours (ANSI colour codes, backslash escapes)
+# cannot be written as a fixed-width lookbehind.
+TOKEN_PATTERN = "|".join(f"{fmt.pattern}{fmt.tail}" for _, fmt in FORMATS)
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 # What may stand right before a token even though it ends in a letter or digit: a backslash escape such as
 # ``\n`` or ``\u0022`` (Python source, notebook JSON), or an ANSI colour code such as ``\x1b[0;31m``.
@@ -26,7 +30,7 @@ _ESCAPE_BEFORE_RE = re.compile(
 )
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
-TOKEN_PREFIXES = ("hf_", "api_org_")
+TOKEN_PREFIXES = PREFIXES
 
 
 class TokenMatch(NamedTuple):
@@ -68,12 +72,29 @@ def find_tokens(text: str) -> Iterator[TokenMatch]:
         if not _left_boundary_ok(text, start):
             continue
         value = match.group()
-        prefix = "hf_" if value.startswith("hf_") else "api_org_"
-        body = value[len(prefix) :]
+        fmt = _format(value)
+        body = value[len(fmt.prefix) :]
         if _looks_like_placeholder(body):
             continue
-        confidence: Confidence = "medium" if any(c.isdigit() for c in body) else "high"
-        yield TokenMatch(start, match.end(), value, confidence)
+        yield TokenMatch(start, match.end(), value, fmt.confidence(body))
+
+
+def _format(value: str) -> TokenFormat:
+    found = format_of(value)
+    assert found is not None, "every match starts with a known prefix"
+    return found[1]
+
+
+def provider_of(value: str) -> Optional[Provider]:
+    """The provider whose key ``value`` is, when it is exactly one key."""
+    found = format_of(value)
+    return found[0] if found is not None and is_token(value) else None
+
+
+def display_name(secret: str) -> str:
+    """What a message calls ``secret``: the format's name (``Hugging Face token``), else "secret"."""
+    found = format_of(secret)
+    return found[1].display if found is not None else "secret"
 
 
 def is_token(value: str) -> bool:
@@ -83,9 +104,9 @@ def is_token(value: str) -> bool:
 
 def mask(secret: str) -> str:
     """``hf_****abcd``: the prefix and the last four characters, as huggingface_hub shows tokens."""
-    for prefix in TOKEN_PREFIXES:
-        if secret.startswith(prefix) and len(secret) > len(prefix) + 8:
-            return f"{prefix}****{secret[-4:]}"
+    found = format_of(secret)
+    if found is not None and len(secret) > len(found[1].prefix) + 8:
+        return f"{found[1].prefix}****{secret[-4:]}"
     if len(secret) >= 16:
         return f"{secret[:3]}****{secret[-4:]}"
     return "****"

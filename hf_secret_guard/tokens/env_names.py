@@ -5,24 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# Variables that Hugging Face libraries and LangChain read a Hub token from.
-KNOWN_TOKEN_VARIABLES = frozenset(
-    {
-        "HF_TOKEN",
-        "HUGGING_FACE_HUB_TOKEN",
-        "HUGGINGFACEHUB_API_TOKEN",
-        "HUGGINGFACE_TOKEN",
-        "HUGGINGFACE_HUB_TOKEN",
-        "HF_API_TOKEN",
-        "HF_ACCESS_TOKEN",
-        "HF_HUB_TOKEN",
-        "HF_API_KEY",
-        "HUGGINGFACE_API_KEY",
-        "HF_AUTH_TOKEN",
-        "HF_WRITE_TOKEN",
-        "HF_READ_TOKEN",
-    }
-)
+from hf_secret_guard.providers import PROVIDERS
+
+# Variables that each provider's libraries read a key from.
+KNOWN_TOKEN_VARIABLES = frozenset(name for provider in PROVIDERS for name in provider.env_names)
 SECRET_WORDS = frozenset({"TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "CREDENTIALS"})
 FLAG_VALUES = frozenset(
     {"0", "1", "true", "false", "yes", "no", "on", "off", "none", "null", "y", "n", "t", "f"}

@@ -18,12 +18,15 @@ import io
 import re
 from typing import Optional, TextIO
 
+from hf_secret_guard.providers import FORMATS, PREFIXES
+
 # A token anywhere, whatever stands around it; ``tokens.is_token`` then drops placeholders.
-_ANYWHERE_RE = re.compile(r"hf_[A-Za-z0-9]{34}|api_org_[A-Za-z]{34}")
+ANYWHERE_PATTERN = "|".join(fmt.pattern for _, fmt in FORMATS)
+_ANYWHERE_RE = re.compile(ANYWHERE_PATTERN)
 # The same in any case: a rule code is upper-cased before it is checked, so a token pasted as one comes
 # back as ``HF_ABC...``, which no longer looks random but is still the token (its letters, one case).
-_ANY_CASE_RE = re.compile(r"(?:hf_|api_org_)[a-z0-9]{34}", re.IGNORECASE)
-_NEEDLES = ("hf_", "api_org_")
+_ANY_CASE_RE = re.compile(ANYWHERE_PATTERN, re.IGNORECASE)
+_NEEDLES = PREFIXES
 
 
 def redact_output(text: str) -> str:

@@ -1,0 +1,50 @@
+"""Every secret type the tool knows: one module per provider in this folder, each defining ``PROVIDER``.
+
+A new provider is one new file here; nothing else changes.  The registry is plain data, cheap to import
+(every run reads its prefixes for the byte screen), and is the only home of what a key looks like.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from hf_secret_guard.providers.spec import Provider, TokenFormat
+
+
+def _load() -> tuple[Provider, ...]:
+    found: list[Provider] = []
+    # A listing of this folder, not ``pkgutil.iter_modules``, which loads ``inspect`` on every run.
+    names = sorted(entry[:-3] for entry in os.listdir(os.path.dirname(__file__)) if entry.endswith(".py"))
+    for name in names:
+        if name == "spec" or name.startswith("_"):
+            continue
+        provider = importlib.import_module(f"{__name__}.{name}").PROVIDER
+        if not isinstance(provider, Provider):
+            raise TypeError(f"{__name__}.{name}.PROVIDER is not a Provider")
+        found.append(provider)
+    return tuple(found)
+
+
+PROVIDERS: tuple[Provider, ...] = _load()
+# Longest prefix first, so that a prefix that starts another (``sk-`` and ``sk-proj-``) never shadows it.
+FORMATS: tuple[tuple[Provider, TokenFormat], ...] = tuple(
+    sorted(
+        ((provider, fmt) for provider in PROVIDERS for fmt in provider.formats),
+        key=lambda pair: (-len(pair[1].prefix), pair[1].prefix),
+    )
+)
+# In the order the providers declare them: the order every derived pattern lists its alternatives in.
+PREFIXES: tuple[str, ...] = tuple(fmt.prefix for provider in PROVIDERS for fmt in provider.formats)
+DEFAULT: Provider = next(p for p in PROVIDERS if p.name == "huggingface")
+
+
+def format_of(value: str) -> tuple[Provider, TokenFormat] | None:
+    """The provider and format whose prefix ``value`` starts with (the longest such prefix)."""
+    for provider, fmt in FORMATS:
+        if value.startswith(fmt.prefix):
+            return provider, fmt
+    return None
+
+
+__all__ = ["DEFAULT", "FORMATS", "PREFIXES", "PROVIDERS", "Provider", "TokenFormat", "format_of"]
