@@ -65,7 +65,6 @@ RULES: dict[str, Rule] = {
             "is a token. The secret is in the file. Use `userdata.get(NAME)` as the value instead.",
             flagged=(
                 'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"',
-                'import os\nos.environ["HF_TOKEN"] = "hf_your_token_here"',
                 'import os\nos.environ["OPENAI_API_KEY"] = "sk-test-not-a-real-key-0000"',
                 'import os\nos.environ.setdefault("HF_TOKEN", "{TOKEN}")',
                 'import os\nos.environ.update({{"HUGGINGFACEHUB_API_TOKEN": "{TOKEN}"}})',
@@ -114,6 +113,27 @@ RULES: dict[str, Rule] = {
             "`--fix` redacts it; revoke it anyway.",
             flagged=(),
             not_flagged=(),
+        ),
+        Rule(
+            "HFG005",
+            "secret-placeholder",
+            "Placeholder written where a secret goes",
+            "A stand-in such as `hf_...`, `YOUR_API_KEY` or `<your key>` is written to a secret-like "
+            "environment variable. It is no leak, but the code asks whoever runs it to paste a real key "
+            'into the file. Read the key from Colab Secrets or the environment: `userdata.get("HF_TOKEN")`. '
+            "A tutorial repository can `extend-ignore` this rule without losing HFG002.",
+            flagged=(
+                'import os\nos.environ["HF_TOKEN"] = "hf_your_token_here"',
+                'import os\nos.environ["HF_TOKEN"] = "hf_..."',
+                'import os\nos.environ["OPENAI_API_KEY"] = "YOUR_API_KEY"',
+                'import os\nos.environ["LANGCHAIN_API_KEY"] = "<your key>"',
+                'import os\nos.environ["PINECONE_API_KEY"] = "pk-xxxxxxxxxxxxxxxx"',
+            ),
+            not_flagged=(
+                'import os\nos.environ["HF_TOKEN"] = ""',
+                'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
+                'import os\nos.environ["OPENAI_API_KEY"] = "${{OPENAI_API_KEY}}"',
+            ),
         ),
     )
 }

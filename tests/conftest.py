@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import string
 import subprocess
 import sys
@@ -78,16 +79,48 @@ def _expand(alphabet: str) -> str:
             chars.extend(chr(c) for c in range(ord(alphabet[index]), ord(alphabet[index + 2]) + 1))
             index += 3
         else:
-            chars.append(alphabet[index])
+            chars.append(alphabet[index].replace("\\", ""))
             index += 1
-    return "".join(chars)
+    return "".join(c for c in chars if c)
+
+
+_PIECE = re.compile(
+    r"\[(?P<cls>[^\]]+)\](?:\{(?P<a>\d+)(?:,(?P<b>\d+))?\})?|\(\?:(?P<alts>[^()]*)\)(?P<opt>\?)?|\\(?P<esc>.)|(?P<lit>.)"
+)
+
+
+def _generate(pattern: str, rng: random.Random) -> str:
+    """A string that fully matches ``pattern``, for the small regex subset provider formats use:
+    classes with counts, literals, and ``(?:a|b)`` groups (optional with ``?``)."""
+    out = []
+    for piece in _PIECE.finditer(pattern):
+        if piece["cls"]:
+            low = int(piece["a"] or 1)
+            high = int(piece["b"] or low)
+            alphabet = _expand(piece["cls"])
+            out.append("".join(rng.choice(alphabet) for _ in range(rng.randint(low, high))))
+        elif piece["alts"] is not None:
+            if not piece["opt"] or rng.random() < 0.5:
+                out.append(_generate(rng.choice(piece["alts"].split("|")), rng))
+        else:
+            out.append(piece["esc"] or piece["lit"])
+    return "".join(out)
 
 
 def make_key(fmt: TokenFormat, seed: int = 0) -> str:
-    """A fake key in any provider's format: random over its alphabet, mixed case, repeatable."""
-    rng = random.Random(f"hf-secret-guard-test-{fmt.prefix}-{seed}")
-    alphabet = _expand(fmt.alphabet)
-    while True:
-        body = "".join(rng.choice(alphabet) for _ in range(fmt.length))
-        if any(c.islower() for c in body) and any(c.isupper() for c in body):
-            return fmt.prefix + body
+    """A fake key in any provider's format (its checksum sealed where it has one): random, mixed case
+    where the format mixes cases, repeatable, and never committed."""
+    rng = random.Random(f"hf-secret-guard-test-{fmt.prefix}-{fmt.display}-{seed}")
+    for _ in range(1000):
+        key = fmt.prefix + _generate(fmt.body, rng)
+        if fmt.seal is not None:
+            key = fmt.seal(key)
+        body = key[len(fmt.prefix) :]
+        mixed = any(c.islower() for c in body) and any(c.isupper() for c in body)
+        if (
+            (mixed or not fmt.mixed_case)
+            and re.fullmatch(fmt.pattern, key)
+            and (fmt.check is None or fmt.check(key))
+        ):
+            return key
+    raise AssertionError(f"no fake key for {fmt.display}: its pattern is outside what _generate reads")

@@ -32,28 +32,26 @@ CASES = [
     pytest.param(provider, fmt, id=f"{provider.name}:{fmt.prefix}")
     for provider in PROVIDERS
     for fmt in provider.formats
+    if fmt.anywhere
 ]
 
 
-def alternatives(pattern: str) -> set[str]:
-    return set(pattern.split("|"))
-
-
 def test_derived_patterns_equal_the_literals_they_replaced() -> None:
-    """Before the registry these were literals in seven modules; the derived ones must say the same."""
-    assert alternatives(TOKEN_PATTERN) == {
+    """Before the registry these were literals in seven modules; for Hugging Face the derived ones must
+    say the same, and every other provider only adds alternatives."""
+    hf = next(p for p in PROVIDERS if p.name == "huggingface")
+    assert {f"{fmt.pattern}{fmt.tail}" for fmt in hf.formats} == {
         "hf_[A-Za-z0-9]{34}(?![A-Za-z0-9])",
         "api_org_[A-Za-z]{34}(?![A-Za-z0-9])",
     }
-    assert alternatives(redaction.ANYWHERE_PATTERN) == {"hf_[A-Za-z0-9]{34}", "api_org_[A-Za-z]{34}"}
-    assert prefilter.TOKEN_NEEDLES == (b"hf_", b"api_org_")
-    assert prefilter._TOKEN_BODY == {
-        "hf_": (r"[A-Za-z0-9]{34}", r"[A-Za-z0-9]{0,33}"),
-        "api_org_": (r"[A-Za-z]{34}", r"[A-Za-z]{0,33}"),
-    }
-    assert slices._BASE_NEEDLES == ("hf_", "api_org_", "environ", "putenv")
-    assert history.GIT_TOKEN_REGEX == "hf_|api_org_"
-    assert history._NEEDLES == (b"hf_", b"api_org_")
+    assert {f"({fmt.pattern}{fmt.tail})" for fmt in hf.formats} <= set(TOKEN_PATTERN.split("|"))
+    assert {"hf_[A-Za-z0-9]{34}", "api_org_[A-Za-z]{34}"} <= set(redaction.ANYWHERE_PATTERN.split("|"))
+    assert {b"hf_", b"api_org_"} <= set(prefilter.TOKEN_NEEDLES)
+    assert prefilter._TOKEN_BODY["hf_"] == (r"[A-Za-z0-9]{34}", r"[A-Za-z0-9]{0,33}")
+    assert prefilter._TOKEN_BODY["api_org_"] == (r"[A-Za-z]{34}", r"[A-Za-z]{0,33}")
+    assert {"hf_", "api_org_", "environ", "putenv"} <= set(slices._BASE_NEEDLES)
+    assert {"hf_", "api_org_"} <= set(history.GIT_TOKEN_REGEX.split("|"))
+    assert {b"hf_", b"api_org_"} <= set(history._NEEDLES)
     assert (hub.DEFAULT_ENDPOINT, hub.WHOAMI_PATH, hub.REVOKE_PATH, hub.ENDPOINT_ENV) == (
         "https://huggingface.co",
         "/api/whoami-v2",
@@ -81,7 +79,7 @@ def test_a_key_is_found_masked_and_attributed(provider: Provider, fmt: TokenForm
     key = make_key(fmt, 1)
     assert [m.value for m in find_tokens(f'x = "{key}"')] == [key]
     assert provider_of(key) is provider and display_name(key) == fmt.display
-    assert mask(key) == f"{fmt.prefix}****{key[-4:]}"
+    assert mask(key).startswith(fmt.prefix) and mask(key).endswith(f"****{key[-4:]}")
     assert redact(f"see {key} there") == f"see {mask(key)} there"
     assert redaction.redact_output(f"path/{key}.py") == f"path/{mask(key)}.py"
     assert re.search(history.GIT_TOKEN_REGEX, key) and any(n in key.encode() for n in history._NEEDLES)
@@ -91,8 +89,9 @@ def test_a_key_is_found_masked_and_attributed(provider: Provider, fmt: TokenForm
 @pytest.mark.parametrize(("provider", "fmt"), CASES)
 def test_a_key_cut_short_or_glued_is_no_key(provider: Provider, fmt: TokenFormat) -> None:
     key = make_key(fmt, 2)
-    assert list(find_tokens(key[:-1])) == []
-    assert list(find_tokens(key + "A")) == []
+    if isinstance(fmt.length, int):
+        assert list(find_tokens(key[:-1])) == []
+        assert list(find_tokens(key + "A")) == []
     assert list(find_tokens("x" + key)) == []
 
 
@@ -127,9 +126,11 @@ def test_found_examples_in_every_place(provider: Provider, example: str) -> None
 
 @pytest.mark.parametrize(("provider", "example"), examples("not_found"))
 def test_not_found_examples(provider: Provider, example: str) -> None:
+    """No leak: at most a placeholder (HFG005), which is no leak."""
     text, _ = fill(provider, example)
-    assert api.scan_source(text, "x.py").findings == ()
-    assert api.scan_notebook(notebook_text([new_code_cell(text)]), "nb.ipynb").findings == ()
+    assert {f.rule for f in api.scan_source(text, "x.py").findings} <= {"HFG005"}
+    notebook = notebook_text([new_code_cell(text)])
+    assert {f.rule for f in api.scan_notebook(notebook, "nb.ipynb").findings} <= {"HFG005"}
 
 
 @pytest.mark.parametrize(("provider", "example"), examples("found"))

@@ -19,7 +19,7 @@ from hf_secret_guard.model import Leak
 from hf_secret_guard.read.literals import StringLeaves, flatten_string, piece_value
 from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
 from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens
-from hf_secret_guard.tokens.env_names import is_secret_name, is_secret_value
+from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
 
 # libcst's native parser crashes the process (stack overflow) on code nested some thousands deep, and
 # takes seconds per megabyte; such code is scanned as text instead.
@@ -312,7 +312,8 @@ def find_python_leaks(
             and is_secret_value(strings.value)
         ):
             start, end = strings.whole
-            leaks.append(Leak("HFG002", start, end, strings.value, "high", "environ", True, write.key))
+            rule = "HFG005" if is_placeholder(strings.value) else "HFG002"
+            leaks.append(Leak(rule, start, end, strings.value, "high", "environ", True, write.key))
 
     for node in collector.strings:
         if id(node) in consumed:

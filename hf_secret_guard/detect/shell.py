@@ -8,7 +8,7 @@ from typing import Optional
 
 from hf_secret_guard.model import Leak
 from hf_secret_guard.tokens import find_tokens
-from hf_secret_guard.tokens.env_names import is_secret_name, is_secret_value
+from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
 
 # %env NAME=value, %env NAME value, %set_env NAME value, export NAME=value (quotes optional).
 _ENV_WRITE_RE = re.compile(
@@ -75,7 +75,7 @@ def find_shell_leaks(
         if not tokens and is_secret_name(name, extra_secret_names) and is_secret_value(value):
             leaks.append(
                 Leak(
-                    "HFG002",
+                    "HFG005" if is_placeholder(value) else "HFG002",
                     start + value_start,
                     start + value_end,
                     value,

@@ -72,7 +72,7 @@ class SecretNames:
 
     @staticmethod
     def env_key(leak: Leak) -> Optional[str]:
-        if leak.rule == "HFG002" and leak.env_name and is_valid_name(leak.env_name):
+        if leak.rule in ("HFG002", "HFG005") and leak.env_name and is_valid_name(leak.env_name):
             return leak.env_name
         return None
 

@@ -72,7 +72,7 @@ def plan_ipython(
         line = text[start:end]
         indexes = [index for index, _ in members]
         env = _ENV_LINE_RE.match(line)
-        writes = [leak for _, leak in members if leak.rule == "HFG002"]
+        writes = [leak for _, leak in members if leak.rule in ("HFG002", "HFG005")]
         if env and not _continued(text, start, end) and writes:
             if len({leak.secret for leak in writes}) > 1 or _unquoted(env.group("value")) != writes[0].secret:
                 for index in indexes:

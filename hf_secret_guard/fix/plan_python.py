@@ -133,7 +133,9 @@ def _string_groups(
                 reasons[index] = "a match pattern compares with the literal; a call cannot stand there"
             continue
         value = expression.value
-        whole = [leak for _, leak in members if leak.rule == "HFG002" and not is_token(leak.secret)]
+        whole = [
+            leak for _, leak in members if leak.rule in ("HFG002", "HFG005") and not is_token(leak.secret)
+        ]
         if whole and any(leak.secret != value for leak in whole):
             for index, _ in members:
                 reasons[index] = "the literal is not the value that was reported"

@@ -40,11 +40,17 @@ DEFAULT: Provider = next(p for p in PROVIDERS if p.name == "huggingface")
 
 
 def format_of(value: str) -> tuple[Provider, TokenFormat] | None:
-    """The provider and format whose prefix ``value`` starts with (the longest such prefix)."""
+    """The provider and format ``value`` is a whole key of; else the one whose prefix it starts with (the
+    longest such prefix), which is how a cut or masked key is still named."""
+    import re  # only when a key is named: a clean run never compiles these
+
+    by_prefix = None
     for provider, fmt in FORMATS:
         if value.startswith(fmt.prefix):
-            return provider, fmt
-    return None
+            if re.fullmatch(fmt.pattern, value):
+                return provider, fmt
+            by_prefix = by_prefix or (provider, fmt)
+    return by_prefix
 
 
 __all__ = ["DEFAULT", "FORMATS", "PREFIXES", "PROVIDERS", "Provider", "TokenFormat", "format_of"]

@@ -4,7 +4,8 @@ a key) is derived from these by ``tokens/`` and the stages above it."""
 
 from __future__ import annotations
 
-from typing import Callable, Literal, NamedTuple, Optional
+import re
+from typing import Callable, Literal, NamedTuple, Optional, Union
 
 Confidence = Literal["high", "medium"]
 
@@ -14,35 +15,62 @@ def always_high(body: str) -> Confidence:
 
 
 class TokenFormat(NamedTuple):
-    """One shape of key: ``prefix`` then ``length`` characters of ``alphabet`` (a regex character-class
-    body such as ``A-Za-z0-9``).  The key ends where the next character is no token character."""
+    """One shape of key: ``prefix`` then a body of ``length`` characters of ``alphabet`` (a regex
+    character-class body such as ``A-Za-z0-9``), or of ``body_pattern`` when the body has inner structure
+    (a fixed marker, a separator); ``alphabet`` then still names every character the body may hold.  The
+    key ends where the next character is no token character.
+
+    ``anywhere``: the shape alone identifies the key (a unique prefix with a fixed length, a marker or a
+    checksum), so it is reported in any text.  Otherwise it is reported only where a key goes (a key slot).
+    ``check`` is the format's own proof (a checksum, a value that decodes), applied to the whole key.
+    """
 
     prefix: str
     alphabet: str
-    length: int
+    length: Union[int, tuple[int, int]]
     display: str  # what a message calls it: "Hugging Face token"
     confidence: Callable[[str], Confidence] = always_high  # judged on the body, after the prefix
+    body_pattern: str = ""
+    check: Optional[Callable[[str], bool]] = None
+    anywhere: bool = True
+    shown_prefix: str = ""  # a regex for the part a masked key keeps, when more than ``prefix``
+    # How a key is made to pass ``check`` (a checksum filled in): how the format is built, written next
+    # to how it is verified; the tests make well-formed fake keys with it.
+    seal: Optional[Callable[[str], str]] = None
+
+    @property
+    def longest(self) -> int:
+        return self.length if isinstance(self.length, int) else self.length[1]
 
     @property
     def body(self) -> str:
         """The regex of a whole body."""
-        return f"[{self.alphabet}]{{{self.length}}}"
+        if self.body_pattern:
+            return self.body_pattern
+        if isinstance(self.length, int):
+            return f"[{self.alphabet}]{{{self.length}}}"
+        return f"[{self.alphabet}]{{{self.length[0]},{self.length[1]}}}"
 
     @property
     def partial_body(self) -> str:
         """The regex of a body cut short (by a string split, an escape, a JSON list element)."""
-        return f"[{self.alphabet}]{{0,{self.length - 1}}}"
+        return f"[{self.alphabet}]{{0,{self.longest - 1}}}"
 
     @property
     def pattern(self) -> str:
         """The regex of a whole key, without its boundaries."""
-        return f"{self.prefix}{self.body}"
+        return f"{re.escape(self.prefix)}{self.body}"
 
     @property
     def tail(self) -> str:
         """What may not follow a key: any letter or digit, and any other character of its alphabet."""
         extra = self.alphabet.replace("A-Z", "").replace("a-z", "").replace("0-9", "")
         return f"(?![A-Za-z0-9{extra}])"
+
+    @property
+    def mixed_case(self) -> bool:
+        """A body drawn from both cases: a random one is never single-case, a name or placeholder often is."""
+        return "A-Z" in self.alphabet and "a-z" in self.alphabet
 
 
 class HubEndpoints(NamedTuple):
@@ -68,3 +96,4 @@ class Provider(NamedTuple):
     hub: Optional[HubEndpoints] = None  # None: the key never leaves the machine
     found: tuple[str, ...] = ()
     not_found: tuple[str, ...] = ()
+    display: str = ""  # the provider's name in advice ("OpenAI"); the format's display otherwise

@@ -42,6 +42,9 @@ def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
     what = display_name(leak.secret)
     if leak.rule == "HFG002":
         text = f"{what} written to environment variable {leak.env_name or '?'}"
+    elif leak.rule == "HFG005":
+        name = leak.env_name or "?"
+        return f"placeholder written to environment variable {name} where a secret goes ({masked})"
     elif leak.rule == "HFG003":
         label = part.label if part is not None else "output"
         text = f"{what} saved in a cell output ({label})"

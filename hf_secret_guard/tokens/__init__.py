@@ -14,12 +14,13 @@ from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Confidence
 from hf_secret_guard.providers import FORMATS, PREFIXES, Provider, format_of
-from hf_secret_guard.providers.spec import TokenFormat
 
 # A candidate: the prefix, then the body, then no further token character.  The left boundary is checked
 # by ``_left_boundary_ok`` because the allowed left neighbours (ANSI colour codes, backslash escapes)
 # cannot be written as a fixed-width lookbehind.
-TOKEN_PATTERN = "|".join(f"{fmt.pattern}{fmt.tail}" for _, fmt in FORMATS)
+_ANYWHERE = tuple(fmt for _, fmt in FORMATS if fmt.anywhere)
+# One group per format, so a match says which format it is (two formats may share a prefix).
+TOKEN_PATTERN = "|".join(f"({fmt.pattern}{fmt.tail})" for fmt in _ANYWHERE)
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 # What may stand right before a token even though it ends in a letter or digit: a backslash escape such as
@@ -48,10 +49,11 @@ def _left_boundary_ok(text: str, start: int) -> bool:
     return _ESCAPE_BEFORE_RE.search(text, max(0, start - 16), start) is not None
 
 
-def _looks_like_placeholder(body: str) -> bool:
-    """Names and placeholders: one case only, long runs of one character, or sequences like ``abcdef``."""
+def _looks_like_placeholder(body: str, mixed_case: bool = True) -> bool:
+    """Names and placeholders: one case only (where real keys mix cases), long runs of one character,
+    little entropy, or sequences like ``abcdef``."""
     letters = [c for c in body if c.isalpha()]
-    if not letters or all(c.islower() for c in letters) or all(c.isupper() for c in letters):
+    if mixed_case and (not letters or all(c.islower() for c in letters) or all(c.isupper() for c in letters)):
         # A random 34-character token is single-case with probability about 2**-34.
         return True
     counts = Counter(body)
@@ -72,17 +74,11 @@ def find_tokens(text: str) -> Iterator[TokenMatch]:
         if not _left_boundary_ok(text, start):
             continue
         value = match.group()
-        fmt = _format(value)
+        fmt = _ANYWHERE[(match.lastindex or 1) - 1]
         body = value[len(fmt.prefix) :]
-        if _looks_like_placeholder(body):
+        if _looks_like_placeholder(body, fmt.mixed_case) or (fmt.check is not None and not fmt.check(value)):
             continue
         yield TokenMatch(start, match.end(), value, fmt.confidence(body))
-
-
-def _format(value: str) -> TokenFormat:
-    found = format_of(value)
-    assert found is not None, "every match starts with a known prefix"
-    return found[1]
 
 
 def provider_of(value: str) -> Optional[Provider]:
@@ -106,7 +102,8 @@ def mask(secret: str) -> str:
     """``hf_****abcd``: the prefix and the last four characters, as huggingface_hub shows tokens."""
     found = format_of(secret)
     if found is not None and len(secret) > len(found[1].prefix) + 8:
-        return f"{found[1].prefix}****{secret[-4:]}"
+        shown = re.match(found[1].shown_prefix or re.escape(found[1].prefix), secret)
+        return f"{shown.group() if shown else found[1].prefix}****{secret[-4:]}"
     if len(secret) >= 16:
         return f"{secret[:3]}****{secret[-4:]}"
     return "****"

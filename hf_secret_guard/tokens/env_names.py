@@ -37,9 +37,33 @@ def is_secret_name(name: str, extra: Iterable[str] = ()) -> bool:
     return any(word in SECRET_WORDS for word in words)
 
 
+# What people write where a key goes until they have one: ``hf_...``, ``YOUR_API_KEY``, ``<your key>``,
+# ``sk-xxxx``, ``hf_your_token_here``, ``INSERT KEY HERE``.
+_PLACEHOLDER_RE = re.compile(
+    r"\.\.\.|…|\*\*\*|xxxx|<[^<>]*>|\byour|your_|_your|here\b|_here|placeholder|change[_ -]?me"
+    r"|\binsert|\breplace|\benter[_ ]",
+    re.IGNORECASE,
+)
+# A value that is itself a variable's name: ``"OPENAI_API_KEY"``, ``"MY_TOKEN"``, ``"API KEY"``.
+_NAME_AS_VALUE_RE = re.compile(r"\A[A-Z][A-Z0-9]*(?:[_ -][A-Z0-9]+)*\Z")
+
+
+def is_placeholder(value: str) -> bool:
+    """A stand-in for a key, not a key: the guide's "not recommended" ``os.environ['HF_TOKEN'] =
+    'hf_your_token_here'`` and its kin.  Reported as such (HFG005), never as a leak."""
+    stripped = value.strip()
+    if not stripped:
+        return False
+    if _PLACEHOLDER_RE.search(stripped):
+        return True
+    return _NAME_AS_VALUE_RE.match(stripped) is not None and any(
+        w in stripped for w in SECRET_WORDS | {"API"}
+    )
+
+
 def is_secret_value(value: str) -> bool:
     """A literal under a secret-like name is a secret unless it is empty, a flag, a reference or a path
     (``GOOGLE_APPLICATION_CREDENTIALS="/content/key.json"``)."""
     if value.strip().lower() in FLAG_VALUES or _PATH_VALUE_RE.match(value):
         return False
-    return _HARMLESS_VALUE_RE.match(value) is None
+    return is_placeholder(value) or _HARMLESS_VALUE_RE.match(value) is None

@@ -21,7 +21,7 @@ from typing import Optional, TextIO
 from hf_secret_guard.providers import FORMATS, PREFIXES
 
 # A token anywhere, whatever stands around it; ``tokens.is_token`` then drops placeholders.
-ANYWHERE_PATTERN = "|".join(fmt.pattern for _, fmt in FORMATS)
+ANYWHERE_PATTERN = "|".join(fmt.pattern for _, fmt in FORMATS if fmt.anywhere)
 _ANYWHERE_RE = re.compile(ANYWHERE_PATTERN)
 # The same in any case: a rule code is upper-cased before it is checked, so a token pasted as one comes
 # back as ``HF_ABC...``, which no longer looks random but is still the token (its letters, one case).
