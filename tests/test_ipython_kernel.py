@@ -64,13 +64,15 @@ def text_of(messages: list[dict[str, Any]], kind: str = "") -> str:
 
 @pytest.fixture(scope="module")
 def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kernel]:
-    manager = jupyter_client.KernelManager(kernel_name="python3")
+    workdir = tmp_path_factory.mktemp("kernel")
+    connection_file = str(workdir / "kernel.json")  # not in the user's runtime directory
+    manager = jupyter_client.KernelManager(kernel_name="python3", connection_file=connection_file)
     # Without pytest's marker, as under a notebook server: ipykernel then captures what is written to the
     # process's file descriptors (subprocesses, C code) and sends it as output.  The kernel's own terminal
     # is thrown away: it is not what a notebook saves.
     env = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
     manager.start_kernel(
-        cwd=str(tmp_path_factory.mktemp("kernel")),
+        cwd=str(workdir),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
