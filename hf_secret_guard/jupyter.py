@@ -18,7 +18,7 @@ rewrite them.  The log names places and masked values (``hf_****abcd``), never a
 from __future__ import annotations
 
 import logging
-from collections.abc import MutableMapping, MutableSequence
+from collections.abc import Callable, MutableMapping, MutableSequence
 from typing import Any, Optional
 
 from hf_secret_guard.integrations.masking import mask_value
@@ -70,9 +70,10 @@ def _masked(before: Any, where: str, masked: Masked) -> tuple[Any, bool]:
     masked.count += count
     if isinstance(before, dict) and type(before) is not dict:
         # A NotebookNode stays one (attribute access), for any hook or code that reads the model after us.
-        from nbformat import from_dict
+        import nbformat
 
-        after = from_dict(after)
+        to_node: Callable[[Any], Any] = nbformat.from_dict
+        after = to_node(after)
     return after, True
 
 

@@ -69,6 +69,9 @@ def test_a_saved_notebook_holds_only_masked_tokens(
     source = nb.cells[1].source
     with caplog.at_level(logging.WARNING):
         manager.save({"type": "notebook", "content": nb}, "leaky.ipynb")
+    # The model itself was masked in place and is still a NotebookNode, for code that reads it after us.
+    assert nb.cells[1].outputs[0].text == f"Token is valid.\nlogged in with {MASKED}\n"
+    assert nb.cells[1].metadata.colab.secret == MASKED
     data = (tmp_path / "leaky.ipynb").read_bytes()
     text = data.decode("utf-8")
     for token in (TOKEN, TOKEN2, ORG_TOKEN):
