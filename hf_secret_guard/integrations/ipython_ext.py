@@ -139,7 +139,6 @@ class Guard:
         self._patch(shell, "_showtraceback", self._masking_showtraceback(shell._showtraceback), "tracebacks")
         for session in self._kernel_sessions():
             self._patch(session, "send", self._masking_send(session.send), "kernel messages")
-        shell.ast_transformers.append(self._gate)
         for event, callback in (
             ("pre_execute", self._pre_execute),
             ("pre_run_cell", self._pre_run_cell),
@@ -198,8 +197,7 @@ class Guard:
         for patch in reversed(self._patches):
             if not patch.undo():
                 left.append(patch.name)
-        if self._gate in self.shell.ast_transformers:
-            self.shell.ast_transformers.remove(self._gate)
+        self._remove_gate()
         for event, callback in self._events:
             with contextlib.suppress(ValueError):
                 self.shell.events.unregister(event, callback)
@@ -210,6 +208,14 @@ class Guard:
 
     def _pre_execute(self) -> None:
         self._blocked = None  # runs for silent executions too, which have no pre_run_cell
+        self._remove_gate()
+
+    def _remove_gate(self) -> None:
+        """The gate is in ``ast_transformers`` only while a refused cell is on its way: with any transformer
+        there, IPython walks every cell's tree once more (``fix_missing_locations``), 1-2 ms a long cell."""
+        transformers = self.shell.ast_transformers
+        while self._gate in transformers:
+            transformers.remove(self._gate)
 
     def _pre_run_cell(self, info: Any = None) -> None:
         self._blocked = None
@@ -232,6 +238,7 @@ class Guard:
                 return
             if self.mode == "strict":
                 self._blocked = SecretInCell(report.text)
+                self.shell.ast_transformers.insert(0, self._gate)  # first: no other sees the cell
             else:
                 sys.stderr.write(report.text)
                 sys.stderr.flush()
@@ -243,6 +250,7 @@ class Guard:
         return blocked
 
     def _post_execute(self) -> None:
+        self._remove_gate()
         self.flush_streams()
 
     def flush_streams(self) -> None:
