@@ -91,6 +91,16 @@ def test_the_action_installs_its_own_checkout() -> None:
     assert "pip install" in step("install")["run"]
 
 
+def test_the_documented_workflow_uses_real_inputs() -> None:
+    text = (REPO / "docs" / "notebook-and-github.md").read_text(encoding="utf-8")
+    block = text.split("## In GitHub", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    workflow = yaml.safe_load(block)
+    steps = workflow["jobs"]["scan"]["steps"]
+    ours = [s for s in steps if s.get("uses", "").startswith("hf-secret-guard/hf-secret-guard@")]
+    assert len(ours) == 1 and set(ours[0].get("with", {})) <= set(ACTION["inputs"])
+    assert workflow["permissions"]["security-events"] == "write"
+
+
 # -- running the steps ------------------------------------------------------------------------------------
 
 

@@ -162,6 +162,15 @@ def test_strict_mode_does_not_run_the_code_and_the_next_cell_runs(capsys: pytest
         assert_masked(out + err)
         assert sh.run("ran = True\nprint('next')\n") == ("ok", "next\n", "")
         assert sh.ns["ran"] is True
+        # The gate was an AST transformer for the refused cell only: clean cells pay nothing for it.
+        assert not any(type(t).__name__ == "_Gate" for t in sh.ip.ast_transformers)
+
+
+def test_reload_ext_keeps_one_guard(capsys: pytest.CaptureFixture[str]) -> None:
+    with loaded(capsys) as sh:
+        sh.run("%reload_ext hf_secret_guard")
+        assert not isinstance(sys.stdout.hfsg_target, type(sys.stdout))  # wrapped once, not twice
+        assert sh.run(built() + "print(t)\n") == ("ok", f"{MASKED}\n", "")
 
 
 def test_a_stopped_cell_that_does_not_compile_leaves_no_block_behind(
