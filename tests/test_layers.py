@@ -24,7 +24,8 @@ LAYERS: list[set[str]] = [
     {"scan"},
     {"fix", "report", "baseline", "history", "hub"},
     {"api"},
-    {"integrations", "jupyter"},
+    {"integrations"},
+    {"jupyter"},  # the documented entry point of the save hook: a thin layer over integrations
     {"cli"},
 ]
 # The package root (lazy public names), ``python -m`` and the deprecated re-export module stand outside.
