@@ -34,8 +34,11 @@ FORMATS: tuple[tuple[Provider, TokenFormat], ...] = tuple(
         key=lambda pair: (-len(pair[1].prefix), pair[1].prefix),
     )
 )
-# In the order the providers declare them: the order every derived pattern lists its alternatives in.
-PREFIXES: tuple[str, ...] = tuple(fmt.prefix for provider in PROVIDERS for fmt in provider.formats)
+# The prefixes of the formats reported anywhere, each once: the needles of every screen.  A slot-only
+# format is never searched for in free text.
+PREFIXES: tuple[str, ...] = tuple(
+    dict.fromkeys(fmt.prefix for provider in PROVIDERS for fmt in provider.formats if fmt.anywhere)
+)
 DEFAULT: Provider = next(p for p in PROVIDERS if p.name == "huggingface")
 
 
@@ -49,7 +52,8 @@ def format_of(value: str) -> tuple[Provider, TokenFormat] | None:
         if value.startswith(fmt.prefix):
             if re.fullmatch(fmt.pattern, value):
                 return provider, fmt
-            by_prefix = by_prefix or (provider, fmt)
+            if fmt.anywhere:
+                by_prefix = by_prefix or (provider, fmt)
     return by_prefix
 
 

@@ -17,6 +17,7 @@ PROVIDER = Provider(
     secret_name="ANTHROPIC_API_KEY",
     env_names=("ANTHROPIC_API_KEY",),
     revoke_url="https://console.anthropic.com/settings/keys",
+    callers=("Anthropic", "AsyncAnthropic", "ChatAnthropic", "anthropic.Anthropic"),
     found=('import anthropic\nclient = anthropic.Anthropic(api_key="{KEY}")',),
     not_found=('client = anthropic.Anthropic(api_key="sk-ant-...")',),
 )

@@ -10,6 +10,7 @@ PROVIDER = Provider(
     secret_name="ELEVENLABS_API_KEY",
     env_names=("ELEVENLABS_API_KEY",),
     revoke_url="https://elevenlabs.io/app/settings/api-keys",
+    callers=("ElevenLabs",),
     found=('from elevenlabs.client import ElevenLabs\nclient = ElevenLabs(api_key="{KEY}")',),
     not_found=('client = ElevenLabs(api_key="sk_...")',),
 )

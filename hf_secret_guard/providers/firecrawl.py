@@ -10,6 +10,7 @@ PROVIDER = Provider(
     secret_name="FIRECRAWL_API_KEY",
     env_names=("FIRECRAWL_API_KEY",),
     revoke_url="https://www.firecrawl.dev/app/api-keys",
+    callers=("FirecrawlApp",),
     found=('from firecrawl import FirecrawlApp\napp = FirecrawlApp(api_key="{KEY}")',),
     not_found=('app = FirecrawlApp(api_key="fc-YOUR_API_KEY")',),
 )

@@ -52,6 +52,7 @@ PROVIDER = Provider(
     secret_name="GITHUB_TOKEN",
     env_names=("GITHUB_TOKEN", "GH_TOKEN"),
     revoke_url="https://github.com/settings/tokens",
+    positional_callers=("Github", "Auth.Token"),
     found=("!git clone https://{KEY}@github.com/me/private.git", 'g = Github("{KEY}")'),
     not_found=('token = "ghp_..."', 'g = Github("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")'),
 )

@@ -15,6 +15,13 @@ PROVIDER = Provider(
     secret_name="GOOGLE_API_KEY",
     env_names=("GOOGLE_API_KEY", "GEMINI_API_KEY"),
     revoke_url="https://aistudio.google.com/app/apikey",
+    callers=(
+        "genai.configure",
+        "genai.Client",
+        "ChatGoogleGenerativeAI",
+        "GoogleGenerativeAI",
+        "GoogleGenerativeAIEmbeddings",
+    ),
     found=(
         'import google.generativeai as genai\ngenai.configure(api_key="{KEY}")',
         'import os\nos.environ["GOOGLE_API_KEY"] = "{KEY}"',

@@ -14,6 +14,7 @@ PROVIDER = Provider(
     secret_name="GROQ_API_KEY",
     env_names=("GROQ_API_KEY",),
     revoke_url="https://console.groq.com/keys",
+    callers=("Groq", "AsyncGroq", "ChatGroq"),
     found=('from groq import Groq\nclient = Groq(api_key="{KEY}")',),
     not_found=('client = Groq(api_key="gsk_...")',),
 )

@@ -44,6 +44,16 @@ PROVIDER = Provider(
         whoami="/api/whoami-v2",
         revoke="/api/credentials/revoke",
     ),
+    callers=(
+        "login",
+        "HfApi",
+        "InferenceClient",
+        "HfFolder.save_token",
+        "snapshot_download",
+        "hf_hub_download",
+    ),
+    positional_callers=("login", "huggingface_hub.login", "HfFolder.save_token"),
+    cli_logins=("huggingface-cli login --token", "hf auth login --token"),
     found=(
         'from huggingface_hub import login\nlogin(token="{KEY}")',
         'import os\nos.environ["HF_TOKEN"] = "{KEY}"',

@@ -46,6 +46,7 @@ PROVIDER = Provider(
     secret_name="NEPTUNE_API_TOKEN",
     env_names=("NEPTUNE_API_TOKEN",),
     revoke_url="https://app.neptune.ai",
+    callers=("neptune.init_run", "neptune.init"),
     found=('import neptune\nrun = neptune.init_run(api_token="{KEY}")',),
     not_found=('run = neptune.init_run(api_token="YOUR_API_TOKEN")',),
 )

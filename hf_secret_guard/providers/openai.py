@@ -23,6 +23,7 @@ PROVIDER = Provider(
     secret_name="OPENAI_API_KEY",
     env_names=("OPENAI_API_KEY",),
     revoke_url="https://platform.openai.com/api-keys",
+    callers=("OpenAI", "AsyncOpenAI", "ChatOpenAI", "OpenAIEmbeddings", "openai.OpenAI"),
     found=(
         'from openai import OpenAI\nclient = OpenAI(api_key="{KEY}")',
         'import os\nos.environ["OPENAI_API_KEY"] = "{KEY}"',

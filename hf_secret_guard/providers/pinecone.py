@@ -18,6 +18,7 @@ PROVIDER = Provider(
     secret_name="PINECONE_API_KEY",
     env_names=("PINECONE_API_KEY",),
     revoke_url="https://app.pinecone.io",
+    callers=("Pinecone", "pinecone.init", "PineconeVectorStore"),
     found=('from pinecone import Pinecone\npc = Pinecone(api_key="{KEY}")',),
     not_found=('pc = Pinecone(api_key="pcsk_...")',),
 )

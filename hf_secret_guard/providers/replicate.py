@@ -10,6 +10,7 @@ PROVIDER = Provider(
     secret_name="REPLICATE_API_TOKEN",
     env_names=("REPLICATE_API_TOKEN",),
     revoke_url="https://replicate.com/account/api-tokens",
+    callers=("replicate.Client",),
     found=('import os\nos.environ["REPLICATE_API_TOKEN"] = "{KEY}"',),
     not_found=('token = "r8_..."',),
 )

@@ -97,3 +97,9 @@ class Provider(NamedTuple):
     found: tuple[str, ...] = ()
     not_found: tuple[str, ...] = ()
     display: str = ""  # the provider's name in advice ("OpenAI"); the format's display otherwise
+    # Calls whose ``api_key=``/``key=``/``token=`` argument is this provider's key (``OpenAI``,
+    # ``wandb.login``), and those that take it as their first positional argument (``cohere.Client``).
+    callers: tuple[str, ...] = ()
+    positional_callers: tuple[str, ...] = ()
+    # Shell commands whose next word is a key: ``wandb login``, ``ngrok config add-authtoken``.
+    cli_logins: tuple[str, ...] = ()

@@ -19,6 +19,7 @@ PROVIDER = Provider(
     secret_name="TAVILY_API_KEY",
     env_names=("TAVILY_API_KEY",),
     revoke_url="https://app.tavily.com",
+    callers=("TavilyClient", "TavilySearchResults"),
     found=('from tavily import TavilyClient\nclient = TavilyClient(api_key="{KEY}")',),
     not_found=('client = TavilyClient(api_key="tvly-YOUR_API_KEY")',),
 )

@@ -10,6 +10,7 @@ PROVIDER = Provider(
     secret_name="TOGETHER_API_KEY",
     env_names=("TOGETHER_API_KEY",),
     revoke_url="https://api.together.ai/settings/api-keys",
+    callers=("Together",),
     found=('from together import Together\nclient = Together(api_key="{KEY}")',),
     not_found=('client = Together(api_key="tgp_v1_...")',),
 )

@@ -19,6 +19,9 @@ PROVIDER = Provider(
     secret_name="WANDB_API_KEY",
     env_names=("WANDB_API_KEY",),
     revoke_url="https://wandb.ai/authorize",
+    callers=("wandb.login",),
+    positional_callers=("wandb.login",),
+    cli_logins=("wandb login",),
     found=(
         'import wandb\nwandb.login(key="{KEY}")',
         "!wandb login {KEY}",

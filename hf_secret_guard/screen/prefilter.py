@@ -79,7 +79,14 @@ _GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 # list element: ``"... hf_abc",\n "def..."``.  In Python, ``("hf_", "api_org_")`` is two values.
 _SPLIT = rf"(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])"
 _JSON_LIST_SPLIT = r"\"\s*,\s*\""
-_TOKEN_BODY = {fmt.prefix: (fmt.body, fmt.partial_body) for _, fmt in FORMATS}
+_TOKEN_BODY: dict[str, tuple[str, str]] = {}
+for _, _fmt in FORMATS:  # formats that share a prefix share its entry
+    if _fmt.anywhere:
+        _whole, _part = _TOKEN_BODY.get(_fmt.prefix, ("", ""))
+        _TOKEN_BODY[_fmt.prefix] = (
+            f"{_whole}|{_fmt.body}" if _whole else _fmt.body,
+            f"{_part}|{_fmt.partial_body}" if _part else _fmt.partial_body,
+        )
 # ``environ as env``, also across a line continuation or a comment in ``from os import (...)``.
 _ALIAS_TAIL = rf"{_GAP}as\b{_GAP}(\w+)"
 # A gap that may also close brackets: ``(os.environ)[...]``, ``(os.putenv)(...)``.
@@ -117,7 +124,7 @@ def token_candidate(text: str, json: bool = False) -> bool:
     notebook, where a string may also continue in the next element of a list of lines."""
     split = f"(?:{_SPLIT}|{_JSON_LIST_SPLIT})" if json else _SPLIT
     return any(
-        _re(f"{whole}|{part}{split}").match(text, end)
+        _re(f"(?:{whole})|(?:{part}){split}").match(text, end)
         for prefix, (whole, part) in _TOKEN_BODY.items()
         for end in _ends_of(text, prefix, False)
     )

@@ -1,0 +1,189 @@
+"""Key slots: the places where a value is a key because of where it stands, not what it looks like.
+
+A prefix-less key (Cohere's 40 characters, W&B's legacy 40 hex, Kaggle's 32 hex) is indistinguishable
+from a hash or an id, so it is reported only in a slot: an ``api_key=`` keyword, an ``"Authorization":
+"Bearer ..."`` header, a ``?key=`` URL parameter, a known login call, a secret-named variable, and only
+when the value looks real.  What stands in a slot but is a stand-in (``"YOUR_API_KEY"``) is a placeholder.
+Pure functions; no keyword-plus-entropy rule over free text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from typing import NamedTuple, Optional
+
+from hf_secret_guard.providers import PROVIDERS, Provider, format_of
+
+# The words that make a name a key slot.  ``KEY`` alone is too common (``cache_key``, ``sort_key``): it
+# counts after API, ACCESS, SECRET, PRIVATE, AUTH, or in a known login call.
+_STRONG_WORDS = frozenset(
+    {
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "CREDENTIAL",
+        "CREDENTIALS",
+        "APIKEY",
+        "AUTHTOKEN",
+        "AUTHORIZATION",
+    }
+)
+_KEY_QUALIFIERS = frozenset({"API", "ACCESS", "SECRET", "PRIVATE", "AUTH", "SUBSCRIPTION", "XI"})
+# A name that ends in one of these says where or what kind a secret is, not what it is.
+_NOT_THE_SECRET = frozenset(
+    {
+        "PATH",
+        "FILE",
+        "DIR",
+        "ID",
+        "URL",
+        "URI",
+        "NAME",
+        "TYPE",
+        "TYPES",
+        "LEN",
+        "LENGTH",
+        "COUNT",
+        "IDS",
+        "ENV",
+        "VAR",
+        "HEADER",
+        "FIELD",
+        "PARAM",
+        "PREFIX",
+        "SUFFIX",
+        "FORMAT",
+        "ENDPOINT",
+        "HOST",
+        "EXPIRY",
+        "EXPIRES",
+        "TTL",
+        "MODE",
+        "INDEX",
+        "LIMIT",
+        "SIZE",
+    }
+)
+_PAGINATION = frozenset(
+    {
+        "NEXT",
+        "PAGE",
+        "CONTINUATION",
+        "CURSOR",
+        "SYNC",
+        "CSRF",
+        "PAD",
+        "BOS",
+        "EOS",
+        "UNK",
+        "SEP",
+        "CLS",
+        "MASK",
+        "SPECIAL",
+        "START",
+        "END",
+    }
+)
+_AUTH_SCHEME_RE = re.compile(r"\A(?:Bearer|Token|token|Basic|Api-Key|ApiKey)\s+")
+_VALUE_RE = re.compile(r"\A[A-Za-z0-9_\-+/=.:~]+\Z")
+_HEX_RE = re.compile(r"\A[0-9a-f]+\Z|\A[0-9A-F]+\Z")
+_UUID_RE = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_DOTTED_RE = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+\Z")
+_WORDY_RE = re.compile(r"\A(?:[A-Z][A-Z0-9]*|[a-z][a-z0-9]*)(?:[_\-.][A-Za-z0-9]+)*\Z")
+_FILE_RE = re.compile(r"\.(?:json|txt|pem|key|cfg|ini|yaml|yml|toml|env|pkl|pt|bin|csv|py)\Z", re.IGNORECASE)
+# ``?key=``, ``&api_key=``, ``token=``, ``access_token=``, ``write_token=`` in a URL or a query string.
+URL_PARAMETER_RE = re.compile(
+    r"[?&;](?P<name>key|api_?key|apikey|token|access_token|auth_token|write_token|read_token|secret|"
+    r"client_secret|password)=(?P<value>[A-Za-z0-9_\-.~%+/]{16,})"
+)
+
+
+def slot_words(name: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)  # apiKey -> api_Key
+    return [word for word in re.split(r"[_\W]+", spaced.upper()) if word]
+
+
+def is_slot_name(name: str, login_call: bool = False) -> bool:
+    """``api_key``, ``OPENAI_API_KEY``, ``token``, ``Authorization``, ``x-api-key``: a value here is a key.
+    ``login_call``: in a known login call, plain ``key`` counts too (``wandb.login(key=...)``)."""
+    words = slot_words(name)
+    if not words or words[-1] in _NOT_THE_SECRET or words[0] in _PAGINATION or "MAX" in words:
+        return False
+    if name.upper() in {env for provider in PROVIDERS for env in provider.env_names}:
+        return True
+    for index, word in enumerate(words):
+        if word in _STRONG_WORDS:
+            return True
+        if word == "KEY" and (login_call or (index and words[index - 1] in _KEY_QUALIFIERS)):
+            return True
+    return False
+
+
+def strip_scheme(value: str) -> tuple[int, str]:
+    """``Bearer abc`` -> (7, ``abc``): the key is what follows an authorization scheme."""
+    match = _AUTH_SCHEME_RE.match(value)
+    return (match.end(), value[match.end() :]) if match else (0, value)
+
+
+def _entropy(value: str) -> float:
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def looks_real(value: str) -> bool:
+    """A value that can be a key: key characters only, long enough, random enough, and not a name, a
+    dotted path, a file name, a word list or a UUID-shaped placeholder of zeros."""
+    if not _VALUE_RE.match(value) or _FILE_RE.search(value) or _DOTTED_RE.match(value):
+        return False
+    if value.startswith(("http:", "https:", "/", "./", "~")):
+        return False
+    hexadecimal = _HEX_RE.match(value) is not None or _UUID_RE.match(value) is not None
+    if len(value) < (32 if hexadecimal else 20):
+        return False
+    if _entropy(value) < (3.0 if hexadecimal else 3.5):
+        return False
+    if not hexadecimal and _WORDY_RE.match(value) and not any(c.isdigit() for c in value):
+        return False  # SYS_SECURE_AUTH_TOKEN, some-config-value-name
+    return Counter(value).most_common(1)[0][1] <= len(value) // 3
+
+
+class Attribution(NamedTuple):
+    label: str  # what a message calls it: "OpenAI-compatible key", "Cohere key", "secret"
+    secret_name: str  # what --fix reads instead
+
+
+def attribute(value: str, slot: str, callee: Optional[str] = None) -> Attribution:
+    """Whose key this is: its own shape first, then the slot's name, then the call it is passed to."""
+    found = format_of(value)
+    if found is not None and re.fullmatch(found[1].pattern, value):
+        return Attribution(found[1].display, found[0].secret_name)
+    upper = slot.upper()
+    provider = next((p for p in PROVIDERS if upper in p.env_names), None) or _by_callee(callee)
+    if provider is not None:
+        return Attribution(f"{provider.display or provider.name} key", provider.secret_name)
+    name = "_".join(slot_words(slot)) or "SECRET"
+    if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
+        name = "SECRET"
+    if name in ("TOKEN", "KEY", "AUTHORIZATION"):
+        name = "API_TOKEN" if name == "TOKEN" else "API_KEY"
+    return Attribution("secret", name)
+
+
+def _by_callee(callee: Optional[str]) -> Optional[Provider]:
+    if not callee:
+        return None
+    last = callee.rsplit(".", 1)[-1]
+    for provider in PROVIDERS:
+        if callee in provider.callers or last in provider.callers:
+            return provider
+    return None
+
+
+def login_call(callee: Optional[str]) -> bool:
+    return _by_callee(callee) is not None
+
+
+POSITIONAL_KEY_CALLS = frozenset(c for p in PROVIDERS for c in p.positional_callers)
