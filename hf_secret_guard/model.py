@@ -68,6 +68,7 @@ class Leak(NamedTuple):
     fixable: bool
     env_name: Optional[str] = None
     reason: str = ""  # why it cannot be fixed, when ``fixable`` is False and the detector knows
+    label: str = ""  # what a message calls a secret whose shape does not say ("Cohere key"), from its slot
 
     def __repr__(self) -> str:
         return _repr_hiding_secret(self, self._fields)
@@ -102,6 +103,7 @@ class Finding(NamedTuple):
     # Whether ``span`` is a position in the file itself (a .py file; notebook metadata and other nested
     # JSON) or within the cell or output named by ``cell``/``output``.
     span_in_file: bool = True
+    provider: str = ""  # whose key it is ("huggingface", "openai"), when its shape or its slot says
 
     def __repr__(self) -> str:
         return _repr_hiding_secret(self, self._fields)

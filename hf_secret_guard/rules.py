@@ -45,9 +45,6 @@ RULES: dict[str, Rule] = {
                 "print('\\n{TOKEN}')",
             ),
             not_flagged=(
-                'login(token="hf_...")',
-                'login(token="hf_your_token_here")',
-                'token = "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
                 'path = "models/hf_multilingualsentimentclassifiermodel/config.json"',
                 'name = "hf_ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH"',
                 "def {TOKEN}():\n    pass",
@@ -118,8 +115,9 @@ RULES: dict[str, Rule] = {
             "HFG005",
             "secret-placeholder",
             "Placeholder written where a secret goes",
-            "A stand-in such as `hf_...`, `YOUR_API_KEY` or `<your key>` is written to a secret-like "
-            "environment variable. It is no leak, but the code asks whoever runs it to paste a real key "
+            "A stand-in such as `hf_...`, `YOUR_API_KEY` or `<your key>` is written where a key goes: a "
+            "secret-like environment variable, an `api_key=`/`token=` argument, a login call. It is no leak, "
+            "but the code asks whoever runs it to paste a real key "
             'into the file. Read the key from Colab Secrets or the environment: `userdata.get("HF_TOKEN")`. '
             "A tutorial repository can `extend-ignore` this rule without losing HFG002.",
             flagged=(
@@ -128,6 +126,10 @@ RULES: dict[str, Rule] = {
                 'import os\nos.environ["OPENAI_API_KEY"] = "YOUR_API_KEY"',
                 'import os\nos.environ["LANGCHAIN_API_KEY"] = "<your key>"',
                 'import os\nos.environ["PINECONE_API_KEY"] = "pk-xxxxxxxxxxxxxxxx"',
+                'login(token="hf_...")',
+                'login(token="hf_your_token_here")',
+                'client = OpenAI(api_key="sk-...")',
+                'token = "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"',
             ),
             not_flagged=(
                 'import os\nos.environ["HF_TOKEN"] = ""',

@@ -22,6 +22,7 @@ from hf_secret_guard.fix.write import replace_file
 from hf_secret_guard.model import Finding, ScanError
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.providers import DEFAULT as DEFAULT_PROVIDER
+from hf_secret_guard.providers import PROVIDERS
 from hf_secret_guard.report.location import location
 from hf_secret_guard.tokens import find_tokens
 
@@ -129,10 +130,17 @@ def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
             f"secrets answer only in the notebook's kernel): set {them} in a cell before the program runs, "
             f'e.g. os.environ["{example}"] = userdata.get("{example}").'
         )
-    if findings:
+    leaked = [f for f in findings if f.rule != "HFG005"]
+    if leaked:
+        pages = {p.name: p.revoke_url for p in PROVIDERS}
+        urls = list(dict.fromkeys(pages.get(f.provider or DEFAULT_PROVIDER.name, REVOKE_URL) for f in leaked))
+        where = (
+            f"revoke it at {urls[0]}."
+            if len(urls) == 1
+            else f"revoke each where it was issued ({', '.join(urls)})."
+        )
         lines.append(
-            f"Fixing the code does not unleak a token: it was exposed (and stays in git history), so "
-            f"revoke it at {REVOKE_URL}."
+            f"Fixing the code does not unleak a token: it was exposed (and stays in git history), so {where}"
         )
     return lines
 

@@ -384,7 +384,7 @@ def _human_report(
     unreadable: int = 0,
 ) -> list[str]:
     from hf_secret_guard.cli.terminal import paint_finding, paint_summary
-    from hf_secret_guard.report.text import REVOKE_ADVICE, format_finding, statistics, summary
+    from hf_secret_guard.report.text import format_finding, revoke_advice, statistics, summary
 
     if settings.statistics:
         lines = statistics(findings)
@@ -405,7 +405,7 @@ def _human_report(
 
         lines.extend(verify_lines([(f.masked, f.secret_hash) for f in findings], verifications))
     if findings:
-        lines.append(REVOKE_ADVICE)
+        lines.append(revoke_advice(findings))
     return lines
 
 

@@ -11,7 +11,7 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional
+from typing import Callable, NamedTuple, Optional
 
 import libcst as cst
 
@@ -20,6 +20,14 @@ from hf_secret_guard.read.literals import StringLeaves, flatten_string, piece_va
 from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
 from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
+from hf_secret_guard.tokens.slots import (
+    POSITIONAL_KEY_CALLS,
+    attribute,
+    is_slot_name,
+    login_call,
+    looks_real,
+    strip_scheme,
+)
 
 # libcst's native parser crashes the process (stack overflow) on code nested some thousands deep, and
 # takes seconds per megabyte; such code is scanned as text instead.
@@ -71,6 +79,14 @@ class EnvironAliases:
     putenvs: set[str] = field(default_factory=set)
 
 
+class _Slot(NamedTuple):
+    """A value that stands where a key goes: ``api_key=...``, ``{"Authorization": ...}``, ``token = ...``."""
+
+    name: str
+    callee: Optional[str]
+    value: cst.BaseExpression
+
+
 class _EnvWrite(NamedTuple):
     target: str  # dotted name of what is written to: "os.environ", "env", "os.putenv"
     method: str  # "item", "setdefault", "update", "putenv"
@@ -106,6 +122,31 @@ class _Collector(StringLeaves):
         self.aliases = aliases
         self.env_writes: list[_EnvWrite] = []
         self.token_names: set[str] = set()
+        self.slots: list[_Slot] = []
+
+    def _slot_target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        name: Optional[str] = None
+        if isinstance(target, cst.Name):
+            name = target.value
+        elif isinstance(target, cst.Attribute):
+            name = target.attr.value
+        elif isinstance(target, cst.Subscript) and len(target.slice) == 1:
+            index = target.slice[0].slice
+            if isinstance(index, cst.Index):
+                name = _literal_text(index.value)
+        if name and is_slot_name(name):
+            self.slots.append(_Slot(name, None, value))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._slot_target(node.target, node.value)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key = _literal_text(element.key)
+                if key and is_slot_name(key):
+                    self.slots.append(_Slot(key, None, element.value))
 
     def visit_Name(self, node: cst.Name) -> None:
         if node.value.startswith(TOKEN_PREFIXES):
@@ -132,6 +173,7 @@ class _Collector(StringLeaves):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             for element, value in _pairs(target.target, node.value):
+                self._slot_target(element, value)
                 if isinstance(element, cst.Subscript) and len(element.slice) == 1:
                     index = element.slice[0].slice
                     base = _dotted(element.value)
@@ -141,8 +183,16 @@ class _Collector(StringLeaves):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = _dotted(node.func)
+        login = login_call(func)
+        for arg in node.args:
+            if arg.keyword is not None and is_slot_name(arg.keyword.value, login):
+                self.slots.append(_Slot(arg.keyword.value, func, arg.value))
         if func is None:
             return
+        if (func in POSITIONAL_KEY_CALLS or func.rsplit(".", 1)[-1] in POSITIONAL_KEY_CALLS) and node.args:
+            first = node.args[0]
+            if first.keyword is None and not first.star:
+                self.slots.append(_Slot("key", func, first.value))
         owner, _, method = func.rpartition(".")
         positional = [a.value for a in node.args if a.keyword is None and not a.star]
         if method in ("setdefault", "__setitem__", "putenv") and len(positional) >= 2:
@@ -259,6 +309,39 @@ def _outside_braces(raw: str, offset: int) -> bool:
     return depth == 0
 
 
+def _slot_leaks(
+    slots: Sequence[_Slot],
+    layout: Callable[[cst.BaseExpression], Optional[_StringLayout]],
+    consumed: set[int],
+) -> list[Leak]:
+    """A plain literal in a key slot: a key when it looks real (HFG001), a placeholder when it is one
+    (HFG005).  A value with a key format of its own is left to the string scan, which names it."""
+    leaks: list[Leak] = []
+    for slot in slots:
+        literal = isinstance(slot.value, (cst.SimpleString, cst.ConcatenatedString))
+        if not literal or id(slot.value) in consumed:
+            continue
+        strings = layout(slot.value)
+        if strings is None or any(True for _ in find_tokens(strings.value)):
+            continue
+        offset, value = strip_scheme(strings.value)
+        if is_placeholder(value):
+            who = attribute(value, slot.name, slot.callee)
+            start, end = strings.whole
+            leaks.append(Leak("HFG005", start, end, strings.value, "high", "string", True, who.secret_name))
+        elif looks_real(value):
+            who = attribute(value, slot.name, slot.callee)
+            start, end = strings.source_range(offset, offset + len(value))
+            label = who.label
+            leaks.append(
+                Leak("HFG001", start, end, value, "medium", "string", True, who.secret_name, "", label)
+            )
+        else:
+            continue
+        consumed.add(id(slot.value))
+    return leaks
+
+
 def find_python_leaks(
     text: str,
     aliases: Optional[EnvironAliases] = None,
@@ -314,6 +397,8 @@ def find_python_leaks(
             start, end = strings.whole
             rule = "HFG005" if is_placeholder(strings.value) else "HFG002"
             leaks.append(Leak(rule, start, end, strings.value, "high", "environ", True, write.key))
+
+    leaks.extend(_slot_leaks(collector.slots, layout, consumed))
 
     for node in collector.strings:
         if id(node) in consumed:

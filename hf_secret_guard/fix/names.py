@@ -36,13 +36,13 @@ class SecretNames:
         self._by_key: dict[tuple[str, str], str] = {}  # (environment key, value) -> secret name
         self._by_secret: dict[str, str] = {}  # value -> the name a token without a key reuses
         writes: list[tuple[str, str]] = []
-        pending: list[str] = []
+        pending: list[tuple[str, Optional[str]]] = []
         for leak in leaks:
             if leak.site in _MASKED_SITES:
                 continue
             key = self.env_key(leak)
             if key is None:
-                pending.append(leak.secret)
+                pending.append((leak.secret, leak.env_name))
             elif (key, leak.secret) not in writes:
                 writes.append((key, leak.secret))
         # The first value written under a key gets the key itself; later values get KEY_2, KEY_3, ...
@@ -53,14 +53,17 @@ class SecretNames:
             name = self._claim(key, secret)
             self._by_key[(key, secret)] = name
             self._by_secret.setdefault(secret, name)
-        for secret in pending:
+        for secret, hint in pending:
             if secret not in self._by_secret:
-                self._by_secret[secret] = self._claim(self._default_for(secret), secret)
+                self._by_secret[secret] = self._claim(self._default_for(secret, hint), secret)
 
-    def _default_for(self, secret: str) -> str:
+    def _default_for(self, secret: str, hint: Optional[str] = None) -> str:
+        """The name asked for, else the key's provider's, else the slot's (``api_key=`` of ``Cohere``)."""
         if self._default is not None:
             return self._default
         provider = provider_of(secret)
+        if provider is None and hint and is_valid_name(hint):
+            return hint
         return (provider or DEFAULT).secret_name
 
     def _claim(self, base: str, secret: str) -> str:
@@ -81,4 +84,4 @@ class SecretNames:
         key = self.env_key(leak)
         if key is not None and (key, leak.secret) in self._by_key:
             return self._by_key[(key, leak.secret)]
-        return self._by_secret.get(leak.secret, key or self._default_for(leak.secret))
+        return self._by_secret.get(leak.secret, key or self._default_for(leak.secret, leak.env_name))

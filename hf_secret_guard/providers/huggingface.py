@@ -17,6 +17,7 @@ def _digits_are_medium(body: str) -> Confidence:
 
 PROVIDER = Provider(
     name="huggingface",
+    display="Hugging Face",
     formats=(
         TokenFormat("hf_", "A-Za-z0-9", 34, "Hugging Face token", _digits_are_medium),
         TokenFormat("api_org_", "A-Za-z", 34, "Hugging Face organization token"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hf_secret_guard.model import Finding, ScanError
-from hf_secret_guard.providers import DEFAULT
+from hf_secret_guard.providers import DEFAULT, PROVIDERS
 from hf_secret_guard.report.location import location
 
 REVOKE_ADVICE = (
@@ -14,6 +14,32 @@ REVOKE_ADVICE = (
     "(key icon in the left sidebar), then read it with\n"
     f'`from google.colab import userdata; userdata.get("{DEFAULT.secret_name}")`.'
 )
+
+
+PLACEHOLDER_ADVICE = (
+    "A placeholder is no leak, but the code asks whoever runs it to paste a key into the file: keep the\n"
+    "key in Colab's Secrets panel (key icon in the left sidebar) and read it with `userdata.get(NAME)`."
+)
+
+
+def revoke_advice(findings: Sequence[Finding]) -> str:
+    """What to do next, naming where each leaked key is revoked: its own provider's page."""
+    leaks = [f for f in findings if f.rule != "HFG005"]
+    if not leaks:
+        return PLACEHOLDER_ADVICE
+    names = list(dict.fromkeys(f.provider for f in leaks))
+    if names in (["huggingface"], [""], ["huggingface", ""], ["", "huggingface"]):
+        return REVOKE_ADVICE
+    pages = {p.name: p for p in PROVIDERS}
+    lines = ["A leaked key stays valid until you revoke it. Revoke each where it was issued:"]
+    lines += [f"  {pages[n].display or n}: {pages[n].revoke_url}" for n in names if n in pages]
+    if "" in names:
+        lines.append("  other secrets: wherever they were issued")
+    lines.append(
+        "then keep the new keys in Colab's Secrets panel (key icon in the left sidebar) and read them\n"
+        "with `userdata.get(NAME)`."
+    )
+    return "\n".join(lines)
 
 
 def format_finding(finding: Finding) -> str:

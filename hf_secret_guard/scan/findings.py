@@ -9,7 +9,7 @@ from typing import Optional
 from hf_secret_guard.model import Finding, Leak, Part
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.read.lines import LineIndex
-from hf_secret_guard.tokens import display_name, fingerprint, identity, mask, secret_hash
+from hf_secret_guard.tokens import display_name, fingerprint, identity, mask, provider_for, secret_hash
 
 _WHERE = {
     "string": "in a string literal",
@@ -39,10 +39,12 @@ def not_fixable_reason(leak: Leak) -> str:
 
 
 def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
-    what = display_name(leak.secret)
+    what = leak.label or display_name(leak.secret)
     if leak.rule == "HFG002":
         text = f"{what} written to environment variable {leak.env_name or '?'}"
     elif leak.rule == "HFG005":
+        if leak.site in ("string", "comment", "docstring"):
+            return f"placeholder where a secret goes, {_WHERE.get(leak.site, 'in code')} ({masked})"
         name = leak.env_name or "?"
         return f"placeholder written to environment variable {name} where a secret goes ({masked})"
     elif leak.rule == "HFG003":
@@ -87,6 +89,7 @@ def finding(
         file_column=file_column,
         env_name=leak.env_name,
         not_fixable_reason=not_fixable_reason(leak),
+        provider=getattr(provider_for(leak.secret, leak.env_name), "name", ""),
     )
 
 

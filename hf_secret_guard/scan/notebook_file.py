@@ -15,7 +15,7 @@ from hf_secret_guard.read.notebook import NotebookShapeError, raw_offset, read_n
 from hf_secret_guard.read.notebook_shape import notebook_shape_error
 from hf_secret_guard.scan.code import find_code_leaks, shell_part_leaks
 from hf_secret_guard.scan.findings import finding, keep
-from hf_secret_guard.screen.prefilter import TEXT_NEEDLES, needs_parse, notebook_may_leak
+from hf_secret_guard.screen.prefilter import TEXT_NEEDLES, needs_parse, notebook_may_leak, slot_candidate
 from hf_secret_guard.tokens import find_tokens
 
 
@@ -49,6 +49,8 @@ def _raw_text_findings(raw: str, path: str, options: ScanOptions, label: str) ->
 def _worth_scanning(part: Part, aliases: object) -> bool:
     if any(needle in part.text for needle in TEXT_NEEDLES):
         return True
+    if part.kind == "code" and slot_candidate(part.text):
+        return True
     if part.kind != "code" or aliases is None:
         return False
     # A later cell may write through a name bound in an earlier one: `env["KEY"] = "..."`.
@@ -60,7 +62,7 @@ def _worth_scanning(part: Part, aliases: object) -> bool:
 
 
 def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
-    if not any(needle in raw for needle in TEXT_NEEDLES) or not notebook_may_leak(raw, options.secret_names):
+    if not notebook_may_leak(raw, options.secret_names):
         return FileResult(path, (), notebook_shape_error(raw, path))
     try:
         notebook = read_notebook(raw)

@@ -30,6 +30,90 @@ def _re(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+# A key slot with a literal in it (``api_key="``, ``"Authorization": "``, ``token = '``, ``Github("``), in
+# code or in notebook JSON (``\\"``): a superset of what the slot detector accepts.  Driven by ``find`` of
+# literal words, since a regex without a literal prefix crawls over every byte.
+_SLOT_WORDS = (
+    "oken",
+    "OKEN",
+    "ecret",
+    "ECRET",
+    "assw",
+    "ASSW",
+    "redential",
+    "REDENTIAL",
+    "uthoriz",
+    "UTHORIZ",
+    "key",
+    "Key",
+    "KEY",
+)
+_SLOT_CALLS = ("Client(", "Github(", "login(", "set_auth_token(", "Token(")
+_SLOT_TAIL = r"[\w-]*\\?[\"']?[ \t]*[:=][ \t]*[rbufRBUF]{0,2}\\?([\"'])"
+_CALL_TAIL = r"[ \t]*[rbuRBU]{0,2}\\?([\"'])"
+_SLOT_TAIL_B = re.compile(_SLOT_TAIL.encode())
+_CALL_TAIL_B = re.compile(_CALL_TAIL.encode())
+
+
+def _slot_bytes(data: bytes) -> bool:
+    for word, tail in ((w.encode(), _SLOT_TAIL_B) for w in _SLOT_WORDS):
+        at = data.find(word)
+        while at >= 0:
+            if tail.match(data, at + len(word)):
+                return True
+            at = data.find(word, at + 1)
+    for call in _SLOT_CALLS:
+        at = data.find(call.encode())
+        while at >= 0:
+            if _CALL_TAIL_B.match(data, at + len(call)):
+                return True
+            at = data.find(call.encode(), at + 1)
+    return False
+
+
+def _value_may_be_key(text: str, quote_at: int) -> bool:
+    """The literal after a slot: a key or a placeholder?  Unsure (an escape, no closing quote on the
+    line) counts as yes."""
+    from hf_secret_guard.tokens.env_names import is_placeholder
+    from hf_secret_guard.tokens.slots import looks_real, strip_scheme
+
+    quote = text[quote_at]
+    close = text.find(quote, quote_at + 1)
+    line_end = text.find("\n", quote_at + 1)
+    if close < 0 or (0 <= line_end < close):
+        return True
+    value = text[quote_at + 1 : close].replace("\\", "")  # as the token screens: keys are written out
+    return is_placeholder(value) or looks_real(strip_scheme(value)[1])
+
+
+def slot_candidate(text: str) -> bool:
+    """Could ``text`` hold a key or a placeholder in a key slot?"""
+    from hf_secret_guard.tokens.slots import is_slot_name
+
+    for word in _SLOT_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            tail = _re(_SLOT_TAIL).match(text, at + len(word))
+            if tail:
+                begin = at
+                while begin and (text[begin - 1].isalnum() or text[begin - 1] in "_-"):
+                    begin -= 1
+                name = text[begin : tail.start(1)].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
+                name = re.sub(r"[\\\"'\s:=]+$", "", name)
+                login = name.lower() == "key" and "login(" in text  # ``wandb.login(key=...)``
+                if is_slot_name(name, login) and _value_may_be_key(text, tail.start(1)):
+                    return True
+            at = text.find(word, at + 1)
+    for call in _SLOT_CALLS:
+        at = text.find(call)
+        while at >= 0:
+            tail = _re(_CALL_TAIL).match(text, at + len(call))
+            if tail and _value_may_be_key(text, tail.start(1)):
+                return True
+            at = text.find(call, at + 1)
+    return False
+
+
 def has_token_needle(data: bytes) -> bool:
     return any(needle in data for needle in TOKEN_NEEDLES)
 
@@ -40,7 +124,7 @@ def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
     ``%env``, ``set_env`` and ``export`` are IPython and shell syntax, which only notebooks have.  Every
     environment needle but ``export`` contains ``env``, found in one file in five: one pass instead of four.
     """
-    if has_token_needle(data):
+    if has_token_needle(data) or _slot_bytes(data):
         return True
     if b"env" in data and (
         b"environ" in data or b"putenv" in data or (notebook and (b"%env" in data or b"set_env" in data))
@@ -58,7 +142,7 @@ def may_write_environ(text: str) -> bool:
 
 def needs_parse(text: str) -> bool:
     """A code part is parsed only when it has a token prefix or may write the environment."""
-    return token_candidate(text) or may_write_environ(text)
+    return token_candidate(text) or may_write_environ(text) or slot_candidate(text)
 
 
 # --- Finer checks: could this text produce a finding, not merely mention a needle?
@@ -205,7 +289,7 @@ def python_may_leak(text: str, extra_names: Sequence[str] = ()) -> bool:
     A possible environment write gets a second look with CPython's parser (``string_writes``), which
     tells the many reads of ``os.environ["HF_TOKEN"]`` from writes of a string.
     """
-    if token_candidate(text):
+    if token_candidate(text) or slot_candidate(text):
         return True
     names = write_names(text)
     if names is None or not may_write_secret(text, names, extra_names):
@@ -225,7 +309,7 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
     one, only a code cell can leak (an environment write); those are read with the C ``json`` decoder.
     Anything unusual is left to the full reader, which reports it.
     """
-    if token_candidate(raw, json=True):
+    if token_candidate(raw, json=True) or slot_candidate(raw):
         return True
     if not any(needle in raw for needle in ("environ", "putenv", *_SHELL_NEEDLES)):
         return False  # `hf_hub_download` and friends: no token, and no way to write the environment

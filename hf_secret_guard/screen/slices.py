@@ -30,6 +30,7 @@ from hf_secret_guard.screen.prefilter import write_names
 _LINE_END_RE = re.compile(r"\r\n|\r|\n")  # what CPython's tokenizer counts as a line break
 _IMPORT_OS_RE = re.compile(r"\bimport\b[^\r\n]*\bos\b")
 _BASE_NEEDLES = (*PREFIXES, "environ", "putenv")
+_SLOT_WORDS = r"(?i:token|secret|passw|credential|authoriz|key)"  # a key slot may stand here
 MIN_SIZE = 400  # below this the whole file parses in a few milliseconds: not worth slicing
 MAX_KEPT = 0.6  # a slice keeping more than this share of the file saves too little to be worth it
 
@@ -127,7 +128,7 @@ def _needle_re(text: str) -> re.Pattern[str]:
     words = [re.escape(needle) for needle in _BASE_NEEDLES]
     if aliases:
         words.append(rf"\b(?:{'|'.join(map(re.escape, aliases))})\b")
-    return re.compile("|".join([*words, _IMPORT_OS_RE.pattern]))
+    return re.compile("|".join([*words, _IMPORT_OS_RE.pattern, _SLOT_WORDS]))
 
 
 def relevant_statements(text: str) -> Optional[SourceSlice]:

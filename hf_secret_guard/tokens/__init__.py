@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Confidence
-from hf_secret_guard.providers import FORMATS, PREFIXES, Provider, format_of
+from hf_secret_guard.providers import FORMATS, PREFIXES, PROVIDERS, Provider, format_of
 
 # A candidate: the prefix, then the body, then no further token character.  The left boundary is checked
 # by ``_left_boundary_ok`` because the allowed left neighbours (ANSI colour codes, backslash escapes)
@@ -85,6 +85,16 @@ def provider_of(value: str) -> Optional[Provider]:
     """The provider whose key ``value`` is, when it is exactly one key."""
     found = format_of(value)
     return found[0] if found is not None and is_token(value) else None
+
+
+def provider_for(secret: str, env_name: Optional[str] = None) -> Optional[Provider]:
+    """Whose key ``secret`` is: by its shape, else by the variable or slot it is written to."""
+    found = provider_of(secret)
+    if found is None and env_name:
+        found = next(
+            (p for p in PROVIDERS if env_name.upper() in p.env_names or env_name == p.secret_name), None
+        )
+    return found
 
 
 def display_name(secret: str) -> str:

@@ -176,10 +176,8 @@ def _by_callee(callee: Optional[str]) -> Optional[Provider]:
     if not callee:
         return None
     last = callee.rsplit(".", 1)[-1]
-    for provider in PROVIDERS:
-        if callee in provider.callers or last in provider.callers:
-            return provider
-    return None
+    exact = next((p for p in PROVIDERS if callee in p.callers or callee in p.positional_callers), None)
+    return exact or next((p for p in PROVIDERS if last in p.callers or last in p.positional_callers), None)
 
 
 def login_call(callee: Optional[str]) -> bool:

@@ -1,0 +1,100 @@
+"""Prefix-less keys in key slots (issue 13): reported where a key goes and only when the value looks
+real; placeholders there are HFG005; hashes, ids and names in the same shapes are not keys."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from hf_secret_guard import api
+from hf_secret_guard.screen import prefilter
+from tests.notebooks import new_code_cell, notebook_text
+
+
+def fake(length: int, alphabet: str = string.ascii_letters + string.digits, seed: int = 0) -> str:
+    rng = random.Random(f"slot-{length}-{alphabet}-{seed}")
+    while True:
+        value = "".join(rng.choice(alphabet) for _ in range(length))
+        if alphabet != string.hexdigits[:16] or any(c.isalpha() for c in value):
+            return value
+
+
+KEY40 = fake(40)
+HEX40 = fake(40, string.hexdigits[:16])
+HEX32 = fake(32, string.hexdigits[:16])
+
+FOUND = [
+    (f'co = cohere.Client("{KEY40}")', "Cohere key", "CO_API_KEY"),
+    (f'import wandb\nwandb.login(key="{HEX40}")', "Weights & Biases key", "WANDB_API_KEY"),
+    (f'llm = ChatMistralAI(api_key="{KEY40}")', "Mistral key", "MISTRAL_API_KEY"),
+    (f'headers = {{"Authorization": "Bearer {KEY40}"}}', "secret", "API_KEY"),
+    (f'config = {{"api_key": "{KEY40}"}}', "secret", "API_KEY"),
+    (f'SERPAPI_API_KEY = "{fake(64, string.hexdigits[:16])}"', "SerpAPI key", "SERPAPI_API_KEY"),
+    (f'client = OpenAI(api_key="sk-{KEY40}")', "OpenAI-compatible key", "OPENAI_API_KEY"),
+    # sk- and 32 hex is DeepSeek's shape, whatever client it is passed to
+    (
+        f'client = OpenAI(api_key="sk-{HEX32}", base_url="https://api.deepseek.com")',
+        "DeepSeek API key",
+        "DEEPSEEK_API_KEY",
+    ),
+]
+CLEAN = [
+    f'cache_key = "{HEX32}"',  # an MD5 cache key
+    f'model = AutoModel.from_pretrained("bert-base-uncased", revision="{HEX40}")',  # a git SHA
+    'run_id = "3f2a1b7c-9d4e-4f6a-8b2c-1e5d7a9c0b3f"',  # a UUID
+    'wandb.init(id="a1b2c3d4")',  # a W&B run id
+    'tokenizer = AutoTokenizer.from_pretrained("meta-llama/Llama-2-7b-chat-hf")',
+    'pad_token = "<|endoftext|>"',
+    'next_token = "eyJwYWdlIjoyfQ"',  # pagination
+    'api_key_path = "/content/drive/MyDrive/keys/openai_key.txt"',
+    'token_type = "Bearer"',
+    "sorted(items, key=lambda item: item.name)",
+    'secret_name = "projects/my-project/secrets/hf-token/versions/latest"',
+]
+
+
+@pytest.mark.parametrize(("code", "label", "name"), FOUND)
+def test_a_key_in_a_slot_is_found_named_and_fixed(code: str, label: str, name: str) -> None:
+    result = api.scan_source(code, "x.py")
+    assert [f.rule for f in result.findings] == ["HFG001"], code
+    finding = result.findings[0]
+    assert finding.message.startswith(f"{label} in a string literal")
+    assert finding.secret not in finding.message and prefilter.python_may_leak(code)
+    fixed = api.fix_source(code, "x.py")
+    assert finding.secret not in fixed.text and f"userdata.get({name!r})".replace(
+        "'", '"'
+    ) in fixed.text.replace("'", '"')
+    cell = api.scan_notebook(notebook_text([new_code_cell(code)]), "nb.ipynb")
+    assert [f.rule for f in cell.findings] == ["HFG001"]
+
+
+@pytest.mark.parametrize("code", CLEAN)
+def test_hashes_ids_and_names_are_not_keys(code: str) -> None:
+    assert api.scan_source(code, "x.py").findings == ()
+    assert api.scan_notebook(notebook_text([new_code_cell(code)]), "nb.ipynb").findings == ()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'client = OpenAI(api_key="YOUR_API_KEY")',
+        'login(token="hf_...")',
+        'pc = Pinecone(api_key="<your-pinecone-key>")',
+        'wandb.login(key="xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")',
+    ],
+)
+def test_a_placeholder_in_a_slot_is_hfg005(code: str) -> None:
+    findings = api.scan_source(code, "x.py").findings
+    assert [f.rule for f in findings] == ["HFG005"]
+    assert "placeholder" in findings[0].message
+
+
+def test_advice_names_each_provider_and_its_revoke_page() -> None:
+    from hf_secret_guard.report.text import revoke_advice
+
+    code = "\n".join(code for code, _, _ in FOUND[:3])
+    advice = revoke_advice(api.scan_source(code, "x.py").findings)
+    assert "https://dashboard.cohere.com/api-keys" in advice and "https://wandb.ai/authorize" in advice
+    assert "huggingface.co" not in advice
