@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import random
 import string
+from pathlib import Path
 
 import pytest
 
 from hf_secret_guard import api
 from hf_secret_guard.screen import prefilter
+from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, notebook_text
 
 
@@ -98,3 +100,12 @@ def test_advice_names_each_provider_and_its_revoke_page() -> None:
     advice = revoke_advice(api.scan_source(code, "x.py").findings)
     assert "https://dashboard.cohere.com/api-keys" in advice and "https://wandb.ai/authorize" in advice
     assert "huggingface.co" not in advice
+
+
+def test_a_placeholder_is_no_leak_in_the_summary(tmp_path: Path) -> None:
+    (tmp_path / "x.py").write_text('client = OpenAI(api_key="YOUR_API_KEY")\n')
+    result = run_main("scan", "--isolated", "x.py", cwd=tmp_path)
+    assert result.returncode == 1
+    summary = next(line for line in result.stdout.splitlines() if line.startswith("Found"))
+    assert summary.startswith("Found 1 placeholder in 1 file") and "leak" not in summary
+    assert "revoke" not in result.stdout.lower()

@@ -68,10 +68,17 @@ def summary(findings: Sequence[Finding], files: int, hidden: int = 0, unreadable
     else:
         paths = len({f.path for f in findings})
         fixable = sum(1 for f in findings if f.fixable)
-        text = (
-            f"Found {count(len(findings), 'leak')} in {count(paths, 'file')} ({files} scanned); "
-            f"{fixable} fixable with --fix."
+        placeholders = sum(1 for f in findings if f.rule == "HFG005")  # no leak: counted apart
+        leaks = len(findings) - placeholders
+        found = " and ".join(
+            part
+            for part in (
+                count(leaks, "leak") if leaks else "",
+                count(placeholders, "placeholder") if placeholders else "",
+            )
+            if part
         )
+        text = f"Found {found} in {count(paths, 'file')} ({files} scanned); {fixable} fixable with --fix."
         if unreadable:
             text += f" {not_read}."
     if hidden:
