@@ -23,11 +23,13 @@ RULES: dict[str, Rule] = {
         Rule(
             "HFG001",
             "hardcoded-token",
-            "Hugging Face token in code",
-            "A Hugging Face user or organization token is written in a string literal, f-string, "
-            "docstring, comment or shell command. Anyone who can read the file can use it. Read it from "
-            'Colab Secrets or the environment instead: `userdata.get("HF_TOKEN")`.',
+            "Secret in code",
+            "A key (a Hugging Face token, an OpenAI, Google, Anthropic or GitHub key... any provider in "
+            "`providers/`) is written in a string literal, f-string, docstring, comment or shell command, "
+            "unquoted as a name, or in a key slot such as `api_key=`. Anyone who can read the file can use "
+            'it. Read it from Colab Secrets or the environment instead: `userdata.get("HF_TOKEN")`.',
             flagged=(
+                "HF_TOKEN = {TOKEN}",
                 'login(token="{TOKEN}")',
                 "t = '{TOKEN}'",
                 'headers = {{"Authorization": "Bearer {TOKEN}"}}',
@@ -47,7 +49,6 @@ RULES: dict[str, Rule] = {
             not_flagged=(
                 'path = "models/hf_multilingualsentimentclassifiermodel/config.json"',
                 'name = "hf_ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGH"',
-                "def {TOKEN}():\n    pass",
                 'x = "{TOKEN}x"',
                 'x = "my{TOKEN}"',
                 "login()",
@@ -95,7 +96,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "HFG003",
             "token-in-output",
-            "Hugging Face token saved in a notebook cell output",
+            "Secret saved in a notebook cell output",
             "A cell printed a token and the notebook saved the output (stream, result, HTML, error "
             "traceback). Sharing the notebook shares the token. `--fix` redacts it; revoke it anyway.",
             flagged=(),
@@ -104,7 +105,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "HFG004",
             "token-in-notebook-text",
-            "Hugging Face token in notebook markdown, metadata or other JSON",
+            "Secret in notebook markdown, metadata or other JSON",
             "A token sits in a markdown or raw cell, an attachment, cell or notebook metadata (for "
             "example widget state saved by `notebook_login()`), or anywhere else in the notebook file. "
             "`--fix` redacts it; revoke it anyway.",

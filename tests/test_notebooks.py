@@ -100,7 +100,7 @@ IPYTHON_CASES = [
     (f"%%writefile .env\nexport HF_TOKEN='{TOKEN}'", [("HFG002", 2, 18)]),
     ("%%bash\nexport HF_HOME=/content", []),
     (f"def f(:\n  '{TOKEN}'", [("HFG001", 2, 4)]),
-    (f"def {TOKEN}():\n    pass", []),
+    (f"def {TOKEN}():\n    pass", [("HFG001", 1, 5)]),  # a token-shaped name is a token in the file
     (f"%%capture\n!pip install x\nlogin(token='{TOKEN}')", [("HFG001", 3, 14)]),
     (f"%%time\n%env HF_TOKEN={TOKEN}", [("HFG002", 2, 15)]),
     (f"%%capture\n!huggingface-cli login --token {TOKEN}", [("HFG001", 2, 32)]),

@@ -11,6 +11,7 @@ import pytest
 
 from hf_secret_guard import api
 from hf_secret_guard.screen import prefilter
+from tests.conftest import TOKEN
 from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, notebook_text
 
@@ -109,3 +110,19 @@ def test_a_placeholder_is_no_leak_in_the_summary(tmp_path: Path) -> None:
     summary = next(line for line in result.stdout.splitlines() if line.startswith("Found"))
     assert summary.startswith("Found 1 placeholder in 1 file") and "leak" not in summary
     assert "revoke" not in result.stdout.lower()
+
+
+@pytest.mark.parametrize("template", ["HF_TOKEN = {T}", "login({T})", "x = [1, {T}]"])
+def test_an_unquoted_token_is_reported(template: str) -> None:
+    """``HF_TOKEN = hf_...`` is a NameError waiting to happen, but the token is in the file."""
+    code = template.format(T=TOKEN)
+    for findings in (
+        api.scan_source(code, "x.py").findings,
+        api.scan_notebook(notebook_text([new_code_cell(code)]), "nb.ipynb").findings,
+    ):
+        assert [(f.rule, f.fixable) for f in findings] == [("HFG001", False)]
+        assert "without quotes" in findings[0].message and TOKEN not in findings[0].message
+
+
+def test_a_single_case_name_with_a_token_prefix_is_no_token() -> None:
+    assert api.scan_source("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 = 1\n", "x.py").findings == ()

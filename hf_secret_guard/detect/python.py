@@ -35,6 +35,9 @@ MAX_BRACKET_DEPTH = 200
 _BRACKETS_RE = re.compile(r"[()\[\]{}]")
 
 
+_UNQUOTED = "an unquoted token is a name to Python: replace it by hand with the read from the secret store"
+
+
 class PythonParseError(ValueError):
     """libcst could not parse the code (or it is too large or too deeply nested to try)."""
 
@@ -431,7 +434,22 @@ def find_python_leaks(
     covered = {(leak.start, leak.secret) for leak in leaks}
     covered_text = [(leak.start, leak.end) for leak in leaks]
     for match in find_tokens(text):
-        if match.value in collector.token_names or (match.start, match.value) in covered:
+        if (match.start, match.value) in covered:
+            continue
+        if match.value in collector.token_names:  # ``login(hf_...)``: a NameError waiting, and a leak
+            leaks.append(
+                Leak(
+                    "HFG001",
+                    match.start,
+                    match.end,
+                    match.value,
+                    match.confidence,
+                    "name",
+                    False,
+                    None,
+                    _UNQUOTED,
+                )
+            )
             continue
         if any(start <= match.start < end for start, end in covered_text):
             continue

@@ -17,6 +17,7 @@ _WHERE = {
     "comment": "in a comment",
     "shell": "in a shell command",
     "text": "in code that could not be parsed",
+    "name": "written without quotes, as a name",
 }
 
 
