@@ -5,9 +5,9 @@ The flow is: discover paths -> read a ``Document`` (one or more ``Part``) -> fin
 change what an earlier stage produced.
 
 They are ``NamedTuple`` rather than frozen dataclasses for start-up time: every run, a clean pre-commit run
-included, defines them before it reads a byte, and on Python 3.11 a frozen dataclass takes about 1.4 ms to
-define (six generated methods, each through ``exec``) where a ``NamedTuple`` takes 0.2 ms.  The classes
-that hold a secret keep it out of their ``repr``.
+included, defines them before it reads a byte, and a frozen dataclass is several times slower to define
+(six generated methods, each through ``exec``; see benchmarks/README.md).  The classes that hold a secret
+keep it out of their ``repr``.
 """
 
 from __future__ import annotations

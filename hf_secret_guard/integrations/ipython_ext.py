@@ -212,7 +212,7 @@ class Guard:
 
     def _remove_gate(self) -> None:
         """The gate is in ``ast_transformers`` only while a refused cell is on its way: with any transformer
-        there, IPython walks every cell's tree once more (``fix_missing_locations``), 1-2 ms a long cell."""
+        there, IPython walks every cell's tree once more (``fix_missing_locations``; benchmarks/README.md)."""
         transformers = self.shell.ast_transformers
         while self._gate in transformers:
             transformers.remove(self._gate)

@@ -10,7 +10,7 @@ How the work is shared:
 - The parent cuts the file list into chunks and writes every chunk number into a pipe before forking.
   Each process, the parent included, takes the next number from that pipe (a 4-byte read is atomic), so
   fast and slow chunks even out by themselves.
-- libcst takes about 0.3 s to import, as long as scanning a thousand clean files.  Few files need it, so
+- libcst is slow to import, as slow as scanning many clean files (benchmarks/README.md).  Few need it, so
   only one worker, the parser, ever imports it.  In every other process an import hook turns the import
   into ``_Deferred``; that file goes to the parser through a second pipe, and the parser scans it whole.
   A deferred file is read twice; no file is scanned with less than the full scan.
@@ -31,7 +31,7 @@ from typing import Callable, Optional
 from hf_secret_guard.model import Candidate, FileResult
 from hf_secret_guard.options import ScanOptions
 
-MIN_FILES = 300  # below this a serial scan takes well under 0.1 s: workers cannot pay for themselves
+MIN_FILES = 300  # below this a serial scan is too quick for workers to pay for themselves
 MAX_WORKERS = 8  # the one parser would become the bottleneck long before this
 MAX_CHUNKS = 1024  # every chunk number is written before the workers start: 4 KB fits any pipe buffer
 MIN_CHUNK = 8

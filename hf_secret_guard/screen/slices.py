@@ -1,8 +1,8 @@
 """Cut a Python file down to the statements that can hold a finding, so libcst reads only those.
 
-libcst builds a Python object for every node and parses a few hundred KB per second; a token appended to
-a 30 KB module would cost half a second.  CPython's own parser (``ast``, in C) finds every statement's
-lines ten times faster, so a candidate file is sliced first: statements that mention no needle (a token
+libcst builds a Python object for every node and parses slowly, so one token in a long module would make
+the whole module expensive.  CPython's own parser (``ast``, in C) finds every statement's lines much
+faster (benchmarks/README.md), so a candidate file is sliced first: statements that mention no needle (a token
 prefix, ``environ``, ``putenv``, a name imported as one of those, an ``import os``) are left out, whole
 lines at a time, and findings in the slice are mapped back to offsets in the file.
 

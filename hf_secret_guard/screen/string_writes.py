@@ -1,8 +1,8 @@
 """The prefilter's second look at code that may write a secret into the environment: CPython's parser.
 
 The byte checks (``prefilter``) cannot tell ``login(token=os.environ["HF_TOKEN"])``, a read, from a
-write, and these reads are everywhere in ML code; libcst costs 0.3 s to import and parses slowly.  ``ast``
-is in C and already knows reads from writes, so it settles such code in a millisecond or two.
+write, and these reads are everywhere in ML code; libcst is slow to import and to parse.  ``ast`` is in C
+and already knows reads from writes, so it settles such code cheaply (benchmarks/README.md).
 
 Besides tokens (which ``prefilter.token_candidate`` catches on its own), HFG002 reports a *string* written
 under a secret-like *string* key: ``os.environ["K"] = "..."`` (also in tuple and chained assignments),
