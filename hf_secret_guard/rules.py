@@ -140,3 +140,7 @@ RULES: dict[str, Rule] = {
         ),
     )
 }
+
+
+# Rules on when nothing is selected (ruff's default rule set): all of them; an opt-in rule would be left out.
+DEFAULT_RULES: frozenset[str] = frozenset(RULES)

@@ -102,6 +102,26 @@ def check_max_file_size(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     }
 
 
+def check_extend_select(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Added to the config's own select (ruff: select, then extend-select).
+    assert {r for _, r in found(invoke("--format", "json", "c.py"))} == {"HFG001", "HFG002"}
+    assert {r for _, r in found(invoke("--format", "json", "--select", "HFG001", "c.py"))} == {"HFG001"}
+
+
+def check_extend_ignore(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert {r for _, r in found(invoke("--format", "json", "c.py"))} == {"HFG001"}
+
+
+def check_per_file_ignores(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Relative to the config file's directory, wherever the scan runs from.
+    monkeypatch.chdir(project / "sub")
+    assert found(invoke("--format", "json", "..")) == {
+        ("../c.py", "HFG001"),
+        ("../c.py", "HFG002"),
+        ("../tests/t.py", "HFG002"),
+    }
+
+
 GOOD: dict[str, tuple[str, dict[str, str], Callable[[Path, pytest.MonkeyPatch], None]]] = {
     "exclude": ('exclude = ["gen"]', {"gen/a.py": LEAK, ".venv/b.py": LEAK, "c.py": LEAK}, check_exclude),
     "extend-exclude": (
@@ -111,6 +131,17 @@ GOOD: dict[str, tuple[str, dict[str, str], Callable[[Path, pytest.MonkeyPatch], 
     ),
     "select": ('select = ["HFG002"]', {"c.py": BOTH}, check_select),
     "ignore": ('ignore = ["hfg002"]', {"c.py": BOTH}, check_ignore),
+    "extend-select": (
+        'select = ["HFG001"]\nextend-select = ["HFG002"]',
+        {"c.py": BOTH},
+        check_extend_select,
+    ),
+    "extend-ignore": ('extend-ignore = ["HFG002"]', {"c.py": BOTH}, check_extend_ignore),
+    "per-file-ignores": (
+        'per-file-ignores = { "tests/**" = ["HFG001"], "fixtures" = ["HFG"] }',
+        {"c.py": BOTH, "tests/t.py": BOTH, "fixtures/x/f.py": BOTH, "sub/ok.py": "x = 1\n"},
+        check_per_file_ignores,
+    ),
     "secret-names": (
         'secret-names = ["MY_SERVICE_PASS"]',
         {"c.py": 'import os\nos.environ["MY_SERVICE_PASS"] = "s3cr3t-value-42"\n'},
@@ -141,6 +172,10 @@ BAD: list[tuple[str, str, str]] = [
     ("extend-exclude", 'extend-exclude = [""]', "expected a list of glob patterns"),
     ("select", 'select = ["HFG999"]', "unknown rule code 'HFG999'"),
     ("ignore", 'ignore = "HFG001"', "expected a list of rule codes"),
+    ("extend-select", 'extend-select = ["HFG9"]', "unknown rule code 'HFG9'"),
+    ("extend-ignore", "extend-ignore = [1]", "expected a list of rule codes"),
+    ("per-file-ignores", 'per-file-ignores = ["x"]', "expected a table of glob patterns"),
+    ("per-file-ignores", 'per-file-ignores = { "x" = ["HFG9"] }', "unknown rule code 'HFG9'"),
     ("secret-names", 'secret-names = ["not a name"]', "expected a list of environment variable names"),
     ("fix-style", 'fix-style = "dotenv"', "expected one of 'userdata', 'env'"),
     ("secret-name", 'secret-name = "my-token"', "expected an environment variable name"),

@@ -42,6 +42,9 @@ class Config(NamedTuple):
     extend_exclude: tuple[str, ...] = ()
     select: Optional[tuple[str, ...]] = None
     ignore: Optional[tuple[str, ...]] = None
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (anchored glob, codes)
     secret_names: tuple[str, ...] = ()
     fix_style: Optional[str] = None
     secret_name: Optional[str] = None
@@ -55,6 +58,9 @@ KEYS: dict[str, str] = {
     "extend-exclude": "a list of glob patterns",
     "select": "a list of rule codes",
     "ignore": "a list of rule codes",
+    "extend-select": "a list of rule codes",
+    "extend-ignore": "a list of rule codes",
+    "per-file-ignores": "a table of glob patterns to lists of rule codes",
     "secret-names": "a list of environment variable names",
     "fix-style": "one of " + ", ".join(repr(s) for s in FIX_STYLES),
     "secret-name": "an environment variable name",
@@ -206,12 +212,17 @@ def _has_token(value: str) -> bool:
 def _check(key: str, value: object, source: str, root: str) -> object:
     if key in ("exclude", "extend-exclude"):
         return tuple(_strings(key, value, source))  # relative to ``root``, where the Excluder anchors them
-    if key in ("select", "ignore"):
-        strings = tuple(_strings(key, value, source))
-        unknown = first_unknown_code(strings)
-        if unknown is not None:
-            raise _bad(source, key, value, f" (unknown rule code {unknown}; rules: {_rule_list()})")
-        return split_codes(strings)
+    if key in ("select", "ignore", "extend-select", "extend-ignore"):
+        return _codes(key, value, source)
+    if key == "per-file-ignores":
+        if not isinstance(value, dict):
+            raise _bad(source, key, value)
+        pairs = []
+        for pattern, codes in value.items():
+            if not pattern.strip():
+                raise _bad(source, key, value)
+            pairs.append((anchor(pattern.strip(), root), _codes(key, codes, source)))
+        return tuple(pairs)
     if key == "secret-names":
         return tuple(_name(key, name, source) for name in split_names(tuple(_strings(key, value, source))))
     if key == "secret-name":
@@ -229,6 +240,14 @@ def _check(key: str, value: object, source: str, root: str) -> object:
             raise _bad(source, key, value)
         return value
     raise AssertionError(key)  # pragma: no cover - KEYS and _check list the same keys
+
+
+def _codes(key: str, value: object, source: str) -> tuple[str, ...]:
+    strings = tuple(_strings(key, value, source))
+    unknown = first_unknown_code(strings)
+    if unknown is not None:
+        raise _bad(source, key, value, f" (unknown rule code {unknown}; rules: {_rule_list()})")
+    return split_codes(strings)
 
 
 def _relative(path: str) -> str:
@@ -277,10 +296,12 @@ def resolve(
     """
     if settings.isolated and settings.config:
         raise ConfigError("--config and --isolated cannot be used together")
-    for option in ("select", "ignore"):
+    for option in ("select", "ignore", "extend_select", "extend_ignore"):
         unknown = first_unknown_code(getattr(settings, option))
         if unknown is not None:
-            raise ConfigError(f"--{option}: unknown rule code {unknown} (rules: {_rule_list()})")
+            raise ConfigError(
+                f"--{option.replace('_', '-')}: unknown rule code {unknown} (rules: {_rule_list()})"
+            )
     for name in split_names(settings.secret_names):
         if not _NAME_RE.match(name) or _has_token(name):
             raise ConfigError(f"--secret-names: {_redact(name)!r} is not an environment variable name")
@@ -308,8 +329,80 @@ def apply(settings: Settings, config: Config, given: Collection[str], cwd: Optio
         "root": root,
         "config": config.path or settings.config,
     }
-    for field in ("select", "ignore", "fix_style", "secret_name", "baseline", "max_file_size"):
+    for field in ("fix_style", "secret_name", "baseline", "max_file_size"):
         value = getattr(config, field)
         if field not in given and value is not None:
             changes[field] = value
+    enabled = resolve_rules(
+        [
+            Selection(config.select, config.extend_select, (config.ignore or ()) + config.extend_ignore),
+            Selection(
+                split_codes(settings.select) if "select" in given else None,
+                split_codes(settings.extend_select),
+                split_codes(settings.ignore) + split_codes(settings.extend_ignore),
+            ),
+        ]
+    )
+    from hf_secret_guard.rules import RULES
+
+    changes["select"] = tuple(sorted(enabled))
+    changes["ignore"] = tuple(sorted(set(RULES) - enabled))
+    changes["extend_select"] = changes["extend_ignore"] = ()
+    cli_table = tuple((anchor(p, here), c) for p, c in parse_per_file_ignores(settings.per_file_ignores))
+    cli_extend_table = parse_per_file_ignores(settings.extend_per_file_ignores)
+    changes["file_ignores"] = (cli_table if "per_file_ignores" in given else config.per_file_ignores) + tuple(
+        (anchor(p, here), c) for p, c in cli_extend_table
+    )
     return settings._replace(**changes)
+
+
+class Selection(NamedTuple):
+    """One source of rule selection (the config file, then the command line), as ruff has them."""
+
+    select: Optional[tuple[str, ...]]  # None: not set here
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()  # ignore and extend-ignore together, as in ruff
+
+
+def resolve_rules(selections: Sequence[Selection]) -> frozenset[str]:
+    """The enabled rules, resolved as ruff resolves ``select``/``extend-select``/``ignore``
+    (https://docs.astral.sh/ruff/linter/#rule-selection): start from the default rules; each source in
+    order of priority (config, then command line) either replaces the set (when it has ``select``) or
+    adjusts it (``extend-select`` adds, ``ignore`` removes).  Within one source a more specific code wins
+    over a shorter prefix, and ``ignore`` wins over ``select`` for the same code.  A source whose
+    ``select`` is empty and only ignores passes its ignores on to the next one, as in ruff."""
+    from hf_secret_guard.rules import DEFAULT_RULES, RULES
+
+    enabled = set(DEFAULT_RULES)
+    carried: tuple[str, ...] = ()
+    for selection in selections:
+        updates: dict[str, bool] = {}
+        picks = [(code, True) for code in (selection.select or ()) + selection.extend_select]
+        picks += [(code, False) for code in selection.ignore + carried]
+        carried = ()
+        for code, on in sorted(picks, key=lambda pick: (len(pick[0]), not pick[1])):
+            for rule in RULES:
+                if rule.startswith(code):
+                    updates[rule] = on
+        if selection.select is not None:
+            enabled = {rule for rule, on in updates.items() if on}
+            if not selection.select and not selection.extend_select and selection.ignore:
+                carried = selection.ignore
+        else:
+            for rule, on in updates.items():
+                (enabled.add if on else enabled.discard)(rule)
+    return frozenset(enabled)
+
+
+def parse_per_file_ignores(values: Sequence[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``--per-file-ignores 'tests/**:HFG001,HFG002'`` -> (pattern, codes) pairs; ConfigError if malformed."""
+    pairs = []
+    for value in values:
+        pattern, colon, codes = value.rpartition(":")
+        if not colon or not pattern.strip() or not codes.strip():
+            raise ConfigError(f"--per-file-ignores: expected PATTERN:CODES, got {_redact(repr(value))}")
+        unknown = first_unknown_code((codes,))
+        if unknown is not None:
+            raise ConfigError(f"--per-file-ignores: unknown rule code {unknown} (rules: {_rule_list()})")
+        pairs.append((pattern.strip(), split_codes((codes,))))
+    return tuple(pairs)

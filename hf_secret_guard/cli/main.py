@@ -52,6 +52,26 @@ def _options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
 rule_options = _options(
     click.option("--select", multiple=True, help="Only these rules (codes or prefixes, comma separated)."),
     click.option("--ignore", multiple=True, help="Skip these rules (codes or prefixes, comma separated)."),
+    click.option(
+        "--extend-select",
+        multiple=True,
+        help="Rules to add to those selected (codes or prefixes, comma separated).",
+    ),
+    click.option(
+        "--extend-ignore", multiple=True, help="Rules to skip as well (same as --ignore, as in ruff)."
+    ),
+    click.option(
+        "--per-file-ignores",
+        multiple=True,
+        metavar="PATTERN:CODES",
+        help="Skip rules in files matching a glob, replacing the config's per-file-ignores. Repeatable.",
+    ),
+    click.option(
+        "--extend-per-file-ignores",
+        multiple=True,
+        metavar="PATTERN:CODES",
+        help="Like --per-file-ignores, but added to the config's table.",
+    ),
     click.option("--secret-names", multiple=True, help="More environment variable names that hold secrets."),
 )
 # The config file and which files are read: resolved the same way for every command (``config.resolve``).
@@ -497,6 +517,8 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
         return None
     finally:
         progress.clear()
+    if settings.file_ignores:
+        results = _drop_per_file_ignores(results, settings)
     if settings.verbose:
         from hf_secret_guard.report.text import count
 
@@ -509,6 +531,27 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
             err=True,
         )
     return results
+
+
+def _drop_per_file_ignores(results: list[FileResult], settings: Settings) -> list[FileResult]:
+    """Findings of the rules ``per-file-ignores`` turns off for their file (globs as ``exclude`` reads them:
+    a name matches at any depth, a path is anchored to the config's directory or the current one)."""
+    import os
+
+    from hf_secret_guard.discover.excludes import Excluder
+
+    tables = [(Excluder([pattern], settings.root), codes) for pattern, codes in settings.file_ignores]
+    kept: list[FileResult] = []
+    for result in results:
+        absolute = os.path.abspath(settings.stdin_filename or result.path)
+        off = [codes for excluder, codes in tables if excluder.match_below(absolute, os.sep) is not None]
+        if off:
+            findings = tuple(
+                f for f in result.findings if not any(f.rule.startswith(c) for codes in off for c in codes)
+            )
+            result = result._replace(findings=findings)
+        kept.append(result)
+    return kept
 
 
 def _check_pathspecs(pathspecs: Sequence[str], staged: Sequence[str]) -> bool:

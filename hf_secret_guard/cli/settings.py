@@ -27,6 +27,13 @@ class Settings(NamedTuple):
     exit_zero: bool = False
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()  # merged into select/ignore by config.apply (ruff's order)
+    extend_ignore: tuple[str, ...] = ()
+    # --per-file-ignores PATTERN:CODES (replaces the config's table), --extend-per-file-ignores (adds)
+    per_file_ignores: tuple[str, ...] = ()
+    extend_per_file_ignores: tuple[str, ...] = ()
+    file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # not an option: both, as (pattern, codes)
+    stdin_filename: Optional[str] = None  # --stdin-filename: the path the document read from stdin has
     secret_names: tuple[str, ...] = ()
     output: Optional[str] = None  # --output: the report (scan) or the baseline file (baseline)
     baseline: Optional[str] = None
