@@ -93,3 +93,66 @@ def test_per_file_ignores_config_and_command_line(tmp_path: Path) -> None:
     }
     bad = run_main("scan", "--per-file-ignores", "nocolon", ".", cwd=tmp_path)
     assert bad.returncode == 2 and "--per-file-ignores: expected PATTERN:CODES" in bad.stderr
+
+
+# --- daily use ------------------------------------------------------------------------------------
+
+
+def test_output_creates_parent_folders(tmp_path: Path) -> None:
+    (tmp_path / "c.py").write_text(BOTH)
+    result = run_main("scan", "--format", "sarif", "--output", "reports/ci/x.sarif", "c.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    report = (tmp_path / "reports/ci/x.sarif").read_text()
+    assert json.loads(report)["runs"] and TOKEN not in report
+
+
+def test_quiet_silences_warnings_not_errors(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text(f"def f(:\n    t = '{TOKEN}'\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.hf_secret_guard]\nselect = ["HFG001"]\n')
+    loud = run_main("scan", "broken.py", cwd=tmp_path)
+    assert "broken.py: warning: could not parse" in loud.stderr and "[tool.hf_secret_guard]" in loud.stderr
+    quiet = run_main("scan", "-q", "broken.py", cwd=tmp_path)
+    assert quiet.returncode == 1 and quiet.stderr == "" and "HFG001" in quiet.stdout
+    assert TOKEN not in quiet.stdout
+    missing = run_main("scan", "-q", "broken.py", "nope.py", cwd=tmp_path)
+    assert missing.returncode == 2 and "nope.py: error: no such file or directory" in missing.stderr
+
+
+def test_statistics_as_json(tmp_path: Path) -> None:
+    (tmp_path / "c.py").write_text(BOTH + f"x = '{TOKEN}'\n")
+    result = run_main("scan", "--statistics", "--format", "json", "c.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == [
+        {"code": "HFG001", "name": "hardcoded-token", "count": 2, "fixable": 2},
+        {"code": "HFG002", "name": "secret-in-environ", "count": 1, "fixable": 1},
+    ]
+    assert "2\tHFG001\thardcoded-token" in result.stderr  # the human table stays on stderr
+
+
+def test_statistics_as_json_when_clean(tmp_path: Path) -> None:
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    result = run_main("scan", "--statistics", "--format", "json", "ok.py", cwd=tmp_path)
+    assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+def test_configured_baseline_that_does_not_exist_suggests_the_command(tmp_path: Path) -> None:
+    project(tmp_path, 'baseline = "ci/known.json"', {"c.py": BOTH})
+    result = run_main("scan", "c.py", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"error: {Path('ci/known.json')}: baseline file not found; "
+        f"create it with `hf-secret-guard baseline --output {Path('ci/known.json')}`\n"
+    )
+    (tmp_path / "ci").mkdir()
+    assert run_main("baseline", cwd=tmp_path).returncode == 0  # the suggested command, from the config
+    assert run_main("scan", "c.py", cwd=tmp_path).returncode == 0
+
+
+def test_yes_without_revoke_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "c.py").write_text(BOTH)
+    result = run_main("scan", "--yes", "c.py", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert (
+        result.stderr
+        == "error: --yes confirms --revoke and does nothing without it: add --revoke or drop --yes\n"
+    )

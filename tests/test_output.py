@@ -36,9 +36,10 @@ def test_output_text_is_the_same_report(workdir: Path) -> None:
 
 def test_output_unwritable_is_exit_2(workdir: Path) -> None:
     leaky(workdir)
-    result = CliRunner().invoke(cli, ["scan", "--format", "json", "--output", "missing/dir/out.json", "a.py"])
+    (workdir / "blocker").write_text("a file, not a folder\n")  # a missing folder is created (issue 16)
+    result = CliRunner().invoke(cli, ["scan", "--format", "json", "--output", "blocker/dir/out.json", "a.py"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("missing/dir/out.json: error: cannot write report")
+    assert result.stderr.startswith("blocker/dir/out.json: error: cannot write report")
 
 
 def test_statistics(workdir: Path) -> None:

@@ -224,6 +224,8 @@ def _usage_problem(options: dict[str, Any]) -> Optional[str]:
         return "'': error: empty path"
     if options.get("quiet") and options.get("verbose"):
         return "error: --quiet and --verbose cannot be used together"
+    if options.get("yes") and not options.get("revoke"):
+        return "error: --yes confirms --revoke and does nothing without it: add --revoke or drop --yes"
     if options.get("staged") and (options.get("fix") or options.get("diff")):
         return "error: --staged scans the index; --fix and --diff change working files: use one"
     if options.get("diff"):
@@ -258,7 +260,8 @@ def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settin
         if context.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     }
     try:
-        return resolve(Settings(**options), given, warn=lambda message: click.echo(message, err=True))
+        quiet = bool(options.get("quiet"))
+        return resolve(Settings(**options), given, warn=lambda message: quiet or click.echo(message, err=True))
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         return None
@@ -318,6 +321,8 @@ def run_baseline(settings: Settings) -> int:
 
 
 def run_scan(settings: Settings) -> int:
+    import os
+
     if settings.fix or settings.diff:
         from hf_secret_guard.cli.fix_run import usage_problem
 
@@ -347,7 +352,10 @@ def run_scan(settings: Settings) -> int:
         try:
             baseline = read_baseline(settings.baseline)
         except BaselineError as exc:
-            click.echo(f"error: {exc}", err=True)
+            hint = ""
+            if not os.path.lexists(settings.baseline):  # configured before it was made: say how to make it
+                hint = f"; create it with `hf-secret-guard baseline --output {settings.baseline}`"
+            click.echo(f"error: {exc}{hint}", err=True)
             return EXIT_ERROR
     collected = _collect(settings)
     if collected is None:
@@ -450,10 +458,15 @@ def _report(
         console = "".join(line + "\n" for line in painted)
     if settings.output_format == "text":
         machine = text_report
+    elif settings.statistics and settings.output_format == "json":
+        from hf_secret_guard.report.text import json_statistics
+
+        machine = json_statistics(findings)
     else:
         machine = render.render(settings.output_format, findings, errors, verifications)
     if settings.output:
         try:
+            _make_parent(settings.output)
             render.write_report(settings.output, machine)
         except OSError as exc:
             click.echo(f"{settings.output}: error: cannot write report: {exc.strerror or exc}", err=True)
@@ -486,7 +499,7 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
     try:
         if settings.staged:
             staged = discover_staged(settings.paths, settings.discover_options)
-            if not _check_pathspecs(settings.paths, [candidate.path for candidate, _ in staged]):
+            if not _check_pathspecs(settings.paths, [candidate.path for candidate, _ in staged], settings.quiet):
                 return None
             total, stream = len(staged), api.scan_staged_candidates(staged, settings.scan_options)
         else:
@@ -504,7 +517,8 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
         for result in stream:
             results.append(result)
             for error in result.errors:
-                progress.echo(format_error(error))
+                if error.kind == "read" or not settings.quiet:  # -q keeps errors, drops warnings
+                    progress.echo(format_error(error))
             if result.skipped and (
                 settings.verbose or (api.is_size_skip(result.skipped) and not settings.quiet)
             ):
@@ -554,7 +568,7 @@ def _drop_per_file_ignores(results: list[FileResult], settings: Settings) -> lis
     return kept
 
 
-def _check_pathspecs(pathspecs: Sequence[str], staged: Sequence[str]) -> bool:
+def _check_pathspecs(pathspecs: Sequence[str], staged: Sequence[str], quiet: bool = False) -> bool:
     """``--staged PATH`` where nothing is staged: a warning when PATH exists (nothing to check there is a
     fine state, e.g. a hook on an unchanged folder), an error like any missing path when it does not
     (a typo must not pass as a clean scan).  False after an error.  Git pathspec magic (``*.py``,
@@ -570,6 +584,8 @@ def _check_pathspecs(pathspecs: Sequence[str], staged: Sequence[str]) -> bool:
         if any(path == top or path.startswith(top.rstrip(os.sep) + os.sep) for path in staged_paths):
             continue
         if os.path.lexists(spec):
+            if quiet:
+                continue
             click.echo(f"{spec}: warning: no Python file or notebook staged here", err=True)
         else:
             click.echo(f"{spec}: error: no such file or directory, and nothing staged there", err=True)
@@ -593,6 +609,15 @@ def _refuse_target(
     if problem:
         click.echo(f"error: not writing the {what} there: {problem}; choose another file", err=True)
     return problem is not None
+
+
+def _make_parent(path: str) -> None:
+    """``--output reports/x.sarif`` where ``reports/`` does not exist yet: create it, as ruff does."""
+    import os
+
+    parent = os.path.dirname(path)
+    if parent:
+        os.makedirs(parent, exist_ok=True)
 
 
 def _scanned(results: Sequence[FileResult]) -> int:

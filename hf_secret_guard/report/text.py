@@ -86,6 +86,26 @@ def summary(findings: Sequence[Finding], files: int, hidden: int = 0, unreadable
     return text
 
 
+def json_statistics(findings: Sequence[Finding]) -> str:
+    """``--statistics --format json``: a JSON array, one object per rule that found something, in the
+    order of the text statistics: ``code``, ``name``, ``count``, ``fixable`` (how many ``--fix`` fixes)."""
+    import json
+
+    from hf_secret_guard.rules import RULES
+
+    counts: dict[str, list[int]] = {}
+    for finding in findings:
+        entry = counts.setdefault(finding.rule, [0, 0])
+        entry[0] += 1
+        entry[1] += int(finding.fixable)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
+    rows = [
+        {"code": code, "name": RULES[code].name if code in RULES else "", "count": n, "fixable": fixable}
+        for code, (n, fixable) in ordered
+    ]
+    return json.dumps(rows, indent=2) + "\n"
+
+
 def statistics(findings: Sequence[Finding]) -> list[str]:
     """``--statistics``: one line per rule that found something, most frequent first, as ruff shows it."""
     from hf_secret_guard.rules import RULES
