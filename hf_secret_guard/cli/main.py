@@ -240,6 +240,10 @@ def _usage_problem(options: dict[str, Any]) -> Optional[str]:
     return None
 
 
+def _warn(message: str) -> None:
+    click.echo(message, err=True)
+
+
 def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settings]:
     """The settings of this run: the command line over ``[tool.hf-secret-guard]``; None after an error."""
     from click.core import ParameterSource
@@ -260,8 +264,7 @@ def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settin
         if context.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
     }
     try:
-        quiet = bool(options.get("quiet"))
-        return resolve(Settings(**options), given, warn=lambda message: quiet or click.echo(message, err=True))
+        return resolve(Settings(**options), given, warn=None if options.get("quiet") else _warn)
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         return None
@@ -499,7 +502,8 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
     try:
         if settings.staged:
             staged = discover_staged(settings.paths, settings.discover_options)
-            if not _check_pathspecs(settings.paths, [candidate.path for candidate, _ in staged], settings.quiet):
+            paths = [candidate.path for candidate, _ in staged]
+            if not _check_pathspecs(settings.paths, paths, settings.quiet):
                 return None
             total, stream = len(staged), api.scan_staged_candidates(staged, settings.scan_options)
         else:
