@@ -156,3 +156,17 @@ def test_yes_without_revoke_is_a_usage_error(tmp_path: Path) -> None:
         result.stderr
         == "error: --yes confirms --revoke and does nothing without it: add --revoke or drop --yes\n"
     )
+
+
+def test_hook_mode_advice_names_the_fix_hook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "my notebook.py").write_text(BOTH)
+    (tmp_path / "b.py").write_text(f"# {TOKEN}\n")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    result = run_main("scan", "b.py", "my notebook.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[-5] == (
+        "Found 3 leaks in 2 files (2 scanned); 3 fixable with "
+        "`pre-commit run hf-secret-guard-fix --files b.py 'my notebook.py'`."
+    )
+    monkeypatch.delenv("PRE_COMMIT")
+    assert "3 fixable with --fix." in run_main("scan", "b.py", "my notebook.py", cwd=tmp_path).stdout

@@ -130,3 +130,23 @@ def test_clean_commit_passes_and_the_project_config_holds(hook_repo: HookRepo) -
     assert result.returncode == 0, output
     assert "hf-secret-guard" in output and "Passed" in output
     assert hook_repo.head() != before
+
+
+def test_one_summary_per_run_and_hook_advice(hook_repo: HookRepo) -> None:
+    """``require_serial: true``: pre-commit passes every file in one call (it would split 30 files into a
+    batch per core otherwise), so one summary with the whole run's totals; the advice names the fix hook,
+    since ``hf-secret-guard`` is usually not on PATH where the hook runs."""
+    before = hook_repo.head()
+    files = {f"pkg/m{i:02}.py": f"x = {i}\n" for i in range(30)}
+    files["pkg/leak.py"] = LEAK
+    result = hook_repo.commit(files)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and hook_repo.head() == before, output
+    summaries = [
+        line for line in output.splitlines() if ("leak" in line and "scanned" in line) or "No leaks" in line
+    ]
+    assert summaries == [
+        "Found 1 leak in 1 file (31 scanned); 1 fixable with "
+        "`pre-commit run hf-secret-guard-fix --files pkg/leak.py`."
+    ], output
+    assert "fixable with --fix" not in output and TOKEN not in output

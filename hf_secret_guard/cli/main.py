@@ -6,6 +6,7 @@ A thin caller of ``api``: exit 0 clean, 1 leaks, 2 usage errors or unreadable pa
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -324,8 +325,6 @@ def run_baseline(settings: Settings) -> int:
 
 
 def run_scan(settings: Settings) -> int:
-    import os
-
     if settings.fix or settings.diff:
         from hf_secret_guard.cli.fix_run import usage_problem
 
@@ -429,7 +428,12 @@ def _human_report(
         lines = [paint_finding(line, finding) for line, finding in zip(lines, findings)]
     if settings.quiet:
         return lines
-    last = summary(findings, files, hidden, unreadable)
+    fix_command = ""
+    if os.environ.get("PRE_COMMIT") == "1" and not settings.fix:  # pre-commit sets it for its hooks
+        from hf_secret_guard.report.text import hook_fix_command
+
+        fix_command = hook_fix_command(findings)
+    last = summary(findings, files, hidden, unreadable, fix_command)
     lines.append(paint_summary(last, bool(findings)) if color else last)
     if verifications:
         from hf_secret_guard.cli.leak_response import verify_lines

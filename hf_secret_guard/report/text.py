@@ -57,8 +57,11 @@ def count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def summary(findings: Sequence[Finding], files: int, hidden: int = 0, unreadable: int = 0) -> str:
-    """``files`` were read and scanned; ``unreadable`` could not be read, so nothing is claimed about them."""
+def summary(
+    findings: Sequence[Finding], files: int, hidden: int = 0, unreadable: int = 0, fix_command: str = ""
+) -> str:
+    """``files`` were read and scanned; ``unreadable`` could not be read, so nothing is claimed about them.
+    ``fix_command``: what fixes them where ``--fix`` is not what to run (inside a pre-commit hook)."""
     not_read = f"{count(unreadable, 'file')} could not be read" if unreadable else ""
     if not findings:
         if unreadable and not files:
@@ -79,11 +82,21 @@ def summary(findings: Sequence[Finding], files: int, hidden: int = 0, unreadable
             if part
         )
         text = f"Found {found} in {count(paths, 'file')} ({files} scanned); {fixable} fixable with --fix."
+        if fix_command and fixable:
+            text = text[: -len("with --fix.")] + f"with `{fix_command}`."
         if unreadable:
             text += f" {not_read}."
     if hidden:
         text += f" {count(hidden, 'known finding')} hidden by the baseline."
     return text
+
+
+def hook_fix_command(findings: Sequence[Finding]) -> str:
+    """Inside a pre-commit hook ``hf-secret-guard`` is usually not on PATH: the fix hook is what to run."""
+    import shlex
+
+    paths = sorted({f.path for f in findings if f.fixable})
+    return "pre-commit run hf-secret-guard-fix --files " + " ".join(shlex.quote(p) for p in paths)
 
 
 def json_statistics(findings: Sequence[Finding]) -> str:
