@@ -3,18 +3,23 @@ and the daily-use details (report folders, quiet warnings, JSON statistics, a mi
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TOKEN
+from tests.conftest import REPO, TOKEN
 from tests.inprocess import run_main
 
 BOTH = f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\nlogin(token="{TOKEN}")\n'
 
 
 def project(tmp_path: Path, table: str, files: dict[str, str]) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "pyproject.toml").write_text(f"[tool.hf-secret-guard]\n{table}\n")
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -170,3 +175,147 @@ def test_hook_mode_advice_names_the_fix_hook(tmp_path: Path, monkeypatch: pytest
     )
     monkeypatch.delenv("PRE_COMMIT")
     assert "3 fixable with --fix." in run_main("scan", "b.py", "my notebook.py", cwd=tmp_path).stdout
+
+
+# --- stdin (editors) ------------------------------------------------------------------------------
+
+JSON_FINDING_KEYS = [
+    "path",
+    "rule",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "cell",
+    "output",
+    "position_in",
+    "file_line",
+    "file_column",
+    "message",
+    "secret",
+    "confidence",
+    "fingerprint",
+    "fixable",
+    "not_fixable_reason",
+    "site",
+    "env_name",
+    "verified",
+]
+
+
+def run_stdin(
+    monkeypatch: pytest.MonkeyPatch, data: str, *args: str, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode("utf-8")), encoding="utf-8"))
+    return run_main("scan", *args, cwd=cwd)
+
+
+def test_stdin_takes_config_rules_and_name_of_stdin_filename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(tmp_path / "proj", 'ignore = ["HFG002"]', {})
+    result = run_stdin(monkeypatch, BOTH, "-", "--stdin-filename", "proj/x.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        f"proj/x.py:3:14: HFG001 Hugging Face token in a string literal (hf_****{TOKEN[-4:]})"
+    )
+    assert "HFG002" not in result.stdout and TOKEN not in result.stdout + result.stderr
+    # No path at all reads stdin too (as ruff does); the JSON shape is the one editors read.
+    as_json = run_stdin(monkeypatch, BOTH, "--format", "json", "--stdin-filename", "proj/x.py", cwd=tmp_path)
+    report = json.loads(as_json.stdout)
+    assert list(report) == ["version", "findings", "errors"]
+    assert [list(f) for f in report["findings"]] == [JSON_FINDING_KEYS]
+    assert report["findings"][0]["path"] == "proj/x.py" and report["findings"][0]["line"] == 3
+    # Without --stdin-filename the document is "-", with the current directory's config (none here).
+    plain = run_stdin(monkeypatch, BOTH, "--format", "json", "-", cwd=tmp_path)
+    assert {(f["path"], f["rule"]) for f in json.loads(plain.stdout)["findings"]} == {
+        ("-", "HFG001"),
+        ("-", "HFG002"),
+    }
+
+
+def test_stdin_excluded_filename_with_force_exclude(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project(tmp_path, 'extend-exclude = ["gen/**"]\nper-file-ignores = { "legacy" = ["HFG001"] }', {})
+    forced = run_stdin(
+        monkeypatch, BOTH, "-", "--force-exclude", "--stdin-filename", "gen/x.py", cwd=tmp_path
+    )
+    assert forced.returncode == 0 and "No leaks found in 0 files." in forced.stdout
+    named = run_stdin(monkeypatch, BOTH, "-", "--stdin-filename", "gen/x.py", cwd=tmp_path)
+    assert named.returncode == 1 and "gen/x.py:2:27: HFG002" in named.stdout  # as ruff: only when forced
+    legacy = run_stdin(
+        monkeypatch, BOTH, "--format", "json", "-", "--stdin-filename", "a/legacy/x.py", cwd=tmp_path
+    )
+    assert [f["rule"] for f in json.loads(legacy.stdout)["findings"]] == ["HFG002"]
+
+
+def test_stdin_notebook_by_suffix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
+                "source": ["print(token)"],
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": [TOKEN + "\n"]}],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    text = json.dumps(notebook, indent=1)
+    result = run_stdin(monkeypatch, text, "-", "--stdin-filename", "nb/colab.ipynb", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("nb/colab.ipynb:cell 1:output 1:1:1: HFG003")
+    as_python = run_stdin(monkeypatch, text, "-", "--stdin-filename", "colab.py", cwd=tmp_path)
+    assert "HFG003" not in as_python.stdout and "colab.py:" in as_python.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-", "--fix"), "error: --fix cannot read stdin (`-`): run it on the file itself\n"),
+        (
+            ("--diff", "--stdin-filename", "x.py"),
+            "error: --diff cannot read stdin (`-`): run it on the file itself\n",
+        ),
+        (("-", "c.py"), "error: `-` (stdin) cannot be scanned with other paths\n"),
+        (
+            ("--stdin-filename", "x.py", "c.py"),
+            "error: --stdin-filename names the document read from stdin: give `-` (or no path), not paths\n",
+        ),
+    ],
+)
+def test_stdin_usage_errors(
+    args: tuple[str, ...], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "c.py").write_text("x = 1\n")
+    result = run_stdin(monkeypatch, BOTH, *args, cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", message)
+
+
+def test_stdin_through_a_real_pipe(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hf_secret_guard",
+            "scan",
+            "-",
+            "--stdin-filename",
+            "x.py",
+            "--format",
+            "json",
+        ],
+        input=BOTH.encode("utf-8"),
+        cwd=tmp_path,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 1, result.stderr
+    found = json.loads(result.stdout)["findings"]
+    assert [(f["path"], f["line"], f["rule"]) for f in found] == [
+        ("x.py", 2, "HFG002"),
+        ("x.py", 3, "HFG001"),
+    ]
+    assert TOKEN.encode() not in result.stdout + result.stderr

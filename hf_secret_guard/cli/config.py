@@ -309,10 +309,19 @@ def resolve(
     if settings.config:
         config = load_config(settings.config, warn)
     elif not settings.isolated:
-        found = find_config(() if settings.staged else settings.paths, cwd, warn)
+        found = find_config(_config_starts(settings), cwd, warn)
         if found is not None:
             config = load_config(found)
     return apply(settings, config, given, cwd)
+
+
+def _config_starts(settings: Settings) -> Sequence[str]:
+    """Where to look for the config: the named paths; for stdin, the path it stands for (as ruff does)."""
+    if settings.staged:
+        return ()
+    if settings.stdin_filename and settings.paths in ((), ("-",)):
+        return (settings.stdin_filename,)
+    return settings.paths
 
 
 def apply(settings: Settings, config: Config, given: Collection[str], cwd: Optional[str] = None) -> Settings:

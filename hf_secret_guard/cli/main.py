@@ -212,6 +212,14 @@ verbosity_options = _options(
 )
 @verbosity_options
 @click.option("--no-color", is_flag=True, help="No colour (also off with NO_COLOR, or when not a terminal).")
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=str),
+    metavar="PATH",
+    help="Read the document from stdin (PATH `-`, or no PATH) as if it were PATH: PATH's config, rules and "
+    "per-file-ignores apply (and its excludes, with --force-exclude), findings name PATH, a .ipynb PATH "
+    "is read as a notebook. For editors.",
+)
 def scan(**options: Any) -> None:
     """Scan PATHS (default: the current directory) for leaked secrets."""
     context = click.get_current_context()
@@ -225,6 +233,21 @@ def _usage_problem(options: dict[str, Any]) -> Optional[str]:
         return "'': error: empty path"
     if options.get("quiet") and options.get("verbose"):
         return "error: --quiet and --verbose cannot be used together"
+    if "stdin_filename" not in options and "-" in options.get("paths", ()):
+        return "error: `-` (stdin): only `scan` reads stdin"
+    stdin = _reads_stdin(options)
+    if "-" in options.get("paths", ()) and len(options["paths"]) > 1:
+        return "error: `-` (stdin) cannot be scanned with other paths"
+    if options.get("stdin_filename") is not None and not stdin:
+        return "error: --stdin-filename names the document read from stdin: give `-` (or no path), not paths"
+    if options.get("stdin_filename") == "":
+        return "error: --stdin-filename: empty path"
+    if stdin:
+        clash = [f"--{name.replace('_', '-')}" for name in _NOT_WITH_STDIN if options.get(name)]
+        if clash:
+            # --fix would print the fixed document, and stdout masks every token in it (allowed ones too):
+            # an editor replacing its buffer with that would silently change the user's text.
+            return f"error: {', '.join(clash)} cannot read stdin (`-`): run it on the file itself"
     if options.get("yes") and not options.get("revoke"):
         return "error: --yes confirms --revoke and does nothing without it: add --revoke or drop --yes"
     if options.get("staged") and (options.get("fix") or options.get("diff")):
@@ -243,6 +266,15 @@ def _usage_problem(options: dict[str, Any]) -> Optional[str]:
 
 def _warn(message: str) -> None:
     click.echo(message, err=True)
+
+
+_NOT_WITH_STDIN = ("fix", "diff", "staged", "history", "history_revs")
+
+
+def _reads_stdin(options: dict[str, Any]) -> bool:
+    """``scan -``, or ``scan --stdin-filename PATH`` without paths (as ruff reads it)."""
+    paths = tuple(options.get("paths", ()))
+    return paths == ("-",) or (not paths and options.get("stdin_filename") is not None)
 
 
 def _resolve(context: click.Context, options: dict[str, Any]) -> Optional[Settings]:
@@ -503,6 +535,8 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
         from hf_secret_guard.discover.git import GitError
 
         git_errors = (GitError,)
+    if _reads_stdin(settings._asdict()):
+        return [_scan_stdin(settings)]
     try:
         if settings.staged:
             staged = discover_staged(settings.paths, settings.discover_options)
@@ -553,6 +587,36 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
             err=True,
         )
     return results
+
+
+def _scan_stdin(settings: Settings) -> FileResult:
+    """The document on stdin, scanned as the file ``--stdin-filename`` names (``-`` without it); with
+    --force-exclude an excluded name gives no findings, as in ruff."""
+    from hf_secret_guard import api
+    from hf_secret_guard.discover import make_excluder
+    from hf_secret_guard.report.text import format_error
+
+    path = settings.stdin_filename or "-"
+    if settings.stdin_filename and settings.force_exclude:
+        root = os.path.abspath(settings.root)
+        absolute = os.path.abspath(path)
+        inside = absolute.startswith(root.rstrip(os.sep) + os.sep)
+        hit = make_excluder(settings.discover_options).match_below(
+            absolute, root if inside else os.path.dirname(absolute)
+        )
+        if hit is not None:
+            if settings.verbose:
+                click.echo(f"{path}: note: skipped: excluded by {hit[0]!r}", err=True)
+            return FileResult(path, skipped=f"excluded by {hit[0]!r}")
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    result = api.scan_bytes(data, path, settings.scan_options)
+    for error in result.errors:
+        if error.kind == "read" or not settings.quiet:
+            click.echo(format_error(error), err=True)
+    if settings.file_ignores:
+        result = _drop_per_file_ignores([result], settings)[0]
+    return result
 
 
 def _drop_per_file_ignores(results: list[FileResult], settings: Settings) -> list[FileResult]:
