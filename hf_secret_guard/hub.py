@@ -25,7 +25,7 @@ from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from hf_secret_guard._version import __version__
-from hf_secret_guard.model import Revocation, Verification
+from hf_secret_guard.model import Revocation, Verification, VerifyStatus
 from hf_secret_guard.providers import DEFAULT as HUB_PROVIDER
 from hf_secret_guard.tokens import mask, provider_of, redact, secret_hash
 
@@ -111,7 +111,7 @@ def _can_write(access: Mapping[str, Any]) -> bool:
 def interpret_whoami(status: Optional[int], body: bytes, problem: str = "") -> Verification:
     """What one whoami-v2 answer means.  Pure: the tests feed it every kind of answer."""
     if status is None:
-        return Verification("unknown", problem or "no answer")
+        return Verification("unreachable", problem or "no answer")
     if status == 401:
         return Verification("not_live", "HTTP 401: the Hub does not accept this token")
     if status == 429:
@@ -150,9 +150,10 @@ def verify_tokens(
     """Ask the Hub about each distinct token once.  Keyed by ``tokens.secret_hash``."""
     results: dict[str, Verification] = {}
     stopped = ""
+    stopped_status: VerifyStatus = "unknown"
     for token in hub_tokens(secrets):
         if stopped:
-            results[secret_hash(token)] = Verification("unknown", f"not asked: {stopped}")
+            results[secret_hash(token)] = Verification(stopped_status, f"not asked: {stopped}")
             continue
         request = urllib.request.Request(
             endpoint + WHOAMI_PATH,
@@ -168,6 +169,7 @@ def verify_tokens(
         results[secret_hash(token)] = verification
         if _stops_asking(status):
             stopped = f"an earlier request failed ({verification.detail})"
+            stopped_status = verification.status
     return results
 
 

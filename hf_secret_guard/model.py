@@ -156,14 +156,15 @@ class FileResult(NamedTuple):
     skipped: str = ""  # not scanned, and why (excluded, binary, too large...); shown with --verbose
 
 
-VerifyStatus = Literal["live", "not_live", "unknown"]
+VerifyStatus = Literal["live", "not_live", "unknown", "unreachable"]
 
 
 class Verification(NamedTuple):
     """What the Hub said about one token (``--verify``).  Never holds the token or the owner's email.
 
     ``unknown`` covers everything that is not a clear yes (200) or no (401): rate limiting, timeouts,
-    server errors, answers we cannot read.  ``detail`` says which, for the report.
+    server errors, answers we cannot read.  ``unreachable``: no HTTP answer at all (connection refused, DNS,
+    timeout), so nothing is known about the token.  ``detail`` says which, for the report.
     """
 
     status: VerifyStatus

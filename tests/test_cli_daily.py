@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, TOKEN
+from tests.conftest import REPO, TOKEN, TOKEN2, make_token
+from tests.hub_server import FakeHub, hub  # noqa: F401 - the fake Hub fixture
 from tests.inprocess import run_main
 
 BOTH = f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\nlogin(token="{TOKEN}")\n'
@@ -319,3 +320,43 @@ def test_stdin_through_a_real_pipe(tmp_path: Path) -> None:
         ("x.py", 3, "HFG001"),
     ]
     assert TOKEN.encode() not in result.stdout + result.stderr
+
+
+# --- --verify, --revoke, history -------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_verify_unreachable_hub_is_its_own_status(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "c.py").write_text(f'a = "{TOKEN}"\nb = "{TOKEN2}"\n')
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    result = run_main("scan", "--verify", "c.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "0 live" not in result.stdout and "[unreachable (cannot reach the Hub" in result.stdout
+    assert (
+        "Could not check 2 distinct tokens: http://127.0.0.1:" in result.stdout
+        and "/api/whoami-v2 is unreachable; whether they are live is unknown." in result.stdout
+    )
+    report = json.loads(run_main("scan", "--verify", "--format", "json", "c.py", cwd=tmp_path).stdout)
+    assert [f["verified"]["status"] for f in report["findings"]] == ["unreachable", "unreachable"]
+    assert [f["verified"]["live"] for f in report["findings"]] == [None, None]
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_revoke_prompt_counts_distinct_tokens(tmp_path: Path, hub: FakeHub) -> None:  # noqa: F811
+    dead = make_token(41)
+    hub.behaviour.update({dead: "401", TOKEN: "read"})
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / f"{name}.py").write_text(f'x = "{dead}"\ny = "{dead}"\n')
+    (tmp_path / "e.py").write_text(f'x = "{TOKEN}"\ny = "{TOKEN}"\n')
+    result = run_main("scan", "--verify", "--revoke", "--yes", ".", cwd=tmp_path)
+    assert "About to revoke 1 token with POST" in result.stderr
+    assert "(1 the Hub already rejects is left alone)" in result.stderr  # 8 findings, 1 token
+    assert dead not in result.stderr + result.stdout and TOKEN not in result.stderr + result.stdout

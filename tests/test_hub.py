@@ -116,11 +116,11 @@ def test_slow_answer_times_out_once(hub: FakeHub) -> None:
     assert elapsed < 2.0  # one timeout, not one per token, and far less than the server's delay
     assert hub.whoami == {TOKEN: 1}
     result = got[TOKEN]
-    assert getattr(result, "status", None) == "unknown"
+    assert getattr(result, "status", None) == "unreachable"  # no HTTP answer at all (issue 16)
     assert "no answer within 0.3 s" in getattr(result, "detail", "")
 
 
-def test_unreachable_endpoint_is_unknown_and_asked_once() -> None:
+def test_unreachable_endpoint_is_unreachable_and_asked_once() -> None:
     # A port nobody listens on: connection refused at once, and the second token is not tried.
     import socket
 
@@ -128,9 +128,10 @@ def test_unreachable_endpoint_is_unknown_and_asked_once() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     results = verify_tokens([TOKEN, TOKEN2], f"http://127.0.0.1:{port}", 1.0)
-    assert results[secret_hash(TOKEN)].status == "unknown"
+    assert results[secret_hash(TOKEN)].status == "unreachable"
     assert "cannot reach" in results[secret_hash(TOKEN)].detail
     assert "not asked" in results[secret_hash(TOKEN2)].detail
+    assert results[secret_hash(TOKEN2)].status == "unreachable"
 
 
 def test_revoke_sends_the_tokens_and_reports_the_answer(hub: FakeHub) -> None:

@@ -66,15 +66,16 @@ def revoke(
     from hf_secret_guard.hub import REVOKE_PATH, hub_endpoint, revoke_tokens
 
     chosen: dict[str, tuple[str, str, str]] = {}
-    dead = 0
+    rejected: set[str] = set()  # distinct tokens, not findings: one token may be found many times
     for secret, masked, digest, where in targets:
-        if not is_token(secret) or secret in chosen:
+        if not is_token(secret) or secret in chosen or secret in rejected:
             continue
         verification = verifications.get(digest)
         if verification is not None and verification.status == "not_live":
-            dead += 1
+            rejected.add(secret)
             continue
         chosen[secret] = (masked, where, label(verification))
+    dead = len(rejected)
     skipped = f" ({dead} the Hub already rejects {'is' if dead == 1 else 'are'} left alone)" if dead else ""
     if not chosen:
         click.echo(f"--revoke: no Hugging Face token to revoke{skipped}.", err=True)

@@ -20,7 +20,7 @@ def rank(verification: Optional[Verification]) -> int:
         return 3
     if verification.status == "live":
         return 0 if verification.can_write else 1
-    return 2 if verification.status == "unknown" else 3
+    return 2 if verification.status in ("unknown", "unreachable") else 3
 
 
 def live_first(
@@ -43,7 +43,8 @@ def describe(verification: Verification) -> str:
         return f"LIVE {text}"
     if verification.status == "not_live":
         return "not live (revoked or invalid)"
-    return f"unknown ({verification.detail})" if verification.detail else "unknown"
+    status = verification.status if verification.status == "unreachable" else "unknown"
+    return f"{status} ({verification.detail})" if verification.detail else status
 
 
 def label(verification: Optional[Verification]) -> str:
@@ -81,9 +82,17 @@ def summary_lines(
         return []
     ordered = sorted(checked, key=lambda item: rank(item[1]))
     live = sum(1 for _, v in checked if v.status == "live")
-    lines = [
-        f"Checked {len(checked)} distinct token{'s' if len(checked) != 1 else ''} with {endpoint}"
-        f"/api/whoami-v2 (at most one request each): {live} live."
-    ]
+    unreachable = sum(1 for _, v in checked if v.status == "unreachable")
+    counted = f"{len(checked)} distinct token{'s' if len(checked) != 1 else ''}"
+    if unreachable == len(checked):  # not one answer: "0 live" would read as "all safe"
+        lines = [
+            f"Could not check {counted}: {endpoint}/api/whoami-v2 is unreachable; "
+            "whether they are live is unknown."
+        ]
+    else:
+        also = f", {unreachable} unreachable" if unreachable else ""
+        lines = [
+            f"Checked {counted} with {endpoint}/api/whoami-v2 (at most one request each): {live} live{also}."
+        ]
     lines.extend(f"  {masked}  {describe(v)}" for masked, v in ordered)
     return lines
