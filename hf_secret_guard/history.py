@@ -414,7 +414,11 @@ def scan_history(
     Raises ``HistoryError`` with a one-line reason when git cannot answer.
     """
     top = _toplevel(cwd)
-    options, names = split_revs(revs)
+    shown, names = split_revs(revs)
+    # --all leaves out the stash (work in progress, never committed); `refs/stash` named still reads it.
+    options = [
+        item for rev in shown for item in (("--exclude=refs/stash", rev) if rev == "--all" else (rev,))
+    ]
     head = _head_commit(top)
     if not options and not names:
         if head is None:
@@ -461,4 +465,4 @@ def scan_history(
         )
         for secret, entry in seen.items()
     )
-    return HistoryResult(leaks, commits, tuple([*options, *names]), tuple(notes))
+    return HistoryResult(leaks, commits, tuple([*shown, *names]), tuple(notes))

@@ -360,3 +360,22 @@ def test_revoke_prompt_counts_distinct_tokens(tmp_path: Path, hub: FakeHub) -> N
     assert "About to revoke 1 token with POST" in result.stderr
     assert "(1 the Hub already rejects is left alone)" in result.stderr  # 8 findings, 1 token
     assert dead not in result.stderr + result.stdout and TOKEN not in result.stderr + result.stdout
+
+
+def test_history_all_skips_the_stash_unless_named(tmp_path: Path) -> None:
+    from tests.gitrepo import git, init_repo, write
+
+    repo = init_repo(tmp_path / "repo")
+    write(repo, {"a.py": "x = 1\n"})
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "start")
+    write(repo, {"a.py": f'x = 1\nt = "{TOKEN}"\n'})
+    git(repo, "stash", "-q")  # work in progress with a token, never committed
+    everything = run_main("scan", "--history-revs", "--all", "--format", "json", cwd=repo)
+    assert everything.returncode == 0, everything.stderr
+    assert json.loads(everything.stdout)["tokens"] == []
+    stash = run_main("scan", "--history-revs", "refs/stash", "--format", "json", cwd=repo)
+    assert stash.returncode == 1, stash.stderr
+    assert [leak["path"] for leak in json.loads(stash.stdout)["tokens"]] == ["a.py"]
+    both = run_main("scan", "--history-revs", "--all", "--history-revs", "refs/stash", cwd=repo)
+    assert both.returncode == 1 and f"hf_****{TOKEN[-4:]}" in both.stdout and TOKEN not in both.stdout
