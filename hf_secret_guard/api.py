@@ -66,7 +66,7 @@ def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -
     is_notebook = path.endswith(NOTEBOOK_SUFFIXES)
     if data.startswith(_WIDE_BOMS):
         return _scan_wide_text(data, path, options, is_notebook)
-    if not prefilter.may_contain_leak(data, notebook=is_notebook):
+    if not prefilter.may_contain_leak(data, notebook=is_notebook) and not _may_allow(data, options):
         return FileResult(path, (), notebook_shape_error(data, path) if is_notebook else ())
     from hf_secret_guard.read.source import DecodeError, decode_lossy, decode_source
     from hf_secret_guard.scan import scan_unparsed
@@ -81,6 +81,14 @@ def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -
         result = scan_notebook(text, path, options) if is_notebook else scan_unparsed(text, path, options)
         return FileResult(path, result.findings, (error, *result.errors))
     return scan_text(text, path, options)
+
+
+def _may_allow(data: bytes, options: ScanOptions) -> bool:
+    """HFG100 (opt-in) looks at allow comments even in a file with no secret: only when it is selected."""
+    if not options.wants("HFG100"):
+        return False
+    lowered = data.lower()
+    return b"hf-secret-guard" in lowered or b"noqa" in lowered
 
 
 # UTF-32 first: its little-endian mark begins with UTF-16's.

@@ -7,6 +7,10 @@ from typing import Literal, NamedTuple, Optional
 
 from hf_secret_guard.providers import DEFAULT
 
+# Rules that run only when selected by code or prefix (``extend-select = ["HFG100"]``), as ruff's RUF100:
+# they judge the allow comments, not the code.  ``rules.DEFAULT_RULES`` leaves them out too.
+OPT_IN_RULES = frozenset({"HFG100"})
+
 
 class ScanOptions(NamedTuple):
     """What to look for.  Built from the command line and ``[tool.hf-secret-guard]``."""
@@ -18,6 +22,8 @@ class ScanOptions(NamedTuple):
     max_file_size: int = 100 * 1024 * 1024
 
     def wants(self, rule: str) -> bool:
+        if not self.select and rule in OPT_IN_RULES:
+            return False
         if self.select and not any(rule.startswith(code) for code in self.select):
             return False
         return not any(rule.startswith(code) for code in self.ignore)

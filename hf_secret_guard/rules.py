@@ -138,9 +138,33 @@ RULES: dict[str, Rule] = {
                 'import os\nos.environ["OPENAI_API_KEY"] = "${{OPENAI_API_KEY}}"',
             ),
         ),
+        Rule(
+            "HFG100",
+            "unused-allow-comment",
+            "Allow comment with nothing to allow",
+            "An allow comment of ours (`# hf-secret-guard: ignore`, `# hf-secret-guard: ignore[HFG002]`, "
+            "`# noqa: HFG001`) sits on a line where no finding of the rules it names is left to allow: the "
+            "secret was removed, or the comment names the wrong rule. An unused comment would silently "
+            "allow the next secret written there: remove it. Opt-in, like ruff's RUF100: "
+            '`extend-select = ["HFG100"]`. Comments of other tools (`# pragma: allowlist secret`, '
+            "`gitleaks:allow`, `# noqa: E501`) are left to them. Not fixable.",
+            flagged=(
+                "x = 1  # hf-secret-guard: ignore",
+                "x = 1  # noqa: HFG001",
+                "t = '{TOKEN}'  # hf-secret-guard: ignore[HFG002]",
+            ),
+            not_flagged=(
+                "t = '{TOKEN}'  # hf-secret-guard: ignore",
+                "t = '{TOKEN}'  # noqa: HFG001",
+                "x = 1  # noqa: E501",
+                "x = 1  # pragma: allowlist secret",
+                "login()",
+            ),
+        ),
     )
 }
 
 
-# Rules on when nothing is selected (ruff's default rule set): all of them; an opt-in rule would be left out.
-DEFAULT_RULES: frozenset[str] = frozenset(RULES)
+# Rules on when nothing is selected (ruff's default rule set): all but HFG100, which judges the allow
+# comments rather than the code and is opt-in as ruff's RUF100 is (``options.OPT_IN_RULES``).
+DEFAULT_RULES: frozenset[str] = frozenset(code for code in RULES if code != "HFG100")

@@ -379,3 +379,57 @@ def test_history_all_skips_the_stash_unless_named(tmp_path: Path) -> None:
     assert [leak["path"] for leak in json.loads(stash.stdout)["tokens"]] == ["a.py"]
     both = run_main("scan", "--history-revs", "--all", "--history-revs", "refs/stash", cwd=repo)
     assert both.returncode == 1 and f"hf_****{TOKEN[-4:]}" in both.stdout and TOKEN not in both.stdout
+
+
+# --- HFG100: unused allow comments -----------------------------------------------------------------
+
+ALLOWS = (
+    f't = "{TOKEN}"  # hf-secret-guard: ignore\n'  # used
+    "x = 1  # hf-secret-guard: ignore\n"  # unused
+    f'u = "{TOKEN}"  # noqa: HFG002\n'  # names the wrong rule: unused, and the token is reported
+    "y = 2  # noqa: E501\n"  # not ours
+    "z = 3  # pragma: allowlist secret\n"  # detect-secrets': not ours to judge
+)
+
+
+def test_unused_allow_comments_are_opt_in_hfg100(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(ALLOWS)
+    default = run_main("scan", "a.py", cwd=tmp_path)
+    assert "HFG100" not in default.stdout and "a.py:3:6: HFG001" in default.stdout
+    on = run_main("scan", "--extend-select", "HFG100", "--format", "json", "a.py", cwd=tmp_path)
+    found = [(f["line"], f["column"], f["rule"], f["fixable"]) for f in json.loads(on.stdout)["findings"]]
+    assert found == [(2, 8, "HFG100", False), (3, 6, "HFG001", True), (3, 46, "HFG100", False)]
+    text = run_main("scan", "--select", "HFG100", "a.py", cwd=tmp_path)
+    assert text.stdout.splitlines()[0] == (
+        "a.py:2:8: HFG100 allow comment with nothing to allow on its line [not fixable: remove the comment]"
+    )
+    # Not fixable: --fix leaves the comments as they are.
+    fixed = run_main("scan", "--select", "HFG100", "--fix", "a.py", cwd=tmp_path)
+    assert fixed.returncode == 1 and (tmp_path / "a.py").read_text() == ALLOWS
+    assert TOKEN not in on.stdout + text.stdout + fixed.stdout
+
+
+def test_unused_allow_comment_in_a_clean_file_and_a_notebook(tmp_path: Path) -> None:
+    (tmp_path / "clean.py").write_text("x = 1  # noqa: HFG001\n")  # no secret at all: the prefilter
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
+                "outputs": [],
+                "source": ["!ls\n", "x = 1  # hf-secret-guard: ignore"],
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (tmp_path / "nb.ipynb").write_text(json.dumps(notebook))
+    project(tmp_path, 'extend-select = ["HFG100"]', {})
+    result = run_main("scan", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [line.split(" HFG100")[0] for line in result.stdout.splitlines() if "HFG100" in line] == [
+        "clean.py:1:8:",
+        "nb.ipynb:cell 1:2:8:",
+    ]

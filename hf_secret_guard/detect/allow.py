@@ -54,6 +54,53 @@ def is_allowed(text: str, start: int, end: int, rule: str) -> bool:
     return _ANY in codes or rule.upper() in codes
 
 
+def may_allow(text: str) -> bool:
+    """Cheap: an allow comment of ours needs one of these words."""
+    lowered = text.lower()
+    return "hf-secret-guard" in lowered or "noqa" in lowered
+
+
+UNUSED_REASON = "remove the comment"
+
+
+def unused_allow_comments(text: str, leaks: Sequence[Leak]) -> list[Leak]:
+    """HFG100: our own allow comments in ``text`` that allow none of ``leaks`` (every leak found, before
+    rule selection: a comment that allows a leak of an ignored rule still does its job).  A ``# noqa``
+    counts only when it lists an HFG code; other tools' comments are theirs to judge."""
+    used: set[int] = set()
+    for leak in leaks:
+        first, last = _line_bounds(text, leak.start, leak.end)
+        line, rule = text[first:last], leak.rule.upper()
+        for match in _OURS_RE.finditer(line):
+            listed = match.group(1)
+            if listed is None or rule in _CODE_RE.findall(listed.upper()):
+                used.add(first + match.start())
+        for match in _NOQA_RE.finditer(line):
+            if rule in _CODE_RE.findall(match.group(1).upper()):
+                used.add(first + match.start())
+    unused = [match for match in _OURS_RE.finditer(text) if match.start() not in used]
+    unused += [
+        match
+        for match in _NOQA_RE.finditer(text)
+        if match.start() not in used
+        and any(c.startswith("HFG") for c in _CODE_RE.findall(match.group(1).upper()))
+    ]
+    return [
+        Leak(
+            "HFG100",
+            m.start(),
+            m.start() + len(m.group(0).rstrip()),
+            "",
+            "high",
+            "allow-comment",
+            False,
+            None,
+            UNUSED_REASON,
+        )
+        for m in sorted(unused, key=lambda m: m.start())
+    ]
+
+
 def drop_allowed(text: str, leaks: Sequence[Leak]) -> list[Leak]:
     """``leaks`` found in ``text`` without those an inline comment allows."""
     return [leak for leak in leaks if not is_allowed(text, leak.start, leak.end, leak.rule)]

@@ -40,6 +40,8 @@ def not_fixable_reason(leak: Leak) -> str:
 
 
 def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
+    if leak.rule == "HFG100":  # about a comment, not a secret: nothing to mask
+        return "allow comment with nothing to allow on its line"
     what = leak.label or display_name(leak.secret)
     if leak.rule == "HFG002":
         text = f"{what} written to environment variable {leak.env_name or '?'}"

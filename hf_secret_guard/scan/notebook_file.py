@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from hf_secret_guard.detect.allow import drop_allowed
+from hf_secret_guard.detect.allow import drop_allowed, may_allow, unused_allow_comments
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.model import FileResult, Finding, Leak, Part, ScanError
 from hf_secret_guard.options import ScanOptions
@@ -34,7 +34,8 @@ def code_cell_leaks(text: str, options: ScanOptions, aliases: object) -> tuple[l
 def _part_leaks(part: Part, options: ScanOptions, aliases: object) -> tuple[list[Leak], Optional[str]]:
     if part.kind == "code":  # inline allow comments apply to code cells, as to .py files
         leaks, parse_error = code_cell_leaks(part.text, options, aliases)
-        return drop_allowed(part.text, leaks), parse_error
+        unused = unused_allow_comments(part.text, leaks) if options.wants("HFG100") else []
+        return sorted(drop_allowed(part.text, leaks) + unused, key=lambda leak: leak.start), parse_error
     rule = "HFG003" if part.kind == "output" else "HFG004"
     return find_text_leaks(part.text, rule, part.kind, fixable=True), None
 
@@ -62,7 +63,7 @@ def _worth_scanning(part: Part, aliases: object) -> bool:
 
 
 def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
-    if not notebook_may_leak(raw, options.secret_names):
+    if not notebook_may_leak(raw, options.secret_names) and not (options.wants("HFG100") and may_allow(raw)):
         return FileResult(path, (), notebook_shape_error(raw, path))
     try:
         notebook = read_notebook(raw)
@@ -81,7 +82,9 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
     findings: list[Finding] = []
     covered: set[int] = set()
     for index, part in enumerate(notebook.parts):
-        if not _worth_scanning(part, aliases):
+        if not _worth_scanning(part, aliases) and not (
+            part.kind == "code" and options.wants("HFG100") and may_allow(part.text)
+        ):
             continue
         # The part's detector decides about every token in its text, reported or not (a token-shaped
         # function name is not a leak), so the raw sweep below must not report them again.

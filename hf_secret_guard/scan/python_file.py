@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hf_secret_guard.detect.allow import drop_allowed
+from hf_secret_guard.detect.allow import drop_allowed, may_allow, unused_allow_comments
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.model import FileResult, ScanError
 from hf_secret_guard.options import DEFAULT_OPTIONS, ScanOptions
@@ -15,9 +15,15 @@ from hf_secret_guard.screen import prefilter
 def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in the text of a ``.py`` file."""
     if not prefilter.python_may_leak(text, options.secret_names):
+        if options.wants("HFG100") and may_allow(text):
+            index = LineIndex(text)
+            return FileResult(
+                path, tuple(finding(leak, path, None, index) for leak in unused_allow_comments(text, []))
+            )
         return FileResult(path)  # most files that mention `environ` only read it
     leaks, parse_error = source_leaks(text, options)
-    leaks = drop_allowed(text, leaks)
+    unused = unused_allow_comments(text, leaks) if options.wants("HFG100") and may_allow(text) else []
+    leaks = sorted(drop_allowed(text, leaks) + unused, key=lambda leak: leak.start)
     errors: tuple[ScanError, ...] = ()
     if parse_error is not None:
         errors = (ScanError(path, "parse", f"could not parse as Python ({parse_error}); scanned as text"),)
