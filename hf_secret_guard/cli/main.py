@@ -497,7 +497,8 @@ def _report(
         console = "".join(line + "\n" for line in painted)
     if settings.output_format == "text":
         machine = text_report
-    elif settings.statistics and settings.output_format == "json":
+    elif settings.statistics and settings.output_format == "json" and not settings.output:
+        # On stdout the statistics are the report; a report file keeps every finding, as before.
         from hf_secret_guard.report.text import json_statistics
 
         machine = json_statistics(findings)
