@@ -90,6 +90,7 @@ def slot_candidate(text: str) -> bool:
     """Could ``text`` hold a key or a placeholder in a key slot?"""
     from hf_secret_guard.tokens.slots import is_slot_name
 
+    has_login: Optional[bool] = None
     for word in _SLOT_WORDS:
         at = text.find(word)
         while at >= 0:
@@ -100,7 +101,9 @@ def slot_candidate(text: str) -> bool:
                     begin -= 1
                 name = text[begin : tail.start(1)].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
                 name = re.sub(r"[\\\"'\s:=]+$", "", name)
-                login = name.lower() == "key" and "login(" in text  # ``wandb.login(key=...)``
+                if name.lower() == "key" and has_login is None:
+                    has_login = "login(" in text  # ``wandb.login(key=...)``: once per text
+                login = name.lower() == "key" and bool(has_login)
                 if is_slot_name(name, login) and _value_may_be_key(text, tail.start(1)):
                     return True
             at = text.find(word, at + 1)

@@ -25,12 +25,11 @@ from typing import NamedTuple, Optional
 from hf_secret_guard.model import Leak
 from hf_secret_guard.providers import PREFIXES
 from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
-from hf_secret_guard.screen.prefilter import write_names
+from hf_secret_guard.screen.prefilter import slot_candidate, write_names
 
 _LINE_END_RE = re.compile(r"\r\n|\r|\n")  # what CPython's tokenizer counts as a line break
 _IMPORT_OS_RE = re.compile(r"\bimport\b[^\r\n]*\bos\b")
 _BASE_NEEDLES = (*PREFIXES, "environ", "putenv")
-_SLOT_WORDS = r"(?i:token|secret|passw|credential|authoriz|key)"  # a key slot may stand here
 MIN_SIZE = 400  # below this the whole file parses in a few milliseconds: not worth slicing
 MAX_KEPT = 0.6  # a slice keeping more than this share of the file saves too little to be worth it
 
@@ -97,7 +96,8 @@ class _Slicer:
         self.dropped: list[tuple[int, int]] = []  # 1-based inclusive line ranges
 
     def relevant(self, node: ast.stmt) -> bool:
-        return self.needle_re.search(self.lines.span(_first_line(node), _last_line(node))) is not None
+        text = self.lines.span(_first_line(node), _last_line(node))
+        return self.needle_re.search(text) is not None or slot_candidate(text)
 
     def alone(self, node: ast.stmt) -> bool:
         """Does ``node`` have its lines to itself?  Not after ``;`` or in ``if x: y``, not before ``;``."""
@@ -128,7 +128,7 @@ def _needle_re(text: str) -> re.Pattern[str]:
     words = [re.escape(needle) for needle in _BASE_NEEDLES]
     if aliases:
         words.append(rf"\b(?:{'|'.join(map(re.escape, aliases))})\b")
-    return re.compile("|".join([*words, _IMPORT_OS_RE.pattern, _SLOT_WORDS]))
+    return re.compile("|".join([*words, _IMPORT_OS_RE.pattern]))
 
 
 def relevant_statements(text: str) -> Optional[SourceSlice]:

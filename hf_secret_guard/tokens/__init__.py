@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Confidence
-from hf_secret_guard.providers import FORMATS, PREFIXES, PROVIDERS, Provider, format_of
+from hf_secret_guard.providers import FORMATS, PREFIXES, PROVIDERS, Provider, TokenFormat, format_of
 
 # A candidate: the prefix, then the body, then no further token character.  The left boundary is checked
 # by ``_left_boundary_ok`` because the allowed left neighbours (ANSI colour codes, backslash escapes)
@@ -21,7 +21,35 @@ from hf_secret_guard.providers import FORMATS, PREFIXES, PROVIDERS, Provider, fo
 _ANYWHERE = tuple(fmt for _, fmt in FORMATS if fmt.anywhere)
 # One group per format, so a match says which format it is (two formats may share a prefix).
 TOKEN_PATTERN = "|".join(f"({fmt.pattern}{fmt.tail})" for fmt in _ANYWHERE)
-_TOKEN_RE = re.compile(TOKEN_PATTERN)
+# One compiled pattern per prefix, tried only where ``str.find`` saw that prefix: a single alternation
+# of every format would try each alternative at every position of a large text.
+_BY_PREFIX: dict[str, list[tuple[int, TokenFormat, re.Pattern[str]]]] = {}
+for _order, _fmt in enumerate(_ANYWHERE):
+    _BY_PREFIX.setdefault(_fmt.prefix, []).append((_order, _fmt, re.compile(f"{_fmt.pattern}{_fmt.tail}")))
+
+
+def _matches(text: str) -> list[tuple[int, int, str, TokenFormat]]:
+    """(start, end, value, format) of each candidate, left to right, not overlapping; at one start the
+    format listed first (the longest prefix) wins, as in a regex alternation."""
+    found: list[tuple[int, int, int, str, TokenFormat]] = []
+    for prefix, formats in _BY_PREFIX.items():
+        at = text.find(prefix)
+        while at >= 0:
+            for order, fmt, pattern in formats:
+                match = pattern.match(text, at)
+                if match:
+                    found.append((at, order, match.end(), match.group(), fmt))
+                    break
+            at = text.find(prefix, at + 1)
+    found.sort(key=lambda item: (item[0], item[1]))
+    result: list[tuple[int, int, str, TokenFormat]] = []
+    last_end = 0
+    for start, _, end, value, fmt in found:
+        if start >= last_end:
+            result.append((start, end, value, fmt))
+            last_end = end
+    return result
+
 
 # What may stand right before a token even though it ends in a letter or digit: a backslash escape such as
 # ``\n`` or ``\u0022`` (Python source, notebook JSON), or an ANSI colour code such as ``\x1b[0;31m``.
@@ -69,16 +97,13 @@ def _looks_like_placeholder(body: str, mixed_case: bool = True) -> bool:
 
 def find_tokens(text: str) -> Iterator[TokenMatch]:
     """Every Hugging Face user or organization token in ``text``, left to right."""
-    for match in _TOKEN_RE.finditer(text):
-        start = match.start()
+    for start, end, value, fmt in _matches(text):
         if not _left_boundary_ok(text, start):
             continue
-        value = match.group()
-        fmt = _ANYWHERE[(match.lastindex or 1) - 1]
         body = value[len(fmt.prefix) :]
         if _looks_like_placeholder(body, fmt.mixed_case) or (fmt.check is not None and not fmt.check(value)):
             continue
-        yield TokenMatch(start, match.end(), value, fmt.confidence(body))
+        yield TokenMatch(start, end, value, fmt.confidence(body))
 
 
 def provider_of(value: str) -> Optional[Provider]:
