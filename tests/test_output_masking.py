@@ -8,7 +8,13 @@ import random
 
 import pytest
 
-from hf_secret_guard.integrations.masking import MaskingStream, mask_message, mask_text, mask_value
+from hf_secret_guard.integrations.masking import (
+    MAX_TOKEN_LENGTH,
+    MaskingStream,
+    mask_message,
+    mask_text,
+    mask_value,
+)
 from hf_secret_guard.tokens import mask, redact
 from tests.conftest import DIGIT_TOKEN, ORG_TOKEN, TOKEN, TOKEN2
 from tests.notebooks import PNG
@@ -83,8 +89,8 @@ def test_a_long_word_is_not_held_forever() -> None:
     assert out == "a" * 200
     recorder = Recorder()
     stream = recorder.stream()
-    stream.write("b" * 100)
-    assert len(recorder.target.getvalue()) == 100 - 42  # at most one token's length is held back
+    stream.write("b" * (MAX_TOKEN_LENGTH + 100))
+    assert len(recorder.target.getvalue()) == 100  # at most one key's length (any provider's) is held back
 
 
 def test_off_passes_everything_through() -> None:
@@ -150,3 +156,18 @@ def test_other_messages_pass_and_replies_mask_only_the_error() -> None:
 def test_mask_text_counts() -> None:
     assert mask_text("nothing here") == ("nothing here", 0)
     assert mask_text(f"{TOKEN} {TOKEN}") == (f"{mask(TOKEN)} {mask(TOKEN)}", 2)
+
+
+def test_other_providers_keys_are_masked_too() -> None:
+    """The extension and the save hook mask every provider's key, not only Hugging Face tokens."""
+    from hf_secret_guard.providers import PROVIDERS
+    from tests.conftest import make_key
+
+    for provider in PROVIDERS:
+        for fmt in provider.formats:
+            if fmt.anywhere:
+                key = make_key(fmt, 9)
+                shown, count = mask_text(f"print -> {key}\n")
+                assert key not in shown and count == 1, fmt.display
+                out, _ = written([f"{key[:10]}", f"{key[10:]}\n"])
+                assert key not in out, fmt.display

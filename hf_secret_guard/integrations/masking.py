@@ -11,14 +11,15 @@ import threading
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from hf_secret_guard.providers import FORMATS, PREFIXES
 from hf_secret_guard.tokens import find_tokens, mask
 
-# The longest token: ``api_org_`` and 34 letters (``hf_`` tokens are 37 characters).
-MAX_TOKEN_LENGTH = len("api_org_") + 34
+# The longest key any provider's format allows: a stream holds back at most that much of a line.
+MAX_TOKEN_LENGTH = max(len(fmt.prefix) + fmt.longest for _, fmt in FORMATS if fmt.anywhere)
 # How far back the detector looks for an escape (``\x1b[0;31m``) glued to a token's left side.
 _LEFT_CONTEXT = 16
-_NEEDLES = ("hf_", "api_org_")
-_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+# What a key may be made of (base64url, base64, the dots of Gemini's prefix): a piece of one is held back.
+_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/=.")
 
 _BINARY_MIME_PREFIXES = ("image/", "audio/", "video/", "font/")
 _BINARY_MIMES = frozenset({"application/pdf", "application/octet-stream", "application/zip"})
@@ -32,7 +33,7 @@ _REPLY_ERROR_FIELDS = ("ename", "evalue", "traceback")
 
 def may_hold_token(text: str) -> bool:
     """The cheap test in front of the regular expression."""
-    return "hf_" in text or "api_org_" in text
+    return any(prefix in text for prefix in PREFIXES)
 
 
 def mask_text(text: str) -> tuple[str, int]:
