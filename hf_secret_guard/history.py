@@ -38,6 +38,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
+from hf_secret_guard.discover.git import git_command
 from hf_secret_guard.model import Confidence, HistoryLeak, HistoryResult, HistorySource
 from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens, mask, redact, secret_hash
 
@@ -258,7 +259,7 @@ _GIT_CONFIG = (
 
 def _git(args: Sequence[str], cwd: str, stdin: Optional[bytes] = None) -> bytes:
     done = subprocess.run(
-        ["git", *_GIT_CONFIG, *args], cwd=cwd, input=stdin, capture_output=True, check=False
+        git_command(*_GIT_CONFIG, *args), cwd=cwd, input=stdin, capture_output=True, check=False
     )
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -283,8 +284,7 @@ def split_revs(revs: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def _log_command(options: Sequence[str], names: Sequence[str], pathspecs: Sequence[str]) -> list[str]:
     return [
-        "git",
-        *_GIT_CONFIG,
+        *git_command(*_GIT_CONFIG),
         "log",
         "-p",
         "-U0",
@@ -314,8 +314,7 @@ def _message_command(options: Sequence[str], names: Sequence[str]) -> list[str]:
     """The messages that name a token prefix (``-F``: the prefixes are plain text, whatever the config)."""
     greps = [f"--grep={prefix}" for prefix in TOKEN_PREFIXES]
     return [
-        "git",
-        *_GIT_CONFIG,
+        *git_command(*_GIT_CONFIG),
         "log",
         "--reverse",
         "--date-order",
@@ -387,7 +386,14 @@ def _commit_order(
 
     Streamed, so a repository of a million commits costs a pass over their hashes, not a dict of them.
     """
-    command = ["git", *_GIT_CONFIG, "rev-list", "--reverse", "--date-order", *options, "--end-of-options"]
+    command = [
+        *git_command(*_GIT_CONFIG),
+        "rev-list",
+        "--reverse",
+        "--date-order",
+        *options,
+        "--end-of-options",
+    ]
     order: dict[str, int] = {}
     count = 0
     for count, raw in enumerate(_stream_log([*command, *names, "--"], cwd), start=1):

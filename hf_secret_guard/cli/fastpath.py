@@ -22,9 +22,18 @@ def clean_scan(args: Sequence[str], stdout: TextIO) -> Optional[int]:
     """Exit status 0 after printing the clean summary; None: let the full command line decide."""
     if len(args) < 2 or args[0] != "scan" or stdout.isatty():
         return None
-    force_exclude, fix = FORCE_EXCLUDE in args[1:], FIX in args[1:]
-    paths = tuple(arg for arg in args[1:] if arg not in (FORCE_EXCLUDE, FIX))
-    if not paths or any(not path or path.startswith("-") or not os.path.isfile(path) for path in paths):
+    options, files = list(args[1:]), []
+    if "--" in options:  # the hooks end their entry with ``--``: a file named ``--x`` stays a file
+        files = options[options.index("--") + 1 :]
+        options = options[: options.index("--")]
+    force_exclude, fix = FORCE_EXCLUDE in options, FIX in options
+    named = [arg for arg in options if arg not in (FORCE_EXCLUDE, FIX)]
+    paths = (*named, *files)
+    if (
+        not paths
+        or any(not path or path.startswith("-") for path in named)
+        or any(not path or not os.path.isfile(path) for path in paths)
+    ):
         return None  # options, directories (git, walks), missing paths (an error to report)
 
     from hf_secret_guard import api

@@ -16,6 +16,30 @@ from typing import IO, NamedTuple, Optional
 FILE_MODES = frozenset({"100644", "100755"})
 
 
+# Every git call starts with this: a repository's own config (``.git/config``, or a committed folder laid
+# out as a bare repository that git would otherwise discover) must not run a command (fsmonitor), switch
+# the work tree, or colour and page what we parse.
+SAFE_CONFIG = (
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "safe.bareRepository=explicit",
+    "-c",
+    "color.ui=never",
+    "-c",
+    "core.pager=cat",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "diff.external=",
+)
+
+
+def git_command(*args: str) -> list[str]:
+    """The argument list of a git call with the safe settings in front."""
+    return ["git", *SAFE_CONFIG, *args]
+
+
 class GitError(RuntimeError):
     """A git command failed where git was required (``--staged``)."""
 
@@ -24,7 +48,7 @@ def _git(args: Sequence[str], cwd: Optional[str] = None) -> Optional[bytes]:
     """``git args`` output, or None when git is missing or the command fails."""
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False
+            git_command(*args), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False
         )
     except OSError:
         return None
@@ -47,7 +71,7 @@ def is_ignored(path: str) -> bool:
     parent = os.path.dirname(os.path.abspath(path))
     try:
         done = subprocess.run(
-            ["git", "check-ignore", "-q", os.path.abspath(path)],
+            git_command("check-ignore", "-q", "--", os.path.abspath(path)),
             cwd=parent,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -100,7 +124,10 @@ def read_blobs(blobs: Sequence[str], limit: int = 0) -> Iterator[tuple[str, Opti
     if not blobs:
         return
     process = subprocess.Popen(
-        ["git", "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        git_command("cat-file", "--batch"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert process.stdin is not None and process.stdout is not None
     try:

@@ -1,0 +1,78 @@
+"""A repository written by someone else (issue 15): git never runs a command the repository names, and
+a file name is never read as an option."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, TOKEN
+from tests.gitrepo import git, git_env, init_repo
+
+pytestmark = pytest.mark.e2e
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hf_secret_guard", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=git_env(),
+    )
+
+
+def planted_command(marker: Path) -> str:
+    return f"touch {marker} #"
+
+
+def test_a_repository_config_fsmonitor_never_runs(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "repo")
+    marker = tmp_path / "PWNED"
+    git(repo, "config", "core.fsmonitor", planted_command(marker))
+    (repo / "x.py").write_text(f'login(token="{TOKEN}")\n')
+    git(repo, "add", "x.py")  # git itself (our test's call) would run it too: it is set after
+    marker.unlink(missing_ok=True)
+    for args in (
+        ["scan", "--isolated", "."],
+        ["scan", "--isolated", "--staged"],
+        ["scan", "--isolated", "--history"],
+    ):
+        result = run(args, repo)
+        assert result.returncode in (0, 1), result.stderr
+        assert not marker.exists(), f"{args} ran the repository's core.fsmonitor"
+
+
+def test_a_committed_folder_laid_out_as_a_bare_repository_is_not_used(tmp_path: Path) -> None:
+    """A pull request adds ``notebooks/`` holding HEAD, config (with core.fsmonitor and core.worktree),
+    objects/ and refs/: git run inside it would take it for a repository and run the command."""
+    outer = init_repo(tmp_path / "outer")
+    bare = outer / "notebooks"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True, env=git_env())
+    marker = tmp_path / "PWNED"
+    with (bare / "config").open("a") as config:
+        config.write(f"[core]\n\tfsmonitor = {planted_command(marker)}\n\tworktree = ..\n")
+    (bare / "leak.py").write_text(f'login(token="{TOKEN}")\n')
+    result = run(["scan", "--isolated", "notebooks/"], outer)
+    assert not marker.exists(), "a committed bare-repository folder ran its core.fsmonitor"
+    assert result.returncode == 1 and "leak.py" in result.stdout and TOKEN not in result.stdout
+
+
+def test_a_file_named_like_an_option_is_a_file_in_the_hooks(tmp_path: Path) -> None:
+    """The shipped hooks end their entry with ``--``: pre-commit appends file names after it."""
+    hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
+    assert "entry: hf-secret-guard scan --force-exclude --\n" in hooks
+    assert "entry: hf-secret-guard scan --fix --force-exclude --\n" in hooks
+    (tmp_path / "--extend-exclude=*.py").write_text("x = 1\n")
+    (tmp_path / "leak.py").write_text(f'login(token="{TOKEN}")\n')
+    result = run(["scan", "--force-exclude", "--", "--extend-exclude=*.py", "leak.py"], tmp_path)
+    assert result.returncode == 1 and "leak.py:1:" in result.stdout
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    shutil.copy(tmp_path / "--extend-exclude=*.py", clean / "--extend-exclude=*.py")
+    result = run(["scan", "--force-exclude", "--", "--extend-exclude=*.py"], clean)
+    assert result.returncode == 0 and "1 file" in result.stdout  # the fast path takes it as a file too
