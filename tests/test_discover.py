@@ -112,14 +112,23 @@ def test_named_directory_below_an_excluded_one(tmp_path: Path, monkeypatch: pyte
         assert found == ["c.py", "fixtures/a/b.py"]
 
 
-def test_each_file_once_and_missing_paths_fail_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_file_once_and_a_missing_path_does_not_hide_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: a missing path is an error entry (exit 2); the other paths are still scanned, and JSON and
+    SARIF still come out, so one typo in a CI job cannot hide a leak."""
     write(tmp_path, {"a.py": LEAK})
     monkeypatch.chdir(tmp_path)
     report = json.loads(scan("--format", "json", "a.py", ".", "./a.py").stdout)
     assert len(report["findings"]) == 1
     missing = run_cli("scan", "a.py", "nope.py", cwd=tmp_path)
     assert missing.returncode == 2 and "nope.py: error: no such file or directory" in missing.stderr
-    assert "a.py:" not in missing.stdout  # nothing scanned before the error
+    assert "a.py:1:" in missing.stdout and "1 file could not be read" in missing.stdout
+    for fmt in ("json", "sarif"):
+        out = run_cli("scan", "--format", fmt, "nope.py", "a.py", cwd=tmp_path)
+        assert out.returncode == 2 and json.loads(out.stdout), fmt
+    errors = json.loads(run_cli("scan", "--format", "json", "nope.py", "a.py", cwd=tmp_path).stdout)["errors"]
+    assert errors == [{"path": "nope.py", "kind": "read", "message": "no such file or directory"}]
 
 
 # --- git ----------------------------------------------------------------------------------------------

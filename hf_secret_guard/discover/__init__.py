@@ -52,15 +52,16 @@ def make_excluder(options: DiscoverOptions) -> Excluder:
 
 
 def discover_files(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISCOVER) -> list[Candidate]:
-    """Every file to scan and every file skipped, each path once.  Raises ``MissingPath`` before any work
-    when a named path does not exist, so a typo never gives a half scan."""
-    for given in paths:
-        if not os.path.lexists(given):
-            raise MissingPath(given)
+    """Every file to scan and every file skipped, each path once.  A named path that does not exist is an
+    error entry (the run exits 2, and JSON and SARIF still come out) while the other paths are scanned: one
+    missing path must not hide the findings of the rest."""
     excluder = make_excluder(options)
     root = os.path.abspath(options.root)
     found: list[Candidate] = []
     for given in paths:
+        if not os.path.lexists(given):
+            found.append(Candidate(given, error="no such file or directory"))
+            continue
         if os.path.isdir(given):
             found.extend(_directory(given, excluder, options))
             continue
