@@ -178,7 +178,7 @@ def scan_paths(
     options: ScanOptions = DEFAULT_OPTIONS,
     discover: DiscoverOptions = DEFAULT_DISCOVER,
 ) -> Iterator[FileResult]:
-    """Scan files and directories (recursively), in a stable order.  A missing path comes back as an error entry.
+    """Scan files and directories (recursively), in a stable order; a missing path is an error entry.
 
     Files that were left out (excluded, binary, too large...) are yielded with ``skipped`` set.
     """
