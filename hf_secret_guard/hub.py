@@ -44,6 +44,9 @@ class HubError(Exception):
     """The endpoint cannot be used (not an http(s) URL): a one-line reason."""
 
 
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
 def hub_endpoint(environ: Optional[Mapping[str, str]] = None) -> str:
     """``HF_ENDPOINT`` (as huggingface_hub reads it) or https://huggingface.co, without a trailing slash."""
     env = os.environ if environ is None else environ
@@ -51,6 +54,10 @@ def hub_endpoint(environ: Optional[Mapping[str, str]] = None) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise HubError(f"{ENDPOINT_ENV} must be an http:// or https:// URL, not {redact(value)!r}")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:  # a Bearer token would cross in clear
+        raise HubError(
+            f"{ENDPOINT_ENV} must use https:// (http:// only for localhost), not {redact(value)!r}"
+        )
     return value.rstrip("/")
 
 

@@ -76,3 +76,14 @@ def test_a_file_named_like_an_option_is_a_file_in_the_hooks(tmp_path: Path) -> N
     shutil.copy(tmp_path / "--extend-exclude=*.py", clean / "--extend-exclude=*.py")
     result = run(["scan", "--force-exclude", "--", "--extend-exclude=*.py"], clean)
     assert result.returncode == 0 and "1 file" in result.stdout  # the fast path takes it as a file too
+
+
+def test_a_token_never_crosses_the_network_in_clear() -> None:
+    """Issue 15: ``HF_ENDPOINT=http://any-host`` would send the Bearer token unencrypted."""
+    from hf_secret_guard.hub import HubError, hub_endpoint
+
+    with pytest.raises(HubError, match="https"):
+        hub_endpoint({"HF_ENDPOINT": "http://hub.example.org"})
+    assert hub_endpoint({"HF_ENDPOINT": "http://127.0.0.1:8080/"}) == "http://127.0.0.1:8080"
+    assert hub_endpoint({"HF_ENDPOINT": "http://localhost:9"}) == "http://localhost:9"
+    assert hub_endpoint({"HF_ENDPOINT": "https://hub.example.org"}) == "https://hub.example.org"
