@@ -87,3 +87,13 @@ def test_a_token_never_crosses_the_network_in_clear() -> None:
     assert hub_endpoint({"HF_ENDPOINT": "http://127.0.0.1:8080/"}) == "http://127.0.0.1:8080"
     assert hub_endpoint({"HF_ENDPOINT": "http://localhost:9"}) == "http://localhost:9"
     assert hub_endpoint({"HF_ENDPOINT": "https://hub.example.org"}) == "https://hub.example.org"
+
+
+def test_a_file_name_cannot_drive_the_terminal_or_forge_a_line(tmp_path: Path) -> None:
+    """Issue 15: escape sequences and newlines in file names are written out, not sent raw."""
+    name = "a\x1b[2Jb\nfixtures.py:1:1: HFG001 fake.py"
+    (tmp_path / name).write_text(f'login(token="{TOKEN}")\n')
+    result = run(["scan", "--isolated", "."], tmp_path)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout and "a\\x1b[2Jb\\x0afixtures.py" in result.stdout
+    assert len([line for line in result.stdout.splitlines() if "HFG001" in line]) == 1

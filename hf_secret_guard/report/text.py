@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from hf_secret_guard.model import Finding, ScanError
 from hf_secret_guard.providers import DEFAULT, PROVIDERS
-from hf_secret_guard.report.location import location
+from hf_secret_guard.report.location import location, printable
 
 REVOKE_ADVICE = (
     "A leaked token stays valid until you revoke it: revoke it at\n"
@@ -49,7 +49,7 @@ def format_finding(finding: Finding) -> str:
 
 def format_error(error: ScanError) -> str:
     level = "error" if error.kind == "read" else "warning"
-    return f"{error.path}: {level}: {error.message}"
+    return f"{printable(error.path)}: {level}: {printable(error.message)}"
 
 
 def count(number: int, noun: str) -> str:
