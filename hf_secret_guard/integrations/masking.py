@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from hf_secret_guard.providers import FORMATS, PREFIXES
-from hf_secret_guard.tokens import find_tokens, mask
+from hf_secret_guard.tokens import find_tokens, mask, redact_counting
 
 # The longest key any provider's format allows: a stream holds back at most that much of a line.
 MAX_TOKEN_LENGTH = max(len(fmt.prefix) + fmt.longest for _, fmt in FORMATS if fmt.anywhere)
@@ -40,16 +40,7 @@ def mask_text(text: str) -> tuple[str, int]:
     """``text`` with every token masked (``hf_****abcd``), and how many there were."""
     if not may_hold_token(text):
         return text, 0
-    pieces: list[str] = []
-    last = 0
-    for match in find_tokens(text):
-        pieces.append(text[last : match.start])
-        pieces.append(mask(match.value))
-        last = match.end
-    if not pieces:
-        return text, 0
-    pieces.append(text[last:])
-    return "".join(pieces), len(pieces) // 2
+    return redact_counting(text)
 
 
 def is_binary_mime(key: object) -> bool:

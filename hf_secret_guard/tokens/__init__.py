@@ -170,11 +170,18 @@ def fingerprint(rule: str, path: str, secret: str) -> str:
 
 def redact(text: str) -> str:
     """``text`` with every token replaced by its masked form; used for any text we print."""
+    return redact_counting(text)[0]
+
+
+def redact_counting(text: str) -> tuple[str, int]:
+    """``redact`` and how many tokens it masked; ``text`` itself when there were none."""
     out: list[str] = []
     last = 0
     for m in find_tokens(text):
         out.append(text[last : m.start])
         out.append(mask(m.value))
         last = m.end
+    if not out:
+        return text, 0
     out.append(text[last:])
-    return "".join(out)
+    return "".join(out), len(out) // 2
