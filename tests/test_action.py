@@ -209,6 +209,7 @@ def sarif_of(path: str) -> dict[str, Any]:
     return log  # type: ignore[no-any-return]
 
 
+@pytest.mark.e2e
 def test_a_leak_fails_the_job_and_leaves_a_valid_sarif_report(tmp_path: Path) -> None:
     repo = leaky_repo(tmp_path / "repo")
     run = run_action(repo, tmp_path, {}, push(repo))
@@ -229,6 +230,7 @@ def test_a_leak_fails_the_job_and_leaves_a_valid_sarif_report(tmp_path: Path) ->
     assert "::error::hf-secret-guard found leaked secrets" in run.log["Result"]
 
 
+@pytest.mark.e2e
 def test_a_clean_repository_passes(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "repo")
     write(repo, {"app.py": "import os\ntoken = os.environ['HF_TOKEN']\n"})
@@ -241,6 +243,7 @@ def test_a_clean_repository_passes(tmp_path: Path) -> None:
     assert "no base commit" in run.log["Scan"]  # a new branch: nothing to compare with
 
 
+@pytest.mark.e2e
 def test_paths_args_and_sarif_file_inputs(tmp_path: Path) -> None:
     repo = leaky_repo(tmp_path / "repo")
     inputs = {
@@ -275,6 +278,7 @@ def history_repo(path: Path) -> tuple[Path, str]:
     return repo, base
 
 
+@pytest.mark.e2e
 def test_history_finds_a_token_the_pull_request_added_and_removed(tmp_path: Path) -> None:
     repo, base = history_repo(tmp_path / "repo")
     github = pull_request(repo, base)
@@ -287,6 +291,7 @@ def test_history_finds_a_token_the_pull_request_added_and_removed(tmp_path: Path
     assert mask(TOKEN) in log and TOKEN not in log
 
 
+@pytest.mark.e2e
 def test_history_without_the_base_commit_says_how_to_check_out(tmp_path: Path) -> None:
     repo, _ = history_repo(tmp_path / "repo")
     run = run_action(repo, tmp_path, {"history": "true"}, pull_request(repo, "f" * 40))

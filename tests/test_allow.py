@@ -9,7 +9,8 @@ import pytest
 
 from hf_secret_guard.detect.allow import allowed_codes, is_allowed
 from hf_secret_guard.scan import scan_notebook, scan_source
-from tests.conftest import TOKEN, TOKEN2, run_cli
+from tests.conftest import TOKEN, TOKEN2
+from tests.inprocess import run_main
 from tests.notebooks import STYLES, Style, new_code_cell, new_markdown_cell, notebook_text
 
 LOGIN = "login(token='{TOKEN}')"
@@ -108,9 +109,9 @@ def test_allowed_codes() -> None:
 
 def test_cli(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(f"x = '{TOKEN}'  # hf-secret-guard: ignore\ny = '{TOKEN2}'\n")
-    result = run_cli("scan", "--format", "json", "a.py", cwd=tmp_path)
+    result = run_main("scan", "--format", "json", "a.py", cwd=tmp_path)
     report = json.loads(result.stdout)
     assert [f["line"] for f in report["findings"]] == [2]
     assert result.returncode == 1
     (tmp_path / "a.py").write_text(f"x = '{TOKEN}'  # hf-secret-guard: ignore\n")
-    assert run_cli("scan", "a.py", cwd=tmp_path).returncode == 0
+    assert run_main("scan", "a.py", cwd=tmp_path).returncode == 0

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from hf_secret_guard.baseline import BaselineError, parse_baseline, render_baseline
 from hf_secret_guard.cli.main import cli
 from hf_secret_guard.scan import scan_source
-from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, make_token, run_cli
+from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, make_token
+from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebook_text
 
 BASELINE = ".hf-secret-guard-baseline.json"
@@ -45,11 +46,11 @@ def leaky_tree(root: Path) -> None:
 
 def test_baseline_hides_known_findings_and_survives_moving_code(tmp_path: Path) -> None:
     leaky_tree(tmp_path)
-    made = run_cli("baseline", cwd=tmp_path)
+    made = run_main("baseline", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     assert "Wrote .hf-secret-guard-baseline.json: 4 accepted findings" in made.stdout
-    assert run_cli("scan", cwd=tmp_path).returncode == 1
-    clean = run_cli("scan", "--baseline", BASELINE, cwd=tmp_path)
+    assert run_main("scan", cwd=tmp_path).returncode == 1
+    clean = run_main("scan", "--baseline", BASELINE, cwd=tmp_path)
     assert clean.returncode == 0, clean.stdout
     assert "No leaks found in 2 files. 4 known findings hidden by the baseline." in clean.stdout
 
@@ -63,13 +64,13 @@ def test_baseline_hides_known_findings_and_survives_moving_code(tmp_path: Path) 
         new_code_cell(f'# set up\n\nlogin(token="{TOKEN2}")'),
     ]
     (tmp_path / "demo.ipynb").write_text(notebook_text(cells, style="colab-4.0"))
-    moved = run_cli("scan", "--baseline", BASELINE, cwd=tmp_path)
+    moved = run_main("scan", "--baseline", BASELINE, cwd=tmp_path)
     assert moved.returncode == 0, moved.stdout
     assert "4 known findings hidden by the baseline" in moved.stdout
 
     # A new token in the same file is still reported, and only it.
     app.write_text(app.read_text() + f'backup = "{TOKEN3}"\n')
-    new = run_cli("scan", "--baseline", BASELINE, "--format", "json", cwd=tmp_path)
+    new = run_main("scan", "--baseline", BASELINE, "--format", "json", cwd=tmp_path)
     assert new.returncode == 1
     report = json.loads(new.stdout)
     assert [(f["path"], f["secret"]) for f in report["findings"]] == [

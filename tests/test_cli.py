@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from hf_secret_guard.cli.main import cli
@@ -28,6 +29,7 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["scan", "--format", "xml", str(clean)]).exit_code == 2
 
 
+@pytest.mark.e2e
 def test_subprocess_python_m(tmp_path: Path) -> None:
     write(tmp_path / "pkg" / "a.py", f"# {TOKEN}\n")
     result = run_cli("scan", str(tmp_path))

@@ -3,7 +3,6 @@ and the daily-use details (report folders, quiet warnings, JSON statistics, a mi
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -207,8 +206,7 @@ JSON_FINDING_KEYS = [
 def run_stdin(
     monkeypatch: pytest.MonkeyPatch, data: str, *args: str, cwd: Path
 ) -> subprocess.CompletedProcess[str]:
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode("utf-8")), encoding="utf-8"))
-    return run_main("scan", *args, cwd=cwd)
+    return run_main("scan", *args, cwd=cwd, input=data)
 
 
 def test_stdin_takes_config_rules_and_name_of_stdin_filename(
@@ -295,6 +293,7 @@ def test_stdin_usage_errors(
     assert (result.returncode, result.stdout, result.stderr) == (2, "", message)
 
 
+@pytest.mark.e2e
 def test_stdin_through_a_real_pipe(tmp_path: Path) -> None:
     result = subprocess.run(
         [

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TOKEN, TOKEN2, run_cli
+from tests.conftest import TOKEN, TOKEN2
 from tests.gitrepo import git, init_repo
 from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, notebook_text
@@ -93,7 +91,7 @@ def test_diff_with_output_is_a_usage_error_and_help_says_so(tmp_path: Path) -> N
     result = run_main("scan", "--isolated", "--diff", "--output", "r.txt", "leak.py", cwd=tmp_path)
     assert result.returncode == 2 and "drop --output" in result.stderr
     assert not (tmp_path / "r.txt").exists()
-    help_text = " ".join(run_cli("scan", "--help").stdout.split())
+    help_text = " ".join(run_main("scan", "--help").stdout.split())
     assert "--format json/sarif/github and --output are usage errors with it" in help_text
 
 
@@ -104,7 +102,7 @@ def test_baseline_has_the_config_options_of_scan() -> None:
     shared = ["--config", "--isolated", "--exclude", "--extend-exclude", "--force-exclude", "--no-gitignore"]
     shared += ["--max-file-size", "--verbose", "--quiet", "--select", "--ignore", "--secret-names"]
     for command in ("scan", "baseline"):
-        help_text = run_cli(command, "--help").stdout
+        help_text = run_main(command, "--help").stdout
         assert all(option in help_text for option in shared), command
 
 
@@ -190,14 +188,14 @@ def test_singular_and_plural(tmp_path: Path) -> None:
     assert made.stdout == "Wrote base.json: 2 accepted findings (3 occurrences in 2 files scanned).\n"
     scan = run_main("scan", "--isolated", "-v", "leak.py", cwd=tmp_path)
     assert "Found 1 leak in 1 file (1 scanned)" in scan.stdout and "scanned 1 file (0 skipped)" in scan.stderr
-    asked = subprocess.run(
-        [sys.executable, "-m", "hf_secret_guard", "scan", "--isolated", "--revoke", "leak.py"],
+    asked = run_main(
+        "scan",
+        "--isolated",
+        "--revoke",
+        "leak.py",
         input="n\n",
-        capture_output=True,
-        text=True,
         cwd=tmp_path,
-        env={**os.environ, "HF_ENDPOINT": "http://127.0.0.1:9", "PRE_COMMIT": ""},
-        check=False,
+        env={"HF_ENDPOINT": "http://127.0.0.1:9", "PRE_COMMIT": ""},
     )
     assert "About to revoke 1 token with POST" in asked.stderr and "its owner" in asked.stderr
     assert "Revoke this token? [y/N]" in asked.stderr and "Nothing revoked." in asked.stderr

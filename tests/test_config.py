@@ -14,7 +14,8 @@ from click.testing import Result
 from hf_secret_guard.cli.config import ConfigError, find_config, load_config, resolve
 from hf_secret_guard.cli.main import cli
 from hf_secret_guard.cli.settings import Settings
-from tests.conftest import REPO, TOKEN, cli_runner, run_cli
+from tests.conftest import REPO, TOKEN, cli_runner
+from tests.inprocess import run_main
 
 LEAK = f'login(token="{TOKEN}")\n'
 BOTH = f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\nlogin(token="{TOKEN}")\n'
@@ -198,7 +199,7 @@ BAD: list[tuple[str, str, str]] = [
 )
 def test_bad_value(key: str, table: str, message: str, tmp_path: Path) -> None:
     project = make_project(tmp_path / "proj", table, {"c.py": LEAK})
-    result = run_cli("scan", "c.py", cwd=project)
+    result = run_main("scan", "c.py", cwd=project)
     assert result.returncode == 2, result.stdout + result.stderr
     error = result.stderr.strip()
     assert error.count("\n") == 0 and "Traceback" not in error
@@ -230,7 +231,7 @@ def test_pyproject_without_our_table_is_passed_over_unread(tmp_path: Path) -> No
     project = make_project(tmp_path / "proj", 'select = ["HFG002"]', {"pkg/c.py": BOTH})
     (project / "pkg" / "pyproject.toml").write_text("this is [not toml\n")  # never mentions us
     assert find_config([str(project / "pkg")]) == str(project / "pyproject.toml")
-    result = run_cli("scan", "--format", "json", "c.py", cwd=project / "pkg")
+    result = run_main("scan", "--format", "json", "c.py", cwd=project / "pkg")
     assert result.returncode == 1 and {f["rule"] for f in json.loads(result.stdout)["findings"]} == {"HFG002"}
 
 
@@ -238,7 +239,7 @@ def test_invalid_toml_is_a_clear_error(tmp_path: Path) -> None:
     project = tmp_path / "proj"
     project.mkdir()
     (project / "pyproject.toml").write_text("[tool.hf-secret-guard]\nselect = [\n")
-    result = run_cli("scan", ".", cwd=project)
+    result = run_main("scan", ".", cwd=project)
     assert result.returncode == 2 and "invalid TOML" in result.stderr and "pyproject.toml" in result.stderr
 
 
@@ -276,7 +277,7 @@ def test_command_line_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_bad_rule_code_on_the_command_line(tmp_path: Path) -> None:
-    result = run_cli("scan", "--select", "HFG9", str(tmp_path))
+    result = run_main("scan", "--select", "HFG9", str(tmp_path))
     assert result.returncode == 2 and "--select: unknown rule code 'HFG9'" in result.stderr
 
 
@@ -284,8 +285,8 @@ def test_the_repository_config_excludes_its_fixtures() -> None:
     """The repo's own [tool.hf-secret-guard] (extend-exclude fixtures/**) holds for pre-commit's files."""
     config = load_config(str(REPO / "pyproject.toml"))
     assert config.extend_exclude == ("fixtures/**", "tests/data/**")
-    named = run_cli("scan", "fixtures/leaky_script.py", cwd=REPO)
-    forced = run_cli("scan", "--force-exclude", "-v", "fixtures/leaky_script.py", cwd=REPO)
+    named = run_main("scan", "fixtures/leaky_script.py", cwd=REPO)
+    forced = run_main("scan", "--force-exclude", "-v", "fixtures/leaky_script.py", cwd=REPO)
     assert named.returncode == 1
     assert forced.returncode == 0 and "excluded by 'fixtures/**'" in forced.stderr
 

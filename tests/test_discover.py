@@ -16,8 +16,9 @@ from hf_secret_guard.cli.main import cli
 from hf_secret_guard.discover import discover_files
 from hf_secret_guard.discover.excludes import Excluder
 from hf_secret_guard.options import DiscoverOptions
-from tests.conftest import TOKEN, cli_runner, run_cli
+from tests.conftest import TOKEN, cli_runner
 from tests.gitrepo import git, init_repo, write
+from tests.inprocess import run_main
 
 LEAK = f'login(token="{TOKEN}")\n'
 
@@ -121,13 +122,15 @@ def test_each_file_once_and_a_missing_path_does_not_hide_the_rest(
     monkeypatch.chdir(tmp_path)
     report = json.loads(scan("--format", "json", "a.py", ".", "./a.py").stdout)
     assert len(report["findings"]) == 1
-    missing = run_cli("scan", "a.py", "nope.py", cwd=tmp_path)
+    missing = run_main("scan", "a.py", "nope.py", cwd=tmp_path)
     assert missing.returncode == 2 and "nope.py: error: no such file or directory" in missing.stderr
     assert "a.py:1:" in missing.stdout and "1 file could not be read" in missing.stdout
     for fmt in ("json", "sarif"):
-        out = run_cli("scan", "--format", fmt, "nope.py", "a.py", cwd=tmp_path)
+        out = run_main("scan", "--format", fmt, "nope.py", "a.py", cwd=tmp_path)
         assert out.returncode == 2 and json.loads(out.stdout), fmt
-    errors = json.loads(run_cli("scan", "--format", "json", "nope.py", "a.py", cwd=tmp_path).stdout)["errors"]
+    errors = json.loads(run_main("scan", "--format", "json", "nope.py", "a.py", cwd=tmp_path).stdout)[
+        "errors"
+    ]
     assert errors == [{"path": "nope.py", "kind": "read", "message": "no such file or directory"}]
 
 
@@ -203,7 +206,7 @@ def test_untracked_nested_repository_is_scanned(repo: Path, monkeypatch: pytest.
 def test_deleted_but_tracked_file_is_not_an_error(repo: Path) -> None:
     git(repo, "commit", "-q", "-m", "first")
     (repo / "tracked.py").unlink()
-    result = run_cli("scan", "--isolated", ".", cwd=repo)
+    result = run_main("scan", "--isolated", ".", cwd=repo)
     lines = (result.stdout + result.stderr).splitlines()
     assert not any(line.startswith("tracked.py") for line in lines) and result.returncode == 1
 
@@ -223,7 +226,7 @@ def test_symlinks_stay_inside_the_tree(tmp_path: Path) -> None:
     (tree / "self.py").symlink_to(tree / "self.py")  # a loop
     (tree / "loop").symlink_to(tree)  # a directory loop
     started = time.monotonic()
-    result = run_cli("scan", "--isolated", "-v", "--format", "json", str(tree))
+    result = run_main("scan", "--isolated", "-v", "--format", "json", str(tree))
     assert time.monotonic() - started < 30
     paths = {f["path"] for f in json.loads(result.stdout)["findings"]}
     assert paths == {str(tree / "real.py"), str(tree / "inside_link.py")}
@@ -238,7 +241,7 @@ def test_symlinks_stay_inside_the_tree(tmp_path: Path) -> None:
 def test_fifo_in_a_walk_is_skipped_without_blocking(tmp_path: Path) -> None:
     write(tmp_path, {"a.py": LEAK})
     os.mkfifo(tmp_path / "pipe.py")
-    result = run_cli("scan", "--isolated", "-v", str(tmp_path))
+    result = run_main("scan", "--isolated", "-v", str(tmp_path))
     assert result.returncode == 1 and "pipe.py: note: skipped: not a regular file" in result.stderr
 
 
@@ -246,23 +249,24 @@ def test_binary_files(tmp_path: Path) -> None:
     write(tmp_path, {"a.py": "x = 1\n"})
     (tmp_path / "model.bin").write_bytes(b"\0\1\2" + TOKEN.encode())
     (tmp_path / "nul.py").write_bytes(b"\0" + LEAK.encode())
-    result = run_cli("scan", "--isolated", "-v", "model.bin", "nul.py", cwd=tmp_path)
+    result = run_main("scan", "--isolated", "-v", "model.bin", "nul.py", cwd=tmp_path)
     assert "model.bin: note: skipped: binary file" in result.stderr
     assert "nul.py:" in result.stdout  # a .py with NUL bytes is still scanned: it may hold a token
-    quiet = run_cli("scan", "--isolated", "model.bin", cwd=tmp_path)
+    quiet = run_main("scan", "--isolated", "model.bin", cwd=tmp_path)
     assert quiet.returncode == 0 and "model.bin" not in quiet.stderr  # notes only with --verbose
 
 
 def test_huge_file_is_skipped_with_a_warning(tmp_path: Path) -> None:
     (tmp_path / "big.py").write_text("# " + "a" * (2 * 1024 * 1024) + "\n" + LEAK)
-    result = run_cli("scan", "--isolated", "--max-file-size", "1", str(tmp_path))
+    result = run_main("scan", "--isolated", "--max-file-size", "1", str(tmp_path))
     assert result.returncode == 0
     assert "big.py: warning: skipped: 2.0 MB, over the 1 MB limit (--max-file-size)" in result.stderr
     assert "No leaks found in 0 files." in result.stdout
-    assert run_cli("scan", "--isolated", "-q", "--max-file-size", "1", str(tmp_path)).stderr == ""
-    assert run_cli("scan", "--isolated", "--max-file-size", "0", str(tmp_path)).returncode == 1
+    assert run_main("scan", "--isolated", "-q", "--max-file-size", "1", str(tmp_path)).stderr == ""
+    assert run_main("scan", "--isolated", "--max-file-size", "0", str(tmp_path)).returncode == 1
 
 
+@pytest.mark.e2e
 def test_named_files_need_no_git(tmp_path: Path) -> None:
     """pre-commit names every file: listing nothing, the scan must not pay for git or subprocess."""
     (tmp_path / "a.py").write_text("x = 1\n")

@@ -56,6 +56,7 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "args",
     [
@@ -67,12 +68,13 @@ def tree(tmp_path: Path) -> Path:
 )
 def test_clean_files_skip_click_and_print_the_same(args: list[str], tree: Path) -> None:
     fast = entry(*args, cwd=tree)
-    full = run_main(*args, cwd=tree)
+    full = run_main(*args, cwd=tree, full=True)
     assert loaded(fast) == set()
     assert (fast.returncode, fast.stdout) == (full.returncode, full.stdout) == (0, full.stdout)
     assert full.stdout.startswith("No leaks found in ")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "args",
     [
@@ -87,15 +89,16 @@ def test_clean_files_skip_click_and_print_the_same(args: list[str], tree: Path) 
 def test_everything_else_runs_the_full_command_line(args: list[str], tree: Path) -> None:
     (tree / "pyproject.toml").write_text('[tool.hf-secret-guard]\nextend-exclude = ["fixtures/**"]\n')
     fast = entry(*args, cwd=tree)
-    full = run_main(*args, cwd=tree)
+    full = run_main(*args, cwd=tree, full=True)
     assert "click" in loaded(fast)
     assert (fast.returncode, fast.stdout) == (full.returncode, full.stdout)
 
 
+@pytest.mark.e2e
 def test_config_is_honoured(tree: Path) -> None:
     """A config that selects no rule still yields the same clean answer, through the same resolution."""
     (tree / "pyproject.toml").write_text('[tool.hf-secret-guard]\nignore = ["HFG001"]\n')
     fast = entry("scan", "leaky.py", cwd=tree)
-    full = run_main("scan", "leaky.py", cwd=tree)
+    full = run_main("scan", "leaky.py", cwd=tree, full=True)
     assert "click" not in loaded(fast)
     assert (fast.returncode, fast.stdout) == (full.returncode, full.stdout) == (0, full.stdout)

@@ -15,7 +15,8 @@ from click.testing import CliRunner, Result
 
 from hf_secret_guard.cli.main import cli
 from hf_secret_guard.tokens import find_tokens, mask
-from tests.conftest import REPO, TOKEN, TOKEN2, run_cli
+from tests.conftest import REPO, TOKEN, TOKEN2
+from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, new_output, notebook_text
 
 LEAKY_PY = (
@@ -129,12 +130,7 @@ def test_fix_with_staged_is_refused(tmp_path: Path) -> None:
 
 def test_fix_with_json_keeps_stdout_json(tmp_path: Path) -> None:
     files = _tree(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "hf_secret_guard", "scan", "--fix", "--format", "json", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_main("scan", "--fix", "--format", "json", str(tmp_path))
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert len(report["findings"]) == 4
@@ -146,7 +142,7 @@ def test_fix_with_json_keeps_stdout_json(tmp_path: Path) -> None:
 def test_real_cli_fix(tmp_path: Path) -> None:
     path = tmp_path / "train.py"
     path.write_text(LEAKY_PY)
-    result = run_cli("scan", "--fix", str(path))
+    result = run_main("scan", "--fix", str(path))
     assert result.returncode == 1
     _no_secret(result.stdout + result.stderr)
     assert 'login(token=userdata.get("HF_TOKEN"))' in path.read_text()
@@ -160,6 +156,7 @@ def test_fix_hook_is_declared() -> None:
     assert fix_hook["types_or"] == hooks["hf-secret-guard"]["types_or"]
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_fix_hook_in_a_real_commit(tmp_path: Path) -> None:
     """The real pre-commit binary runs the hook's entry: the first commit is stopped with the file fixed;
@@ -288,7 +285,7 @@ def test_a_writefile_body_reads_the_environment_and_the_summary_says_how(tmp_pat
     ]
     path = tmp_path / "nb.ipynb"
     path.write_text(notebook_text(cells, "colab-4.0"))
-    result = run_cli("scan", "--fix", str(path))
+    result = run_main("scan", "--fix", str(path))
     assert result.returncode == 1
     _no_secret(result.stdout + result.stderr)
     source = "".join(json.loads(path.read_text())["cells"][0]["source"])

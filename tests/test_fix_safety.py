@@ -17,6 +17,8 @@ import pytest
 from tests.conftest import TOKEN, TOKEN2
 from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebook_text
 
+pytestmark = pytest.mark.e2e
+
 
 def _make_tree(root: Path, count: int = 20) -> None:
     for index in range(count):

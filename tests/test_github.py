@@ -10,7 +10,8 @@ import pytest
 
 from hf_secret_guard.report.github import escape_data, escape_property, format_annotation
 from hf_secret_guard.scan import scan_notebook, scan_source
-from tests.conftest import TOKEN, TOKEN2, run_cli
+from tests.conftest import TOKEN, TOKEN2
+from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, new_markdown_cell, notebook_text
 
 
@@ -70,7 +71,7 @@ if sys.platform != "win32":
 def test_hostile_paths_round_trip(tmp_path: Path) -> None:
     for name in HOSTILE_NAMES:
         (tmp_path / name).write_text(f"x = 1\nlogin(token='{TOKEN}')\n")
-    result = run_cli("scan", "--format", "github", ".", cwd=tmp_path)
+    result = run_main("scan", "--format", "github", ".", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == len(HOSTILE_NAMES)  # one command per finding: nothing split, nothing injected
@@ -88,7 +89,7 @@ def test_hostile_paths_round_trip(tmp_path: Path) -> None:
 def test_hostile_message_cannot_inject_a_command(tmp_path: Path) -> None:
     name = "X%0A::warning file=a.py::pwned,col=1:y_TOKEN"
     (tmp_path / "env.py").write_text(f'import os\nos.environ["{name}"] = "not-a-real-secret-value"\n')
-    result = run_cli("scan", "--format", "github", "env.py", cwd=tmp_path)
+    result = run_main("scan", "--format", "github", "env.py", cwd=tmp_path)
     lines = result.stdout.splitlines()
     assert len(lines) == 1
     command, properties, message = parse_command(lines[0])
@@ -117,7 +118,7 @@ def test_multiline_span_uses_end_line_without_columns() -> None:
 
 def test_errors_are_annotations_too(tmp_path: Path) -> None:
     (tmp_path / "broken.ipynb").write_text('{"cells": [\n' + f'"{TOKEN}"')
-    result = run_cli("scan", "--format", "github", ".", cwd=tmp_path)
+    result = run_main("scan", "--format", "github", ".", cwd=tmp_path)
     found, error = (parse_command(line) for line in result.stdout.splitlines())
     assert (found[0], found[1]["file"], found[1]["line"], found[1]["col"]) == (
         "error",

@@ -26,8 +26,9 @@ from hf_secret_guard.history import (
 from hf_secret_guard.model import HistoryLeak, HistoryResult
 from hf_secret_guard.report.history import format_history_leak, history_origin, render_history_json
 from hf_secret_guard.tokens import mask
-from tests.conftest import ORG_TOKEN, REPO, TOKEN, TOKEN2, make_token, run_cli
+from tests.conftest import ORG_TOKEN, REPO, TOKEN, TOKEN2, make_token
 from tests.hub_server import FakeHub, hub
+from tests.inprocess import run_main
 
 __all__ = ["hub"]  # the fixture
 
@@ -483,17 +484,17 @@ def test_cli_history_revs_and_revoke(leaked: Repo, hub: FakeHub) -> None:
 
 
 def test_cli_history_subprocess_and_errors(leaked: Repo, tmp_path: Path) -> None:
-    done = run_cli("scan", "--history", "--format", "json", cwd=leaked.root)
+    done = run_main("scan", "--history", "--format", "json", cwd=leaked.root)
     assert done.returncode == 1 and len(json.loads(done.stdout)["tokens"]) == 2
     no_full_token(done.stdout, done.stderr)
     outside = tmp_path / "outside"
     outside.mkdir()
-    done = run_cli("scan", "--history", cwd=outside)
+    done = run_main("scan", "--history", cwd=outside)
     assert done.returncode == 2 and "not a git repository" in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    done = run_cli("scan", "--history-revs", "nope..HEAD", cwd=leaked.root)
+    done = run_main("scan", "--history-revs", "nope..HEAD", cwd=leaked.root)
     assert done.returncode == 2 and done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
-    done = run_cli("scan", "--history", "--format", "sarif", cwd=leaked.root)
+    done = run_main("scan", "--history", "--format", "sarif", cwd=leaked.root)
     assert done.returncode == 2 and "text or json" in done.stderr
 
 
@@ -545,6 +546,7 @@ def _pre_commit(repo: Repo, tmp_path: Path, entry: str, hook_id: str) -> subproc
     )
 
 
+@pytest.mark.e2e
 def test_pre_commit_manual_stage(leaked: Repo, tmp_path: Path, hub: FakeHub) -> None:
     done = _pre_commit(leaked, tmp_path, "", "hf-secret-guard-history")
     assert done.returncode == 1, done.stdout + done.stderr

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TOKEN, run_cli
+from tests.conftest import TOKEN
+from tests.inprocess import run_main
 
 # name -> (writer, expected rules found in that file, a phrase the file's one-line note must contain or None)
 Writer = Callable[[Path], None]
@@ -139,7 +140,7 @@ def _digest(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def hostile_run(hostile_tree: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:
     before = _digest(hostile_tree)
-    result = run_cli("scan", "--format", "json", str(hostile_tree))
+    result = run_main("scan", "--format", "json", str(hostile_tree))
     assert _digest(hostile_tree) == before, "a scan must never write"
     return result, json.loads(result.stdout)
 
@@ -181,17 +182,18 @@ def test_other_files_still_scanned(
 
 
 def test_directory_named_py_given_explicitly(hostile_tree: Path) -> None:
-    result = run_cli("scan", str(hostile_tree / "dir.py"))
+    result = run_main("scan", str(hostile_tree / "dir.py"))
     assert result.returncode == 1 and "inside.py" in result.stdout
 
 
 def test_symlink_loop_given_explicitly(hostile_tree: Path) -> None:
-    result = run_cli("scan", str(hostile_tree / "loop1.py"), str(hostile_tree / "good.py"))
+    result = run_main("scan", str(hostile_tree / "loop1.py"), str(hostile_tree / "good.py"))
     assert result.returncode == 2
     assert "loop1.py" in result.stderr and "Traceback" not in result.stderr
     assert "good.py:1:14: HFG001" in result.stdout
 
 
+@pytest.mark.e2e
 def test_fifo_is_not_read(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.py"
     os.mkfifo(fifo)
@@ -207,7 +209,7 @@ def test_fifo_is_not_read(tmp_path: Path) -> None:
 
 def test_vanished_path(tmp_path: Path) -> None:
     os.symlink(tmp_path / "gone.py", tmp_path / "dangling.py")
-    result = run_cli("scan", str(tmp_path / "dangling.py"))
+    result = run_main("scan", str(tmp_path / "dangling.py"))
     assert result.returncode == 2 and "dangling.py" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -216,7 +218,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "secret.py"
     path.write_text("x = 1\n")
     path.chmod(0)
-    result = run_cli("scan", str(path))
+    result = run_main("scan", str(path))
     assert result.returncode == 2 and "Permission denied" in result.stderr
 
 
@@ -238,6 +240,6 @@ def test_big_notebook_of_images_is_cheap(tmp_path: Path) -> None:
     )
     path = tmp_path / "images.ipynb"
     path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
-    result = run_cli("scan", "--format", "json", str(path))
+    result = run_main("scan", "--format", "json", str(path))
     report = json.loads(result.stdout)
     assert [(f["rule"], f["cell"]) for f in report["findings"]] == [("HFG001", 11)]

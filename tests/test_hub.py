@@ -265,6 +265,7 @@ def test_cli_revoke_without_an_answer_refuses(leaky: Path, hub: FakeHub) -> None
     assert hub.revokes == []
 
 
+@pytest.mark.e2e
 def test_cli_revoke_from_a_real_process_without_stdin(leaky: Path, hub: FakeHub) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "hf_secret_guard", "scan", "--revoke", str(leaky)],

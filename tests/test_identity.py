@@ -7,7 +7,8 @@ from pathlib import Path
 
 from hf_secret_guard import scan_source
 from hf_secret_guard.tokens import fingerprint, secret_hash
-from tests.conftest import TOKEN, run_cli
+from tests.conftest import TOKEN
+from tests.inprocess import run_main
 
 WEAK = "hunter2-not-real"
 
@@ -16,8 +17,8 @@ def test_weak_secret_is_known_by_its_name_not_its_value(tmp_path: Path) -> None:
     path = tmp_path / "app.py"
     path.write_text(f'import os\nos.environ["DB_PASSWORD"] = "{WEAK}"\nos.environ["HF_TOKEN"] = "{TOKEN}"\n')
     baseline = tmp_path / "baseline.json"
-    assert run_cli("baseline", "--output", str(baseline), str(path)).returncode == 0
-    report = run_cli("scan", "--format", "json", str(path)).stdout
+    assert run_main("baseline", "--output", str(baseline), str(path)).returncode == 0
+    report = run_main("scan", "--format", "json", str(path)).stdout
     stored = baseline.read_text() + report
     # Whoever reads the baseline or the report can hash guesses with our public recipe: it must not match.
     for guess in (WEAK, "hunter2"):

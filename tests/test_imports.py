@@ -57,6 +57,7 @@ def _imported_heavy(tmp_path: Path, *names: str) -> tuple[int, list[str]]:
     return status, heavy
 
 
+@pytest.mark.e2e
 def test_clean_scan_imports_neither_libcst_nor_nbformat(tmp_path: Path) -> None:
     (tmp_path / "clean.py").write_text("def add(a, b):\n    return a + b\n")
     (tmp_path / "clean.ipynb").write_text(_clean_notebook())
@@ -65,12 +66,14 @@ def test_clean_scan_imports_neither_libcst_nor_nbformat(tmp_path: Path) -> None:
     assert _imported_heavy(tmp_path, ".") == (0, [])
 
 
+@pytest.mark.e2e
 def test_a_leak_does_bring_in_libcst(tmp_path: Path) -> None:
     """The check above can fail: the same probe sees libcst once a file needs it."""
     (tmp_path / "leak.py").write_text(f'login(token="{TOKEN}")\n')
     assert _imported_heavy(tmp_path, "leak.py") == (1, ["libcst"])
 
 
+@pytest.mark.e2e
 def test_what_fix_wrote_is_settled_without_a_parser(tmp_path: Path) -> None:
     """After ``--fix``, every later commit of the file is a clean scan: ``os.environ["HF_TOKEN"] =
     userdata.get("HF_TOKEN")`` and ``login(token=...)`` with a call are not string writes."""
@@ -153,6 +156,7 @@ def test_a_dying_worker_costs_time_not_results(tmp_path: Path) -> None:
     assert results == _scan(candidates, 0)
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 def test_only_the_parser_worker_imports_libcst(tmp_path: Path) -> None:
     """Files that need libcst go to one worker: the parent finishes without ever importing it."""

@@ -16,6 +16,8 @@ import pytest
 from hf_secret_guard.tokens import mask
 from tests.conftest import ORG_TOKEN, TOKEN
 
+pytestmark = pytest.mark.e2e
+
 jupyter_client = pytest.importorskip("jupyter_client")
 pytest.importorskip("ipykernel")
 

@@ -23,6 +23,8 @@ import pytest
 from tests.conftest import REPO, TOKEN, TOKEN2
 from tests.gitrepo import git, git_env, init_repo, write
 
+pytestmark = pytest.mark.e2e
+
 LEAK = f'from huggingface_hub import login\nlogin(token="{TOKEN}")\n'
 PRE_COMMIT = str(Path(sys.executable).with_name("pre-commit"))
 UV_INSTALLER = Path(__file__).with_name("precommit_uv")

@@ -152,6 +152,7 @@ def test_a_key_goes_to_the_hub_only_if_it_is_that_providers_key() -> None:
     assert sent == [k for k in keys if provider_of(k) is providers.DEFAULT]
 
 
+@pytest.mark.e2e
 def test_a_provider_file_is_all_it_takes(tmp_path: Path) -> None:
     """A provider defined in a test, dropped into a copy of the package as one file, runs through every
     stage: found and masked in a .py, a notebook cell and an output; its key in a file name is masked;

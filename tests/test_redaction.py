@@ -14,7 +14,7 @@ import pytest
 
 from hf_secret_guard.tokens import mask
 from hf_secret_guard.tokens.redaction import RedactingStream, redact_any_case, redact_output
-from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, run_cli
+from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2
 from tests.gitrepo import git, init_repo
 from tests.hub_server import FakeHub, hub  # noqa: F401 - the fixture
 from tests.inprocess import run_main
@@ -37,7 +37,7 @@ def named_after_token(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])
 def test_a_file_named_after_a_token(named_after_token: Path, output_format: str) -> None:
-    result = run_cli("scan", "--isolated", "--format", output_format, ".", cwd=named_after_token)
+    result = run_main("scan", "--isolated", "--format", output_format, ".", cwd=named_after_token)
     assert result.returncode == 1
     assert_no_token(result.stdout, result.stderr)
     assert mask(TOKEN) + ".py" in result.stdout and mask(TOKEN2) in result.stdout
@@ -81,7 +81,7 @@ def test_report_and_baseline_files(named_after_token: Path) -> None:
 
 
 def test_a_token_given_as_a_path(tmp_path: Path) -> None:
-    result = run_cli("scan", TOKEN, cwd=tmp_path)
+    result = run_main("scan", TOKEN, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == f"{mask(TOKEN)}: error: no such file or directory"
     assert_no_token(result.stdout, result.stderr)
@@ -122,7 +122,7 @@ def test_a_mistyped_rule_code_is_still_shown_as_typed(tmp_path: Path) -> None:
     ],
 )
 def test_click_usage_errors(tmp_path: Path, args: tuple[str, ...]) -> None:
-    result = run_cli(*args, cwd=tmp_path)
+    result = run_main(*args, cwd=tmp_path)
     assert result.returncode == 2 and result.stderr
     assert_no_token(result.stdout, result.stderr)
     assert "Traceback" not in result.stderr

@@ -11,7 +11,8 @@ from click.testing import CliRunner, Result
 
 from hf_secret_guard.cli.main import cli
 from hf_secret_guard.tokens import mask
-from tests.conftest import DIGIT_TOKEN, ORG_TOKEN, TOKEN, TOKEN2, run_cli
+from tests.conftest import DIGIT_TOKEN, ORG_TOKEN, TOKEN, TOKEN2
+from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebook_text
 
 OTHER = "pw-not-real-but-secret-1234"
@@ -52,7 +53,7 @@ def assert_masked_only(text: str, shows_findings: bool = True) -> None:
 
 @pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])
 def test_formats(output_format: str, tree: Path) -> None:
-    result = run_cli("scan", "--format", output_format, ".", cwd=tree)
+    result = run_main("scan", "--format", output_format, ".", cwd=tree)
     assert result.returncode == 1
     assert_masked_only(result.stdout)
     for secret in SECRETS:
@@ -74,10 +75,10 @@ def test_output_file_and_statistics(output_format: str, tree: Path, tmp_path: Pa
 
 def test_baseline(tree: Path, tmp_path: Path) -> None:
     target = tmp_path / "baseline.json"
-    made = run_cli("baseline", "--output", str(target), ".", cwd=tree)
+    made = run_main("baseline", "--output", str(target), ".", cwd=tree)
     assert made.returncode == 0
     assert_masked_only(target.read_text(encoding="utf-8"))
-    hidden = run_cli("scan", "--baseline", str(target), ".", cwd=tree)
+    hidden = run_main("scan", "--baseline", str(target), ".", cwd=tree)
     assert hidden.returncode == 0 and "hidden by the baseline" in hidden.stdout
     for secret in SECRETS:
         assert secret not in made.stdout + made.stderr + hidden.stdout + hidden.stderr
@@ -108,7 +109,7 @@ def test_every_mode(args: list[str], tree: Path, tmp_path: Path) -> None:
         subprocess.run(["git", "init", "-q", str(work)], check=True)
         subprocess.run([*git, "-C", str(work), "add", "-A"], check=True)
         subprocess.run([*git, "-C", str(work), "commit", "-qm", "leak"], check=True)
-    result = run_cli(*args, cwd=work)
+    result = run_main(*args, cwd=work)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     for secret in SECRETS:

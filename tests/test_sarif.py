@@ -14,7 +14,8 @@ import pytest
 from hf_secret_guard.report.sarif import render_sarif, sarif_log
 from hf_secret_guard.rules import RULES
 from hf_secret_guard.scan import scan_notebook, scan_source
-from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, run_cli
+from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2
+from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebook_text
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
@@ -63,8 +64,8 @@ def make_tree(root: Path) -> None:
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], dict[str, Any], str]:
     root = tmp_path_factory.mktemp("sarif")
     make_tree(root)
-    sarif = run_cli("scan", "--format", "sarif", ".", cwd=root)
-    as_json = run_cli("scan", "--format", "json", ".", cwd=root)
+    sarif = run_main("scan", "--format", "sarif", ".", cwd=root)
+    as_json = run_main("scan", "--format", "json", ".", cwd=root)
     assert sarif.returncode == 1, sarif.stderr
     return root, json.loads(sarif.stdout), json.loads(as_json.stdout), sarif.stdout + sarif.stderr
 

@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 from hf_secret_guard.api import scan_staged
-from tests.conftest import TOKEN, TOKEN2, run_cli
+from tests.conftest import TOKEN, TOKEN2
 from tests.gitrepo import git, init_repo, write
+from tests.inprocess import run_main
 
 LEAK = f'login(token="{TOKEN}")\n'
 CLEAN = "login(token=None)\n"
 
 
 def staged_report(repo: Path, *args: str) -> tuple[int, dict[str, list[dict[str, object]]], str]:
-    result = run_cli("scan", "--staged", "--format", "json", *args, cwd=repo)
+    result = run_main("scan", "--staged", "--format", "json", *args, cwd=repo)
     return result.returncode, json.loads(result.stdout or "{}"), result.stderr
 
 
@@ -35,7 +36,7 @@ def test_index_content_not_working_file(repo: Path) -> None:
     write(repo, {"a.py": CLEAN, "b.py": LEAK})  # the working files say the opposite
     status, report, _ = staged_report(repo)
     assert status == 1 and paths(report) == ["a.py"]
-    assert run_cli("scan", "--isolated", "--format", "json", "a.py", cwd=repo).returncode == 0
+    assert run_main("scan", "--isolated", "--format", "json", "a.py", cwd=repo).returncode == 0
     assert TOKEN not in json.dumps(report)
 
 
@@ -54,7 +55,7 @@ def test_only_what_changed_against_head(repo: Path) -> None:
 
 def test_nothing_staged(repo: Path) -> None:
     write(repo, {"a.py": LEAK})
-    result = run_cli("scan", "--staged", cwd=repo)
+    result = run_main("scan", "--staged", cwd=repo)
     assert result.returncode == 0 and "No leaks found in 0 files." in result.stdout
 
 
@@ -83,7 +84,7 @@ def test_config_excludes_hold(repo: Path) -> None:
     git(repo, "add", ".")
     status, report, _ = staged_report(repo)
     assert status == 1 and paths(report) == ["src/a.py"]
-    verbose = run_cli("scan", "--staged", "-v", cwd=repo)
+    verbose = run_main("scan", "--staged", "-v", cwd=repo)
     assert "fixtures/leak.py: note: skipped: excluded by 'fixtures/**'" in verbose.stderr
     assert "build/gen.py: note: skipped: excluded by 'build'" in verbose.stderr
 
@@ -92,7 +93,7 @@ def test_symlinks_in_the_index_are_not_followed(repo: Path, tmp_path: Path) -> N
     write(tmp_path, {"outside.py": LEAK})
     (repo / "link.py").symlink_to(tmp_path / "outside.py")
     git(repo, "add", "link.py")
-    result = run_cli("scan", "--staged", "-v", cwd=repo)
+    result = run_main("scan", "--staged", "-v", cwd=repo)
     assert result.returncode == 0 and "link.py: note: skipped: a symlink in the index" in result.stderr
 
 
@@ -106,11 +107,11 @@ def test_large_blob_is_skipped_with_a_warning(repo: Path) -> None:
 
 
 def test_outside_a_repository(tmp_path: Path) -> None:
-    result = run_cli("scan", "--staged", cwd=tmp_path)
+    result = run_main("scan", "--staged", cwd=tmp_path)
     assert result.returncode == 2 and "--staged needs a git repository" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_staged_and_fix_do_not_mix(repo: Path) -> None:
-    result = run_cli("scan", "--staged", "--fix", cwd=repo)
+    result = run_main("scan", "--staged", "--fix", cwd=repo)
     assert result.returncode == 2 and "--staged" in result.stderr

@@ -16,7 +16,8 @@ from hf_secret_guard import scan_source
 from hf_secret_guard.cli.main import cli
 from hf_secret_guard.cli.terminal import Progress, color_enabled, paint_finding, progress_enabled
 from hf_secret_guard.report.text import format_finding
-from tests.conftest import TOKEN, cli_runner, run_cli
+from tests.conftest import TOKEN, cli_runner
+from tests.inprocess import run_main
 
 LEAK = f'login(token="{TOKEN}")\n'
 
@@ -121,6 +122,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.e2e
 def test_colour_on_a_terminal(tmp_path: Path) -> None:
     (tmp_path / "x.py").write_text(LEAK)
     out, _, status = run_tty(["scan", "--isolated", "x.py"], tmp_path, clean_env())
@@ -145,6 +147,7 @@ def slow_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.e2e
 def test_progress_bar_on_a_terminal(slow_tree: Path) -> None:
     err, out, status = run_tty(["scan", "--isolated", "."], slow_tree, clean_env(), False, True)
     assert status == 1 and "files scanned" not in out
@@ -153,6 +156,7 @@ def test_progress_bar_on_a_terminal(slow_tree: Path) -> None:
     assert "big_0.py:" in out  # findings stay on stdout
 
 
+@pytest.mark.e2e
 def test_no_progress_bar_in_ci_or_when_piped(slow_tree: Path) -> None:
     err, _, status = run_tty(["scan", "--isolated", "."], slow_tree, clean_env(CI="true"), False, True)
     assert status == 1 and "files" not in err and "\r" not in err
@@ -163,13 +167,13 @@ def test_no_progress_bar_in_ci_or_when_piped(slow_tree: Path) -> None:
 def test_quiet_and_verbose(tmp_path: Path) -> None:
     (tmp_path / "x.py").write_text(LEAK)
     (tmp_path / ".venv").mkdir()
-    quiet = run_cli("scan", "--isolated", "-q", ".", cwd=tmp_path)
+    quiet = run_main("scan", "--isolated", "-q", ".", cwd=tmp_path)
     lines = quiet.stdout.splitlines()
     assert quiet.returncode == 1 and len(lines) == 1 and lines[0].startswith("x.py:1:14: HFG001 ")
     assert quiet.stderr == ""
-    verbose = run_cli("scan", "--isolated", "-v", ".", cwd=tmp_path)
+    verbose = run_main("scan", "--isolated", "-v", ".", cwd=tmp_path)
     assert "config: none (defaults)" in verbose.stderr
     assert ".venv: note: skipped: excluded by '.venv'" in verbose.stderr
     assert "scanned 1 file (1 skipped) in " in verbose.stderr and "Found 1 leak" in verbose.stdout
-    both = run_cli("scan", "-q", "-v", ".", cwd=tmp_path)
+    both = run_main("scan", "-q", "-v", ".", cwd=tmp_path)
     assert both.returncode == 2 and "--quiet and --verbose" in both.stderr

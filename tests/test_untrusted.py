@@ -5,25 +5,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, TOKEN
-from tests.gitrepo import git, git_env, init_repo
-
-pytestmark = pytest.mark.e2e
+from tests.gitrepo import git, git_env, git_env_changes, init_repo
+from tests.inprocess import run_main
 
 
 def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hf_secret_guard", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=git_env(),
-    )
+    return run_main(*args, cwd=cwd, env=git_env_changes())
 
 
 def planted_command(marker: Path) -> str:
