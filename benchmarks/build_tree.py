@@ -440,7 +440,7 @@ def build(
 
     # Notebooks fill the rest of the byte budget; images take most of it, as in real notebooks.  Each
     # notebook aims at its share of what is left, so the total lands on the target whatever the text weighs.
-    plants = dict(zip(rng.sample(range(notebook_count), len(NOTEBOOK_PLANTS)), NOTEBOOK_PLANTS))
+    plants = dict(zip(rng.sample(range(notebook_count), len(NOTEBOOK_PLANTS)), NOTEBOOK_PLANTS, strict=True))
     text_bytes = 9_000  # running estimate of a notebook's bytes apart from its images
     spent = 0.0  # notebook bytes so far, as they would be with image_scale 1
     for index in range(notebook_count):

@@ -98,7 +98,7 @@ def main() -> int:
     print()
     print("| step | commit | tree wall s (median) | spread s | peak RSS MB | findings | small .py wall s |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    for (label, commit, _, _), timing, small_timing in zip(STEPS, tree, one):
+    for (label, commit, _, _), timing, small_timing in zip(STEPS, tree, one, strict=True):
         resolved = subprocess.run(
             ["git", "-C", str(HERE.parent), "rev-parse", "--short", commit], capture_output=True, text=True
         ).stdout.strip()

@@ -216,7 +216,7 @@ def measure(jobs: Sequence[tuple[Tool, str]], runs: int) -> list[Timing]:
     for tool, target in jobs:
         run_once([*tool.command, target])  # warm-up: page cache, bytecode
     for _ in range(runs):
-        for (tool, target), timing in zip(jobs, timings):
+        for (tool, target), timing in zip(jobs, timings, strict=True):
             wall, peak, stdout, stderr = run_once([*tool.command, target])
             timing.walls.append(wall)
             timing.peak_rss = max(timing.peak_rss, peak)
@@ -302,7 +302,7 @@ def growth(base: Path, runs: int, ours: Tool) -> list[str]:
     build_tree.build(images, manifest["py_files"], manifest["notebooks"], size, build_tree.DEFAULT_SEED, 4.0)
     targets.append(("1×, images 4× larger", images))
     timings = measure([(ours, str(target)) for _, target in targets], runs)
-    for (label, target), timing in zip(targets, timings):
+    for (label, target), timing in zip(targets, timings, strict=True):
         megabytes = tree_size(target) / 1e6
         files = sum(1 for path in target.rglob("*") if path.suffix in (".py", ".ipynb"))
         lines.append(
@@ -345,7 +345,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for target, (path, size) in targets.items():
         # On one small file, also the full command line's start-up (click), which the clean path skips.
         compared = found if size else [found[0], json_variant(found[0]), *found[1:]]
-        for tool, timing in zip(compared, measure([(tool, str(path)) for tool in compared], args.runs)):
+        for tool, timing in zip(
+            compared, measure([(tool, str(path)) for tool in compared], args.runs), strict=True
+        ):
             if tool.name == "hf-secret-guard":
                 ours[target] = timing
             rows.append((target, tool.name, timing, size))

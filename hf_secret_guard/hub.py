@@ -85,7 +85,7 @@ def _request(request: urllib.request.Request, timeout: float) -> tuple[Optional[
         except (OSError, ValueError):
             body = b""
         return exc.code, body, ""
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return None, b"", f"no answer within {timeout:g} s"
     except urllib.error.URLError as exc:
         reason = exc.reason

@@ -21,7 +21,9 @@ ErrorKind = Literal["read", "parse", "notebook", "config", "fix"]
 
 def _repr_hiding_secret(record: tuple[object, ...], fields: tuple[str, ...]) -> str:
     """``Finding(rule='HFG001', ...)`` without its ``secret`` field: a repr ends up in logs and tracebacks."""
-    shown = ", ".join(f"{name}={value!r}" for name, value in zip(fields, record) if name != "secret")
+    shown = ", ".join(
+        f"{name}={value!r}" for name, value in zip(fields, record, strict=True) if name != "secret"
+    )
     return f"{type(record).__name__}({shown})"
 
 

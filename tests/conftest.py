@@ -52,7 +52,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 def cli_runner() -> CliRunner:
-    """click's CliRunner with stderr kept apart from stdout on every supported click: 8.1 (Python 3.9)
+    """click's CliRunner with stderr kept apart from stdout on every supported click: 8.1
     mixes them unless told not to; 8.2+ always keeps them apart and has no ``mix_stderr``."""
     try:
         return CliRunner(mix_stderr=False)  # type: ignore[call-arg]

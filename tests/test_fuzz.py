@@ -96,7 +96,7 @@ def test_json_reader_raises_only_its_own_error(raw: str) -> None:
 def test_masking_keeps_every_offset(text: str, automagic: bool) -> None:
     masked = mask_cell(text, automagic=automagic)
     assert len(masked.python) == len(text)
-    for a, b in zip(text, masked.python):
+    for a, b in zip(text, masked.python, strict=True):
         assert a == b or (a not in "\r\n" and b in "0 ")
     for start, end in masked.shell_lines:
         assert 0 <= start <= end <= len(text)

@@ -364,7 +364,7 @@ def test_unload_puts_everything_back(capsys: pytest.CaptureFixture[str]) -> None
         sh.run("%load_ext hf_secret_guard")  # a second load installs nothing twice
         assert state() == during
     assert state() == before
-    assert all(a != b for a, b in zip(before[:2], during[:2]))
+    assert all(a != b for a, b in zip(before[:2], during[:2], strict=True))
     assert during[4:] == (True, True, True, True)
 
 

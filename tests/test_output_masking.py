@@ -66,7 +66,7 @@ def test_random_splits_and_single_characters() -> None:
     rng = random.Random(16)
     for _ in range(300):
         cuts = sorted(rng.sample(range(1, len(TEXT)), rng.randint(2, 12)))
-        pieces = [TEXT[a:b] for a, b in zip([0, *cuts], [*cuts, len(TEXT)])]
+        pieces = [TEXT[a:b] for a, b in zip([0, *cuts], [*cuts, len(TEXT)], strict=True)]
         assert written(pieces)[0] == expected, cuts
     assert written(list(TEXT))[0] == expected
 

@@ -82,7 +82,7 @@ def test_every_rule_is_described(scanned: tuple[Path, dict[str, Any], dict[str, 
     driver = scanned[1]["runs"][0]["tool"]["driver"]
     assert driver["name"] == "hf-secret-guard" and driver["version"] and driver["informationUri"]
     assert [rule["id"] for rule in driver["rules"]] == list(RULES)
-    for descriptor, rule in zip(driver["rules"], RULES.values()):
+    for descriptor, rule in zip(driver["rules"], RULES.values(), strict=True):
         assert descriptor["name"] == rule.name
         assert descriptor["shortDescription"]["text"] == rule.summary
         assert descriptor["fullDescription"]["text"] == rule.help
@@ -95,7 +95,7 @@ def test_results_match_the_json_findings(scanned: tuple[Path, dict[str, Any], di
     results = log["runs"][0]["results"]
     assert len(results) == len(report["findings"]) >= 12
     rules = log["runs"][0]["tool"]["driver"]["rules"]
-    for result, finding in zip(results, report["findings"]):
+    for result, finding in zip(results, report["findings"], strict=True):
         assert result["ruleId"] == finding["rule"] == rules[result["ruleIndex"]]["id"]
         assert result["level"] == "error"
         assert finding["secret"] in result["message"]["text"]
@@ -142,7 +142,7 @@ def test_notebook_results_name_the_cell_and_a_real_line(
     scanned: tuple[Path, dict[str, Any], dict[str, Any], str],
 ) -> None:
     _, log, report, _ = scanned
-    for result, finding in zip(log["runs"][0]["results"], report["findings"]):
+    for result, finding in zip(log["runs"][0]["results"], report["findings"], strict=True):
         if not finding["path"].endswith(".ipynb") or finding["cell"] is None:
             continue
         region = result["locations"][0]["physicalLocation"]["region"]

@@ -78,7 +78,7 @@ def _redact(text: str) -> str:
 def _load_toml(path: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
-    else:  # pragma: no cover - exercised on Python 3.9 and 3.10
+    else:  # pragma: no cover - exercised on Python 3.10
         import tomli as tomllib
     try:
         with open(path, "rb") as handle:

@@ -457,7 +457,7 @@ def _human_report(
     else:
         lines = [format_finding(f) for f in findings]
     if color and not settings.statistics:
-        lines = [paint_finding(line, finding) for line, finding in zip(lines, findings)]
+        lines = [paint_finding(line, finding) for line, finding in zip(lines, findings, strict=True)]
     if settings.quiet:
         return lines
     fix_command = ""

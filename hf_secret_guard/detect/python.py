@@ -9,9 +9,9 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple, Optional
+from typing import NamedTuple, Optional
 
 import libcst as cst
 
@@ -219,7 +219,7 @@ def _pairs(
         and len(target.elements) == len(value.elements)
         and not any(isinstance(e, cst.StarredElement) for e in (*target.elements, *value.elements))
     ):
-        for element, item in zip(target.elements, value.elements):
+        for element, item in zip(target.elements, value.elements, strict=False):
             yield from _pairs(element.value, item.value)
     else:
         yield target, value

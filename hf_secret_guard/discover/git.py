@@ -107,7 +107,7 @@ def staged_files(pathspecs: Sequence[str] = ()) -> list[StagedFile]:
         raise GitError("git diff --cached failed")
     fields = output.split(b"\0")
     staged: list[StagedFile] = []
-    for meta, name in zip(fields[0::2], fields[1::2]):
+    for meta, name in zip(fields[0::2], fields[1::2], strict=False):
         if not meta.startswith(b":"):
             continue
         _old_mode, new_mode, _old_blob, new_blob, _status = meta[1:].decode("ascii").split(" ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 from hf_secret_guard.model import Edit
 
@@ -18,7 +19,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     in, and an insertion lands before a replacement that starts at the same offset).
     """
     ordered = sorted(edits, key=lambda edit: (edit.start, edit.end))
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in pairwise(ordered):
         if after.start < before.end:
             raise OverlappingEdits(
                 f"edits at {before.start}-{before.end} and {after.start}-{after.end} overlap"

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ast
 import json
 import warnings
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any, Optional
 
 Checker = Callable[[str], bool]
 

@@ -258,7 +258,7 @@ def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) ->
     used: set[str] = set()
     program_names: set[str] = set()
     program_options = options._replace(style="env")
-    for part, cell in zip(code_parts, cells):
+    for part, cell in zip(code_parts, cells, strict=False):
         indexes = by_cell.get(part.json_path, [])
         if indexes:
             leaks = [findings[i].as_leak() for i in indexes]

@@ -12,8 +12,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Callable, NamedTuple, Optional
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, Optional
 
 from hf_secret_guard.fix.literals import Piece, StringExpr
 from hf_secret_guard.model import Edit

@@ -5,7 +5,8 @@ a key) is derived from these by ``tokens/`` and the stages above it."""
 from __future__ import annotations
 
 import re
-from typing import Callable, Literal, NamedTuple, Optional, Union
+from collections.abc import Callable
+from typing import Literal, NamedTuple, Optional, Union
 
 Confidence = Literal["high", "medium"]
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Callable, Optional
+from typing import Optional
 
 from hf_secret_guard.model import Candidate, FileResult
 from hf_secret_guard.options import ScanOptions

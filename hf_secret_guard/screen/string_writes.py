@@ -72,7 +72,7 @@ def _pairs(target: ast.expr, value: ast.expr) -> Iterator[tuple[ast.expr, ast.ex
         and len(target.elts) == len(value.elts)
         and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
     ):
-        for element, item in zip(target.elts, value.elts):
+        for element, item in zip(target.elts, value.elts, strict=False):
             yield from _pairs(element, item)
     else:
         yield target, value
@@ -90,7 +90,7 @@ def _update_items(call: ast.Call) -> Iterator[tuple[Optional[str], ast.expr]]:
     values += [arg.value if isinstance(arg, ast.Starred) else arg for arg in call.args]
     for value in values:
         if isinstance(value, ast.Dict):
-            for key, item in zip(value.keys, value.values):
+            for key, item in zip(value.keys, value.values, strict=True):
                 yield (_string_value(key) if key is not None else None), item
         elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
             yield from _update_items(value)

@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Confidence
@@ -91,7 +92,7 @@ def _looks_like_placeholder(body: str, mixed_case: bool = True) -> bool:
     if entropy < 3.0:
         return True
     folded = body.lower()
-    steps = sum(1 for a, b in zip(folded, folded[1:]) if abs(ord(b) - ord(a)) == 1)
+    steps = sum(1 for a, b in pairwise(folded) if abs(ord(b) - ord(a)) == 1)
     return steps > len(body) // 2
 
 
