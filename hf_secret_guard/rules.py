@@ -1,11 +1,18 @@
 """The rules: stable codes, what each means, and examples that the test suite runs and the README shows.
 
 In examples ``{TOKEN}`` stands for a generated fake token, so that no token is ever written in our source.
+A rule about Python code has ``.py`` sources as examples; a rule about a notebook's outputs or text has
+notebook fragments: a cell (it has a ``cell_type``) or the notebook's own ``metadata``, placeholders filled in
+every string.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple, Union
+
+# A .py source, or a notebook fragment (a cell, or ``{"metadata": ...}`` for the notebook's own metadata).
+Example = Union[str, Mapping[str, object]]
 
 
 class Rule(NamedTuple):
@@ -13,8 +20,25 @@ class Rule(NamedTuple):
     name: str
     summary: str
     help: str
-    flagged: tuple[str, ...]  # .py examples that must produce this rule
-    not_flagged: tuple[str, ...]  # .py examples that must produce no finding at all
+    flagged: tuple[Example, ...]  # examples that must produce this rule, and only it
+    not_flagged: tuple[Example, ...]  # examples that must produce no finding at all
+
+
+def _cell(source: str, *outputs: Mapping[str, object]) -> Mapping[str, object]:
+    """A code cell that saved ``outputs``."""
+    return {
+        "cell_type": "code",
+        "source": source,
+        "metadata": {},
+        "execution_count": 1,
+        "outputs": list(outputs),
+    }
+
+
+def _result(mime: str, data: str, kind: str = "execute_result") -> Mapping[str, object]:
+    """A rich output holding ``data`` as ``mime``."""
+    extra: dict[str, object] = {"execution_count": 1} if kind == "execute_result" else {}
+    return {"output_type": kind, "data": {mime: data}, "metadata": {}, **extra}
 
 
 RULES: dict[str, Rule] = {
@@ -99,8 +123,43 @@ RULES: dict[str, Rule] = {
             "Secret saved in a notebook cell output",
             "A cell printed a token and the notebook saved the output (stream, result, HTML, error "
             "traceback). Sharing the notebook shares the token. `--fix` redacts it; revoke it anyway.",
-            flagged=(),
-            not_flagged=(),
+            flagged=(
+                _cell("print(token)", {"output_type": "stream", "name": "stdout", "text": "{TOKEN}\n"}),
+                _cell("token", _result("text/plain", "'{TOKEN}'")),
+                _cell(
+                    "show(token)", _result("text/html", "<pre>token: <b>{TOKEN}</b></pre>", "display_data")
+                ),
+                _cell(
+                    "login(token)",
+                    {
+                        "output_type": "error",
+                        "ename": "HTTPError",
+                        "evalue": "401 Client Error",
+                        "traceback": ["\u001b[0;31mHTTPError\u001b[0m: bad token \u001b[1m{TOKEN}\u001b[0m"],
+                    },
+                ),
+                _cell(
+                    "!env",
+                    {
+                        "output_type": "stream",
+                        "name": "stdout",
+                        "text": ["PATH=/usr/bin\n", "HF_TOKEN={TOKEN}\n"],
+                    },
+                ),
+            ),
+            not_flagged=(
+                _cell("show(image)", _result("image/png", "{TOKEN}", "display_data")),
+                _cell("print(masked)", {"output_type": "stream", "name": "stdout", "text": "hf_****abcd\n"}),
+                _cell("print(placeholder)", {"output_type": "stream", "name": "stdout", "text": "hf_...\n"}),
+                _cell(
+                    "!git rev-parse HEAD",
+                    {
+                        "output_type": "stream",
+                        "name": "stdout",
+                        "text": "0123456789abcdef0123456789abcdef01234567\n",
+                    },
+                ),
+            ),
         ),
         Rule(
             "HFG004",
@@ -109,8 +168,31 @@ RULES: dict[str, Rule] = {
             "A token sits in a markdown or raw cell, an attachment, cell or notebook metadata (for "
             "example widget state saved by `notebook_login()`), or anywhere else in the notebook file. "
             "`--fix` redacts it; revoke it anyway.",
-            flagged=(),
-            not_flagged=(),
+            flagged=(
+                {"cell_type": "markdown", "source": "Log in with `{TOKEN}` first.", "metadata": {}},
+                {"cell_type": "raw", "source": "HF_TOKEN={TOKEN}", "metadata": {}},
+                {"cell_type": "markdown", "source": "Setup", "metadata": {"notes": "my token is {TOKEN}"}},
+                {"metadata": {"widgets": {"state": {"model-1": {"state": {"value": "{TOKEN}"}}}}}},
+            ),
+            not_flagged=(
+                {
+                    "cell_type": "markdown",
+                    "source": "Paste your token (`hf_...`) into Colab Secrets.",
+                    "metadata": {},
+                },
+                {
+                    "cell_type": "markdown",
+                    "source": 'Read it with `userdata.get("HF_TOKEN")`.',
+                    "metadata": {},
+                },
+                {"cell_type": "raw", "source": "HF_TOKEN=<your token>", "metadata": {}},
+                {
+                    "metadata": {
+                        "colab": {"provenance": []},
+                        "kernelspec": {"name": "python3", "display_name": "Python 3"},
+                    }
+                },
+            ),
         ),
         Rule(
             "HFG005",

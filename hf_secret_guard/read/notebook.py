@@ -25,6 +25,7 @@ class NotebookRead(NamedTuple):
     spans: Spans
     parts: tuple[Part, ...]
     notes: tuple[str, ...]  # cells that were not as nbformat 4 describes them
+    binary: tuple[tuple[int, int], ...] = ()  # file spans of image and other base64 data: never scanned
 
 
 def is_text_mime(mime: str) -> bool:
@@ -45,7 +46,7 @@ def read_notebook(raw: str) -> NotebookRead:
     for index, cell in enumerate(value["cells"]):
         builder.cell(index, cell)
     builder.raw_slice(("metadata",), "text", None, None, "notebook metadata")
-    return NotebookRead(raw, value, spans, tuple(builder.parts), tuple(builder.notes))
+    return NotebookRead(raw, value, spans, tuple(builder.parts), tuple(builder.notes), tuple(builder.binary))
 
 
 class _PartBuilder:
@@ -54,6 +55,7 @@ class _PartBuilder:
         self.spans = spans
         self.parts: list[Part] = []
         self.notes: list[str] = []
+        self.binary: list[tuple[int, int]] = []
 
     def cell(self, index: int, cell: Any) -> None:
         number = index + 1
@@ -67,7 +69,10 @@ class _PartBuilder:
         if not self.strings((*path, "source"), cell.get("source"), source_kind, number, None, label):
             self.notes.append(f"cell {number} has no usable 'source'")
         self.raw_slice((*path, "metadata"), "text", number, None, "cell metadata")
-        self.raw_slice((*path, "attachments"), "text", number, None, "attachments")
+        attachments = cell.get("attachments")
+        if isinstance(attachments, dict):
+            for name, bundle in attachments.items():
+                self.bundle((*path, "attachments", name), bundle, number, None, "attachment")
         outputs = cell.get("outputs")
         if cell_type == "code" and outputs is not None and not isinstance(outputs, list):
             self.notes.append(f"cell {number} 'outputs' is not a list")
@@ -93,15 +98,26 @@ class _PartBuilder:
                 "traceback",
                 separator="\n",
             )
-        data = output.get("data")
-        if isinstance(data, dict):
-            for mime, content in data.items():
-                if not is_text_mime(mime):
-                    continue
-                data_path = (*path, "data", mime)
-                if not self.strings(data_path, content, "output", cell, number, mime):
-                    self.raw_slice(data_path, "output", cell, number, mime)
+        self.bundle((*path, "data"), output.get("data"), cell, number, None)
         self.raw_slice((*path, "metadata"), "output", cell, number, "output metadata")
+
+    def bundle(
+        self, path: JsonPath, data: Any, cell: int, output: Optional[int], label: Optional[str]
+    ) -> None:
+        """A MIME bundle (an output's ``data``, a markdown attachment): text is scanned, base64 is not."""
+        if not isinstance(data, dict):
+            self.raw_slice(path, "output" if output else "text", cell, output, label or "data")
+            return
+        for mime, content in data.items():
+            data_path = (*path, mime)
+            if not is_text_mime(mime):
+                span = self.spans.get(data_path)
+                if span is not None:
+                    self.binary.append(span)
+                continue
+            kind: PartKind = "output" if output else "text"
+            if not self.strings(data_path, content, kind, cell, output, label or mime):
+                self.raw_slice(data_path, kind, cell, output, label or mime)
 
     def strings(
         self,

@@ -113,7 +113,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
 
     # Safety net: a token anywhere in the file that no part accounted for (an unknown field, say).
     for match in find_tokens(raw):
-        if match.start in covered:
+        if match.start in covered or any(start <= match.start < end for start, end in notebook.binary):
             continue
         leak = Leak("HFG004", match.start, match.end, match.value, match.confidence, "json", True)
         if options.wants(leak.rule):
