@@ -124,3 +124,16 @@ def make_key(fmt: TokenFormat, seed: int = 0) -> str:
         ):
             return key
     raise AssertionError(f"no fake key for {fmt.display}: its pattern is outside what _generate reads")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/data/golden/ expected outputs and the README's report from this run, for review",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
