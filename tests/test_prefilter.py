@@ -363,8 +363,8 @@ def test_code_too_large_to_parse_is_left_to_the_text_scan() -> None:
 def test_code_nested_too_deeply_for_libcst_is_refused_on_every_python() -> None:
     """CPython's parser accepts a 600-term chain (and 30,000 on 3.10); libcst recurses once per level.
     The guard measures the tree, so the answer does not depend on the interpreter or its recursion limit."""
-    from hf_secret_guard.detect.python import PythonParseError, check_parseable
+    from hf_secret_guard.read.python_parse import ParseError, check_parseable
 
     check_parseable("x = " + "1+" * 100 + "1\n")
-    with pytest.raises(PythonParseError, match="too deeply nested"):
+    with pytest.raises(ParseError, match="too deeply nested"):
         check_parseable("x = " + "1+" * 600 + "1\n")

@@ -6,9 +6,6 @@ Where each literal and comment sits in the text comes from ``read.literals``, wh
 
 from __future__ import annotations
 
-import ast
-import re
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
@@ -17,7 +14,7 @@ import libcst as cst
 
 from hf_secret_guard.model import Leak
 from hf_secret_guard.read.literals import StringLeaves, flatten_string, piece_value
-from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
+from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
 from hf_secret_guard.tokens.slots import (
@@ -29,48 +26,7 @@ from hf_secret_guard.tokens.slots import (
     strip_scheme,
 )
 
-# libcst's native parser crashes the process (stack overflow) on code nested some thousands deep, and
-# takes seconds per megabyte; such code is scanned as text instead.
-MAX_BRACKET_DEPTH = 200
-_BRACKETS_RE = re.compile(r"[()\[\]{}]")
-
-
 _UNQUOTED = "an unquoted token is a name to Python: replace it by hand with the read from the secret store"
-
-
-class PythonParseError(ValueError):
-    """libcst could not parse the code (or it is too large or too deeply nested to try)."""
-
-
-def _bracket_depth(text: str) -> int:
-    depth = deepest = 0
-    for match in _BRACKETS_RE.finditer(text):
-        depth = depth + 1 if match.group() in "([{" else max(0, depth - 1)
-        deepest = max(deepest, depth)
-    return deepest
-
-
-def check_parseable(text: str) -> None:
-    """Refuse code that would crash or stall libcst.  CPython's own parser (C, fast, with recursion
-    guards) is the judge: it fails cleanly where libcst would overflow its stack."""
-    if len(text) > MAX_PARSE_CHARS:
-        raise PythonParseError(f"too large to parse ({len(text) // 1_000_000} MB)")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text)
-    except (RecursionError, MemoryError):
-        raise PythonParseError("too deeply nested") from None
-    except SyntaxError as exc:
-        if "nested" in str(exc) or "too complex" in str(exc):
-            raise PythonParseError("too deeply nested") from None
-        if _bracket_depth(text) > MAX_BRACKET_DEPTH:  # a syntax error hid the rest: stay safe
-            raise PythonParseError("too deeply nested") from None
-    except ValueError:  # NUL bytes and the like: libcst decides
-        pass
-    else:
-        if too_deep(tree):  # Python 3.10 and older, and 3.13, parse 30,000-term chains
-            raise PythonParseError("too deeply nested")
 
 
 @dataclass
@@ -350,18 +306,13 @@ def find_python_leaks(
     aliases: Optional[EnvironAliases] = None,
     extra_secret_names: Sequence[str] = (),
 ) -> list[Leak]:
-    """Leaks in Python source ``text``; raises ``PythonParseError`` when libcst cannot parse it."""
-    check_parseable(text)
-    try:
-        module = cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as exc:
-        reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc).split("\n", 1)[0]
-        raise PythonParseError(reason) from None
+    """Leaks in Python source ``text``; raises ``ParseError`` when it cannot be parsed."""
+    module = parse_module(text)
     collector = _Collector(module, aliases if aliases is not None else EnvironAliases())
     try:
         offsets, raw_of = collector.walk(text)
     except RecursionError:
-        raise PythonParseError("too deeply nested") from None
+        raise ParseError("too deeply nested") from None
 
     def layout(node: cst.BaseExpression) -> Optional[_StringLayout]:
         pieces: list[_Piece] = []

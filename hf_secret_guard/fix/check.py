@@ -28,11 +28,11 @@ def compiles(text: str) -> bool:
 
 
 def libcst_parses(text: str) -> bool:
-    from hf_secret_guard.fix.literals import PythonSyntaxError, parse
+    from hf_secret_guard.read.python_parse import ParseError, parse_module
 
     try:
-        parse(text)
-    except PythonSyntaxError:
+        parse_module(text)
+    except ParseError:
         return False
     return True
 

@@ -15,7 +15,6 @@ from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, TopImport, python_facts
 from hf_secret_guard.fix.check import checker_for
 from hf_secret_guard.fix.imports import plan_imports
-from hf_secret_guard.fix.literals import PythonSyntaxError, parse
 from hf_secret_guard.fix.model import FixOptions, FixResult, NotFixed
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_ipython import SHELL_SITES
@@ -23,6 +22,7 @@ from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook, u
 from hf_secret_guard.fix.plan_python import CODE_SITES, plan_python
 from hf_secret_guard.model import FileResult, Finding, ScanError
 from hf_secret_guard.read.notebook import read_notebook
+from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.read.source import DecodeError, decode_source
 from hf_secret_guard.scan import NOTEBOOK_SUFFIXES
 
@@ -74,8 +74,8 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
     module = None
     if check is not None:
         try:
-            module = parse(text)
-        except PythonSyntaxError:
+            module = parse_module(text)
+        except ParseError:
             check = None
     leaks = [f.as_leak() for f in fixable]
     binding, top = DEFAULT_BINDING, list[TopImport]()

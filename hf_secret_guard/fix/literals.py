@@ -13,7 +13,6 @@ from typing import NamedTuple, Optional
 
 import libcst as cst
 
-from hf_secret_guard.detect.python import PythonParseError, check_parseable
 from hf_secret_guard.read.literals import (
     EXPRESSION_PLACEHOLDER,
     StringLeaf,
@@ -21,10 +20,7 @@ from hf_secret_guard.read.literals import (
     flatten_string,
     piece_value,
 )
-
-
-class PythonSyntaxError(ValueError):
-    """libcst could not parse the text."""
+from hf_secret_guard.read.python_parse import ParseError
 
 
 class TextRun(NamedTuple):
@@ -175,18 +171,6 @@ def _piece(module: cst.Module, node: StringLeaf, start: int, raw: str) -> Piece:
     return Piece(start, raw, prefix, node.quote, "".join(value), tuple(runs))
 
 
-def parse(text: str) -> cst.Module:
-    """libcst's module, after the detector's guard: code nested too deeply to parse safely is refused."""
-    try:
-        check_parseable(text)
-    except PythonParseError as exc:
-        raise PythonSyntaxError(str(exc)) from None
-    try:
-        return cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as exc:
-        raise PythonSyntaxError(str(exc).split("\n", 1)[0]) from None
-
-
 def string_expressions(module: cst.Module, text: str, offsets_of_interest: Sequence[int]) -> list[StringExpr]:
     """The outermost string expressions of ``module`` (parsed from ``text``) that cover one of
     ``offsets_of_interest``, in source order.  Only those are evaluated: a big file has thousands of
@@ -195,7 +179,7 @@ def string_expressions(module: cst.Module, text: str, offsets_of_interest: Seque
     try:
         offsets, raw_of = collector.walk(text)
     except RecursionError:
-        raise PythonSyntaxError("too deeply nested") from None
+        raise ParseError("too deeply nested") from None
     wanted = sorted(offsets_of_interest)
     expressions: list[StringExpr] = []
     for outer in collector.strings:

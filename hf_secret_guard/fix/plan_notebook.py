@@ -39,7 +39,6 @@ from hf_secret_guard.fix.bindings import (
 from hf_secret_guard.fix.check import Checker, checker_for, notebook_is_valid
 from hf_secret_guard.fix.imports import plan_imports
 from hf_secret_guard.fix.jsonstyle import ensure_ascii_style, source_edits
-from hf_secret_guard.fix.literals import PythonSyntaxError, parse
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_ipython import SHELL_SITES, line_at, plan_ipython
@@ -48,6 +47,7 @@ from hf_secret_guard.model import Edit, Finding, Leak, Part
 from hf_secret_guard.read.ipython import MaskedCell, mask_cell
 from hf_secret_guard.read.jsonspan import JsonPath
 from hf_secret_guard.read.notebook import NotebookRead, raw_offset, read_notebook
+from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.tokens import is_token, mask
 
 # Cell magics that run their body as a program of its own (a file, a subprocess), and ones that run it
@@ -128,8 +128,8 @@ def _cell(text: str, needed: bool) -> _Cell:
     module = None
     if check is not None:
         try:
-            module = parse(masked.python)
-        except PythonSyntaxError:
+            module = parse_module(masked.python)
+        except ParseError:
             check = None
     cell = _Cell(text, masked, check, module)
     if not masked.python_body:

@@ -19,11 +19,12 @@ import libcst as cst
 from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, Binding, Kind
 from hf_secret_guard.fix.check import Checker
-from hf_secret_guard.fix.literals import PythonSyntaxError, StringExpr, containing, string_expressions
+from hf_secret_guard.fix.literals import StringExpr, containing, string_expressions
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.rewrite import CallText, Target, rewrite_string
 from hf_secret_guard.model import Edit, Leak
+from hf_secret_guard.read.python_parse import ParseError
 from hf_secret_guard.tokens import find_tokens, is_token, mask
 
 CODE_SITES = frozenset({"string", "environ"})
@@ -208,7 +209,7 @@ def plan_python(
                 groups.extend(
                     _string_groups(text, module, in_code, names, call_text(options, binding), plan.reasons)
                 )
-            except PythonSyntaxError as exc:
+            except ParseError as exc:
                 for index, _ in in_code:
                     plan.reasons[index] = f"the code could not be parsed ({exc})"
     if check is not None:

@@ -1,16 +1,67 @@
-"""Finding leaks: pure functions from a part's text to ``Leak`` values at offsets in that text."""
+"""Parsing Python with libcst, safely: the one place that decides whether code can be parsed, and the one
+error (``ParseError``) the detector and the fixer raise when it cannot.
+
+libcst recurses once per level of nesting and is slow on huge inputs, so CPython's own parser (C, with
+recursion guards) judges first; the limits are far above real code (``docs/design.md`` has the figures).
+"""
 
 from __future__ import annotations
 
 import ast
+import re
+import warnings
 
-# libcst takes seconds per megabyte: larger code is scanned as text, never parsed (by libcst, or by ``ast``
-# in the stages in front of it, which would buy nothing).
-MAX_PARSE_CHARS = 2_000_000
-# Real code nests its syntax tree some tens deep (41 at most in 2,260 site-packages files).  libcst
-# recurses once per level: a 30,000-term ``1+1+...`` chain stalled it for minutes where CPython's own
-# parser (3.10, 3.13) accepts it, so the tree's depth is checked, not only whether ``ast`` gave up.
-MAX_AST_DEPTH = 500
+import libcst as cst
+
+MAX_PARSE_CHARS = 2_000_000  # larger code is scanned as text, never parsed
+MAX_AST_DEPTH = 500  # syntax tree depth; libcst stalls on deeper chains that CPython accepts
+MAX_BRACKET_DEPTH = 200  # when a syntax error hides the tree, bracket nesting stands in for its depth
+_BRACKETS_RE = re.compile(r"[()\[\]{}]")
+
+
+class ParseError(ValueError):
+    """The code cannot be parsed: a syntax error, or too large or too deeply nested to try safely."""
+
+
+def parse_module(text: str) -> cst.Module:
+    """libcst's module of ``text``; raises ``ParseError`` with a one-line reason."""
+    check_parseable(text)
+    try:
+        return cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc).split("\n", 1)[0]
+        raise ParseError(reason) from None
+
+
+def check_parseable(text: str) -> None:
+    """Refuse code that would crash or stall libcst: CPython's parser fails cleanly where libcst would
+    overflow its stack."""
+    if len(text) > MAX_PARSE_CHARS:
+        raise ParseError(f"too large to parse ({len(text) // 1_000_000} MB)")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (RecursionError, MemoryError):
+        raise ParseError("too deeply nested") from None
+    except SyntaxError as exc:
+        if "nested" in str(exc) or "too complex" in str(exc):
+            raise ParseError("too deeply nested") from None
+        if _bracket_depth(text) > MAX_BRACKET_DEPTH:  # a syntax error hid the rest: stay safe
+            raise ParseError("too deeply nested") from None
+    except ValueError:  # NUL bytes and the like: libcst decides
+        pass
+    else:
+        if too_deep(tree):  # some Python versions parse chains libcst cannot walk
+            raise ParseError("too deeply nested")
+
+
+def _bracket_depth(text: str) -> int:
+    depth = deepest = 0
+    for match in _BRACKETS_RE.finditer(text):
+        depth = depth + 1 if match.group() in "([{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def too_deep(tree: ast.AST, limit: int = MAX_AST_DEPTH) -> bool:

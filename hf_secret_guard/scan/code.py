@@ -21,12 +21,13 @@ def find_code_leaks(
     """
     if not force and not prefilter.needs_parse(text):
         return [], None
-    from hf_secret_guard.detect.python import EnvironAliases, PythonParseError, find_python_leaks
+    from hf_secret_guard.detect.python import EnvironAliases, find_python_leaks
+    from hf_secret_guard.read.python_parse import ParseError
 
     try:
         shared = aliases if isinstance(aliases, EnvironAliases) else None
         return find_python_leaks(text, shared, options.secret_names), None
-    except PythonParseError as exc:
+    except ParseError as exc:
         return find_text_leaks(text, "HFG001", "text", fixable=False), str(exc)
 
 
