@@ -10,8 +10,10 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from typing import TYPE_CHECKING
 
-import libcst as cst
+if TYPE_CHECKING:
+    import libcst as cst
 
 MAX_PARSE_CHARS = 2_000_000  # larger code is scanned as text, never parsed
 MAX_AST_DEPTH = 500  # syntax tree depth; libcst stalls on deeper chains that CPython accepts
@@ -25,6 +27,8 @@ class ParseError(ValueError):
 
 def parse_module(text: str) -> cst.Module:
     """libcst's module of ``text``; raises ``ParseError`` with a one-line reason."""
+    import libcst as cst  # start-up boundary: libcst loads on the first parse, never on a clean run
+
     check_parseable(text)
     try:
         return cst.parse_module(text)
