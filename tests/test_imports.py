@@ -66,6 +66,39 @@ def test_clean_scan_imports_neither_libcst_nor_nbformat(tmp_path: Path) -> None:
     assert _imported_heavy(tmp_path, ".") == (0, [])
 
 
+SNAPSHOT = Path(__file__).parent / "data" / "golden" / "clean-run-modules.txt"
+THIRD_PARTY = ("click", "libcst", "nbformat", "IPython", "jsonschema", "yaml", "tomli")
+
+
+@pytest.mark.e2e
+def test_modules_a_clean_scan_loads(tmp_path: Path, update_golden: bool) -> None:
+    """The exact list of our modules (and of heavy third-party packages) the console entry loads for a
+    clean pre-commit run of a .py file and a notebook: a new import on that path is a reviewed change
+    (``--update-golden``), not a start-up cost found months later."""
+    (tmp_path / "clean.py").write_text(CLEAN_BUT_SUSPICIOUS["reads_env.py"])
+    (tmp_path / "clean.ipynb").write_text(_clean_notebook())
+    script = (
+        "import sys\n"
+        "from hf_secret_guard.cli.entry import main\n"
+        "status = main(['scan', 'clean.py', 'clean.ipynb'])\n"
+        f"third = {THIRD_PARTY!r}\n"
+        "ours = sorted(m for m in sys.modules if m.split('.')[0] == 'hf_secret_guard')\n"
+        "theirs = sorted({m.split('.')[0] for m in sys.modules} & set(third))\n"
+        "print('\\n'.join([f'exit {status}', *ours, *theirs]), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    lines = result.stderr.splitlines()
+    got = "".join(
+        f"{line}\n" for line in lines if line.startswith(("exit ", "hf_secret_guard")) or line in THIRD_PARTY
+    )
+    if update_golden:
+        SNAPSHOT.write_text(got, encoding="utf-8")
+    assert got == SNAPSHOT.read_text("utf-8"), "run with --update-golden and review the new imports"
+    assert "libcst" not in got and "nbformat" not in got and "click" not in got
+
+
 @pytest.mark.e2e
 def test_a_leak_does_bring_in_libcst(tmp_path: Path) -> None:
     """The check above can fail: the same probe sees libcst once a file needs it."""
