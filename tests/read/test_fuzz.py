@@ -1,7 +1,7 @@
 """Property tests and the fuzz run over the notebook reader, the JSON position reader and IPython masking.
 
 In the normal suite each property runs a modest number of examples.  The fuzz run is the same tests with
-many more: ``HFSG_FUZZ_EXAMPLES=20000 uv run pytest tests/test_fuzz.py`` (a few minutes).
+many more: ``HFSG_FUZZ_EXAMPLES=20000 uv run pytest tests/read/test_fuzz.py`` (a few minutes).
 """
 
 from __future__ import annotations

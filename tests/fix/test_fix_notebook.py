@@ -15,11 +15,11 @@ import pytest
 from hf_secret_guard import fix_bytes, fix_notebook, scan_notebook
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.tokens import find_tokens
-from tests.conftest import TOKEN
+from tests.conftest import REPO, TOKEN
 from tests.fix_support import SECRETS, install_fake_colab, sub
 from tests.notebooks import STYLES, Style, new_code_cell, new_markdown_cell, new_output, notebook_text
 
-DATA = Path(__file__).parent / "data" / "fix"
+DATA = REPO / "tests" / "data" / "fix"
 
 
 def _golden(name: str) -> tuple[str, str]:

@@ -14,11 +14,11 @@ import pytest
 from hf_secret_guard.report.sarif import render_sarif, sarif_log
 from hf_secret_guard.rules import RULES
 from hf_secret_guard.scan import scan_notebook, scan_source
-from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2
+from tests.conftest import ORG_TOKEN, REPO, TOKEN, TOKEN2
 from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebook_text
 
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
 PLANTED = (TOKEN, TOKEN2, ORG_TOKEN)
 OTHER_SECRET = "sk-test-not-a-real-key-0000"
 
