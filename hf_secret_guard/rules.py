@@ -247,6 +247,46 @@ RULES: dict[str, Rule] = {
 }
 
 
+class Site(NamedTuple):
+    """A kind of place where a secret is found (``Leak.site``): the words a message uses for it, how
+    ``--fix`` treats it, and why a leak there may not be fixable."""
+
+    words: str  # ends an HFG001 message: "... in a string literal"
+    fix: str  # "code": becomes a read of the secret store; "mask": masked in place in Python code;
+    # "shell": an IPython line, the read goes in {...}; "redact": notebook text, outputs, JSON; "": never
+    cannot_fix: str  # why a leak here is not fixable, when its detector gave no reason of its own
+
+
+_BASH_CELL = "a %%bash-style cell cannot read Colab secrets"
+UNKNOWN_SITE = Site("in code", "", "not fixable")
+SITES: dict[str, Site] = {
+    "string": Site(
+        "in a string literal",
+        "code",
+        "not in a string literal the fixer can rewrite (an f-string's {...}, say)",
+    ),
+    "environ": Site("in code", "code", "not fixable"),
+    "comment": Site("in a comment", "mask", "not fixable"),
+    "docstring": Site("in a docstring", "mask", "not fixable"),
+    "name": Site("written without quotes, as a name", "", "not fixable"),
+    "shell": Site("in a shell command", "shell", _BASH_CELL),
+    "shell-env": Site("in code", "shell", _BASH_CELL),
+    "ipython-env": Site("in code", "shell", _BASH_CELL),
+    "text": Site(
+        "in code that could not be parsed",
+        "redact",
+        "the code could not be parsed, so it was only scanned as text",
+    ),
+    "output": Site("in code", "redact", "not fixable"),
+    "json": Site("in code", "redact", "the notebook could not be read as a notebook"),
+}
+
+
+def sites_fixed_as(fix: str) -> frozenset[str]:
+    """The sites ``--fix`` treats the one way ``fix``."""
+    return frozenset(name for name, site in SITES.items() if site.fix == fix)
+
+
 # Rules on when nothing is selected (ruff's default rule set): all but HFG100, which judges the allow
 # comments rather than the code and is opt-in as ruff's RUF100 is (``options.OPT_IN_RULES``).
 DEFAULT_RULES: frozenset[str] = frozenset(code for code in RULES if code != "HFG100")

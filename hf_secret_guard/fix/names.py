@@ -16,10 +16,11 @@ from typing import Optional
 
 from hf_secret_guard.model import Leak
 from hf_secret_guard.providers import DEFAULT
+from hf_secret_guard.rules import sites_fixed_as
 from hf_secret_guard.tokens import provider_of
 
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_MASKED_SITES = frozenset({"comment", "docstring"})  # masked in place: no name, so none is used up
+_MASKED_SITES = sites_fixed_as("mask")  # masked in place: no name, so none is used up
 
 
 def is_valid_name(name: str) -> bool:

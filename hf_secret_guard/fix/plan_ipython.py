@@ -21,8 +21,9 @@ from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_python import Plan, call_text
 from hf_secret_guard.fix.rewrite import CallText
 from hf_secret_guard.model import Edit, Leak
+from hf_secret_guard.rules import sites_fixed_as
 
-SHELL_SITES = frozenset({"shell", "ipython-env", "shell-env"})
+SHELL_SITES = sites_fixed_as("shell")
 
 _ENV_LINE_RE = re.compile(
     r"(?P<indent>[ \t]*)%(?:env|set_env)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)"

@@ -25,11 +25,12 @@ from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.rewrite import CallText, Target, rewrite_string
 from hf_secret_guard.model import Edit, Leak
 from hf_secret_guard.read.python_parse import ParseError
+from hf_secret_guard.rules import SITES, sites_fixed_as
 from hf_secret_guard.tokens import find_tokens, is_token, mask
 
-CODE_SITES = frozenset({"string", "environ"})
-NOT_IN_A_LITERAL = "not in a string literal the fixer can rewrite (an f-string's {...}, say)"
-REDACT_SITES = frozenset({"comment", "docstring"})
+CODE_SITES = sites_fixed_as("code")
+NOT_IN_A_LITERAL = SITES["string"].cannot_fix
+REDACT_SITES = sites_fixed_as("mask")
 
 
 @dataclass

@@ -9,34 +9,19 @@ from typing import Optional
 from hf_secret_guard.model import Finding, Leak, Part
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.read.lines import LineIndex
+from hf_secret_guard.rules import SITES, UNKNOWN_SITE
 from hf_secret_guard.tokens import display_name, fingerprint, identity, mask, provider_for, secret_hash
-
-_WHERE = {
-    "string": "in a string literal",
-    "docstring": "in a docstring",
-    "comment": "in a comment",
-    "shell": "in a shell command",
-    "text": "in code that could not be parsed",
-    "name": "written without quotes, as a name",
-}
-
-
-# Why a finding at this kind of place cannot be fixed, when its detector gave no reason of its own.
-NOT_FIXABLE_REASONS = {
-    "text": "the code could not be parsed, so it was only scanned as text",
-    "shell": "a %%bash-style cell cannot read Colab secrets",
-    "shell-env": "a %%bash-style cell cannot read Colab secrets",
-    "ipython-env": "a %%bash-style cell cannot read Colab secrets",
-    "json": "the notebook could not be read as a notebook",
-    "string": "not in a string literal the fixer can rewrite (an f-string's {...}, say)",
-}
 
 
 def not_fixable_reason(leak: Leak) -> str:
     """Empty for a fixable leak."""
     if leak.fixable:
         return ""
-    return leak.reason or NOT_FIXABLE_REASONS.get(leak.site, "not fixable")
+    return leak.reason or SITES.get(leak.site, UNKNOWN_SITE).cannot_fix
+
+
+def _words(site: str) -> str:
+    return SITES.get(site, UNKNOWN_SITE).words
 
 
 def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
@@ -47,7 +32,7 @@ def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
         text = f"{what} written to environment variable {leak.env_name or '?'}"
     elif leak.rule == "HFG005":
         if leak.site in ("string", "comment", "docstring"):
-            return f"placeholder where a secret goes, {_WHERE.get(leak.site, 'in code')} ({masked})"
+            return f"placeholder where a secret goes, {_words(leak.site)} ({masked})"
         name = leak.env_name or "?"
         return f"placeholder written to environment variable {name} where a secret goes ({masked})"
     elif leak.rule == "HFG003":
@@ -57,7 +42,7 @@ def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
         label = part.label if part is not None else "notebook JSON"
         text = f"{what} in notebook {label}" if not label.startswith("notebook") else f"{what} in {label}"
     else:
-        text = f"{what} {_WHERE.get(leak.site, 'in code')}"
+        text = f"{what} {_words(leak.site)}"
     return f"{text} ({masked})"
 
 
