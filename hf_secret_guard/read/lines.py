@@ -7,14 +7,19 @@ import re
 
 from hf_secret_guard.model import Span
 
-_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")  # what ends a line, for Python's tokenizer and for us
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts (the first is 0)."""
+    return [0] + [m.end() for m in LINE_BREAK_RE.finditer(text)]
 
 
 class LineIndex:
     """Line starts of a text; ``\\r\\n``, ``\\r`` and ``\\n`` each end a line, as in Python's tokenizer."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in _NEWLINE_RE.finditer(text)]
+        self._starts = line_starts(text)
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset)

@@ -24,10 +24,10 @@ from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Leak
 from hf_secret_guard.providers import PREFIXES
+from hf_secret_guard.read.lines import line_starts
 from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
 from hf_secret_guard.screen.prefilter import slot_candidate, write_names
 
-_LINE_END_RE = re.compile(r"\r\n|\r|\n")  # what CPython's tokenizer counts as a line break
 _IMPORT_OS_RE = re.compile(r"\bimport\b[^\r\n]*\bos\b")
 _BASE_NEEDLES = (*PREFIXES, "environ", "putenv")
 MIN_SIZE = 400  # below this the whole file parses in a few milliseconds: not worth slicing
@@ -57,7 +57,7 @@ class SourceSlice(NamedTuple):
 class _Lines:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in _LINE_END_RE.finditer(text)]
+        self.starts = line_starts(text)
 
     def start(self, line: int) -> int:
         """Offset of 1-based ``line``; one past the last line is the end of the text."""
