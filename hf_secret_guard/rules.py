@@ -272,6 +272,11 @@ SITES: dict[str, Site] = {
     "shell": Site("in a shell command", "shell", _BASH_CELL),
     "shell-env": Site("in code", "shell", _BASH_CELL),
     "ipython-env": Site("in code", "shell", _BASH_CELL),
+    "cell-text": Site(
+        "in a non-Python cell (a cell magic such as %%html or %%sql)",
+        "",
+        "the cell is not Python: remove the secret by hand",
+    ),
     "text": Site(
         "in code that could not be parsed",
         "redact",

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Optional
 
-from hf_secret_guard.detect.shell import expansion_problem
+from hf_secret_guard.detect.shell import NOT_EXPANDED, expansion_problem
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, Binding
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_python import Plan, call_text
 from hf_secret_guard.fix.rewrite import CallText
 from hf_secret_guard.model import Edit, Leak
+from hf_secret_guard.read.ipython import EXPANDING_KINDS, MaskedCell, mask_cell
 from hf_secret_guard.rules import sites_fixed_as
 
 SHELL_SITES = sites_fixed_as("shell")
@@ -57,21 +59,37 @@ def plan_ipython(
     names: SecretNames,
     options: FixOptions,
     binding: Binding = DEFAULT_BINDING,
+    masked: Optional[MaskedCell] = None,
 ) -> Plan:
-    """Edits for the leaks of ``text`` (a cell) that sit in IPython lines, read through ``binding``."""
+    """Edits for the leaks of ``text`` (a cell) that sit in IPython commands, read through ``binding``.
+
+    ``masked`` is the cell as the scan read it: a leak is rewritten into ``{...}`` only inside a command
+    IPython expands (``!cmd``, ``%magic``, with all their continued lines), never on a Python line.
+    """
     plan = Plan()
     call = call_text(options, binding)
+    masked = masked or mask_cell(text)
     by_line: dict[tuple[int, int], list[tuple[int, Leak]]] = {}
+    kinds: dict[tuple[int, int], str] = {}
     for index, leak in enumerate(leaks):
         if leak.site not in SHELL_SITES:
             continue
         if text[leak.start : leak.end] != leak.secret:
             plan.reasons[index] = "the secret is not written out verbatim here"
             continue
-        by_line.setdefault(line_at(text, leak.start), []).append((index, leak))
+        command = masked.command_at(leak.start)
+        if command is None:
+            plan.reasons[index] = NOT_EXPANDED
+            continue
+        kinds[command[:2]] = command[2]
+        by_line.setdefault(command[:2], []).append((index, leak))
     for (start, end), members in by_line.items():
         line = text[start:end]
         indexes = [index for index, _ in members]
+        if kinds[start, end] not in EXPANDING_KINDS:
+            for index in indexes:
+                plan.reasons[index] = NOT_EXPANDED
+            continue
         env = _ENV_LINE_RE.match(line)
         writes = [leak for _, leak in members if leak.rule in ("HFG002", "HFG005")]
         if env and not _continued(text, start, end) and writes:

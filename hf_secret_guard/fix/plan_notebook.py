@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Optional, cast
 
 import libcst as cst
 
-from hf_secret_guard.detect.shell import expansion_problem
+from hf_secret_guard.detect.shell import NOT_EXPANDED, expansion_problem
 from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.fix.bindings import (
     Binding,
@@ -41,10 +41,10 @@ from hf_secret_guard.fix.imports import plan_imports
 from hf_secret_guard.fix.jsonstyle import ensure_ascii_style, source_edits
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
-from hf_secret_guard.fix.plan_ipython import SHELL_SITES, line_at, plan_ipython
+from hf_secret_guard.fix.plan_ipython import SHELL_SITES, plan_ipython
 from hf_secret_guard.fix.plan_python import Plan, plan_python
 from hf_secret_guard.model import Edit, Finding, Leak, Part
-from hf_secret_guard.read.ipython import MaskedCell, mask_cell
+from hf_secret_guard.read.ipython import EXPANDING_KINDS, MaskedCell, mask_cell
 from hf_secret_guard.read.jsonspan import JsonPath
 from hf_secret_guard.read.notebook import NotebookRead, raw_offset, read_notebook
 from hf_secret_guard.read.python_parse import ParseError, parse_module
@@ -152,12 +152,14 @@ def _plan_cell(
 ) -> tuple[list[Edit], Plan]:
     text, masked, check, module = cell.text, cell.masked, cell.check, cell.module
     plan = plan_python(masked.python, leaks, names, options, module, check, binding)
-    plan.merge(plan_ipython(text, leaks, names, options, binding))
+    plan.merge(plan_ipython(text, leaks, names, options, binding, masked))
     edits = list(plan.edits)
     if plan.kinds:
-        edits += plan_imports(
+        # libcst drops the form feeds that stand for what IPython strips (prompts, indentation) from
+        # module-level lines, so its positions are not offsets there: such a cell gets its import on top.
+        imports = plan_imports(
             masked.python,
-            module,
+            None if masked.margins else module,
             kinds=plan.kinds,
             binding=binding,
             first_use=plan.first_use,
@@ -166,6 +168,7 @@ def _plan_cell(
             min_offset=_header_end(text, masked),
             newline="\n",
         )
+        edits += [e._replace(replacement=masked.with_margin(text, e.start, e.replacement)) for e in imports]
     if edits and check is not None:
         new_masked, _ = _masked(apply_edits(text, edits))
         if not check(new_masked.python):
@@ -209,8 +212,10 @@ def unfixable_reason(notebook: NotebookRead, finding: Finding) -> Optional[str]:
     masked = mask_cell(part.text)
     if not masked.python_body:
         return f"a %%{masked.cell_magic} cell is not Python: it cannot read Colab secrets"
-    start, end = line_at(part.text, finding.span.start)
-    return expansion_problem(part.text[start:end], [finding.secret])
+    command = masked.command_at(finding.span.start)
+    if command is None or command[2] not in EXPANDING_KINDS:
+        return NOT_EXPANDED
+    return expansion_problem(part.text[command[0] : command[1]], [finding.secret])
 
 
 def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) -> NotebookPlan:

@@ -19,9 +19,17 @@ from hf_secret_guard.screen.prefilter import TEXT_NEEDLES, needs_parse, notebook
 from hf_secret_guard.tokens import find_tokens
 
 
+def _as_text(leak: Leak, reason: str) -> Leak:
+    return leak._replace(site="cell-text" if leak.site == "shell" else leak.site, reason=reason)
+
+
 def code_cell_leaks(text: str, options: ScanOptions, aliases: object) -> tuple[list[Leak], Optional[str]]:
     """A code cell: IPython lines as shell text, the rest as Python (or all as shell for ``%%bash``)."""
     masked = mask_cell(text)
+    if masked.text_body:  # %%html, %%sql, %%writefile notes.txt...: text, never "a %%bash-style cell"
+        reason = f"a %%{masked.cell_magic} cell is not Python: remove the secret by hand"
+        leaks = shell_part_leaks(text, masked.shell_lines, False, options)
+        return [_as_text(leak, reason) for leak in leaks], None
     if not masked.python_body:
         return shell_part_leaks(text, masked.shell_lines, False, options), None
     leaks, parse_error = find_code_leaks(masked.python, options, aliases, force=True)

@@ -454,7 +454,8 @@ SCAN_AGREES: list[tuple[str, Optional[str]]] = [
     ("files = !ls {folder} --token <T>", EXPANSIONS),
     ("%pip install git+https://user:<T>@huggingface.co/x.git --target=$HOME/lib", EXPANSIONS),
     ("env HF_TOKEN=<T>\nimport os", NOT_EXPANDED),  # automagic: IPython expands nothing there
-    ("!echo a \\\n  <T>", NOT_EXPANDED),
+    ("!echo a \\\n  <T>", None),  # IPython joins the continued lines into one command and expands it
+    ("!echo $HOME \\\n  <T>", EXPANSIONS),
     ("!huggingface-cli login --token <T>", None),
     ("x = !curl -H 'Authorization: Bearer <T>' https://huggingface.co/api/whoami-v2", None),
     ("%env HF_TOKEN=<T>", None),
