@@ -21,6 +21,8 @@ from typing import Any, NamedTuple, Optional
 
 from hf_secret_guard.cli.settings import Settings, split_codes, split_names
 from hf_secret_guard.discover.excludes import anchor
+from hf_secret_guard.rules import DEFAULT_RULES, RULES
+from hf_secret_guard.tokens import find_tokens, redact
 
 TABLE = "hf-secret-guard"
 MISSPELLED = "hf_secret_guard"  # the package's import name; as a table name it is silently ignored
@@ -70,7 +72,6 @@ KEYS: dict[str, str] = {
 
 
 def _redact(text: str) -> str:
-    from hf_secret_guard.tokens import redact  # only on error paths: a clean run never loads it
 
     return redact(text)
 
@@ -204,7 +205,6 @@ def _name(key: str, value: object, source: str) -> str:
 
 
 def _has_token(value: str) -> bool:
-    from hf_secret_guard.tokens import find_tokens
 
     return next(find_tokens(value), None) is not None
 
@@ -261,7 +261,6 @@ def _relative(path: str) -> str:
 
 def unknown_codes(codes: Collection[str]) -> list[str]:
     """Codes (or prefixes such as ``HFG00``) that name no rule."""
-    from hf_secret_guard.rules import RULES
 
     return [code for code in codes if not any(rule.startswith(code) for rule in RULES)]
 
@@ -280,7 +279,6 @@ def first_unknown_code(values: Sequence[str]) -> Optional[str]:
 
 
 def _rule_list() -> str:
-    from hf_secret_guard.rules import RULES
 
     return ", ".join(sorted(RULES))
 
@@ -352,7 +350,6 @@ def apply(settings: Settings, config: Config, given: Collection[str], cwd: Optio
             ),
         ]
     )
-    from hf_secret_guard.rules import RULES
 
     changes["select"] = tuple(sorted(enabled))
     changes["ignore"] = tuple(sorted(set(RULES) - enabled))
@@ -380,7 +377,6 @@ def resolve_rules(selections: Sequence[Selection]) -> frozenset[str]:
     adjusts it (``extend-select`` adds, ``ignore`` removes).  Within one source a more specific code wins
     over a shorter prefix, and ``ignore`` wins over ``select`` for the same code.  A source whose
     ``select`` is empty and only ignores passes its ignores on to the next one, as in ruff."""
-    from hf_secret_guard.rules import DEFAULT_RULES, RULES
 
     enabled = set(DEFAULT_RULES)
     carried: tuple[str, ...] = ()

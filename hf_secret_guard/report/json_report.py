@@ -8,10 +8,10 @@ from typing import Any, Optional
 
 from hf_secret_guard._version import __version__
 from hf_secret_guard.model import Finding, ScanError, Verification
+from hf_secret_guard.report.verification import record
 
 
 def finding_record(finding: Finding, verification: Optional[Verification] = None) -> dict[str, Any]:
-    from hf_secret_guard.report.verification import record
 
     span = finding.span
     return {

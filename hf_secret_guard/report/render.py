@@ -9,6 +9,10 @@ from collections.abc import Mapping, Sequence
 from typing import Optional
 
 from hf_secret_guard.model import Finding, ScanError, Verification
+from hf_secret_guard.report.github import render_github
+from hf_secret_guard.report.json_report import render_json
+from hf_secret_guard.report.sarif import render_sarif
+from hf_secret_guard.tokens.redaction import redact_output
 
 MACHINE_FORMATS = ("json", "sarif", "github")
 
@@ -21,16 +25,10 @@ def render(
 ) -> str:
     """``verifications`` (``--verify``, keyed by secret hash) set JSON ``verified`` and the SARIF level."""
     if output_format == "json":
-        from hf_secret_guard.report.json_report import render_json
-
         return render_json(findings, errors, verifications)
     if output_format == "sarif":
-        from hf_secret_guard.report.sarif import render_sarif
-
         return render_sarif(findings, errors, verifications=verifications)
     if output_format == "github":
-        from hf_secret_guard.report.github import render_github
-
         return render_github(findings, errors)
     raise ValueError(f"unknown report format {output_format!r}")
 
@@ -38,7 +36,6 @@ def render(
 def write_report(path: str, text: str) -> None:
     """UTF-8 with ``\\n`` line endings on every OS, so a report is the same file wherever it was made.
     Redacted like the console (``report.redact``): a report file is shared, uploaded, kept."""
-    from hf_secret_guard.tokens.redaction import redact_output
 
     with open(path, "w", encoding="utf-8", newline="\n") as stream:
         stream.write(redact_output(text))

@@ -20,6 +20,7 @@ from hf_secret_guard._version import __version__
 from hf_secret_guard.model import Finding, ScanError, Verification
 from hf_secret_guard.providers import DEFAULT
 from hf_secret_guard.report.region import cell_place, file_region, relative_path
+from hf_secret_guard.report.verification import record, sarif_level
 from hf_secret_guard.rules import RULES, Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -78,7 +79,6 @@ def _message(finding: Finding) -> str:
 def _result(
     finding: Finding, occurrence: int, root: Optional[str], verification: Optional[Verification] = None
 ) -> dict[str, Any]:
-    from hf_secret_guard.report.verification import record, sarif_level
 
     properties: dict[str, Any] = {
         "secret": finding.masked,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from hf_secret_guard.model import Finding, ScanError
 from hf_secret_guard.providers import DEFAULT, PROVIDERS
 from hf_secret_guard.report.location import location, printable
+from hf_secret_guard.rules import RULES
 
 REVOKE_ADVICE = (
     "A leaked token stays valid until you revoke it: revoke it at\n"
@@ -104,8 +105,6 @@ def json_statistics(findings: Sequence[Finding]) -> str:
     order of the text statistics: ``code``, ``name``, ``count``, ``fixable`` (how many ``--fix`` fixes)."""
     import json
 
-    from hf_secret_guard.rules import RULES
-
     counts: dict[str, list[int]] = {}
     for finding in findings:
         entry = counts.setdefault(finding.rule, [0, 0])
@@ -121,7 +120,6 @@ def json_statistics(findings: Sequence[Finding]) -> str:
 
 def statistics(findings: Sequence[Finding]) -> list[str]:
     """``--statistics``: one line per rule that found something, most frequent first, as ruff shows it."""
-    from hf_secret_guard.rules import RULES
 
     counts: dict[str, int] = {}
     for finding in findings:
