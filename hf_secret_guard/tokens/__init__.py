@@ -71,6 +71,10 @@ class TokenMatch(NamedTuple):
     value: str
     confidence: Confidence
 
+    def __repr__(self) -> str:  # a repr ends up in logs and test reports: the value is masked
+        shown = f"value={mask(self.value)!r}, confidence={self.confidence!r}"
+        return f"TokenMatch(start={self.start}, end={self.end}, {shown})"
+
 
 def _left_boundary_ok(text: str, start: int) -> bool:
     if start == 0 or text[start - 1] not in _WORD_CHARS:

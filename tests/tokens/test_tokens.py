@@ -81,3 +81,10 @@ def test_redact_and_hashes_never_contain_the_token() -> None:
     assert secret_hash(TOKEN) != secret_hash(TOKEN2)
     assert TOKEN[3:] not in fingerprint("HFG001", "a.py", TOKEN)
     assert fingerprint("HFG001", "a.py", TOKEN) == fingerprint("HFG001", "a.py", TOKEN)
+
+
+def test_a_match_never_shows_its_token() -> None:
+    """A match's repr lands in logs, tracebacks and pytest's assertion reports: masked like any output."""
+    (match,) = find_tokens(f"x = '{TOKEN}'")
+    assert match.value == TOKEN and TOKEN not in repr(match) and mask(TOKEN) in repr(match)
+    assert TOKEN not in repr([match]) and TOKEN not in str((match,))
