@@ -344,3 +344,12 @@ def test_file_is_writefile_and_its_python_body_stays_a_program() -> None:
     masked = mask_cell("%%file app.py\nimport os\nx = 1\n")
     assert masked.cell_magic == "writefile" and masked.python_body
     assert masked.python.endswith("import os\nx = 1\n")
+
+
+def test_could_not_parse_warning_names_the_line_in_the_cell() -> None:
+    cell = "!pip install alpha \\\n    beta\nimport alpha\n\nprint('ok')\nx = (\n"
+    raw = writes(new_notebook(cells=[new_code_cell("print(1)"), new_code_cell(cell + f"login('{TOKEN}')")]))
+    [error] = scan_notebook(raw).errors
+    assert error.message.startswith(
+        "cell 2: could not parse as Python (line 6, column 5: '(' was never closed)"
+    )

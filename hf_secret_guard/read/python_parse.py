@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -29,17 +29,18 @@ def parse_module(text: str) -> cst.Module:
     """libcst's module of ``text``; raises ``ParseError`` with a one-line reason."""
     import libcst as cst  # start-up boundary: libcst loads on the first parse, never on a clean run
 
-    check_parseable(text)
+    syntax_error = check_parseable(text)
     try:
         return cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as exc:
         reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc).split("\n", 1)[0]
-        raise ParseError(reason) from None
+        # CPython names the real line of the problem; libcst often says "@ 1:1" (an unclosed string).
+        raise ParseError(syntax_error or reason) from None
 
 
-def check_parseable(text: str) -> None:
+def check_parseable(text: str) -> Optional[str]:
     """Refuse code that would crash or stall libcst: CPython's parser fails cleanly where libcst would
-    overflow its stack."""
+    overflow its stack.  Returns CPython's syntax error (``line 6, column 5: invalid syntax``), if any."""
     if len(text) > MAX_PARSE_CHARS:
         raise ParseError(f"too large to parse ({len(text) // 1_000_000} MB)")
     try:
@@ -53,11 +54,20 @@ def check_parseable(text: str) -> None:
             raise ParseError("too deeply nested") from None
         if _bracket_depth(text) > MAX_BRACKET_DEPTH:  # a syntax error hid the rest: stay safe
             raise ParseError("too deeply nested") from None
+        return _located(exc)
     except ValueError:  # NUL bytes and the like: libcst decides
         pass
     else:
         if too_deep(tree):  # some Python versions parse chains libcst cannot walk
             raise ParseError("too deeply nested")
+    return None
+
+
+def _located(error: SyntaxError) -> str:
+    where = f"line {error.lineno}" if error.lineno else ""
+    if where and error.offset:
+        where += f", column {error.offset}"
+    return f"{where}: {error.msg}" if where else error.msg
 
 
 def _bracket_depth(text: str) -> int:
