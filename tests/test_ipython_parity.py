@@ -353,3 +353,13 @@ def test_could_not_parse_warning_names_the_line_in_the_cell() -> None:
     assert error.message.startswith(
         "cell 2: could not parse as Python (line 6, column 5: '(' was never closed)"
     )
+
+
+def test_allow_comments_for_magic_lines_change_nothing_ipython_runs() -> None:
+    command = f"%env HF_TOKEN={TOKEN}\n"
+    above = "# hf-secret-guard: ignore-next-line\n"
+    manager = it2.TransformerManager()
+    assert manager.transform_cell(above + command) == above + manager.transform_cell(command)
+    assert not scan_notebook(writes(new_notebook(cells=[new_code_cell(above + command)]))).findings
+    # A trailing comment would be part of the value %env sets.
+    assert "ignore" in manager.transform_cell(command.rstrip("\n") + "  # hf-secret-guard: ignore\n")

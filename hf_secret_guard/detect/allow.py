@@ -7,6 +7,15 @@ On the line of a finding (any line of it, when a literal spans several):
   silence a secret, since it is sprinkled for line length), ``# pragma: allowlist secret`` (detect-secrets)
   and ``gitleaks:allow`` (gitleaks, anywhere on the line).
 
+Where a trailing comment would change what a line does (IPython passes it to a ``%magic``: ``%env`` keeps
+it in the value):
+
+- ``# hf-secret-guard: ignore-next-line`` (or ``ignore-next-line[HFG002]``) on the line above the finding's
+  first line, or above the first line of the backslash-continued command it is part of;
+- in a notebook code cell, ``hf-secret-guard: ignore-cell`` (or ``ignore-cell[...]``) in the cell's first
+  line, after its ``%%magic`` header lines, in whatever comment the cell's language has (``#``, ``--``,
+  ``<!-- -->``): every finding of the cell.
+
 Pure functions over a part's text and a leak's offsets; the scan drops allowed leaks before they become
 findings, so they are neither reported nor written to a baseline.
 """
@@ -19,7 +28,9 @@ from collections.abc import Sequence
 from hf_secret_guard.model import Leak
 
 _ANY = "*"
-_OURS_RE = re.compile(r"#\s*hf-secret-guard\s*:\s*ignore(?:\[([^\]\n\r]*)\])?", re.IGNORECASE)
+_OURS_RE = re.compile(r"#\s*hf-secret-guard\s*:\s*ignore(?![-\w])(?:\[([^\]\n\r]*)\])?", re.IGNORECASE)
+_NEXT_LINE_RE = re.compile(r"#\s*hf-secret-guard\s*:\s*ignore-next-line(?![-\w])(?:\[([^\]\n\r]*)\])?", re.I)
+_CELL_RE = re.compile(r"hf-secret-guard\s*:\s*ignore-cell(?![-\w])(?:\[([^\]\n\r]*)\])?", re.IGNORECASE)
 _NOQA_RE = re.compile(r"#\s*noqa\s*:\s*((?:[A-Za-z]+[0-9]+(?:[\s,]+|$))+)", re.IGNORECASE)
 _ANY_RULE_RE = re.compile(r"#\s*pragma\s*:\s*(?:allowlist|whitelist)[ -]secret|gitleaks:allow", re.IGNORECASE)
 _CODE_RE = re.compile(r"[A-Za-z]+[0-9]+")
@@ -47,11 +58,58 @@ def allowed_codes(line: str) -> frozenset[str]:
     return frozenset(codes)
 
 
-def is_allowed(text: str, start: int, end: int, rule: str) -> bool:
-    """Whether a comment on the lines of ``text[start:end]`` allows ``rule`` there."""
+def _previous_line(text: str, line_start: int) -> tuple[int, int]:
+    """The (start, end) of the line before the one starting at ``line_start`` (which must not be 0)."""
+    end = line_start - 1
+    if end > 0 and text[end - 1 : end + 1] == "\r\n":
+        end -= 1
+    return max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1, end
+
+
+def _allows(match: re.Match[str], rule: str) -> bool:
+    listed = match.group(1)
+    return listed is None or rule.upper() in _CODE_RE.findall(listed.upper())
+
+
+def _next_line_comments(text: str, start: int) -> list[re.Match[str]]:
+    """``ignore-next-line`` comments above the finding's line, or above the first line of the
+    backslash-continued command it sits in (each of its lines but the last ends in a backslash)."""
+    line_start = _line_bounds(text, start, start)[0]
+    found: list[re.Match[str]] = []
+    while line_start > 0:
+        above, above_end = _previous_line(text, line_start)
+        found += [m for m in _NEXT_LINE_RE.finditer(text, above, above_end)]
+        if not text[above:above_end].rstrip(" \t").endswith("\\"):
+            break
+        line_start = above
+    return found
+
+
+def _cell_line(text: str) -> tuple[int, int]:
+    """A cell's first line after blank lines and ``%%magic`` headers: where ``ignore-cell`` goes."""
+    position = 0
+    while position < len(text):
+        first, last = _line_bounds(text, position, position)
+        line = text[first:last].strip()
+        if line and not line.startswith("%%"):
+            return first, last
+        position = last + (2 if text.startswith("\r\n", last) else 1)
+    return len(text), len(text)
+
+
+def _cell_comments(text: str, cell: bool) -> list[re.Match[str]]:
+    return list(_CELL_RE.finditer(text, *_cell_line(text))) if cell else []
+
+
+def is_allowed(text: str, start: int, end: int, rule: str, cell: bool = False) -> bool:
+    """Whether a comment allows ``rule`` at ``text[start:end]``: on its lines, on the line above
+    (``ignore-next-line``), or, in a notebook code cell (``cell``), in the cell's first line."""
     first, last = _line_bounds(text, start, end)
     codes = allowed_codes(text[first:last])
-    return _ANY in codes or rule.upper() in codes
+    if _ANY in codes or rule.upper() in codes:
+        return True
+    comments = _next_line_comments(text, start) + _cell_comments(text, cell)
+    return any(_allows(match, rule) for match in comments)
 
 
 def may_allow(text: str) -> bool:
@@ -63,22 +121,26 @@ def may_allow(text: str) -> bool:
 UNUSED_REASON = "remove the comment"
 
 
-def unused_allow_comments(text: str, leaks: Sequence[Leak]) -> list[Leak]:
+def unused_allow_comments(text: str, leaks: Sequence[Leak], cell: bool = False) -> list[Leak]:
     """HFG100: our own allow comments in ``text`` that allow none of ``leaks`` (every leak found, before
     rule selection: a comment that allows a leak of an ignored rule still does its job).  A ``# noqa``
     counts only when it lists an HFG code; other tools' comments are theirs to judge."""
     used: set[int] = set()
+    cell_comments = _cell_comments(text, cell)
     for leak in leaks:
         first, last = _line_bounds(text, leak.start, leak.end)
         line, rule = text[first:last], leak.rule.upper()
         for match in _OURS_RE.finditer(line):
-            listed = match.group(1)
-            if listed is None or rule in _CODE_RE.findall(listed.upper()):
+            if _allows(match, rule):
                 used.add(first + match.start())
         for match in _NOQA_RE.finditer(line):
             if rule in _CODE_RE.findall(match.group(1).upper()):
                 used.add(first + match.start())
-    unused = [match for match in _OURS_RE.finditer(text) if match.start() not in used]
+        for match in _next_line_comments(text, leak.start) + cell_comments:
+            if _allows(match, rule):
+                used.add(match.start())
+    ours = [*_OURS_RE.finditer(text), *_NEXT_LINE_RE.finditer(text), *cell_comments]
+    unused = [match for match in ours if match.start() not in used]
     unused += [
         match
         for match in _NOQA_RE.finditer(text)
@@ -101,6 +163,7 @@ def unused_allow_comments(text: str, leaks: Sequence[Leak]) -> list[Leak]:
     ]
 
 
-def drop_allowed(text: str, leaks: Sequence[Leak]) -> list[Leak]:
-    """``leaks`` found in ``text`` without those an inline comment allows."""
-    return [leak for leak in leaks if not is_allowed(text, leak.start, leak.end, leak.rule)]
+def drop_allowed(text: str, leaks: Sequence[Leak], cell: bool = False) -> list[Leak]:
+    """``leaks`` found in ``text`` without those an inline comment allows (``cell``: ``text`` is a
+    notebook code cell, where ``ignore-cell`` counts)."""
+    return [leak for leak in leaks if not is_allowed(text, leak.start, leak.end, leak.rule, cell)]

@@ -42,8 +42,9 @@ def code_cell_leaks(text: str, options: ScanOptions, aliases: object) -> tuple[l
 def _part_leaks(part: Part, options: ScanOptions, aliases: object) -> tuple[list[Leak], Optional[str]]:
     if part.kind == "code":  # inline allow comments apply to code cells, as to .py files
         leaks, parse_error = code_cell_leaks(part.text, options, aliases)
-        unused = unused_allow_comments(part.text, leaks) if options.wants("HFG100") else []
-        return sorted(drop_allowed(part.text, leaks) + unused, key=lambda leak: leak.start), parse_error
+        unused = unused_allow_comments(part.text, leaks, cell=True) if options.wants("HFG100") else []
+        kept = drop_allowed(part.text, leaks, cell=True)
+        return sorted(kept + unused, key=lambda leak: leak.start), parse_error
     rule = "HFG003" if part.kind == "output" else "HFG004"
     return find_text_leaks(part.text, rule, part.kind, fixable=True), None
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from hf_secret_guard.detect.allow import allowed_codes, is_allowed
+from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.scan import scan_notebook, scan_source
 from tests.conftest import TOKEN, TOKEN2
 from tests.inprocess import run_main
@@ -115,3 +116,56 @@ def test_cli(tmp_path: Path) -> None:
     assert result.returncode == 1
     (tmp_path / "a.py").write_text(f"x = '{TOKEN}'  # hf-secret-guard: ignore\n")
     assert run_main("scan", "a.py", cwd=tmp_path).returncode == 0
+
+
+# Comments that change nothing a magic line does: on the line above, or in the cell's first line.
+NEXT_LINE_CASES = [
+    ("# hf-secret-guard: ignore-next-line\n%env HF_TOKEN={TOKEN}", True),
+    ("# hf-secret-guard: ignore-next-line[HFG002]\n%env HF_TOKEN={TOKEN}", True),
+    ("# hf-secret-guard: ignore-next-line[HFG001]\n%env HF_TOKEN={TOKEN}", False),
+    ("# hf-secret-guard: ignore-next-line\nx = 1\n%env HF_TOKEN={TOKEN}", False),  # only the next line
+    ("%env HF_TOKEN={TOKEN}\n# hf-secret-guard: ignore-next-line", False),
+    (
+        "# hf-secret-guard: ignore-next-line\n!python train.py \\\n    --hub_token {TOKEN}",
+        True,
+    ),  # the command
+    ("# hf-secret-guard: ignore-next-line\r\n!huggingface-cli login --token {TOKEN}", True),
+    ("    # hf-secret-guard: ignore-next-line\n    !huggingface-cli login --token {TOKEN}", True),
+    ("%env HF_TOKEN={TOKEN}  # hf-secret-guard: ignore-next-line", False),
+]
+CELL_CASES = [
+    ("# hf-secret-guard: ignore-cell\n%env HF_TOKEN={TOKEN}\n!echo {TOKEN2}", True),
+    ("%%bash\n# hf-secret-guard: ignore-cell\nexport HF_TOKEN={TOKEN}\necho {TOKEN2}", True),
+    (
+        "%%capture\n%%bash\n# hf-secret-guard: ignore-cell[HFG002, HFG001]\n"
+        "export HF_TOKEN={TOKEN}\necho {TOKEN2}",
+        True,
+    ),
+    ("%%html\n<!-- hf-secret-guard: ignore-cell -->\n<p>{TOKEN}</p>\n<p>{TOKEN2}</p>", True),
+    ("%%sql\n-- hf-secret-guard: ignore-cell\nSELECT '{TOKEN}', '{TOKEN2}'", True),
+    ("# hf-secret-guard: ignore-cell[HFG002]\n%env HF_TOKEN={TOKEN}\n!echo {TOKEN2}", False),
+    ("x = 1\n# hf-secret-guard: ignore-cell\n%env HF_TOKEN={TOKEN}\n!echo {TOKEN2}", False),  # not the first
+]
+
+
+@pytest.mark.parametrize(("source", "allowed"), NEXT_LINE_CASES + CELL_CASES)
+def test_comments_that_leave_magic_lines_alone(source: str, allowed: bool) -> None:
+    raw = notebook_text([new_code_cell(fill(source).replace("{TOKEN2}", TOKEN2))])
+    findings = scan_notebook(raw, "nb.ipynb").findings
+    assert (not findings) is allowed, [f.message for f in findings]
+
+
+def test_ignore_next_line_in_a_py_file_and_not_ignore_cell() -> None:
+    source = fill("# hf-secret-guard: ignore-next-line\n" + LOGIN + "\n" + LOGIN.replace("login", "other"))
+    assert [f.span.line for f in scan_source(source, "a.py").findings] == [3]
+    source = fill("# hf-secret-guard: ignore-cell\n" + LOGIN + "\n")
+    assert len(scan_source(source, "a.py").findings) == 1  # a file is not a cell
+
+
+def test_unused_next_line_and_cell_comments_are_hfg100() -> None:
+    cell = new_code_cell(
+        "# hf-secret-guard: ignore-cell[HFG003]\n# hf-secret-guard: ignore-next-line\nx = 1\n"
+        + fill("# hf-secret-guard: ignore-next-line\n%env HF_TOKEN={TOKEN}")
+    )
+    findings = scan_notebook(notebook_text([cell]), "nb.ipynb", ScanOptions(select=("HFG",))).findings
+    assert [(f.rule, f.span.line) for f in findings] == [("HFG100", 1), ("HFG100", 2)]
