@@ -240,7 +240,8 @@ def _blank(lines: list[_Line], first: int, column: int, last: int) -> None:
 
 def _tokens_by_line(lines: list[_Line], lo: int) -> list[list[tokenize.TokenInfo]]:
     """Tokens grouped into logical lines, as IPython groups them (a comment or blank line is a group)."""
-    texts = [line.full for line in lines[lo:]]
+    # Python 3.12's tokenizer refuses NUL (and leaves an exception set behind): a space of the same width.
+    texts = [line.full.replace("\0", " ") for line in lines[lo:]]
     if texts and not texts[-1].endswith("\n"):
         texts[-1] += "\n"
     groups: list[list[tokenize.TokenInfo]] = [[]]
