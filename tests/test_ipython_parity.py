@@ -363,3 +363,26 @@ def test_allow_comments_for_magic_lines_change_nothing_ipython_runs() -> None:
     assert not scan_notebook(writes(new_notebook(cells=[new_code_cell(above + command)]))).findings
     # A trailing comment would be part of the value %env sets.
     assert "ignore" in manager.transform_cell(command.rstrip("\n") + "  # hf-secret-guard: ignore\n")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        ">>> from huggingface_hub import login\n>>> login(token='<T>')",
+        ">>> def go():\n...     login(token='<T>')",
+        "In [1]: login(token='<T>')",
+        "    import os\n    login(token='<T>')\n",
+        "\tif True:\n\t    login(token='<T>')",
+        "x = pd.read_csv?\nlogin(token='<T>')",
+        "pd.read_csv??\n?len\nlogin(token='<T>')",
+        "%%capture\nlogin(token='<T>')",
+        "%%capture\n%%time\n!pip install alpha \\\n    beta\nlogin(token='<T>')",
+        "!pip install alpha \\\n    beta\n%pip install \\\n     gamma\nlogin(token='<T>')",
+    ],
+)
+def test_cells_only_ipython_parses_are_fixed_and_still_parse(source: str) -> None:
+    before = source.replace("<T>", TOKEN)
+    assert ipython_reading(before)[0] == "ok"
+    fixed = _fixed_cell(source)
+    assert ipython_reading(fixed)[0] == "ok", fixed
+    assert our_reading(fixed)[0] == "ok"
