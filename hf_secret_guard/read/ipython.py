@@ -46,6 +46,10 @@ _STRING_PREFIX_RE = re.compile(r"(?i)[rubf]*")
 _IPYTHON_PROMPT_RE = re.compile(r"^(((\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)")
 _HELP_END_RE = re.compile(r"(%{0,2}(?!\d)[\w*]+(\.(?!\d)[\w*]+|\[-?[0-9]+\])*)(\?\??)$")
 _ESCAPES = frozenset({"!", "?", "%", ",", ";", "/"})
+# A superset of where the token transforms can match: an escape first on a line, `=` then `!`/`%`, a `?`.
+_FIRST_CODE_RE = re.compile(r"^([ \t]*)(\S)", re.MULTILINE)
+_ODD_BREAK_RE = re.compile(r"[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # str.splitlines breaks there too
+_MAY_ESCAPE_RE = re.compile(r"^[ \t\f]*[!?%,;/]|=[\s\\]*[!%]|\?", re.MULTILINE)
 _TRANSFORM_LIMIT = 500
 # Tokenizer errors after which IPython adds an empty error token to the last logical line (others end it).
 _CAUGHT_TOKEN_ERRORS = (
@@ -185,6 +189,8 @@ def _triple_quote_mask(lines: list[_Line], indexes: list[int]) -> list[bool]:
 
 
 def _classic_prompts(lines: list[_Line], indexes: list[int]) -> None:
+    if not any(">>>" in lines[index].text for index in indexes):
+        return
     protected = _triple_quote_mask(lines, indexes)
     pairs = list(zip(indexes, protected, strict=True))
     if not any(not protect and _PS1_INITIAL_RE.match(lines[index].full) for index, protect in pairs):
@@ -368,6 +374,8 @@ def _apply(lines: list[_Line], lo: int, found: _Found, reading: _Reading) -> boo
 
 
 def _token_transforms(lines: list[_Line], lo: int, reading: _Reading) -> None:
+    if not _MAY_ESCAPE_RE.search("\n".join(line.text for line in lines[lo:])):
+        return  # no line can start with an escape, no `=` is followed by one, no `?`: nothing to find
     finders = (_find_magic_assign, _find_system_assign, _find_escaped, _find_help_end)
     for _ in range(_TRANSFORM_LIMIT):
         groups = _tokens_by_line(lines, lo)
@@ -444,6 +452,17 @@ def _python_text(lines: list[_Line]) -> Iterator[str]:
         yield line.full
 
 
+def _plain_python(text: str) -> bool:
+    """Cheap: no step of IPython's can change this cell (no cell magic, no indentation or prompt to strip,
+    nothing a token transform could match), which is most cells."""
+    first = _FIRST_CODE_RE.search(text)
+    if first is None:
+        return True
+    return not (
+        first.group(1) or text.startswith("%%", first.start(2)) or ">>>" in text or "In [" in text
+    ) and not (_MAY_ESCAPE_RE.search(text) or _ODD_BREAK_RE.search(text))
+
+
 def mask_cell(text: str, *, automagic: bool = False) -> MaskedCell:
     """Blank IPython syntax; with ``automagic``, also lines such as ``pip install x`` written without ``%``.
 
@@ -452,6 +471,8 @@ def mask_cell(text: str, *, automagic: bool = False) -> MaskedCell:
     writes its body verbatim, so only the header is IPython there.  A shell cell magic (``%%bash``) makes
     the whole cell shell text, any other (``%%html``) makes it text.
     """
+    if not automagic and _plain_python(text):
+        return MaskedCell(text, (), None, True)
     lines = _split(text)
     reading = _Reading()
     _read(lines, 0, reading, automagic)
