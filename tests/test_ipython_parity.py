@@ -386,3 +386,10 @@ def test_cells_only_ipython_parses_are_fixed_and_still_parse(source: str) -> Non
     fixed = _fixed_cell(source)
     assert ipython_reading(fixed)[0] == "ok", fixed
     assert our_reading(fixed)[0] == "ok"
+
+
+def test_a_whitespace_only_line_is_not_indentation_to_strip() -> None:
+    source = "!pip install alpha\nimport alpha\ndef f():\n    x = 1\n    \n    return x\nlogin(token='<T>')"
+    fixed = _fixed_cell(source)
+    assert "\nfrom google.colab import userdata\n" in "\n" + fixed
+    assert ipython_reading(fixed)[0] == "ok"

@@ -147,7 +147,8 @@ def _replace(lines: list[_Line], indexes: list[int], new_texts: list[str]) -> No
         line = lines[index]
         ending = _ENDING_RE.search(new)
         new = new[: len(new) - len(ending.group())] if ending else new
-        if new != line.text and line.text.endswith(new):
+        # A whitespace-only line IPython empties is a blank line either way: it keeps its whitespace here.
+        if new != line.text and line.text.endswith(new) and line.text.strip(" \t"):
             line.cut += len(line.text) - len(new)
             line.text = new
 
