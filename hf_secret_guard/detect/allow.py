@@ -22,10 +22,12 @@ findings, so they are neither reported nor written to a baseline.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
 from hf_secret_guard.model import Leak
+from hf_secret_guard.read.lines import line_starts
 
 _ANY = "*"
 _OURS_RE = re.compile(r"#\s*hf-secret-guard\s*:\s*ignore(?![-\w])(?:\[([^\]\n\r]*)\])?", re.IGNORECASE)
@@ -104,12 +106,40 @@ def _cell_comments(text: str, cell: bool) -> list[re.Match[str]]:
 def is_allowed(text: str, start: int, end: int, rule: str, cell: bool = False) -> bool:
     """Whether a comment allows ``rule`` at ``text[start:end]``: on its lines, on the line above
     (``ignore-next-line``), or, in a notebook code cell (``cell``), in the cell's first line."""
-    first, last = _line_bounds(text, start, end)
-    codes = allowed_codes(text[first:last])
-    if _ANY in codes or rule.upper() in codes:
-        return True
-    comments = _next_line_comments(text, start) + _cell_comments(text, cell)
-    return any(_allows(match, rule) for match in comments)
+    return _Allowances(text, cell).allows(start, end, rule)
+
+
+class _Allowances:
+    """The allow comments of one text, each line read once however many leaks it holds: a long line
+    full of tokens costs its length, not its length times its tokens."""
+
+    def __init__(self, text: str, cell: bool) -> None:
+        self.text = text
+        self.starts = line_starts(text)
+        self.codes: dict[tuple[int, int], frozenset[str]] = {}
+        self.above: dict[int, list[re.Match[str]]] = {}
+        self.cell = _cell_comments(text, cell)
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The lines that ``text[start:end]`` touches, without their line endings."""
+        first = self.starts[bisect.bisect_right(self.starts, start) - 1]
+        following = bisect.bisect_right(self.starts, end)
+        last = self.starts[following] if following < len(self.starts) else len(self.text)
+        while last > max(first, end) and self.text[last - 1] in "\r\n":
+            last -= 1
+        return first, last
+
+    def allows(self, start: int, end: int, rule: str) -> bool:
+        first, last = self.bounds(start, end)
+        codes = self.codes.get((first, last))
+        if codes is None:
+            codes = self.codes[(first, last)] = allowed_codes(self.text[first:last])
+        if _ANY in codes or rule.upper() in codes:
+            return True
+        comments = self.above.get(first)
+        if comments is None:
+            comments = self.above[first] = _next_line_comments(self.text, start)
+        return any(_allows(match, rule) for match in comments + self.cell)
 
 
 def may_allow(text: str) -> bool:
@@ -166,4 +196,7 @@ def unused_allow_comments(text: str, leaks: Sequence[Leak], cell: bool = False) 
 def drop_allowed(text: str, leaks: Sequence[Leak], cell: bool = False) -> list[Leak]:
     """``leaks`` found in ``text`` without those an inline comment allows (``cell``: ``text`` is a
     notebook code cell, where ``ignore-cell`` counts)."""
-    return [leak for leak in leaks if not is_allowed(text, leak.start, leak.end, leak.rule, cell)]
+    if not leaks:
+        return []
+    allowances = _Allowances(text, cell)
+    return [leak for leak in leaks if not allowances.allows(leak.start, leak.end, leak.rule)]

@@ -10,6 +10,10 @@ Two kinds of pattern, so that a config file stays short and means the same where
 A trailing ``/**`` is read as "this directory", so that ``scan fixtures/`` still scans a directory whose
 *contents* are excluded (a directory named on the command line is always walked; only what lies below it
 is tested).  Matching is a pure function of path strings: nothing here touches the file system.
+
+A config may come with the repository, so a pattern may be hostile: a glob with many stars turned into a
+regex backtracks for minutes.  Patterns with few wildcards are regexes (fast, in C, and the common case);
+the others are matched by a wildcard matcher whose time grows with the product of the lengths, never more.
 """
 
 from __future__ import annotations
@@ -17,8 +21,8 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Sequence
-from typing import Optional
+from collections.abc import Callable, Sequence
+from typing import Optional, TypeVar
 
 # Directories (and one suffix) that never hold a project's own code: version control, virtualenvs, caches,
 # build output.  ``exclude`` in the config replaces this list; ``extend-exclude`` adds to it.
@@ -100,6 +104,117 @@ def _segment_regex(segment: str) -> str:
     return "".join(out)
 
 
+_STAR = ("*",)
+_ANY_CHAR = ("?",)
+_GLOBSTAR: tuple[tuple[str, ...], ...] = (("**",),)  # a whole ``**`` segment
+_T = TypeVar("_T")
+_I = TypeVar("_I")
+_MAX_REGEX_STARS = 2  # per segment; more, and a regex could backtrack polynomially deep
+
+
+def _tokens(segment: str) -> list[tuple[str, ...]]:
+    """A segment glob as tokens: ``("*",)``, ``("?",)``, ``("=", char)``, ``("[", negate, body)``."""
+    out: list[tuple[str, ...]] = []
+    index = 0
+    while index < len(segment):
+        char = segment[index]
+        index += 1
+        if char == "*":
+            if not out or out[-1] != _STAR:
+                out.append(_STAR)
+        elif char == "?":
+            out.append(_ANY_CHAR)
+        elif char == "[":
+            end = index + (1 if segment[index : index + 1] in ("!", "^") else 0)
+            end += 1 if segment[end : end + 1] == "]" else 0
+            end = segment.find("]", end)
+            if end < 0:
+                out.append(("=", char))
+                continue
+            body = segment[index:end]
+            index = end + 1
+            negate = body[:1] in ("!", "^")
+            out.append(("[", "!" if negate else "", body[1:] if negate else body))
+        else:
+            out.append(("=", char))
+    return out
+
+
+def _in_class(char: str, body: str) -> bool:
+    index = 0
+    while index < len(body):
+        if index + 2 < len(body) and body[index + 1] == "-":
+            if body[index] <= char <= body[index + 2]:
+                return True
+            index += 3
+        else:
+            if body[index] == char:
+                return True
+            index += 1
+    return False
+
+
+def _one(token: tuple[str, ...], char: str) -> bool:
+    if char == "/":
+        return False
+    if token == _ANY_CHAR:
+        return True
+    if token[0] == "=":
+        return token[1] == char
+    return _in_class(char, token[2]) != bool(token[1])
+
+
+def _wildcard_match(
+    tokens: Sequence[_T], items: Sequence[_I], matches: Callable[[_T, _I], bool], star: _T
+) -> bool:
+    """Glob matching without backtracking into the past: on a mismatch only the last star takes one more
+    item, so the time is at most len(tokens) * len(items)."""
+    t = i = 0
+    last_star, mark = -1, 0
+    while i < len(items):
+        if t < len(tokens) and tokens[t] != star and matches(tokens[t], items[i]):
+            t += 1
+            i += 1
+        elif t < len(tokens) and tokens[t] == star:
+            last_star, mark = t, i
+            t += 1
+        elif last_star >= 0:
+            t, mark = last_star + 1, mark + 1
+            i = mark
+        else:
+            return False
+    while t < len(tokens) and tokens[t] == star:
+        t += 1
+    return t == len(tokens)
+
+
+class _Glob:
+    """A glob matched without regexes, for patterns with many wildcards."""
+
+    def __init__(self, pattern: str, path: bool) -> None:
+        if path and pattern.endswith("/**"):
+            pattern = pattern[:-3] or "/"
+        self.path = path
+        segments = pattern.split("/") if path else [pattern.strip("/")]
+        self.segments = [_GLOBSTAR if seg == "**" else tuple(_tokens(seg)) for seg in segments]
+
+    @staticmethod
+    def _segment(tokens: tuple[tuple[str, ...], ...], name: str) -> bool:
+        return tokens != _GLOBSTAR and _wildcard_match(tokens, name, _one, _STAR)
+
+    def fullmatch(self, text: str) -> bool:
+        if not self.path:
+            return self._segment(self.segments[0], text)
+        return _wildcard_match(self.segments, text.split("/"), self._segment, _GLOBSTAR)
+
+
+def _risky(pattern: str) -> bool:
+    """Would this glob, as a regex, backtrack more than a little?"""
+    segments = pattern.split("/")
+    stars = [segment.count("*") for segment in segments if segment != "**"]
+    return max(stars, default=0) > _MAX_REGEX_STARS or segments.count("**") > 1
+
+
 def _path_regex(pattern: str) -> str:
     if pattern.endswith("/**"):
         pattern = pattern[:-3] or "/"
@@ -123,11 +238,15 @@ class Excluder:
     def __init__(self, patterns: Sequence[str], root: str = ".") -> None:
         self.names: list[tuple[str, re.Pattern[str]]] = []
         self.paths: list[tuple[str, re.Pattern[str]]] = []
+        self.globs: list[tuple[str, _Glob, bool]] = []  # hostile-looking patterns: (raw, glob, is a path)
         for raw in patterns:
             if not raw.strip():
                 continue
             pattern = anchor(raw, root)
-            if is_name_pattern(pattern):
+            name = is_name_pattern(pattern)
+            if _risky(pattern):
+                self.globs.append((raw, _Glob(pattern, path=not name), not name))
+            elif name:
                 self.names.append((raw, re.compile(_name_regex(pattern))))
             else:
                 self.paths.append((raw, re.compile(_path_regex(pattern))))
@@ -142,6 +261,9 @@ class Excluder:
             return next(raw for raw, regex in self.names if regex.fullmatch(name)), absolute
         if self._any_path is not None and self._any_path.fullmatch(posix):
             return next(raw for raw, regex in self.paths if regex.fullmatch(posix)), absolute
+        for raw, glob, is_path in self.globs:
+            if glob.fullmatch(posix if is_path else name):
+                return raw, absolute
         return None
 
     def match_below(self, absolute: str, top: str) -> Optional[tuple[str, str]]:
