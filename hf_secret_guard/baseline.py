@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any, NamedTuple
 
 from hf_secret_guard.model import Finding
+from hf_secret_guard.read.small_files import BASELINE_LIMIT, read_small_file
 from hf_secret_guard.tokens.redaction import redact_output
 
 BASELINE_NAME = ".hf-secret-guard-baseline.json"
@@ -105,7 +106,7 @@ def parse_baseline(text: str, source: str, root: str) -> Baseline:
 
 def read_baseline(path: str) -> Baseline:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_small_file(path, BASELINE_LIMIT).decode("utf-8")
     except FileNotFoundError:
         raise BaselineError(f"{path}: baseline file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

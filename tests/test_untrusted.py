@@ -3,6 +3,7 @@ a file name is never read as an option."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -89,3 +90,30 @@ def test_a_file_name_cannot_drive_the_terminal_or_forge_a_line(tmp_path: Path) -
     assert result.returncode == 1
     assert "\x1b" not in result.stdout and "a\\x1b[2Jb\\x0afixtures.py" in result.stdout
     assert len([line for line in result.stdout.splitlines() if "HFG001" in line]) == 1
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/dev/stdin", "fifo"])
+def test_a_baseline_or_config_that_is_not_a_regular_file_is_refused(target: str, tmp_path: Path) -> None:
+    """``/dev/zero`` used to be read until memory ran out, a FIFO or ``/dev/stdin`` waited forever."""
+    if target == "fifo":
+        target = str(tmp_path / "fifo")
+        os.mkfifo(target)
+    (tmp_path / "x.py").write_text(f'login(token="{TOKEN}")\n')
+    (tmp_path / "pyproject.toml").write_text(f'[tool.hf-secret-guard]\nbaseline = "{target}"\n')
+    result = run_main("scan", "x.py", cwd=tmp_path)
+    assert (
+        result.returncode == 2 and "not a regular file" in result.stderr and "Traceback" not in result.stderr
+    )
+    os.symlink(target, tmp_path / "linked.toml")
+    result = run_main("scan", "--config", "linked.toml", "x.py", cwd=tmp_path)
+    assert result.returncode == 2 and "not a regular file" in result.stderr, result.stderr
+
+
+def test_a_huge_baseline_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from hf_secret_guard.read.small_files import BASELINE_LIMIT
+
+    (tmp_path / "x.py").write_text(f'login(token="{TOKEN}")\n')
+    with open(tmp_path / "baseline.json", "wb") as handle:  # sparse: no disk is used
+        handle.truncate(BASELINE_LIMIT + 1)
+    result = run_main("scan", "--baseline", "baseline.json", "x.py", cwd=tmp_path)
+    assert result.returncode == 2 and "larger than 50 MB" in result.stderr, result.stderr

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, Optional
 
 from hf_secret_guard.cli.settings import Settings, split_codes, split_names
 from hf_secret_guard.discover.excludes import anchor
+from hf_secret_guard.read.small_files import CONFIG_LIMIT, read_small_file
 from hf_secret_guard.rules import DEFAULT_RULES, RULES
 from hf_secret_guard.tokens import find_tokens, redact
 
@@ -82,8 +83,9 @@ def _load_toml(path: str) -> dict[str, Any]:
     else:  # pragma: no cover - exercised on Python 3.10
         import tomli as tomllib
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_small_file(path, CONFIG_LIMIT).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or type(exc).__name__}") from None
     except tomllib.TOMLDecodeError as exc:
@@ -130,8 +132,7 @@ def find_config(
 def _mentions(path: str) -> set[str]:
     """Which of our two spellings the file's bytes hold (cheap: no TOML parsing)."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_small_file(path, CONFIG_LIMIT)
     except OSError:
         return set()
     return {name for name in (TABLE, MISSPELLED) if name.encode() in data}
