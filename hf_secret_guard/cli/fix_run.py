@@ -8,9 +8,12 @@ read.  A file with nothing to fix is never opened for writing.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import stat
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
 import click
@@ -78,12 +81,31 @@ def run_fixes(
         if dry_run or result.new_data is None:
             continue
         try:
-            replace_file(path, data, result.new_data)
+            with _terminate_cleanly():
+                replace_file(path, data, result.new_data)
         except OSError as exc:
             errors.append(ScanError(path, "fix", f"not written: {exc.strerror or exc}"))
         else:
             written.append(path)
     return FixRun(tuple(results), tuple(written), tuple(errors), dry_run, fix_options.style)
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """A SIGTERM (CI cancelling a job, ``kill``) while a file is replaced ends the run as an exception
+    would, so the temporary file is removed; SIGKILL cannot be caught: its leftover is scanned later."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def diff_text(run: FixRun) -> str:

@@ -24,6 +24,19 @@ from hf_secret_guard.model import Candidate
 from hf_secret_guard.options import DiscoverOptions
 
 SCANNED_SUFFIXES = (".py", ".pyi", ".pyw", ".ipynb")
+# ``--fix`` writes ``.NAME.hf-secret-guard.XXXX.tmp`` beside a file; one left by a killed run is scanned.
+TEMPORARY_MARK = ".hf-secret-guard."
+
+
+def is_leftover_temporary(name: str) -> bool:
+    """A temporary file of an interrupted ``--fix``: it may hold what the original held."""
+    return name.startswith(".") and TEMPORARY_MARK in name and name.endswith(".tmp")
+
+
+def _scanned_name(name: str) -> bool:
+    return name.endswith(SCANNED_SUFFIXES) or is_leftover_temporary(name)
+
+
 DEFAULT_DISCOVER = DiscoverOptions()
 # The first bytes tell a binary file: git's own test (a NUL byte in the first 8000), except for text in
 # UTF-16/32, which has NULs everywhere and a byte-order mark in front.
@@ -118,7 +131,7 @@ def _from_git(top: str, names: list[str], excluder: Excluder, options: DiscoverO
                 excluded_at.add(hit[1])
                 found.append(Candidate(_display(top, os.path.relpath(hit[1], absolute_top)), _excluded(hit)))
             continue
-        if not name.endswith(SCANNED_SUFFIXES):
+        if not _scanned_name(name):
             continue
         hit = excluder.match_below(absolute, absolute_top)
         if hit is not None:
@@ -178,12 +191,12 @@ def _walk(top: str, excluder: Excluder) -> Iterator[Candidate]:
             path = entry.name if directory == "." else os.path.join(directory, entry.name)
             absolute = os.path.join(absolute_directory, entry.name)
             if entry.is_symlink():
-                if entry.name.endswith(SCANNED_SUFFIXES) or os.path.isdir(path):
+                if _scanned_name(entry.name) or os.path.isdir(path):
                     hit = excluder.match(absolute, entry.name)
                     yield Candidate(path, _excluded(hit)) if hit else _symlink(path, real_top)
                 continue
             is_directory = entry.is_dir(follow_symlinks=False)
-            if not is_directory and not entry.name.endswith(SCANNED_SUFFIXES):
+            if not is_directory and not _scanned_name(entry.name):
                 continue
             hit = excluder.match(absolute, entry.name)
             if hit is not None:

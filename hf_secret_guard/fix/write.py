@@ -1,9 +1,14 @@
 """Write a fixed file so that a crash leaves either the old file or the new one, never half of one.
 
 The new bytes go to a temporary file in the same directory (so the rename cannot cross file systems),
-are flushed to disk, get the old file's permission bits, and replace the old file with one atomic rename.
-Just before that, the file is read again: if it is not the bytes the fix was computed from (an editor
-saved it, another ``--fix`` ran), nothing is written.
+are flushed to disk, get the old file's permission bits, owner and group (where the user may set them), and
+replace the old file with one atomic rename.  Just before that, the file is read again: if it is not the
+bytes the fix was computed from (an editor saved it, another ``--fix`` ran), nothing is written.
+
+The temporary file holds the original's other bytes, and the fixed file a read of the secret, not the
+secret; still, a run killed between the two leaves it behind.  Its name says whose it is
+(``.train.py.hf-secret-guard.x1y2.tmp``), so the next ``--fix`` of the same file removes it, and a scan
+scans any such leftover (``discover.TEMPORARY_MARK``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import contextlib
 import os
 import stat
 import tempfile
+
+from hf_secret_guard.discover import TEMPORARY_MARK
 
 
 class FileChanged(OSError):
@@ -37,6 +44,26 @@ def _fsync_directory(directory: str) -> None:
         os.close(fd)
 
 
+def _keep_owner(path: str, info: os.stat_result) -> None:
+    """The old file's owner and group: root fixing a user's file must not make it root's."""
+    if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+        with contextlib.suppress(OSError):  # not allowed: the file is ours, as any file we create
+            os.chown(path, info.st_uid, info.st_gid)
+
+
+def _remove_leftovers(directory: str, prefix: str) -> None:
+    """Temporary files an earlier, killed ``--fix`` of this same file left behind."""
+    with contextlib.suppress(OSError), os.scandir(directory) as listing:
+        for entry in listing:
+            if (
+                entry.name.startswith(prefix)
+                and entry.name.endswith(".tmp")
+                and entry.is_file(follow_symlinks=False)
+            ):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
 def replace_file(path: str, expected: bytes, data: bytes) -> None:
     """Replace the file at ``path`` (which must still hold ``expected``) with ``data``.
 
@@ -46,17 +73,18 @@ def replace_file(path: str, expected: bytes, data: bytes) -> None:
     target = os.path.realpath(path)
     if _current(target) != expected:
         raise FileChanged(f"{path} changed since it was read; not overwritten")
-    mode = stat.S_IMODE(os.stat(target).st_mode)
+    info = os.stat(target)
     directory = os.path.dirname(target) or "."
-    fd, temporary = tempfile.mkstemp(
-        prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=directory
-    )
+    prefix = "." + os.path.basename(target) + TEMPORARY_MARK
+    _remove_leftovers(directory, prefix)
+    fd, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        _keep_owner(temporary, info)
         if _current(target) != expected:
             raise FileChanged(f"{path} changed since it was read; not overwritten")
         os.replace(temporary, target)

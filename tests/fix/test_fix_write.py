@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from hf_secret_guard import fix_bytes, fix_file, scan_bytes
+from hf_secret_guard.discover import TEMPORARY_MARK
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.write import FileChanged, replace_file
 from hf_secret_guard.model import Edit
 from tests.conftest import TOKEN
+from tests.inprocess import run_main
 
 
 @pytest.mark.parametrize(
@@ -99,3 +105,46 @@ def test_findings_of_an_older_scan_are_not_applied_to_changed_bytes() -> None:
     result = fix_bytes(new, "train.py", only=findings)
     assert result.new_data is None
     assert [item.reason for item in result.not_fixed] == ["the file changed since it was scanned"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a file away")
+def test_root_fixing_a_users_file_keeps_its_owner_and_group(tmp_path: Path) -> None:
+    path = tmp_path / "train.py"
+    path.write_text(f'login(token="{TOKEN}")\n')
+    os.chown(path, 4321, 4322)
+    path.chmod(0o640)
+    result = run_main("scan", "--fix", "train.py", cwd=tmp_path)
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr and TOKEN not in path.read_text()
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (4321, 4322, 0o640)
+
+
+def test_a_killed_fixs_temporary_file_is_scanned_and_then_removed(tmp_path: Path) -> None:
+    """SIGKILL between writing the temporary file and the rename leaves it: hidden, but not from us."""
+    path = tmp_path / "train.py"
+    path.write_text(f'login(token="{TOKEN}")\n')
+    leftover = tmp_path / f".train.py{TEMPORARY_MARK}k9x2.tmp"
+    leftover.write_text(f'login(token="{TOKEN}")  # the part a fix could not change\n')
+    scan = run_main("scan", "--isolated", ".", cwd=tmp_path)
+    assert scan.returncode == 1 and leftover.name in scan.stdout and TOKEN not in scan.stdout
+    run_main("scan", "--isolated", "--fix", "train.py", cwd=tmp_path)
+    assert not leftover.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["train.py"]
+
+
+def test_sigterm_during_a_fix_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """CI cancelling a job sends SIGTERM: the run ends as an exception would, cleaning up after itself."""
+    for index in range(150):
+        (tmp_path / f"m{index}.py").write_text("x = 1\n" * 2000 + f'login(token="{TOKEN}")\n')
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hf_secret_guard", "scan", "--isolated", "--fix", "."],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(TOKEN not in p.read_text() for p in tmp_path.glob("*.py")):
+        time.sleep(0.005)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert b"Traceback" not in stderr and TOKEN.encode() not in stderr
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
