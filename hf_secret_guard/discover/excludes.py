@@ -195,8 +195,10 @@ class _Glob:
         if path and pattern.endswith("/**"):
             pattern = pattern[:-3] or "/"
         self.path = path
-        segments = pattern.split("/") if path else [pattern.strip("/")]
-        self.segments = [_GLOBSTAR if seg == "**" else tuple(_tokens(seg)) for seg in segments]
+        if path:
+            self.segments = [_GLOBSTAR if seg == "**" else tuple(_tokens(seg)) for seg in pattern.split("/")]
+        else:  # a name: ``**`` is one star, as in the regex
+            self.segments = [tuple(_tokens(pattern.strip("/")))]
 
     @staticmethod
     def _segment(tokens: tuple[tuple[str, ...], ...], name: str) -> bool:
