@@ -32,7 +32,7 @@ def expansion_problem(line: str, secrets: Iterable[str]) -> Optional[str]:
     or when the line is a %env/%time-style line."""
     if _OWN_FIX_MAGIC_RE.match(line):
         return None
-    if not EXPANDING_LINE_RE.match(line):  # an automagic line, a continuation line, a `%%` line
+    if not EXPANDING_LINE_RE.match(line):  # an automagic line, a help line, a `%%` line
         return NOT_EXPANDED
     for secret in secrets:
         line = line.replace(secret, "")
