@@ -19,7 +19,7 @@ from pathlib import PurePath
 from typing import Any, NamedTuple
 
 from hf_secret_guard.model import Finding
-from hf_secret_guard.read.small_files import BASELINE_LIMIT, read_small_file
+from hf_secret_guard.read.small_files import BASELINE_LIMIT, read_small_file, write_text_no_follow
 from hf_secret_guard.tokens.redaction import redact_output
 
 BASELINE_NAME = ".hf-secret-guard-baseline.json"
@@ -119,5 +119,4 @@ def write_baseline(path: str, findings: Iterable[Finding]) -> None:
     """Write the baseline for ``findings``; paths are stored relative to the file's own directory."""
     root = os.path.dirname(os.path.abspath(path))
     text = redact_output(render_baseline(findings, root))  # the file is shared: it never holds a token
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:  # the same bytes on every OS
-        handle.write(text)
+    write_text_no_follow(path, text)  # the same bytes on every OS, never through a link

@@ -99,8 +99,7 @@ def test_a_baseline_or_config_that_is_not_a_regular_file_is_refused(target: str,
         target = str(tmp_path / "fifo")
         os.mkfifo(target)
     (tmp_path / "x.py").write_text(f'login(token="{TOKEN}")\n')
-    (tmp_path / "pyproject.toml").write_text(f'[tool.hf-secret-guard]\nbaseline = "{target}"\n')
-    result = run_main("scan", "x.py", cwd=tmp_path)
+    result = run_main("scan", "--baseline", target, "x.py", cwd=tmp_path)
     assert (
         result.returncode == 2 and "not a regular file" in result.stderr and "Traceback" not in result.stderr
     )
@@ -117,3 +116,36 @@ def test_a_huge_baseline_is_refused_before_it_is_read(tmp_path: Path) -> None:
         handle.truncate(BASELINE_LIMIT + 1)
     result = run_main("scan", "--baseline", "baseline.json", "x.py", cwd=tmp_path)
     assert result.returncode == 2 and "larger than 50 MB" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command", [["scan", "--output", "report.txt", "."], ["baseline", "."]])
+def test_a_committed_symlink_never_redirects_a_report_or_baseline(command: list[str], tmp_path: Path) -> None:
+    """``report.txt -> ~/.bashrc`` or ``.hf-secret-guard-baseline.json -> ../elsewhere.py`` committed in
+    the repository: the tool refuses to write through it, and the target is untouched."""
+    from hf_secret_guard.baseline import BASELINE_NAME
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    victim = tmp_path / "bashrc"
+    victim.write_text("export PATH=/usr/bin\n")
+    (repo / "x.py").write_text(f'login(token="{TOKEN}")\n')
+    name = "report.txt" if "--output" in command else BASELINE_NAME
+    (repo / name).symlink_to(victim)
+    result = run_main(*command, cwd=repo)
+    assert result.returncode == 2 and "symbolic link" in result.stderr, result.stderr
+    assert victim.read_text() == "export PATH=/usr/bin\n"
+
+
+def test_a_config_cannot_send_the_baseline_outside_its_project(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "x.py").write_text("x = 1\n")
+    for outside in ("../outside.json", "/tmp/hfsg-anywhere.json", "sub/../../outside.json"):
+        (repo / "pyproject.toml").write_text(f'[tool.hf-secret-guard]\nbaseline = "{outside}"\n')
+        result = run_main("baseline", ".", cwd=repo)
+        assert result.returncode == 2 and "outside" in result.stderr, (outside, result.stderr)
+    assert not (tmp_path / "outside.json").exists() and not Path("/tmp/hfsg-anywhere.json").exists()
+    (repo / "pyproject.toml").write_text('[tool.hf-secret-guard]\nbaseline = "ci/baseline.json"\n')
+    (repo / "ci").mkdir()
+    assert run_main("baseline", ".", cwd=repo).returncode == 0 and (repo / "ci" / "baseline.json").exists()
+    assert run_main("baseline", "--output", str(tmp_path / "named.json"), ".", cwd=repo).returncode == 0

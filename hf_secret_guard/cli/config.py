@@ -235,7 +235,18 @@ def _check(key: str, value: object, source: str, root: str) -> object:
     if key == "baseline":
         if not isinstance(value, str) or not value.strip():
             raise _bad(source, key, value)
-        return _relative(os.path.join(root, value.strip()))
+        path = os.path.join(root, value.strip())
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(path)
+        if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+            # A config comes with the repository: it must not choose where on disk a baseline is written.
+            raise _bad(
+                source,
+                key,
+                value,
+                f" (outside {_relative(root) or '.'}: a config names a file in its project)",
+            )
+        return _relative(path)
     if key == "max-file-size":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise _bad(source, key, value)

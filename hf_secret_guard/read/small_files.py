@@ -1,4 +1,5 @@
-"""Files the tool reads whole that a repository may have planted: its config and its baseline.
+"""Files the tool reads whole that a repository may have planted (its config and its baseline), and the
+files it writes where a repository may have planted a link (a report, a baseline).
 
 A name can point at ``/dev/zero`` (read until memory runs out), a FIFO or ``/dev/stdin`` (wait forever), or
 a file of gigabytes.  These are opened without blocking, read only when regular, and only up to a limit;
@@ -36,3 +37,14 @@ def read_small_file(path: str, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(descriptor)
+
+
+def write_text_no_follow(path: str, text: str) -> None:
+    """Write ``text`` (UTF-8, ``\\n`` line ends on every OS) to ``path``, never through a symbolic link
+    (``O_NOFOLLOW``: a link committed where a report goes fails instead of writing to its target) and never
+    waiting on a FIFO with no reader."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags, 0o666)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(text)

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Optional
 
 from hf_secret_guard.model import Finding, ScanError, Verification
+from hf_secret_guard.read.small_files import write_text_no_follow
 from hf_secret_guard.report.github import render_github
 from hf_secret_guard.report.json_report import render_json
 from hf_secret_guard.report.sarif import render_sarif
@@ -37,5 +38,4 @@ def write_report(path: str, text: str) -> None:
     """UTF-8 with ``\\n`` line endings on every OS, so a report is the same file wherever it was made.
     Redacted like the console (``report.redact``): a report file is shared, uploaded, kept."""
 
-    with open(path, "w", encoding="utf-8", newline="\n") as stream:
-        stream.write(redact_output(text))
+    write_text_no_follow(path, redact_output(text))

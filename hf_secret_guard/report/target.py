@@ -16,7 +16,10 @@ SOURCE_SUFFIXES = (".py", ".pyi", ".pyw", ".ipynb")
 
 
 def overwrites_source(target: str) -> Optional[str]:
-    """Before the scan: why ``target`` must not be written (an existing source file), or None."""
+    """Before the scan: why ``target`` must not be written (an existing source file, or a symbolic link:
+    a repository can commit ``report.txt -> ~/.bashrc``), or None."""
+    if os.path.islink(target):
+        return f"{target} is a symbolic link (a report or baseline is never written through one)"
     if target.endswith(SOURCE_SUFFIXES) and os.path.isfile(target):
         kind = "notebook" if target.endswith(".ipynb") else "Python file"
         return f"{target} is an existing {kind}"
