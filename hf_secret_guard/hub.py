@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import socket
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping
@@ -28,6 +30,7 @@ from hf_secret_guard._version import __version__
 from hf_secret_guard.model import Revocation, Verification, VerifyStatus
 from hf_secret_guard.providers import DEFAULT as HUB_PROVIDER
 from hf_secret_guard.tokens import mask, provider_of, redact, secret_hash
+from hf_secret_guard.tokens.redaction import printable
 
 assert HUB_PROVIDER.hub is not None
 DEFAULT_ENDPOINT = HUB_PROVIDER.hub.default
@@ -36,6 +39,7 @@ WHOAMI_PATH = HUB_PROVIDER.hub.whoami
 REVOKE_PATH = HUB_PROVIDER.hub.revoke
 ENDPOINT_ENV = HUB_PROVIDER.hub.env
 REVOKE_BATCH = 1000  # what huggingface_hub's revoke_tokens sends per request
+MAX_VERIFIED = 100  # distinct tokens asked about per run: 2,000 planted strings must not be 2,000 requests
 _MAX_BODY = 1 << 20
 _USER_AGENT = f"hf-secret-guard/{__version__}"
 
@@ -75,7 +79,21 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def _request(request: urllib.request.Request, timeout: float) -> tuple[Optional[int], bytes, str]:
-    """(status, body, problem): status None when no HTTP answer came back, with the reason."""
+    """(status, body, problem): status None when no HTTP answer came back, with the reason.
+
+    ``timeout`` bounds the whole request: a socket timeout alone bounds each read, and a server sending
+    a byte every half second would hold the run forever.  The request runs in a daemon thread that is
+    abandoned (never joined) when the time is up."""
+    answer: queue.Queue[tuple[Optional[int], bytes, str]] = queue.Queue(maxsize=1)
+    worker = threading.Thread(target=lambda: answer.put(_blocking_request(request, timeout)), daemon=True)
+    worker.start()
+    try:
+        return answer.get(timeout=timeout)
+    except queue.Empty:
+        return None, b"", f"no answer within {timeout:g} s"
+
+
+def _blocking_request(request: urllib.request.Request, timeout: float) -> tuple[Optional[int], bytes, str]:
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             return int(response.status), response.read(_MAX_BODY), ""
@@ -140,10 +158,18 @@ def interpret_whoami(status: Optional[int], body: bytes, problem: str = "") -> V
     return Verification(
         "live",
         "HTTP 200",
-        role=redact(role) if isinstance(role, str) else None,
-        token_name=redact(name) if isinstance(name, str) else None,
+        role=_hub_text(role),
+        token_name=_hub_text(name),
         can_write=_can_write(access),
     )
+
+
+def _hub_text(value: object) -> Optional[str]:
+    """A string from the Hub's answer as it may be printed: no token, no control character, not long."""
+    if not isinstance(value, str):
+        return None
+    text = printable(redact(value))
+    return text if len(text) <= 100 else text[:97] + "..."
 
 
 def _stops_asking(status: Optional[int]) -> bool:
@@ -158,7 +184,9 @@ def verify_tokens(
     results: dict[str, Verification] = {}
     stopped = ""
     stopped_status: VerifyStatus = "unknown"
-    for token in hub_tokens(secrets):
+    for number, token in enumerate(hub_tokens(secrets)):
+        if number == MAX_VERIFIED and not stopped:
+            stopped = f"more than {MAX_VERIFIED} distinct tokens (the most one run asks about)"
         if stopped:
             results[secret_hash(token)] = Verification(stopped_status, f"not asked: {stopped}")
             continue
@@ -199,7 +227,7 @@ def revoke_tokens(
         if status is None:
             detail = problem
         else:
-            text = redact(body.decode("utf-8", "replace").strip())
+            text = printable(redact(body.decode("utf-8", "replace").strip()))
             detail = f"HTTP {status}" + (f": {text[:200]}" if text else "")
         done.append(Revocation(url, tuple(mask(t) for t in batch), status, detail))
     return done

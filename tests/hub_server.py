@@ -89,6 +89,15 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 time.sleep(SLOW_SECONDS)
                 with contextlib.suppress(OSError):  # the client gave up long ago
                     self._send(200, json.dumps(whoami_answer("write", "slow")).encode())
+            elif kind == "trickle":  # headers one byte at a time: each read is quick, the answer never ends
+                with contextlib.suppress(OSError):
+                    for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(0.05)
+            elif kind == "hostile-name":  # a display name that would drive a terminal
+                body = whoami_answer("write", "ok\x1b]0;pwned\x07\x1b[2J\nFake: line")
+                self._send(200, json.dumps(body).encode())
             elif kind == "redirect":
                 self.send_response(302)
                 self.send_header("Location", "/elsewhere")

@@ -120,6 +120,32 @@ def test_slow_answer_times_out_once(hub: FakeHub) -> None:
     assert "no answer within 0.3 s" in getattr(result, "detail", "")
 
 
+def test_the_timeout_bounds_the_whole_request(hub: FakeHub) -> None:
+    """A server that sends a byte every 50 ms answers each socket read in time, forever: the timeout is
+    for the whole request."""
+    hub.behaviour.update({TOKEN: "trickle"})
+    started = time.monotonic()
+    got = verify(hub, TOKEN, timeout=0.5)
+    assert time.monotonic() - started < 3.0  # the server would trickle for 10 s
+    assert getattr(got[TOKEN], "status", None) == "unreachable"
+
+
+def test_a_run_asks_about_a_bounded_number_of_tokens(hub: FakeHub) -> None:
+    from hf_secret_guard.hub import MAX_VERIFIED
+
+    tokens = [make_token(1000 + n) for n in range(MAX_VERIFIED + 20)]
+    got = verify(hub, *tokens, timeout=2.0)
+    assert sum(hub.whoami.values()) == MAX_VERIFIED  # 120 planted strings: 100 requests, not 120
+    unasked = [got[t] for t in tokens[MAX_VERIFIED:]]
+    assert all("not asked: more than" in getattr(v, "detail", "") for v in unasked)
+
+
+def test_text_from_the_hub_cannot_drive_the_terminal(hub: FakeHub) -> None:
+    hub.behaviour.update({TOKEN: "hostile-name"})
+    name = getattr(verify(hub, TOKEN)[TOKEN], "token_name", "")
+    assert "\x1b" not in name and "\n" not in name and "\\x1b]0;pwned" in name
+
+
 def test_unreachable_endpoint_is_unreachable_and_asked_once() -> None:
     # A port nobody listens on: connection refused at once, and the second token is not tried.
     import socket

@@ -200,7 +200,7 @@ verbosity_options = _options(
     default=10.0,
     show_default=True,
     metavar="SECONDS",
-    help="Timeout of each --verify / --revoke request.",
+    help="Time allowed for each --verify / --revoke request, start to end.",
 )
 @config_options
 @click.option(

@@ -5,17 +5,10 @@
 
 from __future__ import annotations
 
-import re
-
 from hf_secret_guard.model import Finding
+from hf_secret_guard.tokens.redaction import printable
 
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """A file name as a terminal may show it: control characters (an escape sequence, a newline that
-    would forge a report line) written as ``\\x1b``."""
-    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+__all__ = ["location", "printable"]
 
 
 def location(finding: Finding) -> str:

@@ -27,6 +27,13 @@ _ANYWHERE_RE = re.compile(ANYWHERE_PATTERN)
 # back as ``HF_ABC...``, which no longer looks random but is still the token (its letters, one case).
 _ANY_CASE_RE = re.compile(ANYWHERE_PATTERN, re.IGNORECASE)
 _NEEDLES = PREFIXES
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from outside (a file name, a Hub answer) as a terminal may show it: control characters (an
+    escape sequence, a newline that would forge a report line) written as ``\\x1b``."""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def redact_output(text: str) -> str:
