@@ -19,7 +19,8 @@ from typing import Optional, TextIO
 import click
 
 from hf_secret_guard.model import Finding
-from hf_secret_guard.report.location import location
+from hf_secret_guard.report.location import location, printable
+from hf_secret_guard.tokens import redact
 
 PROGRESS_DELAY = 0.5  # seconds before the bar appears
 PROGRESS_INTERVAL = 0.1  # seconds between redraws
@@ -124,6 +125,7 @@ class Progress:
         text = f"{bar} {self.done}/{total} files"
         room = width - len(text) - 2
         if path and room > 8:
+            path = printable(redact(path))  # masked before it is cut: a cut could drop the key's prefix
             shown = path if len(path) <= room else "..." + path[-(room - 3) :]
             text = f"{text}  {shown}"
         self.stream.write(_CLEAR_LINE + text[:width])

@@ -139,13 +139,14 @@ def is_token(value: str) -> bool:
 
 
 def mask(secret: str) -> str:
-    """``hf_****abcd``: the prefix and the last four characters, as huggingface_hub shows tokens."""
+    """``hf_****abcd``: a key's provider prefix and its last four characters, as huggingface_hub shows
+    tokens; any other secret shows at most its last four."""
     found = format_of(secret)
     if found is not None and len(secret) > len(found[1].prefix) + 8:
         shown = re.match(found[1].shown_prefix or re.escape(found[1].prefix), secret)
         return f"{shown.group() if shown else found[1].prefix}****{secret[-4:]}"
-    if len(secret) >= 16:
-        return f"{secret[:3]}****{secret[-4:]}"
+    if len(secret) >= 16:  # a password's first letters are no prefix: they would help to guess it
+        return f"****{secret[-4:]}"
     return "****"
 
 

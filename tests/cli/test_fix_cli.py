@@ -297,3 +297,40 @@ def test_a_writefile_body_reads_the_environment_and_the_summary_says_how(tmp_pat
         "in the notebook's kernel): set it in a cell before the program runs, "
         'e.g. os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN").'
     ) in " ".join(result.stdout.split())
+
+
+def _pieces_of(secret: str, size: int = 6) -> list[str]:
+    return [secret[i : i + size] for i in range(0, len(secret), size)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        't = ("{head}"\n     "{tail}")\nlogin(token=t)\n',  # implicit concatenation over two lines
+        "t = '{escaped}'\nlogin(token=t)\n",  # \\x escapes: no piece of the line is the token
+        'import os\nos.environ["DB_PASSWORD"] = "s3cr\\x65t-Passw0rd!"\n',  # a secret that is no token
+    ],
+    ids=["split", "escaped", "password"],
+)
+def test_diff_masks_a_secret_however_it_is_written(source: str, tmp_path: Path) -> None:
+    escaped = "".join(f"\\x{ord(c):02x}" if i % 3 == 0 and i > 3 else c for i, c in enumerate(TOKEN))
+    path = tmp_path / "train.py"
+    path.write_text(source.format(head=TOKEN[:12], tail=TOKEN[12:], escaped=escaped))
+    result = _invoke("--diff", str(path))
+    assert result.exit_code == 1 and "--- a/" in result.output, result.output
+    for secret in (TOKEN, "s3cret-Passw0rd!"):
+        assert secret not in result.output
+        assert not [piece for piece in _pieces_of(secret) if len(piece) >= 5 and piece in result.output]
+    assert (
+        TOKEN[12:] not in result.output and escaped not in result.output and "s3cr\\x65t" not in result.output
+    )
+
+
+def test_diff_masks_a_notebook_token_split_over_json_list_elements(tmp_path: Path) -> None:
+    cell = new_code_cell(f'login(token="{TOKEN[:10]}\\\n{TOKEN[10:]}")')  # a backslash-continued string
+    path = tmp_path / "nb.ipynb"
+    path.write_text(notebook_text([cell], "colab-4.0"))
+    assert '"source": [' in path.read_text() and TOKEN not in path.read_text()  # two list elements
+    result = _invoke("--diff", str(path))
+    assert result.exit_code == 1 and "--- a/" in result.output, result.output
+    assert TOKEN[10:] not in result.output and TOKEN[:10] not in result.output

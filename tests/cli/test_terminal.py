@@ -50,6 +50,19 @@ def test_progress_only_on_a_terminal_outside_ci() -> None:
     assert not progress_enabled(io.StringIO(), env={})
 
 
+def test_a_long_path_named_after_a_token_is_masked_before_it_is_cut() -> None:
+    """Cut first, the bar could keep the token's body and drop its ``hf_`` prefix: masked first, never."""
+    stream, clock = Terminal(), Clock()
+    progress = Progress(10, stream, clock=clock)
+    clock.now += 1
+    for depth in range(0, 120, 7):
+        progress.advance("d/" * depth + TOKEN + ".py\x1b[2J")
+        clock.now += 1
+    shown = stream.getvalue()
+    assert TOKEN[3:] not in shown and TOKEN[-20:] not in shown and "\x1b[2J" not in shown
+    assert "hf_****" + TOKEN[-4:] in shown
+
+
 def test_progress_appears_after_the_delay_and_is_erased() -> None:
     stream, clock = Terminal(), Clock()
     progress = Progress(10, stream, clock=clock)

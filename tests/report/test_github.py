@@ -94,7 +94,7 @@ def test_hostile_message_cannot_inject_a_command(tmp_path: Path) -> None:
     assert len(lines) == 1
     command, properties, message = parse_command(lines[0])
     assert (command, properties["file"], properties["title"]) == ("error", "env.py", "HFG002")
-    assert message == f"secret written to environment variable {name} (not****alue)"
+    assert message == f"secret written to environment variable {name} (****alue)"
     assert "not-a-real-secret-value" not in result.stdout
 
 
