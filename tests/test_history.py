@@ -599,19 +599,24 @@ def test_cli_history_honours_exclude_patterns(repo: Repo, monkeypatch: pytest.Mo
         "fixtures",
         pyproject_DOT_toml='[tool.hf-secret-guard]\nextend-exclude = ["fixtures/**"]\n',
         fixtures__fake_DOT_py=f'T = "{TOKEN}"\n',
-        build__gen_DOT_py=f'T = "{T3}"\n',  # "build" is excluded by default, as in a normal scan
+        build__gen_DOT_py=f'T = "{T3}"\n',  # committed: the default "build" exclude is for walks only
         src__app_DOT_py=f'T = "{TOKEN2}"\n# {TOKEN}\n',
     )
     monkeypatch.chdir(repo.root)
     report = json.loads(CliRunner().invoke(cli, ["scan", "--history", "--format", "json"]).stdout)
     assert [(t["secret"], t["path"]) for t in report["tokens"]] == [
+        (mask(T3), "build/gen.py"),
         (mask(TOKEN2), "src/app.py"),
         (mask(TOKEN), "src/app.py"),
     ]
-    assert report["tokens"][1]["head"] == [{"path": "src/app.py", "line": 2}]  # not the excluded fixture
+    assert report["tokens"][2]["head"] == [{"path": "src/app.py", "line": 2}]  # not the excluded fixture
     isolated = json.loads(
         CliRunner().invoke(cli, ["scan", "--history", "--isolated", "--format", "json"]).stdout
     )
-    # No config: fixtures/ counts again, build/ stays a default exclude.
+    # No config: fixtures/ counts again; build/ counted all along (it is committed).
     heads = {t["secret"]: {h["path"] for h in t["head"]} for t in isolated["tokens"]}
-    assert heads == {mask(TOKEN): {"fixtures/fake.py", "src/app.py"}, mask(TOKEN2): {"src/app.py"}}
+    assert heads == {
+        mask(TOKEN): {"fixtures/fake.py", "src/app.py"},
+        mask(TOKEN2): {"src/app.py"},
+        mask(T3): {"build/gen.py"},
+    }

@@ -149,3 +149,45 @@ def test_a_config_cannot_send_the_baseline_outside_its_project(tmp_path: Path) -
     (repo / "ci").mkdir()
     assert run_main("baseline", ".", cwd=repo).returncode == 0 and (repo / "ci" / "baseline.json").exists()
     assert run_main("baseline", "--output", str(tmp_path / "named.json"), ".", cwd=repo).returncode == 0
+
+
+def test_a_config_that_hides_everything_is_said_out_loud(tmp_path: Path) -> None:
+    """A repository's config that ignores every rule or excludes every file used to print a plain
+    "No leaks found"; what the user's own settings exclude is counted in a note."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "src" / "a.py").write_text(f'login(token="{TOKEN}")\n')
+    (tmp_path / "fixtures" / "b.py").write_text(f'login(token="{TOKEN}")\n')
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.hf-secret-guard]\nextend-exclude = ["fixtures/**"]\n')
+    result = run_main("scan", ".", cwd=tmp_path)
+    assert (
+        result.returncode == 1
+        and "note: 1 path excluded by pyproject.toml: 'fixtures/**' (1)" in result.stderr
+    )
+    config.write_text('[tool.hf-secret-guard]\nignore = ["HFG"]\n')
+    result = run_main("scan", ".", cwd=tmp_path)
+    assert result.returncode == 0 and "warning: every rule is turned off (by pyproject.toml)" in result.stderr
+    config.write_text('[tool.hf-secret-guard]\nextend-exclude = ["*.py"]\n')
+    result = run_main("scan", ".", cwd=tmp_path)
+    assert result.returncode == 0 and "warning: every file was excluded by pyproject.toml" in result.stderr
+    quiet = run_main("scan", "-q", ".", cwd=tmp_path)
+    assert quiet.stderr == ""
+    config.write_text('[tool.hf-secret-guard]\nextend-exclude = ["fixtures/**"]\n')
+    assert run_main("scan", ".", cwd=tmp_path / "src").stderr == ""  # nothing excluded here: no note
+
+
+def test_a_committed_checkpoint_notebook_is_scanned(tmp_path: Path) -> None:
+    """``.ipynb_checkpoints`` and ``build`` are default excludes for a walk; committed, they are scanned."""
+    repo = init_repo(tmp_path / "repo")
+    (repo / ".ipynb_checkpoints").mkdir()
+    (repo / ".ipynb_checkpoints" / "train-checkpoint.py").write_text(f'login(token="{TOKEN}")\n')
+    (repo / "build").mkdir()
+    (repo / "build" / "gen.py").write_text(f'login(token="{TOKEN}")\n')
+    git(repo, "add", "-f", ".")
+    for args in (["scan", "."], ["scan", "--staged"], ["scan", "--force-exclude", "build/gen.py"]):
+        result = run(args, repo)
+        assert result.returncode == 1, (args, result.stdout, result.stderr)
+    git(repo, "commit", "-qm", "checkpoints")
+    history = run(["scan", "--history", "--isolated"], repo)
+    assert history.returncode == 1 and "build/gen.py" in history.stdout

@@ -156,7 +156,7 @@ def run_history(settings: Settings) -> int:
         return EXIT_ERROR
     from hf_secret_guard.discover import make_excluder
 
-    excluder = make_excluder(settings.discover_options)
+    excluder = make_excluder(settings.discover_options, tracked=True)  # history holds only committed files
     try:
         result = scan_history(
             ".",

@@ -587,7 +587,39 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
             f"in {time.monotonic() - started:.2f} s",
             err=True,
         )
+    if not settings.quiet:
+        for line in _exclusion_notes(settings, results):
+            click.echo(line, err=True)
     return results
+
+
+def _exclusion_notes(settings: Settings, results: Sequence[FileResult]) -> list[str]:
+    """What the user's own settings kept out of the scan, and a run that can find nothing: a config that
+    comes with a repository could otherwise pass every file with "No leaks found"."""
+    from hf_secret_guard.report.text import count
+    from hf_secret_guard.rules import RULES
+
+    source = os.path.basename(settings.config) if settings.config else "the command line"
+    notes: list[str] = []
+    if not any(settings.scan_options.wants(code) for code in RULES):
+        notes.append(f"warning: every rule is turned off (by {source}): this run cannot find anything")
+    options = settings.discover_options
+    own = {*(options.exclude or ()), *options.extend_exclude}
+    by_pattern: dict[str, int] = {}
+    for result in results:
+        pattern = (
+            result.skipped[len("excluded by '") : -1] if result.skipped.startswith("excluded by '") else ""
+        )
+        if pattern in own:
+            by_pattern[pattern] = by_pattern.get(pattern, 0) + 1
+    if by_pattern:
+        listed = ", ".join(f"{pattern!r} ({n})" for pattern, n in sorted(by_pattern.items()))
+        total = count(sum(by_pattern.values()), "path")
+        if not _scanned(results) and not any(r.errors for r in results):
+            notes.append(f"warning: every file was excluded by {source} ({listed}): nothing was scanned")
+        else:
+            notes.append(f"note: {total} excluded by {source}: {listed}; -v lists them")
+    return notes
 
 
 def _scan_stdin(settings: Settings) -> FileResult:

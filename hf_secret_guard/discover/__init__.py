@@ -59,8 +59,14 @@ def discover(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISCOVER) 
             yield candidate.path
 
 
-def make_excluder(options: DiscoverOptions) -> Excluder:
-    patterns = DEFAULT_EXCLUDE if options.exclude is None else options.exclude
+def make_excluder(options: DiscoverOptions, tracked: bool = False) -> Excluder:
+    """The excludes for a file; for one git tracks or has staged (``tracked``), only the user's own:
+    the default list (``build``, ``.ipynb_checkpoints``...) is for what a walk stumbles on, and a token
+    committed in a checkpoint notebook or under ``build/`` is a leak like any other."""
+    if options.exclude is None:
+        patterns: tuple[str, ...] = () if tracked else DEFAULT_EXCLUDE
+    else:
+        patterns = options.exclude
     return Excluder((*patterns, *options.extend_exclude), options.root)
 
 
@@ -69,6 +75,7 @@ def discover_files(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISC
     error entry (the run exits 2, and JSON and SARIF still come out) while the other paths are scanned: one
     missing path must not hide the findings of the rest."""
     excluder = make_excluder(options)
+    named_excluder = make_excluder(options, tracked=True)
     root = os.path.abspath(options.root)
     found: list[Candidate] = []
     for given in paths:
@@ -79,10 +86,10 @@ def discover_files(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISC
             found.extend(_directory(given, excluder, options))
             continue
         hit = None
-        if options.force_exclude:
+        if options.force_exclude:  # pre-commit names staged files: only the user's own excludes hold
             absolute = os.path.abspath(given)
             top = root if _inside(absolute, root) else os.path.dirname(absolute)
-            hit = excluder.match_below(absolute, top)
+            hit = named_excluder.match_below(absolute, top)
         found.append(Candidate(given, skipped=_excluded(hit)))
     seen: set[str] = set()
     unique: list[Candidate] = []
@@ -112,16 +119,21 @@ def _directory(top: str, excluder: Excluder, options: DiscoverOptions) -> list[C
         names = gitfiles.list_files(top)
         # A directory that is itself ignored lists nothing; the user named it, so it is walked instead.
         if names is not None and (names or not gitfiles.is_ignored(top)):
-            return sorted(_from_git(top, names, excluder, options), key=lambda c: c.path)
+            tracked = make_excluder(options, tracked=True)
+            return sorted(_from_git(top, names, excluder, tracked, options), key=lambda c: c.path)
     return sorted(_walk(top, excluder), key=lambda c: c.path)
 
 
-def _from_git(top: str, names: list[str], excluder: Excluder, options: DiscoverOptions) -> list[Candidate]:
+def _from_git(
+    top: str, names: dict[str, bool], excluder: Excluder, tracked: Excluder, options: DiscoverOptions
+) -> list[Candidate]:
+    """``names``: git's list, each with whether it is tracked (``tracked`` then excludes it, not
+    ``excluder``)."""
     absolute_top = os.path.abspath(top)
     real_top = os.path.realpath(top)
     found: list[Candidate] = []
     excluded_at: set[str] = set()
-    for name in names:
+    for name, is_tracked in names.items():
         path, absolute = _display(top, name.rstrip("/")), os.path.join(absolute_top, name.rstrip("/"))
         if name.endswith("/"):  # an untracked repository inside this one: git does not look in, we do
             hit = excluder.match_below(absolute, absolute_top)
@@ -133,7 +145,7 @@ def _from_git(top: str, names: list[str], excluder: Excluder, options: DiscoverO
             continue
         if not _scanned_name(name):
             continue
-        hit = excluder.match_below(absolute, absolute_top)
+        hit = (tracked if is_tracked else excluder).match_below(absolute, absolute_top)
         if hit is not None:
             if hit[1] not in excluded_at:
                 excluded_at.add(hit[1])
@@ -215,11 +227,12 @@ def discover_staged(
 ) -> list[tuple[Candidate, str]]:
     """Staged files (``Candidate``, blob id) to scan or skip.  Raises ``gitfiles.GitError`` outside git.
 
-    The excludes always apply: git chose these files, as pre-commit does, so the config must hold.
+    The user's excludes always apply (git chose these files, as pre-commit does, so the config must
+    hold); the default list does not: what is staged is about to be committed.
     """
     from hf_secret_guard.discover import git as gitfiles
 
-    excluder = make_excluder(options)
+    excluder = make_excluder(options, tracked=True)
     root = os.path.abspath(options.root)
     found: list[tuple[Candidate, str]] = []
     for staged in gitfiles.staged_files(pathspecs):

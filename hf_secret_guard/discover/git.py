@@ -55,15 +55,19 @@ def _git(args: Sequence[str], cwd: Optional[str] = None) -> Optional[bytes]:
     return done.stdout if done.returncode == 0 else None
 
 
-def list_files(directory: str) -> Optional[list[str]]:
-    """Files under ``directory`` that git does not ignore: tracked ones, and untracked ones that no
-    ignore rule matches.  Paths are relative to ``directory``; an untracked nested repository is listed
-    as ``name/``.  None when ``directory`` is not inside a git work tree."""
-    output = _git(["ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=directory)
+def list_files(directory: str) -> Optional[dict[str, bool]]:
+    """Files under ``directory`` that git does not ignore, each with whether git tracks it: tracked ones,
+    and untracked ones that no ignore rule matches.  Paths are relative to ``directory``; an untracked
+    nested repository is listed as ``name/``.  None when ``directory`` is not inside a git work tree."""
+    output = _git(["ls-files", "--cached", "--others", "--exclude-standard", "-t", "-z"], cwd=directory)
     if output is None:
         return None
-    names = [os.fsdecode(name) for name in output.split(b"\0") if name]
-    return list(dict.fromkeys(names))  # an unmerged path is listed once per stage
+    names: dict[str, bool] = {}
+    for entry in output.split(b"\0"):
+        if len(entry) > 2:  # "H name" (tracked), "? name" (untracked); an unmerged path comes once per stage
+            name = os.fsdecode(entry[2:])
+            names[name] = names.get(name, False) or entry[:1] != b"?"
+    return names
 
 
 def is_ignored(path: str) -> bool:

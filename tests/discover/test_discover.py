@@ -92,7 +92,10 @@ def test_default_excludes_and_named_paths(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(tmp_path)
     assert leaky_paths(scan("--format", "json", ".")) == ["a.py"]
     assert leaky_paths(scan("--format", "json", ".venv/lib/b.py")) == [".venv/lib/b.py"]  # named: scanned
+    # pre-commit names staged files: only the user's own excludes hold for them, never the default list
     forced = scan("--format", "json", "--force-exclude", ".venv/lib/b.py")
+    assert leaky_paths(forced) == [".venv/lib/b.py"] and forced.exit_code == 1
+    forced = scan("--format", "json", "--force-exclude", "--extend-exclude", ".venv", ".venv/lib/b.py")
     assert leaky_paths(forced) == [] and forced.exit_code == 0
     verbose = scan("-v", ".")
     assert ".venv: note: skipped: excluded by '.venv'" in verbose.stderr
@@ -186,13 +189,20 @@ def test_named_ignored_paths_are_scanned(repo: Path, monkeypatch: pytest.MonkeyP
     assert scanned(["secret.local.py"]) == ["secret.local.py"]  # a named file is scanned
 
 
-def test_excludes_apply_inside_git_listing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(repo, {"build/gen.py": LEAK, "pkg/build/gen.py": LEAK})
-    git(repo, "add", "-f", "build/gen.py", "pkg/build/gen.py")
+def test_tracked_means_scanned(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default excludes are for what a walk stumbles on; a committed checkpoint notebook or build/
+    file is scanned (a token there is a leak), while untracked ones are still left out."""
+    write(repo, {"build/gen.py": LEAK, "pkg/build/gen.py": LEAK, ".ipynb_checkpoints/nb-checkpoint.py": LEAK})
+    git(repo, "add", "-f", "build/gen.py", ".ipynb_checkpoints/nb-checkpoint.py")
+    write(repo, {"build/untracked.py": LEAK})
     monkeypatch.chdir(repo)
     result = discover_files(["."])
-    assert [c.path for c in result if c.skipped] == ["build", "pkg/build"]  # one note per directory
-    assert "build/gen.py" not in [c.path for c in result]
+    assert [c.path for c in result if c.skipped] == ["build", "pkg/build"]  # untracked: one note per folder
+    assert "build/untracked.py" not in [c.path for c in result]
+    scanned_paths = [c.path for c in result if not c.skipped]
+    assert "build/gen.py" in scanned_paths and ".ipynb_checkpoints/nb-checkpoint.py" in scanned_paths
+    user = discover_files(["."], DiscoverOptions(extend_exclude=("build",)))  # the user's own: it holds
+    assert "build/gen.py" not in [c.path for c in user if not c.skipped]
 
 
 def test_untracked_nested_repository_is_scanned(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
