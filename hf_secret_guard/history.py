@@ -296,6 +296,7 @@ def _log_command(options: Sequence[str], names: Sequence[str], pathspecs: Sequen
         "--no-color",
         "--no-ext-diff",
         "--no-textconv",
+        "--text",  # a committed `* -diff` (or core.bigFileThreshold) must not make every blob "binary"
         "--no-relative",
         "--src-prefix=a/",
         "--dst-prefix=b/",

@@ -620,3 +620,25 @@ def test_cli_history_honours_exclude_patterns(repo: Repo, monkeypatch: pytest.Mo
         mask(TOKEN2): {"src/app.py"},
         mask(T3): {"build/gen.py"},
     }
+
+
+@pytest.mark.parametrize(
+    "hide",
+    [
+        {"_DOT_gitattributes": "* -diff\n"},  # a committed attribute: every file "binary" to git's diff
+        {"_DOT_gitattributes": "*.py binary\n"},
+    ],
+)
+def test_an_attribute_cannot_hide_the_history(repo: Repo, hide: dict[str, str]) -> None:
+    repo.commit("attributes", **hide)
+    repo.commit("add", a_DOT_py=f'login(token="{TOKEN}")\n')
+    repo.commit("remove", a_DOT_py="login()\n")
+    [leak] = scan_history(str(repo.root)).leaks
+    assert (leak.path, leak.masked, leak.at_head) == ("a.py", mask(TOKEN), False)
+
+
+def test_a_big_file_threshold_cannot_hide_the_history(repo: Repo) -> None:
+    repo.git("config", "core.bigFileThreshold", "10")  # "files larger than 10 bytes are binary"
+    repo.commit("add", a_DOT_py="x = 1\n" * 20 + f'login(token="{TOKEN}")\n')
+    [leak] = scan_history(str(repo.root)).leaks
+    assert leak.masked == mask(TOKEN) and leak.at_head
