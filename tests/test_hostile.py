@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import TOKEN
 from tests.inprocess import run_main
+from tests.notebooks import new_code_cell, new_output, notebook_text
 
 # name -> (writer, expected rules found in that file, a phrase the file's one-line note must contain or None)
 Writer = Callable[[Path], None]
@@ -243,3 +244,21 @@ def test_big_notebook_of_images_is_cheap(tmp_path: Path) -> None:
     result = run_main("scan", "--format", "json", str(path))
     report = json.loads(result.stdout)
     assert [(f["rule"], f["cell"]) for f in report["findings"]] == [("HFG001", 11)]
+
+
+def test_a_notebook_of_millions_of_values_is_swept_as_text_not_parsed(tmp_path: Path) -> None:
+    """Reading positions costs memory per JSON value: a notebook of more values than the limit (outputs of
+    short lines) is read as text, and its keys are still found (reported, not fixable)."""
+    from hf_secret_guard.scan.notebook_file import MAX_NOTEBOOK_VALUES
+
+    lines = ["x\n"] * (MAX_NOTEBOOK_VALUES // 10 + 1)
+    cells = [
+        new_code_cell(f"print({i})", outputs=[new_output("stream", text="".join(lines))]) for i in range(10)
+    ]
+    cells.append(new_code_cell(f'login(token="{TOKEN}")'))
+    path = tmp_path / "big.ipynb"
+    path.write_text(notebook_text(cells))
+    result = run_main("scan", "--format", "json", "big.ipynb", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [f["rule"] for f in report["findings"]] == ["HFG004"] and not report["findings"][0]["fixable"]
+    assert "scanned as text, not cell by cell" in result.stderr and TOKEN not in result.stdout + result.stderr

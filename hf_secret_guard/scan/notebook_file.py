@@ -71,9 +71,19 @@ def _worth_scanning(part: Part, aliases: object) -> bool:
     return any(name in part.text for name in names)
 
 
+# Reading a notebook with the position of every JSON value costs memory per value (about a kilobyte with
+# its path and text); a notebook of more values than this (saved outputs of millions of short lines) is
+# swept as text instead, still finding every key.  Images are one value each: they cost nothing here.
+MAX_NOTEBOOK_VALUES = 400_000
+
+
 def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
     if not notebook_may_leak(raw, options.secret_names) and not (options.wants("HFG100") and may_allow(raw)):
         return FileResult(path, (), notebook_shape_error(raw, path))
+    if raw.count('"') > 2 * MAX_NOTEBOOK_VALUES:
+        reason = f"more than {MAX_NOTEBOOK_VALUES:,} JSON values: scanned as text, not cell by cell"
+        error = ScanError(path, "notebook", reason)
+        return FileResult(path, tuple(_raw_text_findings(raw, path, options, "notebook JSON")), (error,))
     try:
         notebook = read_notebook(raw)
     except (JsonSpanError, NotebookShapeError) as exc:
