@@ -29,6 +29,7 @@ and over what they found (``collect``, ``merge``), so it is tested without git; 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -70,6 +71,15 @@ class AddedLine(NamedTuple):
     line: int  # 1-based, in the new version of the file (or in the message, the subject being 1)
     text: str
     source: HistorySource = "diff"
+    context: bool = False  # a line after one with a token prefix: where a token written in pieces goes on
+
+
+# A token written in pieces over lines (implicit concatenation, a backslash inside a string) is joined
+# across this many following added lines, as the file scan's Python reading would.
+_CONTINUATION_LINES = 3
+_PIECE_JOINT_RE = re.compile(
+    r"""(["'])[ \t]*\)?[ \t]*(?:#[^\n]*)?\n[ \t]*\(?[ \t]*(?:[rRbBfFuU]{1,2})?\1|\\\n"""
+)
 
 
 def _commit_header(raw: bytes) -> tuple[str, int]:
@@ -126,6 +136,7 @@ def added_lines(lines: Iterable[bytes]) -> Iterator[AddedLine]:
     in_hunk = False
     parents = 1
     new_line = 0
+    after = 0  # following added lines still to yield as context of a line with a prefix
     for raw in lines:
         if raw.startswith(_COMMIT_MARK):
             commit, timestamp = _commit_header(raw)
@@ -137,9 +148,17 @@ def added_lines(lines: Iterable[bytes]) -> Iterator[AddedLine]:
                 if b"-" in marker:
                     continue  # removed: not in the new version of the file
                 content = raw[parents:]
-                if path is not None and b"+" * parents == marker and any(n in content for n in _NEEDLES):
-                    text = content.rstrip(b"\r\n").decode("utf-8", "replace")
-                    yield AddedLine(commit, timestamp, path, new_line, text)
+                if path is not None and b"+" * parents == marker:
+                    if any(n in content for n in _NEEDLES):
+                        text = content.rstrip(b"\r\n").decode("utf-8", "replace")
+                        yield AddedLine(commit, timestamp, path, new_line, text)
+                        after = _CONTINUATION_LINES
+                    elif after:
+                        text = content.rstrip(b"\r\n").decode("utf-8", "replace")
+                        yield AddedLine(commit, timestamp, path, new_line, text, context=True)
+                        after -= 1
+                else:
+                    after = 0
                 new_line += 1
                 continue
             if raw.startswith(b"\\"):  # "\ No newline at end of file"
@@ -187,14 +206,50 @@ class _Seen:
 def collect(added: Iterable[AddedLine]) -> dict[str, _Seen]:
     """Distinct tokens -> where each first appeared (the input is oldest first) and which commits added it."""
     seen: dict[str, _Seen] = {}
-    for line in added:
-        for match in find_tokens(line.text):
-            entry = seen.get(match.value)
-            if entry is None:
-                seen[match.value] = _Seen(line, match.start + 1, match.confidence, {line.commit})
-            else:
-                entry.commits.add(line.commit)
+
+    def record(line: AddedLine, value: str, start: int, confidence: Confidence) -> None:
+        entry = seen.get(value)
+        if entry is None:
+            seen[value] = _Seen(line, start + 1, confidence, {line.commit})
+        else:
+            entry.commits.add(line.commit)
+
+    run: list[AddedLine] = []
+    for line in itertools.chain(added, [None]):
+        if line is not None and run and _follows(run[-1], line):
+            run.append(line)
+            continue
+        for index, head in enumerate(run):
+            if not head.context:
+                for value, start, confidence in _tokens_from(
+                    head, run[index + 1 : index + 1 + _CONTINUATION_LINES]
+                ):
+                    record(head, value, start, confidence)
+        run = [line] if line is not None else []
     return seen
+
+
+def _follows(previous: AddedLine, line: AddedLine) -> bool:
+    return (line.commit, line.path, line.source, line.line) == (
+        previous.commit,
+        previous.path,
+        previous.source,
+        previous.line + 1,
+    )
+
+
+def _tokens_from(head: AddedLine, following: Sequence[AddedLine]) -> Iterator[tuple[str, int, Confidence]]:
+    """The tokens on ``head``, and one that starts there and goes on over the following lines in pieces."""
+    whole = {match.value for match in find_tokens(head.text)}
+    for match in find_tokens(head.text):
+        yield match.value, match.start, match.confidence
+    if not following or head.source != "diff":
+        return
+    joined = _PIECE_JOINT_RE.sub("", "\n".join([head.text, *(line.text for line in following)]))
+    for match in find_tokens(joined):
+        cut = head.text[match.start : match.end] != match.value  # it goes on past the head's piece
+        if match.start < len(head.text) and cut and match.value not in whole:
+            yield match.value, match.start, match.confidence
 
 
 def to_order(diffs: Mapping[str, _Seen], messages: Mapping[str, _Seen]) -> set[str]:

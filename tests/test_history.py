@@ -642,3 +642,26 @@ def test_a_big_file_threshold_cannot_hide_the_history(repo: Repo) -> None:
     repo.commit("add", a_DOT_py="x = 1\n" * 20 + f'login(token="{TOKEN}")\n')
     [leak] = scan_history(str(repo.root)).leaks
     assert leak.masked == mask(TOKEN) and leak.at_head
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        't = ("{head}"\n     "{tail}")\n',
+        "t = ('{head}'  # split to fit the line\n     '{tail}')\n",
+        'login(token="{head}"\n            f"{tail}")\n',
+        't = "{head}\\\n{tail}"\n',
+    ],
+    ids=["parenthesized", "comment-between", "f-string-piece", "backslash"],
+)
+def test_a_token_written_in_pieces_is_found_in_the_history(repo: Repo, source: str) -> None:
+    """What the file scan finds (Python joins the pieces), --history finds too."""
+    repo.commit("add", a_DOT_py="x = 1\n" + source.format(head=TOKEN[:14], tail=TOKEN[14:]))
+    repo.commit("remove", a_DOT_py="x = 1\n")
+    [leak] = scan_history(str(repo.root)).leaks
+    assert (leak.path, leak.line, leak.masked, leak.at_head) == ("a.py", 2, mask(TOKEN), False)
+
+
+def test_pieces_that_are_no_token_stay_apart(repo: Repo) -> None:
+    repo.commit("add", a_DOT_py=f'a = "{TOKEN[:14]}"\nb = "{TOKEN[14:]}"\n')
+    assert scan_history(str(repo.root)).leaks == ()
