@@ -10,7 +10,6 @@ from typing import Optional, Union
 
 from hf_secret_guard.discover import (
     DEFAULT_DISCOVER,
-    SCANNED_SUFFIXES,
     discover_files,
     discover_staged,
     looks_binary,
@@ -18,7 +17,8 @@ from hf_secret_guard.discover import (
 from hf_secret_guard.fix.model import DEFAULT_FIX_OPTIONS, FixOptions, FixResult
 from hf_secret_guard.model import Candidate, FileResult, Finding, ScanError
 from hf_secret_guard.options import DEFAULT_OPTIONS, DiscoverOptions, ScanOptions
-from hf_secret_guard.read.notebook_shape import NOTEBOOK_SUFFIXES, notebook_shape_error
+from hf_secret_guard.read.kinds import binary_by_name, kind_of
+from hf_secret_guard.read.notebook_shape import notebook_shape_error
 from hf_secret_guard.screen import prefilter
 
 # A clean file never needs the scanners (scan, read.source, tokens): they are imported once a file can
@@ -62,10 +62,16 @@ def scan_text(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> F
 
 
 def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
-    """Findings in a file's bytes; ``path`` decides whether it is a notebook."""
-    is_notebook = path.endswith(NOTEBOOK_SUFFIXES)
+    """Findings in a file's bytes; its kind (``read.kinds``: Python, notebook, other text) comes from
+    ``path`` and the first line."""
+    kind = kind_of(path, data[:200].split(b"\n", 1)[0])
+    is_notebook = kind == "notebook"
     if data.startswith(_WIDE_BOMS):
         return _scan_wide_text(data, path, options, is_notebook)
+    if kind == "text":
+        if not prefilter.text_may_leak(data, options.secret_names) and not _may_allow(data, options):
+            return FileResult(path)
+        return scan_text(data.decode("utf-8-sig", "replace"), path, options)
     if not prefilter.may_contain_leak(data, notebook=is_notebook) and not _may_allow(data, options):
         return FileResult(path, (), notebook_shape_error(data, path) if is_notebook else ())
     from hf_secret_guard.read.source import DecodeError, decode_lossy, decode_source
@@ -137,12 +143,14 @@ def scan_file(path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
             return FileResult(path, (), (ScanError(path, "read", "not a regular file"),))
         if options.max_file_size and info.st_size > options.max_file_size:
             return FileResult(path, skipped=_too_large(info.st_size, options.max_file_size))
+        if binary_by_name(path):  # a checkpoint or an image: not worth reading to find out
+            return FileResult(path, skipped="binary file")
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return FileResult(path, (), (ScanError(path, "read", f"cannot read: {reason}"),))
-    if looks_binary(data) and not path.endswith(SCANNED_SUFFIXES):
+    if looks_binary(data) and kind_of(path, data[:200].split(b"\n", 1)[0]) == "text":
         return FileResult(path, skipped="binary file")
     return scan_bytes(data, path, options)
 
@@ -212,7 +220,9 @@ def scan_staged_candidates(
         _, data, size = next(contents)
         if data is None:
             yield FileResult(candidate.path, skipped=_too_large(size, options.max_file_size))
-        elif looks_binary(data) and not candidate.path.endswith(SCANNED_SUFFIXES):
+        elif binary_by_name(candidate.path) or (
+            looks_binary(data) and kind_of(candidate.path, data[:200].split(b"\n", 1)[0]) == "text"
+        ):
             yield FileResult(candidate.path, skipped="binary file")
         else:
             yield scan_bytes(data, candidate.path, options)

@@ -18,11 +18,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 from typing import Any, NamedTuple
 
+from hf_secret_guard import discover
 from hf_secret_guard.model import Finding
 from hf_secret_guard.read.small_files import BASELINE_LIMIT, read_small_file, write_text_no_follow
 from hf_secret_guard.tokens.redaction import redact_output
 
-BASELINE_NAME = ".hf-secret-guard-baseline.json"
+BASELINE_NAME = discover.BASELINE_NAME
 FORMAT_VERSION = 1
 
 

@@ -284,6 +284,11 @@ SITES: dict[str, Site] = {
     ),
     "output": Site("in code", "redact", "not fixable"),
     "json": Site("in code", "redact", "the notebook could not be read as a notebook"),
+    "text-file": Site(
+        "in a text file",
+        "",
+        "not Python or a notebook: move the key out by hand",
+    ),
 }
 
 

@@ -52,7 +52,12 @@ def materialize(case: str, target: Path) -> Path:
         if path.is_file():
             dest = out / path.relative_to(source)
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(fill(path.read_bytes().decode("utf-8")).encode("utf-8"))
+            data = path.read_bytes()  # binary files keep their bytes; placeholders are filled in them too
+            dest.write_bytes(
+                fill(data.decode("latin-1")).encode("latin-1")
+                if b"\0" in data
+                else fill(data.decode()).encode()
+            )
     return out
 
 

@@ -111,13 +111,21 @@ def test_commit_with_a_token_is_blocked(hook_repo: HookRepo) -> None:
         "nbformat": 4,
         "nbformat_minor": 5,
     }
-    result = hook_repo.commit({"train.py": LEAK, "colab.ipynb": json.dumps(notebook)})
+    files = {
+        "train.py": LEAK,
+        "colab.ipynb": json.dumps(notebook),
+        ".env": f"WANDB_API_KEY=1\nHF_TOKEN={TOKEN}\n",
+    }
+    result = hook_repo.commit(files)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert hook_repo.head() == before  # nothing was committed
     assert "hf-secret-guard" in output and "Failed" in output
     assert f"train.py:2:14: HFG001 Hugging Face token in a string literal (hf_****{TOKEN[-4:]})" in output
     assert "colab.ipynb:cell 1:output 1:1:1: HFG003" in output and f"hf_****{TOKEN2[-4:]}" in output
+    assert (
+        ".env:2:10: HFG002 Hugging Face token written to environment variable HF_TOKEN" in output
+    )  # types: [text]
     assert TOKEN not in output and TOKEN2 not in output
     print(f"\nhook environment built in {hook_repo.install_seconds:.1f} s")  # shown with pytest -s
 

@@ -168,7 +168,7 @@ def test_a_config_that_hides_everything_is_said_out_loud(tmp_path: Path) -> None
     config.write_text('[tool.hf-secret-guard]\nignore = ["HFG"]\n')
     result = run_main("scan", ".", cwd=tmp_path)
     assert result.returncode == 0 and "warning: every rule is turned off (by pyproject.toml)" in result.stderr
-    config.write_text('[tool.hf-secret-guard]\nextend-exclude = ["*.py"]\n')
+    config.write_text('[tool.hf-secret-guard]\nextend-exclude = ["*"]\n')
     result = run_main("scan", ".", cwd=tmp_path)
     assert result.returncode == 0 and "warning: every file was excluded by pyproject.toml" in result.stderr
     quiet = run_main("scan", "-q", ".", cwd=tmp_path)

@@ -16,7 +16,7 @@ import click
 
 from hf_secret_guard._version import __version__
 from hf_secret_guard.cli.settings import Settings
-from hf_secret_guard.model import FileResult, Finding, ScanError, Verification
+from hf_secret_guard.model import Candidate, FileResult, Finding, ScanError, Verification
 
 EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR = 0, 1, 2
 
@@ -546,7 +546,9 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
                 return None
             total, stream = len(staged), api.scan_staged_candidates(staged, settings.scan_options)
         else:
-            candidates = discover_files(list(settings.paths) or ["."], settings.discover_options)
+            candidates = _not_our_own(
+                discover_files(list(settings.paths) or ["."], settings.discover_options), settings
+            )
             total, stream = len(candidates), api.scan_candidates(candidates, settings.scan_options)
     except MissingPath as missing:
         click.echo(f"{missing.args[0]}: error: no such file or directory", err=True)
@@ -591,6 +593,21 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
         for line in _exclusion_notes(settings, results):
             click.echo(line, err=True)
     return results
+
+
+def _not_our_own(candidates: list[Candidate], settings: Settings) -> list[Candidate]:
+    """The report (``--output``) and the baseline this run writes or reads are the tool's own files: a
+    second run must not scan its last report (it holds masked values only) nor refuse to replace it."""
+    own = {os.path.realpath(path) for path in (settings.output, settings.baseline) if path}
+    own -= {os.path.realpath(path) for path in settings.paths}  # named to be scanned: it is scanned
+    if not own:
+        return candidates
+    return [
+        c._replace(skipped="hf-secret-guard's own report or baseline")
+        if not c.skipped and not c.error and os.path.realpath(c.path) in own
+        else c
+        for c in candidates
+    ]
 
 
 def _exclusion_notes(settings: Settings, results: Sequence[FileResult]) -> list[str]:
@@ -709,7 +726,7 @@ def _refuse_target(
     problem = (
         overwrites_source(target)
         or overwrites_input(target, {name.replace("_", " "): path for name, path in inputs.items()})
-        or overwrites_scanned(target, [r.path for r in results])
+        or overwrites_scanned(target, [r.path for r in results if not r.skipped])
     )
     if problem:
         click.echo(f"error: not writing the {what} there: {problem}; choose another file", err=True)

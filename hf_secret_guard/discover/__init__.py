@@ -1,4 +1,5 @@
-"""Which files a scan looks at: the paths given, and below directories the Python files and notebooks.
+"""Which files a scan looks at: the paths given, and below directories every file (``read.kinds`` then
+says what each is; binary files are skipped when they are read).
 
 - Inside a git work tree a directory is listed by git (``.gitignore`` holds, as users expect); elsewhere, or
   with ``--no-gitignore``, it is walked.  Both give the same files in the same (sorted) order.
@@ -23,7 +24,9 @@ from hf_secret_guard.discover.excludes import DEFAULT_EXCLUDE, Excluder
 from hf_secret_guard.model import Candidate
 from hf_secret_guard.options import DiscoverOptions
 
-SCANNED_SUFFIXES = (".py", ".pyi", ".pyw", ".ipynb")
+# What the tool writes itself and never scans: the baseline holds masked values and hashes only.
+BASELINE_NAME = ".hf-secret-guard-baseline.json"
+OWN_FILE = "hf-secret-guard's own baseline"
 # ``--fix`` writes ``.NAME.hf-secret-guard.XXXX.tmp`` beside a file; one left by a killed run is scanned.
 TEMPORARY_MARK = ".hf-secret-guard."
 
@@ -31,10 +34,6 @@ TEMPORARY_MARK = ".hf-secret-guard."
 def is_leftover_temporary(name: str) -> bool:
     """A temporary file of an interrupted ``--fix``: it may hold what the original held."""
     return name.startswith(".") and TEMPORARY_MARK in name and name.endswith(".tmp")
-
-
-def _scanned_name(name: str) -> bool:
-    return name.endswith(SCANNED_SUFFIXES) or is_leftover_temporary(name)
 
 
 DEFAULT_DISCOVER = DiscoverOptions()
@@ -143,8 +142,6 @@ def _from_git(
                 excluded_at.add(hit[1])
                 found.append(Candidate(_display(top, os.path.relpath(hit[1], absolute_top)), _excluded(hit)))
             continue
-        if not _scanned_name(name):
-            continue
         hit = (tracked if is_tracked else excluder).match_below(absolute, absolute_top)
         if hit is not None:
             if hit[1] not in excluded_at:
@@ -153,8 +150,12 @@ def _from_git(
             continue
         candidate = _file(path, real_top)
         if candidate is not None:
-            found.append(candidate)
+            found.append(candidate._replace(skipped=OWN_FILE) if _own(name) else candidate)
     return found
+
+
+def _own(name: str) -> bool:
+    return os.path.basename(name) == BASELINE_NAME
 
 
 def _file(path: str, real_top: str) -> Optional[Candidate]:
@@ -203,16 +204,15 @@ def _walk(top: str, excluder: Excluder) -> Iterator[Candidate]:
             path = entry.name if directory == "." else os.path.join(directory, entry.name)
             absolute = os.path.join(absolute_directory, entry.name)
             if entry.is_symlink():
-                if _scanned_name(entry.name) or os.path.isdir(path):
-                    hit = excluder.match(absolute, entry.name)
-                    yield Candidate(path, _excluded(hit)) if hit else _symlink(path, real_top)
+                hit = excluder.match(absolute, entry.name)
+                yield Candidate(path, _excluded(hit)) if hit else _symlink(path, real_top)
                 continue
             is_directory = entry.is_dir(follow_symlinks=False)
-            if not is_directory and not _scanned_name(entry.name):
-                continue
             hit = excluder.match(absolute, entry.name)
             if hit is not None:
                 yield Candidate(path, skipped=_excluded(hit))
+            elif entry.name == BASELINE_NAME:
+                yield Candidate(path, skipped=OWN_FILE)
             elif is_directory:
                 subdirectories.append((path, absolute))
             elif not entry.is_file(follow_symlinks=False):
@@ -236,8 +236,6 @@ def discover_staged(
     root = os.path.abspath(options.root)
     found: list[tuple[Candidate, str]] = []
     for staged in gitfiles.staged_files(pathspecs):
-        if not staged.path.endswith(SCANNED_SUFFIXES):
-            continue
         absolute = os.path.abspath(staged.path)
         top = root if _inside(absolute, root) else os.path.dirname(absolute)
         hit = excluder.match_below(absolute, top)

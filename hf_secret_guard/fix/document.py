@@ -21,9 +21,11 @@ from hf_secret_guard.fix.plan_ipython import SHELL_SITES
 from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook, unfixable_reason
 from hf_secret_guard.fix.plan_python import CODE_SITES, plan_python
 from hf_secret_guard.model import FileResult, Finding, ScanError
+from hf_secret_guard.read.kinds import kind_of
 from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.read.source import DecodeError, decode_source
+from hf_secret_guard.rules import SITES
 from hf_secret_guard.scan import NOTEBOOK_SUFFIXES
 
 
@@ -140,6 +142,11 @@ def _notebook_reasons(raw: str, not_fixable: list[NotFixed]) -> list[NotFixed]:
 def fix_text(text: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
     if path.endswith(NOTEBOOK_SUFFIXES):
         return fix_notebook_text(text, path, findings, options)
+    if kind_of(path, text[:200].split("\n", 1)[0].encode()) == "text":
+        not_fixed = tuple(
+            NotFixed(f, f.not_fixable_reason or SITES["text-file"].cannot_fix) for f in findings
+        )
+        return FixResult(path, text, text, not_fixed=not_fixed)
     return fix_source_text(text, path, findings, options)
 
 
@@ -166,6 +173,13 @@ def fix_file_bytes(
 
 
 def _fix_decoded(data: bytes, path: str, findings: list[Finding], options: FixOptions) -> FixResult:
+    if (
+        kind_of(path, data[:200].split(b"\n", 1)[0]) == "text"
+    ):  # .env, YAML, shell...: reported, not rewritten
+        not_fixed = tuple(
+            NotFixed(f, f.not_fixable_reason or SITES["text-file"].cannot_fix) for f in findings
+        )
+        return FixResult(path, "", "", not_fixed=not_fixed, data=data)
     if path.endswith(NOTEBOOK_SUFFIXES):
         bom = data.startswith(codecs.BOM_UTF8)
         try:
@@ -199,6 +213,11 @@ def _fix_decoded(data: bytes, path: str, findings: list[Finding], options: FixOp
 def _key(finding: Finding) -> tuple[str, str, int, int]:
     """The same finding in two scans of the same bytes, however a reporter may have decorated it."""
     return finding.rule, finding.fingerprint, finding.part_index, finding.span.start
+
+
+def _not_rewritten(findings: Sequence[Finding]) -> tuple[NotFixed, ...]:
+    """A text file that is neither Python nor a notebook (.env, YAML, shell...): reported, never rewritten."""
+    return tuple(NotFixed(f, f.not_fixable_reason or SITES["text-file"].cannot_fix) for f in findings)
 
 
 def _unreadable(data: bytes, path: str, findings: Sequence[Finding], reason: str) -> FixResult:

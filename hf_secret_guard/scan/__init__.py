@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hf_secret_guard.model import FileResult
 from hf_secret_guard.options import DEFAULT_OPTIONS, ScanOptions
-from hf_secret_guard.read.notebook_shape import NOTEBOOK_SUFFIXES
+from hf_secret_guard.read.kinds import NOTEBOOK_SUFFIXES, kind_of
 
 
 def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
@@ -34,10 +34,15 @@ def scan_notebook(raw: str, path: str = "<notebook>", options: ScanOptions = DEF
 
 
 def scan_text(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
-    """Dispatch on the file name."""
-    if path.endswith(NOTEBOOK_SUFFIXES):
+    """Dispatch on the file's kind (``read.kinds``): a notebook, Python, or any other text."""
+    kind = kind_of(path, text[:200].split("\n", 1)[0].encode("utf-8", "replace"))
+    if kind == "notebook":
         return scan_notebook(text, path, options)
-    return scan_source(text, path, options)
+    if kind == "python":
+        return scan_source(text, path, options)
+    from hf_secret_guard.scan.text_file import scan_text_file
+
+    return scan_text_file(text, path, options)
 
 
 __all__ = ["NOTEBOOK_SUFFIXES", "scan_notebook", "scan_source", "scan_text", "scan_unparsed"]

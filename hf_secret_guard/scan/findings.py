@@ -31,6 +31,8 @@ def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
     if leak.rule == "HFG002":
         text = f"{what} written to environment variable {leak.env_name or '?'}"
     elif leak.rule == "HFG005":
+        if leak.site == "text-file":
+            return f"placeholder under {leak.env_name or '?'} where a secret goes, in a text file ({masked})"
         if leak.site in ("string", "comment", "docstring"):
             return f"placeholder where a secret goes, {_words(leak.site)} ({masked})"
         name = leak.env_name or "?"
@@ -41,6 +43,8 @@ def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
     elif leak.rule == "HFG004":
         label = part.label if part is not None else "notebook JSON"
         text = f"{what} in notebook {label}" if not label.startswith("notebook") else f"{what} in {label}"
+    elif leak.site == "text-file" and leak.env_name:
+        text = f"{what} under {leak.env_name} in a text file"
     else:
         text = f"{what} {_words(leak.site)}"
     return f"{text} ({masked})"

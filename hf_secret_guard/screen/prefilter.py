@@ -121,6 +121,17 @@ def has_token_needle(data: bytes) -> bool:
     return any(needle in data for needle in TOKEN_NEEDLES)
 
 
+_SECRET_WORD_BYTES = re.compile(rb"(?i)token|key|secret|passw|credential")
+
+
+def text_may_leak(data: bytes, extra_names: Sequence[str] = ()) -> bool:
+    """A text file (not Python, not a notebook): a token prefix, or a word every secret-named slot has
+    (``tokens.env_names``: every secret name holds one of them, ``NGROK_AUTHTOKEN`` included)."""
+    if has_token_needle(data) or _SECRET_WORD_BYTES.search(data) is not None:
+        return True
+    return any(name.encode("utf-8", "replace") in data for name in extra_names)
+
+
 def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
     """False only when no rule can fire on ``data``: no token prefix and no environment write.
 

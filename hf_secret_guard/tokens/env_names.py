@@ -17,9 +17,11 @@ FLAG_VALUES = frozenset(
 _HARMLESS_VALUE_RE = re.compile(r"\A(?:\s*|<[^<>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\([A-Za-z_]+\)s)\Z")
 
 
-# A name that ends in one of these says where a secret is, not what it is: HF_TOKEN_PATH, KEY_FILE.
+# A name that ends in one of these says where a secret is or something about it, not what it is:
+# HF_TOKEN_PATH, KEY_FILE, secret_hash, TOKEN_TYPE.
 LOCATOR_WORDS = frozenset(
     {"PATH", "FILE", "FILENAME", "DIR", "DIRECTORY", "FOLDER", "HOME", "NAME", "LOCATION"}
+    | {"HASH", "DIGEST", "FINGERPRINT", "SHA", "MD5", "ID", "COUNT", "LENGTH", "URL", "TYPE", "EXPIRY"}
 )
 # A file path: absolute, home- or dot-relative, or a Windows drive, ending in a file extension or a slash.
 # (Base64 secrets may start with a slash, but never hold a dot.)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from hf_secret_guard.cli.main import cli
 from tests.conftest import TOKEN, run_cli
+from tests.inprocess import run_main
 
 
 def write(path: Path, text: str) -> Path:
@@ -51,9 +52,27 @@ def test_skipped_directories(tmp_path: Path) -> None:
     for skipped in (".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "x.egg-info"):
         write(tmp_path / skipped / "a.py", f"t = '{TOKEN}'\n")
     write(tmp_path / "src" / "ok.py", "x = 1\n")
-    write(tmp_path / "src" / "notes.txt", f"{TOKEN}\n")
     result = CliRunner().invoke(cli, ["scan", "--format", "json", str(tmp_path)])
     assert json.loads(result.output)["findings"] == [] and result.exit_code == 0
+
+
+def test_every_text_file_is_scanned_and_binary_files_are_not(tmp_path: Path) -> None:
+    """A key in notes.txt, .env or a README is as leaked as one in code; images and checkpoints are
+    skipped without being read."""
+    write(tmp_path / "src" / "notes.txt", f"{TOKEN}\n")
+    write(tmp_path / ".env", f"HF_TOKEN={TOKEN}\n")
+    (tmp_path / "model.safetensors").write_bytes(b"\0" * 16 + TOKEN.encode())
+    (tmp_path / "blob.dat").write_bytes(b"\0\1\2" + TOKEN.encode())
+    result = run_main("scan", "--format", "json", "-v", ".", cwd=tmp_path)
+    findings = json.loads(result.stdout)["findings"]
+    assert sorted((f["path"], f["rule"]) for f in findings) == [
+        (".env", "HFG002"),
+        ("src/notes.txt", "HFG001"),
+    ]
+    assert result.returncode == 1 and all(not f["fixable"] for f in findings)
+    assert "model.safetensors: note: skipped: binary file" in result.stderr
+    assert "blob.dat: note: skipped: binary file" in result.stderr
+    assert TOKEN not in result.stdout + result.stderr
 
 
 def test_unparsable_file_is_listed_but_scanned(tmp_path: Path) -> None:

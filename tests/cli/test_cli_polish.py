@@ -125,7 +125,8 @@ def test_baseline_reads_and_ignores_config_as_scan_does(tmp_path: Path) -> None:
     assert entries("--isolated", "--extend-exclude", "vendor") == [("a.py", "HFG001")]
     assert entries("--isolated", "--exclude", "a.py") == [("vendor/b.py", "HFG002")]
     verbose = run_main("baseline", "--isolated", "-v", "--output", "base.json", ".", cwd=tmp_path)
-    assert "config: none (defaults)" in verbose.stderr and "scanned 2 files (0 skipped)" in verbose.stderr
+    assert "config: none (defaults)" in verbose.stderr and "scanned 4 files (1 skipped)" in verbose.stderr
+    assert "base.json: note: skipped: hf-secret-guard's own report or baseline" in verbose.stderr
     quiet = run_main("baseline", "--isolated", "-q", "--output", "base.json", ".", cwd=tmp_path)
     assert quiet.returncode == 0 and quiet.stdout == ""
     both = run_main("baseline", "--config", "other.toml", "--isolated", ".", cwd=tmp_path)

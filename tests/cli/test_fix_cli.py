@@ -153,7 +153,8 @@ def test_fix_hook_is_declared() -> None:
     fix_hook = hooks["hf-secret-guard-fix"]
     assert fix_hook["entry"].split()[:3] == ["hf-secret-guard", "scan", "--fix"]
     assert fix_hook["entry"].split()[3:] == hooks["hf-secret-guard"]["entry"].split()[2:]  # same flags
-    assert fix_hook["types_or"] == hooks["hf-secret-guard"]["types_or"]
+    assert hooks["hf-secret-guard"]["types"] == ["text"]  # every text file is scanned
+    assert fix_hook["types_or"] == ["python", "jupyter"]  # only those are rewritten
 
 
 @pytest.mark.e2e
