@@ -31,5 +31,5 @@ def test_python_api_example() -> None:
     fake = namespace["fake"]
     assert isinstance(fake, str) and fake not in printed
     assert printed.startswith(f"HFG001 2 14 hf_****{fake[-4:]} True\n")
-    assert 'login(token=userdata.get("HF_TOKEN"))' in printed
+    assert 'login(token=os.environ["HF_TOKEN"])' in printed
     assert "fixtures/leaky_colab.ipynb 3 1 HFG003" in printed

@@ -28,7 +28,7 @@ from hf_secret_guard.tokens import find_tokens, redact
 TABLE = "hf-secret-guard"
 MISSPELLED = "hf_secret_guard"  # the package's import name; as a table name it is silently ignored
 Warn = Callable[[str], None]
-FIX_STYLES = ("userdata", "env")
+FIX_STYLES = ("auto", "userdata", "env")
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 

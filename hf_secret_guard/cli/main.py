@@ -157,10 +157,11 @@ verbosity_options = _options(
 )
 @click.option(
     "--fix-style",
-    type=click.Choice(["userdata", "env"]),
-    default="userdata",
+    type=click.Choice(["auto", "userdata", "env"]),
+    default="auto",
     show_default=True,
-    help='Where fixed code reads the secret: `userdata.get("HF_TOKEN")` (Colab) or `os.environ["HF_TOKEN"]`.',
+    help='Where fixed code reads the secret: `userdata.get("HF_TOKEN")` (Colab) or `os.environ["HF_TOKEN"]`; '
+    "auto: Colab's Secrets in notebooks and in .py files importing google.colab, the environment elsewhere.",
 )
 @click.option(
     "--secret-name",

@@ -50,7 +50,7 @@ class Settings(NamedTuple):
     quiet: bool = False
     verbose: bool = False
     no_color: bool = False
-    fix_style: str = "userdata"  # --fix-style (also the config key fix-style)
+    fix_style: str = "auto"  # --fix-style (also the config key fix-style)
     secret_name: Optional[str] = None  # --secret-name (also the config key secret-name)
     fix: bool = False  # --fix: rewrite the leaks in place (fix/)
     diff: bool = False  # --diff: print what --fix would change as a masked diff; write nothing
@@ -73,7 +73,9 @@ class Settings(NamedTuple):
 
     @property
     def fix_options(self) -> FixOptions:
-        style: FixStyle = "env" if self.fix_style == "env" else "userdata"
+        style: FixStyle = (
+            "env" if self.fix_style == "env" else "userdata" if self.fix_style == "userdata" else "auto"
+        )
         return FixOptions(style=style, secret_name=self.secret_name or None)
 
     @property

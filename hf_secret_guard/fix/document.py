@@ -8,6 +8,7 @@ back the same way (PEP 263 encoding, BOM), so a latin-1 file stays latin-1 and C
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Collection, Sequence
 from typing import Optional
 
@@ -15,7 +16,7 @@ from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, TopImport, python_facts
 from hf_secret_guard.fix.check import checker_for
 from hf_secret_guard.fix.imports import plan_imports
-from hf_secret_guard.fix.model import FixOptions, FixResult, NotFixed
+from hf_secret_guard.fix.model import FixOptions, FixResult, FixStyle, NotFixed
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_ipython import SHELL_SITES
 from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook, unfixable_reason
@@ -71,6 +72,7 @@ def _split(findings: Sequence[Finding]) -> tuple[list[Finding], list[NotFixed]]:
 
 def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
     """A ``.py`` text with its fixable findings fixed."""
+    options = options._replace(style=style_for(text, options.style, notebook=False))
     fixable, not_fixable = _split(findings)
     check = checker_for(text) if fixable else None
     module = None
@@ -111,6 +113,7 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
 
 def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
     """A notebook's JSON text with its fixable findings fixed, in the file's own format."""
+    options = options._replace(style=style_for(raw, options.style, notebook=True))
     fixable, not_fixable = _split(findings)
     not_fixable = _notebook_reasons(raw, not_fixable)
     if not fixable:
@@ -137,6 +140,22 @@ def _notebook_reasons(raw: str, not_fixable: list[NotFixed]) -> list[NotFixed]:
     return [
         item._replace(reason=unfixable_reason(notebook, item.finding) or item.reason) for item in not_fixable
     ]
+
+
+_COLAB_IMPORT_RE = re.compile(
+    r"^[ \t]*(?:from[ \t]+google\.colab\b|import[ \t]+google\.colab\b)", re.MULTILINE
+)
+
+
+def style_for(text: str, style: FixStyle, notebook: bool) -> FixStyle:
+    """``auto`` made concrete for one file, by where it runs: a notebook reads Colab's Secrets; a ``.py``
+    file reads the environment (``google.colab`` exists only on Colab) unless it imports ``google.colab``
+    already."""
+    if style != "auto":
+        return style
+    if notebook or _COLAB_IMPORT_RE.search(text):
+        return "userdata"
+    return "env"
 
 
 def fix_text(text: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:

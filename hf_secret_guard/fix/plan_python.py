@@ -10,6 +10,7 @@ pattern, say), that rewrite is dropped and its finding reported as not fixed, wh
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
@@ -85,6 +86,63 @@ class _Group(NamedTuple):
     edits: tuple[Edit, ...]
     leaks: tuple[int, ...]
     names: tuple[str, ...]  # the secrets it reads; none for a redaction, which needs no import
+    removes: bool = False  # an environment write taken out: the secret comes from outside, read nowhere here
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole lines ``text[start:end]`` touches, their line break included."""
+    first = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    stop = text.find("\n", end)
+    return first, len(text) if stop < 0 else stop + 1
+
+
+def _is_environ(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "environ") or (
+        isinstance(node, ast.Attribute) and node.attr == "environ"
+    )
+
+
+def _removal(text: str, index: int, leak: Leak, names: SecretNames) -> Optional[_Group]:
+    """``os.environ["HF_TOKEN"] = "hf_..."`` under the env style: reading the variable into itself would
+    be a no-op at best, so the line goes (``pass`` when it was its block's only statement).  Only a
+    one-line, one-target write of the literal itself; anything else is rewritten as usual."""
+    start, end = _line_bounds(text, leak.start, leak.end)
+    line = text[start:end]
+    try:
+        tree = ast.parse(line.strip())
+    except (SyntaxError, ValueError):
+        return None
+    statement = tree.body[0] if len(tree.body) == 1 else None
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return None
+    target, value = statement.targets[0], statement.value
+    if not (
+        isinstance(value, ast.Constant) and value.value == leak.secret and isinstance(target, ast.Subscript)
+    ):
+        return None
+    key = target.slice
+    if not (_is_environ(target.value) and isinstance(key, ast.Constant) and key.value == leak.env_name):
+        return None
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    newline = line[len(line.rstrip("\r\n")) :]
+    replacement = f"{indent}pass{newline}" if _alone_in_block(text, start, end, indent) else ""
+    return _Group((Edit(start, end, replacement),), (index,), (names.name(leak),), removes=True)
+
+
+def _alone_in_block(text: str, start: int, end: int, indent: str) -> bool:
+    """Is the statement on ``text[start:end]`` the only one of an indented block?"""
+    if not indent:
+        return False
+    before = [
+        line for line in text[:start].splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    after = [line for line in text[end:].splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+    def depth(line: str) -> int:
+        return len(line) - len(line.lstrip(" \t"))
+
+    opened = bool(before) and before[-1].rstrip().endswith(":") and depth(before[-1]) < len(indent)
+    return opened and (not after or depth(after[0]) < len(indent))
 
 
 def _redaction(text: str, index: int, leak: Leak) -> Optional[_Group]:
@@ -200,7 +258,15 @@ def plan_python(
             else:
                 groups.append(group)
         elif leak.site in CODE_SITES:
-            in_code.append((index, leak))
+            removal = (
+                _removal(text, index, leak, names)
+                if leak.site == "environ" and options.style == "env"
+                else None
+            )
+            if removal is not None:
+                groups.append(removal)
+            else:
+                in_code.append((index, leak))
     if in_code:
         if module is None or check is None:
             for index, _ in in_code:
@@ -218,6 +284,9 @@ def plan_python(
     for group in groups:
         plan.edits.extend(group.edits)
         plan.fixed.update(group.leaks)
+        if group.removes:  # read from outside: a name to provide, no import to add
+            plan.names.update(group.names)
+            continue
         for name in group.names:
             plan.use(min(edit.start for edit in group.edits), name, options)
     return plan

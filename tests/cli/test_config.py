@@ -81,7 +81,7 @@ def check_fix_style(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def check_secret_name(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert 'userdata.get("MY_HF_SECRET")' in invoke("--diff", "c.py").stdout
+    assert 'os.environ["MY_HF_SECRET"]' in invoke("--diff", "c.py").stdout  # auto: a script, the environment
 
 
 def check_baseline(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -178,7 +178,7 @@ BAD: list[tuple[str, str, str]] = [
     ("per-file-ignores", 'per-file-ignores = ["x"]', "expected a table of glob patterns"),
     ("per-file-ignores", 'per-file-ignores = { "x" = ["HFG9"] }', "unknown rule code 'HFG9'"),
     ("secret-names", 'secret-names = ["not a name"]', "expected a list of environment variable names"),
-    ("fix-style", 'fix-style = "dotenv"', "expected one of 'userdata', 'env'"),
+    ("fix-style", 'fix-style = "dotenv"', "expected one of 'auto', 'userdata', 'env'"),
     ("secret-name", 'secret-name = "my-token"', "expected an environment variable name"),
     ("secret-name", f'secret-name = "{TOKEN}"', "that is a token"),
     ("baseline", "baseline = 42", "expected a file path"),

@@ -45,7 +45,10 @@ def _tree(root: Path, bash_cell: bool = False) -> dict[str, Path]:
 
 
 def _invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["scan", *args])
+    """These tests check the rewrite into Colab's Secrets: ``--fix-style userdata`` unless a test names a
+    style (the default, auto, gives a .py file ``os.environ``: tests/fix/test_fix_styles.py)."""
+    style = ["--fix-style", "userdata"] if "--fix-style" not in args else []
+    return CliRunner().invoke(cli, ["scan", *style, *args])
 
 
 def _no_secret(text: str) -> None:
@@ -145,7 +148,7 @@ def test_real_cli_fix(tmp_path: Path) -> None:
     result = run_main("scan", "--fix", str(path))
     assert result.returncode == 1
     _no_secret(result.stdout + result.stderr)
-    assert 'login(token=userdata.get("HF_TOKEN"))' in path.read_text()
+    assert 'login(token=os.environ["HF_TOKEN"])' in path.read_text()  # auto: a script reads the environment
 
 
 def test_fix_hook_is_declared() -> None:
@@ -193,8 +196,8 @@ def test_fix_hook_in_a_real_commit(tmp_path: Path) -> None:
     _no_secret(first.stdout + first.stderr)
     assert "files were modified by this hook" in first.stdout
     assert (
-        repo / "train.py"
-    ).read_text() == 'from google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))\n'
+        (repo / "train.py").read_text() == 'import os\nlogin(token=os.environ["HF_TOKEN"])\n'
+    )  # auto: a .py file reads the environment
     run("git", "add", "-A")
     second = run(sys.executable, "-m", "pre_commit", "run", "--files", "train.py")
     assert second.returncode == 0, second.stdout + second.stderr
@@ -245,7 +248,7 @@ def test_fix_settings_from_pyproject(tmp_path: Path, monkeypatch: pytest.MonkeyP
         '[tool.hf-secret-guard]\nfix-style = "env"\nsecret-name = "MY_HF"\n'
     )
     (tmp_path / "train.py").write_text(f'login(token="{TOKEN}")\n')
-    assert _invoke("--fix", "train.py").exit_code == 1
+    assert CliRunner().invoke(cli, ["scan", "--fix", "train.py"]).exit_code == 1  # the config's style
     assert (tmp_path / "train.py").read_text() == 'import os\nlogin(token=os.environ["MY_HF"])\n'
     (tmp_path / "other.py").write_text(f'login(token="{TOKEN}")\n')
     assert _invoke("--fix", "--fix-style", "userdata", "other.py").exit_code == 1  # the command line wins

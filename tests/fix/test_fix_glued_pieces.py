@@ -6,9 +6,14 @@ from __future__ import annotations
 import pytest
 
 from hf_secret_guard import fix_source, scan_source
+from hf_secret_guard.options import FixOptions
 from hf_secret_guard.tokens import find_tokens
 from tests.conftest import TOKEN
 from tests.fix_support import install_fake_colab
+
+# These tables test the rewrite into Colab's Secrets; the style a .py file gets by default (auto) is
+# tested in tests/fix/test_fix_styles.py.
+COLAB = FixOptions(style="userdata")
 
 CASES = [
     'x = ("{T}" "b")',
@@ -24,7 +29,7 @@ def test_glued_piece_is_fixable_and_fixed(template: str, monkeypatch: pytest.Mon
     source = "y = 1\n" + template.format(T=TOKEN) + "\n"
     (finding,) = scan_source(source, "a.py").findings
     assert finding.fixable and finding.not_fixable_reason == ""
-    fixed = fix_source(source, "a.py")
+    fixed = fix_source(source, "a.py", fix_options=COLAB)
     assert fixed.not_fixed == () and not list(find_tokens(fixed.text))
     install_fake_colab(monkeypatch, {"HF_TOKEN": TOKEN})
     before: dict[str, object] = {}

@@ -18,6 +18,7 @@ from hf_secret_guard import fix_notebook, fix_source, scan_notebook, scan_source
 from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.fix.jsonstyle import ensure_ascii_style, source_edits, split_lines
 from hf_secret_guard.model import Edit
+from hf_secret_guard.options import FixOptions
 from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.tokens import find_tokens
 from tests.conftest import TOKEN
@@ -31,6 +32,10 @@ from tests.notebooks import (
     new_raw_cell,
     notebook_text,
 )
+
+# These tables test the rewrite into Colab's Secrets; the style a .py file gets by default (auto) is
+# tested in tests/fix/test_fix_styles.py.
+COLAB = FixOptions(style="userdata")
 
 SETTINGS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -111,12 +116,12 @@ def _run(code: str) -> dict[str, Any]:
 @SETTINGS
 @given(program=_program())
 def test_python_fix_properties(program: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = fix_source(program, "generated.py")
+    result = fix_source(program, "generated.py", fix_options=COLAB)
     assert not result.not_fixed, [item.reason for item in result.not_fixed]
     assert not list(find_tokens(result.text))
     assert scan_source(result.text, "generated.py").findings == ()
     compile(result.text, "generated.py", "exec")
-    assert fix_source(result.text, "generated.py").text == result.text
+    assert fix_source(result.text, "generated.py", fix_options=COLAB).text == result.text
     if not scan_source(program, "generated.py").findings:
         assert result.text == program
     else:

@@ -17,6 +17,10 @@ from hf_secret_guard.tokens import find_tokens
 from tests.conftest import TOKEN, fill
 from tests.fix_support import SECRETS, install_fake_colab, sub
 
+# These tables test the rewrite into Colab's Secrets; the style a .py file gets by default (auto) is
+# tested in tests/fix/test_fix_styles.py.
+COLAB = FixOptions(style="userdata")
+
 IMPORT = "from google.colab import userdata\n"
 
 # (id, input, expected output).  Every expected output was read by a person; placeholders are filled at
@@ -331,7 +335,7 @@ ENV_STYLE: list[tuple[str, str, str]] = [
     (
         "environ",
         'import os\nos.environ["OPENAI_API_KEY"] = "sk-test-not-a-real-key-0000"\n',
-        'import os\nos.environ["OPENAI_API_KEY"] = os.environ["OPENAI_API_KEY"]\n',
+        "import os\n",  # the variable comes from outside: the write goes, not read into itself
     ),
     ("import-after-use", 'R = "<T1>"\nimport os\n', 'import os\nR = os.environ["HF_TOKEN"]\nimport os\n'),
     (
@@ -372,7 +376,7 @@ def _ids(table: list[tuple[str, str, str]]) -> list[str]:
 
 @pytest.mark.parametrize(("name", "before", "after"), GOLDEN, ids=_ids(GOLDEN))
 def test_fix_golden(name: str, before: str, after: str) -> None:
-    result = fix_source(sub(before), "example.py")
+    result = fix_source(sub(before), "example.py", fix_options=COLAB)
     assert result.text == sub(after)
     assert not result.not_fixed
     assert not list(find_tokens(result.text))
@@ -382,8 +386,8 @@ def test_fix_golden(name: str, before: str, after: str) -> None:
 
 @pytest.mark.parametrize(("name", "before", "after"), GOLDEN, ids=_ids(GOLDEN))
 def test_fix_is_idempotent(name: str, before: str, after: str) -> None:
-    once = fix_source(sub(before), "example.py").text
-    twice = fix_source(once, "example.py")
+    once = fix_source(sub(before), "example.py", fix_options=COLAB).text
+    twice = fix_source(once, "example.py", fix_options=COLAB)
     assert twice.text == once and not twice.changed
 
 
@@ -409,7 +413,7 @@ def test_env_style_computes_the_same_values(
 
 def test_secret_name_for_tokens_without_a_key() -> None:
     before = sub('import os\nos.environ["HF_TOKEN"] = "<T1>"\nlogin(token="<T2>")\n')
-    result = fix_source(before, "example.py", fix_options=FixOptions(secret_name="MY_HF"))
+    result = fix_source(before, "example.py", fix_options=FixOptions(style="userdata", secret_name="MY_HF"))
     assert result.text == IMPORT + (
         'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nlogin(token=userdata.get("MY_HF"))\n'
     )
@@ -418,7 +422,7 @@ def test_secret_name_for_tokens_without_a_key() -> None:
 
 @pytest.mark.parametrize(("name", "before", "reason"), NOT_FIXED, ids=_ids(NOT_FIXED))
 def test_not_fixed_left_alone(name: str, before: str, reason: str) -> None:
-    result = fix_source(sub(before), "example.py")
+    result = fix_source(sub(before), "example.py", fix_options=COLAB)
     assert result.text == sub(before) and not result.changed
     assert [item.finding.rule for item in result.not_fixed] == ["HFG001"]
     assert reason in result.not_fixed[0].reason
@@ -432,7 +436,7 @@ NOOP = [fill(ex) for rule in RULES.values() for ex in rule.not_flagged if isinst
 
 @pytest.mark.parametrize("source", NOOP)
 def test_files_without_findings_are_untouched(source: str) -> None:
-    result = fix_source(source, "example.py")
+    result = fix_source(source, "example.py", fix_options=COLAB)
     assert result.text == source and not result.changed and result.fixed == ()
 
 
@@ -440,7 +444,7 @@ def test_files_without_findings_are_untouched(source: str) -> None:
 
 
 def _fixed_bytes(data: bytes) -> Optional[bytes]:
-    return fix_bytes(data, "example.py").new_data
+    return fix_bytes(data, "example.py", fix_options=COLAB).new_data
 
 
 def test_crlf_and_trailing_whitespace_kept() -> None:
@@ -479,7 +483,7 @@ def test_latin1_file_stays_latin1() -> None:
 
 
 def test_unchanged_bytes_are_not_rewritten() -> None:
-    result = fix_bytes(b"x = 1\n", "example.py")
+    result = fix_bytes(b"x = 1\n", "example.py", fix_options=COLAB)
     assert result.new_data is None
 
 
@@ -524,7 +528,7 @@ def test_fixed_code_computes_the_same_values(
     name: str, before: str, after: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     original = sub(before)
-    fixed = fix_source(original, "example.py").text
+    fixed = fix_source(original, "example.py", fix_options=COLAB).text
     secrets = dict(SECRETS)
     if name == "org-token":
         secrets["HF_TOKEN"] = sub("<ORG>")
@@ -574,7 +578,7 @@ def test_edits_that_overlap_leave_the_file_unchanged_with_a_reason() -> None:
 
     text = sub('x = "<T1>"  # <T1>\n')
     findings = scan_source(text, "example.py").findings
-    result = fix_source_text(text, "example.py", findings + findings, FixOptions())
+    result = fix_source_text(text, "example.py", findings + findings, COLAB)
     assert result.text == text and not result.changed and not result.fixed
     assert [error.kind for error in result.errors] == ["fix"]
     assert "file left unchanged" in result.errors[0].message

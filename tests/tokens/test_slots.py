@@ -10,10 +10,15 @@ from pathlib import Path
 import pytest
 
 from hf_secret_guard import api
+from hf_secret_guard.options import FixOptions
 from hf_secret_guard.screen import prefilter
 from tests.conftest import TOKEN
 from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, notebook_text
+
+# These tables test the rewrite into Colab's Secrets; the style a .py file gets by default (auto) is
+# tested in tests/fix/test_fix_styles.py.
+COLAB = FixOptions(style="userdata")
 
 
 def fake(length: int, alphabet: str = string.ascii_letters + string.digits, seed: int = 0) -> str:
@@ -65,7 +70,7 @@ def test_a_key_in_a_slot_is_found_named_and_fixed(code: str, label: str, name: s
     finding = result.findings[0]
     assert finding.message.startswith(f"{label} in a string literal")
     assert finding.secret not in finding.message and prefilter.python_may_leak(code)
-    fixed = api.fix_source(code, "x.py")
+    fixed = api.fix_source(code, "x.py", fix_options=COLAB)
     assert finding.secret not in fixed.text and f"userdata.get({name!r})".replace(
         "'", '"'
     ) in fixed.text.replace("'", '"')

@@ -1,0 +1,77 @@
+"""``--fix-style auto`` (the default): the fixed code reads the secret where the file runs.  A notebook
+reads Colab's Secrets; a ``.py`` script the environment (``google.colab`` exists only on Colab) unless it
+already imports ``google.colab``.  Each fixed script is run, each fixed cell compiled after IPython."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from IPython.core.inputtransformer2 import TransformerManager
+
+from tests.conftest import TOKEN
+from tests.inprocess import run_main
+from tests.notebooks import new_code_cell, notebook_text
+
+
+def test_a_script_reads_the_environment_and_runs_outside_colab(tmp_path: Path) -> None:
+    path = tmp_path / "train.py"
+    path.write_text(f'token = "{TOKEN}"\nprint(len(token))\n')
+    result = run_main("scan", "--fix", "train.py", cwd=tmp_path)
+    assert result.returncode == 1 and TOKEN not in path.read_text()
+    assert path.read_text() == 'import os\ntoken = os.environ["HF_TOKEN"]\nprint(len(token))\n'
+    ran = subprocess.run(
+        [sys.executable, str(path)], env={**os.environ, "HF_TOKEN": TOKEN}, capture_output=True, text=True
+    )
+    assert ran.returncode == 0 and ran.stdout == "37\n"  # no ModuleNotFoundError: google.colab
+
+
+def test_a_script_that_imports_google_colab_keeps_colab_secrets(tmp_path: Path) -> None:
+    path = tmp_path / "colab_script.py"
+    path.write_text(f'from google.colab import userdata\nlogin(token="{TOKEN}")\n')
+    run_main("scan", "--fix", "colab_script.py", cwd=tmp_path)
+    assert path.read_text() == 'from google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))\n'
+
+
+def test_a_notebook_reads_colab_secrets(tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    path.write_text(notebook_text([new_code_cell(f'login(token="{TOKEN}")')], "colab-4.0"))
+    run_main("scan", "--fix", "nb.ipynb", cwd=tmp_path)
+    source = "".join(json.loads(path.read_text())["cells"][0]["source"])
+    assert source == 'from google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))'
+    compile(TransformerManager().transform_cell(source), "cell", "exec")
+
+
+def test_a_forced_style_wins_from_the_command_line_and_the_config(tmp_path: Path) -> None:
+    script = tmp_path / "a.py"
+    script.write_text(f'login(token="{TOKEN}")\n')
+    run_main("scan", "--isolated", "--fix", "--fix-style", "userdata", "a.py", cwd=tmp_path)
+    assert "userdata.get(" in script.read_text()
+    notebook = tmp_path / "nb.ipynb"
+    notebook.write_text(notebook_text([new_code_cell(f'login(token="{TOKEN}")')]))
+    (tmp_path / "pyproject.toml").write_text('[tool.hf-secret-guard]\nfix-style = "env"\n')
+    run_main("scan", "--fix", "nb.ipynb", cwd=tmp_path)
+    assert 'os.environ[\\"HF_TOKEN\\"]' in notebook.read_text()
+
+
+def test_an_environment_write_is_removed_not_read_into_itself(tmp_path: Path) -> None:
+    """Under the env style ``os.environ["HF_TOKEN"] = "hf_..."`` would become ``os.environ["HF_TOKEN"] =
+    os.environ["HF_TOKEN"]``: the variable comes from outside, so the write goes (``pass`` when it was
+    its block's only statement), and the script still runs."""
+    path = tmp_path / "train.py"
+    path.write_text(
+        "import os\n"
+        f'os.environ["HF_TOKEN"] = "{TOKEN}"\n'
+        "if True:\n"
+        f'    os.environ["HF_TOKEN"] = "{TOKEN}"  # again\n'
+        'print(os.environ["HF_TOKEN"][:3])\n'
+    )
+    run_main("scan", "--fix", "train.py", cwd=tmp_path)
+    assert path.read_text() == 'import os\nif True:\n    pass\nprint(os.environ["HF_TOKEN"][:3])\n'
+    ran = subprocess.run(
+        [sys.executable, str(path)], env={**os.environ, "HF_TOKEN": TOKEN}, capture_output=True, text=True
+    )
+    assert ran.returncode == 0 and ran.stdout == "hf_\n"
