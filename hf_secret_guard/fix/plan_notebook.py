@@ -37,7 +37,7 @@ from hf_secret_guard.fix.bindings import (
     text_imports,
 )
 from hf_secret_guard.fix.check import Checker, checker_for, notebook_is_valid
-from hf_secret_guard.fix.imports import plan_imports
+from hf_secret_guard.fix.imports import newline_of, plan_imports
 from hf_secret_guard.fix.jsonstyle import ensure_ascii_style, source_edits
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
@@ -166,7 +166,7 @@ def _plan_cell(
             top=cell.top,
             earlier=earlier,
             min_offset=_header_end(text, masked),
-            newline="\n",
+            newline=newline_of(text),  # the cell's own line ends (\r\n in some notebooks), else \n
         )
         edits += [e._replace(replacement=masked.with_margin(text, e.start, e.replacement)) for e in imports]
     if edits and check is not None:

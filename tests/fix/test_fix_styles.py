@@ -75,3 +75,19 @@ def test_an_environment_write_is_removed_not_read_into_itself(tmp_path: Path) ->
         [sys.executable, str(path)], env={**os.environ, "HF_TOKEN": TOKEN}, capture_output=True, text=True
     )
     assert ran.returncode == 0 and ran.stdout == "hf_\n"
+
+
+def test_an_added_import_uses_the_cells_own_line_ends(tmp_path: Path) -> None:
+    """A notebook whose cell lines end in \\r\\n gets an import line ending in \\r\\n, not \\n."""
+    cell = {"cell_type": "code", "execution_count": None, "id": "a", "metadata": {}, "outputs": []}
+    cell["source"] = ["x = 1\r\n", f'login(token="{TOKEN}")\r\n', "y = 2"]
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(notebook, indent=1))
+    run_main("scan", "--fix", "nb.ipynb", cwd=tmp_path)
+    assert json.loads(path.read_text())["cells"][0]["source"] == [
+        "from google.colab import userdata\r\n",
+        "x = 1\r\n",
+        'login(token=userdata.get("HF_TOKEN"))\r\n',
+        "y = 2",
+    ]
