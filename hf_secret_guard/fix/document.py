@@ -22,12 +22,11 @@ from hf_secret_guard.fix.plan_ipython import SHELL_SITES
 from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook, unfixable_reason
 from hf_secret_guard.fix.plan_python import CODE_SITES, plan_python
 from hf_secret_guard.model import FileResult, Finding, ScanError
-from hf_secret_guard.read.kinds import kind_of
+from hf_secret_guard.read.kinds import NOTEBOOK_SUFFIXES, kind_of
 from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.read.source import DecodeError, decode_source
 from hf_secret_guard.rules import SITES
-from hf_secret_guard.scan import NOTEBOOK_SUFFIXES
 
 
 def not_fixable_reason(finding: Finding) -> str:

@@ -6,8 +6,6 @@ from typing import Union
 
 from hf_secret_guard.model import ScanError
 
-NOTEBOOK_SUFFIXES = (".ipynb",)
-
 
 def notebook_shape_error(raw: Union[str, bytes], path: str) -> tuple[ScanError, ...]:
     """A check at memory speed: a JSON object that names ``cells`` (or nbformat 3's ``worksheets``)."""

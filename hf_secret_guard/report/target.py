@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Optional
 
-SOURCE_SUFFIXES = (".py", ".pyi", ".pyw", ".ipynb")
+from hf_secret_guard.read.kinds import kind_of
 
 
 def overwrites_source(target: str) -> Optional[str]:
@@ -20,9 +20,9 @@ def overwrites_source(target: str) -> Optional[str]:
     a repository can commit ``report.txt -> ~/.bashrc``), or None."""
     if os.path.islink(target):
         return f"{target} is a symbolic link (a report or baseline is never written through one)"
-    if target.endswith(SOURCE_SUFFIXES) and os.path.isfile(target):
-        kind = "notebook" if target.endswith(".ipynb") else "Python file"
-        return f"{target} is an existing {kind}"
+    kind = kind_of(target)
+    if kind != "text" and os.path.isfile(target):
+        return f"{target} is an existing {'notebook' if kind == 'notebook' else 'Python file'}"
     return None
 
 
