@@ -24,7 +24,7 @@ from hf_secret_guard.tokens.env_names import (
     is_placeholder,
     is_secret_name,
 )
-from hf_secret_guard.tokens.slots import looks_real
+from hf_secret_guard.tokens.slots import cli_logins, looks_real
 
 _SLOT_RE = re.compile(
     r"""^[ \t]*(?:(?P<export>export|set)[ \t]+|(?P<env>ENV)[ \t]+)?["']?(?P<name>[A-Za-z_][\w.\-]*)["']?"""
@@ -60,6 +60,29 @@ def find_text_file_leaks(text: str, path: str, extra_names: tuple[str, ...] = ()
         Leak("HFG001", m.start, m.end, m.value, m.confidence, "text-file", False, None, NOT_FIXABLE)
         for m in find_tokens(text)
     ]
+    for login in cli_logins(text):  # `wandb login <key>` in a script or a README
+        if any(find_tokens(login.value)) or (
+            is_placeholder(login.value) and path.lower().endswith(_PROSE_SUFFIXES)
+        ):
+            continue
+        rule = "HFG005" if is_placeholder(login.value) else "HFG001" if looks_real(login.value) else ""
+        if rule:
+            label = f"{login.provider.display or login.provider.name} key"
+            secret_name = login.provider.secret_name
+            leaks.append(
+                Leak(
+                    rule,
+                    login.start,
+                    login.end,
+                    login.value,
+                    "medium",
+                    "text-file",
+                    False,
+                    secret_name,
+                    NOT_FIXABLE,
+                    label,
+                )
+            )
     taken = [(leak.start, leak.end) for leak in leaks]
     environment = is_environment_file(path)
     prose = path.lower().endswith(_PROSE_SUFFIXES)

@@ -33,7 +33,7 @@ def describe(leak: Leak, part: Optional[Part], masked: str) -> str:
     elif leak.rule == "HFG005":
         if leak.site == "text-file":
             return f"placeholder under {leak.env_name or '?'} where a secret goes, in a text file ({masked})"
-        if leak.site in ("string", "comment", "docstring"):
+        if leak.site in ("string", "comment", "docstring", "shell"):
             return f"placeholder where a secret goes, {_words(leak.site)} ({masked})"
         name = leak.env_name or "?"
         return f"placeholder written to environment variable {name} where a secret goes ({masked})"

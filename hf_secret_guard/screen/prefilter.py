@@ -11,12 +11,13 @@ from collections.abc import Iterator, Sequence
 from typing import Optional
 
 from hf_secret_guard.providers import FORMATS, PREFIXES
+from hf_secret_guard.tokens.slots import CLI_LOGIN_COMMANDS
 
 # A token starts with one of these; an environment write needs one of the others.
 TOKEN_NEEDLES = tuple(prefix.encode() for prefix in PREFIXES)
 ENV_NEEDLES = (b"environ", b"putenv", b"%env", b"set_env", b"export")  # export: also before a tab
 # The same needles, for text that is already decoded (a notebook's parts).
-TEXT_NEEDLES = tuple(needle.decode() for needle in (*TOKEN_NEEDLES, *ENV_NEEDLES))
+TEXT_NEEDLES = (*(needle.decode() for needle in (*TOKEN_NEEDLES, *ENV_NEEDLES)), *CLI_LOGIN_COMMANDS)
 
 _ENV_WRITE = (
     r"environ\s*\.\s*(?:setdefault|__setitem__|update)\b|putenv\b|%env\b|%set_env\b|\bexport\s+\w+="
@@ -129,6 +130,8 @@ def text_may_leak(data: bytes, extra_names: Sequence[str] = ()) -> bool:
     (``tokens.env_names``: every secret name holds one of them, ``NGROK_AUTHTOKEN`` included)."""
     if has_token_needle(data) or _SECRET_WORD_BYTES.search(data) is not None:
         return True
+    if any(needle in data for needle in _LOGIN_NEEDLES):
+        return True
     return any(name.encode("utf-8", "replace") in data for name in extra_names)
 
 
@@ -144,7 +147,7 @@ def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
         b"environ" in data or b"putenv" in data or (notebook and (b"%env" in data or b"set_env" in data))
     ):
         return True
-    return notebook and b"export" in data
+    return notebook and (b"export" in data or any(needle in data for needle in _LOGIN_NEEDLES))
 
 
 def may_write_environ(text: str) -> bool:
@@ -313,7 +316,9 @@ def python_may_leak(text: str, extra_names: Sequence[str] = ()) -> bool:
     return may_write_string(text, extra_names, names[1])
 
 
-_SHELL_NEEDLES = ("%env", "set_env", "export")  # what ``detect.shell`` looks for in a code cell
+# What ``detect.shell`` looks for in a code cell: environment writes and login commands given a key.
+_SHELL_NEEDLES = ("%env", "set_env", "export", *CLI_LOGIN_COMMANDS)
+_LOGIN_NEEDLES = tuple(command.encode() for command in CLI_LOGIN_COMMANDS)
 
 
 def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:

@@ -185,3 +185,37 @@ def login_call(callee: Optional[str]) -> bool:
 
 
 POSITIONAL_KEY_CALLS = frozenset(c for p in PROVIDERS for c in p.positional_callers)
+
+
+class CliLogin(NamedTuple):
+    """A key given to a provider's command-line login: ``wandb login <key>``, ``ngrok authtoken <key>``."""
+
+    start: int
+    end: int
+    value: str
+    provider: Provider
+
+
+CLI_LOGIN_COMMANDS = tuple(sorted({c for p in PROVIDERS for c in p.cli_logins}))
+
+
+def _cli_login_re() -> re.Pattern[str]:
+    commands = sorted({c for p in PROVIDERS for c in p.cli_logins}, key=len, reverse=True)
+    words = "|".join(re.escape(command) for command in commands)  # written as is: the screens look for it
+    return re.compile(
+        rf"(?<![\w-])(?P<command>{words})(?:[ \t]+--?[A-Za-z][\w-]*(?:=[^\s]*)?)*[ \t]+"
+        r"""(?P<quote>["']?)(?P<value>[^\s"'`;&|{}$]+)(?P=quote)(?=[\s;&|)]|\Z)"""
+    )
+
+
+_CLI_LOGIN_RE = _cli_login_re()
+
+
+def cli_logins(text: str) -> list[CliLogin]:
+    """Each value passed to a known login command in ``text`` (a shell line, a script, a Markdown block):
+    the value stands where a key goes; whether it is one (or a placeholder) is the caller's question."""
+    found: list[CliLogin] = []
+    for match in _CLI_LOGIN_RE.finditer(text):
+        provider = next(p for p in PROVIDERS if match.group("command") in p.cli_logins)
+        found.append(CliLogin(match.start("value"), match.end("value"), match.group("value"), provider))
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,15 @@ def test_not_fixable_findings_say_why(tmp_path: Path) -> None:
     assert "$" in reasons[1][1] or "expan" in reasons[1][1]
     text = CliRunner().invoke(cli, ["scan", "--no-color", str(path)]).output
     assert "[not fixable: a %%bash-style cell cannot read Colab secrets]" in text
+
+
+def test_a_login_command_in_a_script_is_found_and_left_to_the_user(tmp_path: Path) -> None:
+    key = random.Random(8).randbytes(20).hex()
+    write(tmp_path / "train.sh", f"#!/bin/sh\nwandb login --relogin {key}\npython train.py\n")
+    write(tmp_path / "README.md", "Run `wandb login YOUR_KEY` first.\n")  # documentation: no finding
+    result = run_main("scan", "--format", "json", ".", cwd=tmp_path)
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["path"], f["rule"], f["line"], f["fixable"]) for f in findings] == [
+        ("train.sh", "HFG001", 2, False)
+    ]
+    assert key not in result.stdout + result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -316,3 +317,23 @@ def test_nested_json_outputs_name_their_cell_and_output(tmp_path: Path) -> None:
     assert line[finding["column"] - 1 :].startswith(TOKEN)
     text = CliRunner().invoke(cli, ["scan", "--no-color", str(path)]).output
     assert f"{path}:{finding['line']}:{finding['column']}: HFG003" in text and "cell 2" in text
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("!wandb login {key}", "HFG001"),
+        ("!wandb login --relogin {key}", "HFG001"),
+        ("!ngrok config add-authtoken {key}", "HFG001"),
+        ("!wandb login YOUR_WANDB_API_KEY", "HFG005"),
+        ("!wandb login $WANDB_API_KEY", None),
+        ("!wandb login", None),
+        ("!wandb login 1234", None),  # too short to be a key
+    ],
+)
+def test_a_key_given_to_a_login_command_is_found(line: str, expected: str | None) -> None:
+    """W&B's 40-hex keys and ngrok's tokens have no prefix: a login command is where they go."""
+    key = random.Random(7).randbytes(20).hex()  # a W&B-style key
+    findings = scan([new_code_cell("!pip install wandb\n" + line.format(key=key))])
+    assert [f.rule for f in findings] == ([expected] if expected else [])
+    assert all(key not in f.message for f in findings)
