@@ -24,7 +24,7 @@ from hf_secret_guard.tokens.env_names import (
     is_placeholder,
     is_secret_name,
 )
-from hf_secret_guard.tokens.slots import cli_logins, looks_real
+from hf_secret_guard.tokens.slots import attribute, cli_logins, looks_real, url_parameters
 
 _SLOT_RE = re.compile(
     r"""^[ \t]*(?:(?P<export>export|set)[ \t]+|(?P<env>ENV)[ \t]+)?["']?(?P<name>[A-Za-z_][\w.\-]*)["']?"""
@@ -82,6 +82,13 @@ def find_text_file_leaks(text: str, path: str, extra_names: tuple[str, ...] = ()
                     NOT_FIXABLE,
                     label,
                 )
+            )
+    tokens = [(leak.start, leak.end) for leak in leaks]
+    for start, end, value, name in url_parameters(text):  # https://...?key=<key>
+        if not any(a < end and start < b for a, b in tokens):
+            label = attribute(value, name).label
+            leaks.append(
+                Leak("HFG001", start, end, value, "medium", "text-file", False, name, NOT_FIXABLE, label)
             )
     taken = [(leak.start, leak.end) for leak in leaks]
     environment = is_environment_file(path)

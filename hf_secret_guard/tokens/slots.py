@@ -219,3 +219,14 @@ def cli_logins(text: str) -> list[CliLogin]:
         provider = next(p for p in PROVIDERS if match.group("command") in p.cli_logins)
         found.append(CliLogin(match.start("value"), match.end("value"), match.group("value"), provider))
     return found
+
+
+def url_parameters(text: str) -> list[tuple[int, int, str, str]]:
+    """``(start, end, value, name)`` of each credential URL parameter (``?key=``, ``&access_token=``)
+    whose value looks real: a key without a shape, where a key goes."""
+    found: list[tuple[int, int, str, str]] = []
+    for match in URL_PARAMETER_RE.finditer(text):
+        value = match.group("value")
+        if looks_real(value):
+            found.append((match.start("value"), match.end("value"), value, match.group("name")))
+    return found

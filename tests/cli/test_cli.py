@@ -155,3 +155,13 @@ def test_a_login_command_in_a_script_is_found_and_left_to_the_user(tmp_path: Pat
         ("train.sh", "HFG001", 2, False)
     ]
     assert key not in result.stdout + result.stderr
+
+
+def test_a_key_in_a_url_parameter_of_a_text_file_is_found(tmp_path: Path) -> None:
+    key = random.Random(9).randbytes(20).hex()
+    write(tmp_path / "notes.md", f'curl "https://serpapi.com/search?q=llm&api_key={key}"\n')
+    write(tmp_path / "links.md", "See https://example.com/docs?token=abc and ?key=YOUR_KEY_HERE_PLEASE.\n")
+    result = run_main("scan", "--format", "json", ".", cwd=tmp_path)
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["path"], f["rule"], f["column"]) for f in findings] == [("notes.md", "HFG001", 48)]
+    assert "api_key" in findings[0]["message"] and key not in result.stdout + result.stderr
