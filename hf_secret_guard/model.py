@@ -110,6 +110,11 @@ class Finding(NamedTuple):
     def __repr__(self) -> str:
         return _repr_hiding_secret(self, self._fields)
 
+    @property
+    def key(self) -> tuple[str, str, int, int]:
+        """The same finding in two scans of the same bytes, however a reporter may have decorated it."""
+        return self.rule, self.fingerprint, self.part_index, self.span.start
+
     def as_leak(self) -> Leak:
         """The detector's view of this finding again (offsets into its part), for planning a fix."""
         return Leak(

@@ -45,6 +45,12 @@ class FixRun(NamedTuple):
     dry_run: bool
     style: str = "userdata"
 
+    @property
+    def fixed_keys(self) -> frozenset[tuple[str, str, int, int]]:
+        """``Finding.key`` of each finding fixed in a file that was written (none for ``--diff``)."""
+        written = set(self.written)
+        return frozenset(f.key for r in self.results if r.path in written for f in r.fixed)
+
 
 def _read(path: str) -> bytes:
     if not stat.S_ISREG(os.stat(path).st_mode):

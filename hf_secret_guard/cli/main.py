@@ -420,7 +420,8 @@ def run_scan(settings: Settings) -> int:
 
         verifications = verify([f.secret for f in findings], settings)
         findings = live_first(findings, verifications)  # live write tokens on top, in every format
-    if not _report(settings, findings, errors, _scanned(results), hidden, verifications):
+    fixed = fixes.fixed_keys if fixes is not None else frozenset()
+    if not _report(settings, findings, errors, _scanned(results), hidden, verifications, fixed):
         return EXIT_ERROR
     if fixes is not None:
         from hf_secret_guard.cli.fix_run import echo_summary
@@ -484,6 +485,7 @@ def _report(
     files: int,
     hidden: int,
     verifications: Optional[dict[str, Verification]] = None,
+    fixed: frozenset[tuple[str, str, int, int]] = frozenset(),
 ) -> bool:
     """Print (or write to ``--output``) the report; False when the output file cannot be written."""
     from hf_secret_guard.cli.terminal import color_enabled
@@ -504,7 +506,7 @@ def _report(
 
         machine = json_statistics(findings)
     else:
-        machine = render.render(settings.output_format, findings, errors, verifications)
+        machine = render.render(settings.output_format, findings, errors, verifications, fixed)
     if settings.output:
         try:
             _make_parent(settings.output)

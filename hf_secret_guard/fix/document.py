@@ -229,8 +229,7 @@ def _fix_decoded(data: bytes, path: str, findings: list[Finding], options: FixOp
 
 
 def _key(finding: Finding) -> tuple[str, str, int, int]:
-    """The same finding in two scans of the same bytes, however a reporter may have decorated it."""
-    return finding.rule, finding.fingerprint, finding.part_index, finding.span.start
+    return finding.key
 
 
 def _not_rewritten(findings: Sequence[Finding]) -> tuple[NotFixed, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Optional
 
 from hf_secret_guard._version import __version__
@@ -11,7 +11,9 @@ from hf_secret_guard.model import Finding, ScanError, Verification
 from hf_secret_guard.report.verification import record
 
 
-def finding_record(finding: Finding, verification: Optional[Verification] = None) -> dict[str, Any]:
+def finding_record(
+    finding: Finding, verification: Optional[Verification] = None, fixed: bool = False
+) -> dict[str, Any]:
 
     span = finding.span
     return {
@@ -32,6 +34,7 @@ def finding_record(finding: Finding, verification: Optional[Verification] = None
         "confidence": finding.confidence,
         "fingerprint": finding.fingerprint,
         "fixable": finding.fixable,
+        "fixed": fixed,  # true only for what this run's --fix wrote
         "not_fixable_reason": finding.not_fixable_reason or None,
         "site": finding.site,
         "env_name": finding.env_name,
@@ -43,12 +46,15 @@ def render_json(
     findings: Sequence[Finding],
     errors: Sequence[ScanError],
     verifications: Optional[Mapping[str, Verification]] = None,
+    fixed: Collection[tuple[str, str, int, int]] = (),
 ) -> str:
-    """``verifications``: the Hub's answers (``--verify``) by secret hash."""
+    """``verifications``: the Hub's answers (``--verify``) by secret hash; ``fixed``: the ``Finding.key``
+    of each finding this run's ``--fix`` wrote."""
     answers = verifications or {}
+    done = frozenset(fixed)
     report = {
         "version": __version__,
-        "findings": [finding_record(f, answers.get(f.secret_hash)) for f in findings],
+        "findings": [finding_record(f, answers.get(f.secret_hash), f.key in done) for f in findings],
         "errors": [{"path": e.path, "kind": e.kind, "message": e.message} for e in errors],
     }
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -5,7 +5,7 @@ Each reporter module is imported only when its format is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Optional
 
 from hf_secret_guard.model import Finding, ScanError, Verification
@@ -23,10 +23,12 @@ def render(
     findings: Sequence[Finding],
     errors: Sequence[ScanError],
     verifications: Optional[Mapping[str, Verification]] = None,
+    fixed: Collection[tuple[str, str, int, int]] = (),
 ) -> str:
-    """``verifications`` (``--verify``, keyed by secret hash) set JSON ``verified`` and the SARIF level."""
+    """``verifications`` (``--verify``, keyed by secret hash) set JSON ``verified`` and the SARIF level;
+    ``fixed`` (the ``Finding.key`` of what ``--fix`` wrote) sets JSON ``fixed``."""
     if output_format == "json":
-        return render_json(findings, errors, verifications)
+        return render_json(findings, errors, verifications, fixed)
     if output_format == "sarif":
         return render_sarif(findings, errors, verifications=verifications)
     if output_format == "github":

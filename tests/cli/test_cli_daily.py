@@ -196,6 +196,7 @@ JSON_FINDING_KEYS = [
     "confidence",
     "fingerprint",
     "fixable",
+    "fixed",
     "not_fixable_reason",
     "site",
     "env_name",

@@ -338,3 +338,17 @@ def test_diff_masks_a_notebook_token_split_over_json_list_elements(tmp_path: Pat
     result = _invoke("--diff", str(path))
     assert result.exit_code == 1 and "--- a/" in result.output, result.output
     assert TOKEN[10:] not in result.output and TOKEN[:10] not in result.output
+
+
+def test_json_says_which_findings_the_fix_wrote(tmp_path: Path) -> None:
+    """Each finding of ``--fix --format json`` has ``fixed``: true for what was rewritten, false for
+    what is left (a %%bash cell); a plain scan says false everywhere."""
+    files = _tree(tmp_path, bash_cell=True)
+    scan = json.loads(run_main("scan", "--format", "json", str(tmp_path)).stdout)
+    assert scan["findings"] and not any(f["fixed"] for f in scan["findings"])
+    result = run_main("scan", "--fix", "--format", "json", str(tmp_path))
+    report = json.loads(result.stdout)
+    fixed = {(os.path.basename(f["path"]), f["rule"], f["fixed"]) for f in report["findings"]}
+    assert ("nb.ipynb", "HFG002", False) in fixed  # the %%bash export stays
+    assert ("train.py", "HFG001", True) in fixed and TOKEN not in files["train.py"].read_text()
+    _no_secret(result.stdout + result.stderr)
