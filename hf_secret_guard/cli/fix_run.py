@@ -28,6 +28,7 @@ from hf_secret_guard.providers import DEFAULT as DEFAULT_PROVIDER
 from hf_secret_guard.providers import PROVIDERS
 from hf_secret_guard.report.location import location
 from hf_secret_guard.tokens import find_tokens
+from hf_secret_guard.tokens.redaction import printable
 
 if TYPE_CHECKING:
     from hf_secret_guard.cli.settings import Settings
@@ -145,11 +146,19 @@ def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
     ]
     for item in not_fixed:
         lines.append(f"{location(item.finding)}: {item.finding.rule} not fixed: {item.reason}")
-    names = sorted({name for r in run.results for name in r.secret_names})
-    if names and fixed:
-        them = "it" if len(names) == 1 else "them"
-        where = f"set {them} in the environment" if run.style == "env" else f"add {them} in {SECRETS_PANEL}"
-        lines.append(f"The fixed code reads {', '.join(names)}: {where}.")
+    for env in (False, True):  # each file reads where it runs (auto): the Secrets panel, or the environment
+        names = sorted({n for r in run.results if (_style(r, run) == "env") == env for n in r.secret_names})
+        if names and fixed:
+            them = "it" if len(names) == 1 else "them"
+            where = f"set {them} in the environment" if env else f"add {them} in {SECRETS_PANEL}"
+            lines.append(f"The fixed code reads {', '.join(names)}: {where}.")
+    for result in run.results:
+        if result.echoed and fixed:
+            shown = ", ".join(result.echoed)
+            lines.append(
+                f"warning: {printable(result.path)} still prints or shows {shown}, which holds the secret: "
+                "the next run saves it in the output again; remove that line."
+            )
     programs = sorted({name for r in run.results for name in r.program_names})
     if programs and fixed:
         them, example = ("it" if len(programs) == 1 else "them"), programs[0]
@@ -207,6 +216,10 @@ def fix_for_settings(settings: Settings, findings: Sequence[Finding]) -> FixRun:
             for line in summary_lines(run, findings):
                 click.echo(line, err=True)
     return run
+
+
+def _style(result: FixResult, run: FixRun) -> str:
+    return result.style or run.style
 
 
 def echo_summary(run: FixRun, findings: Sequence[Finding], settings: Settings) -> None:

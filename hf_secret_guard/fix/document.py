@@ -15,6 +15,7 @@ from typing import Optional
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, TopImport, python_facts
 from hf_secret_guard.fix.check import checker_for
+from hf_secret_guard.fix.echoes import echoed_names
 from hf_secret_guard.fix.imports import plan_imports
 from hf_secret_guard.fix.model import FixOptions, FixResult, FixStyle, NotFixed
 from hf_secret_guard.fix.names import SecretNames
@@ -22,6 +23,7 @@ from hf_secret_guard.fix.plan_ipython import SHELL_SITES
 from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook, unfixable_reason
 from hf_secret_guard.fix.plan_python import CODE_SITES, plan_python
 from hf_secret_guard.model import FileResult, Finding, ScanError
+from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.kinds import NOTEBOOK_SUFFIXES, kind_of
 from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.read.python_parse import ParseError, parse_module
@@ -107,7 +109,10 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
         plan.names.clear()
         new = text
     result = _result(path, text, new, fixable, plan.fixed, plan.reasons, errors, plan.names)
-    return result._replace(not_fixed=result.not_fixed + tuple(not_fixable))
+    echoed = tuple(echoed_names(new)) if plan.fixed else ()
+    return result._replace(
+        not_fixed=result.not_fixed + tuple(not_fixable), style=options.style, echoed=echoed
+    )
 
 
 def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
@@ -124,8 +129,22 @@ def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options:
         result = _result(path, raw, raw, fixable, (), {i: str(exc) for i in range(len(fixable))}, [error])
     else:
         result = _result(path, raw, plan.text, fixable, plan.fixed, plan.reasons, names=plan.names)
-        result = result._replace(program_names=tuple(sorted(plan.program_names)))
-    return result._replace(not_fixed=result.not_fixed + tuple(not_fixable))
+        echoed = _notebook_echoes(plan.text) if plan.fixed else ()
+        result = result._replace(program_names=tuple(sorted(plan.program_names)), echoed=echoed)
+    return result._replace(not_fixed=result.not_fixed + tuple(not_fixable), style=options.style)
+
+
+def _notebook_echoes(raw: str) -> tuple[str, ...]:
+    """Variables holding a secret that a code cell prints or shows as its last line, in any cell."""
+    try:
+        parts = read_notebook(raw).parts
+    except ValueError:
+        return ()
+    shown: list[str] = []
+    for part in parts:
+        if part.kind == "code":
+            shown.extend(echoed_names(mask_cell(part.text).python, notebook_cell=True))
+    return tuple(dict.fromkeys(shown))
 
 
 def _notebook_reasons(raw: str, not_fixable: list[NotFixed]) -> list[NotFixed]:

@@ -35,6 +35,8 @@ class FixResult(NamedTuple):
     program_names: tuple[str, ...] = ()
     data: Optional[bytes] = None
     new_data: Optional[bytes] = None
+    style: str = ""  # where the fixed code reads secrets: "userdata" or "env" (auto made concrete)
+    echoed: tuple[str, ...] = ()  # variables now holding a secret that the code prints or displays
 
     @property
     def changed(self) -> bool:

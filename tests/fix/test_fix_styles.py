@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
 from tests.conftest import TOKEN
@@ -91,3 +92,29 @@ def test_an_added_import_uses_the_cells_own_line_ends(tmp_path: Path) -> None:
         'login(token=userdata.get("HF_TOKEN"))\r\n',
         "y = 2",
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("hf_token = {tok!r}\nprint(hf_token)\n", ["hf_token"]),
+        ("t = {tok!r}\nprint(f'token: {{t}}')\n", ["t"]),
+        ("t = {tok!r}\nlogin(token=t)\n", []),
+        ("t = {tok!r}\nprint(len(t) > 0)\n", ["t"]),  # still the secret's variable: the reader decides
+    ],
+)
+def test_the_summary_warns_when_fixed_code_still_prints_the_secret(
+    code: str, shown: list[str], tmp_path: Path
+) -> None:
+    """After --fix, ``print(hf_token)`` would save the secret in the output again on the next run."""
+    (tmp_path / "a.py").write_text(code.format(tok=TOKEN))
+    result = run_main("scan", "--fix", "a.py", cwd=tmp_path)
+    warned = [line for line in result.stdout.splitlines() if line.startswith("warning: a.py still prints")]
+    assert len(warned) == (1 if shown else 0) and all(name in warned[0] for name in shown)
+
+
+def test_a_notebook_cell_showing_the_secret_as_its_last_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    path.write_text(notebook_text([new_code_cell(f'token = "{TOKEN}"\ntoken')]))
+    result = run_main("scan", "--fix", "nb.ipynb", cwd=tmp_path)
+    assert "warning: nb.ipynb still prints or shows token" in result.stdout and TOKEN not in result.stdout
