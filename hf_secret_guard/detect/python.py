@@ -6,6 +6,8 @@ Where each literal and comment sits in the text comes from ``read.literals``, wh
 
 from __future__ import annotations
 
+import ast
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
@@ -13,6 +15,7 @@ from typing import NamedTuple, Optional
 import libcst as cst
 
 from hf_secret_guard.model import Leak
+from hf_secret_guard.read.lines import LineIndex
 from hf_secret_guard.read.literals import StringLeaves, flatten_string, piece_value
 from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens
@@ -418,4 +421,40 @@ def find_python_leaks(
             Leak("HFG001", match.start, match.end, match.value, match.confidence, "string", in_plain_piece)
         )
     leaks.sort(key=lambda leak: (leak.start, leak.end))
-    return leaks
+    return _in_match_patterns(text, leaks) if "case" in text else leaks
+
+
+MATCH_PATTERN = "a match pattern compares with the literal; a call cannot stand there"
+
+
+def _in_match_patterns(text: str, leaks: list[Leak]) -> list[Leak]:
+    """A literal in a ``case`` pattern cannot become a call: such a leak is reported not fixable, so the
+    scan says exactly what ``--fix`` will do."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return leaks
+    lines = LineIndex(text)
+    spans: list[tuple[int, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.match_case):
+            pattern = node.pattern
+            start = _offset(text, lines, pattern.lineno, pattern.col_offset)
+            end = _offset(text, lines, pattern.end_lineno or pattern.lineno, pattern.end_col_offset or 0)
+            spans.append((start, end))
+    if not spans:
+        return leaks
+    return [
+        leak._replace(fixable=False, reason=MATCH_PATTERN)
+        if leak.fixable and any(a <= leak.start < b for a, b in spans)
+        else leak
+        for leak in leaks
+    ]
+
+
+def _offset(text: str, lines: LineIndex, line: int, utf8_column: int) -> int:
+    """A character offset from ``ast``'s line and UTF-8 byte column."""
+    start = lines.offset(line)
+    return start + len(text[start:].encode("utf-8")[:utf8_column].decode("utf-8", "ignore"))

@@ -18,6 +18,12 @@ _ENV_WRITE_RE = re.compile(
     r"(?P<value>\"[^\"\r\n]*\"|'[^'\r\n]*'|[^\s;&|]+)"
 )
 
+ENV_LINE_RE = re.compile(  # the one %env line --fix can rewrite
+    r"(?P<indent>[ \t]*)%(?:env|set_env)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>\"[^\"]*\"|'[^']*'|\S+)[ \t]*\Z"
+)
+NOT_ONE_ENV_LINE = "not a single %env NAME=value line (and %env prints what it sets)"
+
 # IPython expands {expr} and $name in !cmd, x = !cmd and %magic lines, all or none: if any expansion
 # fails, the whole line runs as written.  A secret there can become {userdata.get(...)} only when the
 # line has no other expansion.  %env and %time-style lines are fixed differently (``fix/plan_ipython``).
@@ -55,6 +61,11 @@ def find_shell_leaks(
     for match in _ENV_WRITE_RE.finditer(segment):
         name = match.group("name")
         site = "shell-env" if match.group("kind") == "export" else "ipython-env"
+        writable = fixable
+        if site == "ipython-env" and fixable:  # the fixer rewrites only a whole `%env NAME=value` line
+            line_start = max(segment.rfind("\n", 0, match.start()), segment.rfind("\r", 0, match.start())) + 1
+            line_end = len(segment) if (n := segment.find("\n", match.start())) < 0 else n
+            writable = ENV_LINE_RE.match(segment[line_start:line_end].rstrip("\r")) is not None
         value_start, value_end = match.span("value")
         value = match.group("value")
         if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) >= 2:
@@ -69,8 +80,9 @@ def find_shell_leaks(
                     token.value,
                     token.confidence,
                     site,
-                    fixable,
+                    writable,
                     name,
+                    "" if writable or not fixable else NOT_ONE_ENV_LINE,
                 )
             )
         if not tokens and is_secret_name(name, extra_secret_names) and is_secret_value(value):
@@ -82,8 +94,9 @@ def find_shell_leaks(
                     value,
                     "high",
                     site,
-                    fixable,
+                    writable,
                     name,
+                    "" if writable or not fixable else NOT_ONE_ENV_LINE,
                 )
             )
         claimed.append((value_start, value_end))

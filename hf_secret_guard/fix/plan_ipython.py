@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import Optional
 
-from hf_secret_guard.detect.shell import NOT_EXPANDED, expansion_problem
+from hf_secret_guard.detect.shell import ENV_LINE_RE as _ENV_LINE_RE
+from hf_secret_guard.detect.shell import NOT_EXPANDED, NOT_ONE_ENV_LINE, expansion_problem
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, Binding
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
@@ -27,10 +28,6 @@ from hf_secret_guard.rules import sites_fixed_as
 
 SHELL_SITES = sites_fixed_as("shell")
 
-_ENV_LINE_RE = re.compile(
-    r"(?P<indent>[ \t]*)%(?:env|set_env)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>\"[^\"]*\"|'[^']*'|\S+)[ \t]*\Z"
-)
 _ENV_MAGIC_RE = re.compile(r"[ \t]*%(?:env|set_env)\b")
 _PYTHON_ARGUMENT_MAGICS = re.compile(r"[ \t]*%(?:time|timeit|prun|debug)\b")
 
@@ -106,7 +103,7 @@ def plan_ipython(
             continue
         if _ENV_MAGIC_RE.match(line):
             for index in indexes:
-                plan.reasons[index] = "not a single %env NAME=value line (and %env prints what it sets)"
+                plan.reasons[index] = NOT_ONE_ENV_LINE
             continue
         if _PYTHON_ARGUMENT_MAGICS.match(line):
             _quoted_tokens(text, members, names, options, call, plan)

@@ -17,6 +17,7 @@ from typing import NamedTuple, Optional
 
 import libcst as cst
 
+from hf_secret_guard.detect.python import MATCH_PATTERN
 from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, Binding, Kind
 from hf_secret_guard.fix.check import Checker
@@ -190,7 +191,7 @@ def _string_groups(
         expression = expressions[found]
         if expression.in_pattern:
             for index, _ in members:
-                reasons[index] = "a match pattern compares with the literal; a call cannot stand there"
+                reasons[index] = MATCH_PATTERN
             continue
         value = expression.value
         whole = [

@@ -21,6 +21,12 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self._starts = line_starts(text)
 
+    def offset(self, line: int) -> int:
+        """Where 1-based ``line`` starts (the end of the text past the last line)."""
+        return (
+            self._starts[line - 1] if 0 < line <= len(self._starts) else (self._starts[-1] if line > 0 else 0)
+        )
+
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1

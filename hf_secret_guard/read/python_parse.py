@@ -32,7 +32,8 @@ def parse_module(text: str) -> cst.Module:
     syntax_error = check_parseable(text)
     try:
         return cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError) as exc:
+    except (cst.ParserSyntaxError, cst.CSTValidationError, RecursionError, MemoryError, ValueError) as exc:
+        # CSTValidationError: a name CPython accepts and libcst's validator does not (U+105C0...).
         reason = "too deeply nested" if isinstance(exc, RecursionError) else str(exc).split("\n", 1)[0]
         # CPython names the real line of the problem; libcst often says "@ 1:1" (an unclosed string).
         raise ParseError(syntax_error or reason) from None

@@ -118,3 +118,29 @@ def test_a_notebook_cell_showing_the_secret_as_its_last_line_is_named(tmp_path: 
     path.write_text(notebook_text([new_code_cell(f'token = "{TOKEN}"\ntoken')]))
     result = run_main("scan", "--fix", "nb.ipynb", cwd=tmp_path)
     assert "warning: nb.ipynb still prints or shows token" in result.stdout and TOKEN not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "cells"),
+    [
+        ("match-case", None),
+        ("env-with-spaces", ["%env PALM_API_KEY=YOUR PALM KEY"]),
+        ("env-one-line", [f"%env HF_TOKEN={TOKEN}"]),
+        ("bash-cell", [f"%%bash\nexport HF_TOKEN={TOKEN}"]),
+        ("python", [f'login(token="{TOKEN}")']),
+    ],
+)
+def test_fixable_in_the_scan_is_what_fix_does(name: str, cells: list[str] | None, tmp_path: Path) -> None:
+    """A finding the scan calls fixable is fixed by --fix, and one it calls not fixable is left, with the
+    same reason: the scan never promises what the fix then refuses."""
+    if cells is None:
+        path = tmp_path / "m.py"
+        path.write_text(f'match x:\n    case "{TOKEN}":\n        pass\n')
+    else:
+        path = tmp_path / "nb.ipynb"
+        path.write_text(notebook_text([new_code_cell(cell) for cell in cells]))
+    scan = json.loads(run_main("scan", "--format", "json", path.name, cwd=tmp_path).stdout)["findings"]
+    run = run_main("scan", "--fix", "--format", "json", path.name, cwd=tmp_path)
+    fixed = json.loads(run.stdout)["findings"]
+    assert [f["fixable"] for f in scan] == [f["fixed"] for f in fixed], name
+    assert [f["not_fixable_reason"] for f in scan] == [f["not_fixable_reason"] for f in fixed]

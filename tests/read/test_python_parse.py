@@ -19,3 +19,9 @@ def test_parse_error_names_the_real_line(source: str, reason: str) -> None:
     with pytest.raises(ParseError) as error:
         parse_module(source)
     assert str(error.value).startswith(reason)
+
+
+def test_a_name_libcst_refuses_is_a_parse_error_not_a_crash() -> None:
+    """U+105C0 passes CPython's tokenizer far enough for libcst to build a Name its validator rejects."""
+    with pytest.raises(ParseError):
+        parse_module("x = 1\n\U000105c0\n")
