@@ -446,20 +446,22 @@ def _human_report(
     verifications: Optional[dict[str, Verification]] = None,
     color: bool = False,
     unreadable: int = 0,
+    fixed: frozenset[tuple[str, str, int, int]] = frozenset(),
 ) -> list[str]:
     from hf_secret_guard.cli.terminal import paint_finding, paint_summary
     from hf_secret_guard.report.text import format_finding, revoke_advice, statistics, summary
 
+    listed = [f for f in findings if f.key not in fixed]  # after --fix, like ruff: only what is left
     if settings.statistics:
         lines = statistics(findings)
     elif verifications:
         from hf_secret_guard.report.verification import label
 
-        lines = [format_finding(f) + label(verifications.get(f.secret_hash)) for f in findings]
+        lines = [format_finding(f) + label(verifications.get(f.secret_hash)) for f in listed]
     else:
-        lines = [format_finding(f) for f in findings]
+        lines = [format_finding(f) for f in listed]
     if color and not settings.statistics:
-        lines = [paint_finding(line, finding) for line, finding in zip(lines, findings, strict=True)]
+        lines = [paint_finding(line, finding) for line, finding in zip(lines, listed, strict=True)]
     if settings.quiet:
         return lines
     fix_command = ""
@@ -467,7 +469,7 @@ def _human_report(
         from hf_secret_guard.report.text import hook_fix_command
 
         fix_command = hook_fix_command(findings)
-    last = summary(findings, files, hidden, unreadable, fix_command)
+    last = summary(findings, files, hidden, unreadable, fix_command, fixed=len(findings) - len(listed))
     lines.append(paint_summary(last, bool(findings)) if color else last)
     if verifications:
         from hf_secret_guard.cli.leak_response import verify_lines
@@ -492,11 +494,13 @@ def _report(
     from hf_secret_guard.report import render
 
     unreadable = len({e.path for e in errors if e.kind == "read"})
-    human = _human_report(settings, findings, files, hidden, verifications, unreadable=unreadable)
+    human = _human_report(
+        settings, findings, files, hidden, verifications, unreadable=unreadable, fixed=fixed
+    )
     text_report = "".join(line + "\n" for line in human)
     console = text_report  # stdout may get colour; a report file never does
     if color_enabled(sys.stdout, settings.no_color):
-        painted = _human_report(settings, findings, files, hidden, verifications, True, unreadable)
+        painted = _human_report(settings, findings, files, hidden, verifications, True, unreadable, fixed)
         console = "".join(line + "\n" for line in painted)
     if settings.output_format == "text":
         machine = text_report

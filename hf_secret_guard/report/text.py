@@ -59,7 +59,12 @@ def count(number: int, noun: str) -> str:
 
 
 def summary(
-    findings: Sequence[Finding], files: int, hidden: int = 0, unreadable: int = 0, fix_command: str = ""
+    findings: Sequence[Finding],
+    files: int,
+    hidden: int = 0,
+    unreadable: int = 0,
+    fix_command: str = "",
+    fixed: int = 0,
 ) -> str:
     """``files`` were read and scanned; ``unreadable`` could not be read, so nothing is claimed about them.
     ``fix_command``: what fixes them where ``--fix`` is not what to run (inside a pre-commit hook)."""
@@ -83,7 +88,12 @@ def summary(
             if part
         )
         text = f"Found {found} in {count(paths, 'file')} ({files} scanned); {fixable} fixable with --fix."
-        if fix_command and fixable:
+        if fixed:  # after --fix, as ruff says it
+            left = len(findings) - fixed
+            text = (
+                f"Found {found} in {count(paths, 'file')} ({files} scanned): {fixed} fixed, {left} remaining."
+            )
+        elif fix_command and fixable:
             text = text[: -len("with --fix.")] + f"with `{fix_command}`."
         if unreadable:
             text += f" {not_read}."

@@ -352,3 +352,13 @@ def test_json_says_which_findings_the_fix_wrote(tmp_path: Path) -> None:
     assert ("nb.ipynb", "HFG002", False) in fixed  # the %%bash export stays
     assert ("train.py", "HFG001", True) in fixed and TOKEN not in files["train.py"].read_text()
     _no_secret(result.stdout + result.stderr)
+
+
+def test_after_fix_the_report_lists_only_what_is_left(tmp_path: Path) -> None:
+    """Like ruff: the findings --fix rewrote are not listed again; the summary counts both."""
+    _tree(tmp_path, bash_cell=True)
+    result = run_main("scan", "--fix", ".", cwd=tmp_path)
+    listed = [line for line in result.stdout.splitlines() if ": HFG" in line and " not fixed: " not in line]
+    assert listed and all("[not fixable:" in line for line in listed)  # only the %%bash export is left
+    assert "fixed, 1 remaining." in result.stdout
+    _no_secret(result.stdout + result.stderr)
