@@ -29,6 +29,9 @@ from hf_secret_guard.tokens.slots import (
     strip_scheme,
 )
 
+# The key of a ``kaggle.json`` written from code: Kaggle's legacy 32-hex key, under Kaggle's own name.
+KAGGLE_JSON_SLOT = "KAGGLE_KEY"
+
 _UNQUOTED = "an unquoted token is a name to Python: replace it by hand with the read from the secret store"
 
 
@@ -104,11 +107,14 @@ class _Collector(StringLeaves):
             self._slot_target(node.target, node.value)
 
     def visit_Dict(self, node: cst.Dict) -> None:
-        for element in node.elements:
-            if isinstance(element, cst.DictElement):
-                key = _literal_text(element.key)
-                if key and is_slot_name(key):
-                    self.slots.append(_Slot(key, None, element.value))
+        elements = [e for e in node.elements if isinstance(e, cst.DictElement)]
+        keys = [_literal_text(element.key) for element in elements]
+        kaggle_json = "username" in keys and "key" in keys  # {"username": ..., "key": ...}: kaggle.json
+        for element, key in zip(elements, keys, strict=True):
+            if key == "key" and kaggle_json:
+                self.slots.append(_Slot(KAGGLE_JSON_SLOT, None, element.value))
+            elif key and is_slot_name(key):
+                self.slots.append(_Slot(key, None, element.value))
 
     def visit_Name(self, node: cst.Name) -> None:
         if node.value.startswith(TOKEN_PREFIXES):

@@ -103,7 +103,8 @@ def slot_candidate(text: str) -> bool:
                 name = text[begin : tail.start(1)].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
                 name = re.sub(r"[\\\"'\s:=]+$", "", name)
                 if name.lower() == "key" and has_login is None:
-                    has_login = "login(" in text  # ``wandb.login(key=...)``: once per text
+                    # ``wandb.login(key=...)``, or a kaggle.json dict ``{"username": ..., "key": ...}``
+                    has_login = "login(" in text or "username" in text
                 login = name.lower() == "key" and bool(has_login)
                 if is_slot_name(name, login) and _value_may_be_key(text, tail.start(1)):
                     return True

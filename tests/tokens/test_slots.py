@@ -131,3 +131,17 @@ def test_an_unquoted_token_is_reported(template: str) -> None:
 
 def test_a_single_case_name_with_a_token_prefix_is_no_token() -> None:
     assert api.scan_source("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 = 1\n", "x.py").findings == ()
+
+
+def test_a_kaggle_json_written_from_code_is_found_and_fixed() -> None:
+    """Kaggle's legacy key is 32 hex, like any MD5: it is a key where kaggle.json puts it, beside a
+    username; the same dict shape without one is a cache key."""
+    key = random.Random(5).randbytes(16).hex()
+    code = 'import json\nwith open("kaggle.json", "w") as f:\n'
+    code += f'    json.dump({{"username": "me", "key": "{key}"}}, f)\n'
+    (finding,) = api.scan_source(code, "x.py").findings
+    assert (finding.rule, finding.fixable, finding.masked) == ("HFG001", True, f"****{key[-4:]}")
+    assert "Kaggle key" in finding.message and key not in finding.message
+    fixed = api.fix_source(code, "x.py", fix_options=COLAB).text
+    assert key not in fixed and '"key": userdata.get("KAGGLE_API_TOKEN")' in fixed
+    assert api.scan_source(f'cache = {{"key": "{key}", "value": 1}}\n', "x.py").findings == ()
