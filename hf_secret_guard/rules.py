@@ -218,6 +218,10 @@ RULES: dict[str, Rule] = {
                 'import os\nos.environ["HF_TOKEN"] = ""',
                 'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
                 'import os\nos.environ["OPENAI_API_KEY"] = "${{OPENAI_API_KEY}}"',
+                'self.image_token = "<|image_pad|>"',  # a tokenizer's special token, not a stand-in
+                'pad_token = "<pad>"',
+                'token = "<*>"',
+                'TOKEN_CLS = "TOKEN_CLS"',  # an enum member named after itself
             ),
         ),
         Rule(

@@ -293,7 +293,7 @@ def _slot_leaks(
         if strings is None or any(True for _ in find_tokens(strings.value)):
             continue
         offset, value = strip_scheme(strings.value)
-        if is_placeholder(value):
+        if is_placeholder(value) and value.upper() != slot.name.upper():  # TOKEN_CLS = "TOKEN_CLS": an enum
             who = attribute(value, slot.name, slot.callee)
             start, end = strings.whole
             leaks.append(Leak("HFG005", start, end, strings.value, "high", "string", True, who.secret_name))

@@ -42,7 +42,8 @@ def is_secret_name(name: str, extra: Iterable[str] = ()) -> bool:
 # What people write where a key goes until they have one: ``hf_...``, ``YOUR_API_KEY``, ``<your key>``,
 # ``sk-xxxx``, ``hf_your_token_here``, ``INSERT KEY HERE``.
 _PLACEHOLDER_RE = re.compile(
-    r"\.\.\.|…|\*\*\*|xxxx|<[^<>]*>|\byour|your_|_your|here\b|_here|placeholder|change[_ -]?me"
+    r"\.\.\.|…|\*\*\*|xxxx|<[^<>|]*(?:key|token|secret|pass|your|api|here|cred)[^<>|]*>"  # not <pad>, <|im|>
+    r"|\byour|your_|_your|here\b|_here|placeholder|change[_ -]?me"
     r"|\binsert|\breplace|\benter[_ ]",
     re.IGNORECASE,
 )

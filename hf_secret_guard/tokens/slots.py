@@ -85,6 +85,18 @@ _PAGINATION = frozenset(
         "SPECIAL",
         "START",
         "END",
+        # tokenizer special tokens of multimodal models: image_token = "<|image_pad|>"
+        "IMAGE",
+        "VIDEO",
+        "AUDIO",
+        "VISION",
+        "SPEECH",
+        "BOI",
+        "EOI",
+        "PATCH",
+        "FRAME",
+        "THINK",
+        "TOOL",
     }
 )
 _AUTH_SCHEME_RE = re.compile(r"\A(?:Bearer|Token|token|Basic|Api-Key|ApiKey)\s+")
