@@ -27,6 +27,7 @@ from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.providers import DEFAULT as DEFAULT_PROVIDER
 from hf_secret_guard.providers import PROVIDERS
 from hf_secret_guard.report.location import location
+from hf_secret_guard.report.text import count
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.redaction import printable
 
@@ -129,10 +130,17 @@ def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
     fixed = sum(len(r.fixed) for r in run.results if r.changed and (run.dry_run or r.path in run.written))
     files = len(run.written) if not run.dry_run else sum(1 for r in run.results if r.new_data is not None)
     verb = "Would fix" if run.dry_run else "Fixed"
-    lines = [
-        f"{verb} {fixed} of {len(findings)} leak{'s' if len(findings) != 1 else ''} "
-        f"in {files} file{'s' if files != 1 else ''}."
-    ]
+    placeholders = sum(1 for f in findings if f.rule == "HFG005")  # no leak: counted apart, as the scan does
+    what = " and ".join(
+        part
+        for part in (
+            count(len(findings) - placeholders, "leak") if len(findings) > placeholders else "",
+            count(placeholders, "placeholder") if placeholders else "",
+        )
+        if part
+    )
+    of = f"{count(len(findings), 'finding')} ({what})" if placeholders else what
+    lines = [f"{verb} {fixed} of {of} in {count(files, 'file')}."]
     if run.dry_run and any(r.changed for r in run.results):
         lines.append(
             "(The diff masks secrets on both sides, so a line where --fix only masks a token shows as "

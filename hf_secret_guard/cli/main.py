@@ -133,7 +133,7 @@ verbosity_options = _options(
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=str),
-    help="Write the report to FILE; the console keeps the human summary.",
+    help="Write the report to FILE; the console keeps the human report.",
 )
 @click.option(
     "--baseline",

@@ -107,8 +107,9 @@ def _diff_lines(before: list[str], shown: list[str], after: list[str], path: str
     groups = list(difflib.SequenceMatcher(None, before, after).get_grouped_opcodes(3))
     if not groups:
         return
-    yield f"--- a/{path}\n"
-    yield f"+++ b/{path}\n"
+    name = path.lstrip("/")  # `a/` + an absolute path: `a/tmp/x.py`, never `a//tmp/x.py`
+    yield f"--- a/{name}\n"
+    yield f"+++ b/{name}\n"
     for group in groups:
         first, last = group[0], group[-1]
         yield f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n"

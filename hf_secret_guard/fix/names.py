@@ -36,6 +36,11 @@ class SecretNames:
         self._holds: dict[str, str] = {}  # secret name -> the one value it holds
         self._by_key: dict[tuple[str, str], str] = {}  # (environment key, value) -> secret name
         self._by_secret: dict[str, str] = {}  # value -> the name a token without a key reuses
+        ordered = list(leaks)  # real keys are named first: a placeholder never takes a real key's name
+        self._assign([leak for leak in ordered if leak.rule != "HFG005"])
+        self._assign([leak for leak in ordered if leak.rule == "HFG005"])
+
+    def _assign(self, leaks: Iterable[Leak]) -> None:
         writes: list[tuple[str, str]] = []
         pending: list[tuple[str, Optional[str]]] = []
         for leak in leaks:
@@ -51,7 +56,7 @@ class SecretNames:
         for key, secret in writes:
             self._holds.setdefault(key, secret)
         for key, secret in writes:
-            name = self._claim(key, secret)
+            name = self._by_key.get((key, secret)) or self._claim(key, secret)
             self._by_key[(key, secret)] = name
             self._by_secret.setdefault(secret, name)
         for secret, hint in pending:

@@ -174,6 +174,7 @@ def attribute(value: str, slot: str, callee: Optional[str] = None) -> Attributio
         return Attribution(found[1].display, found[0].secret_name)
     upper = slot.upper()
     provider = next((p for p in PROVIDERS if upper in p.env_names), None) or _by_callee(callee)
+    provider = provider or _by_words([*slot_words(slot), *slot_words(value)])
     if provider is not None:
         return Attribution(f"{provider.display or provider.name} key", provider.secret_name)
     name = "_".join(slot_words(slot)) or "SECRET"
@@ -182,6 +183,15 @@ def attribute(value: str, slot: str, callee: Optional[str] = None) -> Attributio
     if name in ("TOKEN", "KEY", "AUTHORIZATION"):
         name = "API_TOKEN" if name == "TOKEN" else "API_KEY"
     return Attribution("secret", name)
+
+
+def _by_words(words: list[str]) -> Optional[Provider]:
+    """A provider named in the slot or the placeholder: ``token="YOUR_HF_TOKEN"``, ``openai_key=...``."""
+    for provider in PROVIDERS:
+        own = {provider.name.upper(), provider.secret_name.split("_")[0]} - {"API", "SECRET", "TOKEN", "KEY"}
+        if own & set(words):
+            return provider
+    return None
 
 
 def _by_callee(callee: Optional[str]) -> Optional[Provider]:

@@ -95,7 +95,7 @@ def test_diff_writes_nothing_and_masks(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert {name: path.read_bytes() for name, path in files.items()} == before
     _no_secret(result.output)
-    assert f"--- a/{files['train.py']}" in result.output
+    assert f"--- a/{str(files['train.py']).lstrip('/')}" in result.output  # never a//tmp/...
     assert '+login(token=userdata.get("HF_TOKEN"))' in result.output
     assert '-login(token="hf_****' in result.output
     assert '-os.environ["OPENAI_API_KEY"] = "sk-****0000"' in result.output
@@ -362,3 +362,22 @@ def test_after_fix_the_report_lists_only_what_is_left(tmp_path: Path) -> None:
     assert listed and all("[not fixable:" in line for line in listed)  # only the %%bash export is left
     assert "fixed, 1 remaining." in result.stdout
     _no_secret(result.stdout + result.stderr)
+
+
+def test_qa_shapes_from_real_notebooks(tmp_path: Path) -> None:
+    """Found by running --fix on real notebooks: a placeholder for a Hugging Face token is named HF_TOKEN
+    and never takes the name from a real token; placeholders are counted apart from leaks; a cut-off
+    notebook is a warning, not a silent pass."""
+    (tmp_path / "a.py").write_text(
+        'model.push_to_hub("x", token="YOUR_HF_TOKEN")\n'
+        f'login(token="{TOKEN}")\n'
+        'self.turn_token = "<turn|>"\n'  # a chat template's marker: no placeholder
+    )
+    result = run_main("scan", "--fix", "--fix-style", "userdata", "a.py", cwd=tmp_path)
+    fixed = (tmp_path / "a.py").read_text()
+    assert 'login(token=userdata.get("HF_TOKEN"))' in fixed  # the real token gets the primary name
+    assert 'token=userdata.get("HF_TOKEN_2")' in fixed and '"<turn|>"' in fixed
+    assert "Fixed 2 of 2 findings (1 leak and 1 placeholder) in 1 file." in result.stdout
+    (tmp_path / "cut.ipynb").write_text('{"cells": [')
+    cut = run_main("scan", "cut.ipynb", cwd=tmp_path)
+    assert "cut.ipynb: warning: invalid JSON" in cut.stderr
