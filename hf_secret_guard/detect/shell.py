@@ -9,7 +9,7 @@ from typing import Optional
 from hf_secret_guard.model import Leak
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
-from hf_secret_guard.tokens.slots import cli_logins, looks_real
+from hf_secret_guard.tokens.slots import cli_logins
 
 # %env NAME=value, %env NAME value, %set_env NAME value, export NAME=value (quotes optional).
 _ENV_WRITE_RE = re.compile(
@@ -101,25 +101,11 @@ def find_shell_leaks(
             )
         claimed.append((value_start, value_end))
     for login in cli_logins(segment):  # `!wandb login <key>`: a key without a shape, where a key goes
-        if any(a < login.end and login.start < b for a, b in claimed) or any(find_tokens(login.value)):
-            continue
-        rule = "HFG005" if is_placeholder(login.value) else "HFG001" if looks_real(login.value) else ""
-        if rule:
-            label = f"{login.provider.display or login.provider.name} key"
+        if login.rule and not any(a < login.end and login.start < b for a, b in claimed):
+            span = (start + login.start, start + login.end)
             name = login.provider.secret_name
             leaks.append(
-                Leak(
-                    rule,
-                    start + login.start,
-                    start + login.end,
-                    login.value,
-                    "medium",
-                    "shell",
-                    fixable,
-                    name,
-                    "",
-                    label,
-                )
+                Leak(login.rule, *span, login.value, "medium", "shell", fixable, name, "", login.label)
             )
             claimed.append((login.start, login.end))
     for token in find_tokens(segment):

@@ -56,31 +56,27 @@ def is_environment_file(path: str) -> bool:
 
 def find_text_file_leaks(text: str, path: str, extra_names: tuple[str, ...] = ()) -> list[Leak]:
     """Every key in ``text``, with offsets into it."""
+    environment = is_environment_file(path)
+    prose = path.lower().endswith(_PROSE_SUFFIXES)
     leaks = [
         Leak("HFG001", m.start, m.end, m.value, m.confidence, "text-file", False, None, NOT_FIXABLE)
         for m in find_tokens(text)
     ]
-    for login in cli_logins(text):  # `wandb login <key>` in a script or a README
-        if any(find_tokens(login.value)) or (
-            is_placeholder(login.value) and path.lower().endswith(_PROSE_SUFFIXES)
-        ):
-            continue
-        rule = "HFG005" if is_placeholder(login.value) else "HFG001" if looks_real(login.value) else ""
-        if rule:
-            label = f"{login.provider.display or login.provider.name} key"
-            secret_name = login.provider.secret_name
+    for login in cli_logins(text):  # `wandb login <key>` in a script (a README shows placeholders: fine)
+        if login.rule and not (login.rule == "HFG005" and prose):
+            name = login.provider.secret_name
             leaks.append(
                 Leak(
-                    rule,
+                    login.rule,
                     login.start,
                     login.end,
                     login.value,
                     "medium",
                     "text-file",
                     False,
-                    secret_name,
+                    name,
                     NOT_FIXABLE,
-                    label,
+                    login.label,
                 )
             )
     tokens = [(leak.start, leak.end) for leak in leaks]
@@ -91,8 +87,7 @@ def find_text_file_leaks(text: str, path: str, extra_names: tuple[str, ...] = ()
                 Leak("HFG001", start, end, value, "medium", "text-file", False, name, NOT_FIXABLE, label)
             )
     taken = [(leak.start, leak.end) for leak in leaks]
-    environment = is_environment_file(path)
-    prose = path.lower().endswith(_PROSE_SUFFIXES)
+
     for match in _SLOT_RE.finditer(text):
         name, value = match.group("name"), match.group("value")
         start, end = match.span("value")

@@ -15,6 +15,8 @@ from collections import Counter
 from typing import NamedTuple, Optional
 
 from hf_secret_guard.providers import PROVIDERS, Provider, format_of
+from hf_secret_guard.tokens import find_tokens
+from hf_secret_guard.tokens.env_names import is_placeholder
 
 # The words that make a name a key slot.  ``KEY`` alone is too common (``cache_key``, ``sort_key``): it
 # counts after API, ACCESS, SECRET, PRIVATE, AUTH, or in a known login call.
@@ -216,6 +218,18 @@ class CliLogin(NamedTuple):
     end: int
     value: str
     provider: Provider
+
+    @property
+    def rule(self) -> str:
+        """HFG005 for a placeholder, HFG001 for a value that looks like a key; "" for neither (``$NAME``)
+        or for a key with a shape of its own, which the token scan reports."""
+        if any(True for _ in find_tokens(self.value)):
+            return ""
+        return "HFG005" if is_placeholder(self.value) else "HFG001" if looks_real(self.value) else ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider.display or self.provider.name} key"
 
 
 CLI_LOGIN_COMMANDS = tuple(sorted({c for p in PROVIDERS for c in p.cli_logins}))
