@@ -55,6 +55,7 @@ PROVIDER = Provider(
     ),
     positional_callers=("login", "huggingface_hub.login", "HfFolder.save_token"),
     cli_logins=("huggingface-cli login --token", "hf auth login --token"),
+    slot_names=("use_auth_token", "hub_token", "hf_token"),
     found=(
         'from huggingface_hub import login\nlogin(token="{KEY}")',
         'import os\nos.environ["HF_TOKEN"] = "{KEY}"',

@@ -104,3 +104,5 @@ class Provider(NamedTuple):
     positional_callers: tuple[str, ...] = ()
     # Shell commands whose next word is a key: ``wandb login``, ``ngrok config add-authtoken``.
     cli_logins: tuple[str, ...] = ()
+    # Keyword arguments that hold this provider's key whatever the call: ``use_auth_token=`` (transformers).
+    slot_names: tuple[str, ...] = ()

@@ -175,7 +175,8 @@ def attribute(value: str, slot: str, callee: Optional[str] = None) -> Attributio
     if found is not None and re.fullmatch(found[1].pattern, value):
         return Attribution(found[1].display, found[0].secret_name)
     upper = slot.upper()
-    provider = next((p for p in PROVIDERS if upper in p.env_names), None) or _by_callee(callee)
+    provider = next((p for p in PROVIDERS if upper in p.env_names or slot.lower() in p.slot_names), None)
+    provider = provider or _by_callee(callee)
     provider = provider or _by_words([*slot_words(slot), *slot_words(value)])
     if provider is not None:
         return Attribution(f"{provider.display or provider.name} key", provider.secret_name)

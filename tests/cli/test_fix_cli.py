@@ -378,6 +378,11 @@ def test_qa_shapes_from_real_notebooks(tmp_path: Path) -> None:
     assert 'login(token=userdata.get("HF_TOKEN"))' in fixed  # the real token gets the primary name
     assert 'token=userdata.get("HF_TOKEN_2")' in fixed and '"<turn|>"' in fixed
     assert "Fixed 2 of 2 findings (1 leak and 1 placeholder) in 1 file." in result.stdout
+    (tmp_path / "b.py").write_text('m = AutoModel.from_pretrained("x", use_auth_token="<TOKEN>")\n')
+    run_main("scan", "--fix", "--fix-style", "userdata", "b.py", cwd=tmp_path)
+    assert (
+        'use_auth_token=userdata.get("HF_TOKEN")' in (tmp_path / "b.py").read_text()
+    )  # transformers' own slot
     (tmp_path / "cut.ipynb").write_text('{"cells": [')
     cut = run_main("scan", "cut.ipynb", cwd=tmp_path)
     assert "cut.ipynb: warning: invalid JSON" in cut.stderr
