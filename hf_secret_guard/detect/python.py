@@ -21,6 +21,7 @@ from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
 from hf_secret_guard.tokens.slots import (
+    KAGGLE_JSON_SLOT,
     POSITIONAL_KEY_CALLS,
     attribute,
     is_slot_name,
@@ -28,9 +29,6 @@ from hf_secret_guard.tokens.slots import (
     looks_real,
     strip_scheme,
 )
-
-# The key of a ``kaggle.json`` written from code: Kaggle's legacy 32-hex key, under Kaggle's own name.
-KAGGLE_JSON_SLOT = "KAGGLE_KEY"
 
 _UNQUOTED = "an unquoted token is a name to Python: replace it by hand with the read from the secret store"
 

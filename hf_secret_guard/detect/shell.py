@@ -9,7 +9,7 @@ from typing import Optional
 from hf_secret_guard.model import Leak
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
-from hf_secret_guard.tokens.slots import cli_logins
+from hf_secret_guard.tokens.slots import KAGGLE_JSON_SLOT, cli_logins, kaggle_json_keys
 
 # %env NAME=value, %env NAME value, %set_env NAME value, export NAME=value (quotes optional).
 _ENV_WRITE_RE = re.compile(
@@ -23,6 +23,10 @@ ENV_LINE_RE = re.compile(  # the one %env line --fix can rewrite
     r"(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>\"[^\"]*\"|'[^']*'|\S+)[ \t]*\Z"
 )
 NOT_ONE_ENV_LINE = "not a single %env NAME=value line (and %env prints what it sets)"
+KAGGLE_BY_SHELL = (
+    f"kaggle.json written by a shell command or a %%writefile cell: write it from Python instead, "
+    f'json.dump({{"username": ..., "key": userdata.get("{KAGGLE_JSON_SLOT}")}}, f)'
+)
 
 # IPython expands {expr} and $name in !cmd, x = !cmd and %magic lines, all or none: if any expansion
 # fails, the whole line runs as written.  A secret there can become {userdata.get(...)} only when the
@@ -108,6 +112,24 @@ def find_shell_leaks(
                 Leak(login.rule, *span, login.value, "medium", "shell", fixable, name, "", login.label)
             )
             claimed.append((login.start, login.end))
+    kaggle: list[Leak] = []  # never fixable here, whatever the line's expansions
+    for value_start, value_end, value in kaggle_json_keys(segment):  # echo '{"username": ...}' > kaggle.json
+        if not any(a < value_end and value_start < b for a, b in claimed):
+            span = (start + value_start, start + value_end)
+            kaggle.append(
+                Leak(
+                    "HFG001",
+                    *span,
+                    value,
+                    "medium",
+                    "shell",
+                    False,
+                    KAGGLE_JSON_SLOT,
+                    KAGGLE_BY_SHELL,
+                    "Kaggle key",
+                )
+            )
+            claimed.append((value_start, value_end))
     for token in find_tokens(segment):
         if any(a <= token.start < b for a, b in claimed):
             continue
@@ -123,7 +145,8 @@ def find_shell_leaks(
             )
         )
     leaks.sort(key=lambda leak: leak.start)
-    problem = expansion_problem(segment, [leak.secret for leak in leaks]) if fixable and leaks else None
+    secrets = [leak.secret for leak in leaks + kaggle]
+    problem = expansion_problem(segment, secrets) if fixable and leaks else None
     if problem:
-        return [leak._replace(fixable=False, reason=problem) for leak in leaks]
-    return leaks
+        leaks = [leak._replace(fixable=False, reason=problem) for leak in leaks]
+    return sorted(leaks + kaggle, key=lambda leak: leak.start) if kaggle else leaks

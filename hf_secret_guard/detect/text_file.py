@@ -4,7 +4,8 @@ JSON, Markdown, Dockerfiles and the rest.
 Self-identifying keys are found anywhere (HFG001).  A value without a provider's shape is a secret only in
 a slot: a line ``KEY=value``, ``export KEY=value``, ``ENV KEY value``, ``key: value``, ``key = "value"`` or
 ``"key": "value"`` whose key is secret-named (``OPENAI_API_KEY``, ``db_password``) and whose value looks
-real (tokens.slots.looks_real); a placeholder there is HFG005, except in documentation (Markdown,
+real (tokens.slots.looks_real), and the ``"key"`` of a ``kaggle.json`` object beside its ``"username"``; a
+placeholder there is HFG005, except in documentation (Markdown,
 reStructuredText, plain text), where showing the placeholder is the point.  In an environment file
 (``.env``, a shell script, a Dockerfile, or after ``export``/``ENV``) such a slot is an environment write
 (HFG002).  Nothing here is fixable: ``--fix`` rewrites Python and notebooks only.
@@ -24,7 +25,15 @@ from hf_secret_guard.tokens.env_names import (
     is_placeholder,
     is_secret_name,
 )
-from hf_secret_guard.tokens.slots import attribute, cli_logins, looks_real, url_parameters
+from hf_secret_guard.tokens.slots import (
+    KAGGLE_JSON_SLOT,
+    attribute,
+    cli_logins,
+    is_slot_name,
+    kaggle_json_keys,
+    looks_real,
+    url_parameters,
+)
 
 _SLOT_RE = re.compile(
     r"""^[ \t]*(?:(?P<export>export|set)[ \t]+|(?P<env>ENV)[ \t]+)?["']?(?P<name>[A-Za-z_][\w.\-]*)["']?"""
@@ -79,6 +88,21 @@ def find_text_file_leaks(text: str, path: str, extra_names: tuple[str, ...] = ()
                     login.label,
                 )
             )
+    for start, end, value in kaggle_json_keys(text):  # kaggle.json: {"username": ..., "key": "<32 hex>"}
+        leaks.append(
+            Leak(
+                "HFG001",
+                start,
+                end,
+                value,
+                "medium",
+                "text-file",
+                False,
+                KAGGLE_JSON_SLOT,  # Kaggle's own name for it: the advice names Kaggle's settings page
+                NOT_FIXABLE,
+                "Kaggle key",
+            )
+        )
     tokens = [(leak.start, leak.end) for leak in leaks]
     for start, end, value, name in url_parameters(text):  # https://...?key=<key>
         if not any(a < end and start < b for a, b in tokens):
@@ -97,14 +121,18 @@ def find_text_file_leaks(text: str, path: str, extra_names: tuple[str, ...] = ()
             for i in inside if env_write else ():
                 leaks[i] = leaks[i]._replace(rule="HFG002", env_name=name)
             continue
-        if "****" in value or not _slot_name(name.split(".")[-1], extra_names):
+        key = name.split(".")[-1]
+        if "****" in value or not _slot_name(key, extra_names):
             continue  # a masked value (a report of ours, a log), or no secret's name
+        if not env_write and not (is_slot_name(key) or key in extra_names):
+            continue  # a config key, read as code reads one: cache_key is no api_key
         if is_placeholder(value):
             if prose:  # documentation shows where a key goes: that is what it is for
                 continue
             leaks.append(Leak("HFG005", start, end, value, "high", "text-file", False, name, NOT_FIXABLE))
         elif looks_real(value):
             rule = "HFG002" if env_write else "HFG001"
-            leak = Leak(rule, start, end, value, "medium", "text-file", False, name, NOT_FIXABLE, "secret")
+            label = attribute(value, name).label  # "Cohere key" under CO_API_KEY, else "secret"
+            leak = Leak(rule, start, end, value, "medium", "text-file", False, name, NOT_FIXABLE, label)
             leaks.append(leak)
     return sorted(leaks, key=lambda leak: leak.start)

@@ -20,7 +20,9 @@ from hf_secret_guard.tokens import find_tokens
 
 
 def _as_text(leak: Leak, reason: str) -> Leak:
-    return leak._replace(site="cell-text" if leak.site == "shell" else leak.site, reason=reason)
+    return leak._replace(
+        site="cell-text" if leak.site == "shell" else leak.site, reason=leak.reason or reason
+    )
 
 
 def code_cell_leaks(text: str, options: ScanOptions, aliases: object) -> tuple[list[Leak], Optional[str]]:

@@ -32,8 +32,9 @@ def _re(pattern: str) -> re.Pattern[str]:
 
 
 # A key slot with a literal in it (``api_key="``, ``"Authorization": "``, ``token = '``, ``Github("``), in
-# code or in notebook JSON (``\\"``): a superset of what the slot detector accepts.  Driven by ``find`` of
-# literal words, since a regex without a literal prefix crawls over every byte.
+# code or in notebook JSON (``\\"``; ``\\\\\\"`` for a cell's shell-escaped quote, ``echo "{\\"key\\":``):
+# a superset of what the slot detector accepts.  Driven by ``find`` of literal words, since a regex without
+# a literal prefix crawls over every byte.
 _SLOT_WORDS = (
     "oken",
     "OKEN",
@@ -50,7 +51,7 @@ _SLOT_WORDS = (
     "KEY",
 )
 _SLOT_CALLS = ("Client(", "Github(", "login(", "set_auth_token(", "Token(")
-_SLOT_TAIL = r"[\w-]*\\?[\"']?[ \t]*[:=][ \t]*[rbufRBUF]{0,2}\\?([\"'])"
+_SLOT_TAIL = r"[\w-]*\\{0,3}[\"']?[ \t]*[:=][ \t]*[rbufRBUF]{0,2}\\{0,3}([\"'])"
 _CALL_TAIL = r"[ \t]*[rbuRBU]{0,2}\\?([\"'])"
 _SLOT_TAIL_B = re.compile(_SLOT_TAIL.encode())
 _CALL_TAIL_B = re.compile(_CALL_TAIL.encode())

@@ -267,3 +267,28 @@ def url_parameters(text: str) -> list[tuple[int, int, str, str]]:
         if looks_real(value):
             found.append((match.start("value"), match.end("value"), value, match.group("name")))
     return found
+
+
+# ``"key": "<32 hex>"`` in a ``kaggle.json`` object, written out (a file, a ``%%writefile`` cell) or escaped
+# in a shell string (``echo "{\\"username\\": ...}"``).
+_KAGGLE_KEY_RE = re.compile(r'\\?"key\\?"[ \t]*:[ \t]*\\?"(?P<value>[0-9a-f]{32})\\?"')
+KAGGLE_JSON_SLOT = "KAGGLE_KEY"  # what kaggle.json's "key" is called in the environment, by Kaggle's CLI
+
+
+def kaggle_json_keys(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, value)`` of each Kaggle key in a ``{"username": ..., "key": "<32 hex>"}`` object in
+    ``text``: Kaggle's legacy key looks like an MD5, so it counts only beside its ``"username"``."""
+    found: list[tuple[int, int, str]] = []
+    for match in _KAGGLE_KEY_RE.finditer(text):
+        opening, closing = text.rfind("{", 0, match.start()), text.find("}", match.end())
+        if (
+            opening < 0
+            or closing < 0
+            or "}" in text[opening : match.start()]
+            or "{" in text[match.end() : closing]
+        ):
+            continue
+        members = text[opening:closing].replace("\\", "")
+        if re.search(r'"username"[ \t]*:', members) and looks_real(match.group("value")):
+            found.append((match.start("value"), match.end("value"), match.group("value")))
+    return found
