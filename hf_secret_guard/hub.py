@@ -1,20 +1,27 @@
 """The only module that talks to the network, and only for ``--verify`` and ``--revoke``.
 
-- Verify: ``GET {endpoint}/api/whoami-v2`` with ``Authorization: Bearer <token>``.  200 means live (we keep
-  the token's role and display name, never the account's email), 401 means not live, anything else is
-  unknown.  That endpoint is rate-limited, so each distinct token is asked about once per run, with a
-  timeout and no retries; after a rate-limit answer (429), a server error or a network failure the
-  remaining tokens are not asked at all, rather than hammering a Hub that already said no.
-- Revoke: ``POST {endpoint}/api/credentials/revoke`` with ``{"credentials": [...]}``.  Anyone holding a
-  token may revoke it; the Hub answers 202 and emails the owner.  Sent without any Authorization header,
-  so the user's own login can never be what gets revoked.
+- Verify: each key whose own shape names its provider goes to that provider's documented read-only
+  endpoint (``Provider.hub``), never elsewhere.  The Hub: ``GET {endpoint}/api/whoami-v2`` with
+  ``Authorization: Bearer <token>``; 200 means live (we keep the token's role and display name, never the
+  account's email), 401 means not live, anything else is unknown.  Other providers: 200 live, the
+  endpoint's ``dead`` answers not live, anything else unknown; nothing of their answer is kept.  Each
+  distinct key is asked about once per run, at most ``MAX_VERIFIED`` keys per run, with a timeout and no
+  retries; after a rate-limit answer (429), a server error or a network failure that provider is not asked
+  again in the run, rather than hammering a server that already said no.  Keys with no endpoint (a
+  provider that documents none, a value found only by where it is written) are not sent anywhere.
+- Revoke: ``POST {endpoint}/api/credentials/revoke`` with ``{"credentials": [...]}``, and GitHub's
+  ``POST /credentials/revoke`` for the personal access tokens it documents.  Anyone holding a key may
+  revoke it; the provider answers 202 and tells the owner.  Sent without any Authorization header, so the
+  user's own login can never be what gets revoked.
 
-Redirects are not followed: urllib would resend the Authorization header to wherever a redirect points.
-The endpoint is ``HF_ENDPOINT`` when set, as in huggingface_hub.
+Redirects are not followed: urllib would resend the key to wherever a redirect points.  Only https is
+used, except for localhost.  The Hub's endpoint is ``HF_ENDPOINT`` when set, as in huggingface_hub; another
+provider's is ``HFSG_<NAME>_ENDPOINT`` (``HFSG_OPENAI_ENDPOINT``), for tests and proxies.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import queue
@@ -29,6 +36,7 @@ from urllib.parse import urlsplit
 from hf_secret_guard._version import __version__
 from hf_secret_guard.model import Revocation, Verification, VerifyStatus
 from hf_secret_guard.providers import DEFAULT as HUB_PROVIDER
+from hf_secret_guard.providers import PROVIDERS, Provider
 from hf_secret_guard.tokens import mask, provider_of, redact, secret_hash
 from hf_secret_guard.tokens.redaction import printable
 
@@ -39,7 +47,7 @@ WHOAMI_PATH = HUB_PROVIDER.hub.whoami
 REVOKE_PATH = HUB_PROVIDER.hub.revoke
 ENDPOINT_ENV = HUB_PROVIDER.hub.env
 REVOKE_BATCH = 1000  # what huggingface_hub's revoke_tokens sends per request
-MAX_VERIFIED = 100  # distinct tokens asked about per run: 2,000 planted strings must not be 2,000 requests
+MAX_VERIFIED = 100  # distinct keys asked about per run: 2,000 planted strings must not be 2,000 requests
 _MAX_BODY = 1 << 20
 _USER_AGENT = f"hf-secret-guard/{__version__}"
 
@@ -51,23 +59,59 @@ class HubError(Exception):
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
-def hub_endpoint(environ: Optional[Mapping[str, str]] = None) -> str:
-    """``HF_ENDPOINT`` (as huggingface_hub reads it) or https://huggingface.co, without a trailing slash."""
+def provider_endpoint(provider: Provider, environ: Optional[Mapping[str, str]] = None) -> str:
+    """Where ``provider``'s keys may go: its ``env`` variable when set, else its own host; without a trailing
+    slash.  http:// only for localhost, so a key never crosses the network in clear."""
+    if provider.hub is None:
+        raise HubError(f"{provider.display or provider.name} has no endpoint")
     env = os.environ if environ is None else environ
-    value = (env.get(ENDPOINT_ENV) or "").strip() or DEFAULT_ENDPOINT
+    name = provider.hub.env
+    value = (env.get(name) or "").strip() or provider.hub.default
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise HubError(f"{ENDPOINT_ENV} must be an http:// or https:// URL, not {redact(value)!r}")
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:  # a Bearer token would cross in clear
-        raise HubError(
-            f"{ENDPOINT_ENV} must use https:// (http:// only for localhost), not {redact(value)!r}"
-        )
+        raise HubError(f"{name} must be an http:// or https:// URL, not {redact(value)!r}")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:  # a key would cross in clear
+        raise HubError(f"{name} must use https:// (http:// only for localhost), not {redact(value)!r}")
     return value.rstrip("/")
+
+
+def hub_endpoint(environ: Optional[Mapping[str, str]] = None) -> str:
+    """``HF_ENDPOINT`` (as huggingface_hub reads it) or https://huggingface.co, without a trailing slash."""
+    return provider_endpoint(HUB_PROVIDER, environ)
+
+
+def check_endpoints(environ: Optional[Mapping[str, str]] = None) -> None:
+    """Raise ``HubError`` for the first endpoint variable that is set to something unusable."""
+    for provider in PROVIDERS:
+        if provider.hub is not None:
+            provider_endpoint(provider, environ)
 
 
 def hub_tokens(secrets: Iterable[str]) -> list[str]:
     """The distinct Hugging Face tokens among ``secrets``, in order; other secrets never go to the Hub."""
     return list(dict.fromkeys(s for s in secrets if provider_of(s) is HUB_PROVIDER))
+
+
+def verify_target(secret: str) -> tuple[Optional[Provider], str]:
+    """The provider ``--verify`` may ask about ``secret``, or None and why it is not checked."""
+    provider = provider_of(secret)
+    if provider is None:
+        return None, "its value does not say whose key it is"
+    name = provider.display or provider.name
+    if provider.hub is None:
+        return None, f"{name} documents no read-only check"
+    if secret.startswith(provider.hub.not_verified):
+        return None, f"{name}'s read-only check is not for this kind of key"
+    return provider, ""
+
+
+def revoke_target(secret: str) -> Optional[Provider]:
+    """The provider that takes revocation reports for ``secret`` from anyone, or None."""
+    provider = provider_of(secret)
+    if provider is None or provider.hub is None or not provider.hub.revoke:
+        return None
+    prefixes = provider.hub.revoke_prefixes
+    return provider if not prefixes or secret.startswith(prefixes) else None
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -78,14 +122,18 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def _request(request: urllib.request.Request, timeout: float) -> tuple[Optional[int], bytes, str]:
+def _request(
+    request: urllib.request.Request, timeout: float, who: str = "the Hub"
+) -> tuple[Optional[int], bytes, str]:
     """(status, body, problem): status None when no HTTP answer came back, with the reason.
 
     ``timeout`` bounds the whole request: a socket timeout alone bounds each read, and a server sending
     a byte every half second would hold the run forever.  The request runs in a daemon thread that is
     abandoned (never joined) when the time is up."""
     answer: queue.Queue[tuple[Optional[int], bytes, str]] = queue.Queue(maxsize=1)
-    worker = threading.Thread(target=lambda: answer.put(_blocking_request(request, timeout)), daemon=True)
+    worker = threading.Thread(
+        target=lambda: answer.put(_blocking_request(request, timeout, who)), daemon=True
+    )
     worker.start()
     try:
         return answer.get(timeout=timeout)
@@ -93,7 +141,9 @@ def _request(request: urllib.request.Request, timeout: float) -> tuple[Optional[
         return None, b"", f"no answer within {timeout:g} s"
 
 
-def _blocking_request(request: urllib.request.Request, timeout: float) -> tuple[Optional[int], bytes, str]:
+def _blocking_request(
+    request: urllib.request.Request, timeout: float, who: str
+) -> tuple[Optional[int], bytes, str]:
     try:
         with _OPENER.open(request, timeout=timeout) as response:
             return int(response.status), response.read(_MAX_BODY), ""
@@ -109,9 +159,9 @@ def _blocking_request(request: urllib.request.Request, timeout: float) -> tuple[
         reason = exc.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
             return None, b"", f"no answer within {timeout:g} s"
-        return None, b"", redact(f"cannot reach the Hub ({reason})")
+        return None, b"", redact(f"cannot reach {who} ({reason})")
     except (OSError, ValueError) as exc:
-        return None, b"", redact(f"cannot reach the Hub ({type(exc).__name__}: {exc})")
+        return None, b"", redact(f"cannot reach {who} ({type(exc).__name__}: {exc})")
 
 
 def _can_write(access: Mapping[str, Any]) -> bool:
@@ -177,57 +227,117 @@ def _stops_asking(status: Optional[int]) -> bool:
     return status is None or status == 429 or status >= 500
 
 
+def interpret_answer(provider: Provider, status: Optional[int], problem: str = "") -> Verification:
+    """What one answer of a provider other than the Hub means; its body is never kept."""
+    assert provider.hub is not None
+    name = provider.display or provider.name
+    if status is None:
+        return Verification("unreachable", problem or "no answer")
+    if status == 200:
+        return Verification("live", "HTTP 200")
+    if status in provider.hub.dead:
+        return Verification("not_live", f"HTTP {status}: {name} does not accept this key")
+    if status == 429:
+        return Verification("unknown", f"HTTP 429: rate limited by {name}")
+    return Verification("unknown", f"HTTP {status}")
+
+
+def _verify_request(provider: Provider, secret: str, url: str) -> urllib.request.Request:
+    hub = provider.hub
+    assert hub is not None
+    scheme = hub.auth_scheme
+    if scheme.startswith("Basic "):  # "Basic api:": the key is the password of user "api"
+        credential = base64.b64encode((scheme[len("Basic ") :] + secret).encode()).decode("ascii")
+        value = f"Basic {credential}"
+    else:
+        value = scheme + secret
+    headers = {hub.auth_header: value, "User-Agent": _USER_AGENT, "Accept": "application/json"}
+    headers.update(hub.headers)
+    data = None
+    if hub.body:
+        data = hub.body.encode("utf-8")
+        headers["Content-Type"] = "application/json"
+    return urllib.request.Request(url, data=data, headers=headers, method=hub.method)
+
+
 def verify_tokens(
-    secrets: Iterable[str], endpoint: str, timeout: float = DEFAULT_TIMEOUT
+    secrets: Iterable[str],
+    endpoint: Optional[str] = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    environ: Optional[Mapping[str, str]] = None,
 ) -> dict[str, Verification]:
-    """Ask the Hub about each distinct token once.  Keyed by ``tokens.secret_hash``."""
+    """Ask each key's own provider about it, once per distinct key.  Keyed by ``tokens.secret_hash``.
+
+    ``endpoint`` is the Hub's (``hub_endpoint()`` when None); the others come from ``environ``.  Keys with
+    no endpoint get no entry: see ``verify_target``."""
     results: dict[str, Verification] = {}
-    stopped = ""
-    stopped_status: VerifyStatus = "unknown"
-    for number, token in enumerate(hub_tokens(secrets)):
-        if number == MAX_VERIFIED and not stopped:
-            stopped = f"more than {MAX_VERIFIED} distinct tokens (the most one run asks about)"
-        if stopped:
-            results[secret_hash(token)] = Verification(stopped_status, f"not asked: {stopped}")
+    stopped: dict[str, tuple[str, VerifyStatus]] = {}  # provider name -> why it is not asked again
+    asked = 0
+    for secret in dict.fromkeys(secrets):
+        provider, _ = verify_target(secret)
+        if provider is None or provider.hub is None:
             continue
-        request = urllib.request.Request(
-            endpoint + WHOAMI_PATH,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "User-Agent": _USER_AGENT,
-                "Accept": "application/json",
-            },
-            method="GET",
-        )
-        status, body, problem = _request(request, timeout)
-        verification = interpret_whoami(status, body, problem)
-        results[secret_hash(token)] = verification
+        base = endpoint if provider is HUB_PROVIDER and endpoint else provider_endpoint(provider, environ)
+        url = base + provider.hub.whoami
+        who = "the Hub" if provider is HUB_PROVIDER else (provider.display or provider.name)
+        if asked == MAX_VERIFIED:
+            why = f"more than {MAX_VERIFIED} distinct tokens (the most one run asks about)"
+            stopped = {p.name: stopped.get(p.name, (why, "unknown")) for p in PROVIDERS}
+        if provider.name in stopped:
+            why, status_then = stopped[provider.name]
+            results[secret_hash(secret)] = Verification(
+                status_then, f"not asked: {why}", provider=provider.name, url=url
+            )
+            continue
+        asked += 1
+        status, body, problem = _request(_verify_request(provider, secret, url), timeout, who)
+        if provider is HUB_PROVIDER:
+            verification = interpret_whoami(status, body, problem)
+        else:
+            verification = interpret_answer(provider, status, problem)
+        results[secret_hash(secret)] = verification._replace(provider=provider.name, url=url)
         if _stops_asking(status):
-            stopped = f"an earlier request failed ({verification.detail})"
-            stopped_status = verification.status
+            stopped[provider.name] = (
+                f"an earlier request failed ({verification.detail})",
+                verification.status,
+            )
     return results
 
 
 def revoke_tokens(
-    secrets: Iterable[str], endpoint: str, timeout: float = DEFAULT_TIMEOUT
+    secrets: Iterable[str],
+    endpoint: Optional[str] = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    environ: Optional[Mapping[str, str]] = None,
 ) -> list[Revocation]:
-    """Revoke the distinct tokens, in batches; one ``Revocation`` per request, saying what came back."""
-    tokens = hub_tokens(secrets)
-    url = endpoint + REVOKE_PATH
+    """Revoke the distinct keys each provider takes reports for, in batches; one ``Revocation`` per
+    request, saying what came back.  ``endpoint`` is the Hub's (``hub_endpoint()`` when None)."""
+    by_provider: dict[str, list[str]] = {}
+    providers: dict[str, Provider] = {}
+    for secret in dict.fromkeys(secrets):
+        provider = revoke_target(secret)
+        if provider is not None:
+            by_provider.setdefault(provider.name, []).append(secret)
+            providers[provider.name] = provider
     done: list[Revocation] = []
-    for start in range(0, len(tokens), REVOKE_BATCH):
-        batch = tokens[start : start + REVOKE_BATCH]
-        request = urllib.request.Request(
-            url,
-            data=json.dumps({"credentials": batch}).encode("utf-8"),
-            headers={"Content-Type": "application/json", "User-Agent": _USER_AGENT},
-            method="POST",
-        )
-        status, body, problem = _request(request, timeout)
-        if status is None:
-            detail = problem
-        else:
-            text = printable(redact(body.decode("utf-8", "replace").strip()))
-            detail = f"HTTP {status}" + (f": {text[:200]}" if text else "")
-        done.append(Revocation(url, tuple(mask(t) for t in batch), status, detail))
+    for name, tokens in sorted(by_provider.items(), key=lambda item: item[0] != HUB_PROVIDER.name):
+        provider = providers[name]
+        assert provider.hub is not None
+        base = endpoint if provider is HUB_PROVIDER and endpoint else provider_endpoint(provider, environ)
+        url = base + provider.hub.revoke
+        who = "the Hub" if provider is HUB_PROVIDER else (provider.display or provider.name)
+        headers = {"Content-Type": "application/json", "User-Agent": _USER_AGENT}
+        headers.update(provider.hub.headers)
+        for start in range(0, len(tokens), REVOKE_BATCH):
+            batch = tokens[start : start + REVOKE_BATCH]
+            request = urllib.request.Request(
+                url, data=json.dumps({"credentials": batch}).encode("utf-8"), headers=headers, method="POST"
+            )
+            status, body, problem = _request(request, timeout, who)
+            if status is None:
+                detail = problem
+            else:
+                text = printable(redact(body.decode("utf-8", "replace").strip()))
+                detail = f"HTTP {status}" + (f": {text[:200]}" if text else "")
+            done.append(Revocation(url, tuple(mask(t) for t in batch), status, detail))
     return done

@@ -167,7 +167,7 @@ VerifyStatus = Literal["live", "not_live", "unknown", "unreachable"]
 
 
 class Verification(NamedTuple):
-    """What the Hub said about one token (``--verify``).  Never holds the token or the owner's email.
+    """What a key's provider said about it (``--verify``).  Never holds the key or the owner's email.
 
     ``unknown`` covers everything that is not a clear yes (200) or no (401): rate limiting, timeouts,
     server errors, answers we cannot read.  ``unreachable``: no HTTP answer at all (connection refused, DNS,
@@ -179,6 +179,8 @@ class Verification(NamedTuple):
     role: Optional[str] = None  # "read", "write" or "fineGrained", from auth.accessToken.role
     token_name: Optional[str] = None  # the token's display name on the Hub, not the account's
     can_write: bool = False  # a write token, or a fine-grained one with a write permission on repos
+    provider: str = ""  # whose endpoint was asked ("huggingface", "openai")
+    url: str = ""  # the endpoint asked, for the report's summary
 
     @property
     def live_write(self) -> bool:

@@ -141,3 +141,94 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class FakeProviders:
+    """One server standing in for every other provider: ``HFSG_<NAME>_ENDPOINT`` points at
+    ``{url}/<name>``, so the first path segment says which provider was asked.  Each request is kept
+    (provider, method, path, headers, body); ``answers`` maps a key to the status to send back (200 when
+    not set), found in whichever header carries it."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, str, dict[str, str], bytes]] = []
+        self.answers: dict[str, int] = {}
+        self.lock = threading.Lock()
+        self.url = ""
+
+    def key_in(self, headers: dict[str, str]) -> str:
+        """The key a request carried, whatever the header: Bearer, a bare key header, or HTTP Basic."""
+        import base64
+
+        for value in headers.values():
+            for key in self.answers:
+                if key in value:
+                    return key
+            if value.startswith("Basic "):
+                decoded = base64.b64decode(value[6:]).decode()
+                return decoded.partition(":")[2]
+        return ""
+
+
+def _providers_handler(fake: FakeProviders) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            pass
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length) if length else b""
+            provider, _, rest = self.path.lstrip("/").partition("/")
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            with fake.lock:
+                fake.requests.append((provider, self.command, "/" + rest, headers, body))
+            status = fake.answers.get(fake.key_in(headers), 200)
+            payload = b'{"data": {"viewer": {"id": "owner-id"}}, "email": "' + ACCOUNT_EMAIL.encode() + b'"}'
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = _answer
+
+    return Handler
+
+
+@pytest.fixture
+def other_providers(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeProviders]:
+    """Every ``HFSG_<NAME>_ENDPOINT`` pointed at one fake server on 127.0.0.1."""
+    fake = FakeProviders()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _providers_handler(fake))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
+    for name in PROVIDER_NAMES:
+        monkeypatch.setenv(f"HFSG_{name.upper()}_ENDPOINT", f"{fake.url}/{name}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# The providers with a read-only endpoint other than the Hub, spelled out here (this file imports none of
+# our code): a provider that gains or loses one changes this list and the test that compares them.
+PROVIDER_NAMES = (
+    "anthropic",
+    "elevenlabs",
+    "firecrawl",
+    "github",
+    "google",
+    "groq",
+    "langsmith",
+    "openai",
+    "openrouter",
+    "pinecone",
+    "replicate",
+    "together",
+    "wandb",
+    "xai",
+)

@@ -16,11 +16,13 @@ import click
 from hf_secret_guard.cli.settings import Settings
 from hf_secret_guard.model import Finding, HistoryLeak, Verification
 from hf_secret_guard.providers import DEFAULT as DEFAULT_PROVIDER
+from hf_secret_guard.providers import PROVIDERS
 from hf_secret_guard.report.verification import Verifications, label, live_first, summary_lines
-from hf_secret_guard.tokens import is_token
+from hf_secret_guard.tokens import provider_of
 
 EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR = 0, 1, 2
 TOKENS_PAGE = DEFAULT_PROVIDER.revoke_url
+GITHUB_TOKENS_PAGE = next(p.revoke_url for p in PROVIDERS if p.name == "github")
 
 
 def network_problem(settings: Settings) -> Optional[str]:
@@ -28,17 +30,18 @@ def network_problem(settings: Settings) -> Optional[str]:
     if settings.revoke and os.environ.get("PRE_COMMIT"):
         return "--revoke never runs inside a pre-commit hook; run `hf-secret-guard scan --revoke` by hand"
     if settings.verify or settings.revoke:
-        from hf_secret_guard.hub import HubError, hub_endpoint
+        from hf_secret_guard.hub import HubError, check_endpoints, hub_endpoint
 
         try:
             hub_endpoint()
+            check_endpoints()
         except HubError as exc:
             return str(exc)
     return None
 
 
 def verify(secrets: Sequence[str], settings: Settings) -> dict[str, Verification]:
-    """One whoami request per distinct Hugging Face token, or nothing without ``--verify``."""
+    """One read-only request per distinct key to its own provider, or nothing without ``--verify``."""
     if not settings.verify:
         return {}
     from hf_secret_guard.hub import hub_endpoint, verify_tokens
@@ -46,13 +49,21 @@ def verify(secrets: Sequence[str], settings: Settings) -> dict[str, Verification
     return verify_tokens(secrets, hub_endpoint(), settings.hub_timeout)
 
 
-def verify_lines(pairs: Sequence[tuple[str, str]], verifications: Verifications) -> list[str]:
-    """The text report's ``--verify`` block; ``pairs`` are (masked, secret_hash) in report order."""
-    if not verifications:
+def verify_lines(
+    items: Sequence[tuple[str, str, str, str]], verifications: Verifications, verified: bool = True
+) -> list[str]:
+    """The text report's ``--verify`` block; ``items`` are (secret, masked, secret_hash, rule) in report
+    order.  Placeholders (HFG005) are no keys: they are neither checked nor listed."""
+    if not verified:
         return []
-    from hf_secret_guard.hub import hub_endpoint
+    from hf_secret_guard.hub import verify_target
 
-    return summary_lines(pairs, verifications, hub_endpoint())
+    unchecked = []
+    for secret, masked, digest, rule in items:
+        if rule != "HFG005" and digest not in verifications:
+            _, why = verify_target(secret)
+            unchecked.append((masked, why or "not asked"))
+    return summary_lines([(masked, digest) for _, masked, digest, _ in items], verifications, unchecked)
 
 
 def revoke(
@@ -63,30 +74,40 @@ def revoke(
     Returns an exit status that overrides the scan's (2: refused without an answer, or the Hub did not
     accept), or None.  Everything is said on stderr, so a JSON or SARIF report on stdout stays clean.
     """
-    from hf_secret_guard.hub import REVOKE_PATH, hub_endpoint, revoke_tokens
+    from hf_secret_guard.hub import hub_endpoint, provider_endpoint, revoke_target, revoke_tokens
 
     chosen: dict[str, tuple[str, str, str]] = {}
     rejected: set[str] = set()  # distinct tokens, not findings: one token may be found many times
+    posts: dict[str, None] = {}  # the revoke endpoints, in order
     for secret, masked, digest, where in targets:
-        if not is_token(secret) or secret in chosen or secret in rejected:
+        provider = revoke_target(secret)
+        if provider is None or provider.hub is None or secret in chosen or secret in rejected:
             continue
         verification = verifications.get(digest)
         if verification is not None and verification.status == "not_live":
             rejected.add(secret)
             continue
         chosen[secret] = (masked, where, label(verification))
+        posts[provider_endpoint(provider) + provider.hub.revoke] = None
+    only_hub = all(provider_of(s) is DEFAULT_PROVIDER for s in chosen)
     dead = len(rejected)
-    skipped = f" ({dead} the Hub already rejects {'is' if dead == 1 else 'are'} left alone)" if dead else ""
+    they = "the Hub" if only_hub else "their provider"
+    skipped = f" ({dead} {they} already rejects {'is' if dead == 1 else 'are'} left alone)" if dead else ""
     if not chosen:
-        click.echo(f"--revoke: no Hugging Face token to revoke{skipped}.", err=True)
+        click.echo(
+            f"--revoke: no Hugging Face token or GitHub personal access token to revoke{skipped}.", err=True
+        )
         return None
     endpoint = hub_endpoint()
     one = len(chosen) == 1
     count = f"{len(chosen)} token{'' if one else 's'}"
+    owners = ("the Hub emails " if only_hub else "the provider tells ") + (
+        "its owner" if one else "each owner"
+    )
     click.echo(
-        f"About to revoke {count} with POST {endpoint}{REVOKE_PATH}{skipped}.\n"
+        f"About to revoke {count} with {' and '.join('POST ' + url for url in posts)}{skipped}.\n"
         f"This cannot be undone: whatever uses {'this token' if one else 'these tokens'} stops working, "
-        f"and the Hub emails {'its owner' if one else 'each owner'}.",
+        f"and {owners}.",
         err=True,
     )
     for masked, where, suffix in chosen.values():
@@ -111,11 +132,13 @@ def revoke(
         click.echo(f'Sent: POST {revocation.url} {{"credentials": [{sent}]}}', err=True)
         click.echo(f"Answer: {revocation.detail}", err=True)
         failed = failed or not revocation.accepted
+    pages = TOKENS_PAGE if only_hub else f"{TOKENS_PAGE} and {GITHUB_TOKENS_PAGE}"
     if failed:
-        click.echo(f"The Hub did not accept the request: revoke the tokens at {TOKENS_PAGE}.", err=True)
+        who = "The Hub" if only_hub else "A provider"
+        click.echo(f"{who} did not accept the request: revoke the tokens at {pages}.", err=True)
         return EXIT_ERROR
     click.echo(
-        f"Revocation requested for {count}. Create new tokens at {TOKENS_PAGE} and keep them in Colab's "
+        f"Revocation requested for {count}. Create new tokens at {pages} and keep them in Colab's "
         "Secrets panel or the environment, never in a file.",
         err=True,
     )
@@ -176,7 +199,8 @@ def run_history(settings: Settings) -> int:
     else:
         lines = [format_history_leak(leak, verifications) for leak in leaks]
         lines.append(history_summary(result))
-        lines.extend(verify_lines([(leak.masked, leak.secret_hash) for leak in leaks], verifications))
+        items = [(leak.secret, leak.masked, leak.secret_hash, "") for leak in leaks]
+        lines.extend(verify_lines(items, verifications, settings.verify))
         if leaks:
             lines.append(HISTORY_ADVICE)
         report = "".join(line + "\n" for line in lines)

@@ -186,13 +186,15 @@ verbosity_options = _options(
 @click.option(
     "--verify",
     is_flag=True,
-    help="Ask the Hub (HF_ENDPOINT, default https://huggingface.co) whether each distinct token is live, "
-    "one request per token. Without it the network is never used.",
+    help="Ask each key's own provider (the Hub: HF_ENDPOINT, default https://huggingface.co; others: "
+    "HFSG_<NAME>_ENDPOINT) whether it is live, one read-only request per distinct key, at most 100; keys "
+    "with no documented check are listed as not checked. Without it the network is never used.",
 )
 @click.option(
     "--revoke",
     is_flag=True,
-    help="Revoke the Hugging Face tokens found (irreversible): lists them and asks first.",
+    help="Revoke the Hugging Face tokens and GitHub personal access tokens found (irreversible): lists "
+    "them and asks first.",
 )
 @click.option("--yes", is_flag=True, help="With --revoke: do not ask for confirmation (CI).")
 @click.option(
@@ -471,10 +473,11 @@ def _human_report(
         fix_command = hook_fix_command(findings)
     last = summary(findings, files, hidden, unreadable, fix_command, fixed=len(findings) - len(listed))
     lines.append(paint_summary(last, bool(findings)) if color else last)
-    if verifications:
+    if settings.verify:
         from hf_secret_guard.cli.leak_response import verify_lines
 
-        lines.extend(verify_lines([(f.masked, f.secret_hash) for f in findings], verifications))
+        items = [(f.secret, f.masked, f.secret_hash, f.rule) for f in findings]
+        lines.extend(verify_lines(items, verifications or {}))
     if findings:
         lines.append(revoke_advice(findings))
     return lines

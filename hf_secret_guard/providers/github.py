@@ -3,7 +3,7 @@ characters that are the CRC32 of the thirty before them, so a random string almo
 checksum is verified here.  Fine-grained ``github_pat_`` tokens have no public checksum.  Sources:
 github.blog 2021-04-05 "Behind GitHub's new authentication token formats", gitleaks ``github.go``."""
 
-from hf_secret_guard.providers.spec import Provider, TokenFormat
+from hf_secret_guard.providers.spec import HubEndpoints, Provider, TokenFormat
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -52,6 +52,15 @@ PROVIDER = Provider(
     secret_name="GITHUB_TOKEN",
     env_names=("GITHUB_TOKEN", "GH_TOKEN"),
     revoke_url="https://github.com/settings/tokens",
+    hub=HubEndpoints(
+        default="https://api.github.com",
+        env="HFSG_GITHUB_ENDPOINT",
+        whoami="/user",
+        revoke="/credentials/revoke",
+        headers=(("Accept", "application/vnd.github+json"),),
+        not_verified=("ghr_",),  # a refresh token authenticates nothing: 401 would call it dead
+        revoke_prefixes=("ghp_", "github_pat_"),  # what docs.github.com/rest/credentials/revoke accepts,
+    ),
     positional_callers=("Github", "Auth.Token"),
     found=("!git clone https://{KEY}@github.com/me/private.git", 'g = Github("{KEY}")'),
     not_found=('token = "ghp_..."', 'g = Github("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")'),

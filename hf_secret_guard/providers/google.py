@@ -3,7 +3,7 @@ Studio's newer Gemini auth keys (``AQ.Ab8RN6``, the only kind it issues now; the
 base64url end of 37 bytes).  Sources: gitleaks and betterleaks ``gcp.go``, betterleaks
 ``gcp-gemini-api``, ai.google.dev/gemini-api/docs/api-key."""
 
-from hf_secret_guard.providers.spec import Provider, TokenFormat
+from hf_secret_guard.providers.spec import HubEndpoints, Provider, TokenFormat
 
 PROVIDER = Provider(
     name="google",
@@ -15,6 +15,14 @@ PROVIDER = Provider(
     secret_name="GOOGLE_API_KEY",
     env_names=("GOOGLE_API_KEY", "GEMINI_API_KEY"),
     revoke_url="https://aistudio.google.com/app/apikey",
+    hub=HubEndpoints(
+        default="https://generativelanguage.googleapis.com",
+        env="HFSG_GOOGLE_ENDPOINT",
+        whoami="/v1beta/models",
+        auth_header="x-goog-api-key",
+        auth_scheme="",
+        dead=(400, 401),  # 400 API_KEY_INVALID; a 403 (API not enabled for this key) stays unknown,
+    ),
     callers=(
         "genai.configure",
         "genai.Client",

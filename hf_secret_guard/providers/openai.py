@@ -4,7 +4,7 @@ Other ``sk-`` values (DeepSeek, relays, OpenAI-compatible servers) share the pre
 they are keys only where a key goes.  Sources: gitleaks and betterleaks ``openai.go``, trufflehog
 ``openai/openai.go``."""
 
-from hf_secret_guard.providers.spec import Provider, TokenFormat
+from hf_secret_guard.providers.spec import HubEndpoints, Provider, TokenFormat
 
 PROVIDER = Provider(
     name="openai",
@@ -23,6 +23,12 @@ PROVIDER = Provider(
     secret_name="OPENAI_API_KEY",
     env_names=("OPENAI_API_KEY",),
     revoke_url="https://platform.openai.com/api-keys",
+    hub=HubEndpoints(
+        default="https://api.openai.com",
+        env="HFSG_OPENAI_ENDPOINT",
+        whoami="/v1/models",
+        not_verified=("sk-admin-",),
+    ),
     callers=("OpenAI", "AsyncOpenAI", "ChatOpenAI", "OpenAIEmbeddings", "openai.OpenAI"),
     found=(
         'from openai import OpenAI\nclient = OpenAI(api_key="{KEY}")',

@@ -75,12 +75,27 @@ class TokenFormat(NamedTuple):
 
 
 class HubEndpoints(NamedTuple):
-    """Where ``--verify`` and ``--revoke`` may send this provider's keys: nowhere else, ever."""
+    """Where ``--verify`` and ``--revoke`` may send this provider's keys: nowhere else, ever.
+
+    ``whoami`` is a read-only request the provider documents for telling a live key from a dead one; the
+    key goes in ``auth_header`` after ``auth_scheme`` (``"Basic api:"``: HTTP Basic with user ``api`` and
+    the key as password).  ``env`` points the client at another server (a test server on localhost):
+    huggingface_hub's own ``HF_ENDPOINT`` for the Hub, ``HFSG_<NAME>_ENDPOINT`` for the others."""
 
     default: str  # "https://huggingface.co"
-    env: str  # the variable that points the client elsewhere, as the provider's own library reads it
-    whoami: str  # read-only: is this key live, and whose is it?
-    revoke: str  # anyone may ask the provider to revoke a leaked key
+    env: str  # the variable that points the client elsewhere
+    whoami: str  # read-only: is this key live?  A path on ``default``, may hold a query
+    revoke: str = ""  # anyone may ask the provider to revoke a leaked key; "" when none is documented
+    auth_header: str = "Authorization"
+    auth_scheme: str = "Bearer "
+    method: str = "GET"
+    body: str = ""  # a POST's JSON body
+    headers: tuple[tuple[str, str], ...] = ()  # fixed headers the endpoint requires
+    dead: tuple[int, ...] = (401,)  # the answers that mean "this key is not live"
+    # Keys starting with one of these are not asked about: the endpoint is not theirs (an admin key, a
+    # refresh token) and would call a live key dead.
+    not_verified: tuple[str, ...] = ()
+    revoke_prefixes: tuple[str, ...] = ()  # the key types the revoke endpoint documents: () for all
 
 
 class Provider(NamedTuple):
@@ -94,7 +109,7 @@ class Provider(NamedTuple):
     secret_name: str  # what ``--fix`` reads when the code names no key: Colab Secrets' conventional name
     env_names: tuple[str, ...]  # environment variables its libraries read a key from
     revoke_url: str  # where a user revokes a key by hand
-    hub: Optional[HubEndpoints] = None  # None: the key never leaves the machine
+    hub: Optional[HubEndpoints] = None  # None: the key never leaves the machine (listed "not checked")
     found: tuple[str, ...] = ()
     not_found: tuple[str, ...] = ()
     display: str = ""  # the provider's name in advice ("OpenAI"); the format's display otherwise

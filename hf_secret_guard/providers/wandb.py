@@ -2,7 +2,7 @@
 legacy 40-hex keys look like a git SHA-1: keys only where a key goes.  Sources: betterleaks
 ``weightsandbiases.go``, wandb ``sdk/lib/auth/validation.py``, docs.wandb.ai."""
 
-from hf_secret_guard.providers.spec import Provider, TokenFormat
+from hf_secret_guard.providers.spec import HubEndpoints, Provider, TokenFormat
 
 PROVIDER = Provider(
     name="wandb",
@@ -19,6 +19,14 @@ PROVIDER = Provider(
     secret_name="WANDB_API_KEY",
     env_names=("WANDB_API_KEY",),
     revoke_url="https://wandb.ai/authorize",
+    hub=HubEndpoints(
+        default="https://api.wandb.ai",
+        env="HFSG_WANDB_ENDPOINT",
+        whoami="/graphql",
+        auth_scheme="Basic api:",
+        method="POST",
+        body='{"query": "query { viewer { id } }"}',
+    ),
     callers=("wandb.login",),
     positional_callers=("wandb.login",),
     cli_logins=("wandb login",),

@@ -53,7 +53,7 @@ def label(verification: Optional[Verification]) -> str:
 
 
 def record(verification: Optional[Verification]) -> Optional[dict[str, Any]]:
-    """The JSON ``verified`` value: null when not checked (no --verify, or not a Hugging Face token)."""
+    """The JSON ``verified`` value: null when not checked (no --verify, or no endpoint for this key)."""
     if verification is None:
         return None
     return {
@@ -74,25 +74,34 @@ def sarif_level(verification: Optional[Verification], default: str = "error") ->
 
 
 def summary_lines(
-    tokens: Iterable[tuple[str, str]], verifications: Verifications, endpoint: str
+    tokens: Iterable[tuple[str, str]],
+    verifications: Verifications,
+    unchecked: Iterable[tuple[str, str]] = (),
 ) -> list[str]:
-    """The ``--verify`` block of the text report: one line per distinct token (masked, hash) checked."""
+    """The ``--verify`` block of the text report: per endpoint asked, one sentence; one line per distinct
+    key checked (``tokens`` are (masked, hash)); then the keys not checked, ``unchecked`` (masked, why)."""
     checked = [(masked, verifications[h]) for masked, h in dict.fromkeys(tokens) if h in verifications]
-    if not checked:
-        return []
+    skipped = list(dict.fromkeys(unchecked))
+    lines: list[str] = []
+    groups: dict[str, list[Verification]] = {}
+    for _, verification in checked:
+        groups.setdefault(verification.url, []).append(verification)
+    for url, group in groups.items():
+        noun = "token" if group[0].provider in ("", "huggingface") else "key"
+        live = sum(1 for v in group if v.status == "live")
+        unreachable = sum(1 for v in group if v.status == "unreachable")
+        counted = f"{len(group)} distinct {noun}{'s' if len(group) != 1 else ''}"
+        if unreachable == len(group):  # not one answer: "0 live" would read as "all safe"
+            lines.append(
+                f"Could not check {counted}: {url} is unreachable; whether they are live is unknown."
+            )
+        else:
+            also = f", {unreachable} unreachable" if unreachable else ""
+            lines.append(f"Checked {counted} with {url} (at most one request each): {live} live{also}.")
     ordered = sorted(checked, key=lambda item: rank(item[1]))
-    live = sum(1 for _, v in checked if v.status == "live")
-    unreachable = sum(1 for _, v in checked if v.status == "unreachable")
-    counted = f"{len(checked)} distinct token{'s' if len(checked) != 1 else ''}"
-    if unreachable == len(checked):  # not one answer: "0 live" would read as "all safe"
-        lines = [
-            f"Could not check {counted}: {endpoint}/api/whoami-v2 is unreachable; "
-            "whether they are live is unknown."
-        ]
-    else:
-        also = f", {unreachable} unreachable" if unreachable else ""
-        lines = [
-            f"Checked {counted} with {endpoint}/api/whoami-v2 (at most one request each): {live} live{also}."
-        ]
     lines.extend(f"  {masked}  {describe(v)}" for masked, v in ordered)
+    if skipped:
+        count = f"{len(skipped)} distinct secret{'s' if len(skipped) != 1 else ''}"
+        lines.append(f"Not checked: {count} (sent nowhere):")
+        lines.extend(f"  {masked}  not checked ({why})" for masked, why in skipped)
     return lines
