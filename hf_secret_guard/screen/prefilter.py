@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Optional
+from typing import Optional, TypeVar
 
 from hf_secret_guard.providers import FORMATS, PREFIXES
 from hf_secret_guard.tokens.slots import CLI_LOGIN_COMMANDS
@@ -53,24 +53,45 @@ _SLOT_WORDS = (
 _SLOT_CALLS = ("Client(", "Github(", "login(", "set_auth_token(", "Token(")
 _SLOT_TAIL = r"[\w-]*\\{0,3}[\"']?[ \t]*[:=][ \t]*[rbufRBUF]{0,2}\\{0,3}([\"'])"
 _CALL_TAIL = r"[ \t]*[rbuRBU]{0,2}\\?([\"'])"
-_SLOT_TAIL_B = re.compile(_SLOT_TAIL.encode())
-_CALL_TAIL_B = re.compile(_CALL_TAIL.encode())
+
+
+# Characters rare in code and in notebook JSON, rarest first.  A regex whose every branch starts with a
+# literal character is searched by ``re`` at C speed, stopping only where one of those first characters
+# is; so each needle is entered at its rarest character (``k`` of ``token``) and the part before that is
+# checked behind it.  A needle with no rare character is searched for on its own (``str.find`` speed).
+_RARE_CHARS = "zZqQjJxXKkGWwCDY(_-"
+
+
+def _pivoted(needle: str, tail: str = "") -> Optional[str]:
+    """``needle`` (then ``tail``) as a regex branch that starts with its rarest character, or None."""
+    at = next((needle.rfind(char) for char in _RARE_CHARS if char in needle), -1)
+    if at < 0:
+        return None
+    before = f"(?<={re.escape(needle[: at + 1])})" if at else ""
+    return f"{re.escape(needle[at])}{before}{re.escape(needle[at + 1 :])}{tail}"
+
+
+def _screens(branches: Sequence[tuple[str, str]]) -> list[str]:
+    """Regexes that together find any ``needle`` followed by its ``tail``: one for every needle with a
+    rare character, one for each other needle."""
+    pivoted = [(_pivoted(needle, tail), needle, tail) for needle, tail in branches]
+    joined = "|".join(branch for branch, _, _ in pivoted if branch)
+    alone = [f"{re.escape(needle)}{tail}" for branch, needle, tail in pivoted if not branch]
+    return ([joined] if joined else []) + alone
+
+
+_SLOT_WORD_SCREEN = _screens([(word, _SLOT_TAIL) for word in _SLOT_WORDS])
+_SLOT_CALL_SCREEN = _screens([(call, _CALL_TAIL) for call in _SLOT_CALLS])
+_SLOT_SCREEN = _SLOT_WORD_SCREEN + _SLOT_CALL_SCREEN
+_SLOT_SCREEN_B: list[re.Pattern[bytes]] = []
 
 
 def _slot_bytes(data: bytes) -> bool:
-    for word, tail in ((w.encode(), _SLOT_TAIL_B) for w in _SLOT_WORDS):
-        at = data.find(word)
-        while at >= 0:
-            if tail.match(data, at + len(word)):
-                return True
-            at = data.find(word, at + 1)
-    for call in _SLOT_CALLS:
-        at = data.find(call.encode())
-        while at >= 0:
-            if _CALL_TAIL_B.match(data, at + len(call)):
-                return True
-            at = data.find(call.encode(), at + 1)
-    return False
+    """A slot word followed by a literal, or a key-taking call: ``find`` of each word and ``match`` of
+    its tail, done by a few regexes (see ``_RARE_CHARS``)."""
+    if not _SLOT_SCREEN_B:
+        _SLOT_SCREEN_B.extend(re.compile(pattern.encode()) for pattern in _SLOT_SCREEN)
+    return any(screen.search(data) is not None for screen in _SLOT_SCREEN_B)
 
 
 def _value_may_be_key(text: str, quote_at: int) -> bool:
@@ -93,35 +114,88 @@ def slot_candidate(text: str) -> bool:
     from hf_secret_guard.tokens.slots import is_slot_name
 
     has_login: Optional[bool] = None
-    for word in _SLOT_WORDS:
-        at = text.find(word)
-        while at >= 0:
-            tail = _re(_SLOT_TAIL).match(text, at + len(word))
-            if tail:
-                begin = at
-                while begin and (text[begin - 1].isalnum() or text[begin - 1] in "_-"):
-                    begin -= 1
-                name = text[begin : tail.start(1)].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
-                name = re.sub(r"[\\\"'\s:=]+$", "", name)
-                if name.lower() == "key" and has_login is None:
-                    # ``wandb.login(key=...)``, or a kaggle.json dict ``{"username": ..., "key": ...}``
-                    has_login = "login(" in text or "username" in text
-                login = name.lower() == "key" and bool(has_login)
-                if is_slot_name(name, login) and _value_may_be_key(text, tail.start(1)):
-                    return True
-            at = text.find(word, at + 1)
-    for call in _SLOT_CALLS:
-        at = text.find(call)
-        while at >= 0:
-            tail = _re(_CALL_TAIL).match(text, at + len(call))
-            if tail and _value_may_be_key(text, tail.start(1)):
+    # Each match is a slot word, the rest of its name and a literal's opening quote (the match's last
+    # character).  A word later in the same name has the same name and quote, so the matches not
+    # overlapping loses nothing.
+    for pattern in _SLOT_WORD_SCREEN:
+        for slot in _re(pattern).finditer(text):
+            quote_at = slot.end() - 1
+            begin = slot.start()
+            while begin and (text[begin - 1].isalnum() or text[begin - 1] in "_-"):
+                begin -= 1
+            name = text[begin:quote_at].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
+            name = re.sub(r"[\\\"'\s:=]+$", "", name)
+            if name.lower() == "key" and has_login is None:
+                # ``wandb.login(key=...)``, or a kaggle.json dict ``{"username": ..., "key": ...}``
+                has_login = "login(" in text or "username" in text
+            login = name.lower() == "key" and bool(has_login)
+            if is_slot_name(name, login) and _value_may_be_key(text, quote_at):
                 return True
-            at = text.find(call, at + 1)
+    for pattern in _SLOT_CALL_SCREEN:
+        for call in _re(pattern).finditer(text):
+            if _value_may_be_key(text, call.end() - 1):
+                return True
     return False
 
 
+def _token_screen() -> tuple[str, str, dict[str, list[tuple[str, int]]], tuple[str, ...]]:
+    """The token needles as one regex (a needle that holds another, as ``sk-ant-`` holds ``sk-``, is
+    implied by it), and what ``token_candidate`` needs to find each prefix from its hits."""
+    needles = [n for n in PREFIXES if not any(other != n and other in n for other in PREFIXES)]
+    # A needle that ends in a separator is entered there (``_`` is rarer than its letters); its letters
+    # are checked behind it, first one character, then the whole needle.
+    by_end: dict[str, list[str]] = {}
+    others = []
+    for needle in needles:
+        if needle[-1] in "_-.":
+            by_end.setdefault(needle[-1], []).append(needle)
+        else:
+            others.append(needle)
+    branches = []
+    for end, group in by_end.items():
+        before = "".join(sorted({re.escape(n[-2]) for n in group}))
+        behind = "|".join(f"(?<={re.escape(n)})" for n in group)
+        branches.append(f"{re.escape(end)}(?<=[{before}]{re.escape(end)})(?:{behind})")
+    separators = "|".join(branches)
+    # Every prefix holding a separator needle, at each of its separators: from a hit there, where the
+    # prefix would start.  The other prefixes are searched for one by one.
+    offsets: dict[str, list[tuple[str, int]]] = {}
+    found_by_others = []
+    for prefix in PREFIXES:
+        if any(n in prefix for group in by_end.values() for n in group):
+            for at, char in enumerate(prefix):
+                if char in by_end:
+                    offsets.setdefault(char, []).append((prefix, at))
+        else:
+            found_by_others.append(prefix)
+    whole = "|".join([separators] * bool(separators) + [re.escape(n) for n in others])
+    return whole, separators, offsets, tuple(found_by_others)
+
+
+_TOKEN_SCREEN, _SEPARATOR_SCREEN, _SEPARATOR_OFFSETS, _OTHER_PREFIXES = _token_screen()
+_TOKEN_SCREEN_B: list[re.Pattern[bytes]] = []
+
+
+def _prefix_ends(text: str) -> Iterator[tuple[str, int]]:
+    """(prefix, where it ends) for every occurrence of every token prefix in ``text``, as ``_ends_of``
+    of each would give them (some more than once): one regex pass instead of a ``find`` per prefix."""
+    if _SEPARATOR_SCREEN:
+        for hit in _re(_SEPARATOR_SCREEN).finditer(text):
+            at = hit.start()
+            for prefix, offset in _SEPARATOR_OFFSETS[text[at]]:
+                start = at - offset
+                if start >= 0 and text.startswith(prefix, start):
+                    yield prefix, start + len(prefix)
+    for prefix in _OTHER_PREFIXES:
+        for end in _ends_of(text, prefix, False):
+            yield prefix, end
+
+
 def has_token_needle(data: bytes) -> bool:
-    return any(needle in data for needle in TOKEN_NEEDLES)
+    """Any token prefix in ``data``: ``any(needle in data for needle in TOKEN_NEEDLES)`` in one pass."""
+    if not _TOKEN_SCREEN_B:
+        _TOKEN_SCREEN_B.append(re.compile(_TOKEN_SCREEN.encode()))  # compiled once: every file needs it
+    return _TOKEN_SCREEN_B[0].search(data) is not None
 
 
 _SECRET_WORD_BYTES = re.compile(rb"(?i)token|key|secret|passw|credential")
@@ -137,12 +211,39 @@ def text_may_leak(data: bytes, extra_names: Sequence[str] = ()) -> bool:
     return any(name.encode("utf-8", "replace") in data for name in extra_names)
 
 
+# An image (or other base64) string in notebook JSON: ``"image/png": "iVBOR..."``, up to the first
+# character that base64 and its ``\n`` escapes do not have.  The reader never scans such a string, so
+# the byte screen need not either; in a notebook with plots it is most of the bytes.  A key whose value
+# is no string (``"image/png": {"width": 400}`` in output metadata) does not match.
+_IMAGE_VALUE = rb'"image/(?!svg)[^"\\]{1,100}"[ \t\r\n]*:[ \t\r\n]*"[A-Za-z0-9+/=\\]*'
+
+
+AnyStr = TypeVar("AnyStr", str, bytes)
+
+
+def without_images(data: AnyStr) -> AnyStr:
+    """``data`` without the base64 of its ``image/*`` strings (``image/svg+xml`` is text: kept)."""
+    if isinstance(data, bytes):
+        if b'"image/' not in data:
+            return data
+        return b"".join(_re_bytes(_IMAGE_VALUE).split(data))
+    if '"image/' not in data:
+        return data
+    return "".join(_re(_IMAGE_VALUE.decode()).split(data))
+
+
+def _re_bytes(pattern: bytes) -> re.Pattern[bytes]:
+    return re.compile(pattern)
+
+
 def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
     """False only when no rule can fire on ``data``: no token prefix and no environment write.
 
     ``%env``, ``set_env`` and ``export`` are IPython and shell syntax, which only notebooks have.  Every
     environment needle but ``export`` contains ``env``, found in one file in five: one pass instead of four.
     """
+    if notebook:
+        data = without_images(data)
     if has_token_needle(data) or _slot_bytes(data):
         return True
     if b"env" in data and (
@@ -225,11 +326,12 @@ def _ends_of(text: str, word: str, bounded: bool = True) -> Iterator[int]:
 def token_candidate(text: str, json: bool = False) -> bool:
     """Could ``text`` hold a token, whole or split across string pieces?  ``json``: the raw text of a
     notebook, where a string may also continue in the next element of a list of lines."""
+    if _re(_TOKEN_SCREEN).search(text) is None:
+        return False
     split = f"(?:{_SPLIT}|{_JSON_LIST_SPLIT})" if json else _SPLIT
     return any(
-        _re(f"(?:{whole})|(?:{part}){split}").match(text, end)
-        for prefix, (whole, part) in _TOKEN_BODY.items()
-        for end in _ends_of(text, prefix, False)
+        _re(f"(?:{_TOKEN_BODY[prefix][0]})|(?:{_TOKEN_BODY[prefix][1]}){split}").match(text, end)
+        for prefix, end in _prefix_ends(text)
     )
 
 
@@ -330,7 +432,8 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
     one, only a code cell can leak (an environment write); those are read with the C ``json`` decoder.
     Anything unusual is left to the full reader, which reports it.
     """
-    if token_candidate(raw, json=True) or slot_candidate(raw):
+    visible = without_images(raw)
+    if token_candidate(visible, json=True) or slot_candidate(visible):
         return True
     if not any(needle in raw for needle in ("environ", "putenv", *_SHELL_NEEDLES)):
         return False  # `hf_hub_download` and friends: no token, and no way to write the environment
