@@ -47,14 +47,16 @@ class DiscoverOptions(NamedTuple):
     force_exclude: bool = False  # apply the excludes to files named explicitly too (pre-commit)
 
 
-FixStyle = Literal["auto", "userdata", "env"]
+FixStyle = Literal["auto", "userdata", "kaggle", "env"]
+FIX_STYLES: tuple[FixStyle, ...] = ("auto", "userdata", "kaggle", "env")
 DEFAULT_SECRET_NAME = DEFAULT.secret_name
 
 
 class FixOptions(NamedTuple):
-    """``style`` says where the secret comes from at run time: Colab's ``userdata`` or ``os.environ``;
-    ``auto`` (the default) chooses per file by where it runs: a notebook reads Colab's Secrets, a ``.py``
-    file the environment unless it already imports ``google.colab`` (``fix.document.style_for``).
+    """``style`` says where the secret comes from at run time: Colab's ``userdata``, Kaggle's
+    ``UserSecretsClient`` or ``os.environ``; ``auto`` (the default) chooses per file by where it runs: a
+    notebook reads Colab's Secrets unless Kaggle saved it, a ``.py`` file the environment unless it already
+    imports ``google.colab`` or ``kaggle_secrets`` (``fix.document.style_for``).
 
     ``secret_name`` names a token that has no environment key of its own (a literal passed to
     ``login(token=...)``); an environment write always uses its key.

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, Optional
 
 from hf_secret_guard.cli.settings import Settings, split_codes, split_names
 from hf_secret_guard.discover.excludes import anchor
+from hf_secret_guard.options import FIX_STYLES
 from hf_secret_guard.read.small_files import CONFIG_LIMIT, read_small_file
 from hf_secret_guard.rules import DEFAULT_RULES, RULES
 from hf_secret_guard.tokens import find_tokens, redact
@@ -28,7 +29,6 @@ from hf_secret_guard.tokens import find_tokens, redact
 TABLE = "hf-secret-guard"
 MISSPELLED = "hf_secret_guard"  # the package's import name; as a table name it is silently ignored
 Warn = Callable[[str], None]
-FIX_STYLES = ("auto", "userdata", "env")
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -50,6 +50,7 @@ class Config(NamedTuple):
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (anchored glob, codes)
     secret_names: tuple[str, ...] = ()
     fix_style: Optional[str] = None
+    per_file_fix_style: tuple[tuple[str, str], ...] = ()  # (anchored glob, style)
     secret_name: Optional[str] = None
     baseline: Optional[str] = None
     max_file_size: Optional[int] = None  # megabytes
@@ -66,6 +67,7 @@ KEYS: dict[str, str] = {
     "per-file-ignores": "a table of glob patterns to lists of rule codes",
     "secret-names": "a list of environment variable names",
     "fix-style": "one of " + ", ".join(repr(s) for s in FIX_STYLES),
+    "per-file-fix-style": "a table of glob patterns to one of " + ", ".join(repr(s) for s in FIX_STYLES),
     "secret-name": "an environment variable name",
     "baseline": "a file path",
     "max-file-size": "a whole number of megabytes (0: no limit)",
@@ -224,6 +226,12 @@ def _check(key: str, value: object, source: str, root: str) -> object:
                 raise _bad(source, key, value)
             pairs.append((anchor(pattern.strip(), root), _codes(key, codes, source)))
         return tuple(pairs)
+    if key == "per-file-fix-style":
+        if not isinstance(value, dict) or not all(
+            style in FIX_STYLES and pattern.strip() for pattern, style in value.items()
+        ):
+            raise _bad(source, key, value)
+        return tuple((anchor(pattern.strip(), root), style) for pattern, style in value.items())
     if key == "secret-names":
         return tuple(_name(key, name, source) for name in split_names(tuple(_strings(key, value, source))))
     if key == "secret-name":
@@ -366,6 +374,8 @@ def apply(settings: Settings, config: Config, given: Collection[str], cwd: Optio
     changes["select"] = tuple(sorted(enabled))
     changes["ignore"] = tuple(sorted(set(RULES) - enabled))
     changes["extend_select"] = changes["extend_ignore"] = ()
+    # --fix-style on the command line forces one style everywhere; the config's table refines only its own.
+    changes["fix_styles"] = () if "fix_style" in given else config.per_file_fix_style
     cli_table = tuple((anchor(p, here), c) for p, c in parse_per_file_ignores(settings.per_file_ignores))
     cli_extend_table = parse_per_file_ignores(settings.extend_per_file_ignores)
     changes["file_ignores"] = (cli_table if "per_file_ignores" in given else config.per_file_ignores) + tuple(

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from hf_secret_guard.cli.settings import Settings
 
 SECRETS_PANEL = "Colab's Secrets panel (key icon in the left sidebar; turn on notebook access)"
+KAGGLE_PANEL = "Kaggle's secrets (Add-ons > Secrets in the notebook editor; attach each to the notebook)"
+# Where each style's secrets are created, for the summary.
+_WHERE = {"userdata": "add {them} in " + SECRETS_PANEL, "kaggle": "add {them} in " + KAGGLE_PANEL}
 REVOKE_URL = DEFAULT_PROVIDER.revoke_url
 
 
@@ -62,12 +65,24 @@ def _read(path: str) -> bytes:
 
 
 def run_fixes(
-    findings: Sequence[Finding], scan_options: ScanOptions, fix_options: FixOptions, *, dry_run: bool
+    findings: Sequence[Finding],
+    scan_options: ScanOptions,
+    fix_options: FixOptions,
+    *,
+    dry_run: bool,
+    styles: Sequence[tuple[str, str]] = (),
+    root: str = ".",
 ) -> FixRun:
-    """Fix (or, with ``dry_run``, only plan) the files of ``findings`` that have a fixable one."""
+    """Fix (or, with ``dry_run``, only plan) the files of ``findings`` that have a fixable one.
+
+    ``styles`` is the config's ``per-file-fix-style`` (glob, style): the first glob that matches a file
+    chooses its style (globs as ``exclude`` reads them, relative to ``root``)."""
     from hf_secret_guard.api import fix_bytes
+    from hf_secret_guard.cli.settings import as_style
+    from hf_secret_guard.discover.excludes import Excluder
     from hf_secret_guard.fix.document import may_fix
 
+    tables = [(Excluder([pattern], root), style) for pattern, style in styles]
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
         by_path.setdefault(finding.path, []).append(finding)
@@ -83,7 +98,13 @@ def run_fixes(
             if attempt:
                 errors.append(ScanError(path, "fix", f"cannot read for --fix: {exc.strerror or exc}"))
             continue
-        result = fix_bytes(data, path, scan_options, fix_options, only=found)
+        options = fix_options
+        absolute = os.path.abspath(path)
+        for excluder, style in tables:
+            if excluder.match_below(absolute, os.sep) is not None:
+                options = fix_options._replace(style=as_style(style))
+                break
+        result = fix_bytes(data, path, scan_options, options, only=found)
         results.append(result)
         errors.extend(result.errors)
         if dry_run or result.new_data is None:
@@ -154,11 +175,11 @@ def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
     ]
     for item in not_fixed:
         lines.append(f"{location(item.finding)}: {item.finding.rule} not fixed: {item.reason}")
-    for env in (False, True):  # each file reads where it runs (auto): the Secrets panel, or the environment
-        names = sorted({n for r in run.results if (_style(r, run) == "env") == env for n in r.secret_names})
+    for style in ("userdata", "kaggle", "env"):  # each file reads where it runs (auto)
+        names = sorted({n for r in run.results if _style(r, run) == style for n in r.secret_names})
         if names and fixed:
             them = "it" if len(names) == 1 else "them"
-            where = f"set {them} in the environment" if env else f"add {them} in {SECRETS_PANEL}"
+            where = _WHERE.get(style, "set {them} in the environment").format(them=them)
             lines.append(f"The fixed code reads {', '.join(names)}: {where}.")
     for result in run.results:
         if result.echoed and fixed:
@@ -215,7 +236,14 @@ def fix_for_settings(settings: Settings, findings: Sequence[Finding]) -> FixRun:
     """Run ``--fix`` or ``--diff``; with ``--diff`` print the diff and the summary now (nothing else)."""
     from hf_secret_guard.report.text import format_error
 
-    run = run_fixes(findings, settings.scan_options, settings.fix_options, dry_run=settings.diff)
+    run = run_fixes(
+        findings,
+        settings.scan_options,
+        settings.fix_options,
+        dry_run=settings.diff,
+        styles=settings.fix_styles,
+        root=settings.root,
+    )
     for error in run.errors:
         click.echo(format_error(error), err=True)
     if settings.diff:

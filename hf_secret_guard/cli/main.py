@@ -157,11 +157,13 @@ verbosity_options = _options(
 )
 @click.option(
     "--fix-style",
-    type=click.Choice(["auto", "userdata", "env"]),
+    type=click.Choice(["auto", "userdata", "kaggle", "env"]),
     default="auto",
     show_default=True,
-    help='Where fixed code reads the secret: `userdata.get("HF_TOKEN")` (Colab) or `os.environ["HF_TOKEN"]`; '
-    "auto: Colab's Secrets in notebooks and in .py files importing google.colab, the environment elsewhere.",
+    help='Where fixed code reads the secret: `userdata.get("HF_TOKEN")` (Colab), '
+    '`UserSecretsClient().get_secret("HF_TOKEN")` (Kaggle) or `os.environ["HF_TOKEN"]`; auto: by where '
+    "each file runs (a notebook Kaggle saved: Kaggle; other notebooks: Colab; a .py file: the environment, "
+    "unless it imports google.colab or kaggle_secrets). Config: fix-style, per-file-fix-style.",
 )
 @click.option(
     "--secret-name",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple, Optional
 
 from hf_secret_guard.fix.model import FixOptions, FixStyle
-from hf_secret_guard.options import DiscoverOptions, ScanOptions
+from hf_secret_guard.options import FIX_STYLES, DiscoverOptions, ScanOptions
 
 
 def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -19,6 +19,11 @@ def split_codes(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def split_names(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
+
+
+def as_style(value: str) -> FixStyle:
+    """A style name checked by click or the config; anything else is the default."""
+    return next((style for style in FIX_STYLES if style == value), "auto")
 
 
 class Settings(NamedTuple):
@@ -51,6 +56,7 @@ class Settings(NamedTuple):
     verbose: bool = False
     no_color: bool = False
     fix_style: str = "auto"  # --fix-style (also the config key fix-style)
+    fix_styles: tuple[tuple[str, str], ...] = ()  # not an option: the config's per-file-fix-style
     secret_name: Optional[str] = None  # --secret-name (also the config key secret-name)
     fix: bool = False  # --fix: rewrite the leaks in place (fix/)
     diff: bool = False  # --diff: print what --fix would change as a masked diff; write nothing
@@ -73,10 +79,7 @@ class Settings(NamedTuple):
 
     @property
     def fix_options(self) -> FixOptions:
-        style: FixStyle = (
-            "env" if self.fix_style == "env" else "userdata" if self.fix_style == "userdata" else "auto"
-        )
-        return FixOptions(style=style, secret_name=self.secret_name or None)
+        return FixOptions(style=as_style(self.fix_style), secret_name=self.secret_name or None)
 
     @property
     def discover_options(self) -> DiscoverOptions:

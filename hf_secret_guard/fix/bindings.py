@@ -1,7 +1,8 @@
-"""Which names the fixed code reads secrets through: ``userdata`` and ``os``, unless the document binds
-those names to something else.
+"""Which names the fixed code reads secrets through: ``userdata``, ``UserSecretsClient`` and ``os``, unless
+the document binds those names to something else.
 
-A fix writes ``userdata.get("HF_TOKEN")`` (or ``os.environ["HF_TOKEN"]``).  If the document binds the
+A fix writes ``userdata.get("HF_TOKEN")`` (or ``UserSecretsClient().get_secret("HF_TOKEN")``, or
+``os.environ["HF_TOKEN"]``).  If the document binds the
 name to another object anywhere (``userdata = {...}``, ``os = "linux"``, a parameter ``def f(os=None)``,
 ``for os in ...``), the call could read that object instead, so the module is bound under a fresh name:
 ``from google.colab import userdata as colab_userdata``, ``import os as _os``.  Any scope counts: a
@@ -17,20 +18,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple, Optional
+from typing import Any, Literal, NamedTuple, Optional, cast
 
 import libcst as cst
 
-Kind = Literal["userdata", "os"]
-KINDS: tuple[Kind, ...] = ("os", "userdata")  # the order the import lines are written in
+Kind = Literal["userdata", "kaggle", "os"]
+KINDS: tuple[Kind, ...] = ("os", "userdata", "kaggle")  # the order the import lines are written in
 OTHER = "other"
-_PRIMARY: dict[Kind, str] = {"userdata": "userdata", "os": "os"}
-_ALTERNATE: dict[Kind, str] = {"userdata": "colab_userdata", "os": "_os"}
+_PRIMARY: dict[Kind, str] = {"userdata": "userdata", "kaggle": "UserSecretsClient", "os": "os"}
+_ALTERNATE: dict[Kind, str] = {"userdata": "colab_userdata", "kaggle": "KaggleUserSecretsClient", "os": "_os"}
+KAGGLE_MODULE = "kaggle_secrets"
 
 _IDENTIFIER_RE = re.compile(r"[A-Za-z_]\w*")
 # Lines that import the modules as the fix does, at column 0 (so at the top level).
 _USERDATA_IMPORT_RE = re.compile(
     r"^from[ \t]+google\.colab[ \t]+import[ \t]+userdata(?:[ \t]+as[ \t]+(?P<alias>\w+))?[ \t]*(?:#.*)?$"
+)
+_KAGGLE_IMPORT_RE = re.compile(
+    r"^from[ \t]+kaggle_secrets[ \t]+import[ \t]+UserSecretsClient"
+    r"(?:[ \t]+as[ \t]+(?P<alias>\w+))?[ \t]*(?:#.*)?$"
 )
 _OS_IMPORT_RE = re.compile(r"^import[ \t]+os(?:[ \t]+as[ \t]+(?P<alias>\w+))?[ \t]*(?:#.*)?$")
 _CAPTURE_RE = re.compile(r"[ \t]*(?P<names>[A-Za-z_][\w, \t]*?)[ \t]*=[ \t]*[!%]")
@@ -40,17 +46,23 @@ def import_line(kind: Kind, name: str) -> str:
     """The statement that binds ``name`` to the module the fix reads ``kind`` secrets through."""
     if kind == "userdata":
         return "from google.colab import userdata" + ("" if name == "userdata" else f" as {name}")
+    if kind == "kaggle":
+        return f"from {KAGGLE_MODULE} import UserSecretsClient" + (
+            "" if name == "UserSecretsClient" else f" as {name}"
+        )
     return "import os" + ("" if name == "os" else f" as {name}")
 
 
 class Binding(NamedTuple):
-    """The names the fixed code calls: ``<userdata>.get(...)`` and ``<os>.environ[...]``."""
+    """The names the fixed code calls: ``<userdata>.get(...)``, ``<kaggle>().get_secret(...)`` and
+    ``<os>.environ[...]``."""
 
     userdata: str = "userdata"
     os: str = "os"
+    kaggle: str = "UserSecretsClient"
 
     def name(self, kind: Kind) -> str:
-        return self.userdata if kind == "userdata" else self.os
+        return self.userdata if kind == "userdata" else self.kaggle if kind == "kaggle" else self.os
 
 
 DEFAULT_BINDING = Binding()
@@ -84,7 +96,7 @@ class Facts:
         return self.binders.get(name, set()) <= {kind}
 
     def binding(self) -> Binding:
-        return Binding(self._choose("userdata"), self._choose("os"))
+        return Binding(self._choose("userdata"), self._choose("os"), self._choose("kaggle"))
 
     def _choose(self, kind: Kind) -> str:
         if self.usable(_PRIMARY[kind], kind):
@@ -159,7 +171,7 @@ class _Collector(cst.CSTVisitor):
             return
         self.facts.bind(name, kind)
         if self._depth == 0:
-            self.top.append(TopImport(self.statement, "os" if kind == "os" else "userdata", name))
+            self.top.append(TopImport(self.statement, cast(Kind, kind), name))
 
     def visit_Name(self, node: cst.Name) -> None:
         self.facts.mentioned.add(node.value)
@@ -266,9 +278,16 @@ class _Collector(cst.CSTVisitor):
         if isinstance(node.names, cst.ImportStar):
             return
         colab = is_colab_import(node)
+        kaggle = not node.relative and node.module is not None and dotted_name(node.module) == KAGGLE_MODULE
         for alias in node.names:
             name = dotted_name(alias.name)
-            kind = "userdata" if colab and name == "userdata" else OTHER
+            kind = (
+                "userdata"
+                if colab and name == "userdata"
+                else "kaggle"
+                if kaggle and name == "UserSecretsClient"
+                else OTHER
+            )
             if alias.asname is not None:
                 for bound in _target_names(alias.asname.name):
                     self._imported(bound, kind)
@@ -277,7 +296,7 @@ class _Collector(cst.CSTVisitor):
 
 
 def python_facts(module: cst.Module) -> tuple[Facts, list[TopImport]]:
-    """What ``module`` binds, and its module-level imports of ``userdata`` and ``os``."""
+    """What ``module`` binds, and its module-level imports of the modules a fix reads secrets through."""
     collector = _Collector(Facts())
     for index, statement in enumerate(module.body):
         collector.statement = index
@@ -288,6 +307,7 @@ def python_facts(module: cst.Module) -> tuple[Facts, list[TopImport]]:
 def _canonical(line: str) -> Optional[tuple[Kind, str]]:
     patterns: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         ("userdata", _USERDATA_IMPORT_RE),
+        ("kaggle", _KAGGLE_IMPORT_RE),
         ("os", _OS_IMPORT_RE),
     )
     for kind, pattern in patterns:

@@ -46,14 +46,15 @@ def checker_for(original: str) -> Optional[Checker]:
     return None
 
 
-def notebook_is_valid(value: Any) -> bool:
-    """nbformat's own schema validation of a parsed notebook."""
+def notebook_is_valid(value: Any, copy: bool = True) -> bool:
+    """nbformat's own schema validation of a parsed notebook (``copy=False``: a value the caller owns,
+    which validation may repair in place)."""
     import nbformat
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            nbformat.validate(json.loads(json.dumps(value)))  # a copy: validate may repair in place
+            nbformat.validate(json.loads(json.dumps(value)) if copy else value)
     except Exception:  # ValidationError, an unknown version, a shape the validator trips on: all "no"
         return False
     return True

@@ -25,7 +25,7 @@ from hf_secret_guard.fix.plan_python import CODE_SITES, plan_python
 from hf_secret_guard.model import FileResult, Finding, ScanError
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.kinds import NOTEBOOK_SUFFIXES, kind_of
-from hf_secret_guard.read.notebook import read_notebook
+from hf_secret_guard.read.notebook import NotebookRead, read_notebook
 from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.read.source import DecodeError, decode_source
 from hf_secret_guard.rules import SITES
@@ -116,44 +116,45 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
 
 
 def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
-    """A notebook's JSON text with its fixable findings fixed, in the file's own format."""
-    options = options._replace(style=style_for(raw, options.style, notebook=True))
+    """A notebook's JSON text with its fixable findings fixed, in the file's own format.
+
+    The JSON is parsed once here; the plan, the reasons, the style and the echo check all read that."""
+    try:
+        notebook: Optional[NotebookRead] = read_notebook(raw)
+    except ValueError as exc:
+        notebook, unreadable = None, exc
+    options = options._replace(style=notebook_style(notebook, options.style))
     fixable, not_fixable = _split(findings)
-    not_fixable = _notebook_reasons(raw, not_fixable)
+    if notebook is not None:
+        not_fixable = _notebook_reasons(notebook, not_fixable)
     if not fixable:
         return FixResult(path, raw, raw, not_fixed=tuple(not_fixable))
     try:
-        plan = plan_notebook(raw, fixable, options)
+        if notebook is None:
+            raise NotebookFixError(f"cannot read the notebook ({unreadable})")
+        plan = plan_notebook(notebook, fixable, options)
     except (NotebookFixError, OverlappingEdits) as exc:
         error = ScanError(path, "fix", f"{exc}; file left unchanged")
         result = _result(path, raw, raw, fixable, (), {i: str(exc) for i in range(len(fixable))}, [error])
     else:
         result = _result(path, raw, plan.text, fixable, plan.fixed, plan.reasons, names=plan.names)
-        echoed = _notebook_echoes(plan.text) if plan.fixed else ()
+        echoed = _notebook_echoes(plan.after) if plan.fixed and plan.after is not None else ()
         result = result._replace(program_names=tuple(sorted(plan.program_names)), echoed=echoed)
     return result._replace(not_fixed=result.not_fixed + tuple(not_fixable), style=options.style)
 
 
-def _notebook_echoes(raw: str) -> tuple[str, ...]:
+def _notebook_echoes(notebook: NotebookRead) -> tuple[str, ...]:
     """Variables holding a secret that a code cell prints or shows as its last line, in any cell."""
-    try:
-        parts = read_notebook(raw).parts
-    except ValueError:
-        return ()
     shown: list[str] = []
-    for part in parts:
+    for part in notebook.parts:
         if part.kind == "code":
             shown.extend(echoed_names(mask_cell(part.text).python, notebook_cell=True))
     return tuple(dict.fromkeys(shown))
 
 
-def _notebook_reasons(raw: str, not_fixable: list[NotFixed]) -> list[NotFixed]:
+def _notebook_reasons(notebook: NotebookRead, not_fixable: list[NotFixed]) -> list[NotFixed]:
     """A leak in an IPython line is not fixable for a reason its cell tells (a %%bash cell, a $name)."""
     if not any(item.finding.part_index >= 0 and item.finding.site in SHELL_SITES for item in not_fixable):
-        return not_fixable
-    try:
-        notebook = read_notebook(raw)
-    except ValueError:
         return not_fixable
     return [
         item._replace(reason=unfixable_reason(notebook, item.finding) or item.reason) for item in not_fixable
@@ -163,17 +164,46 @@ def _notebook_reasons(raw: str, not_fixable: list[NotFixed]) -> list[NotFixed]:
 _COLAB_IMPORT_RE = re.compile(
     r"^[ \t]*(?:from[ \t]+google\.colab\b|import[ \t]+google\.colab\b)", re.MULTILINE
 )
+_KAGGLE_IMPORT_RE = re.compile(
+    r"^[ \t]*(?:from[ \t]+kaggle_secrets\b|import[ \t]+kaggle_secrets\b)", re.MULTILINE
+)
+
+
+def _imported_host(text: str) -> Optional[FixStyle]:
+    """The host whose secrets module the code imports already: its author chose where it runs."""
+    if _KAGGLE_IMPORT_RE.search(text):
+        return "kaggle"
+    if _COLAB_IMPORT_RE.search(text):
+        return "userdata"
+    return None
 
 
 def style_for(text: str, style: FixStyle, notebook: bool) -> FixStyle:
-    """``auto`` made concrete for one file, by where it runs: a notebook reads Colab's Secrets; a ``.py``
-    file reads the environment (``google.colab`` exists only on Colab) unless it imports ``google.colab``
-    already."""
+    """``auto`` made concrete for a ``.py`` file (or a notebook read as text), by where it runs: the host
+    whose secrets module it imports already; else a notebook reads Colab's Secrets and a ``.py`` file the
+    environment (``google.colab`` and ``kaggle_secrets`` exist only on their hosts)."""
     if style != "auto":
         return style
-    if notebook or _COLAB_IMPORT_RE.search(text):
+    return _imported_host(text) or ("userdata" if notebook else "env")
+
+
+def notebook_style(notebook: Optional[NotebookRead], style: FixStyle) -> FixStyle:
+    """``auto`` made concrete for a notebook: the host whose secrets module a cell imports already; else
+    Kaggle when Kaggle saved it and Colab did not (``metadata.kaggle`` without ``metadata.colab``; both
+    are kept when a notebook moves between them, so both tell nothing); else Colab's Secrets."""
+    if style != "auto":
+        return style
+    if notebook is None:
         return "userdata"
-    return "env"
+    for part in notebook.parts:
+        if part.kind == "code":
+            host = _imported_host(part.text)
+            if host is not None:
+                return host
+    metadata = notebook.value.get("metadata")
+    if isinstance(metadata, dict) and "kaggle" in metadata and "colab" not in metadata:
+        return "kaggle"
+    return "userdata"
 
 
 def fix_text(text: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:

@@ -1,6 +1,8 @@
 """Fix leaks in IPython lines of a notebook cell so that they still run in IPython and Colab.
 
-- ``%env NAME=value`` / ``%set_env NAME value`` become ``os.environ["NAME"] = userdata.get("NAME")``.
+- ``%env NAME=value`` / ``%set_env NAME value`` become ``os.environ["NAME"] = userdata.get("NAME")``
+  (or ``UserSecretsClient().get_secret("NAME")``); under the env style the line goes, since the variable
+  comes from outside (``pass`` when it was its block's only statement; a cell left empty stays a cell).
   (``%env`` would expand ``{...}`` too, but it prints ``env: NAME=<value>``, which Colab saves in the
   output: the fix would leak the token again.)
 - ``!cmd --token hf_...`` (and ``x = !cmd``, ``%pip ...``): the token becomes
@@ -20,7 +22,7 @@ from hf_secret_guard.detect.shell import NOT_EXPANDED, NOT_ONE_ENV_LINE, expansi
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, Binding
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.fix.names import SecretNames
-from hf_secret_guard.fix.plan_python import Plan, call_text
+from hf_secret_guard.fix.plan_python import Plan, alone_in_block, call_text
 from hf_secret_guard.fix.rewrite import CallText
 from hf_secret_guard.model import Edit, Leak
 from hf_secret_guard.read.ipython import EXPANDING_KINDS, MaskedCell, mask_cell
@@ -42,6 +44,13 @@ def _unquoted(value: str) -> str:
     if len(value) >= 2 and value[0] in "\"'" and value[-1] == value[0]:
         return value[1:-1]
     return value
+
+
+def _line_end(text: str, end: int) -> int:
+    """After the line break that ends the line ending at ``end`` (if any)."""
+    if text.startswith("\r\n", end):
+        return end + 2
+    return end + 1 if end < len(text) else end
 
 
 def _continued(text: str, start: int, end: int) -> bool:
@@ -95,6 +104,15 @@ def plan_ipython(
                     plan.reasons[index] = "the %env value is more than the secret"
                 continue
             name = names.name(writes[0])
+            if options.style == "env":
+                line_end = _line_end(text, end)
+                indent = env.group("indent")
+                alone = alone_in_block(text, start, line_end, indent)
+                keep = f"{indent}pass{text[end:line_end]}" if alone else ""
+                plan.edits.append(Edit(start, line_end, keep))
+                plan.fixed.update(indexes)
+                plan.names.add(name)
+                continue
             statement = f'{binding.os}.environ["{env.group("name")}"] = {call(name, chr(34))}'
             plan.edits.append(Edit(start + len(env.group("indent")), end, statement))
             plan.fixed.update(indexes)

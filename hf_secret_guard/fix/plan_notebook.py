@@ -55,7 +55,7 @@ from hf_secret_guard.tokens import is_token, mask
 _SEPARATE_PROGRAM_MAGICS = frozenset({"writefile", "python", "python3"})
 _LOCAL_BODY_MAGICS = frozenset({"timeit"})
 # A cell that never mentions these names binds none of them: it need not be parsed for bindings.
-_BINDING_NAMES_RE = re.compile(r"\b(?:userdata|os|colab_userdata\w*|_os\w*)\b")
+_BINDING_NAMES_RE = re.compile(r"\b(?:userdata|os|\w*UserSecretsClient\w*|colab_userdata\w*|_os\w*)\b")
 
 
 class NotebookFixError(ValueError):
@@ -68,6 +68,7 @@ class NotebookPlan(NamedTuple):
     reasons: dict[int, str]
     names: frozenset[str]
     program_names: frozenset[str] = frozenset()  # what %%writefile / %%python bodies read from the env
+    after: Optional[NotebookRead] = None  # ``text`` read, as the check read it (None when unchanged)
 
 
 def _masked(text: str) -> tuple[MaskedCell, Optional[Checker]]:
@@ -218,15 +219,12 @@ def unfixable_reason(notebook: NotebookRead, finding: Finding) -> Optional[str]:
     return expansion_problem(part.text[command[0] : command[1]], [finding.secret])
 
 
-def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) -> NotebookPlan:
-    """The notebook text with ``findings`` (all fixable) fixed.
+def plan_notebook(notebook: NotebookRead, findings: Sequence[Finding], options: FixOptions) -> NotebookPlan:
+    """The notebook (read by the caller, once) with ``findings`` (all fixable) fixed.
 
     Raises ``NotebookFixError`` when it cannot be fixed safely.
     """
-    try:
-        notebook = read_notebook(raw)
-    except ValueError as exc:
-        raise NotebookFixError(f"cannot read the notebook ({exc})") from None
+    raw = notebook.raw
     reasons: dict[int, str] = {}
     fixed: set[int] = set()
     by_cell: dict[tuple[Any, ...], list[int]] = {}
@@ -286,8 +284,8 @@ def plan_notebook(raw: str, findings: Sequence[Finding], options: FixOptions) ->
         if index not in fixed and index not in reasons:
             reasons[index] = "no rewrite applies here"
     new = apply_edits(raw, raw_edits)
-    _check(notebook, new)
-    return NotebookPlan(new, frozenset(fixed), reasons, frozenset(used), frozenset(program_names))
+    after = _check(notebook, new)
+    return NotebookPlan(new, frozenset(fixed), reasons, frozenset(used), frozenset(program_names), after)
 
 
 def _value_at(value: Any, path: Sequence[Any]) -> Any:
@@ -296,11 +294,13 @@ def _value_at(value: Any, path: Sequence[Any]) -> Any:
     return value
 
 
-def _check(before: NotebookRead, text: str) -> None:
+def _check(before: NotebookRead, text: str) -> Optional[NotebookRead]:
+    """The fixed text read again, if it is the same notebook: valid JSON (as every other tool reads it),
+    the same cells and outputs, and valid nbformat if the original was."""
     if text == before.raw:
-        return
+        return None
     try:
-        json.loads(text)  # what every other tool will read it with
+        value = json.loads(text)  # what every other tool will read it with; a fresh object, so no copy
         after = read_notebook(text)
     except ValueError as exc:
         raise NotebookFixError(f"the fixed notebook would not be valid JSON ({exc})") from None
@@ -308,5 +308,7 @@ def _check(before: NotebookRead, text: str) -> None:
         p.json_path for p in before.parts
     ]:
         raise NotebookFixError("the fixed notebook would not have the same cells and outputs")
-    if notebook_is_valid(before.value) and not notebook_is_valid(after.value):
+    # The original is validated only when the fix is not valid: a notebook valid after the fix passes.
+    if not notebook_is_valid(value, copy=False) and notebook_is_valid(before.value):
         raise NotebookFixError("the fixed notebook would not pass nbformat validation")
+    return after

@@ -43,6 +43,7 @@ class Plan:
     fixed: set[int] = field(default_factory=set)
     reasons: dict[int, str] = field(default_factory=dict)
     userdata: bool = False
+    kaggle: bool = False
     os_module: bool = False
     first_use: int = -1
     names: set[str] = field(default_factory=set)  # the secrets the fixed code reads
@@ -53,6 +54,8 @@ class Plan:
         kinds: set[Kind] = set()
         if self.userdata:
             kinds.add("userdata")
+        if self.kaggle:
+            kinds.add("kaggle")
         if self.os_module:
             kinds.add("os")
         return frozenset(kinds)
@@ -60,6 +63,8 @@ class Plan:
     def use(self, offset: int, name: str, options: FixOptions) -> None:
         if options.style == "env":
             self.os_module = True
+        elif options.style == "kaggle":
+            self.kaggle = True
         else:
             self.userdata = True
         self.names.add(name)
@@ -70,6 +75,7 @@ class Plan:
         self.fixed |= other.fixed
         self.reasons.update(other.reasons)
         self.userdata |= other.userdata
+        self.kaggle |= other.kaggle
         self.os_module |= other.os_module
         self.names |= other.names
         if other.first_use >= 0:
@@ -80,6 +86,8 @@ def call_text(options: FixOptions, binding: Binding = DEFAULT_BINDING) -> CallTe
     """The expression that reads secret ``name`` at run time, quoted with ``quote``."""
     if options.style == "env":
         return lambda name, quote: f"{binding.os}.environ[{quote}{name}{quote}]"
+    if options.style == "kaggle":
+        return lambda name, quote: f"{binding.kaggle}().get_secret({quote}{name}{quote})"
     return lambda name, quote: f"{binding.userdata}.get({quote}{name}{quote})"
 
 
@@ -126,11 +134,11 @@ def _removal(text: str, index: int, leak: Leak, names: SecretNames) -> Optional[
         return None
     indent = line[: len(line) - len(line.lstrip(" \t"))]
     newline = line[len(line.rstrip("\r\n")) :]
-    replacement = f"{indent}pass{newline}" if _alone_in_block(text, start, end, indent) else ""
+    replacement = f"{indent}pass{newline}" if alone_in_block(text, start, end, indent) else ""
     return _Group((Edit(start, end, replacement),), (index,), (names.name(leak),), removes=True)
 
 
-def _alone_in_block(text: str, start: int, end: int, indent: str) -> bool:
+def alone_in_block(text: str, start: int, end: int, indent: str) -> bool:
     """Is the statement on ``text[start:end]`` the only one of an indented block?"""
     if not indent:
         return False

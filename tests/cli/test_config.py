@@ -80,6 +80,11 @@ def check_fix_style(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "userdata.get" in invoke("--diff", "--fix-style", "userdata", "c.py").stdout  # CLI wins
 
 
+def check_per_file_fix_style(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "UserSecretsClient().get_secret(" in invoke("--diff", "kaggle/c.py").stdout
+    assert 'os.environ["HF_TOKEN"]' in invoke("--diff", "c.py").stdout  # no glob matches: auto
+
+
 def check_secret_name(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert 'os.environ["MY_HF_SECRET"]' in invoke("--diff", "c.py").stdout  # auto: a script, the environment
 
@@ -149,6 +154,11 @@ GOOD: dict[str, tuple[str, dict[str, str], Callable[[Path, pytest.MonkeyPatch], 
         check_secret_names,
     ),
     "fix-style": ('fix-style = "env"', {"c.py": LEAK}, check_fix_style),
+    "per-file-fix-style": (
+        'per-file-fix-style = { "kaggle/**" = "kaggle" }',
+        {"c.py": LEAK, "kaggle/c.py": LEAK},
+        check_per_file_fix_style,
+    ),
     "secret-name": ('secret-name = "MY_HF_SECRET"', {"c.py": LEAK}, check_secret_name),
     "baseline": ('baseline = "ci/known.json"', {"c.py": LEAK, "sub/ok.py": "x = 1\n"}, check_baseline),
     "max-file-size": (
@@ -178,7 +188,9 @@ BAD: list[tuple[str, str, str]] = [
     ("per-file-ignores", 'per-file-ignores = ["x"]', "expected a table of glob patterns"),
     ("per-file-ignores", 'per-file-ignores = { "x" = ["HFG9"] }', "unknown rule code 'HFG9'"),
     ("secret-names", 'secret-names = ["not a name"]', "expected a list of environment variable names"),
-    ("fix-style", 'fix-style = "dotenv"', "expected one of 'auto', 'userdata', 'env'"),
+    ("fix-style", 'fix-style = "dotenv"', "expected one of 'auto', 'userdata', 'kaggle', 'env'"),
+    ("per-file-fix-style", 'per-file-fix-style = { "x" = "dotenv" }', "expected a table of glob patterns to"),
+    ("per-file-fix-style", 'per-file-fix-style = ["env"]', "expected a table of glob patterns to"),
     ("secret-name", 'secret-name = "my-token"', "expected an environment variable name"),
     ("secret-name", f'secret-name = "{TOKEN}"', "that is a token"),
     ("baseline", "baseline = 42", "expected a file path"),

@@ -144,3 +144,168 @@ def test_fixable_in_the_scan_is_what_fix_does(name: str, cells: list[str] | None
     fixed = json.loads(run.stdout)["findings"]
     assert [f["fixable"] for f in scan] == [f["fixed"] for f in fixed], name
     assert [f["not_fixable_reason"] for f in scan] == [f["not_fixable_reason"] for f in fixed]
+
+
+# A notebook's metadata as Kaggle's editor saves it (self-written, in the shape Kaggle uses).
+KAGGLE_METADATA = {
+    "kaggle": {
+        "accelerator": "nvidiaTeslaT4",
+        "dataSources": [],
+        "isGpuEnabled": True,
+        "isInternetEnabled": True,
+        "language": "python",
+        "sourceType": "notebook",
+    }
+}
+COLAB_METADATA = {"colab": {"provenance": []}, "accelerator": "GPU"}
+
+
+def _sources(path: Path) -> list[str]:
+    return ["".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]]
+
+
+def _compiles_in_ipython(source: str) -> None:
+    compile(TransformerManager().transform_cell(source), "cell", "exec")
+
+
+def test_a_kaggle_notebook_reads_kaggles_secrets(tmp_path: Path) -> None:
+    """Kaggle's kernel metadata (``metadata.kaggle``) without Colab's: ``UserSecretsClient``, in Python,
+    in a ``!`` command (expanded by IPython) and in an ``%env`` line."""
+    path = tmp_path / "kaggle.ipynb"
+    cells = [
+        new_code_cell("import torch"),
+        new_code_cell(f'login(token="{TOKEN}")'),
+        new_code_cell(f"!huggingface-cli upload repo . --token {TOKEN}"),
+        new_code_cell(f"%env HF_TOKEN={TOKEN}"),
+    ]
+    path.write_text(notebook_text(cells, metadata=KAGGLE_METADATA))
+    result = run_main("scan", "--fix", "kaggle.ipynb", cwd=tmp_path)
+    assert TOKEN not in path.read_text() and TOKEN not in result.stdout
+    assert _sources(path) == [
+        "import torch",
+        "from kaggle_secrets import UserSecretsClient\n"
+        'login(token=UserSecretsClient().get_secret("HF_TOKEN"))',
+        "!huggingface-cli upload repo . --token {UserSecretsClient().get_secret('HF_TOKEN')}",
+        'import os\nos.environ["HF_TOKEN"] = UserSecretsClient().get_secret("HF_TOKEN")',
+    ]
+    for source in _sources(path):
+        _compiles_in_ipython(source)
+    assert "The fixed code reads HF_TOKEN: add it in Kaggle's secrets" in result.stdout
+    assert "Colab's Secrets panel (key icon in the left sidebar; turn on" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("metadata", "first_cell", "style"),
+    [
+        (COLAB_METADATA, "", "userdata"),  # saved by Colab
+        ({}, "", "userdata"),  # no host metadata
+        ({**COLAB_METADATA, **KAGGLE_METADATA}, "", "userdata"),  # moved between both: tells nothing
+        ({**COLAB_METADATA, **KAGGLE_METADATA}, "from kaggle_secrets import UserSecretsClient", "kaggle"),
+        (KAGGLE_METADATA, "from google.colab import drive", "userdata"),  # the code's own choice wins
+    ],
+)
+def test_the_notebook_host_decides_the_style(
+    metadata: dict[str, object], first_cell: str, style: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "nb.ipynb"
+    cells = ([new_code_cell(first_cell)] if first_cell else []) + [new_code_cell(f'login(token="{TOKEN}")')]
+    path.write_text(notebook_text(cells, metadata=metadata))
+    run_main("scan", "--fix", "nb.ipynb", cwd=tmp_path)
+    last = _sources(path)[-1]
+    kaggle = 'UserSecretsClient().get_secret("HF_TOKEN")'
+    expected = 'userdata.get("HF_TOKEN")' if style == "userdata" else kaggle
+    assert f"login(token={expected})" in last
+    assert last.count("import") == (0 if "UserSecretsClient" in first_cell else 1)
+    _compiles_in_ipython(last)
+
+
+def test_a_kaggle_script_and_the_forced_kaggle_style_run(tmp_path: Path) -> None:
+    """A ``.py`` file importing ``kaggle_secrets`` keeps Kaggle's client; ``--fix-style kaggle`` forces
+    it.  Both run, against a stand-in ``kaggle_secrets`` module (Kaggle's exists only on Kaggle)."""
+    (tmp_path / "kaggle_secrets.py").write_text(
+        "import os\n\n\nclass UserSecretsClient:\n"
+        "    def get_secret(self, name):\n        return os.environ[name]\n"
+    )
+    own = tmp_path / "own.py"
+    own.write_text(f'from kaggle_secrets import UserSecretsClient\ntoken = "{TOKEN}"\nprint(token[:3])\n')
+    forced = tmp_path / "forced.py"
+    forced.write_text(f'"""Doc."""\ntoken = "{TOKEN}"\nprint(token[:3])\n')
+    run_main("scan", "--isolated", "--fix", "own.py", cwd=tmp_path)
+    run_main("scan", "--isolated", "--fix", "--fix-style", "kaggle", "forced.py", cwd=tmp_path)
+    assert own.read_text() == (
+        'from kaggle_secrets import UserSecretsClient\ntoken = UserSecretsClient().get_secret("HF_TOKEN")\n'
+        "print(token[:3])\n"
+    )
+    assert forced.read_text() == (
+        '"""Doc."""\nfrom kaggle_secrets import UserSecretsClient\n'
+        'token = UserSecretsClient().get_secret("HF_TOKEN")\nprint(token[:3])\n'
+    )
+    for path in (own, forced):
+        ran = subprocess.run(
+            [sys.executable, str(path)],
+            env={**os.environ, "HF_TOKEN": TOKEN, "PYTHONPATH": str(tmp_path)},
+            capture_output=True,
+            text=True,
+        )
+        assert ran.returncode == 0 and ran.stdout == "hf_\n", ran.stderr
+
+
+def test_a_name_bound_to_something_else_gets_an_alias(tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    cells = [new_code_cell("UserSecretsClient = None"), new_code_cell(f'login(token="{TOKEN}")')]
+    path.write_text(notebook_text(cells, metadata=KAGGLE_METADATA))
+    run_main("scan", "--fix", "nb.ipynb", cwd=tmp_path)
+    assert _sources(path)[1] == (
+        "from kaggle_secrets import UserSecretsClient as KaggleUserSecretsClient\n"
+        'login(token=KaggleUserSecretsClient().get_secret("HF_TOKEN"))'
+    )
+
+
+def test_per_file_fix_style_in_the_config(tmp_path: Path) -> None:
+    """``per-file-fix-style`` refines ``fix-style`` per glob (the first match wins); ``--fix-style`` on
+    the command line forces one style everywhere."""
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.hf-secret-guard]\n"
+        'fix-style = "auto"\n'
+        'per-file-fix-style = { "colab/**" = "userdata", "kaggle/*.ipynb" = "kaggle", "*.ipynb" = "env" }\n'
+    )
+    files = {
+        "colab/train.py": f'login(token="{TOKEN}")\n',
+        "plain.py": f'login(token="{TOKEN}")\n',
+        "kaggle/nb.ipynb": notebook_text([new_code_cell(f'login(token="{TOKEN}")')]),
+        "other.ipynb": notebook_text([new_code_cell(f'login(token="{TOKEN}")')]),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    run_main("scan", "--fix", ".", cwd=tmp_path)
+    assert 'userdata.get("HF_TOKEN")' in (tmp_path / "colab/train.py").read_text()
+    assert 'os.environ["HF_TOKEN"]' in (tmp_path / "plain.py").read_text()
+    assert 'UserSecretsClient().get_secret(\\"HF_TOKEN\\")' in (tmp_path / "kaggle/nb.ipynb").read_text()
+    assert 'os.environ[\\"HF_TOKEN\\"]' in (tmp_path / "other.ipynb").read_text()
+    forced = tmp_path / "forced.ipynb"
+    forced.write_text(files["other.ipynb"])
+    run_main("scan", "--fix", "--fix-style", "userdata", "forced.ipynb", cwd=tmp_path)
+    assert 'userdata.get(\\"HF_TOKEN\\")' in forced.read_text()
+
+
+def test_an_env_magic_is_removed_under_the_env_style(tmp_path: Path) -> None:
+    """``%env HF_TOKEN=hf_...`` under env would read the variable into itself: the line goes; a cell left
+    empty stays a valid (empty) cell, a block left empty gets ``pass``."""
+    path = tmp_path / "nb.ipynb"
+    cells = [
+        new_code_cell(f"%env HF_TOKEN={TOKEN}"),
+        new_code_cell(f"import os\nif True:\n    %env HF_TOKEN={TOKEN}\nprint(os.environ['HF_TOKEN'][:3])"),
+        new_code_cell(f"x = 1\n%env HF_TOKEN={TOKEN}\ny = 2"),
+    ]
+    path.write_text(notebook_text(cells))
+    result = run_main("scan", "--fix", "--fix-style", "env", "nb.ipynb", cwd=tmp_path)
+    assert result.returncode == 1 and TOKEN not in path.read_text()
+    assert _sources(path) == [
+        "",
+        "import os\nif True:\n    pass\nprint(os.environ['HF_TOKEN'][:3])",
+        "x = 1\ny = 2",
+    ]
+    for source in _sources(path):
+        _compiles_in_ipython(source)
+    assert "The fixed code reads HF_TOKEN: set it in the environment." in result.stdout

@@ -124,7 +124,10 @@ def test_clean_cells_say_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     ("cell", "suggestion"),
     [
         (f"!echo --token {TOKEN} > marker.txt\n", "  + !echo --token {os.environ['HF_TOKEN']} > marker.txt"),
-        (f"%env HF_TOKEN={TOKEN}\n", '  + os.environ["HF_TOKEN"] = os.environ["HF_TOKEN"]'),
+        (  # %env under env: the line is removed, since the variable comes from outside
+            f"%env HF_TOKEN={TOKEN}\n",
+            f"  - %env HF_TOKEN={MASKED}",
+        ),  # removed: the variable comes from outside
         (f"%%bash\necho {ORG_TOKEN} > marker.txt\n", None),
     ],
     ids=["shell-command", "env-magic", "bash-cell"],
