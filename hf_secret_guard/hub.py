@@ -22,6 +22,7 @@ provider's is ``HFSG_<NAME>_ENDPOINT`` (``HFSG_OPENAI_ENDPOINT``), for tests and
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
 import queue
@@ -131,14 +132,23 @@ def _request(
     a byte every half second would hold the run forever.  The request runs in a daemon thread that is
     abandoned (never joined) when the time is up."""
     answer: queue.Queue[tuple[Optional[int], bytes, str]] = queue.Queue(maxsize=1)
-    worker = threading.Thread(
-        target=lambda: answer.put(_blocking_request(request, timeout, who)), daemon=True
-    )
+    worker = threading.Thread(target=lambda: answer.put(_guarded_request(request, timeout, who)), daemon=True)
     worker.start()
     try:
         return answer.get(timeout=timeout)
     except queue.Empty:
         return None, b"", f"no answer within {timeout:g} s"
+
+
+def _guarded_request(
+    request: urllib.request.Request, timeout: float, who: str
+) -> tuple[Optional[int], bytes, str]:
+    """``_blocking_request`` that always answers: an exception in the thread would print a traceback
+    holding the server's bytes, and the run would wait out the whole timeout."""
+    try:
+        return _blocking_request(request, timeout, who)
+    except Exception as exc:  # whatever a hostile server provokes ends this request only
+        return None, b"", f"cannot reach {who} ({type(exc).__name__})"
 
 
 def _blocking_request(
@@ -159,9 +169,9 @@ def _blocking_request(
         reason = exc.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
             return None, b"", f"no answer within {timeout:g} s"
-        return None, b"", redact(f"cannot reach {who} ({reason})")
-    except (OSError, ValueError) as exc:
-        return None, b"", redact(f"cannot reach {who} ({type(exc).__name__}: {exc})")
+        return None, b"", printable(redact(f"cannot reach {who} ({reason})"))
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # a malformed answer names its bytes
+        return None, b"", printable(redact(f"cannot reach {who} ({type(exc).__name__}: {exc})"))
 
 
 def _can_write(access: Mapping[str, Any]) -> bool:

@@ -7,8 +7,10 @@ and what it sent: one request per distinct token, nothing for other secrets, no 
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -144,6 +146,32 @@ def test_text_from_the_hub_cannot_drive_the_terminal(hub: FakeHub) -> None:
     hub.behaviour.update({TOKEN: "hostile-name"})
     name = getattr(verify(hub, TOKEN)[TOKEN], "token_name", "")
     assert "\x1b" not in name and "\n" not in name and "\\x1b]0;pwned" in name
+
+
+def test_a_malformed_status_line_is_an_answer_not_a_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+    """http.client raises BadStatusLine (no OSError) holding the server's bytes: it used to kill the
+    request's thread with a raw traceback (escape sequences included) and hold the run for the timeout."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def answer() -> None:
+        for _ in range(2):
+            connection, _ = server.accept()
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 2\x1b]0;pwned\x07\x1b[2J00 OK\r\n\r\n")
+            connection.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{server.getsockname()[1]}"
+    started = time.monotonic()
+    got = verify_tokens([TOKEN], endpoint, timeout=5.0)[secret_hash(TOKEN)]
+    revoked = revoke_tokens([TOKEN], endpoint, timeout=5.0)[0]
+    assert time.monotonic() - started < 4.0
+    server.close()
+    for detail in (got.detail, revoked.detail):
+        assert "BadStatusLine" in detail and "\x1b" not in detail and "\\x1b]0;pwned" in detail
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_unreachable_endpoint_is_unreachable_and_asked_once() -> None:

@@ -137,8 +137,17 @@ def _terminate_cleanly() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def diff_text(run: FixRun) -> str:
-    return "".join(unified_diff(result) for result in run.results)
+def diff_text(run: FixRun, options: ScanOptions) -> str:
+    """The diffs of a ``--diff`` run.  Their context lines may show secrets the report leaves out (a
+    baseline's, an ignored rule's, a per-file-ignore's): each file is scanned again with every rule, and
+    those spans are masked too."""
+    from hf_secret_guard.api import scan_bytes
+
+    every_rule = ScanOptions(secret_names=options.secret_names, max_file_size=0)
+    return "".join(
+        unified_diff(result, scan_bytes(result.data, result.path, every_rule).findings if result.data else ())
+        for result in run.results
+    )
 
 
 def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
@@ -247,7 +256,7 @@ def fix_for_settings(settings: Settings, findings: Sequence[Finding]) -> FixRun:
     for error in run.errors:
         click.echo(format_error(error), err=True)
     if settings.diff:
-        click.echo(diff_text(run), nl=False)
+        click.echo(diff_text(run, settings.scan_options), nl=False)
         if not settings.quiet:
             for line in summary_lines(run, findings):
                 click.echo(line, err=True)

@@ -84,11 +84,12 @@ def _pieces(text: str) -> Iterator[str]:
         yield run
 
 
-def unified_diff(result: FixResult) -> str:
-    """The diff of one fixed file, ``a/path`` to ``b/path``; "" when nothing changed."""
+def unified_diff(result: FixResult, also: Sequence[Finding] = ()) -> str:
+    """The diff of one fixed file, ``a/path`` to ``b/path``; "" when nothing changed.  ``also``: other
+    findings of the same original whose spans are masked as well (those the report left out)."""
     if not result.changed:
         return ""
-    findings = [*result.fixed, *(n.finding for n in result.not_fixed)]
+    findings = [*result.fixed, *(n.finding for n in result.not_fixed), *also]
     secrets = sorted({f.secret for f in findings if f.secret}, key=len, reverse=True)
     before = result.original.splitlines(keepends=True)
     shown = masked_original(result, findings).splitlines(keepends=True)

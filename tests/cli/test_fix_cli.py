@@ -340,6 +340,25 @@ def test_diff_masks_a_notebook_token_split_over_json_list_elements(tmp_path: Pat
     assert TOKEN[10:] not in result.output and TOKEN[:10] not in result.output
 
 
+@pytest.mark.parametrize("hidden_by", ["baseline", "ignore", "per-file-ignores"])
+def test_diff_masks_a_split_secret_the_report_leaves_out(hidden_by: str, tmp_path: Path) -> None:
+    """A token the report does not list (accepted in a baseline, of an ignored rule) still sits in the
+    diff's context lines: its whole span is masked there too, not only what fits on one line."""
+    path = tmp_path / "train.py"
+    path.write_text(f't = ("{TOKEN2[:12]}"\n     "{TOKEN2[12:]}")\nlogin(token=t)\n')
+    args = ["--ignore", "HFG001"]
+    if hidden_by == "baseline":
+        assert run_main("baseline", "train.py", cwd=tmp_path).returncode == 0
+        args = ["--baseline", ".hf-secret-guard-baseline.json"]
+    elif hidden_by == "per-file-ignores":
+        args = ["--per-file-ignores", "train.py:HFG001"]
+    path.write_text(f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\n' + path.read_text())
+    result = run_main("scan", "--diff", *args, "train.py", cwd=tmp_path)
+    assert result.returncode == 1 and "--- a/train.py" in result.stdout, result.stdout + result.stderr
+    assert result.stdout.count("****") >= 3  # the fixed line and both lines of the split token
+    assert not [p for p in _pieces_of(TOKEN2) if len(p) >= 5 and p in result.stdout + result.stderr]
+
+
 def test_json_says_which_findings_the_fix_wrote(tmp_path: Path) -> None:
     """Each finding of ``--fix --format json`` has ``fixed``: true for what was rewritten, false for
     what is left (a %%bash cell); a plain scan says false everywhere."""
