@@ -191,3 +191,31 @@ def test_a_committed_checkpoint_notebook_is_scanned(tmp_path: Path) -> None:
     git(repo, "commit", "-qm", "checkpoints")
     history = run(["scan", "--history", "--isolated"], repo)
     assert history.returncode == 1 and "build/gen.py" in history.stdout
+
+
+def test_fix_never_writes_outside_the_tree_through_a_committed_link(tmp_path: Path) -> None:
+    """``link.py -> ../elsewhere/a.py`` and ``shared -> ../elsewhere`` committed in a repository, named
+    on the command line (a CI step passing changed files): the files outside are left alone; a path
+    named outside the tree is the user's choice and is fixed."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    repo = init_repo(tmp_path / "repo")
+    for name in ("a.py", "b.py"):
+        (elsewhere / name).write_text(f'login(token="{TOKEN}")\n')
+    (repo / "link.py").symlink_to(elsewhere / "a.py")
+    (repo / "shared").symlink_to(elsewhere)
+    (repo / "inside.py").symlink_to("real.py")
+    (repo / "real.py").write_text(f'login(token="{TOKEN}")\n')
+    git(repo, "add", ".")
+    result = run(["scan", "--isolated", "--fix", "link.py", "shared/b.py", "inside.py"], repo)
+    assert result.returncode == 1 and TOKEN not in result.stdout + result.stderr
+    assert all(TOKEN in (elsewhere / name).read_text() for name in ("a.py", "b.py"))
+    assert "link.py: warning: not written: link.py is a symbolic link" in result.stderr
+    assert "shared/b.py: warning: not written: shared/b.py resolves outside the working tree" in result.stderr
+    assert "inside.py: warning: not written: inside.py is a symbolic link" in result.stderr
+    assert (repo / "inside.py").is_symlink() and TOKEN in (repo / "real.py").read_text()
+    assert run(["scan", "--isolated", "--fix", "."], repo).returncode == 1  # the walk fixes real.py
+    assert TOKEN not in (repo / "real.py").read_text() and (repo / "inside.py").is_symlink()
+    assert all(TOKEN in (elsewhere / name).read_text() for name in ("a.py", "b.py"))
+    named = run(["scan", "--isolated", "--fix", str(elsewhere / "b.py")], repo)
+    assert named.returncode == 1 and TOKEN not in (elsewhere / "b.py").read_text()

@@ -109,6 +109,10 @@ def run_fixes(
         errors.extend(result.errors)
         if dry_run or result.new_data is None:
             continue
+        escape = _escapes_tree(path)
+        if escape:
+            errors.append(ScanError(path, "fix", f"not written: {escape}"))
+            continue
         try:
             with _terminate_cleanly():
                 replace_file(path, data, result.new_data)
@@ -117,6 +121,21 @@ def run_fixes(
         else:
             written.append(path)
     return FixRun(tuple(results), tuple(written), tuple(errors), dry_run, fix_options.style)
+
+
+def _escapes_tree(path: str, tree: Optional[str] = None) -> str:
+    """Why ``path`` must not be written, or "": it lies in the working tree (``tree``, the current
+    directory) as written but resolves outside it through a symbolic link to a directory (a repository
+    can commit ``notebooks -> ~/other-project``).  A path named outside the tree is the user's choice."""
+    tree = os.getcwd() if tree is None else tree
+    absolute = os.path.abspath(path)
+    if not absolute.startswith(tree.rstrip(os.sep) + os.sep):
+        return ""
+    directory, name = os.path.split(absolute)  # a link itself is refused by replace_file, with that reason
+    real, real_tree = os.path.join(os.path.realpath(directory), name), os.path.realpath(tree)
+    if real.startswith(real_tree.rstrip(os.sep) + os.sep):
+        return ""
+    return f"{path} resolves outside the working tree, to {real}; name that path to fix it there"
 
 
 @contextlib.contextmanager

@@ -25,8 +25,16 @@ class FileChanged(OSError):
     """The file on disk is not what the fix was computed from."""
 
 
+class SymbolicLink(OSError):
+    """The path is a symbolic link: a repository can commit ``train.py -> ~/.bashrc``, and writing
+    through it would change a file outside the project; the link's target is fixed by naming it."""
+
+
 def _current(path: str) -> bytes:
-    with open(path, "rb") as handle:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"{path} is not a regular file")
         return handle.read()
 
 
@@ -67,13 +75,17 @@ def _remove_leftovers(directory: str, prefix: str) -> None:
 def replace_file(path: str, expected: bytes, data: bytes) -> None:
     """Replace the file at ``path`` (which must still hold ``expected``) with ``data``.
 
-    A symbolic link is followed, so the link stays a link and its target gets the new content.
-    Raises ``FileChanged`` or another ``OSError``; on any error the original file is untouched.
+    A symbolic link is refused (``SymbolicLink``), and the rename replaces ``path`` itself: a link
+    swapped in meanwhile is replaced, never written through.
+    Raises ``FileChanged``, ``SymbolicLink`` or another ``OSError``; on any error the original file is
+    untouched.
     """
-    target = os.path.realpath(path)
+    if os.path.islink(path):
+        raise SymbolicLink(f"{path} is a symbolic link; --fix never writes through one (fix its target)")
+    target = os.path.abspath(path)
     if _current(target) != expected:
         raise FileChanged(f"{path} changed since it was read; not overwritten")
-    info = os.stat(target)
+    info = os.lstat(target)
     directory = os.path.dirname(target) or "."
     prefix = "." + os.path.basename(target) + TEMPORARY_MARK
     _remove_leftovers(directory, prefix)

@@ -15,7 +15,7 @@ import pytest
 from hf_secret_guard import fix_bytes, fix_file, scan_bytes
 from hf_secret_guard.discover import TEMPORARY_MARK
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
-from hf_secret_guard.fix.write import FileChanged, replace_file
+from hf_secret_guard.fix.write import FileChanged, SymbolicLink, replace_file
 from hf_secret_guard.model import Edit
 from tests.conftest import TOKEN
 from tests.inprocess import run_main
@@ -62,13 +62,16 @@ def test_replace_refuses_a_changed_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["script.py"]
 
 
-def test_replace_follows_a_symlink(tmp_path: Path) -> None:
+def test_replace_never_writes_through_a_symlink(tmp_path: Path) -> None:
+    """It used to follow the link (issue 15, item 3): a committed ``train.py -> ~/.bashrc`` was rewritten."""
     target = tmp_path / "real.py"
     target.write_bytes(b"old\n")
     link = tmp_path / "link.py"
     link.symlink_to(target)
-    replace_file(str(link), b"old\n", b"new\n")
-    assert link.is_symlink() and target.read_bytes() == b"new\n"
+    with pytest.raises(SymbolicLink, match="symbolic link"):
+        replace_file(str(link), b"old\n", b"new\n")
+    assert link.is_symlink() and target.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.py", "real.py"]
 
 
 def test_failed_write_keeps_the_original(tmp_path: Path) -> None:
