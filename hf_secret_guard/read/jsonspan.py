@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 JsonPath = tuple[Union[str, int], ...]
 Spans = dict[JsonPath, tuple[int, int]]
@@ -32,7 +32,8 @@ class JsonSpanError(ValueError):
 
 
 def parse_with_spans(raw: str) -> tuple[Any, Spans]:
-    """The value of ``raw`` and, for every value in it, its ``(start, end)`` offsets in ``raw``."""
+    """The value of ``raw`` and, for every value in it, its ``(start, end)`` offsets in ``raw``; inside a
+    ``metadata`` object only the object's own (see ``_opaque``)."""
     spans: Spans = {}
     try:
         value, end = _value(raw, _skip(raw, 0), (), spans)
@@ -45,8 +46,46 @@ def parse_with_spans(raw: str) -> tuple[Any, Spans]:
 
 
 def _skip(raw: str, pos: int) -> int:
+    if pos < len(raw) and raw[pos] not in " \t\n\r":
+        return pos
     match = _WS_RE.match(raw, pos)
     return match.end() if match else pos
+
+
+# What follows a value inside an array or object: the delimiter and the white space around it, in one
+# match (a notebook is mostly short strings in lists: per-value work is what reading it costs).
+_AFTER_ITEM_RE = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
+_AFTER_MEMBER_RE = re.compile(r"[ \t\n\r]*([,}])[ \t\n\r]*")
+_COLON_RE = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+
+
+def _only_nan(name: str) -> float:
+    if name != "NaN":  # this reader accepts NaN, as json.loads does, but not Infinity
+        raise ValueError(name)
+    return float("nan")
+
+
+_C_DECODER = json.JSONDecoder(parse_constant=_only_nan)
+
+
+def _opaque(raw: str, pos: int) -> Optional[tuple[Any, int]]:
+    """A metadata object by the C decoder, without the positions inside it: nothing asks for them (a
+    finding in metadata is placed from the object's own start), and widget state makes metadata most of
+    a notebook's values.  None when the C decoder refuses it: the reader here then finds the error."""
+    try:
+        value, end = _C_DECODER.raw_decode(raw, pos)
+    except (ValueError, RecursionError):
+        return None
+    return value, end
+
+
+def _string(raw: str, pos: int) -> tuple[str, int]:
+    try:
+        value: str
+        value, end = scanstring(raw, pos + 1, True)
+    except json.JSONDecodeError as exc:
+        raise JsonSpanError(exc.msg, raw, exc.pos) from None
+    return value, end
 
 
 def _value(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[Any, int]:
@@ -55,10 +94,7 @@ def _value(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[Any, int]:
     char = raw[pos]
     value: Any
     if char == '"':
-        try:
-            value, end = scanstring(raw, pos + 1, True)
-        except json.JSONDecodeError as exc:
-            raise JsonSpanError(exc.msg, raw, exc.pos) from None
+        value, end = _string(raw, pos)
     elif char == "{":
         value, end = _object(raw, pos, path, spans)
     elif char == "[":
@@ -88,20 +124,25 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[dict[str,
     while True:
         if not raw.startswith('"', pos):
             raise JsonSpanError("Expecting property name enclosed in double quotes", raw, pos)
-        try:
-            key, pos = scanstring(raw, pos + 1, True)
-        except json.JSONDecodeError as exc:
-            raise JsonSpanError(exc.msg, raw, exc.pos) from None
-        pos = _skip(raw, pos)
-        if not raw.startswith(":", pos):
-            raise JsonSpanError("Expecting ':' delimiter", raw, pos)
-        result[key], pos = _value(raw, _skip(raw, pos + 1), (*path, key), spans)
-        pos = _skip(raw, pos)
-        if raw.startswith("}", pos):
-            return result, pos + 1
-        if not raw.startswith(",", pos):
-            raise JsonSpanError("Expecting ',' delimiter", raw, pos)
-        pos = _skip(raw, pos + 1)
+        key, pos = _string(raw, pos)
+        colon = _COLON_RE.match(raw, pos)
+        if colon is None:
+            raise JsonSpanError("Expecting ':' delimiter", raw, _skip(raw, pos))
+        pos = colon.end()
+        if raw.startswith('"', pos):  # most values are strings: no call through _value
+            result[key], end = _string(raw, pos)
+            spans[(*path, key)] = (pos, end)
+        elif key == "metadata" and raw.startswith("{", pos) and (whole := _opaque(raw, pos)) is not None:
+            result[key], end = whole
+            spans[(*path, key)] = (pos, end)
+        else:
+            result[key], end = _value(raw, pos, (*path, key), spans)
+        after = _AFTER_MEMBER_RE.match(raw, end)
+        if after is None:
+            raise JsonSpanError("Expecting ',' delimiter", raw, _skip(raw, end))
+        if after.group(1) == "}":
+            return result, after.start(1) + 1
+        pos = after.end()
 
 
 def _array(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[list[Any], int]:
@@ -110,14 +151,18 @@ def _array(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[list[Any],
     if raw.startswith("]", pos):
         return result, pos + 1
     while True:
-        item, pos = _value(raw, pos, (*path, len(result)), spans)
+        if raw.startswith('"', pos):  # a notebook's lists are mostly lines of text
+            item, end = _string(raw, pos)
+            spans[(*path, len(result))] = (pos, end)
+        else:
+            item, end = _value(raw, pos, (*path, len(result)), spans)
         result.append(item)
-        pos = _skip(raw, pos)
-        if raw.startswith("]", pos):
-            return result, pos + 1
-        if not raw.startswith(",", pos):
-            raise JsonSpanError("Expecting ',' delimiter", raw, pos)
-        pos = _skip(raw, pos + 1)
+        after = _AFTER_ITEM_RE.match(raw, end)
+        if after is None:
+            raise JsonSpanError("Expecting ',' delimiter", raw, _skip(raw, end))
+        if after.group(1) == "]":
+            return result, after.start(1) + 1
+        pos = after.end()
 
 
 def raw_offset_in_string(raw: str, quote: int, chars: int) -> int:

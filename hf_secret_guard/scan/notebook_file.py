@@ -15,7 +15,7 @@ from hf_secret_guard.read.notebook import NotebookShapeError, raw_offset, read_n
 from hf_secret_guard.read.notebook_shape import notebook_shape_error
 from hf_secret_guard.scan.code import find_code_leaks, shell_part_leaks
 from hf_secret_guard.scan.findings import finding, keep
-from hf_secret_guard.screen.prefilter import TEXT_NEEDLES, needs_parse, notebook_may_leak, slot_candidate
+from hf_secret_guard.screen.prefilter import has_text_needle, needs_parse, notebook_may_leak, slot_candidate
 from hf_secret_guard.tokens import find_tokens
 
 
@@ -23,6 +23,24 @@ def _as_text(leak: Leak, reason: str) -> Leak:
     return leak._replace(
         site="cell-text" if leak.site == "shell" else leak.site, reason=leak.reason or reason
     )
+
+
+def _python_leaks(code: str, options: ScanOptions, aliases: object) -> tuple[list[Leak], Optional[str]]:
+    """A cell's Python, libcst reading only the statements that can hold a finding (as for a ``.py``
+    file: ``screen.slices``), with the names earlier cells bound to ``os`` and its environment kept."""
+    import hf_secret_guard.detect.python  # noqa: F401  (before slicing: see ``scan.code.source_leaks``)
+    from hf_secret_guard.detect.python import EnvironAliases
+    from hf_secret_guard.screen.slices import relevant_statements
+
+    known: list[str] = []
+    if isinstance(aliases, EnvironAliases):
+        known = sorted((aliases.modules - {"os"}) | (aliases.environs - {"environ"}) | aliases.putenvs)
+    sliced = relevant_statements(code, known)
+    if sliced is not None:
+        leaks, parse_error = find_code_leaks(sliced.text, options, aliases, force=True)
+        if parse_error is None:
+            return [sliced.restore(leak) for leak in leaks], None
+    return find_code_leaks(code, options, aliases, force=True)
 
 
 def code_cell_leaks(text: str, options: ScanOptions, aliases: object) -> tuple[list[Leak], Optional[str]]:
@@ -34,10 +52,10 @@ def code_cell_leaks(text: str, options: ScanOptions, aliases: object) -> tuple[l
         return [_as_text(leak, reason) for leak in leaks], None
     if not masked.python_body:
         return shell_part_leaks(text, masked.shell_lines, False, options), None
-    leaks, parse_error = find_code_leaks(masked.python, options, aliases, force=True)
+    leaks, parse_error = _python_leaks(masked.python, options, aliases)
     if parse_error is not None:
         masked = mask_cell(text, automagic=True)
-        leaks, parse_error = find_code_leaks(masked.python, options, aliases, force=True)
+        leaks, parse_error = _python_leaks(masked.python, options, aliases)
     return leaks + shell_part_leaks(text, masked.shell_lines, True, options), parse_error
 
 
@@ -58,8 +76,23 @@ def _raw_text_findings(raw: str, path: str, options: ScanOptions, label: str) ->
     return [finding(leak, path, part, lines) for leak in leaks]
 
 
+def _blank_spans(raw: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """``raw`` with each span replaced by as many spaces."""
+    if not spans:
+        return raw
+    pieces, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue
+        pieces.append(raw[last:start])
+        pieces.append(" " * (end - start))
+        last = end
+    pieces.append(raw[last:])
+    return "".join(pieces)
+
+
 def _worth_scanning(part: Part, aliases: object) -> bool:
-    if any(needle in part.text for needle in TEXT_NEEDLES):
+    if has_text_needle(part.text):
         return True
     if part.kind == "code" and slot_candidate(part.text):
         return True
@@ -132,8 +165,10 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
                 found = finding(leak, path, part, part_lines, index, file_position)
                 findings.append(found._replace(span_in_file=False))
 
-    # Safety net: a token anywhere in the file that no part accounted for (an unknown field, say).
-    for match in find_tokens(raw):
+    # Safety net: a token anywhere in the file that no part accounted for (an unknown field, say).  The
+    # base64 of images is blanked first (same length, so every offset holds): never a token, and most of
+    # the file to search through.
+    for match in find_tokens(_blank_spans(raw, notebook.binary)):
         if match.start in covered or any(start <= match.start < end for start, end in notebook.binary):
             continue
         leak = Leak("HFG004", match.start, match.end, match.value, match.confidence, "json", True)

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Optional, TypeVar
 
 from hf_secret_guard.providers import FORMATS, PREFIXES
+from hf_secret_guard.providers._needles import TOKEN_SCREEN, pivoted, prefix_ends
 from hf_secret_guard.tokens.slots import CLI_LOGIN_COMMANDS
 
 # A token starts with one of these; an environment write needs one of the others.
@@ -18,6 +19,7 @@ TOKEN_NEEDLES = tuple(prefix.encode() for prefix in PREFIXES)
 ENV_NEEDLES = (b"environ", b"putenv", b"%env", b"set_env", b"export")  # export: also before a tab
 # The same needles, for text that is already decoded (a notebook's parts).
 TEXT_NEEDLES = (*(needle.decode() for needle in (*TOKEN_NEEDLES, *ENV_NEEDLES)), *CLI_LOGIN_COMMANDS)
+TOKEN_PREFIX_SET = frozenset(PREFIXES)
 
 _ENV_WRITE = (
     r"environ\s*\.\s*(?:setdefault|__setitem__|update)\b|putenv\b|%env\b|%set_env\b|\bexport\s+\w+="
@@ -55,28 +57,12 @@ _SLOT_TAIL = r"[\w-]*\\{0,3}[\"']?[ \t]*[:=][ \t]*[rbufRBUF]{0,2}\\{0,3}([\"'])"
 _CALL_TAIL = r"[ \t]*[rbuRBU]{0,2}\\?([\"'])"
 
 
-# Characters rare in code and in notebook JSON, rarest first.  A regex whose every branch starts with a
-# literal character is searched by ``re`` at C speed, stopping only where one of those first characters
-# is; so each needle is entered at its rarest character (``k`` of ``token``) and the part before that is
-# checked behind it.  A needle with no rare character is searched for on its own (``str.find`` speed).
-_RARE_CHARS = "zZqQjJxXKkGWwCDY_-"
-
-
-def _pivoted(needle: str, tail: str = "") -> Optional[str]:
-    """``needle`` (then ``tail``) as a regex branch that starts with its rarest character, or None."""
-    at = next((needle.rfind(char) for char in _RARE_CHARS if char in needle), -1)
-    if at < 0:
-        return None
-    before = f"(?<={re.escape(needle[: at + 1])})" if at else ""
-    return f"{re.escape(needle[at])}{before}{re.escape(needle[at + 1 :])}{tail}"
-
-
 def _screens(branches: Sequence[tuple[str, str]]) -> list[str]:
     """Regexes that together find any ``needle`` followed by its ``tail``: one for every needle with a
     rare character, one for each other needle."""
-    pivoted = [(_pivoted(needle, tail), needle, tail) for needle, tail in branches]
-    joined = "|".join(branch for branch, _, _ in pivoted if branch)
-    alone = [f"{re.escape(needle)}{tail}" for branch, needle, tail in pivoted if not branch]
+    pivoted_ = [(pivoted(needle, tail), needle, tail) for needle, tail in branches]
+    joined = "|".join(branch for branch, _, _ in pivoted_ if branch)
+    alone = [f"{re.escape(needle)}{tail}" for branch, needle, tail in pivoted_ if not branch]
     return ([joined] if joined else []) + alone
 
 
@@ -92,7 +78,7 @@ _SLOT_SCREEN_B: list[re.Pattern[bytes]] = []
 
 def _slot_bytes(data: bytes) -> bool:
     """A slot word followed by a literal, or a key-taking call: ``find`` of each word and ``match`` of
-    its tail, done by a few regexes (see ``_RARE_CHARS``)."""
+    its tail, done by a few regexes (see ``providers._needles.RARE_CHARS``)."""
     if not _SLOT_SCREEN_B:
         _SLOT_SCREEN_B.extend(re.compile(pattern.encode()) for pattern in _SLOT_SCREEN)
     return any(screen.search(data) is not None for screen in _SLOT_SCREEN_B)
@@ -142,63 +128,27 @@ def slot_candidate(text: str) -> bool:
     return False
 
 
-def _token_screen() -> tuple[str, str, dict[str, list[tuple[str, int]]], tuple[str, ...]]:
-    """The token needles as one regex (a needle that holds another, as ``sk-ant-`` holds ``sk-``, is
-    implied by it), and what ``token_candidate`` needs to find each prefix from its hits."""
-    needles = [n for n in PREFIXES if not any(other != n and other in n for other in PREFIXES)]
-    # A needle that ends in a separator is entered there (``_`` is rarer than its letters); its letters
-    # are checked behind it, first one character, then the whole needle.
-    by_end: dict[str, list[str]] = {}
-    others = []
-    for needle in needles:
-        if needle[-1] in "_-.":
-            by_end.setdefault(needle[-1], []).append(needle)
-        else:
-            others.append(needle)
-    branches = []
-    for end, group in by_end.items():
-        before = "".join(sorted({re.escape(n[-2]) for n in group}))
-        behind = "|".join(f"(?<={re.escape(n)})" for n in group)
-        branches.append(f"{re.escape(end)}(?<=[{before}]{re.escape(end)})(?:{behind})")
-    separators = "|".join(branches)
-    # Every prefix holding a separator needle, at each of its separators: from a hit there, where the
-    # prefix would start.  The other prefixes are searched for one by one.
-    offsets: dict[str, list[tuple[str, int]]] = {}
-    found_by_others = []
-    for prefix in PREFIXES:
-        if any(n in prefix for group in by_end.values() for n in group):
-            for at, char in enumerate(prefix):
-                if char in by_end:
-                    offsets.setdefault(char, []).append((prefix, at))
-        else:
-            found_by_others.append(prefix)
-    whole = "|".join([separators] * bool(separators) + [_pivoted(n) or re.escape(n) for n in others])
-    return whole, separators, offsets, tuple(found_by_others)
-
-
-_TOKEN_SCREEN, _SEPARATOR_SCREEN, _SEPARATOR_OFFSETS, _OTHER_PREFIXES = _token_screen()
 _TOKEN_SCREEN_B: list[re.Pattern[bytes]] = []
 
 
-def _prefix_ends(text: str) -> Iterator[tuple[str, int]]:
-    """(prefix, where it ends) for every occurrence of every token prefix in ``text``, as ``_ends_of``
-    of each would give them (some more than once): one regex pass instead of a ``find`` per prefix."""
-    if _SEPARATOR_SCREEN:
-        for hit in _re(_SEPARATOR_SCREEN).finditer(text):
-            at = hit.start()
-            for prefix, offset in _SEPARATOR_OFFSETS[text[at]]:
-                start = at - offset
-                if start >= 0 and text.startswith(prefix, start):
-                    yield prefix, start + len(prefix)
-    for prefix in _OTHER_PREFIXES:
-        for end in _ends_of(text, prefix, False):
-            yield prefix, end
+_TEXT_SCREEN = "|".join(
+    [TOKEN_SCREEN]
+    + [
+        pivoted(n) or re.escape(n)
+        for n in (*(needle.decode() for needle in ENV_NEEDLES), *CLI_LOGIN_COMMANDS)
+    ]
+)
+
+
+def has_text_needle(text: str) -> bool:
+    """``any(needle in text for needle in TEXT_NEEDLES)``, in one pass."""
+    return _re(_TEXT_SCREEN).search(text) is not None
 
 
 def has_token_needle(data: bytes) -> bool:
     """Any token prefix in ``data``: ``any(needle in data for needle in TOKEN_NEEDLES)`` in one pass."""
     if not _TOKEN_SCREEN_B:
-        _TOKEN_SCREEN_B.append(re.compile(_TOKEN_SCREEN.encode()))  # compiled once: every file needs it
+        _TOKEN_SCREEN_B.append(re.compile(TOKEN_SCREEN.encode()))  # compiled once: every file needs it
     return _TOKEN_SCREEN_B[0].search(data) is not None
 
 
@@ -332,12 +282,12 @@ def _ends_of(text: str, word: str, bounded: bool = True) -> Iterator[int]:
 def token_candidate(text: str, json: bool = False) -> bool:
     """Could ``text`` hold a token, whole or split across string pieces?  ``json``: the raw text of a
     notebook, where a string may also continue in the next element of a list of lines."""
-    if _re(_TOKEN_SCREEN).search(text) is None:
+    if _re(TOKEN_SCREEN).search(text) is None:
         return False
     split = f"(?:{_SPLIT}|{_JSON_LIST_SPLIT})" if json else _SPLIT
     return any(
         _re(f"(?:{_TOKEN_BODY[prefix][0]})|(?:{_TOKEN_BODY[prefix][1]}){split}").match(text, end)
-        for prefix, end in _prefix_ends(text)
+        for prefix, end in prefix_ends(text)
     )
 
 

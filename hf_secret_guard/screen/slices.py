@@ -122,17 +122,21 @@ class _Slicer:
                 self.block(child)
 
 
-def _needle_re(text: str) -> re.Pattern[str]:
+def _needle_re(text: str, known: Sequence[str] = ()) -> re.Pattern[str]:
     names = write_names(text)  # the prefilter's reading of ``environ as env`` and the like
-    aliases = sorted({*names[0], *names[1]} - set(_BASE_NEEDLES)) if names is not None else []
+    found = {*names[0], *names[1]} if names is not None else set()
+    aliases = sorted({*found, *known} - set(_BASE_NEEDLES))
     words = [re.escape(needle) for needle in _BASE_NEEDLES]
     if aliases:
         words.append(rf"\b(?:{'|'.join(map(re.escape, aliases))})\b")
     return re.compile("|".join([*words, _IMPORT_OS_RE.pattern]))
 
 
-def relevant_statements(text: str) -> Optional[SourceSlice]:
-    """The statements of ``text`` that can hold a finding, or None to parse the whole file."""
+def relevant_statements(text: str, known: Sequence[str] = ()) -> Optional[SourceSlice]:
+    """The statements of ``text`` that can hold a finding, or None to parse the whole file.
+
+    ``known``: names that reach ``os`` or its environment from outside ``text`` (a notebook cell uses
+    what an earlier cell imported); a statement naming one is kept."""
     if not MIN_SIZE <= len(text) <= MAX_PARSE_CHARS:
         return None
     try:
@@ -143,7 +147,7 @@ def relevant_statements(text: str) -> Optional[SourceSlice]:
         return None  # libcst decides, and reports, on the whole file
     if not module.body or too_deep(module):
         return None  # too deep: the whole file is refused by the detector's guard, as on every Python
-    slicer = _Slicer(text, _needle_re(text))
+    slicer = _Slicer(text, _needle_re(text, known))
     slicer.block(module.body)
     return _cut(slicer.lines, sorted(slicer.dropped))
 

@@ -15,6 +15,7 @@ from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Confidence
 from hf_secret_guard.providers import FORMATS, PREFIXES, PROVIDERS, Provider, TokenFormat, format_of
+from hf_secret_guard.providers._needles import prefix_ends
 
 # A candidate: the prefix, then the body, then no further token character.  The left boundary is checked
 # by ``_left_boundary_ok`` because the allowed left neighbours (ANSI colour codes, backslash escapes)
@@ -22,7 +23,7 @@ from hf_secret_guard.providers import FORMATS, PREFIXES, PROVIDERS, Provider, To
 _ANYWHERE = tuple(fmt for _, fmt in FORMATS if fmt.anywhere)
 # One group per format, so a match says which format it is (two formats may share a prefix).
 TOKEN_PATTERN = "|".join(f"({fmt.pattern}{fmt.tail})" for fmt in _ANYWHERE)
-# One compiled pattern per prefix, tried only where ``str.find`` saw that prefix: a single alternation
+# One compiled pattern per prefix, tried only where ``prefix_ends`` saw that prefix: a single alternation
 # of every format would try each alternative at every position of a large text.
 _BY_PREFIX: dict[str, list[tuple[int, TokenFormat, re.Pattern[str]]]] = {}
 for _order, _fmt in enumerate(_ANYWHERE):
@@ -33,15 +34,17 @@ def _matches(text: str) -> list[tuple[int, int, str, TokenFormat]]:
     """(start, end, value, format) of each candidate, left to right, not overlapping; at one start the
     format listed first (the longest prefix) wins, as in a regex alternation."""
     found: list[tuple[int, int, int, str, TokenFormat]] = []
-    for prefix, formats in _BY_PREFIX.items():
-        at = text.find(prefix)
-        while at >= 0:
-            for order, fmt, pattern in formats:
-                match = pattern.match(text, at)
-                if match:
-                    found.append((at, order, match.end(), match.group(), fmt))
-                    break
-            at = text.find(prefix, at + 1)
+    tried: set[tuple[str, int]] = set()
+    for prefix, end in prefix_ends(text):
+        at = end - len(prefix)
+        if (prefix, at) in tried:
+            continue
+        tried.add((prefix, at))
+        for order, fmt, pattern in _BY_PREFIX[prefix]:
+            match = pattern.match(text, at)
+            if match:
+                found.append((at, order, match.end(), match.group(), fmt))
+                break
     found.sort(key=lambda item: (item[0], item[1]))
     result: list[tuple[int, int, str, TokenFormat]] = []
     last_end = 0

@@ -1,0 +1,150 @@
+"""The one-pass screens say exactly what the needle searches they replaced said.
+
+The byte and text screens were a ``find`` per token prefix and per slot word; they are now a few regexes
+entered at rare characters (``providers._needles``).  Each is checked here against the plain search it
+replaced, on generated texts built from the needles' own pieces, and the notebook shortcuts (image base64
+skipped, metadata read by the C decoder, cells sliced) against what a reader without them finds.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hf_secret_guard import api
+from hf_secret_guard.providers import PREFIXES
+from hf_secret_guard.providers._needles import prefix_ends
+from hf_secret_guard.read.jsonspan import JsonSpanError, parse_with_spans
+from hf_secret_guard.screen import prefilter
+from hf_secret_guard.tokens import mask
+from tests.conftest import TOKEN, TOKEN2
+from tests.notebooks import PNG, new_code_cell, new_output, notebook_text
+
+NEEDLE_PIECES = st.sampled_from(
+    [*PREFIXES, *(p[: len(p) // 2] for p in PREFIXES), *prefilter.TEXT_NEEDLES, "x", " ", "_", "-", "A", "\n"]
+)
+TEXTS = st.lists(NEEDLE_PIECES, max_size=12).map("".join)
+
+
+def _find_each(text: str) -> set[tuple[str, int]]:
+    found = set()
+    for prefix in PREFIXES:
+        start = text.find(prefix)
+        while start >= 0:
+            found.add((prefix, start + len(prefix)))
+            start = text.find(prefix, start + 1)
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_prefix_ends_is_a_find_per_prefix(text: str) -> None:
+    assert set(prefix_ends(text)) == _find_each(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_needle_screens_are_any_needle_in(text: str) -> None:
+    data = text.encode()
+    assert prefilter.has_token_needle(data) == any(p.encode() in data for p in PREFIXES)
+    assert prefilter.has_text_needle(text) == any(n in text for n in prefilter.TEXT_NEEDLES)
+
+
+def _slot_bytes_by_find(data: bytes) -> bool:
+    """The byte slot screen as it was written before: ``find`` each word, ``match`` its tail."""
+    for words, tail in (
+        (prefilter._SLOT_WORDS, prefilter._SLOT_TAIL),
+        (prefilter._SLOT_CALLS, prefilter._CALL_TAIL),
+    ):
+        pattern = re.compile(tail.encode())
+        for word in words:
+            at = data.find(word.encode())
+            while at >= 0:
+                if pattern.match(data, at + len(word)):
+                    return True
+                at = data.find(word.encode(), at + 1)
+    return False
+
+
+SLOT_PIECES = st.sampled_from(
+    [
+        *prefilter._SLOT_WORDS,
+        *prefilter._SLOT_CALLS,
+        "t",
+        "_id",
+        "-",
+        " ",
+        "=",
+        ":",
+        '"',
+        "'",
+        "\\",
+        "r",
+        "f",
+        "(",
+        "login",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(SLOT_PIECES, max_size=14).map("".join))
+def test_slot_byte_screen_is_find_and_match(text: str) -> None:
+    assert prefilter._slot_bytes(text.encode()) == _slot_bytes_by_find(text.encode())
+
+
+def test_image_base64_is_skipped_and_nothing_else() -> None:
+    image = f'"image/png": "{PNG}\\n{PNG}"'
+    assert prefilter.without_images(image.encode()) == b'"'  # up to the closing quote
+    for kept in ('"image/svg+xml": "<svg>hf_</svg>"', '"image/png": {"width": 400}', '"text/plain": "x"'):
+        assert prefilter.without_images(kept.encode()) == kept.encode()
+        assert prefilter.without_images(kept) == kept
+
+
+def test_a_key_beside_an_image_is_found_and_one_inside_its_base64_is_not() -> None:
+    cell = new_code_cell("show()")
+    cell.outputs = [
+        new_output("display_data", data={"image/png": PNG, "text/plain": f"<Figure {TOKEN}>"}),
+        new_output("display_data", data={"image/png": PNG[:40] + TOKEN2 + PNG[40:]}),
+    ]
+    findings = api.scan_notebook(notebook_text([cell]), "nb.ipynb").findings
+    assert [(f.rule, f.masked) for f in findings] == [("HFG003", mask(TOKEN))]
+
+
+SECRET = "".join(random.Random(13).choice(string.ascii_letters + string.digits) for _ in range(28))
+
+
+def test_a_cell_sliced_for_libcst_keeps_an_alias_from_an_earlier_cell() -> None:
+    """A long cell is cut to its relevant statements; ``env`` was bound in the cell before."""
+    filler = "".join(f"x{n} = compute({n}, 'value {n}')\n" for n in range(40))
+    cells = [
+        new_code_cell("from os import environ as env"),
+        new_code_cell(f'{filler}env["SERVICE_SECRET"] = "{SECRET}"\n{filler}'),
+    ]
+    [found] = api.scan_notebook(notebook_text(cells), "nb.ipynb").findings
+    assert (found.rule, found.cell, found.span.line) == ("HFG002", 2, 41)
+    assert found.masked == mask(SECRET)
+
+
+def test_metadata_read_by_the_c_decoder_keeps_positions_and_errors() -> None:
+    raw = json.dumps({"metadata": {"widgets": {"state": [1, 2.5, None, "x"]}, "note": TOKEN}}, indent=1)
+    value, spans = parse_with_spans(raw)
+    start, end = spans[("metadata",)]
+    assert json.loads(raw[start:end]) == value["metadata"]
+    assert ("metadata", "note") not in spans  # nothing asks for positions inside metadata
+    for bad in ('{"metadata": {"a": Infinity}}', '{"metadata": {"a": 1,}}', '{"metadata": {"a" 1}}'):
+        with pytest.raises(JsonSpanError):
+            parse_with_spans(bad)
+    nan = parse_with_spans('{"metadata": {"a": NaN}}')[0]["metadata"]["a"]
+    assert nan != nan
+    notebook = notebook_text([new_code_cell("x = 1")])
+    leaky = notebook.replace('"metadata": {', f'"metadata": {{"note": "{TOKEN}", ', 1)
+    [found] = api.scan_notebook(leaky, "nb.ipynb").findings
+    assert found.masked == mask(TOKEN) and leaky.splitlines()[found.file_line - 1].count(TOKEN) == 1
