@@ -207,3 +207,25 @@ def test_only_the_parser_worker_imports_libcst(tmp_path: Path) -> None:
     serial = _scan(discover_files([str(tmp_path)], DEFAULT_DISCOVER), 0)
     assert int(findings) == sum(len(r.findings) for r in serial)
     assert imported == "False"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_when_most_files_need_libcst_every_worker_parses(tmp_path: Path) -> None:
+    """A tree of files that all need libcst (template notebooks full of placeholders): past
+    ``DEFER_LIMIT`` hand-overs the parent imports libcst too, with the serial results."""
+    count = parallel.MIN_FILES + 4 * parallel.DEFER_LIMIT
+    for number in range(count):
+        (tmp_path / f"m{number}.py").write_text(f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\n')
+    candidates = discover_files([str(tmp_path)], DEFAULT_DISCOVER)
+    if parallel.workers_for(candidates) < 2:
+        pytest.skip("one core: the scan is serial")
+    script = (
+        "import sys\n"
+        "from hf_secret_guard import api\n"
+        f"results = list(api.scan_paths([{str(tmp_path)!r}]))\n"
+        "print(sum(len(r.findings) for r in results), 'libcst' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    findings, imported = result.stdout.split()
+    assert int(findings) == count and imported == "True"
+    assert _scan(candidates, 2) == _scan(candidates, 0)

@@ -11,9 +11,11 @@ How the work is shared:
   Each process, the parent included, takes the next number from that pipe (a 4-byte read is atomic), so
   fast and slow chunks even out by themselves.
 - libcst is slow to import, as slow as scanning many clean files (benchmarks/README.md).  Few need it, so
-  only one worker, the parser, ever imports it.  In every other process an import hook turns the import
-  into ``_Deferred``; that file goes to the parser through a second pipe, and the parser scans it whole.
-  A deferred file is read twice; no file is scanned with less than the full scan.
+  one worker, the parser, imports it.  In every other process an import hook turns the import into
+  ``_Deferred``; that file goes to the parser through a second pipe, and the parser scans it whole.  A
+  deferred file is read twice; no file is scanned with less than the full scan.  A process that has
+  handed over ``DEFER_LIMIT`` files drops the hook and parses the rest itself: when most files need
+  libcst, one parser would leave the other cores idle.
 - Workers send their results, pickled, when they are done; the parent puts everything in discovery order.
   A worker that dies leaves holes, which the parent fills by scanning those files itself: the outcome is
   always the serial one.
@@ -35,6 +37,9 @@ MIN_FILES = 300  # below this a serial scan is too quick for workers to pay for 
 MAX_WORKERS = 8  # the one parser would become the bottleneck long before this
 MAX_CHUNKS = 1024  # every chunk number is written before the workers start: 4 KB fits any pipe buffer
 MIN_CHUNK = 8
+# Files a worker hands to the parser before it imports libcst itself: a few go to the one parser, but
+# in a tree of template notebooks that all hold placeholders every file needs libcst.
+DEFER_LIMIT = 32
 RECORD_SIZE = 4  # a chunk or file number on a pipe: 4 bytes, little-endian
 
 ScanOne = Callable[[Candidate, ScanOptions], FileResult]
@@ -139,9 +144,12 @@ class _Worker:
             self.scan(index)
 
     def run_deferring(self, deferred: int) -> None:
-        """Scan chunks; a file that needs libcst goes to the parser instead."""
+        """Scan chunks; a file that needs libcst goes to the parser instead, until ``DEFER_LIMIT`` have:
+        then libcst is worth importing here too (a tree where most files need it would otherwise be
+        parsed on one core)."""
         hook = _DeferLibcst()
         sys.meta_path.insert(0, hook)
+        handed = 0
         try:
             while True:
                 chunk = _take(self.work)
@@ -152,8 +160,12 @@ class _Worker:
                         self.scan(index)
                     except _Deferred:
                         os.write(deferred, _pack(index))
+                        handed += 1
+                        if handed == DEFER_LIMIT:
+                            sys.meta_path.remove(hook)
         finally:
-            sys.meta_path.remove(hook)
+            if hook in sys.meta_path:
+                sys.meta_path.remove(hook)
 
 
 def _send(fd: int, results: list[tuple[int, FileResult]]) -> None:
