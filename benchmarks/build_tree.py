@@ -10,10 +10,14 @@ plots that make up most of the bytes, as in real notebooks.  About 3% of code ce
 or ``os.environ`` harmlessly (``hf_hub_download``, ``TOKENIZERS_PARALLELISM``), so the prefilter lets
 them through to the parser, as real notebooks do.
 
-20 GENERATED tokens are planted (12 in notebooks, 8 in .py files), in the places issue 2 and 3 list.
-They are made here at run time from a seeded generator: no token is written in this source.  The tree
+20 GENERATED Hugging Face tokens are planted (12 in notebooks, 8 in .py files), in the places issues 2
+and 3 list, and 16 other providers' keys (issue 13: OpenAI, Gemini, W&B, GitHub with its checksum...)
+in the shapes people leak them (``OpenAI(api_key=...)``, ``!wandb login``, a saved output, markdown), 8 in
+.py files and 8 in notebooks.  They are made here at run time from a seeded generator over the
+registry's formats: no key is written in this source.  The tree
 goes outside any git repository by default (a tool that honours ``.gitignore`` would otherwise skip it),
-and a manifest (counts, bytes, masked planted tokens, never a full one) is written beside it.
+and a manifest (counts, bytes, masked planted keys and a one-way digest of each, never a full key) is
+written beside it, from which ``run.py`` counts how many planted keys each tool finds.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import argparse
 import base64
 import json
 import random
+import re
 import shutil
 import string
 import struct
@@ -47,6 +52,86 @@ class Planted:
     path: str
     place: str
     masked: str
+    provider: str = "huggingface"
+    digest: str = ""  # ``digest(key)``: how run.py tells a planted key in a peer's report, without the key
+
+
+def digest(key: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(("hf-secret-guard-bench:" + key).encode()).hexdigest()[:32]
+
+
+# Other providers' keys, each in a shape from the issue: (provider, format prefix, where, template).
+# "py" lines are appended to a .py file; the others become a cell of a notebook.
+PROVIDER_PLANTS = [
+    ("openai", "sk-", "py", '\nfrom openai import OpenAI\nclient = OpenAI(api_key="{KEY}")\n'),
+    ("anthropic", "sk-ant-api03-", "py", '\nimport os\nos.environ["ANTHROPIC_API_KEY"] = "{KEY}"\n'),
+    ("google", "AIza", "py", '\nimport google.generativeai as genai\ngenai.configure(api_key="{KEY}")\n'),
+    ("github", "ghp_", "py", '\nREPO = "https://{KEY}@github.com/me/private.git"\n'),
+    ("groq", "gsk_", "py", '\nfrom groq import Groq\nclient = Groq(api_key="{KEY}")\n'),
+    ("langsmith", "lsv2_", "py", '\nimport os\nos.environ["LANGCHAIN_API_KEY"] = "{KEY}"\n'),
+    ("replicate", "r8_", "py", "\n# token for the demo: {KEY}\n"),
+    ("xai", "xai-", "py", '\nHEADERS = {{"Authorization": "Bearer {KEY}"}}\n'),
+    ("google", "AQ.Ab8RN6", "code", 'from google import genai\nclient = genai.Client(api_key="{KEY}")'),
+    ("wandb", "wandb_v1_", "code", "!wandb login {KEY}"),
+    ("tavily", "tvly-", "code", 'import os\nos.environ["TAVILY_API_KEY"] = "{KEY}"'),
+    ("kaggle", "KGAT_", "code", 'import os\nos.environ["KAGGLE_API_TOKEN"] = "{KEY}"'),
+    ("openrouter", "sk-or-v1-", "output", "Using key {KEY}\n"),
+    ("perplexity", "pplx-", "output", "Traceback: AuthenticationError for key {KEY}\n"),
+    ("nvidia", "nvapi-", "markdown", "Set your key: `{KEY}`"),
+    ("pinecone", "pcsk_", "markdown", "My Pinecone key is {KEY}"),
+]
+
+
+_PIECE = re.compile(
+    r"\[(?P<cls>[^\]]+)\](?:\{(?P<a>\d+)(?:,(?P<b>\d+))?\})?|\(\?:(?P<alts>[^()]*)\)(?P<opt>\?)?|\\(?P<esc>.)|(?P<lit>.)"
+)
+
+
+def _expand(alphabet: str) -> str:
+    chars, index = [], 0
+    while index < len(alphabet):
+        if index + 2 < len(alphabet) and alphabet[index + 1] == "-":
+            chars.extend(chr(c) for c in range(ord(alphabet[index]), ord(alphabet[index + 2]) + 1))
+            index += 3
+        else:
+            chars.append(alphabet[index].replace("\\", ""))
+            index += 1
+    return "".join(c for c in chars if c)
+
+
+def _generate(pattern: str, rng: random.Random) -> str:
+    """A string that fully matches a provider format's body regex (classes with counts, literals and
+    ``(?:a|b)`` groups: what the registry uses)."""
+    out = []
+    for piece in _PIECE.finditer(pattern):
+        if piece["cls"]:
+            low = int(piece["a"] or 1)
+            high = int(piece["b"] or low)
+            alphabet = _expand(piece["cls"])
+            out.append("".join(rng.choice(alphabet) for _ in range(rng.randint(low, high))))
+        elif piece["alts"] is not None:
+            if not piece["opt"] or rng.random() < 0.5:
+                out.append(_generate(rng.choice(piece["alts"].split("|")), rng))
+        else:
+            out.append(piece["esc"] or piece["lit"])
+    return "".join(out)
+
+
+def provider_key(provider: str, prefix: str, rng: random.Random) -> tuple[str, str]:
+    """A fake key of ``provider``'s format with ``prefix`` (its checksum sealed), and its masked form."""
+    from hf_secret_guard.providers import PROVIDERS
+    from hf_secret_guard.tokens import is_token
+    from hf_secret_guard.tokens import mask as mask_key
+
+    fmt = next(f for p in PROVIDERS if p.name == provider for f in p.formats if f.prefix == prefix)
+    while True:
+        key = prefix + _generate(fmt.body, rng)
+        if fmt.seal is not None:
+            key = fmt.seal(key)
+        if re.fullmatch(fmt.pattern, key) and (fmt.check is None or fmt.check(key)) and is_token(key):
+            return key, mask_key(key)
 
 
 @dataclass
@@ -425,6 +510,11 @@ def build(
     sources = python_sources(source_root)
     chosen = sorted(rng.sample(sources, min(py_count, len(sources))))
     py_plant = set(rng.sample(range(len(chosen)), 8))
+    # The other providers' keys: their own generator, so the tree is otherwise the one it always was.
+    key_rng = random.Random(f"hf-secret-guard-bench-providers-{seed}")
+    py_keys = [plant for plant in PROVIDER_PLANTS if plant[2] == "py"]
+    free = [index for index in range(len(chosen)) if index not in py_plant]
+    py_key_plant = dict(zip(key_rng.sample(free, len(py_keys)), py_keys, strict=True))
     for index, source in enumerate(chosen):
         target = out / "py" / source.relative_to(source_root)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -433,7 +523,16 @@ def build(
             token = make_token(token_rng)
             kind = len(manifest.planted)
             data += py_plant_lines(token, kind).encode()
-            manifest.planted.append(Planted(str(target.relative_to(out)), f"py:{kind}", mask(token)))
+            manifest.planted.append(
+                Planted(str(target.relative_to(out)), f"py:{kind}", mask(token), digest=digest(token))
+            )
+        if index in py_key_plant:
+            provider, prefix, place, template = py_key_plant[index]
+            key, masked = provider_key(provider, prefix, key_rng)
+            data += template.replace("{KEY}", key).encode()
+            manifest.planted.append(
+                Planted(str(target.relative_to(out)), f"py:{provider}", masked, provider, digest(key))
+            )
         target.write_bytes(data)
         manifest.py_files += 1
         manifest.py_bytes += len(data)
@@ -441,6 +540,9 @@ def build(
     # Notebooks fill the rest of the byte budget; images take most of it, as in real notebooks.  Each
     # notebook aims at its share of what is left, so the total lands on the target whatever the text weighs.
     plants = dict(zip(rng.sample(range(notebook_count), len(NOTEBOOK_PLANTS)), NOTEBOOK_PLANTS, strict=True))
+    nb_keys = [plant for plant in PROVIDER_PLANTS if plant[2] != "py"]
+    unplanted = [index for index in range(notebook_count) if index not in plants]
+    notebook_key_plant = dict(zip(key_rng.sample(unplanted, len(nb_keys)), nb_keys, strict=True))
     text_bytes = 9_000  # running estimate of a notebook's bytes apart from its images
     spent = 0.0  # notebook bytes so far, as they would be with image_scale 1
     for index in range(notebook_count):
@@ -454,10 +556,14 @@ def build(
         text, image_bytes = notebook_text(rng, budget, place, token, image_scale)
         target = out / "notebooks" / f"topic_{index % 25:02d}" / f"experiment_{index:04d}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
+        if index in notebook_key_plant:
+            text = _with_key_cell(text, notebook_key_plant[index], key_rng, manifest, target, out)
         data = text.encode("utf-8")
         target.write_bytes(data)
         if place:
-            manifest.planted.append(Planted(str(target.relative_to(out)), f"ipynb:{place}", mask(token)))
+            manifest.planted.append(
+                Planted(str(target.relative_to(out)), f"ipynb:{place}", mask(token), digest=digest(token))
+            )
         manifest.notebooks += 1
         manifest.notebook_bytes += len(data)
         manifest.image_bytes += image_bytes
@@ -466,12 +572,48 @@ def build(
     return manifest
 
 
+def _with_key_cell(
+    text: str,
+    plant: tuple[str, str, str, str],
+    rng: random.Random,
+    manifest: Manifest,
+    target: Path,
+    out: Path,
+) -> str:
+    """The notebook ``text`` with one more cell leaking a provider key (in code, an output or markdown)."""
+    provider, prefix, place, template = plant
+    key, masked = provider_key(provider, prefix, rng)
+    filled = template.replace("{KEY}", key)
+    notebook = json.loads(text)
+    if place == "markdown":
+        cell: dict[str, Any] = {"cell_type": "markdown", "metadata": {}, "source": filled}
+    else:
+        outputs = []
+        if place == "output":
+            outputs = [{"name": "stdout", "output_type": "stream", "text": [filled]}]
+        source = "client.check()" if place == "output" else filled
+        cell = {
+            "cell_type": "code",
+            "execution_count": 1,
+            "metadata": {},
+            "outputs": outputs,
+            "source": source,
+        }
+    notebook["cells"].append(cell)
+    manifest.planted.append(
+        Planted(str(target.relative_to(out)), f"ipynb:{provider}", masked, provider, digest(key))
+    )
+    indent = 2 if text.startswith('{\n  "') else 1
+    return json.dumps(notebook, indent=indent, ensure_ascii=False) + ("\n" if indent == 1 else "")
+
+
 def iter_report(manifest: Manifest) -> Iterator[str]:
     total = manifest.py_bytes + manifest.notebook_bytes
     yield f"{manifest.py_files} .py files, {manifest.py_bytes / 1e6:.1f} MB"
     images = f"{manifest.image_bytes / 1e6:.1f} MB of it base64 images"
     yield f"{manifest.notebooks} notebooks, {manifest.notebook_bytes / 1e6:.1f} MB ({images})"
-    yield f"total {total / 1e6:.1f} MB, {len(manifest.planted)} planted tokens"
+    providers = len({p.provider for p in manifest.planted})
+    yield f"total {total / 1e6:.1f} MB, {len(manifest.planted)} planted keys of {providers} providers"
 
 
 def write_manifest(out: Path, manifest: Manifest) -> None:
