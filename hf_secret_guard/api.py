@@ -15,7 +15,7 @@ from hf_secret_guard.discover import (
     looks_binary,
 )
 from hf_secret_guard.fix.model import DEFAULT_FIX_OPTIONS, FixOptions, FixResult
-from hf_secret_guard.model import Candidate, FileResult, Finding, ScanError
+from hf_secret_guard.model import Candidate, FileResult, Finding, ScanError, digest
 from hf_secret_guard.options import DEFAULT_OPTIONS, DiscoverOptions, ScanOptions
 from hf_secret_guard.read.kinds import binary_by_name, kind_of
 from hf_secret_guard.read.notebook_shape import notebook_shape_error
@@ -63,7 +63,12 @@ def scan_text(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> F
 
 def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in a file's bytes; its kind (``read.kinds``: Python, notebook, other text) comes from
-    ``path`` and the first line."""
+    ``path`` and the first line.  A result with findings carries the bytes' digest (for ``--fix``)."""
+    result = _scan_bytes(data, path, options)
+    return result._replace(digest=digest(data)) if result.findings else result
+
+
+def _scan_bytes(data: bytes, path: str, options: ScanOptions) -> FileResult:
     kind = kind_of(path, data[:200].split(b"\n", 1)[0])
     is_notebook = kind == "notebook"
     if data.startswith(_WIDE_BOMS):

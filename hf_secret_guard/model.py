@@ -161,6 +161,16 @@ class FileResult(NamedTuple):
     findings: tuple[Finding, ...] = ()
     errors: tuple[ScanError, ...] = ()
     skipped: str = ""  # not scanned, and why (excluded, binary, too large...); shown with --verbose
+    # ``digest`` of the bytes scanned, set when there are findings: --fix reading the same bytes again
+    # knows the findings still hold without scanning them again.
+    digest: str = ""
+
+
+def digest(data: bytes) -> str:
+    """A fingerprint of a file's bytes: equal bytes, equal digest."""
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 VerifyStatus = Literal["live", "not_live", "unknown", "unreachable"]

@@ -13,7 +13,7 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
 import click
@@ -22,7 +22,7 @@ from hf_secret_guard.fix.diff import unified_diff
 from hf_secret_guard.fix.model import FixOptions, FixResult, NotFixed
 from hf_secret_guard.fix.names import is_valid_name
 from hf_secret_guard.fix.write import replace_file
-from hf_secret_guard.model import Finding, ScanError
+from hf_secret_guard.model import FileResult, Finding, ScanError, digest
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.providers import DEFAULT as DEFAULT_PROVIDER
 from hf_secret_guard.providers import PROVIDERS
@@ -64,6 +64,48 @@ def _read(path: str) -> bytes:
         return handle.read()
 
 
+class _Job(NamedTuple):
+    """One file to fix: its bytes as read, its findings, and how."""
+
+    path: str
+    data: bytes
+    found: tuple[Finding, ...]
+    options: FixOptions
+    scanned: bool  # the bytes are the ones the findings came from: no second scan
+
+
+def _plan(job: _Job, scan_options: ScanOptions) -> FixResult:
+    """Pure: the fix of one file's bytes (in a worker process for a large tree)."""
+    from hf_secret_guard.api import fix_bytes
+    from hf_secret_guard.fix.document import fix_file_bytes
+
+    if job.scanned:
+        return fix_file_bytes(
+            job.data, job.path, FileResult(job.path, job.found), job.options, only=job.found
+        )
+    return fix_bytes(job.data, job.path, scan_options, job.options, only=job.found)
+
+
+MIN_PARALLEL_FIXES = 64  # below this, forking workers costs more than it saves
+
+
+def _plans(jobs: Sequence[_Job], scan_options: ScanOptions) -> list[FixResult]:
+    """Each job's fix, in order: on every core (forked workers, as the scan's) for many files."""
+    import functools
+
+    from hf_secret_guard.scan.parallel import fork_workers
+
+    workers = fork_workers() if len(jobs) >= MIN_PARALLEL_FIXES else 0
+    if workers < 2:
+        return [_plan(job, scan_options) for job in jobs]
+    import multiprocessing
+
+    import hf_secret_guard.fix.document  # noqa: F401  (with libcst: imported once here, for every worker)
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(functools.partial(_plan, scan_options=scan_options), jobs, chunksize=4)
+
+
 def run_fixes(
     findings: Sequence[Finding],
     scan_options: ScanOptions,
@@ -72,12 +114,14 @@ def run_fixes(
     dry_run: bool,
     styles: Sequence[tuple[str, str]] = (),
     root: str = ".",
+    digests: Optional[Mapping[str, str]] = None,
 ) -> FixRun:
     """Fix (or, with ``dry_run``, only plan) the files of ``findings`` that have a fixable one.
 
     ``styles`` is the config's ``per-file-fix-style`` (glob, style): the first glob that matches a file
-    chooses its style (globs as ``exclude`` reads them, relative to ``root``)."""
-    from hf_secret_guard.api import fix_bytes
+    chooses its style (globs as ``exclude`` reads them, relative to ``root``).  ``digests`` holds the
+    scan's digest of each file: a file read back with the same bytes is not scanned again.  Files are
+    planned (in workers for many) and then written one by one here."""
     from hf_secret_guard.cli.settings import as_style
     from hf_secret_guard.discover.excludes import Excluder
     from hf_secret_guard.fix.document import may_fix
@@ -86,9 +130,9 @@ def run_fixes(
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
         by_path.setdefault(finding.path, []).append(finding)
-    results: list[FixResult] = []
     written: list[str] = []
     errors: list[ScanError] = []
+    jobs: list[_Job] = []
     for path, found in by_path.items():
         # A file with nothing to fix is still read, to tell why (a %%bash cell, a $name in the line).
         attempt = any(may_fix(f) for f in found)
@@ -104,8 +148,10 @@ def run_fixes(
             if excluder.match_below(absolute, os.sep) is not None:
                 options = fix_options._replace(style=as_style(style))
                 break
-        result = fix_bytes(data, path, scan_options, options, only=found)
-        results.append(result)
+        scanned = bool(digests) and digests is not None and digests.get(path) == digest(data)
+        jobs.append(_Job(path, data, tuple(found), options, scanned))
+    results = _plans(jobs, scan_options)
+    for job, result in zip(jobs, results, strict=True):
         errors.extend(result.errors)
         if dry_run or result.new_data is None:
             continue
@@ -115,11 +161,11 @@ def run_fixes(
             continue
         try:
             with _terminate_cleanly():
-                replace_file(path, data, result.new_data)
+                replace_file(job.path, job.data, result.new_data)
         except OSError as exc:
-            errors.append(ScanError(path, "fix", f"not written: {exc.strerror or exc}"))
+            errors.append(ScanError(job.path, "fix", f"not written: {exc.strerror or exc}"))
         else:
-            written.append(path)
+            written.append(job.path)
     return FixRun(tuple(results), tuple(written), tuple(errors), dry_run, fix_options.style)
 
 
@@ -260,7 +306,9 @@ def usage_problem(settings: Settings) -> Optional[str]:
     return None
 
 
-def fix_for_settings(settings: Settings, findings: Sequence[Finding]) -> FixRun:
+def fix_for_settings(
+    settings: Settings, findings: Sequence[Finding], digests: Optional[Mapping[str, str]] = None
+) -> FixRun:
     """Run ``--fix`` or ``--diff``; with ``--diff`` print the diff and the summary now (nothing else)."""
     from hf_secret_guard.report.text import format_error
 
@@ -271,6 +319,7 @@ def fix_for_settings(settings: Settings, findings: Sequence[Finding]) -> FixRun:
         dry_run=settings.diff,
         styles=settings.fix_styles,
         root=settings.root,
+        digests=digests,
     )
     for error in run.errors:
         click.echo(format_error(error), err=True)

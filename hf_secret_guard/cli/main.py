@@ -412,7 +412,7 @@ def run_scan(settings: Settings) -> int:
     if settings.fix or settings.diff:
         from hf_secret_guard.cli.fix_run import fix_for_settings
 
-        fixes = fix_for_settings(settings, findings)
+        fixes = fix_for_settings(settings, findings, {r.path: r.digest for r in results if r.digest})
         if settings.diff:
             if any(e.kind == "read" for e in errors):
                 return EXIT_ERROR

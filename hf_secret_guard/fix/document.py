@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Collection, Sequence
-from typing import Optional
+from typing import Any, Optional
 
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, TopImport, python_facts
@@ -138,17 +138,22 @@ def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options:
         result = _result(path, raw, raw, fixable, (), {i: str(exc) for i in range(len(fixable))}, [error])
     else:
         result = _result(path, raw, plan.text, fixable, plan.fixed, plan.reasons, names=plan.names)
-        echoed = _notebook_echoes(plan.after) if plan.fixed and plan.after is not None else ()
+        echoed = _notebook_echoes(notebook, plan.after) if plan.fixed and plan.after is not None else ()
         result = result._replace(program_names=tuple(sorted(plan.program_names)), echoed=echoed)
     return result._replace(not_fixed=result.not_fixed + tuple(not_fixable), style=options.style)
 
 
-def _notebook_echoes(notebook: NotebookRead) -> tuple[str, ...]:
-    """Variables holding a secret that a code cell prints or shows as its last line, in any cell."""
+def _notebook_echoes(before: NotebookRead, after: Any) -> tuple[str, ...]:
+    """Variables holding a secret that a code cell of the fixed notebook (``after``, its JSON value: the
+    same shape as ``before``) prints or shows as its last line, in any cell."""
     shown: list[str] = []
-    for part in notebook.parts:
-        if part.kind == "code":
-            shown.extend(echoed_names(mask_cell(part.text).python, notebook_cell=True))
+    for part in before.parts:
+        if part.kind == "code" and part.json_path:
+            source = after
+            for key in part.json_path:
+                source = source[key]
+            text = source if isinstance(source, str) else "".join(source)
+            shown.extend(echoed_names(mask_cell(text).python, notebook_cell=True))
     return tuple(dict.fromkeys(shown))
 
 

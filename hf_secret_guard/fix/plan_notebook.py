@@ -46,7 +46,7 @@ from hf_secret_guard.fix.plan_python import Plan, plan_python
 from hf_secret_guard.model import Edit, Finding, Leak, Part
 from hf_secret_guard.read.ipython import EXPANDING_KINDS, MaskedCell, mask_cell
 from hf_secret_guard.read.jsonspan import JsonPath
-from hf_secret_guard.read.notebook import NotebookRead, raw_offset, read_notebook
+from hf_secret_guard.read.notebook import NotebookRead, raw_offset
 from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.tokens import is_token, mask
 
@@ -68,7 +68,7 @@ class NotebookPlan(NamedTuple):
     reasons: dict[int, str]
     names: frozenset[str]
     program_names: frozenset[str] = frozenset()  # what %%writefile / %%python bodies read from the env
-    after: Optional[NotebookRead] = None  # ``text`` read, as the check read it (None when unchanged)
+    after: Any = None  # ``text`` as json.loads reads it (None when unchanged)
 
 
 def _masked(text: str) -> tuple[MaskedCell, Optional[Checker]]:
@@ -294,21 +294,42 @@ def _value_at(value: Any, path: Sequence[Any]) -> Any:
     return value
 
 
-def _check(before: NotebookRead, text: str) -> Optional[NotebookRead]:
-    """The fixed text read again, if it is the same notebook: valid JSON (as every other tool reads it),
-    the same cells and outputs, and valid nbformat if the original was."""
+def _check(before: NotebookRead, text: str) -> Any:
+    """The fixed text as json.loads reads it, if it is the same notebook: valid JSON (as every other tool
+    reads it), the same shape (every object with the same keys, every list as long: the same cells and
+    outputs; only strings changed), and valid nbformat if the original was."""
     if text == before.raw:
         return None
     try:
-        value = json.loads(text)  # what every other tool will read it with; a fresh object, so no copy
-        after = read_notebook(text)
+        value = json.loads(text)
     except ValueError as exc:
         raise NotebookFixError(f"the fixed notebook would not be valid JSON ({exc})") from None
-    if len(after.parts) != len(before.parts) or [p.json_path for p in after.parts] != [
-        p.json_path for p in before.parts
-    ]:
+    if not same_shape(before.value, value):
         raise NotebookFixError("the fixed notebook would not have the same cells and outputs")
     # The original is validated only when the fix is not valid: a notebook valid after the fix passes.
-    if not notebook_is_valid(value, copy=False) and notebook_is_valid(before.value):
+    if not notebook_is_valid(json.loads(text), copy=False) and notebook_is_valid(before.value):
         raise NotebookFixError("the fixed notebook would not pass nbformat validation")
-    return after
+    return value
+
+
+def same_shape(before: Any, after: Any) -> bool:
+    """The same JSON tree but for the text of its strings (a list of strings, such as a multi-line source,
+    may have more or fewer lines)."""
+    stack = [(before, after)]
+    while stack:
+        a, b = stack.pop()
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, dict):
+            if a.keys() != b.keys():
+                return False
+            stack.extend((a[key], b[key]) for key in a)
+        elif isinstance(a, list):
+            if all(isinstance(x, str) for x in a) and all(isinstance(x, str) for x in b):
+                continue
+            if len(a) != len(b):
+                return False
+            stack.extend(zip(a, b, strict=True))
+        elif not isinstance(a, str) and a != b:
+            return False
+    return True

@@ -65,6 +65,11 @@ def workers_for(candidates: Sequence[Candidate]) -> int:
     """How many processes to scan ``candidates`` with; 0 or 1 means a serial scan."""
     if sum(1 for c in candidates if not c.skipped and not c.error) < MIN_FILES:
         return 0
+    return fork_workers()
+
+
+def fork_workers() -> int:
+    """How many forked processes this machine can run work in; 0 where fork is not safe."""
     import threading  # only here: a run with a handful of files never needs it
 
     if not hasattr(os, "fork") or sys.platform == "win32" or threading.active_count() > 1:

@@ -1,0 +1,120 @@
+"""How much slower is ``scan --fix`` than ``scan`` on a tree of real notebooks with one leak each?  (issue 14)
+
+Copies a seeded sample of N notebooks from FOLDER (real notebooks: they are only read, never committed)
+into a temporary tree, each with one new code cell ``login(token="hf_...")`` holding a generated token.
+Then, taking turns on fresh copies of that tree, it times the whole process of
+``hf-secret-guard scan --isolated --exit-zero TREE`` and of the same with ``--fix``, and reports the
+medians, their ratio, and how many planted tokens ``--fix`` left in the files (each must be 0).  No
+token is printed.
+
+    uv run python benchmarks/fix_tree.py FOLDER [--count 600] [--runs 3] [--seed 14]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _token(rng: random.Random) -> str:
+    """A generated token in the Hugging Face format (mixed-case letters, as the tests make them)."""
+    while True:
+        body = "".join(rng.choice(string.ascii_letters) for _ in range(34))
+        if any(c.islower() for c in body) and any(c.isupper() for c in body):
+            return "hf_" + body
+
+
+def _notebooks(folder: Path, count: int, seed: int) -> list[tuple[Path, dict[str, Any]]]:
+    """A seeded sample of the notebooks under ``folder`` that are JSON with a list of cells."""
+    paths = sorted(folder.rglob("*.ipynb"))
+    random.Random(seed).shuffle(paths)
+    chosen: list[tuple[Path, dict[str, Any]]] = []
+    for path in paths:
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        if isinstance(value, dict) and isinstance(value.get("cells"), list):
+            chosen.append((path, value))
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def build(folder: Path, out: Path, count: int, seed: int) -> list[str]:
+    """The tree at ``out``; returns the planted tokens (kept in memory only)."""
+    rng = random.Random(seed)
+    tokens: list[str] = []
+    for index, (path, value) in enumerate(_notebooks(folder, count, seed)):
+        token = _token(rng)
+        tokens.append(token)
+        cell = {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": [f'login(token="{token}")'],
+        }
+        if value.get("nbformat", 4) >= 4 and value.get("nbformat_minor", 0) >= 5:
+            cell["id"] = f"planted-{index}"
+        value["cells"].append(cell)
+        target = out / f"{index:04d}-{path.name}"
+        target.write_text(json.dumps(value, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return tokens
+
+
+def _timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command[:4])}... exited {done.returncode}: {done.stderr[-500:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--count", type=int, default=600)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=14)
+    args = parser.parse_args()
+    base = [sys.executable, "-m", "hf_secret_guard", "scan", "--isolated", "--exit-zero", "-q"]
+    with tempfile.TemporaryDirectory(prefix="hfsg-fix-tree-") as work:
+        pristine = Path(work) / "pristine"
+        pristine.mkdir()
+        tokens = build(args.folder, pristine, args.count, args.seed)
+        size = sum(p.stat().st_size for p in pristine.iterdir())
+        print(f"{len(tokens)} notebooks, {size / 1e6:.1f} MB, one planted token each")
+        scans: list[float] = []
+        fixes: list[float] = []
+        left = 0
+        for run in range(args.runs):
+            for mode in ("scan", "fix"):
+                tree = Path(work) / f"{mode}-{run}"
+                shutil.copytree(pristine, tree)
+                if mode == "scan":
+                    scans.append(_timed([*base, str(tree)]))
+                else:
+                    fixes.append(_timed([*base, "--fix", str(tree)]))
+                    text = "".join(p.read_text(encoding="utf-8") for p in tree.iterdir())
+                    left = sum(1 for token in tokens if token in text)
+                shutil.rmtree(tree)
+            print(f"run {run + 1}: scan {scans[-1]:.2f} s, scan --fix {fixes[-1]:.2f} s")
+        scan, fix = statistics.median(scans), statistics.median(fixes)
+        print(f"median: scan {scan:.2f} s, scan --fix {fix:.2f} s, ratio {fix / scan:.2f}")
+        print(f"planted tokens left after --fix: {left} of {len(tokens)}")
+
+
+if __name__ == "__main__":
+    main()

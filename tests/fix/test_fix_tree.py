@@ -1,0 +1,70 @@
+"""``--fix`` on many files: the scan's findings are reused for bytes that did not change (no second
+scan), and a large tree is planned in worker processes with the same outcome as one by one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from IPython.core.inputtransformer2 import TransformerManager
+
+from hf_secret_guard.api import scan_file
+from hf_secret_guard.cli import fix_run
+from hf_secret_guard.model import digest
+from hf_secret_guard.options import DEFAULT_FIX_OPTIONS, DEFAULT_OPTIONS
+from tests.conftest import make_token
+from tests.inprocess import run_main
+from tests.notebooks import new_code_cell, notebook_text
+
+
+def _tree(root: Path, count: int) -> dict[Path, str]:
+    tokens = {}
+    for index in range(count):
+        token = make_token(100 + index)
+        path = root / f"nb{index:03d}.ipynb"
+        cells = [new_code_cell("import os\nx = 1"), new_code_cell(f'login(token="{token}")')]
+        path.write_text(notebook_text(cells))
+        tokens[path] = token
+    return tokens
+
+
+def test_a_large_tree_is_fixed_in_workers_as_one_by_one(tmp_path: Path) -> None:
+    count = fix_run.MIN_PARALLEL_FIXES + 6
+    (tmp_path / "a").mkdir()
+    tokens = _tree(tmp_path / "a", count)
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    result = run_main("scan", "--isolated", "--fix", "a", cwd=tmp_path)
+    assert f"Found {count} leaks in {count} files" in result.stdout
+    assert f"{count} fixed, 0 remaining" in result.stdout
+    for path, token in tokens.items():
+        text = path.read_text()
+        assert token not in text and token not in result.stdout
+        source = "".join(json.loads(text)["cells"][1]["source"])
+        compile(TransformerManager().transform_cell(source), "cell", "exec")
+    # One by one (below the threshold, file by file) gives the same bytes.
+    for path in sorted((tmp_path / "b").iterdir()):
+        run_main("scan", "--isolated", "--fix", str(path.relative_to(tmp_path)), cwd=tmp_path)
+        assert path.read_bytes() == (tmp_path / "a" / path.name).read_bytes()
+
+
+def test_bytes_that_changed_since_the_scan_are_scanned_again(tmp_path: Path) -> None:
+    """The scan's digest matches only the bytes it read: a file changed in between is scanned again, and
+    a finding that is gone is reported as such, not fixed at a stale offset."""
+    token = make_token(7)
+    path = tmp_path / "a.py"
+    path.write_text(f'login(token="{token}")\n')
+    scanned = scan_file(str(path))
+    assert scanned.digest == digest(path.read_bytes()) and len(scanned.findings) == 1
+    found, stale = scanned.findings, {str(path): scanned.digest}
+    path.write_text(f'x = 1\nlogin(token="{token}")\n')  # moved down a line after the scan
+    run = fix_run.run_fixes(found, DEFAULT_OPTIONS, DEFAULT_FIX_OPTIONS, dry_run=False, digests=stale)
+    assert run.written == () and token in path.read_text()
+    reasons = [item.reason for r in run.results for item in r.not_fixed]
+    assert reasons == ["the file changed since it was scanned"]
+
+
+def test_a_clean_file_has_no_digest(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    assert scan_file(str(path)).digest == ""
