@@ -317,4 +317,6 @@ def test_the_readme_example_is_a_valid_config(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(example)
     config = load_config(str(tmp_path / "pyproject.toml"))
     assert config.extend_exclude == ("fixtures/**", "tests/data/**") and config.ignore == ("HFG004",)
-    assert config.fix_style == "userdata" and config.max_file_size == 100
+    assert config.fix_style == "auto" and config.max_file_size == 100
+    assert [style for _, style in config.per_file_fix_style] == ["kaggle"]
+    assert config.per_file_fix_style[0][0].endswith("kaggle/**")
