@@ -47,6 +47,13 @@ _PLACEHOLDER_RE = re.compile(
     r"|\binsert|\breplace|\benter[_ ]",
     re.IGNORECASE,
 )
+# Only x's (or stars) after at most a few short prefix words: ``xxx``, ``sk-lf-xxx``, ``pk-lf-XXX``.
+_CROSSED_OUT_RE = re.compile(r"\A(?:[A-Za-z0-9]{1,8}[-_]){0,3}(?:[xX]{3,}|\*{3,})\Z")
+# A file name: what ``GOOGLE_APPLICATION_CREDENTIALS`` and ``*_KEY_FILE`` hold, never the secret itself.
+_FILE_NAME_RE = re.compile(
+    r"\A[\w.-]+\.(?:json|pem|p12|pfx|key|crt|cer|der|jks|keystore|txt|ya?ml|toml|ini|cfg|conf|env|gpg|asc)\Z",
+    re.IGNORECASE,
+)
 # A value that is itself a variable's name: ``"OPENAI_API_KEY"``, ``"MY_TOKEN"``, ``"API KEY"``.
 _NAME_AS_VALUE_RE = re.compile(r"\A[A-Z][A-Z0-9]*(?:[_ -][A-Z0-9]+)*\Z")
 
@@ -57,7 +64,7 @@ def is_placeholder(value: str) -> bool:
     stripped = value.strip()
     if not stripped:
         return False
-    if _PLACEHOLDER_RE.search(stripped):
+    if _PLACEHOLDER_RE.search(stripped) or _CROSSED_OUT_RE.match(stripped):
         return True
     return _NAME_AS_VALUE_RE.match(stripped) is not None and any(
         w in stripped for w in SECRET_WORDS | {"API"}
@@ -66,7 +73,7 @@ def is_placeholder(value: str) -> bool:
 
 def is_secret_value(value: str) -> bool:
     """A literal under a secret-like name is a secret unless it is empty, a flag, a reference or a path
-    (``GOOGLE_APPLICATION_CREDENTIALS="/content/key.json"``)."""
-    if value.strip().lower() in FLAG_VALUES or _PATH_VALUE_RE.match(value):
+    (``GOOGLE_APPLICATION_CREDENTIALS="/content/key.json"``, or a bare ``"my_service_account.json"``)."""
+    if value.strip().lower() in FLAG_VALUES or _PATH_VALUE_RE.match(value) or _FILE_NAME_RE.match(value):
         return False
     return is_placeholder(value) or _HARMLESS_VALUE_RE.match(value) is None
