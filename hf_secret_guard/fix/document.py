@@ -144,8 +144,9 @@ def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options:
 
 
 def _notebook_echoes(before: NotebookRead, after: Any) -> tuple[str, ...]:
-    """Variables holding a secret that a code cell of the fixed notebook (``after``, its JSON value: the
-    same shape as ``before``) prints or shows as its last line, in any cell."""
+    """Variables holding a secret that a fixed code cell (in ``after``, the fixed notebook's JSON value:
+    the same shape as ``before``) prints or shows as its last line.  Only the cells the fix changed can
+    newly hold a secret's variable, so only they are parsed."""
     shown: list[str] = []
     for part in before.parts:
         if part.kind == "code" and part.json_path:
@@ -153,7 +154,8 @@ def _notebook_echoes(before: NotebookRead, after: Any) -> tuple[str, ...]:
             for key in part.json_path:
                 source = source[key]
             text = source if isinstance(source, str) else "".join(source)
-            shown.extend(echoed_names(mask_cell(text).python, notebook_cell=True))
+            if text != part.text:
+                shown.extend(echoed_names(mask_cell(text).python, notebook_cell=True))
     return tuple(dict.fromkeys(shown))
 
 
