@@ -158,9 +158,9 @@ def run_fixes(
         errors.extend(result.errors)
         if dry_run or result.new_data is None:
             continue
-        escape = _escapes_tree(path)
+        escape = _escapes_tree(job.path)
         if escape:
-            errors.append(ScanError(path, "fix", f"not written: {escape}"))
+            errors.append(ScanError(job.path, "fix", f"not written: {escape}"))
             continue
         try:
             with _terminate_cleanly():
