@@ -66,7 +66,7 @@ def test_fix_writes_reports_and_exits_1(tmp_path: Path) -> None:
     assert "Secrets panel" in result.output
     assert "HF_TOKEN, OPENAI_API_KEY" in result.output
     assert files["train.py"].read_text() == (
-        "from google.colab import userdata\nimport os\n"
+        "import os\n\nfrom google.colab import userdata\n"
         'os.environ["OPENAI_API_KEY"] = userdata.get("OPENAI_API_KEY")\n'
         'login(token=userdata.get("HF_TOKEN"))\n'
     )
@@ -112,7 +112,7 @@ def test_fix_style_and_secret_name(tmp_path: Path) -> None:
     path = tmp_path / "train.py"
     path.write_text(f'login(token="{TOKEN}")\n')
     assert _invoke("--fix", "--fix-style", "env", "--secret-name", "MY_HF", str(path)).exit_code == 1
-    assert path.read_text() == 'import os\nlogin(token=os.environ["MY_HF"])\n'
+    assert path.read_text() == 'import os\n\nlogin(token=os.environ["MY_HF"])\n'
 
 
 @pytest.mark.parametrize("name", ["1ABC", "MY-TOKEN", "a b", TOKEN])
@@ -196,7 +196,7 @@ def test_fix_hook_in_a_real_commit(tmp_path: Path) -> None:
     _no_secret(first.stdout + first.stderr)
     assert "files were modified by this hook" in first.stdout
     assert (
-        (repo / "train.py").read_text() == 'import os\nlogin(token=os.environ["HF_TOKEN"])\n'
+        (repo / "train.py").read_text() == 'import os\n\nlogin(token=os.environ["HF_TOKEN"])\n'
     )  # auto: a .py file reads the environment
     run("git", "add", "-A")
     second = run(sys.executable, "-m", "pre_commit", "run", "--files", "train.py")
@@ -231,7 +231,7 @@ def test_fix_respects_baseline_select_and_inline_allow(
     )
 
 
-IMPORT_LINE = "from google.colab import userdata\n"
+IMPORT_LINE = "from google.colab import userdata\n\n"  # a new import block, then a blank line
 
 
 def test_diff_with_an_unreadable_path_exits_2(tmp_path: Path) -> None:
@@ -249,7 +249,7 @@ def test_fix_settings_from_pyproject(tmp_path: Path, monkeypatch: pytest.MonkeyP
     )
     (tmp_path / "train.py").write_text(f'login(token="{TOKEN}")\n')
     assert CliRunner().invoke(cli, ["scan", "--fix", "train.py"]).exit_code == 1  # the config's style
-    assert (tmp_path / "train.py").read_text() == 'import os\nlogin(token=os.environ["MY_HF"])\n'
+    assert (tmp_path / "train.py").read_text() == 'import os\n\nlogin(token=os.environ["MY_HF"])\n'
     (tmp_path / "other.py").write_text(f'login(token="{TOKEN}")\n')
     assert _invoke("--fix", "--fix-style", "userdata", "other.py").exit_code == 1  # the command line wins
     assert 'userdata.get("MY_HF")' in (tmp_path / "other.py").read_text()
@@ -294,7 +294,8 @@ def test_a_writefile_body_reads_the_environment_and_the_summary_says_how(tmp_pat
     _no_secret(result.stdout + result.stderr)
     source = "".join(json.loads(path.read_text())["cells"][0]["source"])
     assert source == (
-        '%%writefile train.py\nimport os\nfrom huggingface_hub import login\nlogin(os.environ["HF_TOKEN"])\n'
+        "%%writefile train.py\nimport os\n\n"
+        'from huggingface_hub import login\nlogin(os.environ["HF_TOKEN"])\n'
     )
     assert (
         "%%writefile and %%python bodies read HF_TOKEN from the environment (Colab secrets answer only "

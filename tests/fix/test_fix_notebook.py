@@ -76,7 +76,7 @@ def test_import_goes_to_the_first_cell_that_needs_it() -> None:
     )
     assert _sources(fix_notebook(raw).text) == [
         "x = 1",
-        'from google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))',
+        'from google.colab import userdata\n\nlogin(token=userdata.get("HF_TOKEN"))',
         't = userdata.get("HF_TOKEN")',
     ]
 
@@ -89,7 +89,7 @@ def test_no_import_when_an_earlier_cell_has_it() -> None:
 def test_import_after_a_cell_magic_line() -> None:
     raw = _nb([new_code_cell(f'%%time\nlogin(token="{TOKEN}")')])
     assert _sources(fix_notebook(raw).text) == [
-        '%%time\nfrom google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))'
+        '%%time\nfrom google.colab import userdata\n\nlogin(token=userdata.get("HF_TOKEN"))'
     ]
 
 
@@ -102,6 +102,7 @@ def test_single_line_list_source_grows_in_the_files_style() -> None:
         assert fixed == json.dumps(value, indent=indent, sort_keys=sort_keys, ensure_ascii=False) + newline
         assert value["cells"][0]["source"] == [
             "from google.colab import userdata\n",
+            "\n",
             'login(token=userdata.get("HF_TOKEN"))',
         ]
 
@@ -111,7 +112,7 @@ def test_string_source_stays_a_string() -> None:
     value = json.loads(fix_notebook(raw).text)
     assert (
         value["cells"][0]["source"]
-        == 'from google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))\nx = "é"'
+        == 'from google.colab import userdata\n\nlogin(token=userdata.get("HF_TOKEN"))\nx = "é"'
     )
 
 
@@ -166,7 +167,7 @@ def test_every_style_fixed_and_valid(style: Style) -> None:
 def test_env_style_in_a_notebook() -> None:
     raw = _nb([new_code_cell(f"!huggingface-cli login --token {TOKEN}")])
     fixed = fix_notebook(raw, fix_options=FixOptions(style="env")).text
-    assert _sources(fixed) == ["import os\n!huggingface-cli login --token {os.environ['HF_TOKEN']}"]
+    assert _sources(fixed) == ["import os\n\n!huggingface-cli login --token {os.environ['HF_TOKEN']}"]
 
 
 # -- fixed cells run in a real IPython shell
@@ -249,7 +250,8 @@ RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
         "same-key-two-tokens-across-cells",
         ["%env HF_TOKEN=<T1>", "import os\nos.environ['HF_TOKEN'] = '<T2>'\nR = os.environ['HF_TOKEN']"],
         [
-            'import os\nfrom google.colab import userdata\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
+            "import os\n\nfrom google.colab import userdata\n\n"
+            'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
             "import os\nos.environ['HF_TOKEN'] = userdata.get(\"HF_TOKEN_2\")\nR = os.environ['HF_TOKEN']",
         ],
     ),
@@ -258,7 +260,8 @@ RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
         "env-before-import-os",
         ["%env HF_TOKEN=<T1>\nimport os\nR = os.environ['HF_TOKEN']"],
         [
-            'import os\nfrom google.colab import userdata\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")'
+            "import os\n\nfrom google.colab import userdata\n\n"
+            'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")'
             "\nimport os\nR = os.environ['HF_TOKEN']"
         ],
     ),
@@ -266,7 +269,7 @@ RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
         "indented-set-env-before-import-os",
         ["if True:\n    %set_env HF_TOKEN <T1>\nimport os\nR = os.environ['HF_TOKEN']"],
         [
-            "import os\nfrom google.colab import userdata\nif True:\n"
+            "import os\n\nfrom google.colab import userdata\n\nif True:\n"
             '    os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nimport os\nR = os.environ[\'HF_TOKEN\']'
         ],
     ),
@@ -274,7 +277,8 @@ RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
         "import-os-in-a-later-cell",
         ["%env HF_TOKEN=<T1>", "import os\nR = os.environ['HF_TOKEN']"],
         [
-            'import os\nfrom google.colab import userdata\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
+            "import os\n\nfrom google.colab import userdata\n\n"
+            'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")',
             "import os\nR = os.environ['HF_TOKEN']",
         ],
     ),
@@ -283,7 +287,7 @@ RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
         ["import os as o\nimport os", "%env HF_TOKEN=<T1>\nR = 1"],
         [
             "import os as o\nimport os",
-            'from google.colab import userdata\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nR = 1',
+            'from google.colab import userdata\n\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nR = 1',
         ],
     ),
     (
@@ -291,14 +295,14 @@ RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
         ["def f():\n    from google.colab import userdata", 'R = "<T1>"'],
         [
             "def f():\n    from google.colab import userdata",
-            'from google.colab import userdata\nR = userdata.get("HF_TOKEN")',
+            'from google.colab import userdata\n\nR = userdata.get("HF_TOKEN")',
         ],
     ),
     (
         "import-in-a-later-cell",
         ['R = "<T1>"', "from google.colab import userdata"],
         [
-            'from google.colab import userdata\nR = userdata.get("HF_TOKEN")',
+            'from google.colab import userdata\n\nR = userdata.get("HF_TOKEN")',
             "from google.colab import userdata",
         ],
     ),
@@ -308,7 +312,7 @@ RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
         ['userdata = {"a": 1}', 'R = ("<T1>", userdata)'],
         [
             'userdata = {"a": 1}',
-            "from google.colab import userdata as colab_userdata\n"
+            "from google.colab import userdata as colab_userdata\n\n"
             'R = (colab_userdata.get("HF_TOKEN"), userdata)',
         ],
     ),
@@ -328,7 +332,7 @@ RUNS_THE_SAME: list[tuple[str, list[str], list[str]]] = [
         ["os = !echo linux", "%env HF_TOKEN=<T1>\nR = list(os)"],
         [
             "os = !echo linux",
-            "import os as _os\nfrom google.colab import userdata\n"
+            "import os as _os\n\nfrom google.colab import userdata\n\n"
             '_os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nR = list(os)',
         ],
     ),
@@ -376,7 +380,7 @@ WRITEFILE: list[tuple[str, list[str], list[str], str]] = [
         ],
         [
             "from google.colab import userdata",
-            '%%writefile app.py\nimport os\nimport json\nTOKEN = os.environ["HF_TOKEN"]\n',
+            '%%writefile app.py\nimport json\nimport os\nTOKEN = os.environ["HF_TOKEN"]\n',  # sorted
             'R = userdata.get("HF_TOKEN")',
         ],
         "userdata",
@@ -386,7 +390,7 @@ WRITEFILE: list[tuple[str, list[str], list[str], str]] = [
         ["%%writefile app.py\nimport os\nTOKEN = '<T1>'\n", "R = '<T1>'"],
         [
             '%%writefile app.py\nimport os\nTOKEN = os.environ["HF_TOKEN"]\n',
-            'from google.colab import userdata\nR = userdata.get("HF_TOKEN")',
+            'from google.colab import userdata\n\nR = userdata.get("HF_TOKEN")',
         ],
         "userdata",
     ),
@@ -395,7 +399,7 @@ WRITEFILE: list[tuple[str, list[str], list[str], str]] = [
         ['os = "linux"\nR = os', "%%writefile app.py\nTOKEN = '<T1>'"],
         [
             'os = "linux"\nR = os',
-            '%%writefile app.py\nimport os\nTOKEN = os.environ["HF_TOKEN"]',
+            '%%writefile app.py\nimport os\n\nTOKEN = os.environ["HF_TOKEN"]',
         ],
         "userdata",
     ),
@@ -404,7 +408,7 @@ WRITEFILE: list[tuple[str, list[str], list[str], str]] = [
         ["import os", "%%writefile app.py\nTOKEN = '<T1>'\n", "R = '<T1>'"],
         [
             "import os",
-            '%%writefile app.py\nimport os\nTOKEN = os.environ["HF_TOKEN"]\n',
+            '%%writefile app.py\nimport os\n\nTOKEN = os.environ["HF_TOKEN"]\n',
             'R = os.environ["HF_TOKEN"]',
         ],
         "env",

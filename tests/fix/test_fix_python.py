@@ -21,7 +21,8 @@ from tests.fix_support import SECRETS, install_fake_colab, sub
 # tested in tests/fix/test_fix_styles.py.
 COLAB = FixOptions(style="userdata")
 
-IMPORT = "from google.colab import userdata\n"
+LINE = "from google.colab import userdata\n"
+IMPORT = LINE + "\n"  # a new import block: ruff (isort) wants a blank line after it
 
 # (id, input, expected output).  Every expected output was read by a person; placeholders are filled at
 # test time (tests/fix_support.py).
@@ -77,53 +78,53 @@ GOLDEN: list[tuple[str, str, str]] = [
     (
         "environ",
         'import os\nos.environ["HF_TOKEN"] = "<T1>"\n',
-        IMPORT + 'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n',
+        "import os\n\n" + LINE + 'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n',
     ),
     (
         "environ-placeholder",
         'import os\nos.environ["HF_TOKEN"] = "hf_your_token_here"\n',
-        IMPORT + 'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n',
+        "import os\n\n" + LINE + 'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n',
     ),
     (
         "setdefault",
         'import os\nos.environ.setdefault("HF_TOKEN", "<T1>")\n',
-        IMPORT + 'import os\nos.environ.setdefault("HF_TOKEN", userdata.get("HF_TOKEN"))\n',
+        "import os\n\n" + LINE + 'os.environ.setdefault("HF_TOKEN", userdata.get("HF_TOKEN"))\n',
     ),
     (
         "update-dict",
         'import os\nos.environ.update({"HUGGINGFACEHUB_API_TOKEN": "<T1>", "HF_HOME": "/content"})\n',
-        IMPORT + "import os\nos.environ.update("
+        "import os\n\n" + LINE + "os.environ.update("
         '{"HUGGINGFACEHUB_API_TOKEN": userdata.get("HUGGINGFACEHUB_API_TOKEN"), "HF_HOME": "/content"})\n',
     ),
     (
         "update-keywords",
         'import os\nos.environ.update(WANDB_API_KEY="not-a-real-wandb-key")\n',
-        IMPORT + 'import os\nos.environ.update(WANDB_API_KEY=userdata.get("WANDB_API_KEY"))\n',
+        "import os\n\n" + LINE + 'os.environ.update(WANDB_API_KEY=userdata.get("WANDB_API_KEY"))\n',
     ),
     (
         "putenv",
         'import os\nos.putenv("HF_TOKEN", "<T1>")\n',
-        IMPORT + 'import os\nos.putenv("HF_TOKEN", userdata.get("HF_TOKEN"))\n',
+        "import os\n\n" + LINE + 'os.putenv("HF_TOKEN", userdata.get("HF_TOKEN"))\n',
     ),
     (
         "alias",
         'import os as o\no.environ["HF_TOKEN"] = "<T1>"\n',
-        IMPORT + 'import os as o\no.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n',
+        "import os as o\n\n" + LINE + 'o.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n',
     ),
     (
         "from-environ-alias",
         'from os import environ as env\nenv["DB_PASSWORD"] = "hunter2-not-real"\n',
-        IMPORT + 'from os import environ as env\nenv["DB_PASSWORD"] = userdata.get("DB_PASSWORD")\n',
+        "from os import environ as env\n\n" + LINE + 'env["DB_PASSWORD"] = userdata.get("DB_PASSWORD")\n',
     ),
     (
         "other-secret",
         'import os\nos.environ["OPENAI_API_KEY"] = "sk-test-not-a-real-key-0000"\n',
-        IMPORT + 'import os\nos.environ["OPENAI_API_KEY"] = userdata.get("OPENAI_API_KEY")\n',
+        "import os\n\n" + LINE + 'os.environ["OPENAI_API_KEY"] = userdata.get("OPENAI_API_KEY")\n',
     ),
     (
         "key-names-the-token",
         'import os\nos.environ["HUGGING_FACE_HUB_TOKEN"] = "<T1>"\nlogin(token="<T1>")\n',
-        IMPORT + "import os\n"
+        "import os\n\n" + LINE + ""
         'os.environ["HUGGING_FACE_HUB_TOKEN"] = userdata.get("HUGGING_FACE_HUB_TOKEN")\n'
         'login(token=userdata.get("HUGGING_FACE_HUB_TOKEN"))\n',
     ),
@@ -137,14 +138,16 @@ GOLDEN: list[tuple[str, str, str]] = [
         "same-key-two-tokens",
         'import os\nos.environ["HF_TOKEN"] = "<T1>"\na = os.environ["HF_TOKEN"]\n'
         'os.environ["HF_TOKEN"] = "<T2>"\nb = "<T2>"\n',
-        IMPORT + 'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\na = os.environ["HF_TOKEN"]\n'
+        "import os\n\n"
+        + LINE
+        + 'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\na = os.environ["HF_TOKEN"]\n'
         'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN_2")\nb = userdata.get("HF_TOKEN_2")\n',
     ),
     (
         "key-of-a-later-write-stays-its-own",
         'import os\nos.environ["HF_TOKEN"] = "<T1>"\nos.environ["HF_TOKEN"] = "<T2>"\n'
         'os.environ["HF_TOKEN_2"] = "<ORG>"\n',
-        IMPORT + 'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n'
+        "import os\n\n" + LINE + 'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\n'
         'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN_3")\n'
         'os.environ["HF_TOKEN_2"] = userdata.get("HF_TOKEN_2")\n',
     ),
@@ -174,9 +177,9 @@ GOLDEN: list[tuple[str, str, str]] = [
     (
         "after-shebang-cookie-licence",
         '#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n# Licence\nimport os\nlogin(token="<T1>")\n',
-        "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n# Licence\n"
-        + IMPORT
-        + 'import os\nlogin(token=userdata.get("HF_TOKEN"))\n',
+        "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\n# Licence\nimport os\n\n"
+        + LINE
+        + 'login(token=userdata.get("HF_TOKEN"))\n',
     ),
     (
         "merged",
@@ -186,7 +189,8 @@ GOLDEN: list[tuple[str, str, str]] = [
     (
         "merged-parenthesized",
         'from google.colab import (\n    drive,\n)\nlogin(token="<T1>")\n',
-        'from google.colab import (\n    userdata, drive,\n)\nlogin(token=userdata.get("HF_TOKEN"))\n',
+        # userdata in its sorted place
+        'from google.colab import (\n    drive, userdata,\n)\nlogin(token=userdata.get("HF_TOKEN"))\n',
     ),
     (
         "already-imported",
@@ -214,7 +218,7 @@ GOLDEN: list[tuple[str, str, str]] = [
     (
         "import-only-in-a-function",
         'def f():\n    from google.colab import userdata\nR = "<T1>"\n',
-        IMPORT + 'def f():\n    from google.colab import userdata\nR = userdata.get("HF_TOKEN")\n',
+        IMPORT + '\ndef f():\n    from google.colab import userdata\nR = userdata.get("HF_TOKEN")\n',
     ),
     (
         "import-on-the-reading-line",
@@ -225,25 +229,25 @@ GOLDEN: list[tuple[str, str, str]] = [
     (
         "userdata-is-a-dict",
         'userdata = {"a": 1}\nR = ("<T1>", userdata)\n',
-        'from google.colab import userdata as colab_userdata\nuserdata = {"a": 1}\n'
+        'from google.colab import userdata as colab_userdata\n\nuserdata = {"a": 1}\n'
         'R = (colab_userdata.get("HF_TOKEN"), userdata)\n',
     ),
     (
         "userdata-is-a-parameter",
         'def f(userdata=None):\n    return "<T1>", userdata\nR = f()\n',
-        "from google.colab import userdata as colab_userdata\n"
+        "from google.colab import userdata as colab_userdata\n\n\n"
         'def f(userdata=None):\n    return colab_userdata.get("HF_TOKEN"), userdata\nR = f()\n',
     ),
     (
         "userdata-and-the-fresh-name-taken",
         'for userdata in [1]:\n    pass\ncolab_userdata = 2\nR = "<T1>"\n',
-        "from google.colab import userdata as colab_userdata_2\nfor userdata in [1]:\n    pass\n"
+        "from google.colab import userdata as colab_userdata_2\n\nfor userdata in [1]:\n    pass\n"
         'colab_userdata = 2\nR = colab_userdata_2.get("HF_TOKEN")\n',
     ),
     (
         "userdata-is-another-module",
         'import json as userdata\nR = ("<T1>", userdata.dumps(1))\n',
-        "from google.colab import userdata as colab_userdata\nimport json as userdata\n"
+        "import json as userdata\n\nfrom google.colab import userdata as colab_userdata\n"
         'R = (colab_userdata.get("HF_TOKEN"), userdata.dumps(1))\n',
     ),
     (
@@ -255,7 +259,7 @@ GOLDEN: list[tuple[str, str, str]] = [
     (
         "userdata-set-when-another-import-fails",
         'try:\n    import json\nexcept ImportError:\n    userdata = None\nR = "<T1>"\n',
-        "from google.colab import userdata as colab_userdata\n"
+        "from google.colab import userdata as colab_userdata\n\n"
         "try:\n    import json\nexcept ImportError:\n    userdata = None\n"
         'R = colab_userdata.get("HF_TOKEN")\n',
     ),
@@ -326,7 +330,7 @@ GOLDEN: list[tuple[str, str, str]] = [
 ]
 
 ENV_STYLE: list[tuple[str, str, str]] = [
-    ("argument", 'login(token="<T1>")\n', 'import os\nlogin(token=os.environ["HF_TOKEN"])\n'),
+    ("argument", 'login(token="<T1>")\n', 'import os\n\nlogin(token=os.environ["HF_TOKEN"])\n'),
     (
         "already-imported",
         'import os\nh = "Bearer <T1>"\n',
@@ -337,7 +341,7 @@ ENV_STYLE: list[tuple[str, str, str]] = [
         'import os\nos.environ["OPENAI_API_KEY"] = "sk-test-not-a-real-key-0000"\n',
         "import os\n",  # the variable comes from outside: the write goes, not read into itself
     ),
-    ("import-after-use", 'R = "<T1>"\nimport os\n', 'import os\nR = os.environ["HF_TOKEN"]\nimport os\n'),
+    ("import-after-use", 'R = "<T1>"\nimport os\n', 'import os\n\nR = os.environ["HF_TOKEN"]\nimport os\n'),
     (
         "future-and-import-before-use-on-one-line",
         'from __future__ import annotations; import os\nR = "<T1>"\n',
@@ -346,17 +350,17 @@ ENV_STYLE: list[tuple[str, str, str]] = [
     (
         "os-is-a-string",
         'os = "linux"\nR = ("<T1>", os)\n',
-        'import os as _os\nos = "linux"\nR = (_os.environ["HF_TOKEN"], os)\n',
+        'import os as _os\n\nos = "linux"\nR = (_os.environ["HF_TOKEN"], os)\n',
     ),
     (
         "os-is-a-parameter",
         'def f(os=None):\n    return "<T1>"\nR = f()\n',
-        'import os as _os\ndef f(os=None):\n    return _os.environ["HF_TOKEN"]\nR = f()\n',
+        'import os as _os\n\n\ndef f(os=None):\n    return _os.environ["HF_TOKEN"]\nR = f()\n',
     ),
     (
         "os-rebound-after-the-import",
         'import os\nos = os.path\nR = "<T1>"\n',
-        'import os as _os\nimport os\nos = os.path\nR = _os.environ["HF_TOKEN"]\n',
+        'import os\nimport os as _os\nos = os.path\nR = _os.environ["HF_TOKEN"]\n',  # isort's order
     ),
 ]
 
@@ -414,8 +418,8 @@ def test_env_style_computes_the_same_values(
 def test_secret_name_for_tokens_without_a_key() -> None:
     before = sub('import os\nos.environ["HF_TOKEN"] = "<T1>"\nlogin(token="<T2>")\n')
     result = fix_source(before, "example.py", fix_options=FixOptions(style="userdata", secret_name="MY_HF"))
-    assert result.text == IMPORT + (
-        'import os\nos.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nlogin(token=userdata.get("MY_HF"))\n'
+    assert result.text == "import os\n\n" + LINE + (
+        'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\nlogin(token=userdata.get("MY_HF"))\n'
     )
     assert result.secret_names == ("HF_TOKEN", "MY_HF")
 
@@ -450,7 +454,7 @@ def _fixed_bytes(data: bytes) -> Optional[bytes]:
 def test_crlf_and_trailing_whitespace_kept() -> None:
     data = sub('"""Doc."""\r\nimport os  \r\nos.environ["HF_TOKEN"] = "<T1>"\t\r\nx = 1\r\n').encode()
     expected = (
-        b'"""Doc."""\r\nfrom google.colab import userdata\r\nimport os  \r\n'
+        b'"""Doc."""\r\nimport os  \r\n\r\nfrom google.colab import userdata\r\n'
         b'os.environ["HF_TOKEN"] = userdata.get("HF_TOKEN")\t\r\nx = 1\r\n'
     )
     assert _fixed_bytes(data) == expected
@@ -460,7 +464,7 @@ def test_cr_only_line_endings_kept() -> None:
     data = sub('x = 1\rlogin(token="<T1>")\r').encode()
     assert (
         _fixed_bytes(data)
-        == b'from google.colab import userdata\rx = 1\rlogin(token=userdata.get("HF_TOKEN"))\r'
+        == b'from google.colab import userdata\r\rx = 1\rlogin(token=userdata.get("HF_TOKEN"))\r'
     )
 
 
@@ -468,7 +472,7 @@ def test_bom_and_non_ascii_kept() -> None:
     data = codecs.BOM_UTF8 + sub('café = "ü"\nlogin(token="<T1>")\n').encode()
     expected = (
         codecs.BOM_UTF8
-        + ('from google.colab import userdata\ncafé = "ü"\nlogin(token=userdata.get("HF_TOKEN"))\n').encode()
+        + 'from google.colab import userdata\n\ncafé = "ü"\nlogin(token=userdata.get("HF_TOKEN"))\n'.encode()
     )
     assert _fixed_bytes(data) == expected
 
@@ -476,7 +480,7 @@ def test_bom_and_non_ascii_kept() -> None:
 def test_latin1_file_stays_latin1() -> None:
     data = sub('# -*- coding: latin-1 -*-\nname = "café"\nlogin(token="<T1>")\n').encode("latin-1")
     expected = (
-        '# -*- coding: latin-1 -*-\nfrom google.colab import userdata\nname = "café"\n'
+        '# -*- coding: latin-1 -*-\nfrom google.colab import userdata\n\nname = "café"\n'
         'login(token=userdata.get("HF_TOKEN"))\n'
     ).encode("latin-1")
     assert _fixed_bytes(data) == expected

@@ -23,7 +23,7 @@ def test_a_script_reads_the_environment_and_runs_outside_colab(tmp_path: Path) -
     path.write_text(f'token = "{TOKEN}"\nprint(len(token))\n')
     result = run_main("scan", "--fix", "train.py", cwd=tmp_path)
     assert result.returncode == 1 and TOKEN not in path.read_text()
-    assert path.read_text() == 'import os\ntoken = os.environ["HF_TOKEN"]\nprint(len(token))\n'
+    assert path.read_text() == 'import os\n\ntoken = os.environ["HF_TOKEN"]\nprint(len(token))\n'
     ran = subprocess.run(
         [sys.executable, str(path)], env={**os.environ, "HF_TOKEN": TOKEN}, capture_output=True, text=True
     )
@@ -42,7 +42,7 @@ def test_a_notebook_reads_colab_secrets(tmp_path: Path) -> None:
     path.write_text(notebook_text([new_code_cell(f'login(token="{TOKEN}")')], "colab-4.0"))
     run_main("scan", "--fix", "nb.ipynb", cwd=tmp_path)
     source = "".join(json.loads(path.read_text())["cells"][0]["source"])
-    assert source == 'from google.colab import userdata\nlogin(token=userdata.get("HF_TOKEN"))'
+    assert source == 'from google.colab import userdata\n\nlogin(token=userdata.get("HF_TOKEN"))'
     compile(TransformerManager().transform_cell(source), "cell", "exec")
 
 
@@ -88,6 +88,7 @@ def test_an_added_import_uses_the_cells_own_line_ends(tmp_path: Path) -> None:
     run_main("scan", "--fix", "nb.ipynb", cwd=tmp_path)
     assert json.loads(path.read_text())["cells"][0]["source"] == [
         "from google.colab import userdata\r\n",
+        "\r\n",
         "x = 1\r\n",
         'login(token=userdata.get("HF_TOKEN"))\r\n',
         "y = 2",
@@ -183,10 +184,10 @@ def test_a_kaggle_notebook_reads_kaggles_secrets(tmp_path: Path) -> None:
     assert TOKEN not in path.read_text() and TOKEN not in result.stdout
     assert _sources(path) == [
         "import torch",
-        "from kaggle_secrets import UserSecretsClient\n"
+        "from kaggle_secrets import UserSecretsClient\n\n"
         'login(token=UserSecretsClient().get_secret("HF_TOKEN"))',
         "!huggingface-cli upload repo . --token {UserSecretsClient().get_secret('HF_TOKEN')}",
-        'import os\nos.environ["HF_TOKEN"] = UserSecretsClient().get_secret("HF_TOKEN")',
+        'import os\n\nos.environ["HF_TOKEN"] = UserSecretsClient().get_secret("HF_TOKEN")',
     ]
     for source in _sources(path):
         _compiles_in_ipython(source)
@@ -237,7 +238,7 @@ def test_a_kaggle_script_and_the_forced_kaggle_style_run(tmp_path: Path) -> None
         "print(token[:3])\n"
     )
     assert forced.read_text() == (
-        '"""Doc."""\nfrom kaggle_secrets import UserSecretsClient\n'
+        '"""Doc."""\nfrom kaggle_secrets import UserSecretsClient\n\n'
         'token = UserSecretsClient().get_secret("HF_TOKEN")\nprint(token[:3])\n'
     )
     for path in (own, forced):
@@ -256,7 +257,7 @@ def test_a_name_bound_to_something_else_gets_an_alias(tmp_path: Path) -> None:
     path.write_text(notebook_text(cells, metadata=KAGGLE_METADATA))
     run_main("scan", "--fix", "nb.ipynb", cwd=tmp_path)
     assert _sources(path)[1] == (
-        "from kaggle_secrets import UserSecretsClient as KaggleUserSecretsClient\n"
+        "from kaggle_secrets import UserSecretsClient as KaggleUserSecretsClient\n\n"
         'login(token=KaggleUserSecretsClient().get_secret("HF_TOKEN"))'
     )
 
