@@ -135,19 +135,31 @@ def test_a_killed_fixs_temporary_file_is_scanned_and_then_removed(tmp_path: Path
 
 
 def test_sigterm_during_a_fix_leaves_no_temporary_file(tmp_path: Path) -> None:
-    """CI cancelling a job sends SIGTERM: the run ends as an exception would, cleaning up after itself."""
-    for index in range(150):
-        (tmp_path / f"m{index}.py").write_text("x = 1\n" * 2000 + f'login(token="{TOKEN}")\n')
+    """CI cancelling a job sends SIGTERM: the run ends as an exception would, cleaning up after itself.
+    The signal is sent as soon as the writing starts (a temporary file or a changed file is seen)."""
+    for index in range(40):
+        (tmp_path / f"m{index}.py").write_text("x = 1\n" * 50 + f'login(token="{TOKEN}")\n')
+    before = {entry.name: entry.stat().st_mtime_ns for entry in os.scandir(tmp_path)}
     process = subprocess.Popen(
         [sys.executable, "-m", "hf_secret_guard", "scan", "--isolated", "--fix", "."],
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+
+    def writing() -> bool:
+        for entry in os.scandir(tmp_path):
+            if entry.name.endswith(".tmp") or before.get(entry.name) != entry.stat().st_mtime_ns:
+                return True
+        return False
+
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(TOKEN not in p.read_text() for p in tmp_path.glob("*.py")):
-        time.sleep(0.005)
+    while time.monotonic() < deadline and process.poll() is None and not writing():
+        time.sleep(0.001)
+    assert process.poll() is None, "the fix ended before the signal: nothing was tested"
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM
     assert b"Traceback" not in stderr and TOKEN.encode() not in stderr
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert any(TOKEN in p.read_text() for p in tmp_path.glob("*.py")), "stopped after the last write"
