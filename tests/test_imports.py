@@ -107,6 +107,29 @@ def test_a_leak_does_bring_in_libcst(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
+def test_a_notebook_fix_needs_no_nbformat(tmp_path: Path) -> None:
+    """nbformat (with jsonschema's format grammars: about a second to import) is not needed to check a fix
+    that changed only a cell's source and an output's text; the notebook is fixed all the same."""
+    cells = [
+        new_code_cell(f'login(token="{TOKEN}")', outputs=[new_output("stream", text=f"{TOKEN2}\n")]),
+    ]
+    (tmp_path / "nb.ipynb").write_text(notebook_text(cells, style="colab-4.0"))
+    script = (
+        "import json, sys\n"
+        "from hf_secret_guard.cli.main import main\n"
+        "status = main(['scan', '--fix', '-q', 'nb.ipynb'])\n"
+        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})\n"
+        "print(json.dumps([status, heavy]), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == [1, ["libcst"]]
+    fixed = (tmp_path / "nb.ipynb").read_text()
+    assert TOKEN not in fixed and TOKEN2 not in fixed and "userdata.get(" in fixed
+
+
+@pytest.mark.e2e
 def test_what_fix_wrote_is_settled_without_a_parser(tmp_path: Path) -> None:
     """After ``--fix``, every later commit of the file is a clean scan: ``os.environ["HF_TOKEN"] =
     userdata.get("HF_TOKEN")`` and ``login(token=...)`` with a call are not string writes."""

@@ -101,9 +101,6 @@ def _plans(jobs: Sequence[_Job], scan_options: ScanOptions) -> list[FixResult]:
     import multiprocessing
 
     import hf_secret_guard.fix.document  # noqa: F401  (with libcst: imported once here, for every worker)
-    from hf_secret_guard.fix.check import notebook_is_valid
-
-    notebook_is_valid({})  # imports nbformat (slow to import) here once, not in each worker
 
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         return pool.map(functools.partial(_plan, scan_options=scan_options), jobs, chunksize=4)

@@ -306,10 +306,63 @@ def _check(before: NotebookRead, text: str) -> Any:
         raise NotebookFixError(f"the fixed notebook would not be valid JSON ({exc})") from None
     if not same_shape(before.value, value):
         raise NotebookFixError("the fixed notebook would not have the same cells and outputs")
-    # The original is validated only when the fix is not valid: a notebook valid after the fix passes.
+    # nbformat's schema puts no rule on the text of a source or an output: a fix that changed only those
+    # keeps the notebook as valid as it was.  Anything else is validated, the original only when the fix
+    # is not valid (a notebook valid after the fix passes).
+    if free_text_only(before.value, value):
+        return value
     if not notebook_is_valid(json.loads(text), copy=False) and notebook_is_valid(before.value):
         raise NotebookFixError("the fixed notebook would not pass nbformat validation")
     return value
+
+
+# Where nbformat 4's schema holds free text (``multiline_string``: a string or a list of strings, no pattern,
+# no enum): a cell's source, and an output's stream text, value of a text-like MIME type, traceback lines
+# and error value.  ``*`` is any list index or object key.
+_FREE_TEXT = (
+    ("cells", "*", "source"),
+    ("cells", "*", "outputs", "*", "text"),
+    ("cells", "*", "outputs", "*", "evalue"),
+    ("cells", "*", "outputs", "*", "traceback"),
+    ("cells", "*", "outputs", "*", "data", "*"),
+)
+
+
+def _is_free_text(path: tuple[Any, ...]) -> bool:
+    for pattern in _FREE_TEXT:
+        if len(path) >= len(pattern) and all(
+            want == "*" or want == got for want, got in zip(pattern, path, strict=False)
+        ):
+            # application/json, application/vnd.x+json: an object, not text
+            return not (pattern[-1] == "*" and str(path[len(pattern) - 1]).endswith("json"))
+    return False
+
+
+def free_text_only(before: Any, after: Any) -> bool:
+    """Whether ``after`` is a version 4 notebook of the same shape as ``before`` whose only changed
+    strings are free text (see ``_FREE_TEXT``), so nbformat would judge both alike."""
+    if not isinstance(before, dict) or before.get("nbformat") != 4 or after.get("nbformat") != 4:
+        return False
+    stack: list[tuple[Any, Any, tuple[Any, ...]]] = [(before, after, ())]
+    while stack:
+        a, b, path = stack.pop()
+        if a == b:
+            continue
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, (str, list)) and _is_free_text(path):
+            if isinstance(a, list) and not all(isinstance(x, str) for x in (*a, *b)):
+                return False
+            continue
+        if isinstance(a, dict):
+            if a.keys() != b.keys():
+                return False
+            stack.extend((a[key], b[key], (*path, key)) for key in a)
+        elif isinstance(a, list) and len(a) == len(b):
+            stack.extend((x, y, (*path, index)) for index, (x, y) in enumerate(zip(a, b, strict=True)))
+        else:
+            return False
+    return True
 
 
 def same_shape(before: Any, after: Any) -> bool:
