@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import re
 import string
@@ -124,6 +125,13 @@ def make_key(fmt: TokenFormat, seed: int = 0) -> str:
         ):
             return key
     raise AssertionError(f"no fake key for {fmt.display}: its pattern is outside what _generate reads")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection built (modules, libcst, IPython, Hypothesis) lives until the end: moved out of
+    the collector's sight, so each collection (IPython's ``reset`` calls one per test) walks only what
+    the tests made since."""
+    gc.freeze()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

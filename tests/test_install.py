@@ -9,7 +9,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 import pytest
@@ -37,7 +36,8 @@ def readme_commands() -> list[str]:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The console script of the built wheel, installed into a fresh venv with pip, as a user would."""
+    """The console script of the built wheel, installed into a fresh virtual environment as a user of uv
+    would (``uv venv``, ``uv pip install``: the packages come from uv's cache, warm after ``uv sync``)."""
     uv = shutil.which("uv")
     assert uv, "uv builds the wheel (CI installs it first)"
     out = tmp_path_factory.mktemp("dist")
@@ -46,9 +46,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     wheel = next(out.glob("hf_secret_guard-*.whl"))
     env_dir = tmp_path_factory.mktemp("venv")
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    subprocess.run(
+        [uv, "venv", "-q", "--python", sys.executable, str(env_dir)], check=True, capture_output=True
+    )
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [uv, "pip", "install", "-q", "--python", str(python), str(wheel)], check=True, capture_output=True
+    )
     return env_dir / "bin" / "hf-secret-guard"
 
 

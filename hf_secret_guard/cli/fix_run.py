@@ -186,20 +186,25 @@ def _escapes_tree(path: str, tree: Optional[str] = None) -> str:
 
 @contextlib.contextmanager
 def _terminate_cleanly() -> Iterator[None]:
-    """A SIGTERM (CI cancelling a job, ``kill``) while a file is replaced ends the run as an exception
-    would, so the temporary file is removed; SIGKILL cannot be caught: its leftover is scanned later."""
+    """A SIGTERM (CI cancelling a job, ``kill``) while a file is replaced ends the run once that file is
+    either replaced or untouched, as an exit would, so no temporary file is left (a signal raised as an
+    exception could land between creating the temporary file and the code that removes it).  SIGKILL
+    cannot be caught: its leftover is scanned later."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    received: list[int] = []
 
     def stop(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
+        received.append(signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if received:
+        raise SystemExit(128 + received[0])
 
 
 def diff_text(run: FixRun, options: ScanOptions) -> str:
