@@ -15,6 +15,7 @@ The facts are also what the import planner needs: where the module is imported a
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -301,6 +302,213 @@ def python_facts(module: cst.Module) -> tuple[Facts, list[TopImport]]:
     for index, statement in enumerate(module.body):
         collector.statement = index
         statement.visit(collector)
+    return collector.facts, collector.top
+
+
+class _AstCollector(ast.NodeVisitor):
+    """``_Collector`` on CPython's tree: the same facts for code that compiles, at a tenth of the cost
+    of a libcst parse, for the cells a fix only needs the bindings of."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.top: list[TopImport] = []
+        self.statement = -1
+        self._depth = 0
+        self._tries: list[set[str]] = []
+        self._fallbacks: list[set[str]] = []
+
+    def _other(self, name: str) -> None:
+        if not (self._fallbacks and name in self._fallbacks[-1]):
+            self.facts.bind(name, OTHER)
+
+    def _mention(self, dotted: Optional[str]) -> None:
+        if dotted:
+            self.facts.mentioned.update(part for part in dotted.split(".") if part)
+
+    def _targets(self, node: ast.expr) -> None:
+        if isinstance(node, ast.Name):
+            self._other(node.id)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for element in node.elts:
+                self._targets(element)
+        elif isinstance(node, ast.Starred):
+            self._targets(node.value)
+
+    def _imported(self, name: str, kind: str) -> None:
+        if kind == OTHER:
+            self._other(name)
+            return
+        self.facts.bind(name, kind)
+        if self._depth == 0:
+            self.top.append(TopImport(self.statement, cast(Kind, kind), name))
+
+    def _bound_name(self, name: str) -> None:
+        """A name written as a name node in libcst (a handler's, a function's): mentioned and bound."""
+        self.facts.mentioned.add(name)
+        self._other(name)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        self.facts.mentioned.add(node.id)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if node.value is None or node.value is True or node.value is False:  # names in libcst's tree
+            self.facts.mentioned.add(str(node.value))
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.facts.mentioned.add(node.attr)
+        self.generic_visit(node)
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        if node.arg is not None:
+            self.facts.mentioned.add(node.arg)
+        self.generic_visit(node)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        self.facts.mentioned.update(node.names)
+
+    visit_Nonlocal = visit_Global  # type: ignore[assignment]
+
+    def _assigned(self, node: Any) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            self._targets(target)
+        self.generic_visit(node)
+
+    visit_Assign = visit_AnnAssign = visit_AugAssign = visit_For = visit_AsyncFor = _assigned
+    visit_comprehension = visit_NamedExpr = _assigned
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            self._targets(target)
+        self.generic_visit(node)
+
+    def visit_withitem(self, node: ast.withitem) -> None:
+        if node.optional_vars is not None:
+            self._targets(node.optional_vars)
+        self.generic_visit(node)
+
+    def visit_Try(self, node: ast.Try) -> None:
+        facts = Facts()
+        collector = _AstCollector(facts)
+        for statement in node.body:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                collector.visit(statement)
+        self._tries.append({name for name, kinds in facts.binders.items() if OTHER not in kinds})
+        self.generic_visit(node)
+        self._tries.pop()
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bound_name(node.name)
+        self._fallbacks.append(self._tries[-1] if self._tries else set())
+        self.generic_visit(node)
+        self._fallbacks.pop()
+
+    def visit_TryStar(self, node: Any) -> None:  # 3.11: libcst's ExceptStarHandler binds, no fallback
+        for statement in node.body:
+            self.visit(statement)
+        for handler in node.handlers:
+            if handler.name is not None:
+                self._bound_name(handler.name)
+            if handler.type is not None:
+                self.visit(handler.type)
+            for statement in handler.body:
+                self.visit(statement)
+        for statement in (*node.orelse, *node.finalbody):
+            self.visit(statement)
+
+    def _parameters(self, arguments: ast.arguments) -> None:
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        for argument in every:
+            self.facts.mentioned.add(argument.arg)
+            self.facts.bind(argument.arg, OTHER)
+
+    def visit_FunctionDef(self, node: Any) -> None:
+        self._bound_name(node.name)
+        self._fallbacks.append(set())  # a handler's function body is a scope of its own
+        if not isinstance(node, ast.ClassDef):
+            self._parameters(node.args)
+        self._depth += 1
+        self.generic_visit(node)
+        self._depth -= 1
+        self._fallbacks.pop()
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self._parameters(node.args)
+        self._depth += 1
+        self.generic_visit(node)
+        self._depth -= 1
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        if node.name is not None:
+            self.facts.mentioned.add(node.name)
+            self.facts.bind(node.name, OTHER)
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name is not None:
+            self.facts.mentioned.add(node.name)
+            self.facts.bind(node.name, OTHER)
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        if node.rest is not None:
+            self.facts.mentioned.add(node.rest)
+            self.facts.bind(node.rest, OTHER)
+        self.generic_visit(node)
+
+    def visit_MatchClass(self, node: ast.MatchClass) -> None:
+        self.facts.mentioned.update(node.kwd_attrs)
+        self.generic_visit(node)
+
+    def _type_name(self, node: Any) -> None:  # 3.12: TypeVar, ParamSpec, TypeVarTuple, TypeAlias
+        name = node.name.id if isinstance(node.name, ast.Name) else node.name
+        self.facts.mentioned.add(name)
+        self.facts.bind(name, OTHER)
+        self.generic_visit(node)
+
+    visit_TypeVar = visit_ParamSpec = visit_TypeVarTuple = visit_TypeAlias = _type_name
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._mention(alias.name)
+            if alias.asname is not None:
+                self.facts.mentioned.add(alias.asname)
+                self._imported(alias.asname, "os" if alias.name == "os" else OTHER)
+            else:
+                first = alias.name.split(".")[0]
+                self._imported(first, "os" if first == "os" else OTHER)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        self._mention(node.module)
+        if any(alias.name == "*" for alias in node.names):
+            return
+        colab = not node.level and node.module == "google.colab"
+        kaggle = not node.level and node.module == KAGGLE_MODULE
+        for alias in node.names:
+            self._mention(alias.name)
+            kind = (
+                "userdata"
+                if colab and alias.name == "userdata"
+                else "kaggle"
+                if kaggle and alias.name == "UserSecretsClient"
+                else OTHER
+            )
+            if alias.asname is not None:
+                self.facts.mentioned.add(alias.asname)
+                self._imported(alias.asname, kind)
+            else:
+                self._imported(alias.name, kind)
+
+
+def ast_facts(tree: ast.Module) -> tuple[Facts, list[TopImport]]:
+    """``python_facts`` for code CPython parsed (the statement numbers are ``ast``'s, not libcst's)."""
+    collector = _AstCollector(Facts())
+    for index, statement in enumerate(tree.body):
+        collector.statement = index
+        collector.visit(statement)
     return collector.facts, collector.top
 
 

@@ -11,7 +11,7 @@ import ast
 import json
 import warnings
 from collections.abc import Callable
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 Checker = Callable[[str], bool]
 
@@ -25,6 +25,16 @@ def compiles(text: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return False
     return True
+
+
+def parse_ast(text: str) -> ast.Module:
+    """CPython's tree of code ``compiles`` accepted."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tree = compile(
+            text, "<fix>", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True
+        )
+    return cast(ast.Module, tree)
 
 
 def libcst_parses(text: str) -> bool:

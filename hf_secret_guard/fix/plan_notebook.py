@@ -31,12 +31,13 @@ from hf_secret_guard.fix.bindings import (
     Facts,
     Kind,
     TopImport,
+    ast_facts,
     python_facts,
     shell_facts,
     text_facts,
     text_imports,
 )
-from hf_secret_guard.fix.check import Checker, checker_for, notebook_is_valid
+from hf_secret_guard.fix.check import Checker, checker_for, compiles, notebook_is_valid, parse_ast
 from hf_secret_guard.fix.imports import newline_of, plan_imports
 from hf_secret_guard.fix.jsonstyle import ensure_ascii_style, source_edits
 from hf_secret_guard.fix.model import FixOptions
@@ -95,44 +96,56 @@ def _header_end(text: str, masked: MaskedCell) -> int:
 
 @dataclass
 class _Cell:
-    """A code cell's Python, parsed once, and what it binds."""
+    """A code cell's Python, parsed once, and what it binds.  A cell that names none of the modules a fix
+    reads through (and has no finding) is not even masked: it binds and imports nothing that matters."""
 
     text: str
-    masked: MaskedCell
+    masked: Optional[MaskedCell]
     check: Optional[Checker]
     module: Optional[cst.Module]
     facts: Facts = field(default_factory=Facts)
     top: list[TopImport] = field(default_factory=list)
+    parsed: bool = False  # by libcst (``module``) or, for a cell without findings, by ``ast``
 
     @property
     def separate(self) -> bool:
-        return self.masked.cell_magic in _SEPARATE_PROGRAM_MAGICS
+        return self.masked is not None and self.masked.cell_magic in _SEPARATE_PROGRAM_MAGICS
 
     @property
     def keeps_imports(self) -> bool:
         """Its module-level imports stay in the notebook's namespace for later cells."""
-        return self.masked.python_body and self.masked.cell_magic not in (
-            _SEPARATE_PROGRAM_MAGICS | _LOCAL_BODY_MAGICS
+        return (
+            self.masked is not None
+            and self.masked.python_body
+            and self.masked.cell_magic not in (_SEPARATE_PROGRAM_MAGICS | _LOCAL_BODY_MAGICS)
         )
 
     def imports(self) -> set[tuple[Kind, str]]:
-        if self.module is None:
+        if self.masked is None:
+            return set()
+        if not self.parsed:
             return {(kind, name) for _, kind, name in text_imports(self.masked.python)}
         return {(item.kind, item.name) for item in self.top}
 
 
-def _cell(text: str, needed: bool) -> _Cell:
-    """``needed``: the cell has findings, or may bind a name the fix uses; else it is not parsed."""
-    if not needed:
-        return _Cell(text, mask_cell(text), None, None)
+def _cell(text: str, leaks: bool, binds: bool) -> _Cell:
+    """``leaks``: the cell has findings (libcst reads it, for the fix); ``binds``: it may bind a name the
+    fix uses (CPython's parser is enough when it compiles: the same facts, tested on real cells)."""
+    if not leaks and not binds:
+        return _Cell(text, None, None, None)
     masked, check = _masked(text)
+    if not leaks and check is compiles and masked.python_body:
+        cell = _Cell(text, masked, check, None, parsed=True)
+        cell.facts, cell.top = ast_facts(parse_ast(masked.python))
+        cell.facts.update(shell_facts(text[start:end] for start, end in masked.shell_lines))
+        return cell
     module = None
     if check is not None:
         try:
             module = parse_module(masked.python)
         except ParseError:
             check = None
-    cell = _Cell(text, masked, check, module)
+    cell = _Cell(text, masked, check, module, parsed=module is not None)
     if not masked.python_body:
         return cell
     if module is not None:
@@ -151,7 +164,9 @@ def _plan_cell(
     binding: Binding,
     earlier: set[tuple[Kind, str]],
 ) -> tuple[list[Edit], Plan]:
-    text, masked, check, module = cell.text, cell.masked, cell.check, cell.module
+    text, check, module = cell.text, cell.check, cell.module
+    masked = cell.masked
+    assert masked is not None  # a cell with findings is always read
     plan = plan_python(masked.python, leaks, names, options, module, check, binding)
     plan.merge(plan_ipython(text, leaks, names, options, binding, masked))
     edits = list(plan.edits)
@@ -249,7 +264,7 @@ def plan_notebook(notebook: NotebookRead, findings: Sequence[Finding], options: 
     ensure_ascii = ensure_ascii_style(raw)
     code_parts = [p for p in notebook.parts if p.kind == "code" and p.json_path[-1:] == ("source",)]
     cells = [
-        _cell(p.text, p.json_path in by_cell or _BINDING_NAMES_RE.search(p.text) is not None)
+        _cell(p.text, p.json_path in by_cell, _BINDING_NAMES_RE.search(p.text) is not None)
         for p in code_parts
     ]
     shared = Facts()
@@ -304,13 +319,13 @@ def _check(before: NotebookRead, text: str) -> Any:
         value = json.loads(text)
     except ValueError as exc:
         raise NotebookFixError(f"the fixed notebook would not be valid JSON ({exc})") from None
-    if not same_shape(before.value, value):
-        raise NotebookFixError("the fixed notebook would not have the same cells and outputs")
     # nbformat's schema puts no rule on the text of a source or an output: a fix that changed only those
-    # keeps the notebook as valid as it was.  Anything else is validated, the original only when the fix
-    # is not valid (a notebook valid after the fix passes).
+    # (which implies the same shape) keeps the notebook as valid as it was.  Anything else is validated,
+    # the original only when the fix is not valid (a notebook valid after the fix passes).
     if free_text_only(before.value, value):
         return value
+    if not same_shape(before.value, value):
+        raise NotebookFixError("the fixed notebook would not have the same cells and outputs")
     if not notebook_is_valid(json.loads(text), copy=False) and notebook_is_valid(before.value):
         raise NotebookFixError("the fixed notebook would not pass nbformat validation")
     return value
