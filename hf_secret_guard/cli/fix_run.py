@@ -89,12 +89,52 @@ def _plan(job: _Job, scan_options: ScanOptions) -> FixResult:
 MIN_PARALLEL_FIXES = 64  # below this, forking workers costs more than it saves
 
 
+_FORKED_JOBS: Sequence[_Job] = ()  # what forked workers inherit, instead of receiving each file's bytes
+
+
+class _Sent(NamedTuple):
+    """A worker's result without the texts the main process can decode again from the bytes it has
+    (a notebook's result held four copies of it: sending them cost more than planning in parallel saved)."""
+
+    result: FixResult
+    original_dropped: bool
+    text_dropped: bool
+
+
+def _plan_forked(index: int, scan_options: ScanOptions) -> _Sent:
+    from hf_secret_guard.fix.document import decoded_text
+
+    job = _FORKED_JOBS[index]
+    result = _plan(job, scan_options)._replace(data=None)
+    original = decoded_text(job.data, job.path)
+    if original is None or original != result.original:
+        return _Sent(result, False, False)
+    text = original if result.new_data is None else decoded_text(result.new_data, job.path)
+    if text != result.text:
+        return _Sent(result._replace(original=""), True, False)
+    return _Sent(result._replace(original="", text=""), True, True)
+
+
+def _received(sent: _Sent, job: _Job) -> FixResult:
+    from hf_secret_guard.fix.document import decoded_text
+
+    result = sent.result._replace(data=job.data)
+    if sent.original_dropped:
+        result = result._replace(original=decoded_text(job.data, job.path) or "")
+    if sent.text_dropped:
+        new_data = result.new_data
+        text = result.original if new_data is None else decoded_text(new_data, job.path)
+        result = result._replace(text=text or "")
+    return result
+
+
 def _plans(jobs: Sequence[_Job], scan_options: ScanOptions) -> list[FixResult]:
     """Each job's fix, in order: on every core (forked workers, as the scan's) for many files."""
     import functools
 
     from hf_secret_guard.scan.parallel import fork_workers
 
+    global _FORKED_JOBS
     workers = fork_workers() if len(jobs) >= MIN_PARALLEL_FIXES else 0
     if workers < 2:
         return [_plan(job, scan_options) for job in jobs]
@@ -102,8 +142,14 @@ def _plans(jobs: Sequence[_Job], scan_options: ScanOptions) -> list[FixResult]:
 
     import hf_secret_guard.fix.document  # noqa: F401  (with libcst: imported once here, for every worker)
 
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(functools.partial(_plan, scan_options=scan_options), jobs, chunksize=4)
+    _FORKED_JOBS = jobs
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            plan = functools.partial(_plan_forked, scan_options=scan_options)
+            sent = pool.map(plan, range(len(jobs)), chunksize=4)
+        return [_received(item, job) for item, job in zip(sent, jobs, strict=True)]
+    finally:
+        _FORKED_JOBS = ()
 
 
 def run_fixes(

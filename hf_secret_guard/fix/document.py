@@ -284,6 +284,22 @@ def _fix_decoded(data: bytes, path: str, findings: list[Finding], options: FixOp
     return result._replace(data=data, new_data=new_data)
 
 
+def decoded_text(data: bytes, path: str) -> Optional[str]:
+    """The text ``fix_file_bytes`` reads from ``data`` at ``path`` (None for a file it does not decode), so
+    that a result can travel between processes without its texts and be made whole again."""
+    if kind_of(path, data[:200].split(b"\n", 1)[0]) == "text":
+        return None
+    if path.endswith(NOTEBOOK_SUFFIXES):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+    try:
+        return decode_source(data).text
+    except DecodeError:
+        return None
+
+
 def _key(finding: Finding) -> tuple[str, str, int, int]:
     return finding.key
 

@@ -68,3 +68,45 @@ def test_a_clean_file_has_no_digest(tmp_path: Path) -> None:
     path = tmp_path / "a.py"
     path.write_text("x = 1\n")
     assert scan_file(str(path)).digest == ""
+
+
+def _mixed_tree(root: Path, count: int) -> None:
+    """Every way a file's bytes become text: notebooks with and without a BOM and with CRLF sources,
+    Python in UTF-8, in Latin-1 with a coding cookie, with CRLF, and a .env that is only reported."""
+    root.mkdir()
+    for index in range(count):
+        token = make_token(300 + index)
+        shape = index % 5
+        if shape == 0:
+            text = notebook_text([new_code_cell(f'login(token="{token}")')])
+            (root / f"f{index:03d}.ipynb").write_bytes(b"\xef\xbb\xbf" + text.encode())
+        elif shape == 1:
+            text = notebook_text([new_code_cell(f'import os\r\nos.environ["HF_TOKEN"] = "{token}"\r\n')])
+            (root / f"f{index:03d}.ipynb").write_text(text)
+        elif shape == 2:
+            source = f'# -*- coding: latin-1 -*-\n# café\nlogin(token="{token}")\n'
+            (root / f"f{index:03d}.py").write_bytes(source.encode("latin-1"))
+        elif shape == 3:
+            (root / f"f{index:03d}.py").write_bytes(f'x = 1\r\nlogin("{token}")\r\n'.encode())
+        else:
+            (root / f"f{index:03d}.env").write_text(f"HF_TOKEN={token}\n")
+
+
+def test_workers_send_back_what_one_by_one_gives(tmp_path: Path) -> None:
+    """Results come back from the workers without the texts the main process decodes again: the diff
+    (which shows both texts) and the fixed bytes are those of files fixed one at a time."""
+    count = fix_run.MIN_PARALLEL_FIXES + 11
+    _mixed_tree(tmp_path / "a", count)
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    whole = run_main("scan", "--isolated", "--diff", "a", cwd=tmp_path)
+    one_by_one = "".join(
+        run_main("scan", "--isolated", "--diff", f"a/{name}", cwd=tmp_path).stdout for name in names
+    )
+    fixable = sum(1 for name in names if not name.endswith(".env"))
+    assert whole.returncode == 1 and whole.stdout == one_by_one and whole.stdout.count("+++ ") == fixable
+    run_main("scan", "--isolated", "--fix", "a", cwd=tmp_path)
+    for name in names:
+        run_main("scan", "--isolated", "--fix", f"b/{name}", cwd=tmp_path)
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert (tmp_path / "a" / "f002.py").read_bytes().startswith(b"# -*- coding: latin-1 -*-\n# caf\xe9\n")
