@@ -16,7 +16,7 @@ from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, TopImport, python_facts
 from hf_secret_guard.fix.check import checker_for
 from hf_secret_guard.fix.echoes import echoed_names
-from hf_secret_guard.fix.imports import plan_imports
+from hf_secret_guard.fix.imports import plan_imports, unused_import_edits
 from hf_secret_guard.fix.model import FixOptions, FixResult, FixStyle, NotFixed
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_ipython import SHELL_SITES
@@ -95,6 +95,9 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
             edits += plan_imports(
                 text, module, kinds=plan.kinds, binding=binding, first_use=plan.first_use, top=top
             )
+        if plan.removed and "os" not in plan.kinds:
+            for name in sorted({binding.os} | {item.name for item in top if item.kind == "os"}):
+                edits += unused_import_edits(text, edits, name)
         new = apply_edits(text, edits)
     except OverlappingEdits as exc:  # two edits claim the same text: write nothing rather than guess
         error = ScanError(path, "fix", f"the fix could not be planned ({exc}); file left unchanged")

@@ -19,6 +19,7 @@ character of it (comments, parentheses, spacing) stays as written.
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from collections.abc import Collection, Iterator, Sequence
@@ -26,6 +27,7 @@ from typing import NamedTuple, Optional
 
 import libcst as cst
 
+from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.fix.bindings import (
     KINDS,
     Binding,
@@ -335,3 +337,45 @@ def _after(text: str, end: int, insert: str, newline: str) -> Edit:
     if end > 0 and text[end - 1] not in "\r\n":  # the last line of a file without a final newline
         insert = newline + insert.rstrip("\r\n")
     return Edit(end, end, insert)
+
+
+def unused_import_edits(text: str, edits: Sequence[Edit], name: str) -> list[Edit]:
+    """After ``edits`` took out the environment writes (``env`` style), an ``import os`` (bound to
+    ``name``) that nothing reads any more: its line goes too, so the file stays clean under ruff's F401.
+    Only a module-level ``import os`` alone on its line; a blank line left at the top or doubled goes with
+    it.  Nothing when the fixed text does not compile or still reads the name anywhere."""
+    try:
+        fixed = ast.parse(apply_edits(text, edits))
+        original = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    for node in ast.walk(fixed):
+        if isinstance(node, ast.Name) and node.id == name:
+            return []
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return []
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    removals: list[Edit] = []
+    for statement in original.body:
+        if not (
+            isinstance(statement, ast.Import)
+            and len(statement.names) == 1
+            and statement.names[0].name == "os"
+            and (statement.names[0].asname or "os") == name
+            and statement.end_lineno == statement.lineno
+        ):
+            continue
+        start, end = starts[statement.lineno - 1], starts[statement.lineno]
+        line = text[start:end]
+        if line.strip() != ast.get_source_segment(text, statement):
+            continue  # `import os; x = 1`, a comment (`# noqa: F401` says it is wanted): left alone
+        if any(edit.start < end and start < edit.end for edit in edits):
+            continue
+        before, after = text[:start], text[end:]
+        blank_after = re.match(r"[ \t]*(\r\n|\n)", after)
+        if blank_after and (not before.strip() or before.endswith(("\n\n", "\r\n\r\n"))):
+            end += blank_after.end()
+        removals.append(Edit(start, end, ""))
+    return removals

@@ -47,6 +47,7 @@ class Plan:
     os_module: bool = False
     first_use: int = -1
     names: set[str] = field(default_factory=set)  # the secrets the fixed code reads
+    removed: bool = False  # an environment write was taken out (``env`` style)
 
     @property
     def kinds(self) -> frozenset[Kind]:
@@ -295,6 +296,7 @@ def plan_python(
         plan.fixed.update(group.leaks)
         if group.removes:  # read from outside: a name to provide, no import to add
             plan.names.update(group.names)
+            plan.removed = True
             continue
         for name in group.names:
             plan.use(min(edit.start for edit in group.edits), name, options)

@@ -339,7 +339,7 @@ ENV_STYLE: list[tuple[str, str, str]] = [
     (
         "environ",
         'import os\nos.environ["OPENAI_API_KEY"] = "sk-test-not-a-real-key-0000"\n',
-        "import os\n",  # the variable comes from outside: the write goes, not read into itself
+        "",  # the variable comes from outside: the write goes (not read into itself), and the unused import
     ),
     ("import-after-use", 'R = "<T1>"\nimport os\n', 'import os\n\nR = os.environ["HF_TOKEN"]\nimport os\n'),
     (

@@ -78,6 +78,53 @@ def test_an_environment_write_is_removed_not_read_into_itself(tmp_path: Path) ->
     assert ran.returncode == 0 and ran.stdout == "hf_\n"
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # nothing reads os any more: its import goes, with the blank line it leaves at the top
+        ("import os\n\nimport sys\n\n{write}print(sys.argv[:0])\n", "import sys\n\nprint(sys.argv[:0])\n"),
+        ('"""Doc."""\n\nimport os\n\n{write}x = 1\n', '"""Doc."""\n\nx = 1\n'),
+        ("import os as operating_system\n{write_as}x = 1\n", "x = 1\n"),
+        # still read, wanted (a comment), shared with another module, or not at the top: kept
+        ("import os\n{write}print(os.sep)\n", "import os\nprint(os.sep)\n"),
+        ("import os  # noqa: F401\n{write}x = 1\n", "import os  # noqa: F401\nx = 1\n"),
+        ("import os, sys\n{write}x = 1\n", "import os, sys\nx = 1\n"),
+        ("def f():\n    import os\n    {write}x = 1\n", "def f():\n    import os\nx = 1\n"),
+    ],
+    ids=[
+        "with-its-blank-line",
+        "after-a-docstring",
+        "aliased",
+        "read",
+        "commented",
+        "shared",
+        "in-a-function",
+    ],
+)
+def test_an_import_the_removed_write_leaves_unused_goes(tmp_path: Path, before: str, after: str) -> None:
+    """After the env style took out ``os.environ["HF_TOKEN"] = "hf_..."``, an ``import os`` that nothing
+    reads would be an unused import (ruff F401) in a file that was clean: it goes too.  Each fixed file
+    runs and passes ruff's F401 and I001 when its original did."""
+    write = f'os.environ["HF_TOKEN"] = "{TOKEN}"\n'
+    path = tmp_path / "train.py"
+    path.write_text(
+        before.format(write=write, write_as=f'operating_system.environ["HF_TOKEN"] = "{TOKEN}"\n')
+    )
+    run_main("scan", "--fix", "--fix-style", "env", "train.py", cwd=tmp_path)
+    assert path.read_text() == after
+    ran = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+
+
+def test_an_import_used_in_another_cell_stays(tmp_path: Path) -> None:
+    """In a notebook, the next cell may read ``os``: the import is never taken out of a cell."""
+    cells = [new_code_cell(f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"'), new_code_cell("print(os.sep)")]
+    path = tmp_path / "nb.ipynb"
+    path.write_text(notebook_text(cells))
+    run_main("scan", "--fix", "--fix-style", "env", "nb.ipynb", cwd=tmp_path)
+    assert json.loads(path.read_text())["cells"][0]["source"] == ["import os\n"]
+
+
 def test_an_added_import_uses_the_cells_own_line_ends(tmp_path: Path) -> None:
     """A notebook whose cell lines end in \\r\\n gets an import line ending in \\r\\n, not \\n."""
     cell = {"cell_type": "code", "execution_count": None, "id": "a", "metadata": {}, "outputs": []}
