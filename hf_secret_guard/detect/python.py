@@ -6,55 +6,36 @@ Where each literal and comment sits in the text comes from ``read.literals``, wh
 
 from __future__ import annotations
 
-import ast
-import warnings
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import NamedTuple, Optional
+from collections.abc import Iterable, Sequence
+from typing import Optional
 
 import libcst as cst
 
+from hf_secret_guard.detect.key_writes import (
+    MATCH_PATTERN,
+    EnvironAliases,
+    EnvWrite,
+    Piece,
+    Slot,
+    StringLayout,
+    env_write_leaks,
+    in_match_patterns,
+    slot_leaks,
+)
 from hf_secret_guard.model import Leak
-from hf_secret_guard.read.lines import LineIndex
 from hf_secret_guard.read.literals import StringLeaves, flatten_string, piece_value
 from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens
-from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
 from hf_secret_guard.tokens.slots import (
     KAGGLE_JSON_SLOT,
     POSITIONAL_KEY_CALLS,
-    attribute,
     is_slot_name,
     login_call,
-    looks_real,
-    strip_scheme,
 )
 
+__all__ = ["MATCH_PATTERN", "EnvironAliases", "find_python_leaks"]
+
 _UNQUOTED = "an unquoted token is a name to Python: replace it by hand with the read from the secret store"
-
-
-@dataclass
-class EnvironAliases:
-    """Names through which code reaches ``os.environ`` and ``os.putenv``.  Notebook cells share one."""
-
-    modules: set[str] = field(default_factory=lambda: {"os"})
-    environs: set[str] = field(default_factory=lambda: {"environ", "environb"})
-    putenvs: set[str] = field(default_factory=set)
-
-
-class _Slot(NamedTuple):
-    """A value that stands where a key goes: ``api_key=...``, ``{"Authorization": ...}``, ``token = ...``."""
-
-    name: str
-    callee: Optional[str]
-    value: cst.BaseExpression
-
-
-class _EnvWrite(NamedTuple):
-    target: str  # dotted name of what is written to: "os.environ", "env", "os.putenv"
-    method: str  # "item", "setdefault", "update", "putenv"
-    key: Optional[str]
-    value: cst.BaseExpression
 
 
 def _dotted(node: cst.BaseExpression) -> Optional[str]:
@@ -83,9 +64,9 @@ class _Collector(StringLeaves):
     def __init__(self, module: cst.Module, aliases: EnvironAliases) -> None:
         super().__init__(module)
         self.aliases = aliases
-        self.env_writes: list[_EnvWrite] = []
+        self.env_writes: list[EnvWrite] = []
         self.token_names: set[str] = set()
-        self.slots: list[_Slot] = []
+        self.slots: list[Slot] = []
 
     def _slot_target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         name: Optional[str] = None
@@ -98,7 +79,7 @@ class _Collector(StringLeaves):
             if isinstance(index, cst.Index):
                 name = _literal_text(index.value)
         if name and is_slot_name(name):
-            self.slots.append(_Slot(name, None, value))
+            self.slots.append(Slot(name, None, value))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -110,9 +91,9 @@ class _Collector(StringLeaves):
         kaggle_json = "username" in keys and "key" in keys  # {"username": ..., "key": ...}: kaggle.json
         for element, key in zip(elements, keys, strict=True):
             if key == "key" and kaggle_json:
-                self.slots.append(_Slot(KAGGLE_JSON_SLOT, None, element.value))
+                self.slots.append(Slot(KAGGLE_JSON_SLOT, None, element.value))
             elif key and is_slot_name(key):
-                self.slots.append(_Slot(key, None, element.value))
+                self.slots.append(Slot(key, None, element.value))
 
     def visit_Name(self, node: cst.Name) -> None:
         if node.value.startswith(TOKEN_PREFIXES):
@@ -145,31 +126,31 @@ class _Collector(StringLeaves):
                     base = _dotted(element.value)
                     if base and isinstance(index, cst.Index):
                         key = _literal_text(index.value)
-                        self.env_writes.append(_EnvWrite(base, "item", key, value))
+                        self.env_writes.append(EnvWrite(base, "item", key, value))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = _dotted(node.func)
         login = login_call(func)
         for arg in node.args:
             if arg.keyword is not None and is_slot_name(arg.keyword.value, login):
-                self.slots.append(_Slot(arg.keyword.value, func, arg.value))
+                self.slots.append(Slot(arg.keyword.value, func, arg.value))
         if func is None:
             return
         if (func in POSITIONAL_KEY_CALLS or func.rsplit(".", 1)[-1] in POSITIONAL_KEY_CALLS) and node.args:
             first = node.args[0]
             if first.keyword is None and not first.star:
-                self.slots.append(_Slot("key", func, first.value))
+                self.slots.append(Slot("key", func, first.value))
         owner, _, method = func.rpartition(".")
         positional = [a.value for a in node.args if a.keyword is None and not a.star]
         if method in ("setdefault", "__setitem__", "putenv") and len(positional) >= 2:
             target = func if method == "putenv" else owner
             key = _literal_text(positional[0])
-            self.env_writes.append(_EnvWrite(target, method, key, positional[1]))
+            self.env_writes.append(EnvWrite(target, method, key, positional[1]))
         elif not owner and func in self.aliases.putenvs and len(positional) >= 2:
-            self.env_writes.append(_EnvWrite(func, "putenv", _literal_text(positional[0]), positional[1]))
+            self.env_writes.append(EnvWrite(func, "putenv", _literal_text(positional[0]), positional[1]))
         elif method == "update":
             for key, value in _update_items(node):
-                self.env_writes.append(_EnvWrite(owner, "update", key, value))
+                self.env_writes.append(EnvWrite(owner, "update", key, value))
 
 
 def _pairs(
@@ -207,56 +188,6 @@ def _update_items(node: cst.Call) -> Iterable[tuple[Optional[str], cst.BaseExpre
             yield from _update_items(arg.value)
 
 
-def _is_environ(target: str, method: str, aliases: EnvironAliases) -> bool:
-    if method == "putenv":
-        module, _, name = target.rpartition(".")
-        return (name == "putenv" and module in aliases.modules) or target in aliases.putenvs
-    if target in aliases.environs:
-        return True
-    module, _, name = target.rpartition(".")
-    return name in ("environ", "environb") and module in aliases.modules
-
-
-class _Piece(NamedTuple):
-    raw_start: int
-    raw: str
-    value_start: int
-    value: str
-
-
-class _StringLayout:
-    """Maps offsets in a string expression's value back to offsets in the source."""
-
-    def __init__(self, pieces: Sequence[_Piece]) -> None:
-        self.pieces = pieces
-        self.value = "".join(p.value for p in pieces)
-        self._cursor = [0] * len(pieces)
-
-    def _piece_at(self, offset: int) -> int:
-        for index, piece in enumerate(self.pieces):
-            if piece.value_start <= offset < piece.value_start + len(piece.value):
-                return index
-        return len(self.pieces) - 1
-
-    def source_range(self, start: int, end: int) -> tuple[int, int]:
-        first, last = self._piece_at(start), self._piece_at(end - 1)
-        head = self.pieces[first]
-        segment = self.value[start : min(end, head.value_start + len(head.value))]
-        found = head.raw.find(segment, self._cursor[first])
-        source_start = head.raw_start + (found if found >= 0 else 0)
-        if found >= 0:
-            self._cursor[first] = found + len(segment)
-        tail = self.pieces[last]
-        segment = self.value[max(start, tail.value_start) : end]
-        found = tail.raw.find(segment, max(0, found) if first == last else 0)
-        source_end = tail.raw_start + (found + len(segment) if found >= 0 else len(tail.raw))
-        return source_start, max(source_end, source_start + 1)
-
-    @property
-    def whole(self) -> tuple[int, int]:
-        return self.pieces[0].raw_start, self.pieces[-1].raw_start + len(self.pieces[-1].raw)
-
-
 def _outside_braces(raw: str, offset: int) -> bool:
     """Is ``raw[offset]`` in an f-string's literal text rather than in a ``{...}``?  (Always, for a
     plain string.)  ``{{`` and ``}}`` are escaped braces, not fields."""
@@ -275,37 +206,8 @@ def _outside_braces(raw: str, offset: int) -> bool:
     return depth == 0
 
 
-def _slot_leaks(
-    slots: Sequence[_Slot],
-    layout: Callable[[cst.BaseExpression], Optional[_StringLayout]],
-    consumed: set[int],
-) -> list[Leak]:
-    """A plain literal in a key slot: a key when it looks real (HFG001), a placeholder when it is one
-    (HFG005).  A value with a key format of its own is left to the string scan, which names it."""
-    leaks: list[Leak] = []
-    for slot in slots:
-        literal = isinstance(slot.value, (cst.SimpleString, cst.ConcatenatedString))
-        if not literal or id(slot.value) in consumed:
-            continue
-        strings = layout(slot.value)
-        if strings is None or any(True for _ in find_tokens(strings.value)):
-            continue
-        offset, value = strip_scheme(strings.value)
-        if is_placeholder(value) and value.upper() != slot.name.upper():  # TOKEN_CLS = "TOKEN_CLS": an enum
-            who = attribute(value, slot.name, slot.callee)
-            start, end = strings.whole
-            leaks.append(Leak("HFG005", start, end, strings.value, "high", "string", True, who.secret_name))
-        elif looks_real(value):
-            who = attribute(value, slot.name, slot.callee)
-            start, end = strings.source_range(offset, offset + len(value))
-            label = who.label
-            leaks.append(
-                Leak("HFG001", start, end, value, "medium", "string", True, who.secret_name, "", label)
-            )
-        else:
-            continue
-        consumed.add(id(slot.value))
-    return leaks
+def _is_literal(node: object) -> bool:
+    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString))
 
 
 def find_python_leaks(
@@ -321,45 +223,23 @@ def find_python_leaks(
     except RecursionError:
         raise ParseError("too deeply nested") from None
 
-    def layout(node: cst.BaseExpression) -> Optional[_StringLayout]:
-        pieces: list[_Piece] = []
+    def layout(node: object) -> Optional[StringLayout]:
+        assert isinstance(node, cst.BaseExpression)
+        pieces: list[Piece] = []
         position = 0
         for leaf in flatten_string(node):
             if id(leaf) not in offsets:
                 return None
             value = piece_value(leaf)
-            pieces.append(_Piece(offsets[id(leaf)], raw_of[id(leaf)], position, value))
+            pieces.append(Piece(offsets[id(leaf)], raw_of[id(leaf)], position, value))
             position += len(value)
-        return _StringLayout(pieces) if pieces else None
+        return StringLayout(pieces) if pieces else None
 
     leaks: list[Leak] = []
     consumed: set[int] = set()
-    for write in collector.env_writes:
-        if not _is_environ(write.target, write.method, collector.aliases):
-            continue
-        strings = layout(write.value)
-        if strings is None or id(write.value) in consumed:  # `a[K1] = a[K2] = "..."`: one literal
-            continue
-        consumed.add(id(write.value))
-        tokens = list(find_tokens(strings.value))
-        for match in tokens:
-            start, end = strings.source_range(match.start, match.end)
-            leaks.append(
-                Leak("HFG002", start, end, match.value, match.confidence, "environ", True, write.key)
-            )
-        literal = isinstance(write.value, (cst.SimpleString, cst.ConcatenatedString))
-        if (
-            not tokens
-            and literal
-            and write.key is not None
-            and is_secret_name(write.key, extra_secret_names)
-            and is_secret_value(strings.value)
-        ):
-            start, end = strings.whole
-            rule = "HFG005" if is_placeholder(strings.value) else "HFG002"
-            leaks.append(Leak(rule, start, end, strings.value, "high", "environ", True, write.key))
-
-    leaks.extend(_slot_leaks(collector.slots, layout, consumed))
+    writes, aliases_used = collector.env_writes, collector.aliases
+    leaks.extend(env_write_leaks(writes, aliases_used, layout, _is_literal, consumed, extra_secret_names))
+    leaks.extend(slot_leaks(collector.slots, layout, _is_literal, consumed))
 
     for node in collector.strings:
         if id(node) in consumed:
@@ -425,40 +305,4 @@ def find_python_leaks(
             Leak("HFG001", match.start, match.end, match.value, match.confidence, "string", in_plain_piece)
         )
     leaks.sort(key=lambda leak: (leak.start, leak.end))
-    return _in_match_patterns(text, leaks) if "case" in text else leaks
-
-
-MATCH_PATTERN = "a match pattern compares with the literal; a call cannot stand there"
-
-
-def _in_match_patterns(text: str, leaks: list[Leak]) -> list[Leak]:
-    """A literal in a ``case`` pattern cannot become a call: such a leak is reported not fixable, so the
-    scan says exactly what ``--fix`` will do."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return leaks
-    lines = LineIndex(text)
-    spans: list[tuple[int, int]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.match_case):
-            pattern = node.pattern
-            start = _offset(text, lines, pattern.lineno, pattern.col_offset)
-            end = _offset(text, lines, pattern.end_lineno or pattern.lineno, pattern.end_col_offset or 0)
-            spans.append((start, end))
-    if not spans:
-        return leaks
-    return [
-        leak._replace(fixable=False, reason=MATCH_PATTERN)
-        if leak.fixable and any(a <= leak.start < b for a, b in spans)
-        else leak
-        for leak in leaks
-    ]
-
-
-def _offset(text: str, lines: LineIndex, line: int, utf8_column: int) -> int:
-    """A character offset from ``ast``'s line and UTF-8 byte column."""
-    start = lines.offset(line)
-    return start + len(text[start:].encode("utf-8")[:utf8_column].decode("utf-8", "ignore"))
+    return in_match_patterns(text, leaks) if "case" in text else leaks

@@ -1,0 +1,315 @@
+"""Key slots and environment writes found with CPython's ``ast`` instead of libcst, for code whose only
+possible findings are whole literals in those places (``token = "YOUR_HF_TOKEN"``).
+
+Template notebooks put a placeholder in almost every cell that reaches the parser; ``ast`` parses in C
+and builds far fewer objects than libcst (benchmarks/README.md).  This path mirrors ``detect.python``'s
+collector node for node and hands what it finds to the same ``detect.key_writes`` functions.  Where it
+could differ it does not guess: ``ast_leaks`` returns None and the caller runs libcst.  That is when the
+code has a token anywhere (in its text or in a string's value: comments, names, escapes, joined pieces),
+cannot be parsed or is too deep, has non-ASCII names (libcst's name rules differ), holds an f-string that
+libcst would read as a literal in a key place, or a finding that is a part of a literal (``Bearer ...``
+with a real-looking key), whose position needs libcst's pieces.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import Optional
+
+from hf_secret_guard.detect.key_writes import (
+    EnvironAliases,
+    EnvWrite,
+    Piece,
+    Slot,
+    StringLayout,
+    ast_offset,
+    env_write_leaks,
+    in_match_patterns,
+    slot_leaks,
+)
+from hf_secret_guard.model import Leak
+from hf_secret_guard.read.lines import LineIndex
+from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
+from hf_secret_guard.tokens import find_tokens
+from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_value
+from hf_secret_guard.tokens.slots import (
+    KAGGLE_JSON_SLOT,
+    POSITIONAL_KEY_CALLS,
+    is_slot_name,
+    login_call,
+    looks_real,
+)
+
+
+class _NeedsLibcst(Exception):
+    """This code is for libcst to read."""
+
+
+def _dotted(node: ast.expr) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def _constant_text(node: object) -> Optional[str]:
+    """A plain string literal's value as ``read.literals.piece_value`` gives it (bytes as latin-1)."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            return node.value
+        if isinstance(node.value, bytes):
+            return node.value.decode("latin-1")
+    return None
+
+
+def _fstring_value(node: ast.JoinedStr) -> str:
+    """The value libcst's pieces would give: literal text, and ``\\0`` for each ``{...}``."""
+    return "".join(
+        _constant_text(part) or "" if isinstance(part, ast.Constant) else "\0" for part in node.values
+    )
+
+
+class _Collector:
+    """``detect.python._Collector``'s slots, environment writes and imports, from an ``ast`` tree."""
+
+    def __init__(self, text: str, aliases: EnvironAliases) -> None:
+        self.text = text
+        self.aliases = aliases
+        self.slots: list[Slot] = []
+        self.env_writes: list[EnvWrite] = []
+
+    def walk(self, tree: ast.Module) -> None:
+        """Every node in source order, but not inside f-strings (libcst does not visit their parts)."""
+        stack: list[ast.AST] = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Constant):
+                value = _constant_text(node)
+                if value is not None and _has_token(value):
+                    raise _NeedsLibcst
+                continue
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):  # a token in an f-string's text or in its fields
+                    if isinstance(inner, ast.JoinedStr) and _has_token(_fstring_value(inner)):
+                        raise _NeedsLibcst
+                    value = _constant_text(inner)
+                    if value is not None and _has_token(value):
+                        raise _NeedsLibcst
+                continue
+            visit = getattr(self, "visit_" + type(node).__name__, None)
+            if visit is not None:
+                visit(node)
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+    def _subscript_key(self, target: ast.Subscript) -> tuple[bool, Optional[str]]:
+        """(is it one index, as libcst sees it; the index's literal text)."""
+        index = target.slice
+        if isinstance(index, ast.Slice):
+            return False, None
+        if isinstance(index, ast.Tuple):
+            # ``a[x, y]`` is two indexes to libcst, ``a[(x, y)]`` one: tell them apart by the text.
+            start = ast_offset(self.text, LineIndex(self.text), index.lineno, index.col_offset)
+            if self.text[start : start + 1] == "(" or any(isinstance(e, ast.Starred) for e in index.elts):
+                raise _NeedsLibcst
+            return False, None
+        return True, _constant_text(index)
+
+    def _slot_target(self, target: ast.expr, value: ast.expr) -> None:
+        name: Optional[str] = None
+        if isinstance(target, ast.Name):
+            name = target.id
+        elif isinstance(target, ast.Attribute):
+            name = target.attr
+        elif isinstance(target, ast.Subscript):
+            name = self._subscript_key(target)[1]
+        if name and is_slot_name(name):
+            self.slots.append(Slot(name, None, value))
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._slot_target(node.target, node.value)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        pairs = [(key, value) for key, value in zip(node.keys, node.values, strict=True) if key is not None]
+        keys = [_constant_text(key) for key, _ in pairs]
+        kaggle_json = "username" in keys and "key" in keys  # {"username": ..., "key": ...}: kaggle.json
+        for (_, value), key in zip(pairs, keys, strict=True):
+            if key == "key" and kaggle_json:
+                self.slots.append(Slot(KAGGLE_JSON_SLOT, None, value))
+            elif key and is_slot_name(key):
+                self.slots.append(Slot(key, None, value))
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.name == "os":
+                self.aliases.modules.add(alias.asname or "os")
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.module != "os" or any(alias.name == "*" for alias in node.names):
+            return
+        for alias in node.names:
+            bound = alias.asname or alias.name
+            if alias.name in ("environ", "environb"):
+                self.aliases.environs.add(bound)
+            elif alias.name == "putenv":
+                self.aliases.putenvs.add(bound)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            for element, value in _pairs(target, node.value):
+                self._slot_target(element, value)
+                if isinstance(element, ast.Subscript):
+                    single, key = self._subscript_key(element)
+                    base = _dotted(element.value)
+                    if base and single:
+                        self.env_writes.append(EnvWrite(base, "item", key, value))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = _dotted(node.func)
+        login = login_call(func)
+        for keyword in node.keywords:
+            if keyword.arg is not None and is_slot_name(keyword.arg, login):
+                self.slots.append(Slot(keyword.arg, func, keyword.value))
+        if func is None:
+            return
+        if (func in POSITIONAL_KEY_CALLS or func.rsplit(".", 1)[-1] in POSITIONAL_KEY_CALLS) and node.args:
+            first = node.args[0]
+            if not isinstance(first, ast.Starred):
+                self.slots.append(Slot("key", func, first))
+        owner, _, method = func.rpartition(".")
+        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        if method in ("setdefault", "__setitem__", "putenv") and len(positional) >= 2:
+            target = func if method == "putenv" else owner
+            key = _constant_text(positional[0])
+            self.env_writes.append(EnvWrite(target, method, key, positional[1]))
+        elif not owner and func in self.aliases.putenvs and len(positional) >= 2:
+            self.env_writes.append(EnvWrite(func, "putenv", _constant_text(positional[0]), positional[1]))
+        elif method == "update":
+            for key, value in _update_items(node):
+                self.env_writes.append(EnvWrite(owner, "update", key, value))
+
+
+def _pairs(target: ast.expr, value: ast.expr) -> Iterable[tuple[ast.expr, ast.expr]]:
+    """``a, b = x, y`` pairs ``a`` with ``x``; any other assignment is one pair."""
+    if (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(value, (ast.Tuple, ast.List))
+        and len(target.elts) == len(value.elts)
+        and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
+    ):
+        for element, item in zip(target.elts, value.elts, strict=True):
+            yield from _pairs(element, item)
+    else:
+        yield target, value
+
+
+def _update_items(node: ast.Call) -> Iterable[tuple[Optional[str], ast.expr]]:
+    """``update({K: v})``, ``update(K=v)`` and ``update(dict(K=v))``; a starred dict counts (libcst)."""
+    values = [a.value if isinstance(a, ast.Starred) else a for a in node.args]
+    for keyword in node.keywords:
+        if keyword.arg is not None:
+            yield keyword.arg, keyword.value
+        else:
+            values.append(keyword.value)
+    for value in values:
+        if isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values, strict=True):
+                if key is not None:
+                    yield _constant_text(key), item
+        elif isinstance(value, ast.Call) and _dotted(value.func) == "dict":
+            yield from _update_items(value)
+
+
+def _has_token(value: str) -> bool:
+    return any(True for _ in find_tokens(value))
+
+
+class _Whole(StringLayout):
+    """One literal, taken whole; a position inside it needs libcst's pieces."""
+
+    def source_range(self, start: int, end: int) -> tuple[int, int]:
+        raise _NeedsLibcst
+
+
+def _ascii_names(tree: ast.Module) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant):
+            continue
+        for _, value in ast.iter_fields(node):
+            names = value if isinstance(value, list) else [value]
+            if any(isinstance(name, str) and not name.isascii() for name in names):
+                return False
+    return True
+
+
+def _parse(text: str) -> Optional[ast.Module]:
+    if len(text) > MAX_PARSE_CHARS:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if too_deep(tree) or (not text.isascii() and not _ascii_names(tree)):
+        return None
+    return tree
+
+
+def ast_leaks(
+    text: str, aliases: Optional[EnvironAliases] = None, extra_secret_names: Sequence[str] = ()
+) -> Optional[list[Leak]]:
+    """``detect.python.find_python_leaks(text, aliases, ...)``, or None when libcst must decide.
+    An f-string joined to plain pieces is a literal to libcst (``"YOUR_" f"{x}"``), one alone is not;
+    ``ast`` cannot tell them apart, so one whose value a rule could report goes to libcst.
+    ``aliases`` is updated only when the answer is given here."""
+    if _has_token(text):
+        return None
+    tree = _parse(text)
+    if tree is None:
+        return None
+    shared = aliases if aliases is not None else EnvironAliases()
+    mine = EnvironAliases(set(shared.modules), set(shared.environs), set(shared.putenvs))
+    collector = _Collector(text, mine)
+    lines: list[LineIndex] = []
+
+    def layout(node: object) -> Optional[StringLayout]:
+        if isinstance(node, ast.JoinedStr):  # only environment writes reach here with one
+            if is_secret_value(_fstring_value(node)):
+                raise _NeedsLibcst
+            return None
+        value = _constant_text(node)
+        if value is None:
+            return None
+        assert isinstance(node, ast.Constant)
+        if not lines:
+            lines.append(LineIndex(text))
+        start = ast_offset(text, lines[0], node.lineno, node.col_offset)
+        end = ast_offset(text, lines[0], node.end_lineno or node.lineno, node.end_col_offset or 0)
+        return _Whole([Piece(start, text[start:end], 0, value)])
+
+    def is_literal(node: object) -> bool:
+        """For slots; an environment write's f-string never gets past ``layout``."""
+        if isinstance(node, ast.JoinedStr):
+            value = _fstring_value(node)
+            if is_placeholder(value) or looks_real(value):
+                raise _NeedsLibcst
+            return False
+        return _constant_text(node) is not None
+
+    try:
+        collector.walk(tree)
+        consumed: set[int] = set()
+        leaks = env_write_leaks(collector.env_writes, mine, layout, is_literal, consumed, extra_secret_names)
+        leaks.extend(slot_leaks(collector.slots, layout, is_literal, consumed))
+    except (_NeedsLibcst, RecursionError):
+        return None
+    shared.modules.update(mine.modules)
+    shared.environs.update(mine.environs)
+    shared.putenvs.update(mine.putenvs)
+    leaks.sort(key=lambda leak: (leak.start, leak.end))
+    return in_match_patterns(text, leaks, tree) if "case" in text else leaks

@@ -1,0 +1,111 @@
+"""The ``ast`` path for key slots and environment writes (``detect.python_ast``) against libcst's
+(``detect.python``): on every self-written cell below it either gives libcst's leaks exactly (rule,
+offsets, value, names, fixability) and the same names bound to ``os.environ``, or hands the cell to
+libcst.  Each case also says which of the two it must do, so a path that always gives up fails here."""
+
+from __future__ import annotations
+
+import random
+import string
+
+import pytest
+
+from hf_secret_guard.detect.key_writes import EnvironAliases
+from hf_secret_guard.detect.python import find_python_leaks
+from hf_secret_guard.detect.python_ast import ast_leaks
+from hf_secret_guard.read.ipython import mask_cell
+from tests.conftest import TOKEN
+
+
+def _fake(seed: int) -> str:
+    rng = random.Random(f"python-ast-{seed}")
+    while True:
+        value = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(32))
+        if any(c.isdigit() for c in value) and any(c.isupper() for c in value):
+            return value
+
+
+REAL_LOOKING = _fake(1)
+
+# (cell, answered by ast, leaks expected)
+CASES: list[tuple[str, bool, bool]] = [
+    ('token = ("YOUR_"  "HF_TOKEN")\n', True, True),
+    ('api_key = (\n    "YOUR_"  # the first half\n    "API_KEY"\n)\n', True, True),
+    ('token = f"{x}"\nheaders = {"Authorization": f"Bearer {token}"}\n', True, False),
+    ('token = "YOUR_" f"{x}"\n', False, False),
+    ('api_key = b"YOUR_API_KEY"\n', True, True),
+    ('api_key = b"YOUR_" b"API_KEY"\n', True, True),
+    (
+        'client = OpenAI(api_key=get(token="YOUR_TOKEN"),\n'
+        '                http=Client(headers={"Authorization": "Bearer YOUR_KEY"}))\n',
+        True,
+        True,
+    ),
+    ('!pip install -q openai\n%env A=1\ntoken = "YOUR_HF_TOKEN"\n!echo done\n', True, True),
+    ('greeting = "héllo wörld 🤗"; token = "YOUR_HF_TOKEN"\n', True, True),
+    ('notes = """🤗\n🤗 🤗"""; api_key = "<YOUR_API_KEY>"\n', True, True),
+    ('名前 = "YOUR_HF_TOKEN"\ntoken = "YOUR_HF_TOKEN"\n', False, True),
+    ("import os\r\nos.environ['HF_TOKEN'] = 'YOUR_TOKEN'\r\ntoken = 'hf_...'\r\n", True, True),
+    ("if True:\n\ttoken = 'YOUR_TOKEN'\n\tif x:\n\t\tapi_key =\t'<KEY>'\n", True, True),
+    (
+        'from os import environ as env, putenv as put\nenv["OPENAI_API_KEY"] = "sk-xxx"\n'
+        'put("HF_TOKEN", "<TOKEN>")\n',
+        True,
+        True,
+    ),
+    (
+        'import os as system\nsystem.environ.update({"HF_TOKEN": "YOUR"}, GROQ_API_KEY="xxx")\n'
+        'system.environ.setdefault("MISTRAL_API_KEY", "YOUR MISTRAL API KEY")\n'
+        'system.environ.update(*[{"A": "B"}], **{"TAVILY_API_KEY": "<KEY>"})\n'
+        'system.environ.update(dict(WANDB_API_KEY="PUT_HERE"))\n',
+        True,
+        True,
+    ),
+    ('import os\nos.environ["GOOGLE_APPLICATION_CREDENTIALS"] = "my_account.json"\n', True, False),
+    ('import os\nos.environ["HF_TOKEN"] = "' + REAL_LOOKING + '"\n', True, True),
+    (f'client = Client(api_key="Bearer {REAL_LOOKING}")\n', False, True),
+    (f'token = "{TOKEN}"\n', False, True),
+    (f"# {TOKEN}\nx = 1\n", False, True),
+    ('token = "\\x68' + TOKEN[1:] + '"\n', False, True),
+    ('token = "' + TOKEN[:10] + '" "' + TOKEN[10:] + '"\n', False, True),
+    ('match x:\n    case "YOUR_TOKEN":\n        token = "YOUR_TOKEN"\n', True, True),
+    ('import os\nos.environ[("A", "B")] = "YOUR_TOKEN"\n', False, False),
+    ("arr[0, 1] = 5\narr[1:2] = 'YOUR_TOKEN'\ntoken = api_key = 'YOUR_TOKEN'\n", True, True),
+    ('kaggle = {"username": "me", "key": "YOUR_KAGGLE_KEY"}\n', True, True),
+    ('token, other = "YOUR_TOKEN", "x"\nTOKEN_CLS = "TOKEN_CLS"\n', True, True),
+    ("print(f\"{login(token='YOUR_TOKEN')}\")\n", True, False),
+    ("def f(token: str = 'YOUR_TOKEN') -> None:\n    self.api_key: str = '<API_KEY>'\n", True, True),
+    ("x = (1 +\n", False, False),
+]
+
+
+@pytest.mark.parametrize(("cell", "answered", "leaky"), CASES)
+def test_ast_path_gives_libcst_leaks_or_none(cell: str, answered: bool, leaky: bool) -> None:
+    code = mask_cell(cell).python
+    ours, theirs = EnvironAliases(), EnvironAliases()
+    found = ast_leaks(code, ours)
+    assert (found is not None) == answered
+    if not answered:
+        assert ours == EnvironAliases()  # nothing learned from a cell left to libcst
+        return
+    expected = find_python_leaks(code, theirs)
+    assert found == expected
+    assert ours == theirs
+    assert bool(found) == leaky
+
+
+def test_names_bound_in_an_earlier_cell_are_used_and_kept() -> None:
+    ours, theirs = EnvironAliases(), EnvironAliases()
+    first = "from os import environ as env\n"
+    second = 'env["HF_TOKEN"] = "YOUR_HF_TOKEN"\n'
+    assert ast_leaks(first, ours) == find_python_leaks(first, theirs) == []
+    found = ast_leaks(second, ours)
+    assert found and found == find_python_leaks(second, theirs)
+    assert ours == theirs
+
+
+def test_positions_are_characters_not_bytes() -> None:
+    code = 'msg = "ünïcödé 🤗"; api_key = "<YOUR_API_KEY>"\n'
+    found = ast_leaks(code)
+    assert found is not None and len(found) == 1
+    assert code[found[0].start : found[0].end] == '"<YOUR_API_KEY>"'
