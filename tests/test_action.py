@@ -39,31 +39,26 @@ def step(step_id: str) -> dict[str, Any]:
 # -- the metadata ----------------------------------------------------------------------------------------
 
 
+def _schema_errors(action: Any) -> list[str]:
+    """GitHub's action metadata schema as check-jsonschema ships it (SchemaStore's; no network), applied
+    with jsonschema in this process."""
+    pytest.importorskip("check_jsonschema")
+    from importlib.resources import files
+
+    schema = json.loads(
+        files("check_jsonschema.builtin_schemas.vendor").joinpath("github-actions.json").read_text("utf-8")
+    )
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return [error.message for error in validator.iter_errors(action)]
+
+
 def test_action_yml_is_valid_against_githubs_schema() -> None:
-    """check-jsonschema ships the schema of GitHub's action metadata (SchemaStore's); no network."""
-    pytest.importorskip("check_jsonschema")
-    result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-actions", "action.yml"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert _schema_errors(ACTION) == []
 
 
-def test_the_schema_check_can_fail(tmp_path: Path) -> None:
-    pytest.importorskip("check_jsonschema")
+def test_the_schema_check_can_fail() -> None:
     broken = dict(ACTION, runs={"using": "composite", "steps": [{"run": "echo no shell"}]})
-    (tmp_path / "action.yml").write_text(yaml.safe_dump(broken))
-    result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-actions", "action.yml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 1
+    assert _schema_errors(broken)
 
 
 def test_inputs_reach_the_scripts_through_the_environment_only() -> None:
