@@ -27,21 +27,21 @@ __all__ = ["__version__", *sorted(_API)]
 
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext hf_secret_guard``: check cells before they run and mask tokens in their output."""
-    from hf_secret_guard.integrations import ipython_ext
+    from hf_secret_guard.integrations import ipython_ext  # IPython's extension: only inside IPython
 
     ipython_ext.load(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
     """``%unload_ext hf_secret_guard``: put back everything the extension wrapped."""
-    from hf_secret_guard.integrations import ipython_ext
+    from hf_secret_guard.integrations import ipython_ext  # IPython's extension: only inside IPython
 
     ipython_ext.unload(ipython)
 
 
 def __getattr__(name: str) -> Any:
     if name in _API:
-        from hf_secret_guard import api
+        from hf_secret_guard import api  # start-up: `import hf_secret_guard` stays light
 
         return getattr(api, name)
     raise AttributeError(name)

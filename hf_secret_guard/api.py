@@ -8,6 +8,7 @@ import stat
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Optional, Union
 
+from hf_secret_guard import scan
 from hf_secret_guard.discover import (
     DEFAULT_DISCOVER,
     discover_files,
@@ -19,10 +20,12 @@ from hf_secret_guard.model import Candidate, FileResult, Finding, ScanError, dig
 from hf_secret_guard.options import DEFAULT_OPTIONS, DiscoverOptions, ScanOptions
 from hf_secret_guard.read.kinds import binary_by_name, kind_of
 from hf_secret_guard.read.notebook_shape import notebook_shape_error
+from hf_secret_guard.read.source import DecodeError, decode_lossy, decode_source
+from hf_secret_guard.scan import parallel, scan_unparsed
 from hf_secret_guard.screen import prefilter
+from hf_secret_guard.tokens import redact
 
-# A clean file never needs the scanners (scan, read.source, tokens): they are imported once a file can
-# hold a finding, which saves a clean pre-commit run their start-up.
+# The fixer, git and libcst are imported in the functions that need them: a clean scan never loads them.
 
 __all__ = [
     "fix_bytes",
@@ -42,22 +45,16 @@ __all__ = [
 
 def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in the text of a ``.py`` file."""
-    from hf_secret_guard import scan
-
     return scan.scan_source(text, path, options)
 
 
 def scan_notebook(raw: str, path: str = "<notebook>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in the JSON text of a notebook: cells, outputs, markdown, metadata, then a safety net."""
-    from hf_secret_guard import scan
-
     return scan.scan_notebook(raw, path, options)
 
 
 def scan_text(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in a file's text; ``path`` decides whether it is a notebook."""
-    from hf_secret_guard import scan
-
     return scan.scan_text(text, path, options)
 
 
@@ -79,9 +76,6 @@ def _scan_bytes(data: bytes, path: str, options: ScanOptions) -> FileResult:
         return scan_text(data.decode("utf-8-sig", "replace"), path, options)
     if not prefilter.may_contain_leak(data, notebook=is_notebook) and not _may_allow(data, options):
         return FileResult(path, (), notebook_shape_error(data, path) if is_notebook else ())
-    from hf_secret_guard.read.source import DecodeError, decode_lossy, decode_source
-    from hf_secret_guard.scan import scan_unparsed
-    from hf_secret_guard.tokens import redact
 
     try:
         text = data.decode("utf-8-sig") if is_notebook else decode_source(data).text
@@ -108,8 +102,6 @@ _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, cod
 
 def _scan_wide_text(data: bytes, path: str, options: ScanOptions, is_notebook: bool) -> FileResult:
     """UTF-16/32 text: Python will not run it and JSON must be UTF-8, but a token in it is still a leak."""
-    from hf_secret_guard.scan import scan_unparsed
-
     codec = "utf-32" if data.startswith(_WIDE_BOMS[:2]) else "utf-16"
     text = data.decode(codec, errors="replace")
     kind = "notebook JSON must be UTF-8" if is_notebook else "Python cannot run it"
@@ -167,8 +159,6 @@ def scan_candidates(
 
     A large tree is scanned by worker processes (``parallel``), with the same results in the same order.
     """
-    from hf_secret_guard.scan import parallel
-
     listed = list(candidates)
     workers = parallel.workers_for(listed)
     if workers > 1:
@@ -214,7 +204,7 @@ def scan_staged_candidates(
     staged: Sequence[tuple[Candidate, str]], options: ScanOptions = DEFAULT_OPTIONS
 ) -> Iterator[FileResult]:
     """Scan staged files found by ``discover_staged``, reading every blob through one git process."""
-    from hf_secret_guard.discover.git import read_blobs
+    from hf_secret_guard.discover.git import read_blobs  # git: only for staged files
 
     wanted = [(candidate, blob) for candidate, blob in staged if not candidate.skipped]
     contents = read_blobs([blob for _, blob in wanted], options.max_file_size)
@@ -240,7 +230,7 @@ def fix_source(
     fix_options: FixOptions = DEFAULT_FIX_OPTIONS,
 ) -> FixResult:
     """The text of a ``.py`` file with its leaks fixed (``result.text``); what was not fixed, and why."""
-    from hf_secret_guard.fix.document import fix_source_text
+    from hf_secret_guard.fix.document import fix_source_text  # the fixer (libcst): only for --fix
 
     return fix_source_text(text, path, scan_source(text, path, options).findings, fix_options)
 
@@ -252,7 +242,7 @@ def fix_notebook(
     fix_options: FixOptions = DEFAULT_FIX_OPTIONS,
 ) -> FixResult:
     """The JSON text of a notebook with its leaks fixed, in the notebook's own format."""
-    from hf_secret_guard.fix.document import fix_notebook_text
+    from hf_secret_guard.fix.document import fix_notebook_text  # the fixer (libcst): only for --fix
 
     return fix_notebook_text(raw, path, scan_notebook(raw, path, options).findings, fix_options)
 
@@ -268,7 +258,7 @@ def fix_bytes(
 
     ``only`` limits the fix to these findings of a scan of the same bytes (say, those a baseline kept).
     """
-    from hf_secret_guard.fix.document import fix_file_bytes
+    from hf_secret_guard.fix.document import fix_file_bytes  # the fixer (libcst): only for --fix
 
     return fix_file_bytes(data, path, scan_bytes(data, path, options), fix_options, only)
 
@@ -280,7 +270,7 @@ def fix_file(
 
     Raises ``OSError`` when the file cannot be read or written.
     """
-    from hf_secret_guard.fix.write import replace_file
+    from hf_secret_guard.fix.write import replace_file  # the fixer: only for --fix
 
     with open(path, "rb") as handle:
         data = handle.read()

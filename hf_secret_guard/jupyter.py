@@ -70,7 +70,7 @@ def _masked(before: Any, where: str, masked: Masked) -> tuple[Any, bool]:
     masked.count += count
     if isinstance(before, dict) and type(before) is not dict:
         # A NotebookNode stays one (attribute access), for any hook or code that reads the model after us.
-        import nbformat
+        import nbformat  # nbformat (with jsonschema): about a second to import, only to validate
 
         to_node: Callable[[Any], Any] = nbformat.from_dict
         after = to_node(after)

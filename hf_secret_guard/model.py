@@ -168,7 +168,7 @@ class FileResult(NamedTuple):
 
 def digest(data: bytes) -> str:
     """A fingerprint of a file's bytes: equal bytes, equal digest."""
-    import hashlib
+    import hashlib  # OpenSSL's start-up: only when there is a finding
 
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 

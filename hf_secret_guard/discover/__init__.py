@@ -230,7 +230,7 @@ def discover_staged(
     The user's excludes always apply (git chose these files, as pre-commit does, so the config must
     hold); the default list does not: what is staged is about to be committed.
     """
-    from hf_secret_guard.discover import git as gitfiles
+    from hf_secret_guard.discover import git as gitfiles  # git: only for --staged
 
     excluder = make_excluder(options, tracked=True)
     root = os.path.abspath(options.root)

@@ -38,7 +38,10 @@ def parse_ast(text: str) -> ast.Module:
 
 
 def libcst_parses(text: str) -> bool:
-    from hf_secret_guard.read.python_parse import ParseError, parse_module
+    from hf_secret_guard.read.python_parse import (
+        ParseError,
+        parse_module,
+    )  # libcst: only when compile() fails
 
     try:
         parse_module(text)
@@ -59,7 +62,7 @@ def checker_for(original: str) -> Optional[Checker]:
 def notebook_is_valid(value: Any, copy: bool = True) -> bool:
     """nbformat's own schema validation of a parsed notebook (``copy=False``: a value the caller owns,
     which validation may repair in place)."""
-    import nbformat
+    import nbformat  # nbformat (with jsonschema): about a second to import, only to validate
 
     try:
         with warnings.catch_warnings():

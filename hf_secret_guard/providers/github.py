@@ -10,7 +10,7 @@ _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 def base62_crc32(text: str) -> str:
     """The six-character checksum GitHub appends: CRC32 in base62, zero-padded."""
-    import zlib
+    import zlib  # only when a GitHub token is checked
 
     number, digits = zlib.crc32(text.encode()), ""
     while number:

@@ -7,9 +7,9 @@ _PREFIX = "eyJhcGlfYWRkcmVzcyI6"  # base64 of '{"api_address":'
 
 
 def _decodes(token: str) -> bool:
-    import base64
-    import binascii
-    import json
+    import base64  # only when a Neptune token is checked
+    import binascii  # only when a Neptune token is checked
+    import json  # not loaded by a clean run of a .py file
 
     try:
         data = json.loads(base64.b64decode(token + "=" * (-len(token) % 4), validate=True))
@@ -20,8 +20,8 @@ def _decodes(token: str) -> bool:
 
 def _sealed(token: str) -> str:
     """A token that decodes, its key made from the candidate's random characters."""
-    import base64
-    import json
+    import base64  # only when a Neptune token is checked
+    import json  # not loaded by a clean run of a .py file
 
     chars = "".join(c for c in token[len(_PREFIX) :].lower() if c in "0123456789abcdef").ljust(32, "0")
     key = f"{chars[:8]}-{chars[8:12]}-{chars[12:16]}-{chars[16:20]}-{chars[20:32]}"

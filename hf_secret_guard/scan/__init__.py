@@ -1,8 +1,8 @@
 """Scan one document: the one dispatch on its kind.  Pure functions from text to findings; file reading
 lives in ``api.py``.
 
-Start-up boundary: everything past the byte screen (the detectors, the token regexes) is imported here only
-once a file can hold a finding.
+Start-up boundary: the detectors that need libcst are imported (in ``scan.code``) only once a file can
+hold a finding.
 """
 
 from __future__ import annotations
@@ -10,26 +10,22 @@ from __future__ import annotations
 from hf_secret_guard.model import FileResult
 from hf_secret_guard.options import DEFAULT_OPTIONS, ScanOptions
 from hf_secret_guard.read.kinds import NOTEBOOK_SUFFIXES, kind_of
+from hf_secret_guard.scan import python_file
+from hf_secret_guard.scan.notebook_file import scan_notebook_text
 
 
 def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in the text of a ``.py`` file."""
-    from hf_secret_guard.scan import python_file
-
     return python_file.scan_source(text, path, options)
 
 
 def scan_unparsed(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Tokens anywhere in a file that is not valid text: reported, never fixed."""
-    from hf_secret_guard.scan import python_file
-
     return python_file.scan_unparsed(text, path, options)
 
 
 def scan_notebook(raw: str, path: str = "<notebook>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in the JSON text of a notebook: cells, outputs, markdown, metadata, then a safety net."""
-    from hf_secret_guard.scan.notebook_file import scan_notebook_text
-
     return scan_notebook_text(raw, path, options)
 
 
@@ -40,7 +36,9 @@ def scan_text(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> F
         return scan_notebook(text, path, options)
     if kind == "python":
         return scan_source(text, path, options)
-    from hf_secret_guard.scan.text_file import scan_text_file
+    from hf_secret_guard.scan.text_file import (
+        scan_text_file,
+    )  # only for a file that is neither Python nor a notebook
 
     return scan_text_file(text, path, options)
 

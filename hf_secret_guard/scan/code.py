@@ -21,8 +21,11 @@ def find_code_leaks(
     """
     if not force and not prefilter.needs_parse(text):
         return [], None
-    from hf_secret_guard.detect.python import EnvironAliases, find_python_leaks
-    from hf_secret_guard.read.python_parse import ParseError
+    from hf_secret_guard.detect.python import (
+        EnvironAliases,
+        find_python_leaks,
+    )  # libcst: only for a file that can leak
+    from hf_secret_guard.read.python_parse import ParseError  # libcst: only for a file that can leak
 
     try:
         shared = aliases if isinstance(aliases, EnvironAliases) else None
@@ -36,7 +39,7 @@ def source_leaks(text: str, options: ScanOptions) -> tuple[list[Leak], Optional[
     # libcst is needed either way; loading it before slicing lets a worker process that must not load it
     # hand the file over at once (``parallel``), without slicing it first for nothing.
     import hf_secret_guard.detect.python  # noqa: F401
-    from hf_secret_guard.screen.slices import relevant_statements
+    from hf_secret_guard.screen.slices import relevant_statements  # libcst: only for a file that can leak
 
     sliced = relevant_statements(text)
     if sliced is not None:

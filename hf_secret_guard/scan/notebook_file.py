@@ -30,14 +30,14 @@ def _python_leaks(code: str, options: ScanOptions, aliases: object) -> tuple[lis
     file: ``screen.slices``), with the names earlier cells bound to ``os`` and its environment kept.
     A cell whose only possible findings are whole literals in key places is read with ``ast`` instead
     (``detect.python_ast``), and libcst is not loaded for it."""
-    from hf_secret_guard.detect.key_writes import EnvironAliases
-    from hf_secret_guard.detect.python_ast import ast_leaks
+    from hf_secret_guard.detect.key_writes import EnvironAliases  # only for code that can leak
+    from hf_secret_guard.detect.python_ast import ast_leaks  # only for code that can leak
 
     found = ast_leaks(code, aliases if isinstance(aliases, EnvironAliases) else None, options.secret_names)
     if found is not None:
         return found, None
     import hf_secret_guard.detect.python  # noqa: F401  (before slicing: see ``scan.code.source_leaks``)
-    from hf_secret_guard.screen.slices import relevant_statements
+    from hf_secret_guard.screen.slices import relevant_statements  # libcst: only for a file that can leak
 
     known: list[str] = []
     if isinstance(aliases, EnvironAliases):
@@ -106,7 +106,7 @@ def _worth_scanning(part: Part, aliases: object) -> bool:
     if part.kind != "code" or aliases is None:
         return False
     # A later cell may write through a name bound in an earlier one: `env["KEY"] = "..."`.
-    from hf_secret_guard.detect.key_writes import EnvironAliases
+    from hf_secret_guard.detect.key_writes import EnvironAliases  # only for code that can leak
 
     assert isinstance(aliases, EnvironAliases)
     names = (aliases.modules - {"os"}) | (aliases.environs - {"environ"}) | aliases.putenvs
@@ -136,7 +136,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
     errors = [ScanError(path, "notebook", f"{note}; scanned as text") for note in notebook.notes]
     aliases: object = None
     if any(part.kind == "code" and needs_parse(part.text) for part in notebook.parts):
-        from hf_secret_guard.detect.key_writes import EnvironAliases
+        from hf_secret_guard.detect.key_writes import EnvironAliases  # only for code that can leak
 
         aliases = EnvironAliases()  # shared: a cell may use `env` imported in an earlier one
     raw_lines: Optional[LineIndex] = None

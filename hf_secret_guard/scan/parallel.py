@@ -174,7 +174,7 @@ class _Worker:
 
 
 def _send(fd: int, results: list[tuple[int, FileResult]]) -> None:
-    import pickle
+    import pickle  # only in a worker process
 
     data = memoryview(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
     while data:
@@ -183,7 +183,7 @@ def _send(fd: int, results: list[tuple[int, FileResult]]) -> None:
 
 def _receive(fd: int) -> dict[int, FileResult]:
     """A worker's results; nothing if it died before sending them all."""
-    import pickle
+    import pickle  # only in a worker process
 
     blocks = []
     while True:
@@ -253,7 +253,7 @@ def scan_in_workers(
 
 
 def _stop(pid: int) -> None:
-    import signal
+    import signal  # only in a worker process
 
     try:
         os.kill(pid, signal.SIGTERM)

@@ -10,9 +10,11 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Optional, TypeVar
 
+from hf_secret_guard.detect.shell import find_shell_leaks
 from hf_secret_guard.providers import FORMATS, PREFIXES
 from hf_secret_guard.providers._needles import TOKEN_SCREEN, pivoted, prefix_ends
-from hf_secret_guard.tokens.slots import CLI_LOGIN_COMMANDS
+from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name
+from hf_secret_guard.tokens.slots import CLI_LOGIN_COMMANDS, is_slot_name, looks_real, strip_scheme
 
 # A token starts with one of these; an environment write needs one of the others.
 TOKEN_NEEDLES = tuple(prefix.encode() for prefix in PREFIXES)
@@ -87,9 +89,6 @@ def _slot_bytes(data: bytes) -> bool:
 def _value_may_be_key(text: str, quote_at: int) -> bool:
     """The literal after a slot: a key or a placeholder?  Unsure (an escape, no closing quote on the
     line) counts as yes."""
-    from hf_secret_guard.tokens.env_names import is_placeholder
-    from hf_secret_guard.tokens.slots import looks_real, strip_scheme
-
     quote = text[quote_at]
     close = text.find(quote, quote_at + 1)
     line_end = text.find("\n", quote_at + 1)
@@ -101,8 +100,6 @@ def _value_may_be_key(text: str, quote_at: int) -> bool:
 
 def slot_candidate(text: str) -> bool:
     """Could ``text`` hold a key or a placeholder in a key slot?"""
-    from hf_secret_guard.tokens.slots import is_slot_name
-
     has_login: Optional[bool] = None
     # Each match is a slot word, the rest of its name and a literal's opening quote (the match's last
     # character).  A word later in the same name has the same name and quote, so the matches not
@@ -328,7 +325,6 @@ def _literal_key_may_be_secret(text: str, pos: int, extra_names: Sequence[str]) 
         close += 1
     if close >= len(text) or text[close] != quote or _re(_AFTER_STRING).match(text, close + 1):
         return True
-    from hf_secret_guard.tokens.env_names import is_secret_name
 
     return is_secret_name(text[opening:close], extra_names)
 
@@ -371,7 +367,9 @@ def python_may_leak(text: str, extra_names: Sequence[str] = ()) -> bool:
     names = write_names(text)
     if names is None or not may_write_secret(text, names, extra_names):
         return False
-    from hf_secret_guard.screen.string_writes import may_write_string
+    from hf_secret_guard.screen.string_writes import (
+        may_write_string,
+    )  # CPython's parser: only for a file with an environment write
 
     return may_write_string(text, extra_names, names[1])
 
@@ -393,7 +391,7 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
         return True
     if not any(needle in raw for needle in ("environ", "putenv", *_SHELL_NEEDLES)):
         return False  # `hf_hub_download` and friends: no token, and no way to write the environment
-    import json
+    import json  # not loaded by a clean run of a .py file
 
     try:
         value = json.loads(raw)
@@ -413,8 +411,10 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
             code.append(source)
     names = write_names("\n".join(code))  # a cell may use a name imported in another
     if names is not None and may_write_secret("\n\n".join(code), names, extra_names):
-        from hf_secret_guard.read.ipython import mask_cell
-        from hf_secret_guard.screen.string_writes import may_write_string
+        from hf_secret_guard.read.ipython import mask_cell  # only for a notebook with shell lines
+        from hf_secret_guard.screen.string_writes import (
+            may_write_string,
+        )  # CPython's parser: only for a file with an environment write
 
         # CPython's parser on each cell that names a way in, with its IPython lines blanked (they are the
         # shell check's, below), both ways the scanner may blank them (it retries with automagic lines
@@ -430,7 +430,6 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
     shell = [text for text in code if any(needle in text for needle in _SHELL_NEEDLES)]
     if not shell:
         return False
-    from hf_secret_guard.detect.shell import find_shell_leaks
 
     return any(
         find_shell_leaks(text, 0, len(text), fixable=False, extra_secret_names=extra_names) for text in shell

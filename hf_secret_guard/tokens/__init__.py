@@ -172,7 +172,7 @@ def identity(secret: str, env_name: Optional[str]) -> str:
 def fingerprint(rule: str, path: str, secret: str) -> str:
     """Identifies a finding across runs without line numbers, so moving code does not change it."""
     material = f"{rule}\0{path}\0{secret_hash(secret)}"
-    import hashlib
+    import hashlib  # OpenSSL's start-up: only when there is a finding
 
     return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 

@@ -19,6 +19,7 @@ import re
 from typing import Optional, TextIO
 
 from hf_secret_guard.providers import FORMATS, PREFIXES
+from hf_secret_guard.tokens import is_token, mask
 
 # A token anywhere, whatever stands around it; ``tokens.is_token`` then drops placeholders.
 ANYWHERE_PATTERN = "|".join(fmt.pattern for _, fmt in FORMATS if fmt.anywhere)
@@ -40,7 +41,6 @@ def redact_output(text: str) -> str:
     """``text`` with every token, wherever it stands, replaced by its masked form (``hf_****abcd``)."""
     if not any(needle in text for needle in _NEEDLES):  # the common case: tokens.py is not even loaded
         return text
-    from hf_secret_guard.tokens import is_token, mask
 
     return _ANYWHERE_RE.sub(lambda m: mask(m.group()) if is_token(m.group()) else m.group(), text)
 
@@ -48,8 +48,6 @@ def redact_output(text: str) -> str:
 def redact_any_case(text: str) -> str:
     """For text that may hold a token in another case (rule codes): mask anything token-shaped, in any
     case, placeholder or not.  Only for short messages where no real text has that shape."""
-    from hf_secret_guard.tokens import mask
-
     return _ANY_CASE_RE.sub(lambda m: mask(m.group()), redact_output(text))
 
 
