@@ -1,9 +1,9 @@
 """Do we read real notebook cells as IPython does, and does --fix keep them running?  (issue 14)
 
 For every code cell of every notebook under FOLDER:
-- IPython's verdict: its transform (``InteractiveShell.transform_cell``: TransformerManager plus the
-  single-line prefilter, in a fresh namespace) compiles ("parses"), raises SyntaxError ("fails"), or is a
-  non-Python cell magic ("foreign"; a %%capture/%%time/%%timeit/%%prun/%%debug body is judged again);
+- IPython's verdict: its ``TransformerManager``'s output compiles ("parses"), raises SyntaxError
+  ("fails"), or is a non-Python cell magic ("foreign"; a %%capture/%%time/%%timeit/%%prun/%%debug body is
+  judged again), as ``tests/ipython_oracle.py`` (the differential test's oracle) reads it;
 - ours: the scan's reading (``read.ipython.mask_cell``, then the automagic retry) parses or not.
 Then, in each cell IPython parses, a generated token is planted on a new last line
 (``login(token="hf_...")``, with the cell's common indentation), the notebook is fixed with the same code
@@ -16,7 +16,6 @@ still parse under IPython.  No token is printed; the notebooks are only read.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import random
 import string
@@ -25,75 +24,25 @@ import textwrap
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
-from IPython.core import inputtransformer2 as it2
-from IPython.core.interactiveshell import InteractiveShell
-from traitlets.config import Config
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the oracle lives with the tests
 
 from hf_secret_guard import fix_notebook
-from hf_secret_guard.options import ScanOptions
-from hf_secret_guard.read.ipython import mask_cell
-from hf_secret_guard.scan.code import find_code_leaks
+from tests.ipython_oracle import ipython_reading, our_reading
 
-_TRANSFORMED_BODIES = {"capture", "time", "timeit", "prun", "debug"}
-_PROGRAMS = {"writefile", "python", "python3"}
-_SHELL: Optional[InteractiveShell] = None
+_VERDICT = {"ok": "parses", "fail": "fails", "foreign": "foreign"}
 
 
-def shell() -> InteractiveShell:
-    global _SHELL
-    if _SHELL is None:
-        config = Config()
-        config.HistoryManager.enabled = False
-        main = sys.modules["__main__"]
-        _SHELL = InteractiveShell.instance(config=config)
-        sys.modules["__main__"] = main
-    return _SHELL
-
-
-def _magic_call(code: str) -> Optional[tuple[str, str]]:
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return None
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
-        return None
-    call = tree.body[0].value
-    if isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "run_cell_magic":
-        values = [a.value for a in call.args if isinstance(a, ast.Constant)]
-        if len(values) == 3 and all(isinstance(v, str) for v in values):
-            return values[0], values[2]
-    return None
-
-
-def ipython_verdict(cell: str, depth: int = 0) -> str:
-    try:
-        static = it2.TransformerManager().transform_cell(cell)
-        code = shell().transform_cell(cell)
-    except Exception:  # IPython reports it and runs nothing
-        return "fails"
-    magic = _magic_call(static)
-    if magic is not None:
-        name, body = magic
-        if name in _TRANSFORMED_BODIES and depth < 5:
-            return ipython_verdict(body, depth + 1)
-        return "foreign"
-    try:
-        ast.parse(code)
-    except (SyntaxError, ValueError):
-        return "fails"
-    return "parses"
+def ipython_verdict(cell: str) -> str:
+    return _VERDICT[ipython_reading(cell)[0]]
 
 
 def our_verdict(cell: str) -> str:
-    masked = mask_cell(cell)
-    if not masked.python_body or masked.cell_magic in _PROGRAMS:
-        return "foreign"
-    _, error = find_code_leaks(masked.python, ScanOptions(), force=True)
-    if error is not None:
-        _, error = find_code_leaks(mask_cell(cell, automagic=True).python, ScanOptions(), force=True)
-    return "parses" if error is None else "fails"
+    ours = our_reading(cell)[0]
+    if ours == "fail":
+        ours = our_reading(cell, automagic=True)[0]  # the scan's retry, as the scan does it
+    return _VERDICT[ours]
 
 
 def new_token(rng: random.Random) -> str:
