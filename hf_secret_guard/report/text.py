@@ -17,6 +17,13 @@ REVOKE_ADVICE = (
 )
 
 
+UNNAMED_ADVICE = (
+    "A leaked secret stays valid until you change it where it was issued (the service's own settings):\n"
+    "change it there, keep the new one in Colab's Secrets panel (key icon in the left sidebar) and read it\n"
+    "with `userdata.get(NAME)`."
+)
+
+
 PLACEHOLDER_ADVICE = (
     "A placeholder is no leak, but the code asks whoever runs it to paste a key into the file: keep the\n"
     "key in Colab's Secrets panel (key icon in the left sidebar) and read it with `userdata.get(NAME)`."
@@ -29,8 +36,10 @@ def revoke_advice(findings: Sequence[Finding]) -> str:
     if not leaks:
         return PLACEHOLDER_ADVICE
     names = list(dict.fromkeys(f.provider for f in leaks))
-    if names in (["huggingface"], [""], ["huggingface", ""], ["", "huggingface"]):
+    if names == ["huggingface"]:
         return REVOKE_ADVICE
+    if names == [""]:  # a value in a secret's place whose shape names no provider: no page to point to
+        return UNNAMED_ADVICE
     pages = {p.name: p for p in PROVIDERS}
     lines = ["A leaked key stays valid until you revoke it. Revoke each where it was issued:"]
     lines += [f"  {pages[n].display or n}: {pages[n].revoke_url}" for n in names if n in pages]

@@ -157,7 +157,7 @@ def test_fix_hook_is_declared() -> None:
     assert fix_hook["entry"].split()[:3] == ["hf-secret-guard", "scan", "--fix"]
     assert fix_hook["entry"].split()[3:] == hooks["hf-secret-guard"]["entry"].split()[2:]  # same flags
     assert hooks["hf-secret-guard"]["types"] == ["text"]  # every text file is scanned
-    assert fix_hook["types_or"] == ["python", "jupyter"]  # only those are rewritten
+    assert fix_hook["types"] == ["text"]  # every text file: a .env leak is reported (not rewritten) too
 
 
 @pytest.mark.e2e
@@ -175,6 +175,7 @@ def test_fix_hook_in_a_real_commit(tmp_path: Path) -> None:
     config = {"repos": [{"repo": "local", "hooks": [{**hook, "language": "system"}]}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     (repo / "train.py").write_text(f'login(token="{TOKEN}")\n')
+    (repo / ".env").write_text(f"HF_TOKEN={TOKEN2}\n")
     bin_dir = str(Path(sys.executable).parent)
     env = {
         **os.environ,
@@ -191,9 +192,14 @@ def test_fix_hook_in_a_real_commit(tmp_path: Path) -> None:
 
     run("git", "init", "-q")
     run("git", "add", "-A")
-    first = run(sys.executable, "-m", "pre_commit", "run", "--files", "train.py", ".pre-commit-config.yaml")
+    first = run(
+        sys.executable, "-m", "pre_commit", "run", "--files", "train.py", ".env", ".pre-commit-config.yaml"
+    )
     assert first.returncode == 1, first.stdout + first.stderr
     _no_secret(first.stdout + first.stderr)
+    # the .env leak is seen by the fix hook too (a user with only this hook is told), and left as it was
+    assert ".env:1:10: HFG002" in first.stdout and "not fixable" in first.stdout
+    assert (repo / ".env").read_text() == f"HF_TOKEN={TOKEN2}\n"
     assert "files were modified by this hook" in first.stdout
     assert (
         (repo / "train.py").read_text() == 'import os\n\nlogin(token=os.environ["HF_TOKEN"])\n'

@@ -108,6 +108,18 @@ def test_advice_names_each_provider_and_its_revoke_page() -> None:
     assert "huggingface.co" not in advice
 
 
+def test_a_secret_no_provider_claims_gets_no_hugging_face_advice(tmp_path: Path) -> None:
+    """A database password in a secret-named variable, a key in a URL parameter: no provider's page to
+    point to, and certainly not huggingface.co's."""
+    (tmp_path / "x.py").write_text('import os\nos.environ["DB_PASSWORD"] = "s3cr3t-Passw0rd-2024"\n')
+    result = run_main("scan", "--isolated", "x.py", cwd=tmp_path)
+    assert result.returncode == 1 and "HFG002" in result.stdout
+    assert "huggingface.co" not in result.stdout and "where it was issued" in result.stdout
+    (tmp_path / "y.py").write_text('from huggingface_hub import login\nlogin(token="' + TOKEN + '")\n')
+    both = run_main("scan", "--isolated", "x.py", "y.py", cwd=tmp_path)
+    assert "huggingface.co/settings/tokens" in both.stdout and "other secrets: wherever" in both.stdout
+
+
 def test_a_placeholder_is_no_leak_in_the_summary(tmp_path: Path) -> None:
     (tmp_path / "x.py").write_text('client = OpenAI(api_key="YOUR_API_KEY")\n')
     result = run_main("scan", "--isolated", "x.py", cwd=tmp_path)
