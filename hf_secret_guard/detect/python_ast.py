@@ -37,9 +37,11 @@ from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_value
 from hf_secret_guard.tokens.slots import (
     KAGGLE_JSON_SLOT,
     POSITIONAL_KEY_CALLS,
+    has_url_parameter_hint,
     is_slot_name,
     login_call,
     looks_real,
+    url_parameters,
 )
 
 
@@ -225,6 +227,9 @@ def _update_items(node: ast.Call) -> Iterable[tuple[Optional[str], ast.expr]]:
 
 
 def _has_token(value: str) -> bool:
+    """A token, or a key in a credential URL parameter: found inside literals, which is libcst's work."""
+    if has_url_parameter_hint(value) and url_parameters(value):
+        return True
     return any(True for _ in find_tokens(value))
 
 

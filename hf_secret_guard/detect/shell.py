@@ -9,7 +9,15 @@ from typing import Optional
 from hf_secret_guard.model import Leak
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
-from hf_secret_guard.tokens.slots import KAGGLE_JSON_SLOT, cli_logins, kaggle_json_keys
+from hf_secret_guard.tokens.slots import (
+    KAGGLE_JSON_SLOT,
+    URL_PARAMETER_REASON,
+    attribute,
+    cli_logins,
+    has_url_parameter_hint,
+    kaggle_json_keys,
+    url_parameters,
+)
 
 # %env NAME=value, %env NAME value, %set_env NAME value, export NAME=value (quotes optional).
 _ENV_WRITE_RE = re.compile(
@@ -112,7 +120,7 @@ def find_shell_leaks(
                 Leak(login.rule, *span, login.value, "medium", "shell", fixable, name, "", login.label)
             )
             claimed.append((login.start, login.end))
-    kaggle: list[Leak] = []  # never fixable here, whatever the line's expansions
+    kaggle: list[Leak] = []  # never fixable here, whatever the line's expansions (URL parameters too)
     for value_start, value_end, value in kaggle_json_keys(segment):  # echo '{"username": ...}' > kaggle.json
         if not any(a < value_end and value_start < b for a, b in claimed):
             span = (start + value_start, start + value_end)
@@ -130,7 +138,20 @@ def find_shell_leaks(
                 )
             )
             claimed.append((value_start, value_end))
-    for token in find_tokens(segment):
+    tokens_here = list(find_tokens(segment))
+    if has_url_parameter_hint(segment):  # curl "https://...?api_key=<key>"
+        for value_start, value_end, value, name in url_parameters(segment):
+            overlaps = any(a < value_end and value_start < b for a, b in claimed) or any(
+                t.start < value_end and value_start < t.end for t in tokens_here
+            )
+            if not overlaps:
+                span = (start + value_start, start + value_end)
+                label = attribute(value, name).label
+                kaggle.append(
+                    Leak("HFG001", *span, value, "medium", "shell", False, name, URL_PARAMETER_REASON, label)
+                )
+                claimed.append((value_start, value_end))
+    for token in tokens_here:
         if any(a <= token.start < b for a, b in claimed):
             continue
         leaks.append(

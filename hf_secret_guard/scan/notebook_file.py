@@ -15,7 +15,13 @@ from hf_secret_guard.read.notebook import NotebookShapeError, raw_offset, read_n
 from hf_secret_guard.read.notebook_shape import notebook_shape_error
 from hf_secret_guard.scan.code import find_code_leaks, shell_part_leaks
 from hf_secret_guard.scan.findings import finding, keep
-from hf_secret_guard.screen.prefilter import has_text_needle, needs_parse, notebook_may_leak, slot_candidate
+from hf_secret_guard.screen.prefilter import (
+    has_text_needle,
+    needs_parse,
+    notebook_may_leak,
+    slot_candidate,
+    url_candidate,
+)
 from hf_secret_guard.tokens import find_tokens
 
 
@@ -101,7 +107,7 @@ def _blank_spans(raw: str, spans: tuple[tuple[int, int], ...]) -> str:
 def _worth_scanning(part: Part, aliases: object) -> bool:
     if has_text_needle(part.text):
         return True
-    if part.kind == "code" and slot_candidate(part.text):
+    if part.kind == "code" and (slot_candidate(part.text) or url_candidate(part.text)):
         return True
     if part.kind != "code" or aliases is None:
         return False

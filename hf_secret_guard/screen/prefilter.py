@@ -14,7 +14,15 @@ from hf_secret_guard.detect.shell import find_shell_leaks
 from hf_secret_guard.providers import FORMATS, PREFIXES
 from hf_secret_guard.providers._needles import TOKEN_SCREEN, pivoted, prefix_ends
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name
-from hf_secret_guard.tokens.slots import CLI_LOGIN_COMMANDS, is_slot_name, looks_real, strip_scheme
+from hf_secret_guard.tokens.slots import (
+    CLI_LOGIN_COMMANDS,
+    URL_PARAMETER_HINTS,
+    has_url_parameter_hint,
+    is_slot_name,
+    looks_real,
+    strip_scheme,
+    url_parameters,
+)
 
 # A token starts with one of these; an environment write needs one of the others.
 TOKEN_NEEDLES = tuple(prefix.encode() for prefix in PREFIXES)
@@ -203,7 +211,15 @@ def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
         if b"export" in data or any(needle in data for needle in _LOGIN_NEEDLES):
             return True
         data = without_images(data)
-    return has_token_needle(data) or _slot_bytes(data)
+    return has_token_needle(data) or _slot_bytes(data) or any(hint in data for hint in _URL_HINT_BYTES)
+
+
+_URL_HINT_BYTES = tuple(hint.encode() for hint in URL_PARAMETER_HINTS)
+
+
+def url_candidate(text: str) -> bool:
+    """Could ``text`` hold a key in a credential URL parameter (``?api_key=...``)?"""
+    return has_url_parameter_hint(text) and bool(url_parameters(text))
 
 
 def may_write_environ(text: str) -> bool:
@@ -215,7 +231,7 @@ def may_write_environ(text: str) -> bool:
 
 def needs_parse(text: str) -> bool:
     """A code part is parsed only when it has a token prefix or may write the environment."""
-    return token_candidate(text) or may_write_environ(text) or slot_candidate(text)
+    return token_candidate(text) or may_write_environ(text) or slot_candidate(text) or url_candidate(text)
 
 
 # --- Finer checks: could this text produce a finding, not merely mention a needle?
@@ -362,7 +378,7 @@ def python_may_leak(text: str, extra_names: Sequence[str] = ()) -> bool:
     A possible environment write gets a second look with CPython's parser (``string_writes``), which
     tells the many reads of ``os.environ["HF_TOKEN"]`` from writes of a string.
     """
-    if token_candidate(text) or slot_candidate(text):
+    if token_candidate(text) or slot_candidate(text) or url_candidate(text):
         return True
     names = write_names(text)
     if names is None or not may_write_secret(text, names, extra_names):
@@ -387,7 +403,7 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
     Anything unusual is left to the full reader, which reports it.
     """
     visible = without_images(raw)
-    if token_candidate(visible, json=True) or slot_candidate(visible):
+    if token_candidate(visible, json=True) or slot_candidate(visible) or url_candidate(visible):
         return True
     if not any(needle in raw for needle in ("environ", "putenv", *_SHELL_NEEDLES)):
         return False  # `hf_hub_download` and friends: no token, and no way to write the environment

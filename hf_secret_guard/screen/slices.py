@@ -26,7 +26,7 @@ from hf_secret_guard.model import Leak
 from hf_secret_guard.providers import PREFIXES
 from hf_secret_guard.read.lines import line_starts
 from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
-from hf_secret_guard.screen.prefilter import slot_candidate, write_names
+from hf_secret_guard.screen.prefilter import slot_candidate, url_candidate, write_names
 
 _IMPORT_OS_RE = re.compile(r"\bimport\b[^\r\n]*\bos\b")
 _BASE_NEEDLES = (*PREFIXES, "environ", "putenv")
@@ -97,7 +97,7 @@ class _Slicer:
 
     def relevant(self, node: ast.stmt) -> bool:
         text = self.lines.span(_first_line(node), _last_line(node))
-        return self.needle_re.search(text) is not None or slot_candidate(text)
+        return self.needle_re.search(text) is not None or slot_candidate(text) or url_candidate(text)
 
     def alone(self, node: ast.stmt) -> bool:
         """Does ``node`` have its lines to itself?  Not after ``;`` or in ``if x: y``, not before ``;``."""
