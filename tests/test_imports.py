@@ -107,6 +107,16 @@ def test_a_leak_does_bring_in_libcst(tmp_path: Path) -> None:
 
 
 @pytest.mark.e2e
+def test_placeholders_in_key_places_need_no_libcst(tmp_path: Path) -> None:
+    """A template that only writes placeholders (``token = "YOUR_HF_TOKEN"``) is read with ``ast``:
+    reported, and libcst never loaded; the same probe sees libcst for a leak (test above)."""
+    code = 'import os\ntoken = "YOUR_HF_TOKEN"\nos.environ["OPENAI_API_KEY"] = "<YOUR_KEY>"\n'
+    (tmp_path / "template.py").write_text(code)
+    (tmp_path / "template.ipynb").write_text(notebook_text([new_code_cell("!pip install x\n" + code)]))
+    assert _imported_heavy(tmp_path, "template.py", "template.ipynb") == (1, [])
+
+
+@pytest.mark.e2e
 def test_a_notebook_fix_needs_no_nbformat(tmp_path: Path) -> None:
     """nbformat (with jsonschema's format grammars: about a second to import) is not needed to check a fix
     that changed only a cell's source and an output's text; the notebook is fixed all the same."""

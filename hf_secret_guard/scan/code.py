@@ -35,7 +35,14 @@ def find_code_leaks(
 
 
 def source_leaks(text: str, options: ScanOptions) -> tuple[list[Leak], Optional[str]]:
-    """libcst reads only the statements that can hold a finding (``read.slices``), or the whole file."""
+    """``ast`` answers when the only possible findings are whole literals in key places
+    (``detect.python_ast``); else libcst reads only the statements that can hold a finding
+    (``read.slices``), or the whole file."""
+    from hf_secret_guard.detect.python_ast import ast_leaks
+
+    found = ast_leaks(text, None, options.secret_names)
+    if found is not None:
+        return found, None
     # libcst is needed either way; loading it before slicing lets a worker process that must not load it
     # hand the file over at once (``parallel``), without slicing it first for nothing.
     import hf_secret_guard.detect.python  # noqa: F401
