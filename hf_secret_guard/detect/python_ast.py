@@ -117,6 +117,8 @@ class _Collector:
             start = ast_offset(self.text, LineIndex(self.text), index.lineno, index.col_offset)
             if self.text[start : start + 1] == "(" or any(isinstance(e, ast.Starred) for e in index.elts):
                 raise _NeedsLibcst
+            if len(index.elts) == 1:  # ``a["K",]``: one index to libcst
+                return True, _constant_text(index.elts[0])
             return False, None
         return True, _constant_text(index)
 

@@ -70,6 +70,7 @@ CASES: list[tuple[str, bool, bool]] = [
     ('token = "' + TOKEN[:10] + '" "' + TOKEN[10:] + '"\n', False, True),
     ('match x:\n    case "YOUR_TOKEN":\n        token = "YOUR_TOKEN"\n', True, True),
     ('import os\nos.environ[("A", "B")] = "YOUR_TOKEN"\n', False, False),
+    ('import os\nos.environ["HF_TOKEN",] = "YOUR_TOKEN"\nos.environ["A", "B"] = "x"\n', True, True),
     ("arr[0, 1] = 5\narr[1:2] = 'YOUR_TOKEN'\ntoken = api_key = 'YOUR_TOKEN'\n", True, True),
     ('kaggle = {"username": "me", "key": "YOUR_KAGGLE_KEY"}\n', True, True),
     ('token, other = "YOUR_TOKEN", "x"\nTOKEN_CLS = "TOKEN_CLS"\n', True, True),
