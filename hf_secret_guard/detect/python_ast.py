@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterable, Sequence
-from typing import Optional
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Optional
 
 from hf_secret_guard.detect.key_writes import (
     EnvironAliases,
@@ -31,7 +31,7 @@ from hf_secret_guard.detect.key_writes import (
 )
 from hf_secret_guard.model import Leak
 from hf_secret_guard.read.lines import LineIndex
-from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
+from hf_secret_guard.read.python_parse import MAX_AST_DEPTH, MAX_PARSE_CHARS, too_deep
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_value
 from hf_secret_guard.tokens.slots import (
@@ -85,16 +85,33 @@ class _Collector:
         self.env_writes: list[EnvWrite] = []
 
     def walk(self, tree: ast.Module) -> None:
-        """Every node in source order, but not inside f-strings (libcst does not visit their parts)."""
-        stack: list[ast.AST] = [tree]
+        """Every node in source order, but not inside f-strings (libcst does not visit their parts).
+        In the same pass: the depth limit libcst is held to (``read.python_parse.too_deep``) and, in
+        non-ASCII code, the names (libcst's rules for non-ASCII names differ from CPython's)."""
+        check_names = not self.text.isascii()
+        visits: dict[type[ast.AST], Callable[[Any], None]] = {
+            ast.AnnAssign: self.visit_AnnAssign,
+            ast.Assign: self.visit_Assign,
+            ast.Call: self.visit_Call,
+            ast.Dict: self.visit_Dict,
+            ast.Import: self.visit_Import,
+            ast.ImportFrom: self.visit_ImportFrom,
+        }
+        node_type = ast.AST
+        stack: list[tuple[ast.AST, int]] = [(tree, 1)]
         while stack:
-            node = stack.pop()
-            if isinstance(node, ast.Constant):
+            node, depth = stack.pop()
+            if depth > MAX_AST_DEPTH:
+                raise _NeedsLibcst
+            kind = type(node)
+            if kind is ast.Constant:
                 value = _constant_text(node)
                 if value is not None and _has_token(value):
                     raise _NeedsLibcst
                 continue
             if isinstance(node, ast.JoinedStr):
+                if too_deep(node, MAX_AST_DEPTH - depth + 1) or (check_names and not _ascii_names(node)):
+                    raise _NeedsLibcst
                 for inner in ast.walk(node):  # a token in an f-string's text or in its fields
                     if isinstance(inner, ast.JoinedStr) and _has_token(_fstring_value(inner)):
                         raise _NeedsLibcst
@@ -102,10 +119,24 @@ class _Collector:
                     if value is not None and _has_token(value):
                         raise _NeedsLibcst
                 continue
-            visit = getattr(self, "visit_" + type(node).__name__, None)
+            visit = visits.get(kind)
             if visit is not None:
                 visit(node)
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+            children: list[ast.AST] = []
+            for name in node._fields:
+                field = getattr(node, name, None)
+                if isinstance(field, node_type):
+                    children.append(field)
+                elif isinstance(field, list):
+                    for item in field:
+                        if isinstance(item, node_type):
+                            children.append(item)
+                        elif check_names and isinstance(item, str) and not item.isascii():
+                            raise _NeedsLibcst
+                elif check_names and isinstance(field, str) and not field.isascii():
+                    raise _NeedsLibcst
+            children.reverse()
+            stack.extend((child, depth + 1) for child in children)
 
     def _subscript_key(self, target: ast.Subscript) -> tuple[bool, Optional[str]]:
         """(is it one index, as libcst sees it; the index's literal text)."""
@@ -242,7 +273,7 @@ class _Whole(StringLayout):
         raise _NeedsLibcst
 
 
-def _ascii_names(tree: ast.Module) -> bool:
+def _ascii_names(tree: ast.AST) -> bool:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant):
             continue
@@ -261,8 +292,6 @@ def _parse(text: str) -> Optional[ast.Module]:
             warnings.simplefilter("ignore")
             tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    if too_deep(tree) or (not text.isascii() and not _ascii_names(tree)):
         return None
     return tree
 

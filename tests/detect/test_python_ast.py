@@ -77,6 +77,9 @@ CASES: list[tuple[str, bool, bool]] = [
     ("print(f\"{login(token='YOUR_TOKEN')}\")\n", True, False),
     ("def f(token: str = 'YOUR_TOKEN') -> None:\n    self.api_key: str = '<API_KEY>'\n", True, True),
     ("x = (1 +\n", False, False),
+    ("token = 'YOUR_TOKEN'\nx = " + ".".join(["a"] * 600) + "\n", False, False),  # libcst: too deep
+    ('token = "YOUR_TOKEN"\nprint(f"{名前}")\n', False, False),
+    ('token = "YOUR_TOKEN"\nprint(f"{x!r} ünï")  # ünï\n', True, True),
 ]
 
 
