@@ -69,10 +69,11 @@ def workers_for(candidates: Sequence[Candidate]) -> int:
 
 
 def fork_workers() -> int:
-    """How many forked processes this machine can run work in; 0 where fork is not safe."""
-    import threading  # only here: a run with a handful of files never needs it
-
-    if not hasattr(os, "fork") or sys.platform == "win32" or threading.active_count() > 1:
+    """How many forked processes this machine can run work in; 0 where fork is not safe: another thread
+    may hold a lock (the import lock, a stream's) that the child would wait on forever.  Threads started
+    without ``threading`` (``_thread``, as execnet and some kernels do) count too: ``sys._current_frames``
+    lists every thread of the interpreter."""
+    if not hasattr(os, "fork") or sys.platform == "win32" or len(sys._current_frames()) > 1:
         return 0
     affinity = getattr(os, "sched_getaffinity", None)
     cores = len(affinity(0)) if affinity else (os.cpu_count() or 1)

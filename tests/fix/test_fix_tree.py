@@ -7,13 +7,14 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
 from hf_secret_guard.api import scan_file
 from hf_secret_guard.cli import fix_run
 from hf_secret_guard.model import digest
 from hf_secret_guard.options import DEFAULT_FIX_OPTIONS, DEFAULT_OPTIONS
-from tests.conftest import make_token
+from tests.conftest import make_token, run_cli
 from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, notebook_text
 
@@ -29,12 +30,13 @@ def _tree(root: Path, count: int) -> dict[Path, str]:
     return tokens
 
 
+@pytest.mark.e2e  # forked workers: never from a process with other threads (a test runner's)
 def test_a_large_tree_is_fixed_in_workers_as_one_by_one(tmp_path: Path) -> None:
     count = fix_run.MIN_PARALLEL_FIXES + 6
     (tmp_path / "a").mkdir()
     tokens = _tree(tmp_path / "a", count)
     shutil.copytree(tmp_path / "a", tmp_path / "b")
-    result = run_main("scan", "--isolated", "--fix", "a", cwd=tmp_path)
+    result = run_cli("scan", "--isolated", "--fix", "a", cwd=tmp_path)  # a process: it may fork
     assert f"Found {count} leaks in {count} files" in result.stdout
     assert f"{count} fixed, 0 remaining" in result.stdout
     for path, token in tokens.items():
@@ -92,6 +94,7 @@ def _mixed_tree(root: Path, count: int) -> None:
             (root / f"f{index:03d}.env").write_text(f"HF_TOKEN={token}\n")
 
 
+@pytest.mark.e2e
 def test_workers_send_back_what_one_by_one_gives(tmp_path: Path) -> None:
     """Results come back from the workers without the texts the main process decodes again: the diff
     (which shows both texts) and the fixed bytes are those of files fixed one at a time."""
@@ -99,13 +102,14 @@ def test_workers_send_back_what_one_by_one_gives(tmp_path: Path) -> None:
     _mixed_tree(tmp_path / "a", count)
     shutil.copytree(tmp_path / "a", tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    whole = run_main("scan", "--isolated", "--diff", "a", cwd=tmp_path)
+    whole = run_cli("scan", "--isolated", "--diff", "a", cwd=tmp_path)  # a process: it may fork
     one_by_one = "".join(
         run_main("scan", "--isolated", "--diff", f"a/{name}", cwd=tmp_path).stdout for name in names
     )
+    one_by_one = one_by_one.replace("\r\n", "\n").replace("\r", "\n")  # the process's text is read so
     fixable = sum(1 for name in names if not name.endswith(".env"))
     assert whole.returncode == 1 and whole.stdout == one_by_one and whole.stdout.count("+++ ") == fixable
-    run_main("scan", "--isolated", "--fix", "a", cwd=tmp_path)
+    run_cli("scan", "--isolated", "--fix", "a", cwd=tmp_path)
     for name in names:
         run_main("scan", "--isolated", "--fix", f"b/{name}", cwd=tmp_path)
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
