@@ -29,12 +29,9 @@ from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens
 from hf_secret_guard.tokens.slots import (
     KAGGLE_JSON_SLOT,
     POSITIONAL_KEY_CALLS,
-    URL_PARAMETER_REASON,
-    attribute,
-    has_url_parameter_hint,
     is_slot_name,
     login_call,
-    url_parameters,
+    url_parameter_leaks,
 )
 
 __all__ = ["MATCH_PATTERN", "EnvironAliases", "find_python_leaks"]
@@ -256,25 +253,10 @@ def find_python_leaks(
         for match in found:
             start, end = strings.source_range(match.start, match.end)
             leaks.append(Leak("HFG001", start, end, match.value, match.confidence, site, True))
-        if has_url_parameter_hint(strings.value):  # "https://...?api_key=<key>": a key where a key goes
-            for begin, stop, value, name in url_parameters(strings.value):
-                if not any(m.start < stop and begin < m.end for m in found):
-                    start, end = strings.source_range(begin, stop)
-                    label = attribute(value, name).label
-                    leaks.append(
-                        Leak(
-                            "HFG001",
-                            start,
-                            end,
-                            value,
-                            "medium",
-                            site,
-                            False,
-                            name,
-                            URL_PARAMETER_REASON,
-                            label,
-                        )
-                    )
+        taken = [(match.start, match.end) for match in found]
+        for leak in url_parameter_leaks(strings.value, site, taken):  # "https://...?api_key=<key>"
+            start, end = strings.source_range(leak.start, leak.end)
+            leaks.append(leak._replace(start=start, end=end))
 
     for leaf, raw in collector.leaves:
         if isinstance(leaf, cst.Comment) and id(leaf) in offsets:

@@ -11,12 +11,9 @@ from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
 from hf_secret_guard.tokens.slots import (
     KAGGLE_JSON_SLOT,
-    URL_PARAMETER_REASON,
-    attribute,
     cli_logins,
-    has_url_parameter_hint,
     kaggle_json_keys,
-    url_parameters,
+    url_parameter_leaks,
 )
 
 # %env NAME=value, %env NAME value, %set_env NAME value, export NAME=value (quotes optional).
@@ -139,18 +136,10 @@ def find_shell_leaks(
             )
             claimed.append((value_start, value_end))
     tokens_here = list(find_tokens(segment))
-    if has_url_parameter_hint(segment):  # curl "https://...?api_key=<key>"
-        for value_start, value_end, value, name in url_parameters(segment):
-            overlaps = any(a < value_end and value_start < b for a, b in claimed) or any(
-                t.start < value_end and value_start < t.end for t in tokens_here
-            )
-            if not overlaps:
-                span = (start + value_start, start + value_end)
-                label = attribute(value, name).label
-                kaggle.append(
-                    Leak("HFG001", *span, value, "medium", "shell", False, name, URL_PARAMETER_REASON, label)
-                )
-                claimed.append((value_start, value_end))
+    taken = claimed + [(token.start, token.end) for token in tokens_here]
+    for leak in url_parameter_leaks(segment, "shell", taken):  # curl "https://...?api_key=<key>"
+        kaggle.append(leak._replace(start=start + leak.start, end=start + leak.end))
+        claimed.append((leak.start, leak.end))
     for token in tokens_here:
         if any(a <= token.start < b for a, b in claimed):
             continue

@@ -32,7 +32,7 @@ from hf_secret_guard.tokens.slots import (
     is_slot_name,
     kaggle_json_keys,
     looks_real,
-    url_parameters,
+    url_parameter_leaks,
 )
 
 _SLOT_RE = re.compile(
@@ -104,12 +104,7 @@ def find_text_file_leaks(text: str, path: str, extra_names: tuple[str, ...] = ()
             )
         )
     tokens = [(leak.start, leak.end) for leak in leaks]
-    for start, end, value, name in url_parameters(text):  # https://...?key=<key>
-        if not any(a < end and start < b for a, b in tokens):
-            label = attribute(value, name).label
-            leaks.append(
-                Leak("HFG001", start, end, value, "medium", "text-file", False, name, NOT_FIXABLE, label)
-            )
+    leaks += url_parameter_leaks(text, "text-file", tokens, NOT_FIXABLE)  # https://...?key=<key>
     taken = [(leak.start, leak.end) for leak in leaks]
 
     for match in _SLOT_RE.finditer(text):

@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import NamedTuple, Optional
 
+from hf_secret_guard.model import Leak
 from hf_secret_guard.providers import PROVIDERS, Provider, format_of
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder
@@ -302,3 +304,18 @@ def kaggle_json_keys(text: str) -> list[tuple[int, int, str]]:
         if re.search(r'"username"[ \t]*:', members) and looks_real(match.group("value")):
             found.append((match.start("value"), match.end("value"), match.group("value")))
     return found
+
+
+def url_parameter_leaks(
+    text: str, site: str, taken: Sequence[tuple[int, int]] = (), reason: str = URL_PARAMETER_REASON
+) -> list[Leak]:
+    """A leak (offsets in ``text``) for each credential URL parameter (``?api_key=<key>``) whose value looks
+    real and overlaps none of ``taken``: a key without a shape, where a key goes.  Never fixable."""
+    if not has_url_parameter_hint(text):
+        return []
+    leaks: list[Leak] = []
+    for start, end, value, name in url_parameters(text):
+        if not any(a < end and start < b for a, b in taken):
+            label = attribute(value, name).label
+            leaks.append(Leak("HFG001", start, end, value, "medium", site, False, name, reason, label))
+    return leaks
