@@ -31,7 +31,7 @@ from hf_secret_guard.detect.key_writes import (
 )
 from hf_secret_guard.model import Leak
 from hf_secret_guard.read.lines import LineIndex
-from hf_secret_guard.read.python_parse import MAX_AST_DEPTH, MAX_PARSE_CHARS, too_deep
+from hf_secret_guard.read.python_parse import MAX_AST_DEPTH, MAX_PARSE_CHARS, assignment_pairs, too_deep
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_value
 from hf_secret_guard.tokens.slots import (
@@ -195,7 +195,7 @@ class _Collector:
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
-            for element, value in _pairs(target, node.value):
+            for element, value in assignment_pairs(target, node.value):
                 self._slot_target(element, value)
                 if isinstance(element, ast.Subscript):
                     single, key = self._subscript_key(element)
@@ -226,20 +226,6 @@ class _Collector:
         elif method == "update":
             for key, value in _update_items(node):
                 self.env_writes.append(EnvWrite(owner, "update", key, value))
-
-
-def _pairs(target: ast.expr, value: ast.expr) -> Iterable[tuple[ast.expr, ast.expr]]:
-    """``a, b = x, y`` pairs ``a`` with ``x``; any other assignment is one pair."""
-    if (
-        isinstance(target, (ast.Tuple, ast.List))
-        and isinstance(value, (ast.Tuple, ast.List))
-        and len(target.elts) == len(value.elts)
-        and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
-    ):
-        for element, item in zip(target.elts, value.elts, strict=True):
-            yield from _pairs(element, item)
-    else:
-        yield target, value
 
 
 def _update_items(node: ast.Call) -> Iterable[tuple[Optional[str], ast.expr]]:

@@ -147,7 +147,9 @@ def _try_imports(node: cst.Try) -> set[str]:
     return {name for name, kinds in facts.binders.items() if OTHER not in kinds}
 
 
-class _Collector(cst.CSTVisitor):
+class _Binder:
+    """What both collectors (libcst's tree, CPython's) record, and how."""
+
     def __init__(self, facts: Facts) -> None:
         self.facts = facts
         self.top: list[TopImport] = []
@@ -162,10 +164,6 @@ class _Collector(cst.CSTVisitor):
         if not (self._fallbacks and name in self._fallbacks[-1]):
             self.facts.bind(name, OTHER)
 
-    def _targets(self, node: cst.BaseExpression) -> None:
-        for name in _target_names(node):
-            self._other(name)
-
     def _imported(self, name: str, kind: str) -> None:
         if kind == OTHER:
             self._other(name)
@@ -173,6 +171,12 @@ class _Collector(cst.CSTVisitor):
         self.facts.bind(name, kind)
         if self._depth == 0:
             self.top.append(TopImport(self.statement, cast(Kind, kind), name))
+
+
+class _Collector(_Binder, cst.CSTVisitor):
+    def _targets(self, node: cst.BaseExpression) -> None:
+        for name in _target_names(node):
+            self._other(name)
 
     def visit_Name(self, node: cst.Name) -> None:
         self.facts.mentioned.add(node.value)
@@ -305,21 +309,9 @@ def python_facts(module: cst.Module) -> tuple[Facts, list[TopImport]]:
     return collector.facts, collector.top
 
 
-class _AstCollector(ast.NodeVisitor):
+class _AstCollector(_Binder, ast.NodeVisitor):
     """``_Collector`` on CPython's tree: the same facts for code that compiles, at a tenth of the cost
     of a libcst parse, for the cells a fix only needs the bindings of."""
-
-    def __init__(self, facts: Facts) -> None:
-        self.facts = facts
-        self.top: list[TopImport] = []
-        self.statement = -1
-        self._depth = 0
-        self._tries: list[set[str]] = []
-        self._fallbacks: list[set[str]] = []
-
-    def _other(self, name: str) -> None:
-        if not (self._fallbacks and name in self._fallbacks[-1]):
-            self.facts.bind(name, OTHER)
 
     def _mention(self, dotted: Optional[str]) -> None:
         if dotted:
@@ -333,14 +325,6 @@ class _AstCollector(ast.NodeVisitor):
                 self._targets(element)
         elif isinstance(node, ast.Starred):
             self._targets(node.value)
-
-    def _imported(self, name: str, kind: str) -> None:
-        if kind == OTHER:
-            self._other(name)
-            return
-        self.facts.bind(name, kind)
-        if self._depth == 0:
-            self.top.append(TopImport(self.statement, cast(Kind, kind), name))
 
     def _bound_name(self, name: str) -> None:
         """A name written as a name node in libcst (a handler's, a function's): mentioned and bound."""

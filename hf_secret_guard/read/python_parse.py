@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
@@ -88,3 +89,18 @@ def too_deep(tree: ast.AST, limit: int = MAX_AST_DEPTH) -> bool:
             return True
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return False
+
+
+def assignment_pairs(target: ast.expr, value: ast.expr) -> Iterator[tuple[ast.expr, ast.expr]]:
+    """``a, b = x, y`` pairs ``a`` with ``x``; any other assignment is one pair (as libcst's detector
+    pairs them: the screens and the ``ast`` detector must agree with it)."""
+    if (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(value, (ast.Tuple, ast.List))
+        and len(target.elts) == len(value.elts)
+        and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
+    ):
+        for element, item in zip(target.elts, value.elts, strict=True):
+            yield from assignment_pairs(element, item)
+    else:
+        yield target, value

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Collection, Iterator, Sequence
 from typing import Optional
 
-from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS
+from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, assignment_pairs
 from hf_secret_guard.tokens.env_names import is_secret_name
 
 _WRITE_METHODS = frozenset({"setdefault", "__setitem__", "putenv"})
@@ -40,7 +40,7 @@ def may_write_string(
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign):
             for target in node.targets:
-                for element, value in _pairs(target, node.value):
+                for element, value in assignment_pairs(target, node.value):
                     key = _subscript_key(element) if isinstance(element, ast.Subscript) else None
                     if key is not None and is_secret_name(key, extra_names) and _is_string(value):
                         return True
@@ -62,20 +62,6 @@ def may_write_string(
                 if key is not None and is_secret_name(key, extra_names):
                     return True
     return False
-
-
-def _pairs(target: ast.expr, value: ast.expr) -> Iterator[tuple[ast.expr, ast.expr]]:
-    """``a, b = x, y`` pairs ``a`` with ``x``; any other assignment is one pair (as the detector pairs)."""
-    if (
-        isinstance(target, (ast.Tuple, ast.List))
-        and isinstance(value, (ast.Tuple, ast.List))
-        and len(target.elts) == len(value.elts)
-        and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
-    ):
-        for element, item in zip(target.elts, value.elts, strict=False):
-            yield from _pairs(element, item)
-    else:
-        yield target, value
 
 
 def _update_items(call: ast.Call) -> Iterator[tuple[Optional[str], ast.expr]]:
