@@ -81,7 +81,7 @@ def finding(
         file_column=file_column,
         env_name=leak.env_name,
         not_fixable_reason=not_fixable_reason(leak),
-        provider=getattr(provider_for(leak.secret, leak.env_name), "name", ""),
+        provider=getattr(provider_for(leak.secret, leak.env_name, leak.label or ""), "name", ""),
     )
 
 

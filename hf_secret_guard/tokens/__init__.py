@@ -120,13 +120,16 @@ def provider_of(value: str) -> Optional[Provider]:
     return found[0] if found is not None and is_token(value) else None
 
 
-def provider_for(secret: str, env_name: Optional[str] = None) -> Optional[Provider]:
-    """Whose key ``secret`` is: by its shape, else by the variable or slot it is written to."""
+def provider_for(secret: str, env_name: Optional[str] = None, label: str = "") -> Optional[Provider]:
+    """Whose key ``secret`` is: by its shape, else by the variable or slot it is written to, else by what
+    the detector called it (``SerpAPI key``: a key named by the URL it is sent to)."""
     found = provider_of(secret)
     if found is None and env_name:
         found = next(
             (p for p in PROVIDERS if env_name.upper() in p.env_names or env_name == p.secret_name), None
         )
+    if found is None and label:
+        found = next((p for p in PROVIDERS if label == f"{p.display or p.name} key"), None)
     return found
 
 

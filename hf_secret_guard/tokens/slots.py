@@ -171,14 +171,16 @@ class Attribution(NamedTuple):
     secret_name: str  # what --fix reads instead
 
 
-def attribute(value: str, slot: str, callee: Optional[str] = None) -> Attribution:
-    """Whose key this is: its own shape first, then the slot's name, then the call it is passed to."""
+def attribute(value: str, slot: str, callee: Optional[str] = None, host: Optional[str] = None) -> Attribution:
+    """Whose key this is: its own shape first, then the slot's name, then the call it is passed to, then
+    the host of the URL it is a parameter of (``serpapi.com/search?api_key=``)."""
     found = format_of(value)
     if found is not None and re.fullmatch(found[1].pattern, value):
         return Attribution(found[1].display, found[0].secret_name)
     upper = slot.upper()
     provider = next((p for p in PROVIDERS if upper in p.env_names or slot.lower() in p.slot_names), None)
     provider = provider or _by_callee(callee)
+    provider = provider or _by_host(host)
     provider = provider or _by_words([*slot_words(slot), *slot_words(value)])
     if provider is not None:
         return Attribution(f"{provider.display or provider.name} key", provider.secret_name)
@@ -188,6 +190,24 @@ def attribute(value: str, slot: str, callee: Optional[str] = None) -> Attributio
     if name in ("TOKEN", "KEY", "AUTHORIZATION"):
         name = "API_TOKEN" if name == "TOKEN" else "API_KEY"
     return Attribution("secret", name)
+
+
+def _site(host: str) -> str:
+    """``serpapi.com`` for ``www.serpapi.com``: a host's last two labels."""
+    return ".".join(host.lower().rstrip(".").split(".")[-2:])
+
+
+def _by_host(host: Optional[str]) -> Optional[Provider]:
+    """The provider whose own site (its revoke page's host, its API's) the URL goes to."""
+    if not host:
+        return None
+    from urllib.parse import urlsplit  # not loaded by a clean run
+
+    for provider in PROVIDERS:
+        urls = [provider.revoke_url] + ([provider.hub.default] if provider.hub else [])
+        if any(_site(urlsplit(url).hostname or "") == _site(host) for url in urls):
+            return provider
+    return None
 
 
 def _by_words(words: list[str]) -> Optional[Provider]:
@@ -316,6 +336,11 @@ def url_parameter_leaks(
     leaks: list[Leak] = []
     for start, end, value, name in url_parameters(text):
         if not any(a < end and start < b for a, b in taken):
-            label = attribute(value, name).label
-            leaks.append(Leak("HFG001", start, end, value, "medium", site, False, name, reason, label))
+            host = _URL_HOST_RE.search(text, max(0, start - 2000), start)
+            found = attribute(value, name, host=host.group(1) if host else None)
+            leaks.append(Leak("HFG001", start, end, value, "medium", site, False, name, reason, found.label))
     return leaks
+
+
+# The host of the URL a parameter ends: the last ``scheme://host`` before it, with no space or quote between.
+_URL_HOST_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)[^\s\"'<>`]*\Z")

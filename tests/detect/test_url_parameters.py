@@ -68,3 +68,21 @@ def test_in_a_notebook_code_and_shell_lines_are_slots_markdown_and_outputs_are_n
         ("HFG001", 2, 2, "shell"),
     ]
     assert all(not f["fixable"] for f in found)
+
+
+@pytest.mark.parametrize(
+    ("url", "label", "page"),
+    [
+        ("https://serpapi.com/search.json?q=x&api_key={key}", "SerpAPI key", "serpapi.com/manage-api-key"),
+        ("https://api.openai.com/v1/models?key={key}", "OpenAI", "platform.openai.com/api-keys"),
+        ("https://api.example.com/v1?api_key={key}", "secret in", "where it was issued"),
+    ],
+    ids=["serpapi", "openai-api-host", "unknown-host"],
+)
+def test_the_urls_host_names_whose_key_it_is(tmp_path: Path, url: str, label: str, page: str) -> None:
+    """A prefix-less key says nothing about its provider; the URL it is sent to does: the message and
+    the revoke advice name that provider (its own site: revoke page or API host), or nobody."""
+    (tmp_path / "a.py").write_text(f'URL = "{url.format(key=KEY)}"\n')
+    result = run_main("scan", "--isolated", "a.py", cwd=tmp_path)
+    assert result.returncode == 1 and KEY not in result.stdout
+    assert f"HFG001 {label}" in result.stdout and page in result.stdout
