@@ -30,6 +30,7 @@ import re
 import shutil
 import string
 import struct
+import sys
 import sysconfig
 import tempfile
 import zlib
@@ -37,6 +38,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the key generator lives with the tests
+from tests.fake_keys import generate
 
 DEFAULT_OUT = Path(tempfile.gettempdir()) / "hf-secret-guard-bench" / "tree"
 DEFAULT_SEED = 6
@@ -84,41 +88,6 @@ PROVIDER_PLANTS = [
 ]
 
 
-_PIECE = re.compile(
-    r"\[(?P<cls>[^\]]+)\](?:\{(?P<a>\d+)(?:,(?P<b>\d+))?\})?|\(\?:(?P<alts>[^()]*)\)(?P<opt>\?)?|\\(?P<esc>.)|(?P<lit>.)"
-)
-
-
-def _expand(alphabet: str) -> str:
-    chars, index = [], 0
-    while index < len(alphabet):
-        if index + 2 < len(alphabet) and alphabet[index + 1] == "-":
-            chars.extend(chr(c) for c in range(ord(alphabet[index]), ord(alphabet[index + 2]) + 1))
-            index += 3
-        else:
-            chars.append(alphabet[index].replace("\\", ""))
-            index += 1
-    return "".join(c for c in chars if c)
-
-
-def _generate(pattern: str, rng: random.Random) -> str:
-    """A string that fully matches a provider format's body regex (classes with counts, literals and
-    ``(?:a|b)`` groups: what the registry uses)."""
-    out = []
-    for piece in _PIECE.finditer(pattern):
-        if piece["cls"]:
-            low = int(piece["a"] or 1)
-            high = int(piece["b"] or low)
-            alphabet = _expand(piece["cls"])
-            out.append("".join(rng.choice(alphabet) for _ in range(rng.randint(low, high))))
-        elif piece["alts"] is not None:
-            if not piece["opt"] or rng.random() < 0.5:
-                out.append(_generate(rng.choice(piece["alts"].split("|")), rng))
-        else:
-            out.append(piece["esc"] or piece["lit"])
-    return "".join(out)
-
-
 def provider_key(provider: str, prefix: str, rng: random.Random) -> tuple[str, str]:
     """A fake key of ``provider``'s format with ``prefix`` (its checksum sealed), and its masked form."""
     from hf_secret_guard.providers import PROVIDERS
@@ -127,7 +96,7 @@ def provider_key(provider: str, prefix: str, rng: random.Random) -> tuple[str, s
 
     fmt = next(f for p in PROVIDERS if p.name == provider for f in p.formats if f.prefix == prefix)
     while True:
-        key = prefix + _generate(fmt.body, rng)
+        key = prefix + generate(fmt.body, rng)
         if fmt.seal is not None:
             key = fmt.seal(key)
         if re.fullmatch(fmt.pattern, key) and (fmt.check is None or fmt.check(key)) and is_token(key):

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from hf_secret_guard.providers.spec import TokenFormat
+from tests.fake_keys import generate
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -72,48 +73,12 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield tmp_path
 
 
-def _expand(alphabet: str) -> str:
-    """The characters of a regex class body such as ``A-Za-z0-9_-``."""
-    chars, index = [], 0
-    while index < len(alphabet):
-        if index + 2 < len(alphabet) and alphabet[index + 1] == "-":
-            chars.extend(chr(c) for c in range(ord(alphabet[index]), ord(alphabet[index + 2]) + 1))
-            index += 3
-        else:
-            chars.append(alphabet[index].replace("\\", ""))
-            index += 1
-    return "".join(c for c in chars if c)
-
-
-_PIECE = re.compile(
-    r"\[(?P<cls>[^\]]+)\](?:\{(?P<a>\d+)(?:,(?P<b>\d+))?\})?|\(\?:(?P<alts>[^()]*)\)(?P<opt>\?)?|\\(?P<esc>.)|(?P<lit>.)"
-)
-
-
-def _generate(pattern: str, rng: random.Random) -> str:
-    """A string that fully matches ``pattern``, for the small regex subset provider formats use:
-    classes with counts, literals, and ``(?:a|b)`` groups (optional with ``?``)."""
-    out = []
-    for piece in _PIECE.finditer(pattern):
-        if piece["cls"]:
-            low = int(piece["a"] or 1)
-            high = int(piece["b"] or low)
-            alphabet = _expand(piece["cls"])
-            out.append("".join(rng.choice(alphabet) for _ in range(rng.randint(low, high))))
-        elif piece["alts"] is not None:
-            if not piece["opt"] or rng.random() < 0.5:
-                out.append(_generate(rng.choice(piece["alts"].split("|")), rng))
-        else:
-            out.append(piece["esc"] or piece["lit"])
-    return "".join(out)
-
-
 def make_key(fmt: TokenFormat, seed: int = 0) -> str:
     """A fake key in any provider's format (its checksum sealed where it has one): random, mixed case
     where the format mixes cases, repeatable, and never committed."""
     rng = random.Random(f"hf-secret-guard-test-{fmt.prefix}-{fmt.display}-{seed}")
     for _ in range(1000):
-        key = fmt.prefix + _generate(fmt.body, rng)
+        key = fmt.prefix + generate(fmt.body, rng)
         if fmt.seal is not None:
             key = fmt.seal(key)
         body = key[len(fmt.prefix) :]

@@ -188,9 +188,18 @@ def _tree(root: Path, count: int, mixed: int) -> None:
         (folder / f"m{number}.py").write_text(text)
 
 
-def _cores() -> int:
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
+def _scan_in_a_process(root: Path) -> tuple[int, bool]:
+    """A scan of ``root`` in a fresh interpreter (one thread: it may fork): its number of findings, and
+    whether that process imported libcst."""
+    script = (
+        "import sys\n"
+        "from hf_secret_guard import api\n"
+        f"results = list(api.scan_paths([{str(root)!r}]))\n"
+        "print(sum(len(r.findings) for r in results), 'libcst' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    findings, imported = result.stdout.split()
+    return int(findings), imported == "True"
 
 
 def _scan(candidates: list[Candidate], workers: int) -> list[FileResult]:
@@ -232,19 +241,12 @@ def test_a_dying_worker_costs_time_not_results(tmp_path: Path) -> None:
 def test_only_the_parser_worker_imports_libcst(tmp_path: Path) -> None:
     """Files that need libcst go to one worker: the parent finishes without ever importing it."""
     _tree(tmp_path, parallel.MIN_FILES + 20, 40)
-    if _cores() < 2:  # the scan runs in a fresh process: this one's threads (a test runner's) do not count
+    if parallel.cores() < 2:  # the scan runs in a fresh process: this one's threads do not count
         pytest.skip("one core: the scan is serial")
-    script = (
-        "import sys\n"
-        "from hf_secret_guard import api\n"
-        f"results = list(api.scan_paths([{str(tmp_path)!r}]))\n"
-        "print(sum(len(r.findings) for r in results), 'libcst' in sys.modules)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    findings, imported = result.stdout.split()
+    findings, imported = _scan_in_a_process(tmp_path)
     serial = _scan(discover_files([str(tmp_path)], DEFAULT_DISCOVER), 0)
-    assert int(findings) == sum(len(r.findings) for r in serial)
-    assert imported == "False"
+    assert findings == sum(len(r.findings) for r in serial)
+    assert not imported
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
@@ -255,15 +257,8 @@ def test_when_most_files_need_libcst_every_worker_parses(tmp_path: Path) -> None
     for number in range(count):
         (tmp_path / f"m{number}.py").write_text(f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\n')
     candidates = discover_files([str(tmp_path)], DEFAULT_DISCOVER)
-    if _cores() < 2:
+    if parallel.cores() < 2:
         pytest.skip("one core: the scan is serial")
-    script = (
-        "import sys\n"
-        "from hf_secret_guard import api\n"
-        f"results = list(api.scan_paths([{str(tmp_path)!r}]))\n"
-        "print(sum(len(r.findings) for r in results), 'libcst' in sys.modules)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    findings, imported = result.stdout.split()
-    assert int(findings) == count and imported == "True"
+    findings, imported = _scan_in_a_process(tmp_path)
+    assert findings == count and imported
     assert _scan(candidates, 2) == _scan(candidates, 0)

@@ -326,6 +326,12 @@ class _AstCollector(_Binder, ast.NodeVisitor):
         elif isinstance(node, ast.Starred):
             self._targets(node.value)
 
+    def _parameter(self, name: str) -> None:
+        """A name libcst writes as a ``Name`` node that binds in any case (a parameter, a capture
+        pattern): mentioned, and bound to something else whatever the enclosing handler imported."""
+        self.facts.mentioned.add(name)
+        self.facts.bind(name, OTHER)
+
     def _bound_name(self, name: str) -> None:
         """A name written as a name node in libcst (a handler's, a function's): mentioned and bound."""
         self.facts.mentioned.add(name)
@@ -405,8 +411,7 @@ class _AstCollector(_Binder, ast.NodeVisitor):
         every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
         every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
         for argument in every:
-            self.facts.mentioned.add(argument.arg)
-            self.facts.bind(argument.arg, OTHER)
+            self._parameter(argument.arg)
 
     def visit_FunctionDef(self, node: Any) -> None:
         self._bound_name(node.name)
@@ -428,19 +433,16 @@ class _AstCollector(_Binder, ast.NodeVisitor):
 
     def visit_MatchAs(self, node: ast.MatchAs) -> None:
         if node.name is not None:
-            self.facts.mentioned.add(node.name)
-            self.facts.bind(node.name, OTHER)
+            self._parameter(node.name)
         self.generic_visit(node)
 
     def visit_MatchStar(self, node: ast.MatchStar) -> None:
         if node.name is not None:
-            self.facts.mentioned.add(node.name)
-            self.facts.bind(node.name, OTHER)
+            self._parameter(node.name)
 
     def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
         if node.rest is not None:
-            self.facts.mentioned.add(node.rest)
-            self.facts.bind(node.rest, OTHER)
+            self._parameter(node.rest)
         self.generic_visit(node)
 
     def visit_MatchClass(self, node: ast.MatchClass) -> None:
@@ -449,8 +451,7 @@ class _AstCollector(_Binder, ast.NodeVisitor):
 
     def _type_name(self, node: Any) -> None:  # 3.12: TypeVar, ParamSpec, TypeVarTuple, TypeAlias
         name = node.name.id if isinstance(node.name, ast.Name) else node.name
-        self.facts.mentioned.add(name)
-        self.facts.bind(name, OTHER)
+        self._parameter(name)
         self.generic_visit(node)
 
     visit_TypeVar = visit_ParamSpec = visit_TypeVarTuple = visit_TypeAlias = _type_name

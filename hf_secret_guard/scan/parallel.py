@@ -75,9 +75,13 @@ def fork_workers() -> int:
     lists every thread of the interpreter."""
     if not hasattr(os, "fork") or sys.platform == "win32" or len(sys._current_frames()) > 1:
         return 0
+    return min(cores(), MAX_WORKERS)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
     affinity = getattr(os, "sched_getaffinity", None)
-    cores = len(affinity(0)) if affinity else (os.cpu_count() or 1)
-    return min(cores, MAX_WORKERS)
+    return len(affinity(0)) if affinity else (os.cpu_count() or 1)
 
 
 def _chunks(count: int) -> list[range]:
