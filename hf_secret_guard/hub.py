@@ -64,7 +64,7 @@ def provider_endpoint(provider: Provider, environ: Optional[Mapping[str, str]] =
     """Where ``provider``'s keys may go: its ``env`` variable when set, else its own host; without a trailing
     slash.  http:// only for localhost, so a key never crosses the network in clear."""
     if provider.hub is None:
-        raise HubError(f"{provider.display or provider.name} has no endpoint")
+        raise HubError(f"{provider.title} has no endpoint")
     env = os.environ if environ is None else environ
     name = provider.hub.env
     value = (env.get(name) or "").strip() or provider.hub.default
@@ -98,7 +98,7 @@ def verify_target(secret: str) -> tuple[Optional[Provider], str]:
     provider = provider_of(secret)
     if provider is None:
         return None, "its value does not say whose key it is"
-    name = provider.display or provider.name
+    name = provider.title
     if provider.hub is None:
         return None, f"{name} documents no read-only check"
     if secret.startswith(provider.hub.not_verified):
@@ -240,7 +240,7 @@ def _stops_asking(status: Optional[int]) -> bool:
 def interpret_answer(provider: Provider, status: Optional[int], problem: str = "") -> Verification:
     """What one answer of a provider other than the Hub means; its body is never kept."""
     assert provider.hub is not None
-    name = provider.display or provider.name
+    name = provider.title
     if status is None:
         return Verification("unreachable", problem or "no answer")
     if status == 200:
@@ -289,7 +289,7 @@ def verify_tokens(
             continue
         base = endpoint if provider is HUB_PROVIDER and endpoint else provider_endpoint(provider, environ)
         url = base + provider.hub.whoami
-        who = "the Hub" if provider is HUB_PROVIDER else (provider.display or provider.name)
+        who = "the Hub" if provider is HUB_PROVIDER else provider.title
         if asked == MAX_VERIFIED:
             why = f"more than {MAX_VERIFIED} distinct tokens (the most one run asks about)"
             stopped = {p.name: stopped.get(p.name, (why, "unknown")) for p in PROVIDERS}
@@ -335,7 +335,7 @@ def revoke_tokens(
         assert provider.hub is not None
         base = endpoint if provider is HUB_PROVIDER and endpoint else provider_endpoint(provider, environ)
         url = base + provider.hub.revoke
-        who = "the Hub" if provider is HUB_PROVIDER else (provider.display or provider.name)
+        who = "the Hub" if provider is HUB_PROVIDER else provider.title
         headers = {"Content-Type": "application/json", "User-Agent": _USER_AGENT}
         headers.update(provider.hub.headers)
         for start in range(0, len(tokens), REVOKE_BATCH):

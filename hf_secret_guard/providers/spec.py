@@ -121,3 +121,13 @@ class Provider(NamedTuple):
     cli_logins: tuple[str, ...] = ()
     # Keyword arguments that hold this provider's key whatever the call: ``use_auth_token=`` (transformers).
     slot_names: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """What advice and messages call the provider: ``OpenAI``, else its registry name."""
+        return self.display or self.name
+
+    @property
+    def key_label(self) -> str:
+        """What a message calls a key known only by its place (``SerpAPI key``), not by its shape."""
+        return f"{self.title} key"

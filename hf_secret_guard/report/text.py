@@ -42,7 +42,7 @@ def revoke_advice(findings: Sequence[Finding]) -> str:
         return UNNAMED_ADVICE
     pages = {p.name: p for p in PROVIDERS}
     lines = ["A leaked key stays valid until you revoke it. Revoke each where it was issued:"]
-    lines += [f"  {pages[n].display or n}: {pages[n].revoke_url}" for n in names if n in pages]
+    lines += [f"  {pages[n].title}: {pages[n].revoke_url}" for n in names if n in pages]
     if "" in names:
         lines.append("  other secrets: wherever they were issued")
     lines.append(

@@ -129,7 +129,7 @@ def provider_for(secret: str, env_name: Optional[str] = None, label: str = "") -
             (p for p in PROVIDERS if env_name.upper() in p.env_names or env_name == p.secret_name), None
         )
     if found is None and label:
-        found = next((p for p in PROVIDERS if label == f"{p.display or p.name} key"), None)
+        found = next((p for p in PROVIDERS if label == p.key_label), None)
     return found
 
 

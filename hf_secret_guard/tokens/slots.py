@@ -183,7 +183,7 @@ def attribute(value: str, slot: str, callee: Optional[str] = None, host: Optiona
     provider = provider or _by_host(host)
     provider = provider or _by_words([*slot_words(slot), *slot_words(value)])
     if provider is not None:
-        return Attribution(f"{provider.display or provider.name} key", provider.secret_name)
+        return Attribution(provider.key_label, provider.secret_name)
     name = "_".join(slot_words(slot)) or "SECRET"
     if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
         name = "SECRET"
@@ -252,7 +252,7 @@ class CliLogin(NamedTuple):
 
     @property
     def label(self) -> str:
-        return f"{self.provider.display or self.provider.name} key"
+        return self.provider.key_label
 
 
 CLI_LOGIN_COMMANDS = tuple(sorted({c for p in PROVIDERS for c in p.cli_logins}))
