@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
@@ -171,6 +171,8 @@ MATCH_PATTERN = "a match pattern compares with the literal; a call cannot stand 
 def in_match_patterns(text: str, leaks: list[Leak], tree: Optional[ast.Module] = None) -> list[Leak]:
     """A literal in a ``case`` pattern cannot become a call: such a leak is reported not fixable, so the
     scan says exactly what ``--fix`` will do.  ``tree``: ``text`` already parsed by ``ast``."""
+    if not any(leak.fixable for leak in leaks):
+        return leaks
     if tree is None:
         try:
             with warnings.catch_warnings():
@@ -180,12 +182,11 @@ def in_match_patterns(text: str, leaks: list[Leak], tree: Optional[ast.Module] =
             return leaks
     lines = LineIndex(text)
     spans: list[tuple[int, int]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.match_case):
-            pattern = node.pattern
-            start = ast_offset(text, lines, pattern.lineno, pattern.col_offset)
-            end = ast_offset(text, lines, pattern.end_lineno or pattern.lineno, pattern.end_col_offset or 0)
-            spans.append((start, end))
+    for case in _match_cases(tree.body):
+        pattern = case.pattern
+        start = ast_offset(text, lines, pattern.lineno, pattern.col_offset)
+        end = ast_offset(text, lines, pattern.end_lineno or pattern.lineno, pattern.end_col_offset or 0)
+        spans.append((start, end))
     if not spans:
         return leaks
     return [
@@ -194,6 +195,26 @@ def in_match_patterns(text: str, leaks: list[Leak], tree: Optional[ast.Module] =
         else leak
         for leak in leaks
     ]
+
+
+def _match_cases(body: list[ast.stmt]) -> Iterator[ast.match_case]:
+    """The cases of every ``match`` statement, found by walking statements only: a statement sits only
+    in another's body (``body``, ``orelse``, ``finalbody``, a handler's, a case's), never in an
+    expression, so the expressions, most of a tree, are not visited."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Match):
+            yield from node.cases
+        blocks: list[list[ast.stmt]] = []
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list):
+                blocks.append(block)
+        for holder in [*getattr(node, "handlers", ()), *getattr(node, "cases", ())]:
+            blocks.append(holder.body)
+        for block in reversed(blocks):
+            stack.extend(reversed(block))
 
 
 def ast_offset(text: str, lines: LineIndex, line: int, utf8_column: int) -> int:

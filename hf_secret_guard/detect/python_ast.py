@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any, Optional
 
 from hf_secret_guard.detect.key_writes import (
@@ -31,7 +32,7 @@ from hf_secret_guard.detect.key_writes import (
 )
 from hf_secret_guard.model import Leak
 from hf_secret_guard.read.lines import LineIndex
-from hf_secret_guard.read.python_parse import MAX_AST_DEPTH, MAX_PARSE_CHARS, assignment_pairs, too_deep
+from hf_secret_guard.read.python_parse import MAX_AST_DEPTH, MAX_PARSE_CHARS, assignment_pairs
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_value
 from hf_secret_guard.tokens.slots import (
@@ -75,6 +76,55 @@ def _fstring_value(node: ast.JoinedStr) -> str:
     )
 
 
+# Fields that hold only a leaf with nothing under it (``Load``, ``Add``, ``Eq``: no fields of their own) or
+# a name, never a node to visit: skipped by ``_Collector.walk`` below the depth limit, where such a leaf can
+# change nothing (libcst's depth limit counts it, so at the limit every field is looked at).
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_NAME_FIELDS: dict[type[ast.AST], frozenset[str]] = {
+    ast.Name: frozenset({"id"}),
+    ast.Attribute: frozenset({"attr"}),
+    ast.keyword: frozenset({"arg"}),
+    ast.arg: frozenset({"arg", "type_comment"}),
+    ast.alias: frozenset({"name", "asname"}),
+}
+_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _node_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        skip = _LEAF_FIELDS | _NAME_FIELDS.get(kind, frozenset())
+        fields = _FIELDS[kind] = tuple(name for name in kind._fields if name not in skip)
+    return fields
+
+
+def _check_fstring(node: ast.JoinedStr, depth: int, check_names: bool) -> None:
+    """An f-string at ``depth``, walked whole in one pass: too deep for libcst, a token in its text or in
+    its fields, a non-ASCII name (when ``check_names``) each leave it to libcst."""
+    stack: list[tuple[ast.AST, int]] = [(node, depth)]
+    while stack:
+        inner, level = stack.pop()
+        if level > MAX_AST_DEPTH:
+            raise _NeedsLibcst
+        if isinstance(inner, ast.JoinedStr) and _has_token(_fstring_value(inner)):
+            raise _NeedsLibcst
+        value = _constant_text(inner)
+        if value is not None and _has_token(value):
+            raise _NeedsLibcst
+        for _, field in ast.iter_fields(inner):
+            items = field if isinstance(field, list) else [field]
+            for item in items:
+                if isinstance(item, ast.AST):
+                    stack.append((item, level + 1))
+                elif (
+                    check_names
+                    and not isinstance(inner, ast.Constant)
+                    and isinstance(item, str)
+                    and not item.isascii()
+                ):
+                    raise _NeedsLibcst
+
+
 class _Collector:
     """``detect.python._Collector``'s slots, environment writes and imports, from an ``ast`` tree."""
 
@@ -110,33 +160,34 @@ class _Collector:
                     raise _NeedsLibcst
                 continue
             if isinstance(node, ast.JoinedStr):
-                if too_deep(node, MAX_AST_DEPTH - depth + 1) or (check_names and not _ascii_names(node)):
-                    raise _NeedsLibcst
-                for inner in ast.walk(node):  # a token in an f-string's text or in its fields
-                    if isinstance(inner, ast.JoinedStr) and _has_token(_fstring_value(inner)):
-                        raise _NeedsLibcst
-                    value = _constant_text(inner)
-                    if value is not None and _has_token(value):
-                        raise _NeedsLibcst
+                _check_fstring(node, depth, check_names)
                 continue
             visit = visits.get(kind)
             if visit is not None:
                 visit(node)
             children: list[ast.AST] = []
-            for name in node._fields:
-                field = getattr(node, name, None)
-                if isinstance(field, node_type):
-                    children.append(field)
-                elif isinstance(field, list):
-                    for item in field:
-                        if isinstance(item, node_type):
-                            children.append(item)
-                        elif check_names and isinstance(item, str) and not item.isascii():
-                            raise _NeedsLibcst
-                elif check_names and isinstance(field, str) and not field.isascii():
-                    raise _NeedsLibcst
+            if check_names or depth >= MAX_AST_DEPTH:  # every field, as they stand
+                for name in node._fields:
+                    field = getattr(node, name, None)
+                    if isinstance(field, node_type):
+                        children.append(field)
+                    elif isinstance(field, list):
+                        for item in field:
+                            if isinstance(item, node_type):
+                                children.append(item)
+                            elif check_names and isinstance(item, str) and not item.isascii():
+                                raise _NeedsLibcst
+                    elif check_names and isinstance(field, str) and not field.isascii():
+                        raise _NeedsLibcst
+            else:  # the fields that can hold a node with something under it (``_node_fields``)
+                for name in _node_fields(kind):
+                    field = getattr(node, name, None)
+                    if type(field) is list:
+                        children.extend(item for item in field if isinstance(item, node_type))
+                    elif isinstance(field, node_type):
+                        children.append(field)
             children.reverse()
-            stack.extend((child, depth + 1) for child in children)
+            stack.extend(zip(children, repeat(depth + 1)))
 
     def _subscript_key(self, target: ast.Subscript) -> tuple[bool, Optional[str]]:
         """(is it one index, as libcst sees it; the index's literal text)."""
@@ -257,17 +308,6 @@ class _Whole(StringLayout):
 
     def source_range(self, start: int, end: int) -> tuple[int, int]:
         raise _NeedsLibcst
-
-
-def _ascii_names(tree: ast.AST) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant):
-            continue
-        for _, value in ast.iter_fields(node):
-            names = value if isinstance(value, list) else [value]
-            if any(isinstance(name, str) and not name.isascii() for name in names):
-                return False
-    return True
 
 
 def _parse(text: str) -> Optional[ast.Module]:

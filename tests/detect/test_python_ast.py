@@ -5,8 +5,10 @@ libcst.  Each case also says which of the two it must do, so a path that always 
 
 from __future__ import annotations
 
+import ast
 import random
 import string
+from collections.abc import Callable
 
 import pytest
 
@@ -14,6 +16,7 @@ from hf_secret_guard.detect.key_writes import EnvironAliases
 from hf_secret_guard.detect.python import find_python_leaks
 from hf_secret_guard.detect.python_ast import ast_leaks
 from hf_secret_guard.read.ipython import mask_cell
+from hf_secret_guard.read.python_parse import MAX_AST_DEPTH, too_deep
 from tests.conftest import TOKEN
 
 
@@ -69,6 +72,20 @@ CASES: list[tuple[str, bool, bool]] = [
     ('token = "\\x68' + TOKEN[1:] + '"\n', False, True),
     ('token = "' + TOKEN[:10] + '" "' + TOKEN[10:] + '"\n', False, True),
     ('match x:\n    case "YOUR_TOKEN":\n        token = "YOUR_TOKEN"\n', True, True),
+    (  # match statements in other statements' bodies: a case, a handler, an else, a loop's else
+        "def f(x):\n    try:\n        pass\n    except E:\n        for y in x:\n            pass\n"
+        '        else:\n            match x:\n                case {"token": "<YOUR_TOKEN>"}:\n'
+        '                    match y:\n                        case "YOUR_TOKEN":\n'
+        '                            token = "YOUR_TOKEN"\n    finally:\n        api_key = "<KEY>"\n',
+        True,
+        True,
+    ),
+    (
+        'class A:\n    if x:\n        pass\n    else:\n        match x:\n            case C(token="YOUR_TOKEN"):\n'
+        "                pass\n",
+        True,
+        False,
+    ),
     ('import os\nos.environ[("A", "B")] = "YOUR_TOKEN"\n', False, False),
     ('import os\nos.environ["HF_TOKEN",] = "YOUR_TOKEN"\nos.environ["A", "B"] = "x"\n', True, True),
     ("arr[0, 1] = 5\narr[1:2] = 'YOUR_TOKEN'\ntoken = api_key = 'YOUR_TOKEN'\n", True, True),
@@ -106,6 +123,31 @@ def test_names_bound_in_an_earlier_cell_are_used_and_kept() -> None:
     found = ast_leaks(second, ours)
     assert found and found == find_python_leaks(second, theirs)
     assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [
+        lambda n: ".".join(["a"] * n),  # Attribute, Name: each with its Load under it
+        lambda n: " + ".join(["a"] * n),  # BinOp: an Add under each
+        lambda n: "a" + "[0]" * n,  # Subscript in Subscript
+        lambda n: "-" * n + "a",  # UnaryOp
+    ],
+)
+def test_the_depth_limit_is_libcsts_to_the_node(chain: Callable[[int], str]) -> None:
+    """Right at ``MAX_AST_DEPTH`` the leaves under a node (``Load``, ``Add``) count, as in
+    ``too_deep``: the ast path gives up exactly where libcst's guard would refuse the code."""
+    limits = set()
+    for n in range(MAX_AST_DEPTH - 10, MAX_AST_DEPTH + 4):
+        code = f"token = 'YOUR_TOKEN'\nx = {chain(n)}\n"
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, RecursionError, MemoryError):  # CPython's own parser limit
+            continue
+        deep = too_deep(tree)
+        limits.add(deep)
+        assert (ast_leaks(code) is None) == deep, n
+    assert limits == {True, False}
 
 
 def test_positions_are_characters_not_bytes() -> None:
