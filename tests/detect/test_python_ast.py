@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from hf_secret_guard.detect.key_writes import EnvironAliases
+from hf_secret_guard.detect.key_writes import MATCH_PATTERN, EnvironAliases
 from hf_secret_guard.detect.python import find_python_leaks
 from hf_secret_guard.detect.python_ast import ast_leaks
 from hf_secret_guard.read.ipython import mask_cell
@@ -81,8 +81,8 @@ CASES: list[tuple[str, bool, bool]] = [
         True,
     ),
     (
-        'class A:\n    if x:\n        pass\n    else:\n        match x:\n            case C(token="YOUR_TOKEN"):\n'
-        "                pass\n",
+        "class A:\n    if x:\n        pass\n    else:\n        match x:\n"
+        '            case C(token="YOUR_TOKEN"):\n                pass\n',
         True,
         False,
     ),
@@ -155,3 +155,24 @@ def test_positions_are_characters_not_bytes() -> None:
     found = ast_leaks(code)
     assert found is not None and len(found) == 1
     assert code[found[0].start : found[0].end] == '"<YOUR_API_KEY>"'
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'match x:\n    case "<T>":\n        pass\n',
+        "def f(x):\n    try:\n        pass\n    except E:\n        for y in x:\n            pass\n"
+        "        else:\n            match x:\n                case 1:\n                    match y:\n"
+        '                        case ["<T>", *rest]:\n                            pass\n',
+        "class A:\n    with x:\n        if y:\n            pass\n        else:\n"
+        '            match y:\n                case C(k="<T>") if True:\n                    pass\n',
+    ],
+)
+def test_a_token_in_a_case_pattern_at_any_depth_is_not_fixable(code: str) -> None:
+    """``in_match_patterns`` finds the ``match`` statements through the bodies they sit in."""
+    code = code.replace("<T>", TOKEN)
+    leaks = find_python_leaks(code)
+    assert len(leaks) == 1 and leaks[0].secret == TOKEN
+    assert not leaks[0].fixable and leaks[0].reason == MATCH_PATTERN
+    outside = find_python_leaks(code.replace("pass\n", f'token = "{TOKEN}"\n', 1))
+    assert any(leak.fixable for leak in outside)
