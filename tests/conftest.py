@@ -92,6 +92,12 @@ def make_key(fmt: TokenFormat, seed: int = 0) -> str:
     raise AssertionError(f"no fake key for {fmt.display}: its pattern is outside what _generate reads")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that start processes first: the long ones are then spread over the workers while short
+    tests fill the end, and no worker finishes alone with a slow test (each module's order stays)."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """What collection built (modules, libcst, IPython, Hypothesis) lives until the end: moved out of
     the collector's sight, so each collection (IPython's ``reset`` calls one per test) walks only what

@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
+from ruff.__main__ import find_ruff_bin
 
 from tests.conftest import TOKEN
 from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, notebook_text
+
+RUFF = find_ruff_bin()  # the binary itself: ``python -m ruff`` would start an interpreter to start it
 
 # (id, the script with <T> for the token, style).  Each prints len(token) (37) when run.
 SCRIPTS: list[tuple[str, str, str]] = [
@@ -77,9 +80,7 @@ def _ruff_import_problems(path: Path) -> int:
     """How many import blocks ruff's isort rules (I) report in the file, with ruff's defaults."""
     ran = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "ruff",
+            RUFF,
             "check",
             "--isolated",
             "--select",
