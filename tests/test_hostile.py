@@ -224,8 +224,8 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_big_notebook_of_images_is_cheap(tmp_path: Path) -> None:
-    """50 MB of base64 images and no token: the prefilter skips the JSON entirely."""
-    image = "iVBORw0KGgo" + "A" * (5_000_000 - 11)
+    """10 MB of base64 images beside one token: the images are never searched, the token is found."""
+    image = "iVBORw0KGgo" + "A" * (1_000_000 - 11)
     cells = [
         {
             "cell_type": "code",
