@@ -7,7 +7,10 @@ Then, taking turns on fresh copies of that tree, it times the whole process of
 medians, their ratio, and how many planted tokens ``--fix`` left in the files (each must be 0).  No
 token is printed.
 
-    uv run python benchmarks/fix_tree.py FOLDER [--count 600] [--runs 3] [--seed 14]
+    uv run python benchmarks/fix_tree.py FOLDER [--count 600] [--runs 3] [--seed 14] [--keep DIR]
+
+``--keep DIR`` also leaves a copy of the unfixed tree in DIR (which must not exist), to compare the
+bytes ``--fix`` writes before and after a change; it holds the planted tokens, so delete it after use.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=600)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--keep", type=Path, help="also copy the unfixed tree here (must not exist)")
     args = parser.parse_args()
     base = [sys.executable, "-m", "hf_secret_guard", "scan", "--isolated", "--exit-zero", "-q"]
     with tempfile.TemporaryDirectory(prefix="hfsg-fix-tree-") as work:
@@ -96,6 +100,8 @@ def main() -> None:
         tokens = build(args.folder, pristine, args.count, args.seed)
         size = sum(p.stat().st_size for p in pristine.iterdir())
         print(f"{len(tokens)} notebooks, {size / 1e6:.1f} MB, one planted token each")
+        if args.keep is not None:
+            shutil.copytree(pristine, args.keep)
         scans: list[float] = []
         fixes: list[float] = []
         left = 0

@@ -13,7 +13,7 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Optional
 
 import click
@@ -21,8 +21,8 @@ import click
 from hf_secret_guard.fix.diff import unified_diff
 from hf_secret_guard.fix.model import FixOptions, FixResult, NotFixed
 from hf_secret_guard.fix.names import is_valid_name
-from hf_secret_guard.fix.write import replace_file
-from hf_secret_guard.model import FileResult, Finding, ScanError, digest
+from hf_secret_guard.fix.write import Replacer
+from hf_secret_guard.model import Candidate, FileResult, Finding, ScanError, digest
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.providers import DEFAULT as DEFAULT_PROVIDER
 from hf_secret_guard.providers import PROVIDERS
@@ -33,6 +33,7 @@ from hf_secret_guard.tokens.redaction import printable
 
 if TYPE_CHECKING:
     from hf_secret_guard.cli.settings import Settings
+    from hf_secret_guard.read.notebook import NotebookRead
 
 SECRETS_PANEL = "Colab's Secrets panel (key icon in the left sidebar; turn on notebook access)"
 KAGGLE_PANEL = "Kaggle's secrets (Add-ons > Secrets in the notebook editor; attach each to the notebook)"
@@ -74,15 +75,15 @@ class _Job(NamedTuple):
     scanned: bool  # the bytes are the ones the findings came from: no second scan
 
 
-def _plan(job: _Job, scan_options: ScanOptions) -> FixResult:
-    """Pure: the fix of one file's bytes (in a worker process for a large tree)."""
+def _plan(job: _Job, scan_options: ScanOptions, notebook: Optional[NotebookRead] = None) -> FixResult:
+    """Pure: the fix of one file's bytes (in a worker process for a large tree); ``notebook`` is the
+    scan's reading of them, if it read a notebook."""
     from hf_secret_guard.api import fix_bytes
     from hf_secret_guard.fix.document import fix_file_bytes
 
     if job.scanned:
-        return fix_file_bytes(
-            job.data, job.path, FileResult(job.path, job.found), job.options, only=job.found
-        )
+        scanned = FileResult(job.path, job.found)
+        return fix_file_bytes(job.data, job.path, scanned, job.options, only=job.found, notebook=notebook)
     return fix_bytes(job.data, job.path, scan_options, job.options, only=job.found)
 
 
@@ -102,10 +103,15 @@ class _Sent(NamedTuple):
 
 
 def _plan_forked(index: int, scan_options: ScanOptions) -> _Sent:
+    job = _FORKED_JOBS[index]
+    return _compact(_plan(job, scan_options), job)
+
+
+def _compact(result: FixResult, job: _Job) -> _Sent:
+    """``result`` of ``job`` to send to the main process, which has the bytes."""
     from hf_secret_guard.fix.document import decoded_text
 
-    job = _FORKED_JOBS[index]
-    result = _plan(job, scan_options)._replace(data=None)
+    result = result._replace(data=None)
     original = decoded_text(job.data, job.path)
     if original is None or original != result.original:
         return _Sent(result, False, False)
@@ -152,6 +158,97 @@ def _plans(jobs: Sequence[_Job], scan_options: ScanOptions) -> list[FixResult]:
         _FORKED_JOBS = ()
 
 
+class _Styles:
+    """The config's ``per-file-fix-style`` (glob, style): the first glob that matches a file chooses its
+    style (globs as ``exclude`` reads them, relative to ``root``)."""
+
+    def __init__(self, fix_options: FixOptions, styles: Sequence[tuple[str, str]], root: str) -> None:
+        from hf_secret_guard.discover.excludes import Excluder
+
+        self.fix_options = fix_options
+        self.tables = [(Excluder([pattern], root), style) for pattern, style in styles]
+
+    def options_for(self, path: str) -> FixOptions:
+        from hf_secret_guard.cli.settings import as_style
+
+        absolute = os.path.abspath(path)
+        for excluder, style in self.tables:
+            if excluder.match_below(absolute, os.sep) is not None:
+                return self.fix_options._replace(style=as_style(style))
+        return self.fix_options
+
+
+class Planned(NamedTuple):
+    """A file's fix, planned in the scan's worker right after its scan (``Planner``), for the findings
+    of ``keys`` in the bytes the scan read."""
+
+    keys: tuple[tuple[str, str, int, int], ...]
+    sent: _Sent
+
+
+class Planner:
+    """``scan --fix`` on a large tree: each file's fix is planned in the worker that scanned it, right
+    after its scan, from the scan's own reading of the notebook, instead of reading and parsing every
+    file again afterwards.  ``kept`` gives the findings the run keeps of a result (after baseline and
+    per-file ignores); ``run_fixes`` uses a plan only for those same findings in the same bytes."""
+
+    def __init__(
+        self,
+        scan_options: ScanOptions,
+        fix_options: FixOptions,
+        kept: Callable[[FileResult], Sequence[Finding]],
+        styles: Sequence[tuple[str, str]] = (),
+        root: str = ".",
+    ) -> None:
+        self.scan_options = scan_options
+        self.styles = _Styles(fix_options, styles, root)
+        self.kept = kept
+        self.plans: dict[str, Planned] = {}
+
+    def scan(self, candidates: list[Candidate]) -> Iterator[FileResult]:
+        """The scan's results, in order, as ``api.scan_candidates`` gives them; the plans go to ``plans``.
+        A tree scanned in one process is planned afterwards, as before (in workers for many fixes)."""
+        from hf_secret_guard import api
+        from hf_secret_guard.scan import notebook_file, parallel
+
+        workers = parallel.workers_for(candidates)
+        if workers < 2:
+            yield from api.scan_candidates(candidates, self.scan_options)
+            return
+        notebook_file.KEEPER = notebook_file.ReadKeeper()
+        try:
+            for result, planned in parallel.scan_in_workers(
+                candidates, self.scan_options, self._scan_and_plan, workers
+            ):
+                if planned is not None:
+                    self.plans[result.path] = planned
+                yield result
+        finally:
+            notebook_file.KEEPER = None
+
+    def _scan_and_plan(
+        self, candidate: Candidate, options: ScanOptions
+    ) -> tuple[FileResult, Optional[Planned]]:
+        from hf_secret_guard import api
+        from hf_secret_guard.scan import notebook_file
+
+        result = api.scan_candidate(candidate, options)
+        # This file's notebook, if the scan read one (the fixer checks it was read from the same text).
+        notebook = notebook_file.KEEPER.pop() if notebook_file.KEEPER is not None else None
+        found = tuple(self.kept(result)) if result.findings else ()
+        if not found or not result.digest:
+            return result, None
+        try:
+            data = _read(result.path)
+        except OSError:  # told by run_fixes, which reads it again
+            return result, None
+        if digest(data) != result.digest:
+            return result, None
+        job = _Job(result.path, data, found, self.styles.options_for(result.path), True)
+        sent = _compact(_plan(job, self.scan_options, notebook), job)
+        return result, Planned(tuple(f.key for f in found), sent)
+
+
 def run_fixes(
     findings: Sequence[Finding],
     scan_options: ScanOptions,
@@ -161,24 +258,25 @@ def run_fixes(
     styles: Sequence[tuple[str, str]] = (),
     root: str = ".",
     digests: Optional[Mapping[str, str]] = None,
+    planned: Optional[Mapping[str, Planned]] = None,
 ) -> FixRun:
     """Fix (or, with ``dry_run``, only plan) the files of ``findings`` that have a fixable one.
 
     ``styles`` is the config's ``per-file-fix-style`` (glob, style): the first glob that matches a file
     chooses its style (globs as ``exclude`` reads them, relative to ``root``).  ``digests`` holds the
-    scan's digest of each file: a file read back with the same bytes is not scanned again.  Files are
-    planned (in workers for many) and then written one by one here."""
-    from hf_secret_guard.cli.settings import as_style
-    from hf_secret_guard.discover.excludes import Excluder
+    scan's digest of each file: a file read back with the same bytes is not scanned again, and its fix
+    planned by the scan's worker (``planned``, from a ``Planner``) is used as it is.  Other files are
+    planned here (in workers for many), and then all are written one by one here."""
     from hf_secret_guard.fix.document import may_fix
 
-    tables = [(Excluder([pattern], root), style) for pattern, style in styles]
+    chooser = _Styles(fix_options, styles, root)
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
         by_path.setdefault(finding.path, []).append(finding)
     written: list[str] = []
     errors: list[ScanError] = []
     jobs: list[_Job] = []
+    done: dict[int, FixResult] = {}  # the jobs planned by the scan's workers
     for path, found in by_path.items():
         # A file with nothing to fix is still read, to tell why (a %%bash cell, a $name in the line).
         attempt = any(may_fix(f) for f in found)
@@ -188,30 +286,31 @@ def run_fixes(
             if attempt:
                 errors.append(ScanError(path, "fix", f"cannot read for --fix: {exc.strerror or exc}"))
             continue
-        options = fix_options
-        absolute = os.path.abspath(path)
-        for excluder, style in tables:
-            if excluder.match_below(absolute, os.sep) is not None:
-                options = fix_options._replace(style=as_style(style))
-                break
         scanned = bool(digests) and digests is not None and digests.get(path) == digest(data)
-        jobs.append(_Job(path, data, tuple(found), options, scanned))
-    results = _plans(jobs, scan_options)
-    for job, result in zip(jobs, results, strict=True):
-        errors.extend(result.errors)
-        if dry_run or result.new_data is None:
-            continue
-        escape = _escapes_tree(job.path)
-        if escape:
-            errors.append(ScanError(job.path, "fix", f"not written: {escape}"))
-            continue
-        try:
-            with _terminate_cleanly():
-                replace_file(job.path, job.data, result.new_data)
-        except OSError as exc:
-            errors.append(ScanError(job.path, "fix", f"not written: {exc.strerror or exc}"))
-        else:
-            written.append(job.path)
+        job = _Job(path, data, tuple(found), chooser.options_for(path), scanned)
+        plan = planned.get(path) if planned and scanned else None
+        if plan is not None and plan.keys == tuple(f.key for f in found):
+            done[len(jobs)] = _received(plan.sent, job)
+        jobs.append(job)
+    left = [job for index, job in enumerate(jobs) if index not in done]
+    planned_here = iter(_plans(left, scan_options))
+    results = [done[index] if index in done else next(planned_here) for index in range(len(jobs))]
+    with Replacer() as replacer:  # each directory synced once, after its files (a SIGTERM's exit too)
+        for job, result in zip(jobs, results, strict=True):
+            errors.extend(result.errors)
+            if dry_run or result.new_data is None:
+                continue
+            escape = _escapes_tree(job.path)
+            if escape:
+                errors.append(ScanError(job.path, "fix", f"not written: {escape}"))
+                continue
+            try:
+                with _terminate_cleanly():
+                    replacer.replace(job.path, job.data, result.new_data)
+            except OSError as exc:
+                errors.append(ScanError(job.path, "fix", f"not written: {exc.strerror or exc}"))
+            else:
+                written.append(job.path)
     return FixRun(tuple(results), tuple(written), tuple(errors), dry_run, fix_options.style)
 
 
@@ -358,7 +457,10 @@ def usage_problem(settings: Settings) -> Optional[str]:
 
 
 def fix_for_settings(
-    settings: Settings, findings: Sequence[Finding], digests: Optional[Mapping[str, str]] = None
+    settings: Settings,
+    findings: Sequence[Finding],
+    digests: Optional[Mapping[str, str]] = None,
+    planned: Optional[Mapping[str, Planned]] = None,
 ) -> FixRun:
     """Run ``--fix`` or ``--diff``; with ``--diff`` print the diff and the summary now (nothing else)."""
     from hf_secret_guard.report.text import format_error
@@ -371,6 +473,7 @@ def fix_for_settings(
         styles=settings.fix_styles,
         root=settings.root,
         digests=digests,
+        planned=planned,
     )
     for error in run.errors:
         click.echo(format_error(error), err=True)

@@ -10,13 +10,16 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import click
 
 from hf_secret_guard._version import __version__
 from hf_secret_guard.cli.settings import Settings
 from hf_secret_guard.model import Candidate, FileResult, Finding, ScanError, Verification
+
+if TYPE_CHECKING:
+    from hf_secret_guard.cli.fix_run import Planner
 
 EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR = 0, 1, 2
 
@@ -396,7 +399,20 @@ def run_scan(settings: Settings) -> int:
                 hint = f"; create it with `hf-secret-guard baseline --output {settings.baseline}`"
             click.echo(f"error: {exc}{hint}", err=True)
             return EXIT_ERROR
-    collected = _collect(settings)
+    planner = None
+    if settings.fix and not settings.diff:
+        from hf_secret_guard.cli.fix_run import Planner
+
+        def kept(result: FileResult) -> list[Finding]:
+            """The findings this run reports and fixes of one scanned file."""
+            if settings.file_ignores:
+                result = _drop_per_file_ignores([result], settings)[0]
+            return baseline.split(result.findings)[0] if baseline is not None else list(result.findings)
+
+        planner = Planner(
+            settings.scan_options, settings.fix_options, kept, settings.fix_styles, settings.root
+        )
+    collected = _collect(settings, planner)
     if collected is None:
         return EXIT_ERROR
     results = collected
@@ -412,7 +428,8 @@ def run_scan(settings: Settings) -> int:
     if settings.fix or settings.diff:
         from hf_secret_guard.cli.fix_run import fix_for_settings
 
-        fixes = fix_for_settings(settings, findings, {r.path: r.digest for r in results if r.digest})
+        digests = {r.path: r.digest for r in results if r.digest}
+        fixes = fix_for_settings(settings, findings, digests, planner.plans if planner is not None else None)
         if settings.diff:
             if any(e.kind == "read" for e in errors):
                 return EXIT_ERROR
@@ -533,8 +550,9 @@ def _report(
     return True
 
 
-def _collect(settings: Settings) -> Optional[list[FileResult]]:
-    """Discover and scan, with the progress bar and the notes on stderr; None after a fatal error."""
+def _collect(settings: Settings, planner: Optional[Planner] = None) -> Optional[list[FileResult]]:
+    """Discover and scan, with the progress bar and the notes on stderr; None after a fatal error.
+    With ``planner`` (``--fix``), the scan's workers plan the fixes too."""
     from hf_secret_guard import api
     from hf_secret_guard.cli.terminal import Progress, progress_enabled
     from hf_secret_guard.discover import MissingPath, discover_files, discover_staged
@@ -561,7 +579,11 @@ def _collect(settings: Settings) -> Optional[list[FileResult]]:
             candidates = _not_our_own(
                 discover_files(list(settings.paths) or ["."], settings.discover_options), settings
             )
-            total, stream = len(candidates), api.scan_candidates(candidates, settings.scan_options)
+            total = len(candidates)
+            if planner is not None:
+                stream = planner.scan(candidates)
+            else:
+                stream = api.scan_candidates(candidates, settings.scan_options)
     except MissingPath as missing:
         click.echo(f"{missing.args[0]}: error: no such file or directory", err=True)
         return None

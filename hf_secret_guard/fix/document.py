@@ -118,14 +118,23 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
     )
 
 
-def fix_notebook_text(raw: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
+def fix_notebook_text(
+    raw: str,
+    path: str,
+    findings: Sequence[Finding],
+    options: FixOptions,
+    notebook: Optional[NotebookRead] = None,
+) -> FixResult:
     """A notebook's JSON text with its fixable findings fixed, in the file's own format.
 
-    The JSON is parsed once here; the plan, the reasons, the style and the echo check all read that."""
-    try:
-        notebook: Optional[NotebookRead] = read_notebook(raw)
-    except ValueError as exc:
-        notebook, unreadable = None, exc
+    The JSON is parsed once, here or (``notebook``, read from ``raw``) by the scan that found the
+    findings; the plan, the reasons, the style and the echo check all read that."""
+    unreadable: Optional[ValueError] = None
+    if notebook is None or notebook.raw != raw:
+        try:
+            notebook = read_notebook(raw)
+        except ValueError as exc:
+            notebook, unreadable = None, exc
     options = options._replace(style=notebook_style(notebook, options.style))
     fixable, not_fixable = _split(findings)
     if notebook is not None:
@@ -233,8 +242,10 @@ def fix_file_bytes(
     scanned: FileResult,
     options: FixOptions,
     only: Optional[Collection[Finding]] = None,
+    notebook: Optional[NotebookRead] = None,
 ) -> FixResult:
-    """``scanned`` is the scan of exactly these bytes; ``only`` limits the fix to some of its findings."""
+    """``scanned`` is the scan of exactly these bytes; ``only`` limits the fix to some of its findings;
+    ``notebook`` is the scan's reading of them, when it was a notebook read with positions."""
     vanished: tuple[NotFixed, ...] = ()
     if only is not None:
         wanted = {_key(f) for f in only}
@@ -245,11 +256,17 @@ def fix_file_bytes(
         )
     else:
         findings = list(scanned.findings)
-    result = _fix_decoded(data, path, findings, options)
+    result = _fix_decoded(data, path, findings, options, notebook)
     return result._replace(not_fixed=result.not_fixed + vanished) if vanished else result
 
 
-def _fix_decoded(data: bytes, path: str, findings: list[Finding], options: FixOptions) -> FixResult:
+def _fix_decoded(
+    data: bytes,
+    path: str,
+    findings: list[Finding],
+    options: FixOptions,
+    notebook: Optional[NotebookRead] = None,
+) -> FixResult:
     if (
         kind_of(path, data[:200].split(b"\n", 1)[0]) == "text"
     ):  # .env, YAML, shell...: reported, not rewritten
@@ -263,7 +280,7 @@ def _fix_decoded(data: bytes, path: str, findings: list[Finding], options: FixOp
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             return _unreadable(data, path, findings, "not UTF-8")
-        result = fix_notebook_text(text, path, findings, options)
+        result = fix_notebook_text(text, path, findings, options, notebook)
         encoded = (codecs.BOM_UTF8 if bom else b"") + result.text.encode("utf-8")
     else:
         try:

@@ -59,17 +59,84 @@ def _keep_owner(path: str, info: os.stat_result) -> None:
             os.chown(path, info.st_uid, info.st_gid)
 
 
-def _remove_leftovers(directory: str, prefix: str) -> None:
-    """Temporary files an earlier, killed ``--fix`` of this same file left behind."""
+def _leftovers(directory: str) -> list[os.DirEntry[str]]:
+    """Temporary files earlier, killed ``--fix`` runs left in ``directory``, any file's."""
+    found: list[os.DirEntry[str]] = []
     with contextlib.suppress(OSError), os.scandir(directory) as listing:
         for entry in listing:
             if (
-                entry.name.startswith(prefix)
+                entry.name.startswith(".")
+                and TEMPORARY_MARK in entry.name
                 and entry.name.endswith(".tmp")
                 and entry.is_file(follow_symlinks=False)
             ):
+                found.append(entry)
+    return found
+
+
+class Replacer:
+    """Replaces files as ``replace_file`` does, many in a row: each directory is listed once for leftover
+    temporary files (not once per file), and synced once, after its files are replaced (on leaving the
+    ``with`` block, an exception or ``SystemExit`` included).
+
+    What a crash leaves: every file is either the old one or the new one, whole (the new bytes are synced
+    before the rename).  A rename is durable once its directory is synced: a crash before that may undo
+    it, leaving the old file (and maybe the temporary file, which the next scan reports and the next
+    ``--fix`` removes)."""
+
+    def __init__(self) -> None:
+        self._leftovers: dict[str, list[os.DirEntry[str]]] = {}
+        self._unsynced: dict[str, None] = {}  # directories with a rename not yet made durable, in order
+
+    def __enter__(self) -> Replacer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.sync()
+
+    def sync(self) -> None:
+        """Make the renames so far durable."""
+        while self._unsynced:
+            directory = next(iter(self._unsynced))
+            _fsync_directory(directory)
+            del self._unsynced[directory]
+
+    def _remove_leftovers(self, directory: str, prefix: str) -> None:
+        """Temporary files an earlier, killed ``--fix`` of this same file left behind."""
+        if directory not in self._leftovers:
+            self._leftovers[directory] = _leftovers(directory)
+        for entry in self._leftovers[directory]:
+            if entry.name.startswith(prefix):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+    def replace(self, path: str, expected: bytes, data: bytes) -> None:
+        """As ``replace_file``, but the directory is synced later (``sync``)."""
+        if os.path.islink(path):
+            raise SymbolicLink(f"{path} is a symbolic link; --fix never writes through one (fix its target)")
+        target = os.path.abspath(path)
+        if _current(target) != expected:
+            raise FileChanged(f"{path} changed since it was read; not overwritten")
+        info = os.lstat(target)
+        directory = os.path.dirname(target) or "."
+        prefix = "." + os.path.basename(target) + TEMPORARY_MARK
+        self._remove_leftovers(directory, prefix)
+        fd, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, stat.S_IMODE(info.st_mode))
+            _keep_owner(temporary, info)
+            if _current(target) != expected:
+                raise FileChanged(f"{path} changed since it was read; not overwritten")
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        self._unsynced[directory] = None
 
 
 def replace_file(path: str, expected: bytes, data: bytes) -> None:
@@ -80,28 +147,5 @@ def replace_file(path: str, expected: bytes, data: bytes) -> None:
     Raises ``FileChanged``, ``SymbolicLink`` or another ``OSError``; on any error the original file is
     untouched.
     """
-    if os.path.islink(path):
-        raise SymbolicLink(f"{path} is a symbolic link; --fix never writes through one (fix its target)")
-    target = os.path.abspath(path)
-    if _current(target) != expected:
-        raise FileChanged(f"{path} changed since it was read; not overwritten")
-    info = os.lstat(target)
-    directory = os.path.dirname(target) or "."
-    prefix = "." + os.path.basename(target) + TEMPORARY_MARK
-    _remove_leftovers(directory, prefix)
-    fd, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        _keep_owner(temporary, info)
-        if _current(target) != expected:
-            raise FileChanged(f"{path} changed since it was read; not overwritten")
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _fsync_directory(directory)
+    with Replacer() as replacer:
+        replacer.replace(path, expected, data)

@@ -11,7 +11,7 @@ from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.jsonspan import JsonSpanError
 from hf_secret_guard.read.lines import LineIndex
-from hf_secret_guard.read.notebook import NotebookShapeError, raw_offset, read_notebook
+from hf_secret_guard.read.notebook import NotebookRead, NotebookShapeError, raw_offset, read_notebook
 from hf_secret_guard.read.notebook_shape import notebook_shape_error
 from hf_secret_guard.scan.code import find_code_leaks, shell_part_leaks
 from hf_secret_guard.scan.findings import finding, keep
@@ -119,6 +119,23 @@ def _worth_scanning(part: Part, aliases: object) -> bool:
     return any(name in part.text for name in names)
 
 
+class ReadKeeper:
+    """The notebook the last scan in this process read, for a fix planned right after it from the same
+    text (``--fix`` on a large tree plans in the scan's workers): reading a notebook with positions is
+    a large part of planning its fix.  Only set while such a caller runs (``KEEPER``)."""
+
+    def __init__(self) -> None:
+        self.last: Optional[NotebookRead] = None
+
+    def pop(self) -> Optional[NotebookRead]:
+        """The notebook the last scan read (None if it read none), forgotten here."""
+        last, self.last = self.last, None
+        return last
+
+
+KEEPER: Optional[ReadKeeper] = None
+
+
 # Reading a notebook with the position of every JSON value costs memory per value (about a kilobyte with
 # its path and text); a notebook of more values than this (saved outputs of millions of short lines) is
 # swept as text instead, still finding every key.  Images are one value each: they cost nothing here.
@@ -138,6 +155,8 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
         reason = f"invalid JSON ({exc})" if isinstance(exc, JsonSpanError) else str(exc)
         error = ScanError(path, "notebook", f"{reason}; scanned as text")
         return FileResult(path, tuple(_raw_text_findings(raw, path, options, "notebook JSON")), (error,))
+    if KEEPER is not None:
+        KEEPER.last = notebook
 
     errors = [ScanError(path, "notebook", f"{note}; scanned as text") for note in notebook.notes]
     aliases: object = None

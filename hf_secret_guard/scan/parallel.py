@@ -28,9 +28,9 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Optional
+from typing import Any, Generic, Optional, TypeVar
 
-from hf_secret_guard.model import Candidate, FileResult
+from hf_secret_guard.model import Candidate
 from hf_secret_guard.options import ScanOptions
 
 MIN_FILES = 300  # below this a serial scan is too quick for workers to pay for themselves
@@ -42,7 +42,7 @@ MIN_CHUNK = 8
 DEFER_LIMIT = 32
 RECORD_SIZE = 4  # a chunk or file number on a pipe: 4 bytes, little-endian
 
-ScanOne = Callable[[Candidate, ScanOptions], FileResult]
+Result = TypeVar("Result")  # what the per-file function returns: a FileResult, or that and the fix's plan
 
 
 class _Deferred(BaseException):
@@ -121,12 +121,12 @@ def _unpack(record: bytes) -> int:
     return int.from_bytes(record, "little", signed=True)
 
 
-class _Worker:
+class _Worker(Generic[Result]):
     def __init__(
         self,
         candidates: Sequence[Candidate],
         options: ScanOptions,
-        scan_one: ScanOne,
+        scan_one: Callable[[Candidate, ScanOptions], Result],
         chunks: list[range],
         work: int,
     ) -> None:
@@ -135,7 +135,7 @@ class _Worker:
         self.scan_one = scan_one
         self.chunks = chunks
         self.work = work
-        self.results: list[tuple[int, FileResult]] = []
+        self.results: list[tuple[int, Result]] = []
 
     def scan(self, index: int) -> None:
         self.results.append((index, self.scan_one(self.candidates[index], self.options)))
@@ -178,7 +178,7 @@ class _Worker:
                 sys.meta_path.remove(hook)
 
 
-def _send(fd: int, results: list[tuple[int, FileResult]]) -> None:
+def _send(fd: int, results: list[tuple[int, Result]]) -> None:
     import pickle  # only in a worker process
 
     data = memoryview(pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
@@ -186,7 +186,7 @@ def _send(fd: int, results: list[tuple[int, FileResult]]) -> None:
         data = data[os.write(fd, data) :]
 
 
-def _receive(fd: int) -> dict[int, FileResult]:
+def _receive(fd: int) -> dict[int, Any]:
     """A worker's results; nothing if it died before sending them all."""
     import pickle  # only in a worker process
 
@@ -203,8 +203,11 @@ def _receive(fd: int) -> dict[int, FileResult]:
 
 
 def scan_in_workers(
-    candidates: Sequence[Candidate], options: ScanOptions, scan_one: ScanOne, workers: int
-) -> Iterator[FileResult]:
+    candidates: Sequence[Candidate],
+    options: ScanOptions,
+    scan_one: Callable[[Candidate, ScanOptions], Result],
+    workers: int,
+) -> Iterator[Result]:
     """``scan_one`` over ``candidates`` in ``workers`` processes (the caller's among them), in order."""
     chunks = _chunks(len(candidates))
     work_read, work_write = os.pipe()
@@ -212,7 +215,7 @@ def scan_in_workers(
     os.close(work_write)
     deferred_read, deferred_write = os.pipe()
     children: list[tuple[int, int]] = []  # (pid, the read end of its result pipe)
-    results: dict[int, FileResult] = {}
+    results: dict[int, Result] = {}
     try:
         for number in range(1, workers):
             result_read, result_write = os.pipe()
@@ -235,7 +238,7 @@ def scan_in_workers(
             children.append((pid, result_read))
         os.close(deferred_read)
         deferred_read = -1
-        parent = _Worker(candidates, options, scan_one, chunks, work_read)
+        parent: _Worker[Result] = _Worker(candidates, options, scan_one, chunks, work_read)
         parent.run_deferring(deferred_write)
         os.close(deferred_write)  # the parser sees EOF once every process has closed this
         deferred_write = -1

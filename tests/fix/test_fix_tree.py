@@ -14,6 +14,7 @@ from hf_secret_guard.api import scan_file
 from hf_secret_guard.cli import fix_run
 from hf_secret_guard.model import digest
 from hf_secret_guard.options import DEFAULT_FIX_OPTIONS, DEFAULT_OPTIONS
+from hf_secret_guard.scan import parallel
 from tests.conftest import make_token, run_cli
 from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, notebook_text
@@ -114,3 +115,44 @@ def test_workers_send_back_what_one_by_one_gives(tmp_path: Path) -> None:
         run_main("scan", "--isolated", "--fix", f"b/{name}", cwd=tmp_path)
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert (tmp_path / "a" / "f002.py").read_bytes().startswith(b"# -*- coding: latin-1 -*-\n# caf\xe9\n")
+
+
+@pytest.mark.e2e  # forked workers: never from a process with other threads (a test runner's)
+def test_a_tree_the_scan_forks_for_is_fixed_by_its_workers_as_in_one_process(tmp_path: Path) -> None:
+    """A tree large enough for the scan's workers gets each file's fix planned by the worker that scanned
+    it, from the scan's reading of it (issue 14, item 5): the bytes written and everything printed are
+    those of a run in one process, with a baseline, per-file ignores and per-file styles deciding what is
+    fixed and how (each applied in the worker too, and checked again after the scan)."""
+    count = parallel.MIN_FILES + 13
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.hf-secret-guard]\nper-file-fix-style = { "f00*" = "env", "f01*" = "kaggle" }\n'
+        'per-file-ignores = { "f003.py" = ["HFG001"] }\n'
+    )
+    _mixed_tree(tmp_path / "a", count)
+    for tree in ("b", "c"):
+        shutil.copytree(tmp_path / "a", tmp_path / tree)
+    for tree in ("a", "b", "c"):  # each tree's baseline accepts the leak of its f002.py
+        accepted = run_main("baseline", "--output", f"{tree}.json", f"{tree}/f002.py", cwd=tmp_path)
+        assert accepted.returncode == 0
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    forked = run_cli("scan", "--fix", "--baseline", "a.json", "a", cwd=tmp_path)  # a process: it forks
+    assert forked.returncode == 1
+    assert f"({count} scanned)" in forked.stdout and " fixed, " in forked.stdout
+    # The same bytes as fixing the tree in parts too small for the scan to fork for, in any test runner:
+    for part in (names[: count // 2], names[count // 2 :]):
+        run_main("scan", "--fix", "--baseline", "b.json", *(f"b/{name}" for name in part), cwd=tmp_path)
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    # And the same report and summary as the whole tree in this process (which forks only when alone).
+    alone = run_main("scan", "--fix", "--baseline", "c.json", "c", cwd=tmp_path)
+    assert (forked.stdout, forked.stderr) == (
+        alone.stdout.replace("c/", "a/").replace("c.json", "a.json"),
+        alone.stderr.replace("c/", "a/").replace("c.json", "a.json"),
+    )
+    text = (tmp_path / "a" / "f002.py").read_bytes().decode("latin-1")
+    assert "login(token=" in text and "os.environ" not in text  # accepted by the baseline: left
+    assert 'os.environ["HF_TOKEN"]' in (tmp_path / "a" / "f008.py").read_text()  # "f00*": env
+    assert "kaggle_secrets" in (tmp_path / "a" / "f013.py").read_text()  # "f01*": kaggle
+    assert "userdata" in (tmp_path / "a" / "f020.ipynb").read_text()
+    assert (tmp_path / "a" / "f003.py").read_bytes() == (tmp_path / "b" / "f003.py").read_bytes()
+    assert not [n for n in names if n.endswith(".tmp")]

@@ -15,7 +15,7 @@ import pytest
 from hf_secret_guard import fix_bytes, fix_file, scan_bytes
 from hf_secret_guard.discover import TEMPORARY_MARK
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
-from hf_secret_guard.fix.write import FileChanged, SymbolicLink, replace_file
+from hf_secret_guard.fix.write import FileChanged, Replacer, SymbolicLink, replace_file
 from hf_secret_guard.model import Edit
 from tests.conftest import TOKEN
 from tests.inprocess import run_main
@@ -72,6 +72,22 @@ def test_replace_never_writes_through_a_symlink(tmp_path: Path) -> None:
         replace_file(str(link), b"old\n", b"new\n")
     assert link.is_symlink() and target.read_bytes() == b"old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.py", "real.py"]
+
+
+def test_replacing_many_files_removes_each_ones_leftovers(tmp_path: Path) -> None:
+    """One listing of a directory serves every file replaced in it: each file's temporary file from a
+    killed ``--fix`` is removed when that file is replaced, another file's stays until then."""
+    names = ["a.py", "b.py", "c.py"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"old\n")
+        (tmp_path / f".{name}{TEMPORARY_MARK}k9x2.tmp").write_bytes(b"left\n")
+    with Replacer() as replacer:
+        replacer.replace(str(tmp_path / "a.py"), b"old\n", b"new\n")
+        with pytest.raises(FileChanged):
+            replacer.replace(str(tmp_path / "b.py"), b"other\n", b"new\n")
+        replacer.replace(str(tmp_path / "c.py"), b"old\n", b"new\n")
+    assert [(tmp_path / name).read_bytes() for name in names] == [b"new\n", b"old\n", b"new\n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*names, f".b.py{TEMPORARY_MARK}k9x2.tmp"])
 
 
 def test_failed_write_keeps_the_original(tmp_path: Path) -> None:
