@@ -31,12 +31,15 @@ class JsonSpanError(ValueError):
         super().__init__(f"{message}: line {self.lineno} column {self.colno} (char {pos})")
 
 
-def parse_with_spans(raw: str) -> tuple[Any, Spans]:
+def parse_with_spans(raw: str, lazy: bool = False) -> tuple[Any, Spans]:
     """The value of ``raw`` and, for every value in it, its ``(start, end)`` offsets in ``raw``; inside a
-    ``metadata`` object only the object's own (see ``_opaque``)."""
+    ``metadata`` object only the object's own (see ``_opaque``).
+
+    ``lazy``: a list of strings (a notebook's lines of source and output, most of its values) gets only
+    its own span, the C decoder reading it whole; ``item_spans`` adds its items' when they are needed."""
     spans: Spans = {}
     try:
-        value, end = _value(raw, _skip(raw, 0), (), spans)
+        value, end = _value(raw, _skip(raw, 0), (), spans, lazy)
     except RecursionError:
         raise JsonSpanError("JSON nested too deeply", raw, 0) from None
     end = _skip(raw, end)
@@ -88,7 +91,7 @@ def _string(raw: str, pos: int) -> tuple[str, int]:
     return value, end
 
 
-def _value(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[Any, int]:
+def _value(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool = False) -> tuple[Any, int]:
     if pos >= len(raw):
         raise JsonSpanError("Expecting value", raw, pos)
     char = raw[pos]
@@ -96,9 +99,9 @@ def _value(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[Any, int]:
     if char == '"':
         value, end = _string(raw, pos)
     elif char == "{":
-        value, end = _object(raw, pos, path, spans)
+        value, end = _object(raw, pos, path, spans, lazy)
     elif char == "[":
-        value, end = _array(raw, pos, path, spans)
+        value, end = _array(raw, pos, path, spans, lazy)
     else:
         match = _NUMBER_RE.match(raw, pos)
         if match and match.end() > pos:
@@ -116,7 +119,7 @@ def _value(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[Any, int]:
     return value, end
 
 
-def _object(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[dict[str, Any], int]:
+def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tuple[dict[str, Any], int]:
     result: dict[str, Any] = {}
     pos = _skip(raw, pos + 1)
     if raw.startswith("}", pos):
@@ -136,7 +139,7 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[dict[str,
             result[key], end = whole
             spans[(*path, key)] = (pos, end)
         else:
-            result[key], end = _value(raw, pos, (*path, key), spans)
+            result[key], end = _value(raw, pos, (*path, key), spans, lazy)
         after = _AFTER_MEMBER_RE.match(raw, end)
         if after is None:
             raise JsonSpanError("Expecting ',' delimiter", raw, _skip(raw, end))
@@ -145,17 +148,20 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[dict[str,
         pos = after.end()
 
 
-def _array(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[list[Any], int]:
+def _array(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tuple[list[Any], int]:
     result: list[Any] = []
+    start = pos
     pos = _skip(raw, pos + 1)
     if raw.startswith("]", pos):
         return result, pos + 1
+    if lazy and raw.startswith('"', pos) and (strings := _string_list(raw, start)) is not None:
+        return strings
     while True:
         if raw.startswith('"', pos):  # a notebook's lists are mostly lines of text
             item, end = _string(raw, pos)
             spans[(*path, len(result))] = (pos, end)
         else:
-            item, end = _value(raw, pos, (*path, len(result)), spans)
+            item, end = _value(raw, pos, (*path, len(result)), spans, lazy)
         result.append(item)
         after = _AFTER_ITEM_RE.match(raw, end)
         if after is None:
@@ -163,6 +169,24 @@ def _array(raw: str, pos: int, path: JsonPath, spans: Spans) -> tuple[list[Any],
         if after.group(1) == "]":
             return result, after.start(1) + 1
         pos = after.end()
+
+
+def _string_list(raw: str, pos: int) -> Optional[tuple[list[Any], int]]:
+    """The list at ``pos`` by the C decoder when it holds only strings, else None (the reader here then
+    reads it, and finds any error in it)."""
+    try:
+        value, end = _C_DECODER.raw_decode(raw, pos)
+    except (ValueError, RecursionError):
+        return None
+    if not all(type(item) is str for item in value):
+        return None
+    return value, end
+
+
+def item_spans(raw: str, spans: Spans, path: JsonPath) -> None:
+    """Add the spans of the items of the list at ``path`` that a lazy ``parse_with_spans`` left out."""
+    if path in spans and (*path, 0) not in spans and raw.startswith("[", spans[path][0]):
+        _array(raw, spans[path][0], path, spans, False)
 
 
 def raw_offset_in_string(raw: str, quote: int, chars: int) -> int:

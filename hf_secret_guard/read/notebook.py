@@ -6,10 +6,10 @@ the file; nothing here decodes images or runs nbformat's schema validation (that
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional, cast
 
 from hf_secret_guard.model import Part, PartKind
-from hf_secret_guard.read.jsonspan import JsonPath, Spans, parse_with_spans, raw_offset_in_string
+from hf_secret_guard.read.jsonspan import JsonPath, Spans, item_spans, parse_with_spans, raw_offset_in_string
 
 _BINARY_MIME_PREFIXES = ("image/", "audio/", "video/", "font/")
 _BINARY_MIMES = frozenset({"application/pdf", "application/octet-stream", "application/zip"})
@@ -33,9 +33,13 @@ def is_text_mime(mime: str) -> bool:
     return mime == "image/svg+xml" or not (mime.startswith(_BINARY_MIME_PREFIXES) or mime in _BINARY_MIMES)
 
 
-def read_notebook(raw: str) -> NotebookRead:
-    """Raises ``JsonSpanError`` for invalid JSON and ``NotebookShapeError`` for JSON of another shape."""
-    value, spans = parse_with_spans(raw)
+def read_notebook(raw: str, lazy: bool = False) -> NotebookRead:
+    """Raises ``JsonSpanError`` for invalid JSON and ``NotebookShapeError`` for JSON of another shape.
+
+    ``lazy``: a part joined from a list of strings gets no ``raw_pieces`` (the positions of the list's
+    items are not read); ``placed`` gives them to the parts that need them.  A scan places only the parts
+    that hold a token or a finding, a few of a notebook's many lines."""
+    value, spans = parse_with_spans(raw, lazy)
     if not isinstance(value, dict):
         raise NotebookShapeError(f"JSON {type(value).__name__}, not a notebook object")
     if value.get("nbformat") != 4 or not isinstance(value.get("cells"), list):
@@ -89,15 +93,7 @@ class _PartBuilder:
         elif kind == "error":
             self.strings((*path, "ename"), output.get("ename"), "output", cell, number, "error")
             self.strings((*path, "evalue"), output.get("evalue"), "output", cell, number, "error")
-            self.strings(
-                (*path, "traceback"),
-                output.get("traceback"),
-                "output",
-                cell,
-                number,
-                "traceback",
-                separator="\n",
-            )
+            self.strings((*path, "traceback"), output.get("traceback"), "output", cell, number, "traceback")
         self.bundle((*path, "data"), output.get("data"), cell, number, None)
         self.raw_slice((*path, "metadata"), "output", cell, number, "output metadata")
 
@@ -127,19 +123,14 @@ class _PartBuilder:
         cell: Optional[int],
         output: Optional[int],
         label: str,
-        separator: str = "",
     ) -> bool:
         """A part from a string or a list of strings (nbformat's multiline string)."""
         if isinstance(content, str):
             pieces: tuple[tuple[int, int], ...] = ((0, self.spans[path][0]),)
             text = content
         elif isinstance(content, list) and all(isinstance(item, str) for item in content):
-            offsets: list[tuple[int, int]] = []
-            position = 0
-            for item_index, item in enumerate(content):
-                offsets.append((position, self.spans[(*path, item_index)][0]))
-                position += len(item) + len(separator)
-            pieces = tuple(offsets)
+            separator = _separator(path)
+            pieces = _list_pieces(self.spans, path, content) if (*path, 0) in self.spans else ()
             text = separator.join(content)
         else:
             return False
@@ -155,6 +146,38 @@ class _PartBuilder:
             return
         start, end = span
         self.parts.append(Part(kind, self.raw[start:end], cell, output, path, label, raw_start=start))
+
+
+def _separator(path: JsonPath) -> str:
+    """What joins the strings of a list into one text: an error output's traceback lines hold no line ends
+    (``("cells", i, "outputs", j, "traceback")``)."""
+    return "\n" if len(path) == 5 and path[2] == "outputs" and path[4] == "traceback" else ""
+
+
+def _list_pieces(spans: Spans, path: JsonPath, content: list[str]) -> tuple[tuple[int, int], ...]:
+    """(offset in the joined text, offset of the opening quote) of each string of the list at ``path``."""
+    separator = len(_separator(path))
+    offsets: list[tuple[int, int]] = []
+    position = 0
+    for item_index, item in enumerate(content):
+        offsets.append((position, spans[(*path, item_index)][0]))
+        position += len(item) + separator
+    return tuple(offsets)
+
+
+def placed(notebook: NotebookRead, part: Part) -> Part:
+    """``part`` with its ``raw_pieces``, which a lazy ``read_notebook`` leaves out of a part joined from a
+    list of strings; any other part as it is."""
+    if part.raw_start >= 0 or part.raw_pieces or not part.json_path:
+        return part
+    path = cast(JsonPath, part.json_path)  # what ``_PartBuilder`` put there
+    content: Any = notebook.value
+    for key in path:
+        content = content[key]
+    if not isinstance(content, list) or not content:
+        return part
+    item_spans(notebook.raw, notebook.spans, path)
+    return part._replace(raw_pieces=_list_pieces(notebook.spans, path, content))
 
 
 def raw_offset(raw: str, part: Part, offset: int) -> int:

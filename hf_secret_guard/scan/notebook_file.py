@@ -11,7 +11,7 @@ from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.jsonspan import JsonSpanError
 from hf_secret_guard.read.lines import LineIndex
-from hf_secret_guard.read.notebook import NotebookRead, NotebookShapeError, raw_offset, read_notebook
+from hf_secret_guard.read.notebook import NotebookRead, NotebookShapeError, placed, raw_offset, read_notebook
 from hf_secret_guard.read.notebook_shape import notebook_shape_error
 from hf_secret_guard.scan.code import find_code_leaks, shell_part_leaks
 from hf_secret_guard.scan.findings import finding, keep
@@ -150,7 +150,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
         error = ScanError(path, "notebook", reason)
         return FileResult(path, tuple(_raw_text_findings(raw, path, options, "notebook JSON")), (error,))
     try:
-        notebook = read_notebook(raw)
+        notebook = read_notebook(raw, lazy=KEEPER is None)  # a fix planned from it needs every position
     except (JsonSpanError, NotebookShapeError) as exc:
         reason = f"invalid JSON ({exc})" if isinstance(exc, JsonSpanError) else str(exc)
         error = ScanError(path, "notebook", f"{reason}; scanned as text")
@@ -174,11 +174,14 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
             continue
         # The part's detector decides about every token in its text, reported or not (a token-shaped
         # function name is not a leak), so the raw sweep below must not report them again.
-        covered.update(raw_offset(raw, part, m.start) for m in find_tokens(part.text))
+        tokens = [match.start for match in find_tokens(part.text)]
         leaks, parse_error = _part_leaks(part, options, aliases)
         if parse_error is not None:
             message = f"cell {part.cell}: could not parse as Python ({parse_error}); scanned as text"
             errors.append(ScanError(path, "parse", message))
+        if tokens or leaks:
+            part = placed(notebook, part)
+        covered.update(raw_offset(raw, part, start) for start in tokens)
         if not leaks:
             continue
         raw_lines = raw_lines or LineIndex(raw)
