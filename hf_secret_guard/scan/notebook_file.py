@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from collections.abc import Callable, Hashable
+from typing import Optional, TypeVar
 
 from hf_secret_guard.detect.allow import drop_allowed, may_allow, unused_allow_comments
 from hf_secret_guard.detect.text import find_text_leaks
@@ -104,12 +105,21 @@ def _blank_spans(raw: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(pieces)
 
 
+def _has_needle(code: bool, text: str) -> bool:
+    if has_text_needle(text):
+        return True
+    return code and (slot_candidate(text) or url_candidate(text))
+
+
 def _worth_scanning(part: Part, aliases: object) -> bool:
-    if has_text_needle(part.text):
+    code = part.kind == "code"
+    if len(part.text) > MAX_REMEMBERED_CHARS:
+        needle = _has_needle(code, part.text)
+    else:
+        needle = _remember(_NEEDLES, (code, part.text), lambda: _has_needle(code, part.text))
+    if needle:
         return True
-    if part.kind == "code" and (slot_candidate(part.text) or url_candidate(part.text)):
-        return True
-    if part.kind != "code" or aliases is None:
+    if not code or aliases is None:
         return False
     # A later cell may write through a name bound in an earlier one: `env["KEY"] = "..."`.
     from hf_secret_guard.detect.key_writes import EnvironAliases  # only for code that can leak
@@ -134,6 +144,64 @@ class ReadKeeper:
 
 
 KEEPER: Optional[ReadKeeper] = None
+
+
+# Template notebooks repeat the same cells many times (an install cell, a login cell, the same markdown):
+# what a part holds depends only on its kind and text, the options and the names earlier cells bound to
+# ``os.environ``, so a part seen before is not scanned again.  Parts are remembered across notebooks in a
+# process, up to MAX_REMEMBERED of them, each of at most MAX_REMEMBERED_CHARS (a long output is not worth
+# keeping alive).
+MAX_REMEMBERED = 4096
+MAX_REMEMBERED_CHARS = 20_000
+_NEEDLES: dict[tuple[bool, str], bool] = {}
+_Aliases = Optional[tuple[frozenset[str], frozenset[str], frozenset[str]]]
+_PartScan = tuple[tuple[int, ...], tuple[Leak, ...], Optional[str], _Aliases]
+_PARTS: dict[tuple[str, str, ScanOptions, _Aliases], _PartScan] = {}
+_T = TypeVar("_T")
+_K = TypeVar("_K", bound=Hashable)
+
+
+def _remember(memo: dict[_K, _T], key: _K, compute: Callable[[], _T]) -> _T:
+    found = memo.get(key)
+    if found is None:
+        found = compute()
+        if len(memo) >= MAX_REMEMBERED:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+def _alias_names(aliases: object) -> _Aliases:
+    if aliases is None:
+        return None
+    from hf_secret_guard.detect.key_writes import EnvironAliases  # loaded already: aliases is one
+
+    assert isinstance(aliases, EnvironAliases)
+    return frozenset(aliases.modules), frozenset(aliases.environs), frozenset(aliases.putenvs)
+
+
+def _scanned_part(
+    part: Part, options: ScanOptions, aliases: object
+) -> tuple[tuple[int, ...], list[Leak], Optional[str]]:
+    """Where ``part`` holds tokens, its leaks and parse error; the names its code binds are added to
+    ``aliases``, as ``_part_leaks`` does."""
+
+    def scan() -> _PartScan:
+        tokens = tuple(match.start for match in find_tokens(part.text))
+        leaks, parse_error = _part_leaks(part, options, aliases)
+        return tokens, tuple(leaks), parse_error, _alias_names(aliases)
+
+    if len(part.text) > MAX_REMEMBERED_CHARS:
+        tokens, leaks, parse_error, _ = scan()
+        return tokens, list(leaks), parse_error
+    before = _alias_names(aliases)
+    tokens, leaks, parse_error, after = _remember(_PARTS, (part.kind, part.text, options, before), scan)
+    if after is not None and after != before:
+        from hf_secret_guard.detect.key_writes import EnvironAliases  # loaded already: aliases is one
+
+        assert isinstance(aliases, EnvironAliases)
+        aliases.modules, aliases.environs, aliases.putenvs = set(after[0]), set(after[1]), set(after[2])
+    return tokens, list(leaks), parse_error
 
 
 # Reading a notebook with the position of every JSON value costs memory per value (about a kilobyte with
@@ -174,8 +242,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
             continue
         # The part's detector decides about every token in its text, reported or not (a token-shaped
         # function name is not a leak), so the raw sweep below must not report them again.
-        tokens = [match.start for match in find_tokens(part.text)]
-        leaks, parse_error = _part_leaks(part, options, aliases)
+        tokens, leaks, parse_error = _scanned_part(part, options, aliases)
         if parse_error is not None:
             message = f"cell {part.cell}: could not parse as Python ({parse_error}); scanned as text"
             errors.append(ScanError(path, "parse", message))

@@ -1,0 +1,78 @@
+"""Parts seen before are not scanned again (``scan.notebook_file``: template notebooks repeat cells).
+Every report must be the one a first scan gives: the same cells in another order, after other imports,
+under other options, each scanned in a process that has remembered nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from hf_secret_guard import scan_notebook
+from hf_secret_guard.model import FileResult
+from hf_secret_guard.options import ScanOptions
+from hf_secret_guard.scan import notebook_file
+from tests.conftest import TOKEN
+from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebook_text
+
+IMPORT = "from os import environ as env\nimport os as system\n"
+WRITE = 'env["HF_TOKEN"] = "YOUR_HF_TOKEN"\n'
+LOGIN = 'token = "YOUR_HF_TOKEN"\nlogin(token=token)\n'
+PUT = 'system.putenv("OPENAI_API_KEY", "<YOUR_KEY>")\n'
+LEAK = f'print("{TOKEN}")\n'
+NOTEBOOKS = [
+    [IMPORT, WRITE, LOGIN, PUT],
+    [WRITE, LOGIN, PUT],  # the same cells without the import: `env[...]` is no environment write
+    [WRITE, IMPORT, WRITE, PUT, LEAK],
+    [LOGIN, LEAK, IMPORT, PUT, WRITE, LOGIN],
+]
+
+
+def _notebook(sources: list[str]) -> str:
+    cells = [
+        new_code_cell(source, outputs=[new_output("stream", text=f"{source}\n{TOKEN}\n")])
+        for source in sources
+    ]
+    return notebook_text([new_markdown_cell("# Login"), *cells, new_markdown_cell("# Login")])
+
+
+def _fresh(raw: str, options: ScanOptions, path: str = "nb.ipynb") -> FileResult:
+    notebook_file._PARTS.clear()
+    notebook_file._NEEDLES.clear()
+    return scan_notebook(raw, path, options)
+
+
+@pytest.mark.parametrize(
+    "options", [ScanOptions(), ScanOptions(ignore=("HFG005",)), ScanOptions(select=("HFG003",))]
+)
+def test_a_remembered_part_gives_what_a_first_scan_gives(options: ScanOptions) -> None:
+    raws = [_notebook(sources) for sources in NOTEBOOKS]
+    expected = [_fresh(raw, options) for raw in raws]
+    for first in range(len(raws)):  # whichever notebook comes first, the others remember its cells
+        notebook_file._PARTS.clear()
+        order = raws[first:] + raws[:first]
+        results = [scan_notebook(raw, "nb.ipynb", options) for raw in order]
+        assert results == expected[first:] + expected[:first]
+    assert notebook_file._PARTS  # remembered, not scanned again
+
+
+def test_names_bound_by_a_remembered_cell_reach_later_cells() -> None:
+    """The alias bound by the first cell comes from memory in the second notebook and still turns the
+    write in its next cell (a cell never seen) into an environment write."""
+    notebook_file._PARTS.clear()
+    scan_notebook(_notebook([IMPORT]), "a.ipynb")
+    write = 'env["OPENAI_API_KEY"] = "<YOUR_OPENAI_KEY>"\n'
+    found = scan_notebook(_notebook([IMPORT, write]), "b.ipynb").findings
+    assert found == _fresh(_notebook([IMPORT, write]), ScanOptions(), "b.ipynb").findings
+    assert any(f.env_name == "OPENAI_API_KEY" for f in found)
+    assert not any(f.env_name == "OPENAI_API_KEY" for f in _fresh(_notebook([write]), ScanOptions()).findings)
+
+
+def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(notebook_file, "MAX_REMEMBERED", 3)
+    notebook_file._PARTS.clear()
+    for number in range(10):
+        scan_notebook(_notebook([f'api_key_{number} = "<YOUR_KEY>"\n']), "nb.ipynb")
+        assert len(notebook_file._PARTS) <= 3
+    big = 'token = "YOUR_HF_TOKEN"\n' + "x = 1\n" * notebook_file.MAX_REMEMBERED_CHARS
+    notebook_file._PARTS.clear()
+    assert scan_notebook(_notebook([big]), "nb.ipynb").findings
+    assert all(len(key[1]) <= notebook_file.MAX_REMEMBERED_CHARS for key in notebook_file._PARTS)
