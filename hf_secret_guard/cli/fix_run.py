@@ -43,7 +43,11 @@ REVOKE_URL = DEFAULT_PROVIDER.revoke_url
 
 
 class FixRun(NamedTuple):
-    """What ``--fix`` (or ``--diff``) did to every file that had findings."""
+    """What ``--fix`` (or ``--diff``) did to every file that had findings.
+
+    A result planned in the scan's worker (``Planner``) comes without its texts (``original`` and
+    ``text`` are empty, so ``changed`` is False): ``--fix`` needs only what it wrote (``written``), and
+    ``--diff``, which shows the texts, never plans there."""
 
     results: tuple[FixResult, ...]
     written: tuple[str, ...]
@@ -180,10 +184,10 @@ class _Styles:
 
 class Planned(NamedTuple):
     """A file's fix, planned in the scan's worker right after its scan (``Planner``), for the findings
-    of ``keys`` in the bytes the scan read."""
+    of ``keys`` in the bytes the scan read; without the bytes and the texts (see ``FixRun``)."""
 
     keys: tuple[tuple[str, str, int, int], ...]
-    sent: _Sent
+    result: FixResult
 
 
 class Planner:
@@ -245,8 +249,8 @@ class Planner:
         if digest(data) != result.digest:
             return result, None
         job = _Job(result.path, data, found, self.styles.options_for(result.path), True)
-        sent = _compact(_plan(job, self.scan_options, notebook), job)
-        return result, Planned(tuple(f.key for f in found), sent)
+        fixed = _plan(job, self.scan_options, notebook)._replace(data=None, original="", text="")
+        return result, Planned(tuple(f.key for f in found), fixed)
 
 
 def run_fixes(
@@ -290,7 +294,7 @@ def run_fixes(
         job = _Job(path, data, tuple(found), chooser.options_for(path), scanned)
         plan = planned.get(path) if planned and scanned else None
         if plan is not None and plan.keys == tuple(f.key for f in found):
-            done[len(jobs)] = _received(plan.sent, job)
+            done[len(jobs)] = plan.result._replace(data=data)
         jobs.append(job)
     left = [job for index, job in enumerate(jobs) if index not in done]
     planned_here = iter(_plans(left, scan_options))
@@ -372,7 +376,8 @@ def summary_lines(run: FixRun, findings: Sequence[Finding]) -> list[str]:
     """
     if not findings:
         return []
-    fixed = sum(len(r.fixed) for r in run.results if r.changed and (run.dry_run or r.path in run.written))
+    # A file written was changed (a result planned in a worker has no texts to compare: see FixRun).
+    fixed = sum(len(r.fixed) for r in run.results if (r.changed if run.dry_run else r.path in run.written))
     files = len(run.written) if not run.dry_run else sum(1 for r in run.results if r.new_data is not None)
     verb = "Would fix" if run.dry_run else "Fixed"
     placeholders = sum(1 for f in findings if f.rule == "HFG005")  # no leak: counted apart, as the scan does

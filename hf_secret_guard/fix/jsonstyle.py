@@ -20,8 +20,10 @@ from hf_secret_guard.model import Edit
 from hf_secret_guard.read.jsonspan import JsonPath, Spans, raw_offset_in_string
 
 # ``\u007f`` and above: what ``json.dumps(ensure_ascii=True)`` escapes and a writer that keeps UTF-8 does not.
+# The pattern starts with its literal ``\u``, which the regex engine finds quickly; whether that backslash
+# is itself escaped is counted apart (a look-behind first made the engine try every offset).
 _NON_ASCII_ESCAPE_RE = re.compile(
-    r"(?<!\\)(?:\\\\)*\\u(?:007[fF]|00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})"
+    r"\\u(?:007[fF]|00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})"
 )
 
 
@@ -29,7 +31,13 @@ def ensure_ascii_style(raw: str) -> bool:
     """True when the file escapes non-ASCII characters (``\\u00e9``); Jupyter and Colab write them as is."""
     if not raw.isascii():
         return False
-    return _NON_ASCII_ESCAPE_RE.search(raw) is not None
+    for match in _NON_ASCII_ESCAPE_RE.finditer(raw):
+        start = before = match.start()
+        while before and raw[before - 1] == "\\":
+            before -= 1
+        if (start - before) % 2 == 0:  # an even run of backslashes before it: this one starts an escape
+            return True
+    return False
 
 
 def split_lines(text: str) -> list[str]:

@@ -223,3 +223,29 @@ def test_rewriting_a_source_keeps_the_json_format(
             text = edit.replacement + part.text
             reference["cells"][path[1]]["source"] = text if isinstance(value, str) else split_lines(text)
             assert fixed == _dump(reference, style, ensure_ascii)
+
+
+def _escapes_non_ascii(raw: str) -> bool:
+    """The JSON string escapes of ``raw`` read one by one, left to right: one ``\\u`` of 007f or above?"""
+    index = 0
+    while index < len(raw):
+        if raw[index] != "\\":
+            index += 1
+            continue
+        code = raw[index + 2 : index + 6]
+        if raw[index + 1 : index + 2] == "u" and len(code) == 4 and all(c in string.hexdigits for c in code):
+            if int(code, 16) >= 0x7F:
+                return True
+            index += 6
+        else:
+            index += 2  # \\, \", \n...: the escaped character is not the start of another escape
+    return False
+
+
+@given(st.text(alphabet='\\u0079fF8e1a"x', max_size=16))
+@settings(max_examples=500, deadline=None)
+def test_ensure_ascii_style_reads_each_escape_as_json_does(raw: str) -> None:
+    """The style check finds ``\\u`` escapes with a literal search and counts the backslashes before each
+    (escaped backslashes do not start an escape): the same verdict as reading the escapes in order."""
+    assert ensure_ascii_style(raw) == _escapes_non_ascii(raw)
+    assert ensure_ascii_style("é" + raw) is False  # a file with raw non-ASCII characters keeps them
