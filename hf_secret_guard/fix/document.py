@@ -25,7 +25,7 @@ from hf_secret_guard.fix.plan_python import CODE_SITES, plan_python
 from hf_secret_guard.model import FileResult, Finding, ScanError
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.kinds import NOTEBOOK_SUFFIXES, kind_of
-from hf_secret_guard.read.notebook import NotebookRead, read_notebook
+from hf_secret_guard.read.notebook import NotebookRead, placed, read_notebook
 from hf_secret_guard.read.python_parse import ParseError, parse_module
 from hf_secret_guard.read.source import DecodeError, decode_source
 from hf_secret_guard.rules import SITES
@@ -138,6 +138,7 @@ def fix_notebook_text(
     options = options._replace(style=notebook_style(notebook, options.style))
     fixable, not_fixable = _split(findings)
     if notebook is not None:
+        notebook = _placed(notebook, findings)
         not_fixable = _notebook_reasons(notebook, not_fixable)
     if not fixable:
         return FixResult(path, raw, raw, not_fixed=tuple(not_fixable))
@@ -153,6 +154,16 @@ def fix_notebook_text(
         echoed = _notebook_echoes(notebook, plan.after) if plan.fixed and plan.after is not None else ()
         result = result._replace(program_names=tuple(sorted(plan.program_names)), echoed=echoed)
     return result._replace(not_fixed=result.not_fixed + tuple(not_fixable), style=options.style)
+
+
+def _placed(notebook: NotebookRead, findings: Sequence[Finding]) -> NotebookRead:
+    """The positions the fix needs, in a notebook the scan read lazily (``read_notebook(lazy=True)``):
+    those of each part with a finding, the only parts it edits (a fully read notebook has them all)."""
+    indexes = {f.part_index for f in findings if 0 <= f.part_index < len(notebook.parts)}
+    if not indexes:
+        return notebook
+    parts = tuple(placed(notebook, part) if i in indexes else part for i, part in enumerate(notebook.parts))
+    return notebook._replace(parts=parts)
 
 
 def _notebook_echoes(before: NotebookRead, after: Any) -> tuple[str, ...]:

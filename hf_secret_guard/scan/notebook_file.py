@@ -218,7 +218,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
         error = ScanError(path, "notebook", reason)
         return FileResult(path, tuple(_raw_text_findings(raw, path, options, "notebook JSON")), (error,))
     try:
-        notebook = read_notebook(raw, lazy=KEEPER is None)  # a fix planned from it needs every position
+        notebook = read_notebook(raw, lazy=True)  # a fix planned from it places the parts it edits
     except (JsonSpanError, NotebookShapeError) as exc:
         reason = f"invalid JSON ({exc})" if isinstance(exc, JsonSpanError) else str(exc)
         error = ScanError(path, "notebook", f"{reason}; scanned as text")

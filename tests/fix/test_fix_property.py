@@ -16,10 +16,12 @@ from hypothesis import strategies as st
 
 from hf_secret_guard import fix_notebook, fix_source, scan_notebook, scan_source
 from hf_secret_guard.fix.apply import apply_edits
+from hf_secret_guard.fix.document import fix_notebook_text
 from hf_secret_guard.fix.jsonstyle import ensure_ascii_style, source_edits, split_lines
 from hf_secret_guard.model import Edit
 from hf_secret_guard.options import FixOptions
 from hf_secret_guard.read.notebook import read_notebook
+from hf_secret_guard.scan import notebook_file
 from hf_secret_guard.tokens import find_tokens
 from tests.conftest import TOKEN
 from tests.fix_support import install_fake_colab
@@ -178,6 +180,27 @@ def test_notebook_fix_properties(cells: list[Any], style: Style, list_sources: b
     assert fix_notebook(result.text, "generated.ipynb").text == result.text
     if not scan_notebook(raw, "generated.ipynb").findings:
         assert result.text == raw
+
+
+@SETTINGS
+@given(cells=_cells(), style=st.sampled_from(STYLES), list_sources=st.booleans())
+def test_a_fix_from_the_scans_lazy_reading_is_the_fix_from_a_full_one(
+    cells: list[Any], style: Style, list_sources: bool
+) -> None:
+    """``--fix`` on a large tree plans each notebook's fix from the scan's reading of it, which left out
+    the positions of the strings in lists (``read_notebook(lazy=True)``): the fixer places the parts it
+    edits, and the result is the one from a reading with every position."""
+    raw = notebook_text(cells, style, list_sources=list_sources)
+    keeper = notebook_file.ReadKeeper()
+    notebook_file.KEEPER = keeper
+    try:
+        scanned = scan_notebook(raw, "generated.ipynb")
+    finally:
+        notebook_file.KEEPER = None
+    lazy = keeper.pop()  # None when the scan's screen found nothing worth reading the notebook for
+    assert lazy is None or lazy.raw == raw
+    from_scan = fix_notebook_text(raw, "generated.ipynb", scanned.findings, COLAB, lazy)
+    assert from_scan == fix_notebook_text(raw, "generated.ipynb", scanned.findings, COLAB)
 
 
 # Any text but the exotic line breaks nbformat splits lines at and Jupyter does not (\r, \x0b, \u2028...).
