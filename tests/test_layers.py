@@ -8,6 +8,7 @@ then fixing or reporting, the Python API, and the edges (the notebook integratio
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,12 @@ def layer(unit_name: str) -> int:
 
 
 MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
-GRAPH = {name: imports(path) for name, path in MODULES.items()}
+
+
+@functools.cache
+def import_graph() -> dict[str, set[str]]:
+    """Each module's imports, parsed once, by the worker that runs these tests (not at collection)."""
+    return {name: imports(path) for name, path in MODULES.items()}
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))
@@ -89,7 +95,7 @@ def test_imports_go_down_the_layers(name: str) -> None:
         return
     wrong = [
         target
-        for target in sorted(GRAPH[name])
+        for target in sorted(import_graph()[name])
         if unit(target) != here and (unit(target) in OUTSIDE or layer(unit(target)) >= layer(here))
     ]
     assert not wrong, f"{name} (layer {layer(here)}) imports {wrong}: move the code down, or the import up"
@@ -97,11 +103,12 @@ def test_imports_go_down_the_layers(name: str) -> None:
 
 def test_no_import_cycles() -> None:
     """Between modules, and between units (packages): a loop hides which one is the foundation."""
+    modules = import_graph()
     for graph in (
-        GRAPH,
+        modules,
         {
-            u: {unit(t) for n in GRAPH if unit(n) == u for t in GRAPH[n]} - {u}
-            for u in {unit(n) for n in GRAPH}
+            u: {unit(t) for n in modules if unit(n) == u for t in modules[n]} - {u}
+            for u in {unit(n) for n in modules}
         },
     ):
         seen: dict[str, int] = {}  # 1: on the current path, 2: done
