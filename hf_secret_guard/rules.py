@@ -261,7 +261,7 @@ class Site(NamedTuple):
     cannot_fix: str  # why a leak here is not fixable, when its detector gave no reason of its own
 
 
-_BASH_CELL = "a %%bash-style cell cannot read Colab secrets"
+_BASH_CELL = "a %%bash-style cell cannot read Colab or Kaggle secrets"
 UNKNOWN_SITE = Site("in code", "", "not fixable")
 SITES: dict[str, Site] = {
     "string": Site(

@@ -139,7 +139,7 @@ def fix_notebook_text(
     fixable, not_fixable = _split(findings)
     if notebook is not None:
         notebook = _placed(notebook, findings)
-        not_fixable = _notebook_reasons(notebook, not_fixable)
+        not_fixable = _notebook_reasons(notebook, not_fixable, options.style)
     if not fixable:
         return FixResult(path, raw, raw, not_fixed=tuple(not_fixable))
     try:
@@ -182,12 +182,13 @@ def _notebook_echoes(before: NotebookRead, after: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(shown))
 
 
-def _notebook_reasons(notebook: NotebookRead, not_fixable: list[NotFixed]) -> list[NotFixed]:
+def _notebook_reasons(notebook: NotebookRead, not_fixable: list[NotFixed], style: FixStyle) -> list[NotFixed]:
     """A leak in an IPython line is not fixable for a reason its cell tells (a %%bash cell, a $name)."""
     if not any(item.finding.part_index >= 0 and item.finding.site in SHELL_SITES for item in not_fixable):
         return not_fixable
     return [
-        item._replace(reason=unfixable_reason(notebook, item.finding) or item.reason) for item in not_fixable
+        item._replace(reason=unfixable_reason(notebook, item.finding, style) or item.reason)
+        for item in not_fixable
     ]
 
 

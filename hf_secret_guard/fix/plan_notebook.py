@@ -40,7 +40,7 @@ from hf_secret_guard.fix.bindings import (
 from hf_secret_guard.fix.check import Checker, checker_for, compiles, notebook_is_valid, parse_ast
 from hf_secret_guard.fix.imports import newline_of, plan_imports
 from hf_secret_guard.fix.jsonstyle import ensure_ascii_style, source_edits
-from hf_secret_guard.fix.model import FixOptions
+from hf_secret_guard.fix.model import FixOptions, FixStyle
 from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_ipython import SHELL_SITES, plan_ipython
 from hf_secret_guard.fix.plan_python import Plan, plan_python
@@ -220,14 +220,24 @@ def _code_part(notebook: NotebookRead, finding: Finding) -> Optional[Part]:
     return None
 
 
-def unfixable_reason(notebook: NotebookRead, finding: Finding) -> Optional[str]:
+# What a cell that is not Python cannot do, by the style the fix writes in (the store it would read).
+_CANNOT_READ: dict[str, str] = {
+    "userdata": "it cannot read Colab secrets",
+    "kaggle": "it cannot read Kaggle secrets",
+    "env": "--fix rewrites only Python",
+}
+
+
+def unfixable_reason(notebook: NotebookRead, finding: Finding, style: FixStyle = "userdata") -> Optional[str]:
     """Why the scan found an IPython-line leak not fixable, told from its cell; None when not one."""
     part = _code_part(notebook, finding)
     if part is None or finding.site not in SHELL_SITES:
         return None
     masked = mask_cell(part.text)
     if not masked.python_body:
-        return f"a %%{masked.cell_magic} cell is not Python: it cannot read Colab secrets"
+        return (
+            f"a %%{masked.cell_magic} cell is not Python: {_CANNOT_READ.get(style, _CANNOT_READ['userdata'])}"
+        )
     command = masked.command_at(finding.span.start)
     if command is None or command[2] not in EXPANDING_KINDS:
         return NOT_EXPANDED

@@ -137,12 +137,12 @@ def test_not_fixable_findings_say_why(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["scan", "--format", "json", str(path)])
     reasons = [(f["fixable"], f["not_fixable_reason"]) for f in json.loads(result.output)["findings"]]
     assert reasons == [
-        (False, "a %%bash-style cell cannot read Colab secrets"),
+        (False, "a %%bash-style cell cannot read Colab or Kaggle secrets"),
         (False, reasons[1][1]),
     ]
     assert "$" in reasons[1][1] or "expan" in reasons[1][1]
     text = CliRunner().invoke(cli, ["scan", "--no-color", str(path)]).output
-    assert "[not fixable: a %%bash-style cell cannot read Colab secrets]" in text
+    assert "[not fixable: a %%bash-style cell cannot read Colab or Kaggle secrets]" in text
 
 
 def test_a_login_command_in_a_script_is_found_and_left_to_the_user(tmp_path: Path) -> None:

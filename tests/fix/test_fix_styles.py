@@ -243,6 +243,27 @@ def test_a_kaggle_notebook_reads_kaggles_secrets(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("metadata", "forced", "reason"),
+    [
+        (KAGGLE_METADATA, [], "a %%bash cell is not Python: it cannot read Kaggle secrets"),
+        (COLAB_METADATA, [], "a %%bash cell is not Python: it cannot read Colab secrets"),
+        (COLAB_METADATA, ["--fix-style", "env"], "a %%bash cell is not Python: --fix rewrites only Python"),
+    ],
+)
+def test_a_bash_cell_is_not_fixed_for_a_reason_that_names_the_host(
+    metadata: dict[str, object], forced: list[str], reason: str, tmp_path: Path
+) -> None:
+    """The reason names the store the fix would read: a Kaggle user is not told about Colab."""
+    path = tmp_path / "nb.ipynb"
+    path.write_text(notebook_text([new_code_cell(f"%%bash\nexport HF_TOKEN={TOKEN}")], metadata=metadata))
+    result = run_main("scan", "--isolated", "--diff", *forced, "nb.ipynb", cwd=tmp_path)
+    assert f"nb.ipynb:cell 1:2:17: HFG002 not fixed: {reason}\n" in result.stdout + result.stderr
+    assert TOKEN not in result.stdout + result.stderr
+    scan = run_main("scan", "--isolated", *forced, "nb.ipynb", cwd=tmp_path)  # the scan knows no host
+    assert "[not fixable: a %%bash-style cell cannot read Colab or Kaggle secrets]" in scan.stdout
+
+
+@pytest.mark.parametrize(
     ("metadata", "first_cell", "style"),
     [
         (COLAB_METADATA, "", "userdata"),  # saved by Colab

@@ -152,7 +152,7 @@ def test_strict_mode_stops_ipython_syntax_cells(
     if suggestion is not None:
         assert suggestion in shown
     else:
-        assert "cannot read Colab secrets" in shown  # not fixable: said so, with the general advice
+        assert "cannot read Colab or Kaggle secrets" in shown  # not fixable: said so, with the general advice
 
 
 def test_strict_mode_does_not_run_the_code_and_the_next_cell_runs(capsys: pytest.CaptureFixture[str]) -> None:
