@@ -128,3 +128,14 @@ def test_no_import_cycles() -> None:
         for start in sorted(graph):
             if start not in seen:
                 visit(start, [start])
+
+
+def test_the_design_lists_every_module_once() -> None:
+    """docs/design.md's "Modules, one job each" names each module of the package, and no other: a module
+    added, moved or removed shows there too."""
+    text = (PACKAGE.parent / "docs" / "design.md").read_text(encoding="utf-8")
+    block = text.split("## Modules, one job each\n\n```text\n", 1)[1].split("```", 1)[0]
+    listed = [line.split()[0] for line in block.splitlines() if line and not line.startswith(" ")]
+    files = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py"))
+    assert listed == sorted(listed) and len(listed) == len(set(listed))
+    assert set(listed) == set(files), (set(files) - set(listed), set(listed) - set(files))
