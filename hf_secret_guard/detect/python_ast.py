@@ -31,7 +31,7 @@ from hf_secret_guard.detect.key_writes import (
     slot_leaks,
 )
 from hf_secret_guard.model import Leak
-from hf_secret_guard.read.lines import LineIndex
+from hf_secret_guard.read.lines import LineIndex, line_starts
 from hf_secret_guard.read.python_parse import MAX_AST_DEPTH, MAX_PARSE_CHARS, assignment_pairs
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_value
@@ -125,6 +125,13 @@ def _check_fstring(node: ast.JoinedStr, depth: int, check_names: bool) -> None:
                     raise _NeedsLibcst
 
 
+# Top-level statements known to hold nothing, by their text and the names bound to ``os.environ`` before
+# them (``_Collector.walk``); at most MAX_INERT of them, each of at most MAX_INERT_CHARS.
+MAX_INERT = 8192
+MAX_INERT_CHARS = 20_000
+_INERT: set[tuple[str, int, int, Optional[int], tuple[frozenset[str], ...]]] = set()
+
+
 class _Collector:
     """``detect.python._Collector``'s slots, environment writes and imports, from an ``ast`` tree."""
 
@@ -137,8 +144,46 @@ class _Collector:
     def walk(self, tree: ast.Module) -> None:
         """Every node in source order, but not inside f-strings (libcst does not visit their parts).
         In the same pass: the depth limit libcst is held to (``read.python_parse.too_deep``) and, in
-        non-ASCII code, the names (libcst's rules for non-ASCII names differ from CPython's)."""
+        non-ASCII code, the names (libcst's rules for non-ASCII names differ from CPython's).
+
+        A top-level statement whose walk found nothing, raised nothing and bound no name is remembered
+        by its text (``_INERT``): the same statement again, under the same bound names, is skipped.
+        Template files repeat most of their statements.  The text decides the rest: a statement with a
+        non-ASCII character is in a non-ASCII file wherever it is, so its names are checked everywhere."""
         check_names = not self.text.isascii()
+        if tree.type_ignores:
+            self._walk(tree, 1, check_names)
+            return
+        starts = line_starts(self.text)
+        for statement in tree.body:
+            first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
+            last = statement.end_lineno or statement.lineno
+            source = self.text[starts[first - 1] : starts[last] if last < len(starts) else len(self.text)]
+            key = None
+            if len(source) <= MAX_INERT_CHARS:
+                aliases = self.aliases
+                names = (frozenset(aliases.modules), frozenset(aliases.environs), frozenset(aliases.putenvs))
+                where = (statement.lineno - first, statement.col_offset, statement.end_col_offset)
+                key = (source, *where, names)
+                if key in _INERT:
+                    continue
+            found = (len(self.slots), len(self.env_writes))
+            self._walk(statement, 2, check_names)
+            if (
+                key is not None
+                and found == (len(self.slots), len(self.env_writes))
+                and key[-1]
+                == (
+                    frozenset(self.aliases.modules),
+                    frozenset(self.aliases.environs),
+                    frozenset(self.aliases.putenvs),
+                )
+            ):
+                if len(_INERT) >= MAX_INERT:
+                    _INERT.clear()
+                _INERT.add(key)
+
+    def _walk(self, root: ast.AST, root_depth: int, check_names: bool) -> None:
         visits: dict[type[ast.AST], Callable[[Any], None]] = {
             ast.AnnAssign: self.visit_AnnAssign,
             ast.Assign: self.visit_Assign,
@@ -148,7 +193,7 @@ class _Collector:
             ast.ImportFrom: self.visit_ImportFrom,
         }
         node_type = ast.AST
-        stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+        stack: list[tuple[ast.AST, int]] = [(root, root_depth)]
         while stack:
             node, depth = stack.pop()
             if depth > MAX_AST_DEPTH:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
+from hf_secret_guard.detect import python_ast
 from hf_secret_guard.detect.key_writes import MATCH_PATTERN, EnvironAliases
 from hf_secret_guard.detect.python import find_python_leaks
 from hf_secret_guard.detect.python_ast import ast_leaks
@@ -176,3 +177,36 @@ def test_a_token_in_a_case_pattern_at_any_depth_is_not_fixable(code: str) -> Non
     assert not leaks[0].fixable and leaks[0].reason == MATCH_PATTERN
     outside = find_python_leaks(code.replace("pass\n", f'token = "{TOKEN}"\n', 1))
     assert any(leak.fixable for leak in outside)
+
+
+# Files that share statements, where the same statement means something else in each: an alias bound
+# before it, a decorator above it, a statement beside it on its line.
+SHARED_STATEMENTS = [
+    'from os import putenv as put\nput("HF_TOKEN", "<YOUR_TOKEN>")\nx = 1\n',
+    'put("HF_TOKEN", "<YOUR_TOKEN>")\nx = 1\n',
+    'import os as system\nenv = system.environ\nenv["OPENAI_API_KEY"] = "<KEY>"\n',
+    'env = system.environ\nenv["OPENAI_API_KEY"] = "<KEY>"\nx = 1\n',
+    '@app.cell(token="YOUR_HF_TOKEN")\ndef f():\n    return 1\n',
+    "@app.cell(hide=True)\ndef f():\n    return 1\n",
+    "def f():\n    return 1\nx = 1; y = 2\n",
+    'x = 1; token = "YOUR_HF_TOKEN"\n',
+    'x = 1; y = 2\napi_key = "<YOUR_KEY>"  # x = 1; y = 2\n',
+    "x = 1\nabcdefg = 1234567",  # the last line, with no line end: the same length as the next
+    'x = 1\napi_key = "<KEY>"',
+]
+
+
+@pytest.mark.parametrize("first", range(len(SHARED_STATEMENTS)))
+def test_remembered_statements_give_what_a_first_walk_gives(first: int) -> None:
+    """A statement that held nothing is skipped when seen again (``python_ast._INERT``), only where it
+    is the same statement under the same names bound to ``os.environ``."""
+    expected = []
+    for code in SHARED_STATEMENTS:
+        python_ast._INERT.clear()
+        expected.append(ast_leaks(code))
+    assert any(expected) and not all(expected)
+    python_ast._INERT.clear()
+    order = SHARED_STATEMENTS[first:] + SHARED_STATEMENTS[:first]
+    assert [ast_leaks(code) for code in order] == expected[first:] + expected[:first]
+    assert [ast_leaks(code) for code in order] == expected[first:] + expected[:first]  # all remembered
+    assert python_ast._INERT
