@@ -219,6 +219,10 @@ class Planner:
         if workers < 2:
             yield from api.scan_candidates(candidates, self.scan_options)
             return
+        # The fixer (with libcst) once, before the workers fork, rather than in each of them; and no worker
+        # hands a file it scanned to the parser only because planning its fix imports libcst.
+        import hf_secret_guard.fix.document  # noqa: F401
+
         notebook_file.KEEPER = notebook_file.ReadKeeper()
         try:
             for result, planned in parallel.scan_in_workers(
