@@ -403,7 +403,8 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
     Anything unusual is left to the full reader, which reports it.
     """
     visible = without_images(raw)
-    if token_candidate(visible, json=True) or slot_candidate(visible) or url_candidate(visible):
+    # The slot screen first: in template notebooks (``token = "YOUR_HF_TOKEN"``) it says yes early.
+    if slot_candidate(visible) or token_candidate(visible, json=True) or url_candidate(visible):
         return True
     if not any(needle in raw for needle in ("environ", "putenv", *_SHELL_NEEDLES)):
         return False  # `hf_hub_download` and friends: no token, and no way to write the environment
