@@ -180,9 +180,10 @@ def in_match_patterns(text: str, leaks: list[Leak], tree: Optional[ast.Module] =
                 tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return leaks
-    lines = LineIndex(text)
+    lines: Optional[LineIndex] = None
     spans: list[tuple[int, int]] = []
     for case in _match_cases(tree.body):
+        lines = lines or LineIndex(text)
         pattern = case.pattern
         start = ast_offset(text, lines, pattern.lineno, pattern.col_offset)
         end = ast_offset(text, lines, pattern.end_lineno or pattern.lineno, pattern.end_col_offset or 0)
