@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from itertools import accumulate
+from typing import Optional
 
 from hf_secret_guard.model import Span
 
@@ -41,3 +42,29 @@ class LineIndex:
         line, column = self.position(start)
         end_line, end_column = self.position(end)
         return Span(start, end, line, column, end_line, end_column)
+
+
+class CountedLineIndex(LineIndex):
+    """``LineIndex`` for a few offsets in a long text (the findings of a notebook file): each line
+    number is counted from the last one asked for, not looked up in an index of every line, which
+    costs more than the few findings of a long notebook.  Same answers (``\r`` makes it index)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._indexed: Optional[LineIndex] = LineIndex(text) if "\r" in text else None
+        self._last = (0, 1)  # an offset and its line
+
+    @property
+    def _starts(self) -> list[int]:  # type: ignore[override]
+        self._indexed = self._indexed or LineIndex(self._text)
+        return self._indexed._starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if self._indexed is not None:
+            return self._indexed.position(offset)
+        at, line = self._last
+        if offset < at:
+            at, line = 0, 1
+        line += self._text.count("\n", at, offset)
+        self._last = (offset, line)
+        return line, offset - self._text.rfind("\n", 0, offset)

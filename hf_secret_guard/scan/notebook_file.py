@@ -11,7 +11,7 @@ from hf_secret_guard.model import FileResult, Finding, Leak, Part, ScanError
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.jsonspan import JsonSpanError
-from hf_secret_guard.read.lines import LineIndex
+from hf_secret_guard.read.lines import CountedLineIndex, LineIndex
 from hf_secret_guard.read.notebook import NotebookRead, NotebookShapeError, placed, raw_offset, read_notebook
 from hf_secret_guard.read.notebook_shape import notebook_shape_error
 from hf_secret_guard.scan.code import find_code_leaks, shell_part_leaks
@@ -111,6 +111,12 @@ def _has_needle(code: bool, text: str) -> bool:
     return code and (slot_candidate(text) or url_candidate(text))
 
 
+def _needs_parse(code: str) -> bool:
+    if len(code) > MAX_REMEMBERED_CHARS:
+        return needs_parse(code)
+    return _remember(_PARSED, code, lambda: needs_parse(code))
+
+
 def _worth_scanning(part: Part, aliases: object) -> bool:
     code = part.kind == "code"
     if len(part.text) > MAX_REMEMBERED_CHARS:
@@ -154,6 +160,7 @@ KEEPER: Optional[ReadKeeper] = None
 MAX_REMEMBERED = 4096
 MAX_REMEMBERED_CHARS = 20_000
 _NEEDLES: dict[tuple[bool, str], bool] = {}
+_PARSED: dict[str, bool] = {}
 _Aliases = Optional[tuple[frozenset[str], frozenset[str], frozenset[str]]]
 _PartScan = tuple[tuple[int, ...], tuple[Leak, ...], Optional[str], _Aliases]
 _PARTS: dict[tuple[str, str, ScanOptions, _Aliases], _PartScan] = {}
@@ -213,7 +220,7 @@ MAX_NOTEBOOK_VALUES = 400_000
 def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
     if not notebook_may_leak(raw, options.secret_names) and not (options.wants("HFG100") and may_allow(raw)):
         return FileResult(path, (), notebook_shape_error(raw, path))
-    if raw.count('"') > 2 * MAX_NOTEBOOK_VALUES:
+    if len(raw) > 2 * MAX_NOTEBOOK_VALUES and raw.count('"') > 2 * MAX_NOTEBOOK_VALUES:
         reason = f"more than {MAX_NOTEBOOK_VALUES:,} JSON values: scanned as text, not cell by cell"
         error = ScanError(path, "notebook", reason)
         return FileResult(path, tuple(_raw_text_findings(raw, path, options, "notebook JSON")), (error,))
@@ -228,7 +235,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
 
     errors = [ScanError(path, "notebook", f"{note}; scanned as text") for note in notebook.notes]
     aliases: object = None
-    if any(part.kind == "code" and needs_parse(part.text) for part in notebook.parts):
+    if any(part.kind == "code" and _needs_parse(part.text) for part in notebook.parts):
         from hf_secret_guard.detect.key_writes import EnvironAliases  # only for code that can leak
 
         aliases = EnvironAliases()  # shared: a cell may use `env` imported in an earlier one
@@ -251,7 +258,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
         covered.update(raw_offset(raw, part, start) for start in tokens)
         if not leaks:
             continue
-        raw_lines = raw_lines or LineIndex(raw)
+        raw_lines = raw_lines or CountedLineIndex(raw)
         part_lines = LineIndex(part.text)
         for leak in leaks:
             start = raw_offset(raw, part, leak.start)
@@ -275,7 +282,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
             continue
         leak = Leak("HFG004", match.start, match.end, match.value, match.confidence, "json", True)
         if options.wants(leak.rule):
-            raw_lines = raw_lines or LineIndex(raw)
+            raw_lines = raw_lines or CountedLineIndex(raw)
             part = Part("raw", raw, label="notebook JSON", raw_start=0)
             findings.append(finding(leak, path, part, raw_lines, -1))
     findings.sort(key=lambda f: (f.part_index if f.part_index >= 0 else len(notebook.parts), f.span.start))
