@@ -303,23 +303,65 @@ def run_fixes(
     left = [job for index, job in enumerate(jobs) if index not in done]
     planned_here = iter(_plans(left, scan_options))
     results = [done[index] if index in done else next(planned_here) for index in range(len(jobs))]
+    told: list[list[ScanError]] = []  # each file's errors, in order, the write's last
+    writes: list[tuple[int, str, bytes, bytes]] = []
+    for index, (job, result) in enumerate(zip(jobs, results, strict=True)):
+        told.append(list(result.errors))
+        if dry_run or result.new_data is None:
+            continue
+        escape = _escapes_tree(job.path)
+        if escape:
+            told[index].append(ScanError(job.path, "fix", f"not written: {escape}"))
+        else:
+            writes.append((index, job.path, job.data, result.new_data))
     with Replacer() as replacer:  # each directory synced once, after its files (a SIGTERM's exit too)
-        for job, result in zip(jobs, results, strict=True):
-            errors.extend(result.errors)
-            if dry_run or result.new_data is None:
-                continue
-            escape = _escapes_tree(job.path)
-            if escape:
-                errors.append(ScanError(job.path, "fix", f"not written: {escape}"))
-                continue
+        outcomes = _replace_all(replacer, [(path, old, new) for _, path, old, new in writes])
+    for (index, path, _, _), failure in zip(writes, outcomes, strict=True):
+        if failure is None:
+            written.append(path)
+        else:
+            told[index].append(ScanError(path, "fix", f"not written: {failure.strerror or failure}"))
+    errors.extend(error for errors_of_file in told for error in errors_of_file)
+    return FixRun(tuple(results), tuple(written), tuple(errors), dry_run, fix_options.style)
+
+
+WRITE_THREADS = 4  # a file's fsync waits for the disk, not for the interpreter: a few writes overlap
+
+
+def _replace_all(replacer: Replacer, files: Sequence[tuple[str, bytes, bytes]]) -> list[Optional[OSError]]:
+    """Replace each (path, old bytes, new bytes); None for each file replaced, else why not, in order.
+
+    Many files are written on a few threads.  A SIGTERM ends the run (``_terminate_cleanly``) once each
+    file begun is replaced or untouched; no file is begun after it."""
+    if len(files) < 2 or threading.current_thread() is not threading.main_thread():
+        outcomes: list[Optional[OSError]] = []
+        for path, old, new in files:
             try:
                 with _terminate_cleanly():
-                    replacer.replace(job.path, job.data, result.new_data)
+                    replacer.replace(path, old, new)
             except OSError as exc:
-                errors.append(ScanError(job.path, "fix", f"not written: {exc.strerror or exc}"))
+                outcomes.append(exc)
             else:
-                written.append(job.path)
-    return FixRun(tuple(results), tuple(written), tuple(errors), dry_run, fix_options.style)
+                outcomes.append(None)
+        return outcomes
+    from concurrent.futures import ThreadPoolExecutor
+
+    with _terminate_cleanly() as received:
+
+        def replace(path: str, old: bytes, new: bytes) -> Optional[OSError]:
+            if received:  # terminating (the run ends when the files begun are done): not begun
+                return OSError("not written: the run was terminated")
+            try:
+                replacer.replace(path, old, new)
+            except OSError as exc:
+                return exc
+            return None
+
+        pool = ThreadPoolExecutor(WRITE_THREADS)
+        try:
+            return [future.result() for future in [pool.submit(replace, *item) for item in files]]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _escapes_tree(path: str, tree: Optional[str] = None) -> str:
@@ -338,22 +380,22 @@ def _escapes_tree(path: str, tree: Optional[str] = None) -> str:
 
 
 @contextlib.contextmanager
-def _terminate_cleanly() -> Iterator[None]:
-    """A SIGTERM (CI cancelling a job, ``kill``) while a file is replaced ends the run once that file is
-    either replaced or untouched, as an exit would, so no temporary file is left (a signal raised as an
-    exception could land between creating the temporary file and the code that removes it).  SIGKILL
-    cannot be caught: its leftover is scanned later."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def _terminate_cleanly() -> Iterator[list[int]]:
+    """A SIGTERM (CI cancelling a job, ``kill``) while files are replaced ends the run once each file
+    begun is either replaced or untouched, as an exit would, so no temporary file is left (a signal
+    raised as an exception could land between creating the temporary file and the code that removes
+    it).  SIGKILL cannot be caught: its leftover is scanned later.  Yields the signals received so far."""
     received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
 
     def stop(signum: int, frame: object) -> None:
         received.append(signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        yield
+        yield received
     finally:
         signal.signal(signal.SIGTERM, previous)
     if received:

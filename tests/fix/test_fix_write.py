@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from hf_secret_guard import fix_bytes, fix_file, scan_bytes
+from hf_secret_guard import fix_bytes, fix_file, scan_bytes, scan_file
+from hf_secret_guard.cli.fix_run import run_fixes
 from hf_secret_guard.discover import TEMPORARY_MARK
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.write import FileChanged, Replacer, SymbolicLink, replace_file
 from hf_secret_guard.model import Edit
+from hf_secret_guard.options import DEFAULT_FIX_OPTIONS, DEFAULT_OPTIONS
 from tests.conftest import TOKEN
 from tests.inprocess import run_main
 
@@ -179,3 +181,27 @@ def test_sigterm_during_a_fix_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert b"Traceback" not in stderr and TOKEN.encode() not in stderr
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert any(TOKEN in p.read_text() for p in tmp_path.glob("*.py")), "stopped after the last write"
+
+
+def test_files_written_together_are_told_in_order(tmp_path: Path) -> None:
+    """Many files are replaced on a few threads: what was written and why a file was not are still in
+    the order of the files, and one refusal (a symbolic link) stops no other file."""
+    outside = tmp_path / "outside.py"
+    outside.write_text(f'login(token="{TOKEN}")\n')
+    names = [f"m{index}.py" for index in range(6)]
+    for name in names:
+        path = tmp_path / "tree" / name
+        path.parent.mkdir(exist_ok=True)
+        if name in ("m1.py", "m4.py"):
+            path.symlink_to(outside)
+        else:
+            path.write_text(f'x = 1\nlogin(token="{TOKEN}")\n')
+    paths = [str(tmp_path / "tree" / name) for name in names]
+    findings = [f for path in paths for f in scan_file(path).findings]
+    run = run_fixes(findings, DEFAULT_OPTIONS, DEFAULT_FIX_OPTIONS, dry_run=False)
+    assert run.written == tuple(p for p in paths if not p.endswith(("m1.py", "m4.py")))
+    told = [(error.path, "symbolic link" in error.message) for error in run.errors]
+    assert told == [(paths[1], True), (paths[4], True)]
+    assert TOKEN in outside.read_text()
+    assert all(TOKEN not in Path(path).read_text() for path in run.written)
+    assert not [p.name for p in (tmp_path / "tree").iterdir() if p.name.endswith(".tmp")]
