@@ -184,7 +184,7 @@ class _Styles:
 
 class Planned(NamedTuple):
     """A file's fix, planned in the scan's worker right after its scan (``Planner``), for the findings
-    of ``keys`` in the bytes the scan read; without the bytes and the texts (see ``FixRun``)."""
+    of ``keys`` in the bytes the scan read (``result.data``); without the texts (see ``FixRun``)."""
 
     keys: tuple[tuple[str, str, int, int], ...]
     result: FixResult
@@ -253,7 +253,7 @@ class Planner:
         if digest(data) != result.digest:
             return result, None
         job = _Job(result.path, data, found, self.styles.options_for(result.path), True)
-        fixed = _plan(job, self.scan_options, notebook)._replace(data=None, original="", text="")
+        fixed = _plan(job, self.scan_options, notebook)._replace(original="", text="")
         return result, Planned(tuple(f.key for f in found), fixed)
 
 
@@ -272,9 +272,10 @@ def run_fixes(
 
     ``styles`` is the config's ``per-file-fix-style`` (glob, style): the first glob that matches a file
     chooses its style (globs as ``exclude`` reads them, relative to ``root``).  ``digests`` holds the
-    scan's digest of each file: a file read back with the same bytes is not scanned again, and its fix
-    planned by the scan's worker (``planned``, from a ``Planner``) is used as it is.  Other files are
-    planned here (in workers for many), and then all are written one by one here."""
+    scan's digest of each file: a file read back with the same bytes is not scanned again.  A fix the
+    scan's worker planned (``planned``, from a ``Planner``) for the same findings is used as it is, with
+    the bytes it was planned from.  Other files are planned here (in workers for many); then all are
+    written here (on a few threads for many)."""
     from hf_secret_guard.fix.document import may_fix
 
     chooser = _Styles(fix_options, styles, root)
@@ -286,6 +287,13 @@ def run_fixes(
     jobs: list[_Job] = []
     done: dict[int, FixResult] = {}  # the jobs planned by the scan's workers
     for path, found in by_path.items():
+        plan = planned.get(path) if planned else None
+        if plan is not None and plan.result.data is not None and plan.keys == tuple(f.key for f in found):
+            # Planned from the bytes the scan read (its worker read them again and compared digests); the
+            # write checks that the file still holds them.
+            done[len(jobs)] = plan.result
+            jobs.append(_Job(path, plan.result.data, tuple(found), chooser.options_for(path), True))
+            continue
         # A file with nothing to fix is still read, to tell why (a %%bash cell, a $name in the line).
         attempt = any(may_fix(f) for f in found)
         try:
@@ -295,11 +303,7 @@ def run_fixes(
                 errors.append(ScanError(path, "fix", f"cannot read for --fix: {exc.strerror or exc}"))
             continue
         scanned = bool(digests) and digests is not None and digests.get(path) == digest(data)
-        job = _Job(path, data, tuple(found), chooser.options_for(path), scanned)
-        plan = planned.get(path) if planned and scanned else None
-        if plan is not None and plan.keys == tuple(f.key for f in found):
-            done[len(jobs)] = plan.result._replace(data=data)
-        jobs.append(job)
+        jobs.append(_Job(path, data, tuple(found), chooser.options_for(path), scanned))
     left = [job for index, job in enumerate(jobs) if index not in done]
     planned_here = iter(_plans(left, scan_options))
     results = [done[index] if index in done else next(planned_here) for index in range(len(jobs))]
