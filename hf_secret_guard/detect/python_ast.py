@@ -126,10 +126,13 @@ def _check_fstring(node: ast.JoinedStr, depth: int, check_names: bool) -> None:
 
 
 # Top-level statements known to hold nothing, by their text and the names bound to ``os.environ`` before
-# them (``_Collector.walk``); at most MAX_INERT of them, each of at most MAX_INERT_CHARS.
+# them (``_Collector.walk``); at most MAX_INERT of them, each of at most MAX_INERT_CHARS, and
+# MAX_INERT_TOTAL characters in all.
 MAX_INERT = 8192
 MAX_INERT_CHARS = 20_000
+MAX_INERT_TOTAL = 4_000_000
 _INERT: set[tuple[str, int, int, Optional[int], tuple[frozenset[str], ...]]] = set()
+_INERT_CHARS = [0]  # of the statements in ``_INERT``
 
 
 class _Collector:
@@ -179,9 +182,11 @@ class _Collector:
                     frozenset(self.aliases.putenvs),
                 )
             ):
-                if len(_INERT) >= MAX_INERT:
+                if len(_INERT) >= MAX_INERT or _INERT_CHARS[0] + len(source) > MAX_INERT_TOTAL:
                     _INERT.clear()
+                    _INERT_CHARS[0] = 0
                 _INERT.add(key)
+                _INERT_CHARS[0] += len(source)
 
     def _walk(self, root: ast.AST, root_depth: int, check_names: bool) -> None:
         visits: dict[type[ast.AST], Callable[[Any], None]] = {

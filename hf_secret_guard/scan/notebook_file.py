@@ -114,7 +114,7 @@ def _has_needle(code: bool, text: str) -> bool:
 def _needs_parse(code: str) -> bool:
     if len(code) > MAX_REMEMBERED_CHARS:
         return needs_parse(code)
-    return _remember(_PARSED, code, lambda: needs_parse(code))
+    return _PARSED.remember(code, code, lambda: needs_parse(code))
 
 
 def _worth_scanning(part: Part, aliases: object) -> bool:
@@ -122,7 +122,7 @@ def _worth_scanning(part: Part, aliases: object) -> bool:
     if len(part.text) > MAX_REMEMBERED_CHARS:
         needle = _has_needle(code, part.text)
     else:
-        needle = _remember(_NEEDLES, (code, part.text), lambda: _has_needle(code, part.text))
+        needle = _NEEDLES.remember((code, part.text), part.text, lambda: _has_needle(code, part.text))
     if needle:
         return True
     if not code or aliases is None:
@@ -155,27 +155,40 @@ KEEPER: Optional[ReadKeeper] = None
 # Template notebooks repeat the same cells many times (an install cell, a login cell, the same markdown):
 # what a part holds depends only on its kind and text, the options and the names earlier cells bound to
 # ``os.environ``, so a part seen before is not scanned again.  Parts are remembered across notebooks in a
-# process, up to MAX_REMEMBERED of them, each of at most MAX_REMEMBERED_CHARS (a long output is not worth
-# keeping alive).
+# process, each of at most MAX_REMEMBERED_CHARS (a long output is not worth keeping alive), up to
+# MAX_REMEMBERED of them and MAX_REMEMBERED_TOTAL characters in all.
 MAX_REMEMBERED = 4096
 MAX_REMEMBERED_CHARS = 20_000
-_NEEDLES: dict[tuple[bool, str], bool] = {}
-_PARSED: dict[str, bool] = {}
-_Aliases = Optional[tuple[frozenset[str], frozenset[str], frozenset[str]]]
-_PartScan = tuple[tuple[int, ...], tuple[Leak, ...], Optional[str], _Aliases]
-_PARTS: dict[tuple[str, str, ScanOptions, _Aliases], _PartScan] = {}
+MAX_REMEMBERED_TOTAL = 4_000_000
 _T = TypeVar("_T")
 _K = TypeVar("_K", bound=Hashable)
 
 
-def _remember(memo: dict[_K, _T], key: _K, compute: Callable[[], _T]) -> _T:
-    found = memo.get(key)
-    if found is None:
-        found = compute()
-        if len(memo) >= MAX_REMEMBERED:
-            memo.clear()
-        memo[key] = found
-    return found
+class _Memo(dict[_K, _T]):
+    """Results by the text they were computed from, emptied when full."""
+
+    chars = 0  # of the texts remembered
+
+    def remember(self, key: _K, text: str, compute: Callable[[], _T]) -> _T:
+        found = self.get(key)
+        if found is None:
+            found = compute()
+            if len(self) >= MAX_REMEMBERED or self.chars + len(text) > MAX_REMEMBERED_TOTAL:
+                self.clear()
+            self[key] = found
+            self.chars += len(text)
+        return found
+
+    def clear(self) -> None:
+        super().clear()
+        self.chars = 0
+
+
+_Aliases = Optional[tuple[frozenset[str], frozenset[str], frozenset[str]]]
+_PartScan = tuple[tuple[int, ...], tuple[Leak, ...], Optional[str], _Aliases]
+_NEEDLES: _Memo[tuple[bool, str], bool] = _Memo()
+_PARSED: _Memo[str, bool] = _Memo()
+_PARTS: _Memo[tuple[str, str, ScanOptions, _Aliases], _PartScan] = _Memo()
 
 
 def _alias_names(aliases: object) -> _Aliases:
@@ -202,7 +215,9 @@ def _scanned_part(
         tokens, leaks, parse_error, _ = scan()
         return tokens, list(leaks), parse_error
     before = _alias_names(aliases)
-    tokens, leaks, parse_error, after = _remember(_PARTS, (part.kind, part.text, options, before), scan)
+    tokens, leaks, parse_error, after = _PARTS.remember(
+        (part.kind, part.text, options, before), part.text, scan
+    )
     if after is not None and after != before:
         from hf_secret_guard.detect.key_writes import EnvironAliases  # loaded already: aliases is one
 

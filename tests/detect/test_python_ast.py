@@ -210,3 +210,12 @@ def test_remembered_statements_give_what_a_first_walk_gives(first: int) -> None:
     assert [ast_leaks(code) for code in order] == expected[first:] + expected[:first]
     assert [ast_leaks(code) for code in order] == expected[first:] + expected[:first]  # all remembered
     assert python_ast._INERT
+
+
+def test_remembered_statements_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(python_ast, "MAX_INERT_TOTAL", 200)
+    python_ast._INERT.clear()
+    python_ast._INERT_CHARS[0] = 0
+    for number in range(30):
+        assert ast_leaks(f"x{number} = compute({number}, 'some value')\ntoken = 'YOUR_HF_TOKEN'\n")
+        assert python_ast._INERT_CHARS[0] == sum(len(key[0]) for key in python_ast._INERT) <= 200

@@ -76,3 +76,12 @@ def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     notebook_file._PARTS.clear()
     assert scan_notebook(_notebook([big]), "nb.ipynb").findings
     assert all(len(key[1]) <= notebook_file.MAX_REMEMBERED_CHARS for key in notebook_file._PARTS)
+
+
+def test_memory_is_bounded_in_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(notebook_file, "MAX_REMEMBERED_TOTAL", 300)
+    notebook_file._PARTS.clear()
+    for number in range(20):
+        cell = f'api_key_{number} = "<YOUR_KEY>"\n' + "x = 1\n" * 10
+        assert scan_notebook(_notebook([cell]), "nb.ipynb").findings
+        assert notebook_file._PARTS.chars == sum(len(key[1]) for key in notebook_file._PARTS) <= 300
