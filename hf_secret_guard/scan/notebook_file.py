@@ -207,8 +207,11 @@ def _scanned_part(
     ``aliases``, as ``_part_leaks`` does."""
 
     def scan() -> _PartScan:
-        tokens = tuple(match.start for match in find_tokens(part.text))
         leaks, parse_error = _part_leaks(part, options, aliases)
+        if part.kind == "code":
+            tokens = tuple(match.start for match in find_tokens(part.text))
+        else:  # a text part's leaks are its tokens, one each (``find_text_leaks``)
+            tokens = tuple(leak.start for leak in leaks)
         return tokens, tuple(leaks), parse_error, _alias_names(aliases)
 
     if len(part.text) > MAX_REMEMBERED_CHARS:
