@@ -132,24 +132,29 @@ def scan_file(path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     or ``.ipynb`` (a ``.py`` with NUL bytes is still scanned as text: it may hold a token).  Both come back
     with ``skipped`` set.
     """
+    return _read_and_scan(path, options)[0]
+
+
+def _read_and_scan(path: str, options: ScanOptions) -> tuple[FileResult, Optional[bytes]]:
+    """``scan_file``, and the bytes it read (None when it read none)."""
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            return FileResult(path, (), (ScanError(path, "read", "is a directory"),))
+            return FileResult(path, (), (ScanError(path, "read", "is a directory"),)), None
         if not stat.S_ISREG(info.st_mode):  # named explicitly: walks leave these out with a note
-            return FileResult(path, (), (ScanError(path, "read", "not a regular file"),))
+            return FileResult(path, (), (ScanError(path, "read", "not a regular file"),)), None
         if options.max_file_size and info.st_size > options.max_file_size:
-            return FileResult(path, skipped=_too_large(info.st_size, options.max_file_size))
+            return FileResult(path, skipped=_too_large(info.st_size, options.max_file_size)), None
         if binary_by_name(path):  # a checkpoint or an image: not worth reading to find out
-            return FileResult(path, skipped="binary file")
+            return FileResult(path, skipped="binary file"), None
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        return FileResult(path, (), (ScanError(path, "read", f"cannot read: {reason}"),))
+        return FileResult(path, (), (ScanError(path, "read", f"cannot read: {reason}"),)), None
     if looks_binary(data) and kind_of(path, data[:200].split(b"\n", 1)[0]) == "text":
-        return FileResult(path, skipped="binary file")
-    return scan_bytes(data, path, options)
+        return FileResult(path, skipped="binary file"), data
+    return scan_bytes(data, path, options), data
 
 
 def scan_candidates(
@@ -169,11 +174,19 @@ def scan_candidates(
 
 
 def scan_candidate(candidate: Candidate, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
+    return scan_candidate_bytes(candidate, options)[0]
+
+
+def scan_candidate_bytes(
+    candidate: Candidate, options: ScanOptions = DEFAULT_OPTIONS
+) -> tuple[FileResult, Optional[bytes]]:
+    """``scan_candidate``, and the bytes it scanned (None when it read none): ``--fix`` plans its fix
+    right after the scan, from the same bytes (``result.digest`` is theirs)."""
     if candidate.skipped:
-        return FileResult(candidate.path, skipped=candidate.skipped)
+        return FileResult(candidate.path, skipped=candidate.skipped), None
     if candidate.error:
-        return FileResult(candidate.path, (), (ScanError(candidate.path, "read", candidate.error),))
-    return scan_file(candidate.path, options)
+        return FileResult(candidate.path, (), (ScanError(candidate.path, "read", candidate.error),)), None
+    return _read_and_scan(candidate.path, options)
 
 
 def scan_paths(

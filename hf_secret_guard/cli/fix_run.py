@@ -240,17 +240,11 @@ class Planner:
         from hf_secret_guard import api
         from hf_secret_guard.scan import notebook_file
 
-        result = api.scan_candidate(candidate, options)
+        result, data = api.scan_candidate_bytes(candidate, options)
         # This file's notebook, if the scan read one (the fixer checks it was read from the same text).
         notebook = notebook_file.KEEPER.pop() if notebook_file.KEEPER is not None else None
         found = tuple(self.kept(result)) if result.findings else ()
-        if not found or not result.digest:
-            return result, None
-        try:
-            data = _read(result.path)
-        except OSError:  # told by run_fixes, which reads it again
-            return result, None
-        if digest(data) != result.digest:
+        if not found or not result.digest or data is None:
             return result, None
         job = _Job(result.path, data, found, self.styles.options_for(result.path), True)
         fixed = _plan(job, self.scan_options, notebook)._replace(original="", text="")
@@ -289,8 +283,8 @@ def run_fixes(
     for path, found in by_path.items():
         plan = planned.get(path) if planned else None
         if plan is not None and plan.result.data is not None and plan.keys == tuple(f.key for f in found):
-            # Planned from the bytes the scan read (its worker read them again and compared digests); the
-            # write checks that the file still holds them.
+            # Planned from the bytes the scan read, in the same worker; the write checks that the file
+            # still holds them.
             done[len(jobs)] = plan.result
             jobs.append(_Job(path, plan.result.data, tuple(found), chooser.options_for(path), True))
             continue
