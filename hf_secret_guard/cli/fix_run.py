@@ -342,24 +342,39 @@ def _replace_all(replacer: Replacer, files: Sequence[tuple[str, bytes, bytes]]) 
             else:
                 outcomes.append(None)
         return outcomes
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor
 
-    with _terminate_cleanly() as received:
-
-        def replace(path: str, old: bytes, new: bytes) -> Optional[OSError]:
-            if received:  # terminating (the run ends when the files begun are done): not begun
-                return OSError("not written: the run was terminated")
-            try:
-                replacer.replace(path, old, new)
-            except OSError as exc:
-                return exc
-            return None
-
-        pool = ThreadPoolExecutor(WRITE_THREADS)
+    def replace(path: str, old: bytes, new: bytes) -> Optional[OSError]:
         try:
-            return [future.result() for future in [pool.submit(replace, *item) for item in files]]
+            replacer.replace(path, old, new)
+        except OSError as exc:
+            return exc
+        return None
+
+    outcomes = []
+    with _terminate_cleanly() as received:
+        # Only this thread takes the signal, and only it starts files: after a SIGTERM, no file is begun.
+        pool = ThreadPoolExecutor(WRITE_THREADS, initializer=_block_sigterm)
+        try:
+            started: list[Future[Optional[OSError]]] = []
+            for item in files[:WRITE_THREADS]:
+                if not received:
+                    started.append(pool.submit(replace, *item))
+            for index in range(len(files)):
+                if index == len(started):  # terminating: the rest are not begun
+                    break
+                outcomes.append(started[index].result())
+                if not received and len(started) < len(files):
+                    started.append(pool.submit(replace, *files[len(started)]))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+    return outcomes
+
+
+def _block_sigterm() -> None:
+    """In a writing thread: SIGTERM goes to the main thread, which stops starting files."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
 
 
 def _escapes_tree(path: str, tree: Optional[str] = None) -> str:
