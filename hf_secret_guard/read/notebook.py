@@ -128,10 +128,13 @@ class _PartBuilder:
         if isinstance(content, str):
             pieces: tuple[tuple[int, int], ...] = ((0, self.spans[path][0]),)
             text = content
-        elif isinstance(content, list) and all(isinstance(item, str) for item in content):
-            separator = _separator(path)
-            pieces = _list_pieces(self.spans, path, content) if (*path, 0) in self.spans else ()
-            text = separator.join(content)
+        elif isinstance(content, list):
+            # A list a lazy read took whole has no spans for its items, and holds strings only.
+            whole = bool(content) and (*path, 0) not in self.spans
+            if not whole and not all(isinstance(item, str) for item in content):
+                return False
+            pieces = () if whole else _list_pieces(self.spans, path, content)
+            text = _separator(path).join(content)
         else:
             return False
         self.parts.append(Part(kind, text, cell, output, path, label, raw_pieces=pieces))
