@@ -20,6 +20,8 @@ from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
 from hf_secret_guard.tokens.slots import attribute, looks_real, strip_scheme
 
+AliasNames = tuple[frozenset[str], frozenset[str], frozenset[str]]  # modules, environs, putenvs
+
 
 @dataclass
 class EnvironAliases:
@@ -28,6 +30,19 @@ class EnvironAliases:
     modules: set[str] = field(default_factory=lambda: {"os"})
     environs: set[str] = field(default_factory=lambda: {"environ", "environb"})
     putenvs: set[str] = field(default_factory=set)
+
+    def names(self) -> AliasNames:
+        """The names as they stand, as a value: a key for results that depend on them."""
+        return frozenset(self.modules), frozenset(self.environs), frozenset(self.putenvs)
+
+    def restore(self, names: AliasNames) -> None:
+        """Back to names taken with ``names()`` (after code that bound them was skipped)."""
+        self.modules, self.environs, self.putenvs = set(names[0]), set(names[1]), set(names[2])
+
+    def bound(self) -> set[str]:
+        """The names to look for in later code: all of them but ``os`` and ``environ``, which the screens
+        look for anyway."""
+        return (self.modules - {"os"}) | (self.environs - {"environ"}) | self.putenvs
 
 
 class Slot(NamedTuple):

@@ -20,6 +20,7 @@ from itertools import repeat
 from typing import Any, Optional
 
 from hf_secret_guard.detect.key_writes import (
+    AliasNames,
     EnvironAliases,
     EnvWrite,
     Piece,
@@ -30,6 +31,7 @@ from hf_secret_guard.detect.key_writes import (
     in_match_patterns,
     slot_leaks,
 )
+from hf_secret_guard.detect.memo import Memo
 from hf_secret_guard.model import Leak
 from hf_secret_guard.read.lines import LineIndex, line_starts
 from hf_secret_guard.read.python_parse import MAX_AST_DEPTH, MAX_PARSE_CHARS, assignment_pairs
@@ -131,8 +133,7 @@ def _check_fstring(node: ast.JoinedStr, depth: int, check_names: bool) -> None:
 MAX_INERT = 8192
 MAX_INERT_CHARS = 20_000
 MAX_INERT_TOTAL = 4_000_000
-_INERT: set[tuple[str, int, int, Optional[int], tuple[frozenset[str], ...]]] = set()
-_INERT_CHARS = [0]  # of the statements in ``_INERT``
+_INERT: Memo[tuple[str, int, int, Optional[int], AliasNames], bool] = Memo(MAX_INERT, MAX_INERT_TOTAL)
 
 
 class _Collector:
@@ -164,10 +165,8 @@ class _Collector:
             source = self.text[starts[first - 1] : starts[last] if last < len(starts) else len(self.text)]
             key = None
             if len(source) <= MAX_INERT_CHARS:
-                aliases = self.aliases
-                names = (frozenset(aliases.modules), frozenset(aliases.environs), frozenset(aliases.putenvs))
                 where = (statement.lineno - first, statement.col_offset, statement.end_col_offset)
-                key = (source, *where, names)
+                key = (source, *where, self.aliases.names())
                 if key in _INERT:
                     continue
             found = (len(self.slots), len(self.env_writes))
@@ -175,18 +174,9 @@ class _Collector:
             if (
                 key is not None
                 and found == (len(self.slots), len(self.env_writes))
-                and key[-1]
-                == (
-                    frozenset(self.aliases.modules),
-                    frozenset(self.aliases.environs),
-                    frozenset(self.aliases.putenvs),
-                )
+                and key[-1] == self.aliases.names()
             ):
-                if len(_INERT) >= MAX_INERT or _INERT_CHARS[0] + len(source) > MAX_INERT_TOTAL:
-                    _INERT.clear()
-                    _INERT_CHARS[0] = 0
-                _INERT.add(key)
-                _INERT_CHARS[0] += len(source)
+                _INERT.keep(key, source, True)
 
     def _walk(self, root: ast.AST, root_depth: int, check_names: bool) -> None:
         visits: dict[type[ast.AST], Callable[[Any], None]] = {

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import Optional, TypeVar
+from typing import TYPE_CHECKING, Optional
 
 from hf_secret_guard.detect.allow import drop_allowed, may_allow, unused_allow_comments
+from hf_secret_guard.detect.memo import Memo
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.model import FileResult, Finding, Leak, Part, ScanError
 from hf_secret_guard.options import ScanOptions
@@ -24,6 +24,9 @@ from hf_secret_guard.screen.prefilter import (
     url_candidate,
 )
 from hf_secret_guard.tokens import find_tokens
+
+if TYPE_CHECKING:
+    from hf_secret_guard.detect.key_writes import AliasNames
 
 
 def _as_text(leak: Leak, reason: str) -> Leak:
@@ -48,7 +51,7 @@ def _python_leaks(code: str, options: ScanOptions, aliases: object) -> tuple[lis
 
     known: list[str] = []
     if isinstance(aliases, EnvironAliases):
-        known = sorted((aliases.modules - {"os"}) | (aliases.environs - {"environ"}) | aliases.putenvs)
+        known = sorted(aliases.bound())
     sliced = relevant_statements(code, known)
     if sliced is not None:
         leaks, parse_error = find_code_leaks(sliced.text, options, aliases, force=True)
@@ -131,8 +134,7 @@ def _worth_scanning(part: Part, aliases: object) -> bool:
     from hf_secret_guard.detect.key_writes import EnvironAliases  # only for code that can leak
 
     assert isinstance(aliases, EnvironAliases)
-    names = (aliases.modules - {"os"}) | (aliases.environs - {"environ"}) | aliases.putenvs
-    return any(name in part.text for name in names)
+    return any(name in part.text for name in aliases.bound())
 
 
 class ReadKeeper:
@@ -160,35 +162,11 @@ KEEPER: Optional[ReadKeeper] = None
 MAX_REMEMBERED = 4096
 MAX_REMEMBERED_CHARS = 20_000
 MAX_REMEMBERED_TOTAL = 4_000_000
-_T = TypeVar("_T")
-_K = TypeVar("_K", bound=Hashable)
-
-
-class _Memo(dict[_K, _T]):
-    """Results by the text they were computed from, emptied when full."""
-
-    chars = 0  # of the texts remembered
-
-    def remember(self, key: _K, text: str, compute: Callable[[], _T]) -> _T:
-        found = self.get(key)
-        if found is None:
-            found = compute()
-            if len(self) >= MAX_REMEMBERED or self.chars + len(text) > MAX_REMEMBERED_TOTAL:
-                self.clear()
-            self[key] = found
-            self.chars += len(text)
-        return found
-
-    def clear(self) -> None:
-        super().clear()
-        self.chars = 0
-
-
-_Aliases = Optional[tuple[frozenset[str], frozenset[str], frozenset[str]]]
+_Aliases = Optional["AliasNames"]
 _PartScan = tuple[tuple[int, ...], tuple[Leak, ...], Optional[str], _Aliases]
-_NEEDLES: _Memo[tuple[bool, str], bool] = _Memo()
-_PARSED: _Memo[str, bool] = _Memo()
-_PARTS: _Memo[tuple[str, str, ScanOptions, _Aliases], _PartScan] = _Memo()
+_NEEDLES: Memo[tuple[bool, str], bool] = Memo(MAX_REMEMBERED, MAX_REMEMBERED_TOTAL)
+_PARSED: Memo[str, bool] = Memo(MAX_REMEMBERED, MAX_REMEMBERED_TOTAL)
+_PARTS: Memo[tuple[str, str, ScanOptions, _Aliases], _PartScan] = Memo(MAX_REMEMBERED, MAX_REMEMBERED_TOTAL)
 
 
 def _alias_names(aliases: object) -> _Aliases:
@@ -197,7 +175,7 @@ def _alias_names(aliases: object) -> _Aliases:
     from hf_secret_guard.detect.key_writes import EnvironAliases  # loaded already: aliases is one
 
     assert isinstance(aliases, EnvironAliases)
-    return frozenset(aliases.modules), frozenset(aliases.environs), frozenset(aliases.putenvs)
+    return aliases.names()
 
 
 def _scanned_part(
@@ -225,7 +203,7 @@ def _scanned_part(
         from hf_secret_guard.detect.key_writes import EnvironAliases  # loaded already: aliases is one
 
         assert isinstance(aliases, EnvironAliases)
-        aliases.modules, aliases.environs, aliases.putenvs = set(after[0]), set(after[1]), set(after[2])
+        aliases.restore(after)
     return tokens, list(leaks), parse_error
 
 

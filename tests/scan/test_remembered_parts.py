@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from hf_secret_guard import scan_notebook
+from hf_secret_guard.detect.memo import Memo
 from hf_secret_guard.model import FileResult
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.scan import notebook_file
@@ -67,7 +68,7 @@ def test_names_bound_by_a_remembered_cell_reach_later_cells() -> None:
 
 
 def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(notebook_file, "MAX_REMEMBERED", 3)
+    monkeypatch.setattr(notebook_file._PARTS, "most", 3)
     notebook_file._PARTS.clear()
     for number in range(10):
         scan_notebook(_notebook([f'api_key_{number} = "<YOUR_KEY>"\n']), "nb.ipynb")
@@ -79,9 +80,21 @@ def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_memory_is_bounded_in_characters(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(notebook_file, "MAX_REMEMBERED_TOTAL", 300)
+    monkeypatch.setattr(notebook_file._PARTS, "most_chars", 300)
     notebook_file._PARTS.clear()
     for number in range(20):
         cell = f'api_key_{number} = "<YOUR_KEY>"\n' + "x = 1\n" * 10
         assert scan_notebook(_notebook([cell]), "nb.ipynb").findings
         assert notebook_file._PARTS.chars == sum(len(key[1]) for key in notebook_file._PARTS) <= 300
+
+
+def test_a_memo_computes_once_and_empties_when_full() -> None:
+    memo: Memo[str, int] = Memo(most=2, most_chars=10)
+    calls: list[str] = []
+    for text in ("abc", "abc", "de", "abc"):
+        assert memo.remember(text, text, lambda text=text: calls.append(text) or len(text)) == len(text)
+    assert calls == ["abc", "de"] and memo.chars == 5
+    memo.keep("fgh", "fgh", 3)  # a third entry: emptied first
+    assert dict(memo) == {"fgh": 3} and memo.chars == 3
+    memo.keep("long", "x" * 8, 8)  # 3 + 8 characters > 10: emptied first
+    assert dict(memo) == {"long": 8} and memo.chars == 8
