@@ -17,6 +17,11 @@ from click.testing import CliRunner
 from hf_secret_guard.providers.spec import TokenFormat
 from tests.fake_keys import generate
 
+# jsonschema, under nbformat, builds dozens of lark grammars at import when rfc3987-syntax is installed
+# (jupyter-server brings it into the dev environment): the longest import of every test worker, for an
+# "iri" format check that no schema and no test here uses. Without the module, jsonschema skips that check.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
 REPO = Path(__file__).resolve().parent.parent
 
 
