@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
 import random
 import re
+import shutil
 import string
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +26,30 @@ from tests.fake_keys import generate
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def _bytecode_cache_for_this_run() -> str | None:
+    """With PYTHONDONTWRITEBYTECODE set (some machines set it for every shell), each process the suite
+    starts would compile libcst, click and this package from source again, and each test worker too.
+    This run keeps bytecode in a private temporary folder instead, for this process and, through the
+    environment, every Python process it starts (the test workers first); nothing is written into the
+    source tree or an environment, and the folder goes when the run ends. Returns the folder to remove."""
+    if not sys.dont_write_bytecode:
+        return None  # bytecode is cached as usual, or a parent run's folder is already in use
+    folder = tempfile.mkdtemp(prefix="hf-secret-guard-tests-pycache-")
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = folder
+    sys.pycache_prefix = folder
+    sys.dont_write_bytecode = False
+    return folder
+
+
+_BYTECODE_CACHE = _bytecode_cache_for_this_run()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _BYTECODE_CACHE:
+        shutil.rmtree(_BYTECODE_CACHE, ignore_errors=True)
 
 
 def make_token(seed: int = 0, prefix: str = "hf_", digits: bool = False) -> str:
