@@ -10,7 +10,6 @@ import shutil
 import string
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,28 +27,45 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _bytecode_cache_for_this_run() -> str | None:
+def _bytecode_cache_for_this_run() -> Path | None:
     """With PYTHONDONTWRITEBYTECODE set (some machines set it for every shell), each process the suite
     starts would compile libcst, click and this package from source again, and each test worker too.
-    This run keeps bytecode in a private temporary folder instead, for this process and, through the
-    environment, every Python process it starts (the test workers first); nothing is written into the
-    source tree or an environment, and the folder goes when the run ends. Returns the folder to remove."""
+    The run keeps bytecode in a folder of its own virtual environment instead (PYTHONPYCACHEPREFIX), for
+    this process and, through the environment, every Python process it starts, the test workers first:
+    nothing is written into the source tree, and the next run starts warm. Returns the folder."""
     if not sys.dont_write_bytecode:
-        return None  # bytecode is cached as usual, or a parent run's folder is already in use
-    folder = tempfile.mkdtemp(prefix="hf-secret-guard-tests-pycache-")
+        return None  # bytecode is cached as usual, or a parent run has set the folder
+    folder = Path(sys.prefix) / "hf-secret-guard-tests-pycache"
+    folder.mkdir(exist_ok=True)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = folder
-    sys.pycache_prefix = folder
+    os.environ["PYTHONPYCACHEPREFIX"] = str(folder)
+    sys.pycache_prefix = str(folder)
     sys.dont_write_bytecode = False
     return folder
+
+
+def _prune_bytecode(folder: Path, mirror: Path, kept: tuple[Path, ...]) -> None:
+    """Drop the bytecode of sources outside the kept trees: the throwaway environments and files the tests
+    made, which would otherwise pile up run after run (the folder mirrors each source's absolute path)."""
+    for entry in folder.iterdir():
+        source = mirror / entry.name
+        if any(source == tree or tree in source.parents for tree in kept):
+            continue
+        if entry.is_dir() and any(source in tree.parents for tree in kept):
+            _prune_bytecode(entry, source, kept)
+        elif entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 _BYTECODE_CACHE = _bytecode_cache_for_this_run()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if _BYTECODE_CACHE:
-        shutil.rmtree(_BYTECODE_CACHE, ignore_errors=True)
+    if _BYTECODE_CACHE:  # the run that set the folder up (not a test worker)
+        kept = tuple(Path(p).resolve() for p in {str(REPO), sys.prefix, sys.base_prefix})
+        _prune_bytecode(_BYTECODE_CACHE, Path("/"), kept)
 
 
 def make_token(seed: int = 0, prefix: str = "hf_", digits: bool = False) -> str:
