@@ -411,8 +411,8 @@ def _terminate_cleanly() -> Iterator[list[int]]:
         yield received
     finally:
         signal.signal(signal.SIGTERM, previous)
-    if received:
-        raise SystemExit(128 + received[0])
+        if received:  # here, not after: a write that failed in the same moment must not drop the signal
+            raise SystemExit(128 + received[0])
 
 
 def diff_text(run: FixRun, options: ScanOptions) -> str:

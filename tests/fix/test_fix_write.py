@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from hf_secret_guard import fix_bytes, fix_file, scan_bytes, scan_file
-from hf_secret_guard.cli.fix_run import run_fixes
+from hf_secret_guard.cli.fix_run import _terminate_cleanly, run_fixes
 from hf_secret_guard.discover import TEMPORARY_MARK
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.write import FileChanged, Replacer, SymbolicLink, replace_file
@@ -205,3 +205,15 @@ def test_files_written_together_are_told_in_order(tmp_path: Path) -> None:
     assert TOKEN in outside.read_text()
     assert all(TOKEN not in Path(path).read_text() for path in run.written)
     assert not [p.name for p in (tmp_path / "tree").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_sigterm_is_not_lost_when_a_write_fails_in_the_same_moment() -> None:
+    """The run ends on a SIGTERM even when the file being written failed meanwhile (disk full, a removed
+    directory): the failure is not reported as the run's outcome and the next file is not begun."""
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(SystemExit) as ended, _terminate_cleanly():
+        signal.raise_signal(signal.SIGTERM)
+        raise OSError(28, "No space left on device")
+    assert ended.value.code == 128 + signal.SIGTERM
+    assert isinstance(ended.value.__context__, OSError)
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler before the writes is back
