@@ -33,10 +33,13 @@ def _bytecode_cache_for_this_run() -> Path | None:
     The run keeps bytecode in a folder of its own virtual environment instead (PYTHONPYCACHEPREFIX), for
     this process and, through the environment, every Python process it starts, the test workers first:
     nothing is written into the source tree, and the next run starts warm. Returns the folder."""
-    if not sys.dont_write_bytecode:
-        return None  # bytecode is cached as usual, or a parent run has set the folder
+    if not sys.dont_write_bytecode or sys.prefix == sys.base_prefix:
+        return None  # bytecode is cached as usual (or a parent run set the folder), or no venv to hold it
     folder = Path(sys.prefix) / "hf-secret-guard-tests-pycache"
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:  # a read-only environment: the run compiles as the shell asked
+        return None
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = str(folder)
     sys.pycache_prefix = str(folder)
