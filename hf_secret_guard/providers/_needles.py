@@ -16,7 +16,7 @@ from hf_secret_guard.providers import PREFIXES
 # literal character is searched by ``re`` at C speed, stopping only where one of those first characters
 # is; so each needle is entered at its rarest character (``k`` of ``token``) and the part before that is
 # checked behind it.  A needle with no rare character is searched for on its own (``str.find`` speed).
-RARE_CHARS = "zZqQjJxXKkGWwCDY_-"
+RARE_CHARS = "zZqQjJxXKkGWwCDY_-Sv"
 
 
 def pivoted(needle: str, tail: str = "") -> Optional[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
 from hf_secret_guard.detect.allow import drop_allowed, may_allow, unused_allow_comments
@@ -23,7 +24,7 @@ from hf_secret_guard.screen.prefilter import (
     slot_candidate,
     url_candidate,
 )
-from hf_secret_guard.tokens import find_tokens
+from hf_secret_guard.tokens import TokenMatch, find_tokens
 
 if TYPE_CHECKING:
     from hf_secret_guard.detect.key_writes import AliasNames
@@ -93,19 +94,33 @@ def _raw_text_findings(raw: str, path: str, options: ScanOptions, label: str) ->
     return [finding(leak, path, part, lines) for leak in leaks]
 
 
-def _blank_spans(raw: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """``raw`` with each span replaced by as many spaces."""
-    if not spans:
-        return raw
-    pieces, last = [], 0
+def _gaps(length: int, spans: tuple[tuple[int, int], ...]) -> Iterator[tuple[int, int]]:
+    """The stretches of ``range(length)`` outside ``spans`` (which may overlap or nest)."""
+    last = 0
     for start, end in sorted(spans):
-        if start < last:
-            continue
-        pieces.append(raw[last:start])
-        pieces.append(" " * (end - start))
-        last = end
-    pieces.append(raw[last:])
-    return "".join(pieces)
+        if start > last:
+            yield last, start
+        last = max(last, end)
+    if last < length:
+        yield last, length
+
+
+def _swept_tokens(raw: str, skipped: tuple[tuple[int, int], ...]) -> Iterator[TokenMatch]:
+    """``find_tokens(raw)`` as if every span of ``skipped`` were blanked to spaces, with offsets in ``raw``:
+    each stretch between them searched on its own.  A token cannot reach into a blank, and a slice's
+    edges act as the blanks did (no token character on either side), so the matches are the same."""
+    for start, end in _gaps(len(raw), skipped):
+        for match in find_tokens(raw[start:end] if start or end < len(raw) else raw):
+            yield match._replace(start=match.start + start, end=match.end + start)
+
+
+def _raw_slices(parts: tuple[Part, ...]) -> tuple[tuple[int, int], ...]:
+    """The file spans of the parts whose text is the file's own text (``raw_start``), which the safety
+    net need not search again: such a part is one JSON value (object, array, string, number or
+    constant), so a token cannot cross its edges, and ``find_tokens`` finds in it exactly what it finds
+    in the same span of the file.  Either the part was scanned (each such token is a leak of it, so
+    covered) or its text has no token prefix at all (``_worth_scanning``)."""
+    return tuple((part.raw_start, part.raw_start + len(part.text)) for part in parts if part.raw_start >= 0)
 
 
 def _has_needle(code: bool, text: str) -> bool:
@@ -271,9 +286,9 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
                 findings.append(found._replace(span_in_file=False))
 
     # Safety net: a token anywhere in the file that no part accounted for (an unknown field, say).  The
-    # base64 of images is blanked first (same length, so every offset holds): never a token, and most of
-    # the file to search through.
-    for match in find_tokens(_blank_spans(raw, notebook.binary)):
+    # base64 of images is left out (never a token), and so is every part that is a slice of the file
+    # itself (metadata, widget state: its tokens are that part's own, found above).
+    for match in _swept_tokens(raw, notebook.binary + _raw_slices(notebook.parts)):
         if match.start in covered or any(start <= match.start < end for start, end in notebook.binary):
             continue
         leak = Leak("HFG004", match.start, match.end, match.value, match.confidence, "json", True)
