@@ -9,6 +9,9 @@ token is printed.
 
     uv run python benchmarks/fix_tree.py FOLDER [--count 600] [--runs 3] [--seed 14] [--keep DIR]
 
+Each run also gives the CPU time of the process and its workers (user + system) and the load average
+at its start: the machine is shared, and a busy one stretches the wall times, not the CPU times.
+
 ``--keep DIR`` also leaves a copy of the unfixed tree in DIR (which must not exist), to compare the
 bytes ``--fix`` writes before and after a change; it holds the planted tokens, so delete it after use.
 """
@@ -17,7 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import re
+import resource
 import shutil
 import statistics
 import string
@@ -61,7 +67,7 @@ def build(folder: Path, out: Path, count: int, seed: int) -> list[str]:
     for index, (path, value) in enumerate(_notebooks(folder, count, seed)):
         token = _token(rng)
         tokens.append(token)
-        cell = {
+        cell: dict[str, Any] = {
             "cell_type": "code",
             "execution_count": None,
             "metadata": {},
@@ -76,13 +82,33 @@ def build(folder: Path, out: Path, count: int, seed: int) -> list[str]:
     return tokens
 
 
-def _timed(command: list[str]) -> float:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (the process and the workers it waited for) of ``command``."""
+    cpu = _cpu()
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):
         sys.exit(f"{' '.join(command[:4])}... exited {done.returncode}: {done.stderr[-500:]}")
-    return elapsed
+    return elapsed, _cpu() - cpu
+
+
+def _left(tokens: list[str], tree: Path) -> int:
+    """How many of ``tokens`` are still in the files of ``tree`` (each starts with ``hf_``)."""
+    wanted = set(tokens)
+    found: set[str] = set()
+    for path in tree.iterdir():
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer("hf_", text):
+            candidate = text[match.start() : match.start() + len(tokens[0])]
+            if candidate in wanted:
+                found.add(candidate)
+    return len(found)
 
 
 def main() -> None:
@@ -102,10 +128,11 @@ def main() -> None:
         print(f"{len(tokens)} notebooks, {size / 1e6:.1f} MB, one planted token each")
         if args.keep is not None:
             shutil.copytree(pristine, args.keep)
-        scans: list[float] = []
-        fixes: list[float] = []
+        scans: list[tuple[float, float]] = []
+        fixes: list[tuple[float, float]] = []
         left = 0
         for run in range(args.runs):
+            load = os.getloadavg()[0]
             for mode in ("scan", "fix"):
                 tree = Path(work) / f"{mode}-{run}"
                 shutil.copytree(pristine, tree)
@@ -113,12 +140,19 @@ def main() -> None:
                     scans.append(_timed([*base, str(tree)]))
                 else:
                     fixes.append(_timed([*base, "--fix", str(tree)]))
-                    text = "".join(p.read_text(encoding="utf-8") for p in tree.iterdir())
-                    left = sum(1 for token in tokens if token in text)
+                    left = _left(tokens, tree)
                 shutil.rmtree(tree)
-            print(f"run {run + 1}: scan {scans[-1]:.2f} s, scan --fix {fixes[-1]:.2f} s")
-        scan, fix = statistics.median(scans), statistics.median(fixes)
+            print(
+                f"run {run + 1} (load {load:.2f}): scan {scans[-1][0]:.2f} s (CPU {scans[-1][1]:.2f} s), "
+                f"scan --fix {fixes[-1][0]:.2f} s (CPU {fixes[-1][1]:.2f} s), "
+                f"ratio {fixes[-1][0] / scans[-1][0]:.2f}"
+            )
+        scan, fix = statistics.median(w for w, _ in scans), statistics.median(w for w, _ in fixes)
+        scan_cpu, fix_cpu = statistics.median(c for _, c in scans), statistics.median(c for _, c in fixes)
+        ratios = sorted(f[0] / s[0] for s, f in zip(scans, fixes, strict=True))
         print(f"median: scan {scan:.2f} s, scan --fix {fix:.2f} s, ratio {fix / scan:.2f}")
+        print(f"median CPU: scan {scan_cpu:.2f} s, --fix {fix_cpu:.2f} s, ratio {fix_cpu / scan_cpu:.2f}")
+        print(f"ratio of each run's pair: {', '.join(f'{r:.2f}' for r in ratios)}")
         print(f"planted tokens left after --fix: {left} of {len(tokens)}")
 
 

@@ -14,14 +14,14 @@ import signal
 import stat
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple, Optional
+from typing import TYPE_CHECKING, NamedTuple, Optional, Union
 
 import click
 
 from hf_secret_guard.fix.diff import unified_diff
 from hf_secret_guard.fix.model import FixOptions, FixResult, NotFixed
 from hf_secret_guard.fix.names import is_valid_name
-from hf_secret_guard.fix.write import Replacer
+from hf_secret_guard.fix.write import Replacer, Splice
 from hf_secret_guard.model import Candidate, FileResult, Finding, ScanError, digest
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.providers import DEFAULT as DEFAULT_PROVIDER
@@ -184,10 +184,12 @@ class _Styles:
 
 class Planned(NamedTuple):
     """A file's fix, planned in the scan's worker right after its scan (``Planner``), for the findings
-    of ``keys`` in the bytes the scan read (``result.data``); without the texts (see ``FixRun``)."""
+    of ``keys`` in the bytes the scan read; without the texts (see ``FixRun``) or the bytes: ``splice``
+    makes the new bytes from the old ones, which the writer reads again (None: nothing to write)."""
 
     keys: tuple[tuple[str, str, int, int], ...]
     result: FixResult
+    splice: Optional[Splice]
 
 
 class Planner:
@@ -247,8 +249,10 @@ class Planner:
         if not found or not result.digest or data is None:
             return result, None
         job = _Job(result.path, data, found, self.styles.options_for(result.path), True)
-        fixed = _plan(job, self.scan_options, notebook)._replace(original="", text="")
-        return result, Planned(tuple(f.key for f in found), fixed)
+        fixed = _plan(job, self.scan_options, notebook)
+        splice = None if fixed.new_data is None else Splice.between(data, fixed.new_data)
+        fixed = fixed._replace(original="", text="", data=None, new_data=None)
+        return result, Planned(tuple(f.key for f in found), fixed, splice)
 
 
 def run_fixes(
@@ -267,9 +271,9 @@ def run_fixes(
     ``styles`` is the config's ``per-file-fix-style`` (glob, style): the first glob that matches a file
     chooses its style (globs as ``exclude`` reads them, relative to ``root``).  ``digests`` holds the
     scan's digest of each file: a file read back with the same bytes is not scanned again.  A fix the
-    scan's worker planned (``planned``, from a ``Planner``) for the same findings is used as it is, with
-    the bytes it was planned from.  Other files are planned here (in workers for many); then all are
-    written here (on a few threads for many)."""
+    scan's worker planned (``planned``, from a ``Planner``) for the same findings is used as it is; its
+    file is written only if it still holds the bytes the plan was made from.  Other files are planned
+    here (in workers for many); then all are written here (on a few threads for many)."""
     from hf_secret_guard.fix.document import may_fix
 
     chooser = _Styles(fix_options, styles, root)
@@ -279,14 +283,14 @@ def run_fixes(
     written: list[str] = []
     errors: list[ScanError] = []
     jobs: list[_Job] = []
-    done: dict[int, FixResult] = {}  # the jobs planned by the scan's workers
+    done: dict[int, Planned] = {}  # the jobs planned by the scan's workers
     for path, found in by_path.items():
         plan = planned.get(path) if planned else None
-        if plan is not None and plan.result.data is not None and plan.keys == tuple(f.key for f in found):
+        if plan is not None and plan.keys == tuple(f.key for f in found):
             # Planned from the bytes the scan read, in the same worker; the write checks that the file
-            # still holds them.
-            done[len(jobs)] = plan.result
-            jobs.append(_Job(path, plan.result.data, tuple(found), chooser.options_for(path), True))
+            # still holds them (by their digest: the bytes stayed in the worker).
+            done[len(jobs)] = plan
+            jobs.append(_Job(path, b"", tuple(found), chooser.options_for(path), True))
             continue
         # A file with nothing to fix is still read, to tell why (a %%bash cell, a $name in the line).
         attempt = any(may_fix(f) for f in found)
@@ -300,21 +304,26 @@ def run_fixes(
         jobs.append(_Job(path, data, tuple(found), chooser.options_for(path), scanned))
     left = [job for index, job in enumerate(jobs) if index not in done]
     planned_here = iter(_plans(left, scan_options))
-    results = [done[index] if index in done else next(planned_here) for index in range(len(jobs))]
+    results = [done[index].result if index in done else next(planned_here) for index in range(len(jobs))]
     told: list[list[ScanError]] = []  # each file's errors, in order, the write's last
-    writes: list[tuple[int, str, bytes, bytes]] = []
+    writes: list[tuple[int, str, _Change]] = []
     for index, (job, result) in enumerate(zip(jobs, results, strict=True)):
         told.append(list(result.errors))
-        if dry_run or result.new_data is None:
+        change: Optional[_Change] = None
+        if index in done:
+            change = done[index].splice
+        elif result.new_data is not None:
+            change = (job.data, result.new_data)
+        if dry_run or change is None:
             continue
         escape = _escapes_tree(job.path)
         if escape:
             told[index].append(ScanError(job.path, "fix", f"not written: {escape}"))
         else:
-            writes.append((index, job.path, job.data, result.new_data))
+            writes.append((index, job.path, change))
     with Replacer() as replacer:  # each directory synced once, after its files (a SIGTERM's exit too)
-        outcomes = _replace_all(replacer, [(path, old, new) for _, path, old, new in writes])
-    for (index, path, _, _), failure in zip(writes, outcomes, strict=True):
+        outcomes = _replace_all(replacer, [(path, change) for _, path, change in writes])
+    for (index, path, _), failure in zip(writes, outcomes, strict=True):
         if failure is None:
             written.append(path)
         else:
@@ -325,18 +334,27 @@ def run_fixes(
 
 WRITE_THREADS = 4  # a file's fsync waits for the disk, not for the interpreter: a few writes overlap
 
+_Change = Union[tuple[bytes, bytes], Splice]  # a file's old and new bytes, or the splice from old to new
 
-def _replace_all(replacer: Replacer, files: Sequence[tuple[str, bytes, bytes]]) -> list[Optional[OSError]]:
-    """Replace each (path, old bytes, new bytes); None for each file replaced, else why not, in order.
+
+def _replace_one(replacer: Replacer, path: str, change: _Change) -> None:
+    if isinstance(change, Splice):
+        replacer.replace_splice(path, change)
+    else:
+        replacer.replace(path, *change)
+
+
+def _replace_all(replacer: Replacer, files: Sequence[tuple[str, _Change]]) -> list[Optional[OSError]]:
+    """Replace each (path, change); None for each file replaced, else why not, in order.
 
     Many files are written on a few threads.  A SIGTERM ends the run (``_terminate_cleanly``) once each
     file begun is replaced or untouched; no file is begun after it."""
     if len(files) < 2 or threading.current_thread() is not threading.main_thread():
         outcomes: list[Optional[OSError]] = []
-        for path, old, new in files:
+        for path, change in files:
             try:
                 with _terminate_cleanly():
-                    replacer.replace(path, old, new)
+                    _replace_one(replacer, path, change)
             except OSError as exc:
                 outcomes.append(exc)
             else:
@@ -344,9 +362,9 @@ def _replace_all(replacer: Replacer, files: Sequence[tuple[str, bytes, bytes]]) 
         return outcomes
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    def replace(path: str, old: bytes, new: bytes) -> Optional[OSError]:
+    def replace(path: str, change: _Change) -> Optional[OSError]:
         try:
-            replacer.replace(path, old, new)
+            _replace_one(replacer, path, change)
         except OSError as exc:
             return exc
         return None

@@ -17,8 +17,11 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Callable
+from typing import NamedTuple, Optional
 
 from hf_secret_guard.discover import TEMPORARY_MARK
+from hf_secret_guard.model import digest
 
 
 class FileChanged(OSError):
@@ -74,6 +77,46 @@ def _leftovers(directory: str) -> list[os.DirEntry[str]]:
     return found
 
 
+class Splice(NamedTuple):
+    """A file's new bytes as one change to its old ones, which are known by their size and digest only:
+    a worker process plans a fix and sends this, not both whole files; the writer reads the file, checks
+    it is those bytes, and makes the new ones (``apply``)."""
+
+    size: int
+    digest: str  # ``model.digest`` of the old bytes
+    start: int
+    end: int
+    replacement: bytes
+
+    @classmethod
+    def between(cls, old: bytes, new: bytes) -> Splice:
+        """The change from ``old`` to ``new``: everything between their common start and common end."""
+        start = _common_length(old, new, lambda n: old[:n] == new[:n])
+        most = min(len(old), len(new)) - start
+        tail = _common_length(old, new, lambda n: old[len(old) - n :] == new[len(new) - n :], most)
+        return cls(len(old), digest(old), start, len(old) - tail, new[start : len(new) - tail])
+
+    def holds(self, data: bytes) -> bool:
+        """Whether ``data`` are the old bytes."""
+        return len(data) == self.size and digest(data) == self.digest
+
+    def apply(self, old: bytes) -> bytes:
+        return old[: self.start] + self.replacement + old[self.end :]
+
+
+def _common_length(old: bytes, new: bytes, same: Callable[[int], bool], most: int = -1) -> int:
+    """The largest ``n`` up to ``most`` (the shorter length) with ``same(n)``, which holds for every
+    smaller ``n`` too: a binary search, each step one comparison of slices in C."""
+    low, high = 0, min(len(old), len(new)) if most < 0 else most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 class Replacer:
     """Replaces files as ``replace_file`` does, many in a row: each directory is listed once for leftover
     temporary files (not once per file), and synced once, after its files are replaced (on leaving the
@@ -112,10 +155,20 @@ class Replacer:
 
     def replace(self, path: str, expected: bytes, data: bytes) -> None:
         """As ``replace_file``, but the directory is synced later (``sync``)."""
+        self._replace(path, lambda current: data if current == expected else None)
+
+    def replace_splice(self, path: str, splice: Splice) -> None:
+        """As ``replace``, for the file whose old bytes ``splice`` knows by their digest."""
+        self._replace(path, lambda current: splice.apply(current) if splice.holds(current) else None)
+
+    def _replace(self, path: str, new_bytes: Callable[[bytes], Optional[bytes]]) -> None:
+        """Replace ``path`` with ``new_bytes`` of its current bytes (None: not the expected ones)."""
         if os.path.islink(path):
             raise SymbolicLink(f"{path} is a symbolic link; --fix never writes through one (fix its target)")
         target = os.path.abspath(path)
-        if _current(target) != expected:
+        expected = _current(target)
+        data = new_bytes(expected)
+        if data is None:
             raise FileChanged(f"{path} changed since it was read; not overwritten")
         info = os.lstat(target)
         directory = os.path.dirname(target) or "."

@@ -156,3 +156,30 @@ def test_a_tree_the_scan_forks_for_is_fixed_by_its_workers_as_in_one_process(tmp
     assert "userdata" in (tmp_path / "a" / "f020.ipynb").read_text()
     assert (tmp_path / "a" / "f003.py").read_bytes() == (tmp_path / "b" / "f003.py").read_bytes()
     assert not [n for n in names if n.endswith(".tmp")]
+
+
+def test_a_fix_planned_in_a_worker_travels_as_a_splice_not_as_the_file(tmp_path: Path) -> None:
+    """A worker used to send each notebook's old and new bytes back (pickled: twice the tree); it sends
+    the changed span only, and the writer makes the same bytes as a fix in one process from the file."""
+    import pickle
+
+    from hf_secret_guard.fix.write import Replacer
+    from hf_secret_guard.model import Candidate
+    from hf_secret_guard.options import ScanOptions
+    from tests.notebooks import PNG, new_output
+
+    token = make_token(41)
+    plot = new_output("display_data", data={"image/png": PNG * 4000, "text/plain": "<Figure>"})
+    cells = [new_code_cell("import os\nx = 1", outputs=[plot]), new_code_cell(f'login(token="{token}")')]
+    path = tmp_path / "big.ipynb"
+    path.write_text(notebook_text(cells))
+    old = path.read_bytes()
+    planner = fix_run.Planner(ScanOptions(), DEFAULT_FIX_OPTIONS, lambda result: list(result.findings))
+    result, planned = planner._scan_and_plan(Candidate(str(path)), ScanOptions())
+    assert planned is not None and planned.splice is not None and len(result.findings) == 1
+    sent = pickle.dumps(planned, protocol=pickle.HIGHEST_PROTOCOL)
+    assert len(sent) < len(old) // 100 and token.encode() not in planned.splice.replacement
+    expected = fix_run.run_fixes(result.findings, DEFAULT_OPTIONS, DEFAULT_FIX_OPTIONS, dry_run=True)
+    with Replacer() as replacer:
+        replacer.replace_splice(str(path), planned.splice)
+    assert path.read_bytes() == expected.results[0].new_data != old

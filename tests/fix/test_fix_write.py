@@ -16,7 +16,7 @@ from hf_secret_guard import fix_bytes, fix_file, scan_bytes, scan_file
 from hf_secret_guard.cli.fix_run import _terminate_cleanly, run_fixes
 from hf_secret_guard.discover import TEMPORARY_MARK
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
-from hf_secret_guard.fix.write import FileChanged, Replacer, SymbolicLink, replace_file
+from hf_secret_guard.fix.write import FileChanged, Replacer, Splice, SymbolicLink, replace_file
 from hf_secret_guard.model import Edit
 from hf_secret_guard.options import DEFAULT_FIX_OPTIONS, DEFAULT_OPTIONS
 from tests.conftest import TOKEN
@@ -90,6 +90,45 @@ def test_replacing_many_files_removes_each_ones_leftovers(tmp_path: Path) -> Non
         replacer.replace(str(tmp_path / "c.py"), b"old\n", b"new\n")
     assert [(tmp_path / name).read_bytes() for name in names] == [b"new\n", b"old\n", b"new\n"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*names, f".b.py{TEMPORARY_MARK}k9x2.tmp"])
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"abcdef", b"abcdef"),
+        (b"abcdef", b"abXdef"),
+        (b"abcdef", b"abcdefgh"),
+        (b"abcdef", b"zabcdef"),
+        (b"aaaa", b"aa"),  # the common start and end overlap: the splice takes the middle once
+        (b"aa", b"aaaa"),
+        (b"", b"new"),
+        (b"old", b""),
+        (b"x = 1\nlogin('a')\ny = 2\n", b"import os\nx = 1\nlogin(os.environ['A'])\ny = 2\n"),
+    ],
+)
+def test_a_splice_makes_the_new_bytes_from_the_old(old: bytes, new: bytes) -> None:
+    splice = Splice.between(old, new)
+    assert splice.holds(old) and splice.apply(old) == new
+    assert len(splice.replacement) <= len(new)
+    assert not splice.holds(old + b" ")
+
+
+def test_a_splice_is_written_only_over_the_bytes_it_was_made_from(tmp_path: Path) -> None:
+    """A fix planned in a worker reaches the writer as a splice: the file is read again and written only
+    if it is still the bytes the fix was planned from (same size and digest), else left as it is."""
+    old = f'x = 1\nlogin(token="{TOKEN}")\n'.encode()
+    new = b'x = 1\nlogin(token=os.environ["HF_TOKEN"])\n'
+    splice = Splice.between(old, new)
+    assert TOKEN.encode() not in splice.replacement and len(splice.replacement) < len(new)
+    kept, changed = tmp_path / "kept.py", tmp_path / "changed.py"
+    kept.write_bytes(old)
+    changed.write_bytes(old.replace(b"x = 1", b"x = 2"))  # the same size, other bytes
+    with Replacer() as replacer:
+        replacer.replace_splice(str(kept), splice)
+        with pytest.raises(FileChanged):
+            replacer.replace_splice(str(changed), splice)
+    assert kept.read_bytes() == new and changed.read_bytes() == old.replace(b"x = 1", b"x = 2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["changed.py", "kept.py"]
 
 
 def test_failed_write_keeps_the_original(tmp_path: Path) -> None:
