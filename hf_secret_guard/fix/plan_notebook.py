@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import copy
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -257,6 +259,7 @@ def plan_notebook(notebook: NotebookRead, findings: Sequence[Finding], options: 
     code_spans = [
         notebook.spans[_path(part)] for part in notebook.parts if part.kind == "code" and part.json_path
     ]
+    at: dict[Optional[tuple[Any, ...]], list[Edit]] = {}  # the edits by the value they change (None: unknown)
     for index, finding in enumerate(findings):
         part = _code_part(notebook, finding)
         if part is not None:
@@ -267,6 +270,8 @@ def plan_notebook(notebook: NotebookRead, findings: Sequence[Finding], options: 
             reasons[index] = "the token is not written out verbatim in the notebook JSON"
             continue
         raw_edits.append(edit)
+        in_part = notebook.parts[finding.part_index].json_path if finding.part_index >= 0 else None
+        at.setdefault(in_part or None, []).append(edit)
         fixed.add(index)
 
     code_leaks = [findings[i].as_leak() for indexes in by_cell.values() for i in indexes]
@@ -300,7 +305,9 @@ def plan_notebook(notebook: NotebookRead, findings: Sequence[Finding], options: 
             reasons.update({indexes[i]: reason for i, reason in plan.reasons.items()})
             if edits:
                 value = _value_at(notebook.value, part.json_path)
-                raw_edits += source_edits(raw, notebook.spans, _path(part), value, edits, ensure_ascii)
+                cell_edits = source_edits(raw, notebook.spans, _path(part), value, edits, ensure_ascii)
+                raw_edits += cell_edits
+                at.setdefault(part.json_path, []).extend(cell_edits)
                 if cell.keeps_imports:
                     earlier |= {(kind, binding.name(kind)) for kind in plan.kinds}
         if cell.keeps_imports:
@@ -309,7 +316,7 @@ def plan_notebook(notebook: NotebookRead, findings: Sequence[Finding], options: 
         if index not in fixed and index not in reasons:
             reasons[index] = "no rewrite applies here"
     new = apply_edits(raw, raw_edits)
-    after = _check(notebook, new)
+    after = _check(notebook, new, at)
     return NotebookPlan(new, frozenset(fixed), reasons, frozenset(used), frozenset(program_names), after)
 
 
@@ -319,12 +326,17 @@ def _value_at(value: Any, path: Sequence[Any]) -> Any:
     return value
 
 
-def _check(before: NotebookRead, text: str) -> Any:
+def _check(before: NotebookRead, text: str, at: Optional[dict[Any, list[Edit]]] = None) -> Any:
     """The fixed text as json.loads reads it, if it is the same notebook: valid JSON (as every other tool
     reads it), the same shape (every object with the same keys, every list as long: the same cells and
-    outputs; only strings changed), and valid nbformat if the original was."""
+    outputs; only strings changed), and valid nbformat if the original was.  ``at``: the edits that made
+    ``text``, by the value each lies in (``_edited_values``: then only those values are read)."""
     if text == before.raw:
         return None
+    if at is not None:
+        after = _edited_values(before, at)
+        if after is not None:
+            return after
     try:
         value = json.loads(text)
     except ValueError as exc:
@@ -339,6 +351,72 @@ def _check(before: NotebookRead, text: str) -> Any:
     if not notebook_is_valid(json.loads(text), copy=False) and notebook_is_valid(before.value):
         raise NotebookFixError("the fixed notebook would not pass nbformat validation")
     return value
+
+
+def _edited_values(before: NotebookRead, at: dict[Any, list[Edit]]) -> Any:
+    """What ``_check`` returns, read from the edited values alone, when every edit lies in the span of a
+    value at a free-text path (``_FREE_TEXT``) and each edited span, read as JSON on its own, is the
+    value the notebook holds there, and reads after its edits as a value ``free_text_only`` accepts.
+    Then the fixed text is the original with those values replaced by other JSON values, so it is valid
+    JSON of the same shape; json.loads of the whole file (most of it images and outputs that no edit
+    touched) would only find that again.  None when any of this does not hold: ``_check`` reads it all."""
+    value, raw = before.value, before.raw
+    if not isinstance(value, dict) or value.get("nbformat") != 4:
+        return None
+    replaced: dict[tuple[Any, ...], Any] = {}
+    taken: list[tuple[int, int]] = []
+    for path, edits in at.items():
+        span = before.spans.get(path) if path is not None and _is_free_text(path) else None
+        if span is None:
+            return None
+        start, end = span
+        if not all(start <= edit.start <= edit.end <= end for edit in edits) or not _starts_value(raw, start):
+            return None
+        old = _value_at(value, path)
+        try:
+            if json.loads(raw[start:end]) != old:
+                return None
+            shifted = [edit._replace(start=edit.start - start, end=edit.end - start) for edit in edits]
+            new = json.loads(apply_edits(raw[start:end], shifted))
+        except ValueError:
+            return None
+        if type(new) is not type(old) or not isinstance(new, (str, list)):
+            return None
+        if isinstance(new, list) and not all(isinstance(item, str) for item in (*old, *new)):
+            return None
+        replaced[path] = new
+        taken.append(span)
+    taken.sort()
+    if any(earlier[1] > later[0] for earlier, later in itertools.pairwise(taken)):
+        return None
+    return _with_values(value, replaced)
+
+
+def _starts_value(raw: str, start: int) -> bool:
+    """Whether a string or list starts at ``start`` as the value of an object's key (after its colon):
+    not inside a string that merely holds the same characters."""
+    if raw[start : start + 1] not in ('"', "["):
+        return False
+    before = start - 1
+    while before >= 0 and raw[before] in " \t\n\r":
+        before -= 1
+    return before >= 0 and raw[before] == ":"
+
+
+def _with_values(value: Any, replaced: dict[tuple[Any, ...], Any]) -> Any:
+    """``value`` with the values at the paths of ``replaced`` replaced, copying only the containers on
+    those paths (the rest is shared, as nothing changes it)."""
+    copies: dict[int, Any] = {id(value): copy.copy(value)}
+    for path, new in replaced.items():
+        original, target = value, copies[id(value)]
+        for key in path[:-1]:
+            original = original[key]
+            if id(original) not in copies:
+                copies[id(original)] = copy.copy(original)
+                target[key] = copies[id(original)]
+            target = copies[id(original)]
+        target[path[-1]] = new
+    return copies[id(value)]
 
 
 # Where nbformat 4's schema holds free text (``multiline_string``: a string or a list of strings, no pattern,

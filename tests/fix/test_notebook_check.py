@@ -136,3 +136,87 @@ def test_a_version_3_notebook_is_left_to_nbformat() -> None:
     before = json.loads(_every_output_kind())
     before["nbformat"] = 3
     assert not free_text_only(before, _replaced(before, ("cells", 1, "source"), "x = 1"))
+
+
+def _spans_of_strings(before: Any) -> list[tuple[Any, ...]]:
+    """Every path to a string or a list of strings: the values a fix edits."""
+    found = []
+    for path in _string_paths(before):
+        found.append(path)
+        if isinstance(path[-1], int):
+            found.append(path[:-1])
+    return sorted(set(found), key=repr)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_reading_only_the_edited_values_judges_as_reading_the_whole_file(data: st.DataObject) -> None:
+    """A fixed notebook's check reads only the values the fix edited, where it can tell they are whole
+    JSON values at free-text paths; its verdict and the value it gives are those of reading the whole
+    fixed file (for any value edited, free text or not, in the file's own format)."""
+    from hf_secret_guard.fix.apply import apply_edits
+    from hf_secret_guard.fix.plan_notebook import NotebookFixError, _check
+    from hf_secret_guard.model import Edit
+    from hf_secret_guard.read.notebook import read_notebook
+
+    value = data.draw(st.sampled_from(NOTEBOOKS))
+    raw = json.dumps(
+        value, indent=data.draw(st.sampled_from([1, 2, None])), ensure_ascii=data.draw(st.booleans())
+    )
+    before = read_notebook(raw)
+    paths = [path for path in _spans_of_strings(value) if path in before.spans]  # not inside metadata
+    at: dict[Any, list[Edit]] = {}
+    for path in data.draw(st.lists(st.sampled_from(paths), min_size=1, max_size=3, unique=True)):
+        start, end = before.spans[path]
+        if any(s < end and start < e for edits in at.values() for s, e in ((x.start, x.end) for x in edits)):
+            continue
+        old = json.loads(raw[start:end])
+        new: Any = (
+            data.draw(st.text(max_size=8))
+            if isinstance(old, str)
+            else data.draw(st.lists(st.text(max_size=4)))
+        )
+        attributed = data.draw(st.sampled_from([path, path, ("cells", 0, "source"), None]))
+        at.setdefault(attributed, []).append(Edit(start, end, json.dumps(new)))
+    text = apply_edits(raw, [edit for edits in at.values() for edit in edits])
+    try:
+        whole: Any = _check(before, text)
+    except NotebookFixError:
+        whole = NotebookFixError
+    try:
+        local: Any = _check(before, text, at)
+    except NotebookFixError:
+        local = NotebookFixError
+    assert local == whole
+
+
+def test_a_span_inside_a_string_is_not_taken_for_a_value() -> None:
+    """A string that holds a quoted string: its inner quotes are escaped, so an inner span is no value."""
+    from hf_secret_guard.fix.plan_notebook import _starts_value
+
+    raw = '{"source": "say \\"hi\\" now", "text": ["a"]}'
+    assert _starts_value(raw, raw.index('"say')) and _starts_value(raw, raw.index('["a"]'))
+    assert not _starts_value(raw, raw.index('"hi') - 0) and not _starts_value(raw, raw.index('"a"'))
+
+
+def test_edits_in_free_text_are_judged_from_the_edited_values_alone() -> None:
+    """The values a fix edits (a cell's source, an output's text) are read alone, and give what reading
+    the whole fixed file gives; an edit outside the value it is said to lie in, or at a path that is not
+    free text, sends the check to the whole file."""
+    from hf_secret_guard.fix.apply import apply_edits
+    from hf_secret_guard.fix.plan_notebook import _edited_values
+    from hf_secret_guard.model import Edit
+    from hf_secret_guard.read.notebook import read_notebook
+
+    raw = _every_output_kind()
+    before = read_notebook(raw)
+    source, text = ("cells", 1, "source"), ("cells", 1, "outputs", 0, "text")
+    edits = {
+        source: [Edit(*before.spans[source], json.dumps(["import os\n", "print('y')"]))],
+        text: [Edit(*before.spans[text], json.dumps(["y\n"]))],
+    }
+    fixed = json.loads(apply_edits(raw, [edit for group in edits.values() for edit in group]))
+    assert _edited_values(before, edits) == fixed and fixed != json.loads(raw)
+    assert _edited_values(before, {text: edits[source], source: edits[text]}) is None
+    name = ("cells", 1, "outputs", 0, "name")
+    assert _edited_values(before, {name: [Edit(*before.spans[name], '"stdin"')]}) is None
