@@ -240,6 +240,7 @@ class Planner:
         self, candidate: Candidate, options: ScanOptions
     ) -> tuple[FileResult, Optional[Planned]]:
         from hf_secret_guard import api
+        from hf_secret_guard.fix.document import fix_file_splice
         from hf_secret_guard.scan import notebook_file
 
         result, data = api.scan_candidate_bytes(candidate, options)
@@ -248,10 +249,9 @@ class Planner:
         found = tuple(self.kept(result)) if result.findings else ()
         if not found or not result.digest or data is None:
             return result, None
-        job = _Job(result.path, data, found, self.styles.options_for(result.path), True)
-        fixed = _plan(job, self.scan_options, notebook)
-        splice = None if fixed.new_data is None else Splice.between(data, fixed.new_data)
-        fixed = fixed._replace(original="", text="", data=None, new_data=None)
+        fix_options = self.styles.options_for(result.path)
+        scanned = FileResult(result.path, found)
+        fixed, splice = fix_file_splice(data, result.path, scanned, fix_options, found, notebook)
         return result, Planned(tuple(f.key for f in found), fixed, splice)
 
 

@@ -22,7 +22,8 @@ from hf_secret_guard.fix.names import SecretNames
 from hf_secret_guard.fix.plan_ipython import SHELL_SITES
 from hf_secret_guard.fix.plan_notebook import NotebookFixError, plan_notebook, unfixable_reason
 from hf_secret_guard.fix.plan_python import CODE_SITES, plan_python
-from hf_secret_guard.model import FileResult, Finding, ScanError
+from hf_secret_guard.fix.write import Splice, fingerprint
+from hf_secret_guard.model import Edit, FileResult, Finding, ScanError
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.kinds import NOTEBOOK_SUFFIXES, kind_of
 from hf_secret_guard.read.notebook import NotebookRead, placed, read_notebook
@@ -129,6 +130,19 @@ def fix_notebook_text(
 
     The JSON is parsed once, here or (``notebook``, read from ``raw``) by the scan that found the
     findings; the plan, the reasons, the style and the echo check all read that."""
+    return _fix_notebook(raw, path, findings, options, notebook)[0]
+
+
+def _fix_notebook(
+    raw: str,
+    path: str,
+    findings: Sequence[Finding],
+    options: FixOptions,
+    notebook: Optional[NotebookRead] = None,
+    whole_text: bool = True,
+) -> tuple[FixResult, Optional[tuple[Edit, ...]]]:
+    """``fix_notebook_text``; with ``whole_text=False`` the new text may be left unmade (``text`` is "")
+    and given as the edits to ``raw`` that make it (else None)."""
     unreadable: Optional[ValueError] = None
     if notebook is None or notebook.raw != raw:
         try:
@@ -141,11 +155,12 @@ def fix_notebook_text(
         notebook = _placed(notebook, findings)
         not_fixable = _notebook_reasons(notebook, not_fixable, options.style)
     if not fixable:
-        return FixResult(path, raw, raw, not_fixed=tuple(not_fixable))
+        return FixResult(path, raw, raw, not_fixed=tuple(not_fixable)), None
+    edits = None
     try:
         if notebook is None:
             raise NotebookFixError(f"cannot read the notebook ({unreadable})")
-        plan = plan_notebook(notebook, fixable, options)
+        plan = plan_notebook(notebook, fixable, options, whole_text)
     except (NotebookFixError, OverlappingEdits) as exc:
         error = ScanError(path, "fix", f"{exc}; file left unchanged")
         result = _result(path, raw, raw, fixable, (), {i: str(exc) for i in range(len(fixable))}, [error])
@@ -153,7 +168,8 @@ def fix_notebook_text(
         result = _result(path, raw, plan.text, fixable, plan.fixed, plan.reasons, names=plan.names)
         echoed = _notebook_echoes(notebook, plan.after) if plan.fixed and plan.after is not None else ()
         result = result._replace(program_names=tuple(sorted(plan.program_names)), echoed=echoed)
-    return result._replace(not_fixed=result.not_fixed + tuple(not_fixable), style=options.style)
+        edits = plan.edits if not whole_text and not plan.text else None
+    return result._replace(not_fixed=result.not_fixed + tuple(not_fixable), style=options.style), edits
 
 
 def _placed(notebook: NotebookRead, findings: Sequence[Finding]) -> NotebookRead:
@@ -258,18 +274,71 @@ def fix_file_bytes(
 ) -> FixResult:
     """``scanned`` is the scan of exactly these bytes; ``only`` limits the fix to some of its findings;
     ``notebook`` is the scan's reading of them, when it was a notebook read with positions."""
-    vanished: tuple[NotFixed, ...] = ()
-    if only is not None:
-        wanted = {_key(f) for f in only}
-        findings = [f for f in scanned.findings if _key(f) in wanted]
-        present = {_key(f) for f in scanned.findings}
-        vanished = tuple(
-            NotFixed(f, "the file changed since it was scanned") for f in only if _key(f) not in present
-        )
-    else:
-        findings = list(scanned.findings)
+    findings, vanished = _wanted(scanned, only)
     result = _fix_decoded(data, path, findings, options, notebook)
     return result._replace(not_fixed=result.not_fixed + vanished) if vanished else result
+
+
+def _wanted(
+    scanned: FileResult, only: Optional[Collection[Finding]]
+) -> tuple[list[Finding], tuple[NotFixed, ...]]:
+    """The findings of ``scanned`` to fix (those of ``only``), and those of ``only`` it no longer has."""
+    if only is None:
+        return list(scanned.findings), ()
+    wanted = {_key(f) for f in only}
+    present = {_key(f) for f in scanned.findings}
+    vanished = tuple(
+        NotFixed(f, "the file changed since it was scanned") for f in only if _key(f) not in present
+    )
+    return [f for f in scanned.findings if _key(f) in wanted], vanished
+
+
+def fix_file_splice(
+    data: bytes,
+    path: str,
+    scanned: FileResult,
+    options: FixOptions,
+    only: Optional[Collection[Finding]] = None,
+    notebook: Optional[NotebookRead] = None,
+) -> tuple[FixResult, Optional[Splice]]:
+    """``fix_file_bytes`` without the texts and bytes (``original``, ``text``, ``data`` and ``new_data``
+    are empty): the new bytes are given as the ``Splice`` that makes them from ``data`` (None: nothing to
+    write), which for a notebook comes from the plan's edits, without making the whole new text."""
+    if not path.endswith(NOTEBOOK_SUFFIXES) or kind_of(path, data[:200].split(b"\n", 1)[0]) == "text":
+        result = fix_file_bytes(data, path, scanned, options, only, notebook)
+        splice = None if result.new_data is None else Splice.between(data, result.new_data)
+        return result._replace(original="", text="", data=None, new_data=None), splice
+    findings, vanished = _wanted(scanned, only)
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        result = _unreadable(data, path, findings, "not UTF-8")
+        return result._replace(not_fixed=result.not_fixed + vanished, data=None), None
+    result, edits = _fix_notebook(raw, path, findings, options, notebook, whole_text=False)
+    splice = None
+    if edits is not None:
+        splice = _splice_edits(data, raw, bom, edits)
+    elif result.changed:
+        encoded = data[:bom] + result.text.encode("utf-8")
+        splice = Splice.between(data, encoded) if encoded != data else None
+    result = result._replace(original="", text="", not_fixed=result.not_fixed + vanished)
+    return result, splice
+
+
+def _splice_edits(data: bytes, raw: str, bom: int, edits: Sequence[Edit]) -> Splice:
+    """The splice of ``data`` (``raw`` encoded as UTF-8 after ``bom`` bytes) that ``edits`` to ``raw``
+    make: from the first edit to the last, the only part encoded."""
+    start, end = min(edit.start for edit in edits), max(edit.end for edit in edits)
+    middle = apply_edits(
+        raw[start:end], [e._replace(start=e.start - start, end=e.end - start) for e in edits]
+    )
+    if start <= len(raw) - start:  # the bytes before ``start``: encode the shorter side of it
+        byte_start = bom + len(raw[:start].encode("utf-8"))
+    else:
+        byte_start = len(data) - len(raw[start:].encode("utf-8"))
+    byte_end = byte_start + len(raw[start:end].encode("utf-8"))
+    return Splice(len(data), fingerprint(data), byte_start, byte_end, middle.encode("utf-8"))
 
 
 def _fix_decoded(

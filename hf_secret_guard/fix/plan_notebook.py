@@ -72,6 +72,9 @@ class NotebookPlan(NamedTuple):
     names: frozenset[str]
     program_names: frozenset[str] = frozenset()  # what %%writefile / %%python bodies read from the env
     after: Any = None  # ``text`` as json.loads reads it (None when unchanged)
+    # The edits to the notebook's text that make ``text``; when ``text`` is "" (not made: see
+    # ``plan_notebook``'s ``whole_text``) the caller applies them.
+    edits: tuple[Edit, ...] = ()
 
 
 def _masked(text: str) -> tuple[MaskedCell, Optional[Checker]]:
@@ -246,9 +249,14 @@ def unfixable_reason(notebook: NotebookRead, finding: Finding, style: FixStyle =
     return expansion_problem(part.text[command[0] : command[1]], [finding.secret])
 
 
-def plan_notebook(notebook: NotebookRead, findings: Sequence[Finding], options: FixOptions) -> NotebookPlan:
+def plan_notebook(
+    notebook: NotebookRead, findings: Sequence[Finding], options: FixOptions, whole_text: bool = True
+) -> NotebookPlan:
     """The notebook (read by the caller, once) with ``findings`` (all fixable) fixed.
 
+    ``whole_text=False``: when the check needs only the edited values (``_edited_values``), the new text
+    is not made (``text`` is ""): the caller splices ``edits`` into the file's bytes instead of copying
+    and encoding the whole notebook (mostly outputs no edit touched).
     Raises ``NotebookFixError`` when it cannot be fixed safely.
     """
     raw = notebook.raw
@@ -315,9 +323,18 @@ def plan_notebook(notebook: NotebookRead, findings: Sequence[Finding], options: 
     for index in range(len(findings)):
         if index not in fixed and index not in reasons:
             reasons[index] = "no rewrite applies here"
-    new = apply_edits(raw, raw_edits)
-    after = _check(notebook, new, at)
-    return NotebookPlan(new, frozenset(fixed), reasons, frozenset(used), frozenset(program_names), after)
+    after = None
+    if whole_text or all(raw[edit.start : edit.end] == edit.replacement for edit in raw_edits):
+        new = apply_edits(raw, raw_edits)
+        after = _check(notebook, new, at)
+    else:
+        after = _edited_values(notebook, at)
+        new = ""
+        if after is None:
+            new = apply_edits(raw, raw_edits)
+            after = _check(notebook, new)
+    names_used, programs = frozenset(used), frozenset(program_names)
+    return NotebookPlan(new, frozenset(fixed), reasons, names_used, programs, after, tuple(raw_edits))
 
 
 def _value_at(value: Any, path: Sequence[Any]) -> Any:

@@ -183,3 +183,42 @@ def test_a_fix_planned_in_a_worker_travels_as_a_splice_not_as_the_file(tmp_path:
     with Replacer() as replacer:
         replacer.replace_splice(str(path), planned.splice)
     assert path.read_bytes() == expected.results[0].new_data != old
+
+
+def _splice_cases(root: Path) -> list[Path]:
+    """Notebooks where the edits sit near the start and near the end of a file with non-ASCII text on
+    both sides (each side's bytes are counted differently), with a BOM, with a token in an output and one
+    in the metadata (read back whole), and the mixed tree's Python, CRLF and .env files."""
+    from tests.notebooks import new_markdown_cell, new_output
+
+    _mixed_tree(root, 10)
+    for index, ascii_only in enumerate((False, True)):
+        note = "plain words" if ascii_only else "café ☕ 中文"
+        for where in ("first", "last"):
+            token, other = make_token(500 + index), make_token(520 + index)
+            leak = new_code_cell(f'login(token="{token}")', outputs=[new_output("stream", text=f"{other}\n")])
+            cells = [new_markdown_cell(note), new_code_cell("x = 1"), new_markdown_cell(note)]
+            cells.insert(0 if where == "first" else len(cells), leak)
+            text = notebook_text(cells, metadata={"note": note, "key": make_token(540 + index)})
+            (root / f"n{index}-{where}.ipynb").write_bytes(b"\xef\xbb\xbf" * index + text.encode())
+    return sorted(root.iterdir())
+
+
+def test_a_planned_splice_makes_the_bytes_of_the_whole_fix(tmp_path: Path) -> None:
+    """The scan's worker plans a notebook's fix as edits spliced into the file's bytes, without making
+    the whole new text: the bytes and the result are those of ``fix_file_bytes``."""
+    from hf_secret_guard.api import scan_bytes
+    from hf_secret_guard.fix.document import fix_file_bytes, fix_file_splice
+
+    paths = _splice_cases(tmp_path / "a")
+    written = 0
+    for path in paths:
+        data = path.read_bytes()
+        scanned = scan_bytes(data, str(path))
+        whole = fix_file_bytes(data, str(path), scanned, DEFAULT_FIX_OPTIONS)
+        result, splice = fix_file_splice(data, str(path), scanned, DEFAULT_FIX_OPTIONS)
+        assert result == whole._replace(original="", text="", data=None, new_data=None), path.name
+        assert (splice.apply(data) if splice is not None else None) == whole.new_data, path.name
+        assert splice is None or (splice.holds(data) and not splice.holds(data + b" "))
+        written += splice is not None
+    assert written == sum(1 for path in paths if not path.name.endswith(".env"))
