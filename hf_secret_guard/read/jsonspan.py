@@ -178,7 +178,7 @@ def _string_list(raw: str, pos: int) -> Optional[tuple[list[Any], int]]:
         value, end = _C_DECODER.raw_decode(raw, pos)
     except (ValueError, RecursionError):
         return None
-    if not all(type(item) is str for item in value):
+    if not set(map(type, value)) <= {str}:  # every item a string, checked in C
         return None
     return value, end
 

@@ -13,13 +13,24 @@ LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")  # what ends a line, for Python's toke
 
 
 def line_starts(text: str) -> list[int]:
-    """The offset where each line of ``text`` starts (the first is 0)."""
+    """The offset where each line of ``text`` starts (the first is 0).  The same list for the same text
+    object as the last call (a file's detectors, allow comments and findings each ask): read it, never
+    change it."""
+    last_text, last_starts = _LAST[0]  # one read of one tuple: a thread may replace it meanwhile
+    if last_text is text:
+        return last_starts
     if "\r" in text:
-        return [0] + [m.end() for m in LINE_BREAK_RE.finditer(text)]
-    # Only ``\n``: each line's length plus one, summed in C (no Python step per line).
-    starts = list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))
-    starts.pop()
+        starts = [0] + [m.end() for m in LINE_BREAK_RE.finditer(text)]
+    else:  # only ``\n``: each line's length plus one, summed in C (no Python step per line)
+        starts = list(accumulate(map((1).__add__, map(len, text.split("\n"))), initial=0))
+        starts.pop()
+    _LAST[0] = (text, starts)
     return starts
+
+
+# The last text asked about (kept alive, so ``is`` cannot meet a new text at a freed one's address) and
+# its starts.
+_LAST: list[tuple[Optional[str], list[int]]] = [(None, [])]
 
 
 class LineIndex:
