@@ -14,10 +14,11 @@ with a real-looking key), whose position needs libcst's pieces.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 from hf_secret_guard.detect.key_writes import (
     AliasNames,
@@ -133,7 +134,24 @@ def _check_fstring(node: ast.JoinedStr, depth: int, check_names: bool) -> None:
 MAX_INERT = 8192
 MAX_INERT_CHARS = 20_000
 MAX_INERT_TOTAL = 4_000_000
-_INERT: Memo[tuple[str, int, int, Optional[int], AliasNames], bool] = Memo(MAX_INERT, MAX_INERT_TOTAL)
+_INERT: Memo[Union[tuple[str, AliasNames], tuple[str, int, int, Optional[int], AliasNames]], bool] = Memo(
+    MAX_INERT, MAX_INERT_TOTAL
+)
+# Where a chunk of a file may begin (``_Collector.walk_chunks``): a line that starts in the first column
+# with anything but a closing bracket (a comment too: a block of comments is a chunk of its own, so the
+# statements around it are the same chunks in every file that has them).
+_CHUNK_START_RE = re.compile(r"^[^\s)\]}]", re.MULTILINE)
+# A chunk of nothing but comments and blank lines: nothing to parse.
+_NO_CODE_RE = re.compile(r"(?:[ \t\f]*(?:#[^\r\n]*)?\n)*[ \t\f]*(?:#[^\r\n]*)?")
+# Chunks joined to one that does not parse alone (a string or bracket left open across lines that start
+# in the first column) before the whole file is parsed instead.
+MAX_CHUNK_MERGES = 8
+
+
+def _open_triple_quote(text: str) -> bool:
+    """An odd number of ``\"\"\"`` or of ``\'\'\'``: a guess that a string is left open, only to parse less
+    often (whether a chunk parses decides)."""
+    return text.count('"""') % 2 == 1 or text.count("'''") % 2 == 1
 
 
 class _Collector:
@@ -144,6 +162,65 @@ class _Collector:
         self.aliases = aliases
         self.slots: list[Slot] = []
         self.env_writes: list[EnvWrite] = []
+        self.line_offset = 0  # lines before the chunk being walked (``walk_chunks``)
+
+    def walk_chunks(self) -> Optional[list[ast.stmt]]:
+        """``ast.parse`` and ``walk`` of the file a chunk at a time, skipping the chunks remembered to
+        hold nothing (``_INERT``, under the same bound names) without parsing them; the statements
+        parsed, or None when the file is to be read whole (then nothing here counts).
+
+        A chunk runs from a line that starts in the first column to the next such line; one that does
+        not parse alone is joined to the next ones.  Every chunk is a text that ``ast`` parses on its
+        own, from the file's start on, so each ends where the file's parser stands between top-level
+        statements (no string or bracket open, no indentation), and its statements are the whole
+        file's: a continuation (``else:``, a decorator, an open bracket) does not parse alone.  The
+        statements returned are those of the chunks that hold something, moved to the file's lines;
+        a leak is in one of them."""
+        text = self.text
+        if "\r" in text or "barry_as_FLUFL" in text or len(text) > MAX_PARSE_CHARS:
+            return None  # other line ends, or the one future import that changes the grammar
+        bounds = [0]
+        previous = 0
+        for match in _CHUNK_START_RE.finditer(text, 1):
+            if text[previous] != "@":  # a decorator's chunk runs on to what it decorates
+                bounds.append(match.start())
+            previous = match.start()
+        bounds.append(len(text))
+        check_names = not text.isascii()
+        line = 1
+        body: list[ast.stmt] = []
+        first = 0
+        while first < len(bounds) - 1:
+            last = first + 1
+            while True:
+                chunk = text[bounds[first] : bounds[last]]
+                if _NO_CODE_RE.fullmatch(chunk):
+                    break
+                key: Optional[tuple[str, AliasNames]] = None
+                if len(chunk) <= MAX_INERT_CHARS:
+                    key = (chunk, self.aliases.names())
+                    if key in _INERT:
+                        break
+                tree = _parse(chunk)
+                if tree is not None:
+                    found = (len(self.slots), len(self.env_writes))
+                    self.line_offset = line - 1
+                    for statement in tree.body:
+                        self._walk(statement, 2, check_names)
+                    if found != (len(self.slots), len(self.env_writes)):
+                        ast.increment_lineno(tree, line - 1)  # the file's lines, for the leaks' places
+                        body.extend(tree.body)
+                    elif key is not None and key[-1] == self.aliases.names():
+                        _INERT.keep(key, chunk, True)
+                    break
+                if last - first > MAX_CHUNK_MERGES or last == len(bounds) - 1:
+                    return None
+                last += 1
+                while last < len(bounds) - 1 and _open_triple_quote(text[bounds[first] : bounds[last]]):
+                    last += 1  # a string that the next line does not close: no use parsing before it is
+            line += chunk.count("\n")
+            first = last
+        return body
 
     def walk(self, tree: ast.Module) -> None:
         """Every node in source order, but not inside f-strings (libcst does not visit their parts).
@@ -236,7 +313,8 @@ class _Collector:
             return False, None
         if isinstance(index, ast.Tuple):
             # ``a[x, y]`` is two indexes to libcst, ``a[(x, y)]`` one: tell them apart by the text.
-            start = ast_offset(self.text, LineIndex(self.text), index.lineno, index.col_offset)
+            line = index.lineno + self.line_offset
+            start = ast_offset(self.text, LineIndex(self.text), line, index.col_offset)
             if self.text[start : start + 1] == "(" or any(isinstance(e, ast.Starred) for e in index.elts):
                 raise _NeedsLibcst
             if len(index.elts) == 1:  # ``a["K",]``: one index to libcst
@@ -371,12 +449,26 @@ def ast_leaks(
     ``aliases`` is updated only when the answer is given here."""
     if _has_token(text):
         return None
-    tree = _parse(text)
-    if tree is None:
-        return None
     shared = aliases if aliases is not None else EnvironAliases()
     mine = EnvironAliases(set(shared.modules), set(shared.environs), set(shared.putenvs))
     collector = _Collector(text, mine)
+    try:
+        body = collector.walk_chunks()
+    except (_NeedsLibcst, RecursionError):
+        return None
+    if body is not None:
+        tree = ast.Module(body=body, type_ignores=[])
+    else:  # the whole file at once
+        whole = _parse(text)
+        if whole is None:
+            return None
+        tree = whole
+        mine = EnvironAliases(set(shared.modules), set(shared.environs), set(shared.putenvs))
+        collector = _Collector(text, mine)
+        try:
+            collector.walk(tree)
+        except (_NeedsLibcst, RecursionError):
+            return None
     lines: list[LineIndex] = []
 
     def layout(node: object) -> Optional[StringLayout]:
@@ -404,7 +496,6 @@ def ast_leaks(
         return _constant_text(node) is not None
 
     try:
-        collector.walk(tree)
         consumed: set[int] = set()
         leaks = env_write_leaks(collector.env_writes, mine, layout, is_literal, consumed, extra_secret_names)
         leaks.extend(slot_leaks(collector.slots, layout, is_literal, consumed))

@@ -1,0 +1,121 @@
+"""A file read by ``ast`` a chunk at a time (``python_ast._Collector.walk_chunks``) gives what it gives
+read whole.  Chunks start at lines in the first column; one that does not parse alone (a string or a
+bracket left open, a decorator, an ``else:``) is joined to the next; chunks remembered to hold nothing
+are not parsed again.  The reference here is the same file as a single chunk: every line start that
+could begin a chunk is taken away, so the file is parsed whole, exactly as before chunks."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hf_secret_guard.detect import python_ast
+from hf_secret_guard.detect.key_writes import EnvironAliases
+from hf_secret_guard.detect.python_ast import ast_leaks
+from hf_secret_guard.model import Leak
+from tests.conftest import REPO
+
+NEVER = re.compile(r"(?!)")
+
+
+def _whole(text: str, aliases: EnvironAliases | None = None) -> list[Leak] | None:
+    saved = python_ast._CHUNK_START_RE
+    python_ast._CHUNK_START_RE = NEVER
+    try:
+        python_ast._INERT.clear()
+        return ast_leaks(text, aliases)
+    finally:
+        python_ast._CHUNK_START_RE = saved
+        python_ast._INERT.clear()
+
+
+def _chunked_twice(text: str, aliases: EnvironAliases | None = None) -> list[list[Leak] | None]:
+    """The chunked answer on a fresh memory, then again with every chunk remembered."""
+    python_ast._INERT.clear()
+    first = ast_leaks(text, aliases)
+    return [first, ast_leaks(text, aliases)]
+
+
+# Statements and pieces of statements of the shapes template scripts have, and of the shapes that make a
+# chunk not parse alone: strings and brackets over lines that start in the first column, decorators,
+# ``else:``, backslash continuations, comment blocks, ``match``, imports that bind ``os.environ``.
+PIECES = [
+    'token = "YOUR_HF_TOKEN"\n',
+    'os.environ["OPENAI_API_KEY"] = "<your key>"\n',
+    'env["HF_TOKEN"] = "hf_..."\n',
+    "from os import environ as env\n",
+    "import os\n",
+    'login(token="YOUR_TOKEN")\n',
+    'client = OpenAI(\napi_key="sk-...",\n)\n',
+    'prompt = """Below is an instruction.\n\n### Instruction:\napi_key = "YOUR_API_KEY"\n"""\n',
+    "text = '''\nx = 1\n'''\n",
+    "@app.cell\ndef _():\n    return\n",
+    "@app.cell(hide_code=True)\n# a comment\ndef _(mo):\n    api_key = 'YOUR_KEY'\n    return\n",
+    "if x:\n    pass\nelse:\n    y = 2\n",
+    "try:\n    a = 1\nexcept Exception:\n    pass\nfinally:\n    b = 2\n",
+    "x = 1 + \\\n2\n",
+    "x = 1 \\\n\n",
+    "# ### Data prep\n# token = 'YOUR_HF_TOKEN'\n\n",
+    "match command:\n    case 'YOUR_API_KEY':\n        pass\n",
+    "d = {\n'api_key': 'YOUR_KEY',\n}\n",
+    'secrets["token"] = "<TOKEN>"\n',
+    "value = (1,\n2)\n",
+    "\n",
+    "def f():\n    token = 'YOUR_HF_TOKEN'\n\n    return token\n",
+    "class C:\n    api_key: str = '<KEY>'\n",
+    "print('x')\n",
+    '"""\n',
+    "(\n",
+    ")\n",
+    "    indented = 1\n",
+    "caf\u00e9 = 'YOUR_HF_TOKEN'\n",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10))
+def test_generated_scripts_read_in_chunks_as_whole(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = _whole(text)
+    assert _chunked_twice(text) == [expected, expected]
+
+
+def test_names_bound_before_the_file_are_used_in_its_chunks() -> None:
+    text = 'x = 1\n\nenv["HF_TOKEN"] = "hf_..."\n'
+    expected = _whole(text, EnvironAliases(environs={"env"}))
+    assert expected and expected[0].site == "environ"
+    assert _chunked_twice(text, EnvironAliases(environs={"env"})) == [expected, expected]
+    without = _whole(text)
+    assert without != expected  # without the alias the same chunk is no environment write
+    assert _chunked_twice(text) == [without, without]
+
+
+def test_a_chunk_remembered_under_other_names_is_read_again() -> None:
+    """``pe(...)`` holds nothing until ``pe`` is bound to ``os.putenv``: what was remembered without the
+    name does not hide the write once it is bound."""
+    text = 'x = 1\n\npe("HF_TOKEN", "hf_...")\n'
+    python_ast._INERT.clear()
+    assert ast_leaks(text) == []
+    bound = ast_leaks(text, EnvironAliases(putenvs={"pe"}))
+    assert bound and bound == _whole(text, EnvironAliases(putenvs={"pe"}))
+
+
+def test_the_repository_sources_read_in_chunks_as_whole() -> None:
+    sources = sorted(p for p in (REPO / "hf_secret_guard").rglob("*.py"))
+    assert len(sources) > 100
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        expected = _whole(text)
+        assert _chunked_twice(text) == [expected, expected], path
+
+
+def test_template_scripts_remember_the_chunks_that_hold_nothing() -> None:
+    """Two files sharing their statements: what the first held nothing in is remembered by its text."""
+    shared = "".join(PIECES[:7]) + "# ### Train\n\nprint('x')\n"
+    python_ast._INERT.clear()
+    first = ast_leaks(shared + "y = 2\n")
+    assert any(key[0] == "print('x')\n" for key in python_ast._INERT)
+    assert not any("token" in key[0] for key in python_ast._INERT)  # a chunk with a finding is not
+    assert ast_leaks(shared + "y = 2\n") == first and first
