@@ -7,7 +7,7 @@ Then, taking turns on fresh copies of that tree, it times the whole process of
 medians, their ratio, and how many planted tokens ``--fix`` left in the files (each must be 0).  No
 token is printed.
 
-    uv run python benchmarks/fix_tree.py FOLDER [--count 600] [--runs 3] [--seed 14] [--keep DIR]
+    uv run python benchmarks/fix_tree.py FOLDER [--count 600] [--runs 5] [--seed 14] [--keep DIR]
 
 Each run also gives the CPU time of the process and its workers (user + system) and the load average
 at its start: the machine is shared, and a busy one stretches the wall times, not the CPU times.
@@ -115,7 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--count", type=int, default=600)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--keep", type=Path, help="also copy the unfixed tree here (must not exist)")
     args = parser.parse_args()
