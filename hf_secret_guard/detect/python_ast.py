@@ -180,16 +180,19 @@ class _Collector:
         if "\r" in text or "barry_as_FLUFL" in text or len(text) > MAX_PARSE_CHARS:
             return None  # other line ends, or the one future import that changes the grammar
         bounds = [0]
-        previous = 0
+        previous = text[:1]
         for match in _CHUNK_START_RE.finditer(text, 1):
-            if text[previous] != "@":  # a decorator's chunk runs on to what it decorates
+            char = match.group()
+            # A decorator's chunk runs on to what it decorates; a block of comments is one chunk.
+            if previous != "@" and not (char == previous == "#"):
                 bounds.append(match.start())
-            previous = match.start()
+            previous = char
         bounds.append(len(text))
         check_names = not text.isascii()
         line = 1
         body: list[ast.stmt] = []
         first = 0
+        names = self.aliases.names()
         while first < len(bounds) - 1:
             last = first + 1
             while True:
@@ -198,7 +201,7 @@ class _Collector:
                     break
                 key: Optional[tuple[str, AliasNames]] = None
                 if len(chunk) <= MAX_INERT_CHARS:
-                    key = (chunk, self.aliases.names())
+                    key = (chunk, names)
                     if key in _INERT:
                         break
                 tree = _parse(chunk)
@@ -207,10 +210,11 @@ class _Collector:
                     self.line_offset = line - 1
                     for statement in tree.body:
                         self._walk(statement, 2, check_names)
+                    before, names = names, self.aliases.names()
                     if found != (len(self.slots), len(self.env_writes)):
                         ast.increment_lineno(tree, line - 1)  # the file's lines, for the leaks' places
                         body.extend(tree.body)
-                    elif key is not None and key[-1] == self.aliases.names():
+                    elif key is not None and before == names:
                         _INERT.keep(key, chunk, True)
                     break
                 if last - first > MAX_CHUNK_MERGES or last == len(bounds) - 1:
