@@ -183,9 +183,16 @@ def _string_list(raw: str, pos: int) -> Optional[tuple[list[Any], int]]:
     return value, end
 
 
+def has_item_spans(spans: Spans, path: JsonPath) -> bool:
+    """Whether the items of the list at ``path`` have spans.  Item spans before the list's own start are
+    those of a former value of a repeated key (JSON keeps the last one), not this list's."""
+    first = spans.get((*path, 0))
+    return first is not None and path in spans and first[0] > spans[path][0]
+
+
 def item_spans(raw: str, spans: Spans, path: JsonPath) -> None:
     """Add the spans of the items of the list at ``path`` that a lazy ``parse_with_spans`` left out."""
-    if path in spans and (*path, 0) not in spans and raw.startswith("[", spans[path][0]):
+    if path in spans and not has_item_spans(spans, path) and raw.startswith("[", spans[path][0]):
         _array(raw, spans[path][0], path, spans, False)
 
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import Any, NamedTuple, Optional, cast
 
 from hf_secret_guard.model import Part, PartKind
-from hf_secret_guard.read.jsonspan import JsonPath, Spans, item_spans, parse_with_spans, raw_offset_in_string
+from hf_secret_guard.read.jsonspan import (
+    JsonPath,
+    Spans,
+    has_item_spans,
+    item_spans,
+    parse_with_spans,
+    raw_offset_in_string,
+)
 
 _BINARY_MIME_PREFIXES = ("image/", "audio/", "video/", "font/")
 _BINARY_MIMES = frozenset({"application/pdf", "application/octet-stream", "application/zip"})
@@ -130,7 +137,7 @@ class _PartBuilder:
             text = content
         elif isinstance(content, list):
             # A list a lazy read took whole has no spans for its items, and holds strings only.
-            whole = bool(content) and (*path, 0) not in self.spans
+            whole = bool(content) and not has_item_spans(self.spans, path)
             if not whole and not all(isinstance(item, str) for item in content):
                 return False
             pieces = () if whole else _list_pieces(self.spans, path, content)

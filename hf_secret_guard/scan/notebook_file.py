@@ -19,6 +19,7 @@ from hf_secret_guard.scan.code import find_code_leaks, shell_part_leaks
 from hf_secret_guard.scan.findings import finding, keep
 from hf_secret_guard.screen.prefilter import (
     has_text_needle,
+    may_bind_os,
     needs_parse,
     notebook_may_leak,
     slot_candidate,
@@ -145,6 +146,8 @@ def _worth_scanning(part: Part, aliases: object) -> bool:
         return True
     if not code or aliases is None:
         return False
+    if may_bind_os(part.text):
+        return True
     # A later cell may write through a name bound in an earlier one: `env["KEY"] = "..."`.
     from hf_secret_guard.detect.key_writes import EnvironAliases  # only for code that can leak
 

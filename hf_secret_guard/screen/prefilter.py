@@ -229,6 +229,12 @@ def may_write_environ(text: str) -> bool:
     return _re(_ENV_WRITE).search(text) is not None
 
 
+def may_bind_os(text: str) -> bool:
+    """``import os as o``: a later part may write through ``o.environ``, so this part is read for the name
+    even when it has no needle of its own (``from os import environ as e`` names ``environ`` itself)."""
+    return "os" in text and _re(r"\bimport\s+os\s+as\b").search(text) is not None
+
+
 def needs_parse(text: str) -> bool:
     """A code part is parsed only when it has a token prefix or may write the environment."""
     return token_candidate(text) or may_write_environ(text) or slot_candidate(text) or url_candidate(text)

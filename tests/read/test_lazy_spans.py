@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hf_secret_guard import scan_notebook
 from hf_secret_guard.read.jsonspan import JsonSpanError, item_spans, parse_with_spans
 from hf_secret_guard.read.notebook import placed, raw_offset, read_notebook
 from tests.conftest import TOKEN
@@ -148,3 +149,18 @@ def test_a_list_that_starts_with_strings_but_holds_more_is_read_item_by_item() -
     assert ("source", 1, 0) not in spans and ("text", 0) not in spans  # strings only: one span each
     item_spans(raw, spans, ("text",))
     assert raw[slice(*spans[("text", 1)])] == '"y"'
+
+
+@pytest.mark.parametrize("first", ['[1, "x = 1\\n"]', '[1, "a\\n", "b\\n", "c\\n"]'])
+def test_a_repeated_source_key_is_read_as_its_last_value(first: str) -> None:
+    """JSON keeps the last of a repeated key: the lazy read places the finding in that value, as a full
+    read does, whatever the former value held (a number made it be read item by item)."""
+    source = json.dumps(["import os\n", "y = 2\n", f'token = "{TOKEN}"\n'])
+    raw = (
+        '{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],\n'
+        f' "source": {first},\n "source": {source}}}],\n'
+        ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
+    )
+    found = scan_notebook(raw).findings
+    line = raw.splitlines().index(next(x for x in raw.splitlines() if TOKEN in x and "source" in x)) + 1
+    assert [(f.rule, f.span.line) for f in found] == [("HFG001", line)]

@@ -98,3 +98,15 @@ def test_a_memo_computes_once_and_empties_when_full() -> None:
     assert dict(memo) == {"fgh": 3} and memo.chars == 3
     memo.keep("long", "x" * 8, 8)  # 3 + 8 characters > 10: emptied first
     assert dict(memo) == {"long": 8} and memo.chars == 8
+
+
+@pytest.mark.parametrize(
+    "write", ['o.environ["MY_API_KEY"] = "Xq7vL2pR9sT4wZ8k"', 'o.putenv("MY_API_KEY", "Xq7vL2pR9sT4wZ8k")']
+)
+def test_an_os_alias_bound_in_an_earlier_cell_is_known_in_a_later_one(write: str) -> None:
+    """``import os as o`` alone in a cell has no needle of its own: it is still read for the name, so a
+    write through ``o`` in a later cell is the same finding as in one cell."""
+    split = scan_notebook(notebook_text([new_code_cell("import os as o"), new_code_cell(write)]))
+    whole = scan_notebook(notebook_text([new_code_cell(f"import os as o\n{write}")]))
+    assert [(f.rule, f.env_name) for f in split.findings] == [("HFG002", "MY_API_KEY")]
+    assert [(f.rule, f.env_name) for f in whole.findings] == [("HFG002", "MY_API_KEY")]
