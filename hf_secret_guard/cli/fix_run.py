@@ -337,11 +337,16 @@ WRITE_THREADS = 4  # a file's fsync waits for the disk, not for the interpreter:
 _Change = Union[tuple[bytes, bytes], Splice]  # a file's old and new bytes, or the splice from old to new
 
 
-def _replace_one(replacer: Replacer, path: str, change: _Change) -> None:
-    if isinstance(change, Splice):
-        replacer.replace_splice(path, change)
-    else:
-        replacer.replace(path, *change)
+def _replace_one(replacer: Replacer, path: str, change: _Change) -> Optional[OSError]:
+    """Replace one file; None, or the error that left it as it was."""
+    try:
+        if isinstance(change, Splice):
+            replacer.replace_splice(path, change)
+        else:
+            replacer.replace(path, *change)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def _replace_all(replacer: Replacer, files: Sequence[tuple[str, _Change]]) -> list[Optional[OSError]]:
@@ -352,22 +357,10 @@ def _replace_all(replacer: Replacer, files: Sequence[tuple[str, _Change]]) -> li
     if len(files) < 2 or threading.current_thread() is not threading.main_thread():
         outcomes: list[Optional[OSError]] = []
         for path, change in files:
-            try:
-                with _terminate_cleanly():
-                    _replace_one(replacer, path, change)
-            except OSError as exc:
-                outcomes.append(exc)
-            else:
-                outcomes.append(None)
+            with _terminate_cleanly():
+                outcomes.append(_replace_one(replacer, path, change))
         return outcomes
     from concurrent.futures import Future, ThreadPoolExecutor
-
-    def replace(path: str, change: _Change) -> Optional[OSError]:
-        try:
-            _replace_one(replacer, path, change)
-        except OSError as exc:
-            return exc
-        return None
 
     outcomes = []
     with _terminate_cleanly() as received:
@@ -377,13 +370,13 @@ def _replace_all(replacer: Replacer, files: Sequence[tuple[str, _Change]]) -> li
             started: list[Future[Optional[OSError]]] = []
             for item in files[:WRITE_THREADS]:
                 if not received:
-                    started.append(pool.submit(replace, *item))
+                    started.append(pool.submit(_replace_one, replacer, *item))
             for index in range(len(files)):
                 if index == len(started):  # terminating: the rest are not begun
                     break
                 outcomes.append(started[index].result())
                 if not received and len(started) < len(files):
-                    started.append(pool.submit(replace, *files[len(started)]))
+                    started.append(pool.submit(_replace_one, replacer, *files[len(started)]))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     return outcomes
