@@ -309,9 +309,8 @@ def fix_file_splice(
         splice = None if result.new_data is None else Splice.between(data, result.new_data)
         return result._replace(original="", text="", data=None, new_data=None), splice
     findings, vanished = _wanted(scanned, only)
-    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        raw = data.decode("utf-8-sig")
+        bom, raw = _notebook_text(data)
     except UnicodeDecodeError:
         result = _unreadable(data, path, findings, "not UTF-8")
         return result._replace(not_fixed=result.not_fixed + vanished, data=None), None
@@ -341,6 +340,13 @@ def _splice_edits(data: bytes, raw: str, bom: int, edits: Sequence[Edit]) -> Spl
     return Splice(len(data), fingerprint(data), byte_start, byte_end, middle.encode("utf-8"))
 
 
+def _notebook_text(data: bytes) -> tuple[int, str]:
+    """A notebook's bytes as text (UTF-8, after a byte order mark if there is one) and the length of that
+    mark, which the fixed file keeps.  Raises UnicodeDecodeError."""
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    return bom, data[bom:].decode("utf-8")
+
+
 def _fix_decoded(
     data: bytes,
     path: str,
@@ -356,13 +362,12 @@ def _fix_decoded(
         )
         return FixResult(path, "", "", not_fixed=not_fixed, data=data)
     if path.endswith(NOTEBOOK_SUFFIXES):
-        bom = data.startswith(codecs.BOM_UTF8)
         try:
-            text = data.decode("utf-8-sig")
+            bom, text = _notebook_text(data)
         except UnicodeDecodeError:
             return _unreadable(data, path, findings, "not UTF-8")
         result = fix_notebook_text(text, path, findings, options, notebook)
-        encoded = (codecs.BOM_UTF8 if bom else b"") + result.text.encode("utf-8")
+        encoded = data[:bom] + result.text.encode("utf-8")
     else:
         try:
             source = decode_source(data)
