@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import os
 import pty
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Optional
 
 import click
 import pytest
@@ -149,32 +152,101 @@ def test_colour_on_a_terminal(tmp_path: Path) -> None:
     assert piped.exit_code == 1 and "HFG001" in piped.stdout and "\x1b[" not in piped.stdout
 
 
+SKIPPED_FILES = 320  # ~88 KB of warnings: more than a pseudo-terminal's or a pipe's buffer holds
+STALL = 0.7  # seconds the reader waits: longer than the bar's half-second delay
+
+
 @pytest.fixture(scope="module")
 def slow_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A scan that takes over the bar's half-second delay on a fast machine too: importing libcst, then
-    eight 130 KB files, each read, screened and sliced."""
+    """A tree whose scan the test can hold up without using the CPU: each oversized (sparse) file gets a
+    size warning on stderr, and a writer that nobody reads blocks once the terminal's or the pipe's
+    buffer is full.  ``big_0.py`` holds the leak."""
     root = tmp_path_factory.mktemp("slow")
-    body = "".join(f"value_{i} = call(argument_{i}, [1, 2, 3], key='v{i}')\n" for i in range(2500))
-    for index in range(8):
-        (root / f"big_{index}.py").write_text(body + LEAK)
+    for index in range(SKIPPED_FILES):
+        with open(root / f"{index:03d}_{'n' * 200}.py", "wb") as oversized:
+            oversized.truncate(2 * 1024 * 1024)
+    (root / "big_0.py").write_text(LEAK)
     return root
 
 
+class Stalled:
+    """``scan`` of the slow tree with stderr on a pseudo-terminal or a pipe (stdout piped), its stderr
+    left unread until the first warning is out (the bar's clock has started) and then ``STALL`` more."""
+
+    def __init__(self, tree: Path, env: dict[str, str], stderr_tty: bool) -> None:
+        self.master: Optional[int] = None
+        stderr: int = subprocess.PIPE
+        if stderr_tty:
+            self.master, stderr = pty.openpty()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "hf_secret_guard", "scan", "--isolated", "--max-file-size", "1", "."],
+            cwd=tree,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+        )
+        if stderr_tty:
+            os.close(stderr)
+        self.err_fd = self.master if self.master is not None else self.process.stderr.fileno()  # type: ignore[union-attr]
+
+    def wait_for_output(self) -> None:
+        ready, _, _ = select.select([self.err_fd], [], [], 60)
+        assert ready, "no warning within a minute"
+
+    def finish(self) -> tuple[str, str, int, bool]:
+        """(stderr, stdout, exit status, whether it was still running when its reader came back)."""
+        blocked = self.process.poll() is None
+        chunks: list[bytes] = []
+        while True:
+            try:
+                chunk = os.read(self.err_fd, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        if self.master is not None:
+            os.close(self.master)
+        out, _ = self.process.communicate(timeout=60)
+        return b"".join(chunks).decode(), out.decode(), self.process.returncode, blocked
+
+
+@pytest.fixture(scope="module")
+def stalled_runs(slow_tree: Path) -> dict[str, tuple[str, str, int, bool]]:
+    """The three slow scans at once, so they share one wait: on a terminal, on a terminal under CI, and
+    piped."""
+    runs = {
+        "terminal": Stalled(slow_tree, clean_env(), True),
+        "ci": Stalled(slow_tree, clean_env(CI="true"), True),
+        "piped": Stalled(slow_tree, clean_env(), False),
+    }
+    for run in runs.values():
+        run.wait_for_output()
+    time.sleep(STALL)
+    return {name: run.finish() for name, run in runs.items()}
+
+
 @pytest.mark.e2e
-def test_progress_bar_on_a_terminal(slow_tree: Path) -> None:
-    err, out, status = run_tty(["scan", "--isolated", "."], slow_tree, clean_env(), False, True)
-    assert status == 1 and "files scanned" not in out
-    assert "\r\x1b[K[" in err and "/8 files" in err  # it was drawn ...
+def test_progress_bar_on_a_terminal(stalled_runs: dict[str, tuple[str, str, int, bool]]) -> None:
+    err, out, status, blocked = stalled_runs["terminal"]
+    assert blocked and status == 1 and "files scanned" not in out
+    assert "\r\x1b[K[" in err and f"/{SKIPPED_FILES + 1} files" in err  # it was drawn ...
     assert err.rstrip("\r\n").endswith("\x1b[K") or err.endswith("\r\x1b[K")  # ... and erased at the end
     assert "big_0.py:" in out  # findings stay on stdout
+    assert err.count("warning: skipped:") == SKIPPED_FILES  # the bar tears no warning
 
 
 @pytest.mark.e2e
-def test_no_progress_bar_in_ci_or_when_piped(slow_tree: Path) -> None:
-    err, _, status = run_tty(["scan", "--isolated", "."], slow_tree, clean_env(CI="true"), False, True)
-    assert status == 1 and "files" not in err and "\r" not in err
-    piped = cli_runner().invoke(cli, ["scan", "--isolated", str(slow_tree)])
-    assert piped.exit_code == 1 and "\r" not in piped.stderr and "/8 files" not in piped.stderr
+@pytest.mark.parametrize("run", ["ci", "piped"])
+def test_no_progress_bar_in_ci_or_when_piped(
+    stalled_runs: dict[str, tuple[str, str, int, bool]], run: str
+) -> None:
+    err, out, status, blocked = stalled_runs[run]
+    assert blocked and status == 1 and "big_0.py:" in out
+    assert " files" not in err and "\x1b[K" not in err  # neither drawn nor erased
+    assert "\r" not in err.replace("\r\n", "\n")  # a terminal ends lines with CR LF: no other CR
+    assert err.count("warning: skipped:") == SKIPPED_FILES
 
 
 def test_quiet_and_verbose(tmp_path: Path) -> None:
