@@ -183,26 +183,32 @@ def slot_leaks(
 MATCH_PATTERN = "a match pattern compares with the literal; a call cannot stand there"
 
 
-def in_match_patterns(text: str, leaks: list[Leak], tree: Optional[ast.Module] = None) -> list[Leak]:
+def in_match_patterns(
+    text: str, leaks: list[Leak], trees: Optional[Sequence[tuple[ast.Module, int]]] = None
+) -> list[Leak]:
     """A literal in a ``case`` pattern cannot become a call: such a leak is reported not fixable, so the
-    scan says exactly what ``--fix`` will do.  ``tree``: ``text`` already parsed by ``ast``."""
+    scan says exactly what ``--fix`` will do.  ``trees``: ``text`` already parsed by ``ast``, whole or in
+    parts, each with the number of lines before it."""
     if not any(leak.fixable for leak in leaks):
         return leaks
-    if tree is None:
+    if trees is None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                tree = ast.parse(text)
+                trees = [(ast.parse(text), 0)]
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return leaks
     lines: Optional[LineIndex] = None
     spans: list[tuple[int, int]] = []
-    for case in _match_cases(tree.body):
-        lines = lines or LineIndex(text)
-        pattern = case.pattern
-        start = ast_offset(text, lines, pattern.lineno, pattern.col_offset)
-        end = ast_offset(text, lines, pattern.end_lineno or pattern.lineno, pattern.end_col_offset or 0)
-        spans.append((start, end))
+    for tree, line_offset in trees:
+        for case in _match_cases(tree.body):
+            lines = lines or LineIndex(text)
+            pattern = case.pattern
+            first = pattern.lineno + line_offset
+            last = (pattern.end_lineno or pattern.lineno) + line_offset
+            start = ast_offset(text, lines, first, pattern.col_offset)
+            end = ast_offset(text, lines, last, pattern.end_col_offset or 0)
+            spans.append((start, end))
     if not spans:
         return leaks
     return [

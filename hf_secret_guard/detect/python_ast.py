@@ -18,7 +18,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 from hf_secret_guard.detect.key_writes import (
     AliasNames,
@@ -137,6 +137,32 @@ MAX_INERT_TOTAL = 4_000_000
 _INERT: Memo[Union[tuple[str, AliasNames], tuple[str, int, int, Optional[int], AliasNames]], bool] = Memo(
     MAX_INERT, MAX_INERT_TOTAL
 )
+# Chunks that hold slots or environment writes, by their text and the names bound before them: the
+# chunk's tree, what its walk collected and the names bound after it.  Template scripts repeat the
+# chunks with their placeholders (``token = "YOUR_HF_TOKEN"``) as often as the others; a remembered one
+# is neither parsed nor walked again, only placed at its lines.
+MAX_FOUND = 2048
+MAX_FOUND_TOTAL = 1_000_000
+
+
+class _Walked(NamedTuple):
+    tree: ast.Module
+    slots: tuple[Slot, ...]
+    env_writes: tuple[EnvWrite, ...]
+    names: AliasNames  # bound after the chunk
+
+
+_FOUND: Memo[tuple[str, AliasNames], _Walked] = Memo(MAX_FOUND, MAX_FOUND_TOTAL)
+
+
+class _Placed(NamedTuple):
+    """A slot's or a write's value node, and the lines before the chunk it was parsed in: a remembered
+    chunk's nodes are shared by every place it stands, so a node's own ``lineno`` is the chunk's."""
+
+    node: ast.expr
+    line_offset: int
+
+
 # Where a chunk of a file may begin (``_Collector.walk_chunks``): a line that starts in the first column
 # with anything but a closing bracket (a comment too: a block of comments is a chunk of its own, so the
 # statements around it are the same chunks in every file that has them).
@@ -163,22 +189,49 @@ class _Collector:
         self.slots: list[Slot] = []
         self.env_writes: list[EnvWrite] = []
         self.line_offset = 0  # lines before the chunk being walked (``walk_chunks``)
+        self.trees: list[tuple[ast.Module, int]] = []  # what holds the slots and writes, and its line offset
 
-    def walk_chunks(self) -> Optional[list[ast.stmt]]:
+    def _place(self, walked: _Walked, line_offset: int) -> None:
+        """``walked``'s slots and writes, at the lines of the chunk being read: one ``_Placed`` for each
+        value node, so a value that stands in two places (``a[K1] = a[K2] = "..."``) is still one."""
+        placed: dict[int, _Placed] = {}
+
+        def at(node: object) -> _Placed:
+            assert isinstance(node, ast.expr)
+            found = placed.get(id(node))
+            if found is None:
+                found = placed[id(node)] = _Placed(node, line_offset)
+            return found
+
+        self.slots.extend(slot._replace(value=at(slot.value)) for slot in walked.slots)
+        self.env_writes.extend(write._replace(value=at(write.value)) for write in walked.env_writes)
+        self.trees.append((walked.tree, line_offset))
+
+    def _collected(self, tree: ast.Module, slots: int, writes: int) -> _Walked:
+        """What the walk of ``tree`` collected since there were ``slots`` slots and ``writes`` writes,
+        taken out of the lists to be placed."""
+        walked = _Walked(
+            tree, tuple(self.slots[slots:]), tuple(self.env_writes[writes:]), self.aliases.names()
+        )
+        del self.slots[slots:], self.env_writes[writes:]
+        return walked
+
+    def walk_chunks(self) -> bool:
         """``ast.parse`` and ``walk`` of the file a chunk at a time, skipping the chunks remembered to
-        hold nothing (``_INERT``, under the same bound names) without parsing them; the statements
-        parsed, or None when the file is to be read whole (then nothing here counts).
+        hold nothing (``_INERT``, under the same bound names) without parsing them, and placing the
+        remembered ones that hold something (``_FOUND``); False when the file is to be read whole (then
+        nothing here counts).
 
         A chunk runs from a line that starts in the first column to the next such line; one that does
         not parse alone is joined to the next ones.  Every chunk is a text that ``ast`` parses on its
         own, from the file's start on, so each ends where the file's parser stands between top-level
         statements (no string or bracket open, no indentation), and its statements are the whole
         file's: a continuation (``else:``, a decorator, an open bracket) does not parse alone.  The
-        statements returned are those of the chunks that hold something, moved to the file's lines;
-        a leak is in one of them."""
+        trees kept (``trees``) are those of the chunks that hold something, with their line offsets; a
+        leak is in one of them."""
         text = self.text
         if "\r" in text or "barry_as_FLUFL" in text or len(text) > MAX_PARSE_CHARS:
-            return None  # other line ends, or the one future import that changes the grammar
+            return False  # other line ends, or the one future import that changes the grammar
         bounds = [0]
         previous = text[:1]
         for match in _CHUNK_START_RE.finditer(text, 1):
@@ -190,7 +243,6 @@ class _Collector:
         bounds.append(len(text))
         check_names = not text.isascii()
         line = 1
-        body: list[ast.stmt] = []
         first = 0
         names = self.aliases.names()
         while first < len(bounds) - 1:
@@ -204,27 +256,35 @@ class _Collector:
                     key = (chunk, names)
                     if key in _INERT:
                         break
+                    walked = _FOUND.get(key)
+                    if walked is not None:
+                        self._place(walked, line - 1)
+                        self.aliases.restore(walked.names)
+                        names = walked.names
+                        break
                 tree = _parse(chunk)
                 if tree is not None:
-                    found = (len(self.slots), len(self.env_writes))
+                    slots, writes = len(self.slots), len(self.env_writes)
                     self.line_offset = line - 1
                     for statement in tree.body:
                         self._walk(statement, 2, check_names)
                     before, names = names, self.aliases.names()
-                    if found != (len(self.slots), len(self.env_writes)):
-                        ast.increment_lineno(tree, line - 1)  # the file's lines, for the leaks' places
-                        body.extend(tree.body)
+                    if (slots, writes) != (len(self.slots), len(self.env_writes)):
+                        walked = self._collected(tree, slots, writes)
+                        self._place(walked, line - 1)
+                        if key is not None:
+                            _FOUND.keep(key, chunk, walked)
                     elif key is not None and before == names:
                         _INERT.keep(key, chunk, True)
                     break
                 if last - first > MAX_CHUNK_MERGES or last == len(bounds) - 1:
-                    return None
+                    return False
                 last += 1
                 while last < len(bounds) - 1 and _open_triple_quote(text[bounds[first] : bounds[last]]):
                     last += 1  # a string that the next line does not close: no use parsing before it is
             line += chunk.count("\n")
             first = last
-        return body
+        return True
 
     def walk(self, tree: ast.Module) -> None:
         """Every node in source order, but not inside f-strings (libcst does not visit their parts).
@@ -238,6 +298,7 @@ class _Collector:
         check_names = not self.text.isascii()
         if tree.type_ignores:
             self._walk(tree, 1, check_names)
+            self._place(self._collected(tree, 0, 0), 0)
             return
         starts = line_starts(self.text)
         for statement in tree.body:
@@ -258,6 +319,7 @@ class _Collector:
                 and key[-1] == self.aliases.names()
             ):
                 _INERT.keep(key, source, True)
+        self._place(self._collected(tree, 0, 0), 0)
 
     def _walk(self, root: ast.AST, root_depth: int, check_names: bool) -> None:
         visits: dict[type[ast.AST], Callable[[Any], None]] = {
@@ -457,25 +519,24 @@ def ast_leaks(
     mine = EnvironAliases(set(shared.modules), set(shared.environs), set(shared.putenvs))
     collector = _Collector(text, mine)
     try:
-        body = collector.walk_chunks()
+        chunked = collector.walk_chunks()
     except (_NeedsLibcst, RecursionError):
         return None
-    if body is not None:
-        tree = ast.Module(body=body, type_ignores=[])
-    else:  # the whole file at once
+    if not chunked:  # the whole file at once
         whole = _parse(text)
         if whole is None:
             return None
-        tree = whole
         mine = EnvironAliases(set(shared.modules), set(shared.environs), set(shared.putenvs))
         collector = _Collector(text, mine)
         try:
-            collector.walk(tree)
+            collector.walk(whole)
         except (_NeedsLibcst, RecursionError):
             return None
     lines: list[LineIndex] = []
 
-    def layout(node: object) -> Optional[StringLayout]:
+    def layout(placed: object) -> Optional[StringLayout]:
+        assert isinstance(placed, _Placed)
+        node = placed.node
         if isinstance(node, ast.JoinedStr):  # only environment writes reach here with one
             if is_secret_value(_fstring_value(node)):
                 raise _NeedsLibcst
@@ -486,12 +547,16 @@ def ast_leaks(
         assert isinstance(node, ast.Constant)
         if not lines:
             lines.append(LineIndex(text))
-        start = ast_offset(text, lines[0], node.lineno, node.col_offset)
-        end = ast_offset(text, lines[0], node.end_lineno or node.lineno, node.end_col_offset or 0)
+        first = node.lineno + placed.line_offset
+        last = (node.end_lineno or node.lineno) + placed.line_offset
+        start = ast_offset(text, lines[0], first, node.col_offset)
+        end = ast_offset(text, lines[0], last, node.end_col_offset or 0)
         return _Whole([Piece(start, text[start:end], 0, value)])
 
-    def is_literal(node: object) -> bool:
+    def is_literal(placed: object) -> bool:
         """For slots; an environment write's f-string never gets past ``layout``."""
+        assert isinstance(placed, _Placed)
+        node = placed.node
         if isinstance(node, ast.JoinedStr):
             value = _fstring_value(node)
             if is_placeholder(value) or looks_real(value):
@@ -509,4 +574,4 @@ def ast_leaks(
     shared.environs.update(mine.environs)
     shared.putenvs.update(mine.putenvs)
     leaks.sort(key=lambda leak: (leak.start, leak.end))
-    return in_match_patterns(text, leaks, tree) if "case" in text else leaks
+    return in_match_patterns(text, leaks, collector.trees) if "case" in text else leaks

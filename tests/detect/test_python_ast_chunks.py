@@ -20,20 +20,25 @@ from tests.conftest import REPO
 NEVER = re.compile(r"(?!)")
 
 
+def _forget() -> None:
+    python_ast._INERT.clear()
+    python_ast._FOUND.clear()
+
+
 def _whole(text: str, aliases: EnvironAliases | None = None) -> list[Leak] | None:
     saved = python_ast._CHUNK_START_RE
     python_ast._CHUNK_START_RE = NEVER
     try:
-        python_ast._INERT.clear()
+        _forget()
         return ast_leaks(text, aliases)
     finally:
         python_ast._CHUNK_START_RE = saved
-        python_ast._INERT.clear()
+        _forget()
 
 
 def _chunked_twice(text: str, aliases: EnvironAliases | None = None) -> list[list[Leak] | None]:
     """The chunked answer on a fresh memory, then again with every chunk remembered."""
-    python_ast._INERT.clear()
+    _forget()
     first = ast_leaks(text, aliases)
     return [first, ast_leaks(text, aliases)]
 
@@ -96,7 +101,7 @@ def test_a_chunk_remembered_under_other_names_is_read_again() -> None:
     """``pe(...)`` holds nothing until ``pe`` is bound to ``os.putenv``: what was remembered without the
     name does not hide the write once it is bound."""
     text = 'x = 1\n\npe("HF_TOKEN", "hf_...")\n'
-    python_ast._INERT.clear()
+    _forget()
     assert ast_leaks(text) == []
     bound = ast_leaks(text, EnvironAliases(putenvs={"pe"}))
     assert bound and bound == _whole(text, EnvironAliases(putenvs={"pe"}))
@@ -114,8 +119,61 @@ def test_the_repository_sources_read_in_chunks_as_whole() -> None:
 def test_template_scripts_remember_the_chunks_that_hold_nothing() -> None:
     """Two files sharing their statements: what the first held nothing in is remembered by its text."""
     shared = "".join(PIECES[:7]) + "# ### Train\n\nprint('x')\n"
-    python_ast._INERT.clear()
+    _forget()
     first = ast_leaks(shared + "y = 2\n")
     assert any(key[0] == "print('x')\n" for key in python_ast._INERT)
     assert not any("token" in key[0] for key in python_ast._INERT)  # a chunk with a finding is not
     assert ast_leaks(shared + "y = 2\n") == first and first
+
+
+# Chunks with findings, each followed by what its finding's text must be.
+FOUND_CHUNKS = [
+    ('model.push_to_hub("me/model", token = "YOUR_HF_TOKEN")\n', '"YOUR_HF_TOKEN"'),
+    ('import os\nos.environ["OPENAI_API_KEY"] = "<your key>"\n', '"<your key>"'),
+    ("def f():\n    x = 'caf\u00e9'; api_key = '<YOUR_KEY>'\n", "'<YOUR_KEY>'"),
+    ('d = {\n    "token": (\n        "YOUR_"\n        "TOKEN"),\n}\n', '"YOUR_"\n        "TOKEN"'),
+    ('token = api_key = "<KEY>"\n', '"<KEY>"'),
+]
+# What may stand before them: lines of other lengths, non-ASCII text, comment blocks, a string over lines.
+PREFIXES = [
+    "",
+    "x = 1\n",
+    "# caf\u00e9 \U0001f917\n# more\n\n",
+    'text = """\nline\n\n"""\n',
+    "\u00e9t\u00e9 = 'd\u00e9j\u00e0'\n",
+    "if x:\n    pass\n\n\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PREFIXES), st.sampled_from(FOUND_CHUNKS)), min_size=1, max_size=6))
+def test_a_remembered_chunk_is_placed_at_its_own_lines(parts: list[tuple[str, tuple[str, str]]]) -> None:
+    """A chunk with findings is parsed once (``python_ast._FOUND``) and placed wherever it stands: in
+    every file, and at every place in one file, each finding covers its literal exactly, as in the
+    file parsed whole."""
+    text = "".join(prefix + chunk for prefix, (chunk, _) in parts)
+    expected = _whole(text)
+    if expected is None:  # a non-ASCII name: libcst's
+        assert any("\u00e9t\u00e9" in prefix for prefix, _ in parts)
+        return
+    assert _chunked_twice(text) == [expected, expected]
+    literals = sorted({literal for _, (_, literal) in parts})
+    assert sorted({text[leak.start : leak.end] for leak in expected}) == literals
+    _forget()
+    for prefix, (chunk, literal) in parts:  # each piece alone, then in the whole file: the same places
+        alone = ast_leaks(prefix + chunk)
+        assert alone and {(prefix + chunk)[leak.start : leak.end] for leak in alone} == {literal}
+    assert python_ast._FOUND
+    assert ast_leaks(text) == expected
+
+
+def test_a_remembered_chunk_binds_its_names_again() -> None:
+    """``import os as system`` in a remembered chunk with a finding: the names it binds count again in
+    the next file that has it."""
+    chunk = 'if True:\n    import os as system\n    token = "YOUR_HF_TOKEN"\n'
+    later = '\nsystem.environ["HF_TOKEN"] = "<YOUR_TOKEN>"\n'
+    _forget()
+    first = ast_leaks(chunk + later)
+    assert first and len(first) == 2 and first == _whole(chunk + later)
+    assert ast_leaks(chunk) and (chunk, EnvironAliases().names()) in python_ast._FOUND
+    assert ast_leaks(chunk + later) == first
