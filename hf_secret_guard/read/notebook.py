@@ -6,6 +6,8 @@ the file; nothing here decodes images or runs nbformat's schema validation (that
 
 from __future__ import annotations
 
+import re
+from itertools import repeat
 from typing import Any, NamedTuple, Optional, cast
 
 from hf_secret_guard.model import Part, PartKind
@@ -18,6 +20,8 @@ from hf_secret_guard.read.jsonspan import (
     raw_offset_in_string,
 )
 
+# A regex, not ``str.find``: ``re`` searches for a literal faster in text that is not all Latin-1.
+_UNICODE_ESCAPE = re.compile(r"\\u")
 _BINARY_MIME_PREFIXES = ("image/", "audio/", "video/", "font/")
 _BINARY_MIMES = frozenset({"application/pdf", "application/octet-stream", "application/zip"})
 
@@ -173,6 +177,24 @@ def _list_pieces(spans: Spans, path: JsonPath, content: list[str]) -> tuple[tupl
         offsets.append((position, spans[(*path, item_index)][0]))
         position += len(item) + separator
     return tuple(offsets)
+
+
+def shows_prefixes(notebook: NotebookRead, part: Part) -> bool:
+    """Whether any run of letters, digits, ``_``, ``-`` and ``.`` in the text of ``part`` (a string or a
+    joined list of strings) is written out as it is within the part's stretch of the file, so that a search
+    of the file finds every token prefix of the text there.  Not so when the stretch has a ``\\u`` escape
+    (``\\u0068f_``), nor when a list's strings are joined without a separator and one but the last does
+    not end a line (``"h", "f_..."``).  Other JSON escapes stand for characters no such run has."""
+    path = cast(JsonPath, part.json_path)  # what ``_PartBuilder`` put there
+    start, end = notebook.spans[path]
+    if _UNICODE_ESCAPE.search(notebook.raw, start, end) is not None:
+        return False
+    if notebook.raw[start] != "[" or _separator(path):
+        return True
+    content: Any = notebook.value
+    for key in path:
+        content = content[key]
+    return all(map(str.endswith, content[:-1], repeat("\n")))
 
 
 def placed(notebook: NotebookRead, part: Part) -> Part:

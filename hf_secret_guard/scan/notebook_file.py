@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, cast
 
 from hf_secret_guard.detect.allow import drop_allowed, may_allow, unused_allow_comments
 from hf_secret_guard.detect.memo import Memo
@@ -11,9 +11,16 @@ from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.model import FileResult, Finding, Leak, Part, ScanError
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.read.ipython import mask_cell
-from hf_secret_guard.read.jsonspan import JsonSpanError
+from hf_secret_guard.read.jsonspan import JsonPath, JsonSpanError
 from hf_secret_guard.read.lines import CountedLineIndex, LineIndex
-from hf_secret_guard.read.notebook import NotebookRead, NotebookShapeError, placed, raw_offset, read_notebook
+from hf_secret_guard.read.notebook import (
+    NotebookRead,
+    NotebookShapeError,
+    placed,
+    raw_offset,
+    read_notebook,
+    shows_prefixes,
+)
 from hf_secret_guard.read.notebook_shape import notebook_shape_error
 from hf_secret_guard.scan.code import find_code_leaks, shell_part_leaks
 from hf_secret_guard.scan.findings import finding, keep
@@ -25,7 +32,7 @@ from hf_secret_guard.screen.prefilter import (
     slot_candidate,
     url_candidate,
 )
-from hf_secret_guard.tokens import TokenMatch, find_tokens
+from hf_secret_guard.tokens import PrefixIndex, TokenMatch, find_tokens
 
 if TYPE_CHECKING:
     from hf_secret_guard.detect.key_writes import AliasNames
@@ -106,13 +113,16 @@ def _gaps(length: int, spans: tuple[tuple[int, int], ...]) -> Iterator[tuple[int
         yield last, length
 
 
-def _swept_tokens(raw: str, skipped: tuple[tuple[int, int], ...]) -> Iterator[TokenMatch]:
+def _swept_tokens(
+    raw: str, skipped: tuple[tuple[int, int], ...], prefixes: Optional[PrefixIndex] = None
+) -> Iterator[TokenMatch]:
     """``find_tokens(raw)`` as if every span of ``skipped`` were blanked to spaces, with offsets in ``raw``:
     each stretch between them searched on its own.  A token cannot reach into a blank, and a slice's
-    edges act as the blanks did (no token character on either side), so the matches are the same."""
+    edges act as the blanks did (no token character on either side), so the matches are the same.
+    ``prefixes``: the token prefixes of ``raw``, found once for the whole file."""
+    prefixes = prefixes or PrefixIndex(raw)
     for start, end in _gaps(len(raw), skipped):
-        for match in find_tokens(raw[start:end] if start or end < len(raw) else raw):
-            yield match._replace(start=match.start + start, end=match.end + start)
+        yield from prefixes.tokens(start, end)
 
 
 def _raw_slices(parts: tuple[Part, ...]) -> tuple[tuple[int, int], ...]:
@@ -122,6 +132,23 @@ def _raw_slices(parts: tuple[Part, ...]) -> tuple[tuple[int, int], ...]:
     in the same span of the file.  Either the part was scanned (each such token is a leak of it, so
     covered) or its text has no token prefix at all (``_worth_scanning``)."""
     return tuple((part.raw_start, part.raw_start + len(part.text)) for part in parts if part.raw_start >= 0)
+
+
+def _slice_part(part: Part, prefixes: PrefixIndex) -> tuple[tuple[int, ...], list[Leak], Optional[str]]:
+    """``_scanned_part`` of a part that is a stretch of the file (``raw_start``) and not code: one leak per
+    token, as ``find_text_leaks(part.text)`` gives them, from the prefixes found in the whole file."""
+    rule = "HFG003" if part.kind == "output" else "HFG004"
+    start = part.raw_start
+    leaks = [
+        Leak(rule, m.start - start, m.end - start, m.value, m.confidence, part.kind, True)
+        for m in prefixes.tokens(start, start + len(part.text))
+    ]
+    return tuple(leak.start for leak in leaks), leaks, None
+
+
+def _file_span(notebook: NotebookRead, part: Part) -> tuple[int, int]:
+    """Where the JSON value a part was decoded from sits in the file."""
+    return notebook.spans[cast(JsonPath, part.json_path)]
 
 
 def _has_needle(code: bool, text: str) -> bool:
@@ -256,14 +283,23 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
     raw_lines: Optional[LineIndex] = None
     findings: list[Finding] = []
     covered: set[int] = set()
+    # Outputs, markdown and metadata can only hold tokens: every token prefix of the file is found once,
+    # and a part with none in its stretch of the file is not searched again.
+    prefixes = PrefixIndex(raw)
     for index, part in enumerate(notebook.parts):
-        if not _worth_scanning(part, aliases) and not (
-            part.kind == "code" and options.wants("HFG100") and may_allow(part.text)
-        ):
+        if part.kind != "code":
+            if part.raw_start >= 0:  # the file's own text: its tokens are those of its stretch
+                tokens, leaks, parse_error = _slice_part(part, prefixes)
+            elif not shows_prefixes(notebook, part) or prefixes.any_within(*_file_span(notebook, part)):
+                tokens, leaks, parse_error = _scanned_part(part, options, aliases)
+            else:
+                continue
+        elif _worth_scanning(part, aliases) or (options.wants("HFG100") and may_allow(part.text)):
+            # The part's detector decides about every token in its text, reported or not (a token-shaped
+            # function name is not a leak), so the raw sweep below must not report them again.
+            tokens, leaks, parse_error = _scanned_part(part, options, aliases)
+        else:
             continue
-        # The part's detector decides about every token in its text, reported or not (a token-shaped
-        # function name is not a leak), so the raw sweep below must not report them again.
-        tokens, leaks, parse_error = _scanned_part(part, options, aliases)
         if parse_error is not None:
             message = f"cell {part.cell}: could not parse as Python ({parse_error}); scanned as text"
             errors.append(ScanError(path, "parse", message))
@@ -291,7 +327,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
     # Safety net: a token anywhere in the file that no part accounted for (an unknown field, say).  The
     # base64 of images is left out (never a token), and so is every part that is a slice of the file
     # itself (metadata, widget state: its tokens are that part's own, found above).
-    for match in _swept_tokens(raw, notebook.binary + _raw_slices(notebook.parts)):
+    for match in _swept_tokens(raw, notebook.binary + _raw_slices(notebook.parts), prefixes):
         if match.start in covered or any(start <= match.start < end for start, end in notebook.binary):
             continue
         leak = Leak("HFG004", match.start, match.end, match.value, match.confidence, "json", True)

@@ -186,7 +186,7 @@ def without_images(data: AnyStr) -> AnyStr:
         if b'"image/' not in data:
             return data
         return b"".join(_re_bytes(_IMAGE_VALUE).split(data))
-    if '"image/' not in data:
+    if _re('"image/').search(data) is None:  # ``re`` finds a literal faster than ``in`` beyond Latin-1
         return data
     return "".join(_re(_IMAGE_VALUE.decode()).split(data))
 

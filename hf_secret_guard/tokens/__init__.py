@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from typing import NamedTuple, Optional
 
@@ -30,18 +31,20 @@ for _order, _fmt in enumerate(_ANYWHERE):
     _BY_PREFIX.setdefault(_fmt.prefix, []).append((_order, _fmt, re.compile(f"{_fmt.pattern}{_fmt.tail}")))
 
 
-def _matches(text: str) -> list[tuple[int, int, str, TokenFormat]]:
+def _matches(
+    text: str, candidates: Iterable[tuple[str, int]], endpos: int
+) -> list[tuple[int, int, str, TokenFormat]]:
     """(start, end, value, format) of each candidate, left to right, not overlapping; at one start the
-    format listed first (the longest prefix) wins, as in a regex alternation."""
+    format listed first (the longest prefix) wins, as in a regex alternation.  ``candidates``: (prefix,
+    where it starts) of the prefix occurrences to try; ``text`` is read as if it ended at ``endpos``."""
     found: list[tuple[int, int, int, str, TokenFormat]] = []
     tried: set[tuple[str, int]] = set()
-    for prefix, end in prefix_ends(text):
-        at = end - len(prefix)
+    for prefix, at in candidates:
         if (prefix, at) in tried:
             continue
         tried.add((prefix, at))
         for order, fmt, pattern in _BY_PREFIX[prefix]:
-            match = pattern.match(text, at)
+            match = pattern.match(text, at, endpos)
             if match:
                 found.append((at, order, match.end(), match.group(), fmt))
                 break
@@ -53,6 +56,39 @@ def _matches(text: str) -> list[tuple[int, int, str, TokenFormat]]:
             result.append((start, end, value, fmt))
             last_end = end
     return result
+
+
+class PrefixIndex:
+    """Every token prefix in a text, found in one pass, so that the tokens of many stretches of it (a
+    notebook's parts, the stretches between them) are found without searching each stretch again."""
+
+    def __init__(self, text: str) -> None:
+        found = sorted({(end - len(prefix), prefix) for prefix, end in prefix_ends(text)})
+        self.text = text
+        self.starts = [start for start, _ in found]
+        self.prefixes = [prefix for _, prefix in found]
+
+    def any_within(self, start: int, end: int) -> bool:
+        """Whether a prefix starts in ``text[start:end]``."""
+        at = bisect_left(self.starts, start)
+        return at < len(self.starts) and self.starts[at] < end
+
+    def within(self, start: int, end: int) -> Iterator[tuple[str, int]]:
+        """(prefix, where it starts) of each prefix wholly inside ``text[start:end]``: what
+        ``prefix_ends(text[start:end])`` finds there (a prefix inside the stretch is found in the whole text
+        too: its pivot and what the search checks around it are inside)."""
+        at = bisect_left(self.starts, start)
+        while at < len(self.starts) and self.starts[at] < end:
+            prefix_start, prefix = self.starts[at], self.prefixes[at]
+            if prefix_start + len(prefix) <= end:
+                yield prefix, prefix_start
+            at += 1
+
+    def tokens(self, start: int, end: int) -> Iterator[TokenMatch]:
+        """``find_tokens(text[start:end])`` with offsets in ``text``."""
+        if not self.any_within(start, end):
+            return iter(())
+        return _tokens(self.text, self.within(start, end), start, end)
 
 
 # What may stand right before a token even though it ends in a letter or digit: a backslash escape such as
@@ -79,10 +115,11 @@ class TokenMatch(NamedTuple):
         return f"TokenMatch(start={self.start}, end={self.end}, {shown})"
 
 
-def _left_boundary_ok(text: str, start: int) -> bool:
-    if start == 0 or text[start - 1] not in _WORD_CHARS:
+def _left_boundary_ok(text: str, start: int, lo: int = 0) -> bool:
+    """``lo``: where the stretch of ``text`` that is searched begins (nothing before it is looked at)."""
+    if start == lo or text[start - 1] not in _WORD_CHARS:
         return True
-    return _ESCAPE_BEFORE_RE.search(text, max(0, start - 16), start) is not None
+    return _ESCAPE_BEFORE_RE.search(text, max(lo, start - 16), start) is not None
 
 
 def _looks_like_placeholder(body: str, mixed_case: bool = True) -> bool:
@@ -105,8 +142,14 @@ def _looks_like_placeholder(body: str, mixed_case: bool = True) -> bool:
 
 def find_tokens(text: str) -> Iterator[TokenMatch]:
     """Every Hugging Face user or organization token in ``text``, left to right."""
-    for start, end, value, fmt in _matches(text):
-        if not _left_boundary_ok(text, start):
+    candidates = ((prefix, end - len(prefix)) for prefix, end in prefix_ends(text))
+    return _tokens(text, candidates, 0, len(text))
+
+
+def _tokens(text: str, candidates: Iterable[tuple[str, int]], lo: int, hi: int) -> Iterator[TokenMatch]:
+    """The tokens of ``text[lo:hi]`` (offsets in ``text``), from its prefix occurrences ``candidates``."""
+    for start, end, value, fmt in _matches(text, candidates, hi):
+        if not _left_boundary_ok(text, start, lo):
             continue
         body = value[len(fmt.prefix) :]
         if _looks_like_placeholder(body, fmt.mixed_case) or (fmt.check is not None and not fmt.check(value)):

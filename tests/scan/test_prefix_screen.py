@@ -1,0 +1,186 @@
+"""Outputs, markdown and metadata are searched for tokens through one search of the whole file
+(``tokens.PrefixIndex``): a part that is the file's own text gets the tokens of its stretch, and a part
+decoded from JSON strings is searched only when its stretch of the file holds a token prefix or may hide
+one (``read.notebook.shows_prefixes``: a ``\\u`` escape, a list of strings whose items do not end lines).
+
+These tests hold both to the search of each part's own text that they replace: a part the screen passes
+over holds no token, and the tokens of a stretch are those of the stretch searched alone.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hf_secret_guard import api
+from hf_secret_guard.detect.text import find_text_leaks
+from hf_secret_guard.providers import PREFIXES
+from hf_secret_guard.providers._needles import prefix_ends
+from hf_secret_guard.read.notebook import read_notebook, shows_prefixes
+from hf_secret_guard.scan import notebook_file
+from hf_secret_guard.tokens import PrefixIndex, find_tokens, mask
+from tests.conftest import REPO, TOKEN, TOKEN2, make_token
+from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, notebook_text
+
+TOKEN3 = make_token(31, digits=True)
+
+
+def _check(raw: str) -> int:
+    """Asserts the screen's promises on every part that is not code; returns how many parts hold a token."""
+    notebook = read_notebook(raw, lazy=True)
+    prefixes = PrefixIndex(raw)
+    holding = 0
+    for part in notebook.parts:
+        if part.kind == "code":
+            continue
+        rule = "HFG003" if part.kind == "output" else "HFG004"
+        expected = find_text_leaks(part.text, rule, part.kind, fixable=True)
+        holding += bool(expected)
+        if part.raw_start >= 0:
+            tokens, leaks, error = notebook_file._slice_part(part, prefixes)
+            assert (leaks, error) == (expected, None)
+            assert tokens == tuple(leak.start for leak in expected)
+        elif any(True for _ in prefix_ends(part.text)) and shows_prefixes(notebook, part):
+            assert prefixes.any_within(*notebook.spans[part.json_path]), part.json_path  # type: ignore[arg-type]
+    return holding
+
+
+def _repository_notebooks() -> list[Path]:
+    return sorted(p for folder in ("fixtures", "tests/data") for p in (REPO / folder).rglob("*.ipynb"))
+
+
+def test_the_repository_notebooks_screen_as_their_parts_search() -> None:
+    checked = 0
+    for path in _repository_notebooks():
+        raw = path.read_text(encoding="utf-8")
+        try:
+            checked += _check(raw)
+        except ValueError:  # invalid JSON or not nbformat 4: scanned as text, not part by part
+            continue
+    assert checked >= 3  # the fixtures hold keys in outputs and markdown
+
+
+# Pieces of text: keys, prefixes, the start and rest of a prefix (split across two strings of a list),
+# escapes, non-ASCII.
+PIECES = st.sampled_from(
+    [
+        TOKEN,
+        TOKEN2,
+        TOKEN3,
+        *PREFIXES,
+        "h",
+        "f_" + TOKEN[3:],
+        "\n",
+        "\\",
+        '"',
+        "/",
+        " ",
+        "x",
+        "\u00fc",
+        "\U0001f9a5",
+    ]
+)
+TEXTS = st.lists(PIECES, max_size=5).map("".join)
+LINES = st.lists(TEXTS, max_size=4)  # nbformat's multiline string: items need not end lines
+VALUES = st.recursive(
+    st.one_of(TEXTS, st.integers(), st.booleans(), st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(TEXTS, inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+def _notebook(
+    markdown: list[str], stream: list[str], html: str, metadata: Any, traceback: list[str]
+) -> dict[str, Any]:
+    cell = new_code_cell("x = 1")
+    cell.metadata = {"note": metadata}
+    cell.outputs = [
+        new_output("display_data", data={"image/png": PNG, "text/plain": html}),
+        new_output("stream", text=""),
+        new_output("error", ename="E", evalue=html, traceback=traceback),
+    ]
+    nb: dict[str, Any] = json.loads(
+        notebook_text([new_markdown_cell(""), cell], metadata={"widgets": metadata})
+    )
+    nb["cells"][0]["source"] = markdown
+    nb["cells"][1]["outputs"][1]["text"] = stream
+    nb["cells"][1]["outputs"][0]["data"]["text/html"] = stream
+    return nb
+
+
+def _escaped(text: str, how: int) -> str:
+    """``text`` as a JSON string with ``h`` written ``\\u0068`` (how 1), or every ASCII letter written as
+    its escape (how 2)."""
+    letters = "h" if how == 1 else "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return '"' + "".join(f"\\u{ord(c):04x}" if c in letters else json.dumps(c)[1:-1] for c in text) + '"'
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES, LINES, TEXTS, VALUES, LINES, st.sampled_from([None, 1, 2]), st.sampled_from([0, 1, 2]))
+def test_generated_notebooks_screen_as_their_parts_search(
+    markdown: list[str],
+    stream: list[str],
+    html: str,
+    metadata: Any,
+    traceback: list[str],
+    indent: int | None,
+    how: int,
+) -> None:
+    nb = _notebook(markdown, stream, html, metadata, traceback)
+    raw = json.dumps(nb, indent=indent, ensure_ascii=indent == 2)
+    if how:  # the letters of every string, keys and values, written as escapes: the same JSON
+        raw = _escape_strings(nb, indent, how)
+        assert json.loads(raw) == nb
+    _check(raw)
+
+
+def _escape_strings(value: Any, indent: int | None, how: int) -> str:
+    """JSON text of ``value`` with the letters of its strings written as ``\\u`` escapes."""
+
+    def encode(item: Any, depth: int) -> str:
+        pad = "" if indent is None else "\n" + " " * (indent * (depth + 1))
+        end = "" if indent is None else "\n" + " " * (indent * depth)
+        if isinstance(item, str):
+            return _escaped(item, how)
+        if isinstance(item, dict):
+            inner = ", ".join(f"{pad}{encode(k, depth + 1)}: {encode(v, depth + 1)}" for k, v in item.items())
+            return "{" + inner + (end if item else "") + "}"
+        if isinstance(item, list):
+            inner = ", ".join(pad + encode(v, depth + 1) for v in item)
+            return "[" + inner + (end if item else "") + "]"
+        return json.dumps(item)
+
+    return encode(value, 0)
+
+
+def test_a_key_behind_an_escape_or_split_across_lines_is_found_in_each_kind_of_part() -> None:
+    """``h`` written ``\\u0068``, and a key whose ``h`` ends one string of a list and ``f_...`` starts
+    the next: the file never shows its prefix, the decoded part does.  (The notebook shows one key, so
+    that it is read part by part at all: ``notebook_may_leak`` holds that keys are written out.)"""
+    markdown = [f"one key shown: {TOKEN}\n", "one split: h", "f_" + TOKEN[3:] + " here\n"]
+    nb = _notebook(markdown, ["h", "f_" + TOKEN2[3:]], "", None, [])
+    raw = json.dumps(nb, indent=1).replace('"evalue": ""', f'"evalue": "\\u0068f_{TOKEN3[3:]}"')
+    found = api.scan_notebook(raw, "nb.ipynb").findings
+    assert sorted((f.rule, f.masked) for f in found) == sorted(
+        [
+            ("HFG004", mask(TOKEN)),  # shown
+            ("HFG004", mask(TOKEN)),  # split across two strings of the markdown
+            ("HFG003", mask(TOKEN2)),  # split: the stream, and the same lines as text/html
+            ("HFG003", mask(TOKEN2)),
+            ("HFG003", mask(TOKEN3)),  # the error's evalue, h written as an escape
+        ]
+    )
+    assert not any(t in repr(found) for t in (TOKEN, TOKEN2, TOKEN3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=12).map("".join), st.data())
+def test_the_tokens_of_a_stretch_are_those_of_the_stretch_alone(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = [m._replace(start=m.start + start, end=m.end + start) for m in find_tokens(text[start:end])]
+    assert list(PrefixIndex(text).tokens(start, end)) == expected
