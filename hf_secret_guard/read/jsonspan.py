@@ -60,6 +60,8 @@ def _skip(raw: str, pos: int) -> int:
 _AFTER_ITEM_RE = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
 _AFTER_MEMBER_RE = re.compile(r"[ \t\n\r]*([,}])[ \t\n\r]*")
 _COLON_RE = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+# A key with no escape or control character in it, and the colon after it.
+_KEY_RE = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
 
 
 def _only_nan(name: str) -> float:
@@ -125,15 +127,22 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tup
     if raw.startswith("}", pos):
         return result, pos + 1
     while True:
-        if not raw.startswith('"', pos):
-            raise JsonSpanError("Expecting property name enclosed in double quotes", raw, pos)
-        key, pos = _string(raw, pos)
-        colon = _COLON_RE.match(raw, pos)
-        if colon is None:
-            raise JsonSpanError("Expecting ':' delimiter", raw, _skip(raw, pos))
-        pos = colon.end()
+        simple = _KEY_RE.match(raw, pos)  # a key without escapes and its colon: one match
+        if simple is not None:
+            key, pos = simple.group(1), simple.end()
+        else:
+            if not raw.startswith('"', pos):
+                raise JsonSpanError("Expecting property name enclosed in double quotes", raw, pos)
+            key, pos = _string(raw, pos)
+            colon = _COLON_RE.match(raw, pos)
+            if colon is None:
+                raise JsonSpanError("Expecting ':' delimiter", raw, _skip(raw, pos))
+            pos = colon.end()
         if raw.startswith('"', pos):  # most values are strings: no call through _value
-            result[key], end = _string(raw, pos)
+            try:
+                result[key], end = scanstring(raw, pos + 1, True)
+            except json.JSONDecodeError as exc:
+                raise JsonSpanError(exc.msg, raw, exc.pos) from None
             spans[(*path, key)] = (pos, end)
         elif key == "metadata" and raw.startswith("{", pos) and (whole := _opaque(raw, pos)) is not None:
             result[key], end = whole

@@ -290,7 +290,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
         if part.kind != "code":
             if part.raw_start >= 0:  # the file's own text: its tokens are those of its stretch
                 tokens, leaks, parse_error = _slice_part(part, prefixes)
-            elif not shows_prefixes(notebook, part) or prefixes.any_within(*_file_span(notebook, part)):
+            elif prefixes.any_within(*_file_span(notebook, part)) or not shows_prefixes(notebook, part):
                 tokens, leaks, parse_error = _scanned_part(part, options, aliases)
             else:
                 continue
