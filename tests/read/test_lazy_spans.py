@@ -164,3 +164,41 @@ def test_a_repeated_source_key_is_read_as_its_last_value(first: str) -> None:
     found = scan_notebook(raw).findings
     line = raw.splitlines().index(next(x for x in raw.splitlines() if TOKEN in x and "source" in x)) + 1
     assert [(f.rule, f.span.line) for f in found] == [("HFG001", line)]
+
+
+# Keys as files have them and as they may be broken: plain, with escapes (read by ``scanstring``, not the
+# one-match path), with a raw control character or an unfinished escape (invalid), and odd white space
+# around the colon.
+_KEYS = st.sampled_from(
+    ["cell_type", "", "a b", 'q\\"x', "back\\\\slash", "\\u0041\\u00e9", "tab\\tx", "\x01", "\\x"]
+)
+_GAPS = st.sampled_from(["", " ", "\t", "\n ", "\r\n", "  \n\t"])
+
+
+@SETTINGS
+@given(
+    members=st.lists(
+        st.tuples(_KEYS, _GAPS, _GAPS, st.sampled_from(['"v"', "1", "[]", '{"k": "w"}', '["x", "y"]'])),
+        max_size=4,
+    ),
+    cut=st.integers(0, 400),
+    drop=st.integers(0, 1),
+    lazy=st.booleans(),
+)
+def test_keys_read_as_json_reads_them(
+    members: list[tuple[str, str, str, str]], cut: int, drop: int, lazy: bool
+) -> None:
+    """The reader's value or error (message and position) for an object is ``json``'s, whether its keys
+    are read by the one-match path or by ``scanstring``; also with one character dropped anywhere."""
+    raw = "{" + ", ".join(f'"{key}"{before}:{after}{value}' for key, before, after, value in members) + "}"
+    if drop and raw:
+        raw = raw[: cut % len(raw)] + raw[cut % len(raw) + 1 :]
+    try:
+        expected: Any = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        expected = str(exc)
+    try:
+        got: Any = parse_with_spans(raw, lazy=lazy)[0]
+    except JsonSpanError as exc:
+        got = str(exc)
+    assert got == expected
