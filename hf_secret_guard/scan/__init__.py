@@ -7,6 +7,8 @@ hold a finding.
 
 from __future__ import annotations
 
+from typing import Optional
+
 from hf_secret_guard.model import FileResult
 from hf_secret_guard.options import DEFAULT_OPTIONS, ScanOptions
 from hf_secret_guard.read.kinds import NOTEBOOK_SUFFIXES, kind_of
@@ -29,11 +31,14 @@ def scan_notebook(raw: str, path: str = "<notebook>", options: ScanOptions = DEF
     return scan_notebook_text(raw, path, options)
 
 
-def scan_text(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
-    """Dispatch on the file's kind (``read.kinds``): a notebook, Python, or any other text."""
+def scan_text(
+    text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS, images: Optional[bool] = None
+) -> FileResult:
+    """Dispatch on the file's kind (``read.kinds``): a notebook, Python, or any other text.  ``images``:
+    whether a notebook's text holds ``"image/``, when the caller knows (None: the scan looks)."""
     kind = kind_of(path, text[:200].split("\n", 1)[0].encode("utf-8", "replace"))
     if kind == "notebook":
-        return scan_notebook(text, path, options)
+        return scan_notebook_text(text, path, options, images)
     if kind == "python":
         return scan_source(text, path, options)
     from hf_secret_guard.scan.text_file import (

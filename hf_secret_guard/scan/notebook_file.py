@@ -258,8 +258,14 @@ def _scanned_part(
 MAX_NOTEBOOK_VALUES = 400_000
 
 
-def scan_notebook_text(raw: str, path: str, options: ScanOptions) -> FileResult:
-    if not notebook_may_leak(raw, options.secret_names) and not (options.wants("HFG100") and may_allow(raw)):
+def scan_notebook_text(
+    raw: str, path: str, options: ScanOptions, images: Optional[bool] = None
+) -> FileResult:
+    """``images``: whether ``raw`` holds ``"image/``, when the caller knows (None: ``notebook_may_leak``
+    looks)."""
+    if not notebook_may_leak(raw, options.secret_names, images) and not (
+        options.wants("HFG100") and may_allow(raw)
+    ):
         return FileResult(path, (), notebook_shape_error(raw, path))
     if len(raw) > 2 * MAX_NOTEBOOK_VALUES and raw.count('"') > 2 * MAX_NOTEBOOK_VALUES:
         reason = f"more than {MAX_NOTEBOOK_VALUES:,} JSON values: scanned as text, not cell by cell"

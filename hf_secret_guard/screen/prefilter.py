@@ -401,14 +401,15 @@ _SHELL_NEEDLES = ("%env", "set_env", "export", *CLI_LOGIN_COMMANDS)
 _LOGIN_NEEDLES = tuple(command.encode() for command in CLI_LOGIN_COMMANDS)
 
 
-def notebook_may_leak(raw: str, extra_names: Sequence[str] = ()) -> bool:
+def notebook_may_leak(raw: str, extra_names: Sequence[str] = (), images: Optional[bool] = None) -> bool:
     """Could a notebook's JSON text hold any finding?  If not, it is not read with positions at all.
 
     Outputs, markdown and metadata can only hold tokens, and a token is in the raw text too.  Without
     one, only a code cell can leak (an environment write); those are read with the C ``json`` decoder.
-    Anything unusual is left to the full reader, which reports it.
+    Anything unusual is left to the full reader, which reports it.  ``images``: False when the caller
+    knows that ``raw`` holds no ``"image/`` (None: looked for here).
     """
-    visible = without_images(raw)
+    visible = raw if images is False else without_images(raw)
     # The slot screen first: in template notebooks (``token = "YOUR_HF_TOKEN"``) it says yes early.
     if slot_candidate(visible) or token_candidate(visible, json=True) or url_candidate(visible):
         return True

@@ -184,3 +184,18 @@ def test_the_tokens_of_a_stretch_are_those_of_the_stretch_alone(text: str, data:
     end = data.draw(st.integers(start, len(text)))
     expected = [m._replace(start=m.start + start, end=m.end + start) for m in find_tokens(text[start:end])]
     assert list(PrefixIndex(text).tokens(start, end)) == expected
+
+
+def test_a_notebook_scanned_from_its_bytes_is_scanned_as_its_text() -> None:
+    """The bytes tell whether a notebook has images (``api.scan_bytes``): the same findings and errors as
+    its decoded text scanned alone, with and without images, with a byte order mark."""
+    with_image = _notebook([f"a key {TOKEN}\n"], ["out\n"], "", None, [])
+    without = json.loads(json.dumps(with_image))
+    del without["cells"][1]["outputs"][0]["data"]["image/png"]
+    raws = [json.dumps(nb, indent=1) for nb in (with_image, without)]
+    raws += [path.read_text(encoding="utf-8") for path in _repository_notebooks()]
+    for raw in raws:
+        for data in (raw.encode(), b"\xef\xbb\xbf" + raw.encode()):
+            from_bytes = api.scan_bytes(data, "nb.ipynb")
+            from_text = api.scan_notebook(raw, "nb.ipynb")
+            assert (from_bytes.findings, from_bytes.errors) == (from_text.findings, from_text.errors)
