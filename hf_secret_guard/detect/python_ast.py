@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
@@ -41,10 +42,12 @@ from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_value
 from hf_secret_guard.tokens.slots import (
     KAGGLE_JSON_SLOT,
     POSITIONAL_KEY_CALLS,
+    SLOT_NAME_PARTS,
     has_url_parameter_hint,
     is_slot_name,
     login_call,
     looks_real,
+    may_name_slot,
     url_parameters,
 )
 
@@ -180,6 +183,134 @@ def _open_triple_quote(text: str) -> bool:
     return text.count('"""') % 2 == 1 or text.count("'''") % 2 == 1
 
 
+# What a walk of a chunk (``_Collector._walk``) can act on, for ``_Screen``.  In the chunk made lower
+# case: the end of a slot word (``may_name_slot`` judges the whole run of word characters around it).
+_SLOT_PART_RE = re.compile("|".join(sorted({part[1:] for part in SLOT_NAME_PARTS})))
+_RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+# The last part of a call that takes a key first (``POSITIONAL_KEY_CALLS``) without a slot word in it.
+_KEY_CALLS = tuple(
+    sorted(
+        {call.rsplit(".", 1)[-1] for call in POSITIONAL_KEY_CALLS}
+        - {call for call in POSITIONAL_KEY_CALLS if any(part in call.lower() for part in SLOT_NAME_PARTS)}
+    )
+)
+# ``import os``, ``from os import ...``: names bound to ``os`` or its environment.
+_OS_WORD_RE = re.compile(r"\bos\b")
+# A gap between two tokens: space and comments (a comment runs to its line's end: no backtracking).
+_GAP = r"(?:\s|#[^\n]*(?![^\n]))*"
+# A subscript whose index is a tuple written in brackets or with a starred item, which ``_subscript_key``
+# leaves to libcst: ``[`` then ``(`` or ``*``, or ``,`` then ``*``.
+_TUPLE_INDEX_RE = re.compile(rf"\[{_GAP}[(*]|,{_GAP}\*")
+# The end of one string literal and the start of the next, joined by the parser into one value.
+_JOINED_RE = re.compile(rf"[\"']+{_GAP}[rRbBuUfF]{{0,2}}[\"']+")
+# ``environ as env``, ``putenv as put``: the names an import binds to the environment's writers.
+_ALIAS_RE = re.compile(
+    r"\b(?:environb?|putenv)(?:\s|\\|#[^\n]*(?![^\n]))*as\b(?:\s|\\|#[^\n]*(?![^\n]))*(\w+)"
+)
+# A tree nests at most twice as deep as its tokens (a word, or any other character but space) are
+# many: each node has one of its own, but for a few (``Expr``, ``arguments``, ``withitem``) between two
+# that have, and the leaf under the last.  A text has no more tokens than pieces between spaces and
+# characters other than word characters and space.
+_PUNCTUATION_RE = re.compile(r"[^\w\s]")
+
+
+def _may_be_deep(chunk: str) -> bool:
+    if 2 * len(chunk) + 4 <= MAX_AST_DEPTH:
+        return False
+    return 2 * (len(chunk.split()) + 2 * len(_PUNCTUATION_RE.findall(chunk))) + 4 > MAX_AST_DEPTH
+
+
+class _Screen:
+    """Tells the parsed chunks whose walk would find nothing, bind nothing and raise nothing, from their
+    text, so they need no walk.  The walk acts on: a slot name (a target, a dict key, a keyword, a call
+    that takes a key first); a write through ``os.environ``, ``os.putenv`` or a name an import binds to
+    them, in this text or before it (``aliases``); ``import os``; a token or a credential URL parameter in
+    a string's value; a tuple index it leaves to libcst; a tree deeper than libcst reads; a non-ASCII
+    name.  A chunk in which none of these can be is skipped.  Escapes can spell anything, and joined
+    string pieces make one value, so a chunk with a backslash or non-ASCII is walked, and the needles
+    are also looked for with the quotes between joined pieces taken out."""
+
+    def __init__(self, text: str, aliases: EnvironAliases) -> None:
+        bound = set(aliases.environs | aliases.putenvs)
+        texts = (
+            [text] if text.isascii() else [text, unicodedata.normalize("NFKC", text)]
+        )  # ``ｅnv`` is ``env``
+        for each in texts:
+            for word in ("environ", "putenv"):
+                at = each.find(word)
+                while at >= 0:
+                    alias = _ALIAS_RE.match(each, at)
+                    if alias and not (at and (each[at - 1].isalnum() or each[at - 1] == "_")):
+                        bound.add(unicodedata.normalize("NFKC", alias.group(1)))
+                    at = each.find(word, at + 1)
+        self.aliases = tuple(sorted(bound - {"environ", "environb", "putenv"}))
+
+    def needs_walk(self, chunk: str) -> bool:
+        if not chunk.isascii() or "\\" in chunk or "environ" in chunk or "putenv" in chunk:
+            return True
+        if "import" in chunk and _OS_WORD_RE.search(chunk):
+            return True
+        joins = [match.span() for match in _JOINED_RE.finditer(chunk)]
+        if joins:
+            cuts = [0, *(point for span in joins for point in span), len(chunk)]
+            joined = "".join(chunk[cuts[i] : cuts[i + 1]] for i in range(0, len(cuts), 2))
+        for text in (chunk, joined) if joins else (chunk,):
+            if any(_word_in(text, word) for word in (*self.aliases, *_KEY_CALLS)) or _names_slot(text):
+                return True
+        if _TUPLE_INDEX_RE.search(chunk) or _may_be_deep(chunk):
+            return True
+        return bool(joins) and _token_across(joined, joins)
+
+
+def _word_in(text: str, word: str) -> bool:
+    """``word`` in ``text`` as a whole word."""
+    return word in text and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+
+
+_RUNS: dict[str, bool] = {}  # ``may_name_slot`` of the runs seen, per process
+
+
+def _names_slot(text: str) -> bool:
+    """A run of word characters and ``-`` in ``text`` that may be a slot name, or part of one."""
+    for match in _SLOT_PART_RE.finditer(text.lower()):
+        first, last = match.start(), match.end()
+        while first and text[first - 1] in _RUN_CHARS:
+            first -= 1
+        while last < len(text) and text[last] in _RUN_CHARS:
+            last += 1
+        run = text[first:last]
+        named = _RUNS.get(run)
+        if named is None:
+            if len(_RUNS) > 65_536:
+                _RUNS.clear()
+            named = _RUNS[run] = may_name_slot(run)
+        if named:
+            return True
+    return False
+
+
+_TOKEN_STOPS = frozenset(" \t\n\f\v\"'")
+
+
+def _token_across(joined: str, joins: list[tuple[int, int]]) -> bool:
+    """A token or credential URL parameter across a place where two string pieces were joined: it is
+    in the run of characters without space or quote around that place (the chunk has none of its own,
+    ``ast_leaks``), read with the 16 characters before it that decide a token's left edge."""
+    removed = 0
+    for start, end in joins:
+        point = start - removed
+        removed += end - start
+        first = point
+        while first and joined[first - 1] not in _TOKEN_STOPS:
+            first -= 1
+        last = point
+        while last < len(joined) and joined[last] not in _TOKEN_STOPS:
+            last += 1
+        if first < point < last and _has_token(joined[max(0, first - 16) : last]):
+            return True
+    return False
+
+
 class _Collector:
     """``detect.python._Collector``'s slots, environment writes and imports, from an ``ast`` tree."""
 
@@ -245,6 +376,7 @@ class _Collector:
         line = 1
         first = 0
         names = self.aliases.names()
+        screen: Optional[_Screen] = None
         while first < len(bounds) - 1:
             last = first + 1
             while True:
@@ -264,6 +396,11 @@ class _Collector:
                         break
                 tree = _parse(chunk)
                 if tree is not None:
+                    screen = screen or _Screen(text, self.aliases)
+                    if not screen.needs_walk(chunk):
+                        if key is not None:
+                            _INERT.keep(key, chunk, True)
+                        break
                     slots, writes = len(self.slots), len(self.env_writes)
                     self.line_offset = line - 1
                     for statement in tree.body:

@@ -138,6 +138,24 @@ def is_slot_name(name: str, login_call: bool = False) -> bool:
     return False
 
 
+# Every slot name has one of these in it, in any case: each strong word and each provider's variable
+# name does (``may_name_slot``).
+SLOT_NAME_PARTS = ("token", "secret", "passw", "credential", "key", "authoriz")
+
+
+def may_name_slot(run: str) -> bool:
+    """Could a name in which ``run`` stands as a whole run of word characters and ``-`` be a slot name?
+    True for every ``run`` of a name ``is_slot_name`` accepts with or without a login call, so a screen
+    that finds no such run in a text knows it names no slot."""
+    upper = run.upper()
+    if upper in _ENV_NAMES:
+        return True
+    return any(word in _STRONG_WORDS or word == "KEY" for word in slot_words(run))
+
+
+_ENV_NAMES = frozenset(env for provider in PROVIDERS for env in provider.env_names)
+
+
 def strip_scheme(value: str) -> tuple[int, str]:
     """``Bearer abc`` -> (7, ``abc``): the key is what follows an authorization scheme."""
     match = _AUTH_SCHEME_RE.match(value)

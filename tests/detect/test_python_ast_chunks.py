@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ from hf_secret_guard.detect import python_ast
 from hf_secret_guard.detect.key_writes import EnvironAliases
 from hf_secret_guard.detect.python_ast import ast_leaks
 from hf_secret_guard.model import Leak
-from tests.conftest import REPO
+from tests.conftest import REPO, TOKEN
 
 NEVER = re.compile(r"(?!)")
 
@@ -76,6 +77,29 @@ PIECES = [
     ")\n",
     "    indented = 1\n",
     "caf\u00e9 = 'YOUR_HF_TOKEN'\n",
+    # What the screen of parsed chunks (``python_ast._Screen``) must send to the walk: a slot name spelled
+    # with an escape, joined from pieces or in camel case; a call that takes a key first; a name bound to
+    # the environment across a comment; ``import os`` among others; a tuple index; a token joined from
+    # pieces; a chain too deep for libcst in a long line; and what it may skip.
+    'd = {"\\x74oken": "YOUR_TOKEN"}\n',
+    'd = {"to" "ken": "YOUR_TOKEN"}\n',
+    "d = {'api_' # the rest\n 'key': '<KEY>'}\n",
+    'myToken = "YOUR_TOKEN"\n',
+    'cfg.apiKey = "<KEY>"\n',
+    'g = Github("YOUR_GITHUB_TOKEN")\n',
+    'c = cohere.Client("<YOUR_KEY>")\n',
+    "from os import (environ  # the environment\n    as e2)\n",
+    'e2["OPENAI_API_KEY"] = "<KEY>"\n',
+    'e2.update({"HF_TOKEN": "YOUR"})\n',
+    "import sys, os as o3\n",
+    'o3.putenv("HF_TOKEN", "<TOKEN>")\n',
+    'x[(1, 2)] = "YOUR_TOKEN"\n',
+    'os.environ["A", *b] = "YOUR_TOKEN"\n',
+    f'pieces = ("{TOKEN[:9]}"  "{TOKEN[9:]}")\n',
+    f'url = "https://example.com/?api_" "key={TOKEN[3:]}"\n',
+    "deep = " + "-" * 520 + "1\n",
+    "shallow = " + " + ".join(["tokenizer(x)"] * 40) + "\n",
+    "print(tokenizer.decode(ids), max_new_tokens=8, keys=k.keys())\n",
 ]
 
 
@@ -177,3 +201,68 @@ def test_a_remembered_chunk_binds_its_names_again() -> None:
     assert first and len(first) == 2 and first == _whole(chunk + later)
     assert ast_leaks(chunk) and (chunk, EnvironAliases().names()) in python_ast._FOUND
     assert ast_leaks(chunk + later) == first
+
+
+@pytest.mark.parametrize(
+    ("chunk", "walked"),
+    [
+        ("print(tokenizer.decode(ids), max_new_tokens=8)\n", False),
+        ("for k in d.keys():\n    monkey = spoken(k)\n", False),
+        ("x = {'a': '', 'b': \"\"}\n", False),
+        ("y = f('" + "long words, " * 40 + "')\n", False),  # long, but few tokens: not deep
+        ("for key in d:\n    pass\n", True),  # ``key`` alone is a slot in a login call
+        ("pad_token_id = 0\n", True),
+        ("myToken = x\n", True),
+        ("g = Github(x)\n", True),
+        ("e = os.environ.get('A')\n", True),
+        ("import sys, os\n", True),
+        ("v = e2['A']\n", True),  # ``e2`` is bound to os.environ below
+        ("x[(1, 2)] = 3\n", True),
+        ("s = 'a\\n'\n", True),
+        ("s = 'caf\u00e9'\n", True),
+        ("k = 'to' 'ken'\n", True),
+        ("z = " + "-" * 300 + "1\n", True),
+    ],
+)
+def test_the_screen_walks_what_can_act(chunk: str, walked: bool) -> None:
+    """The parsed chunks the walk may skip: nothing in them can name a slot, write the environment,
+    bind ``os``, hold a token, or nest deeper than libcst reads."""
+    screen = python_ast._Screen("from os import environ as e2\n" + chunk, EnvironAliases())
+    assert screen.needs_walk(chunk) == walked
+
+
+# One file for each thing the screen looks for, alone: an inert chunk first, so the file is read in
+# chunks; with the screen wrong, the chunk is skipped and the answer differs from the file read whole.
+SCREENED = [
+    ("x[(1, 2)] = 3\n", ()),  # a tuple index: libcst's
+    ("x[1, *rest] = 3\n", ()),
+    ('d = {"ap" "i_key": "<PUT_IT_HERE>"}\n', ()),  # a slot name joined from pieces
+    ("d = {'ap'  # the rest\n     'i_key': '<PUT_IT_HERE>'}\n", ()),
+    ('d = {"\\x61pi_key": "<PUT_IT_HERE>"}\n', ()),  # spelled with an escape
+    ('g = Github("<PUT_IT_HERE>")\n', ()),  # a call that takes a key first
+    ('c = cohere.Client("<PUT_IT_HERE>")\n', ()),
+    ('cfg.dbPassword = "<PUT_IT_HERE>"\n', ()),  # camel case
+    ("from os import (environ  # the environment\n    as e2)\n\ne2['MY_VAR'] = 'abc123'\n", ("MY_VAR",)),
+    ("from os import putenv as p2\n\np2('MY_VAR', 'abc123')\n", ("MY_VAR",)),
+    ("import sys, os as o3\n\no3.environ['MY_VAR'] = 'abc123'\n", ("MY_VAR",)),
+    (f'pieces = ("{TOKEN[:9]}"  "{TOKEN[9:]}")\n', ()),  # a token joined from pieces: libcst's
+    (f'url = "https://example.com/?api_" "key={TOKEN[3:]}"\n', ()),
+    ("deep = " + "-" * 520 + "1\n", ()),  # too deep for libcst
+    ("deep = (" + "not " * 600 + "x)\n", ()),
+]
+
+
+@pytest.mark.parametrize(("code", "names"), SCREENED)
+def test_each_thing_the_screen_looks_for_is_walked(code: str, names: tuple[str, ...]) -> None:
+    text = "print(tokenizer.decode(ids))\n\n" + code
+    saved = python_ast._CHUNK_START_RE
+    python_ast._CHUNK_START_RE = NEVER
+    try:
+        _forget()
+        expected = ast_leaks(text, None, names)
+    finally:
+        python_ast._CHUNK_START_RE = saved
+    assert expected is None or expected  # each case is libcst's or has a finding
+    _forget()
+    assert ast_leaks(text, None, names) == expected
+    assert ast_leaks(text, None, names) == expected  # remembered
