@@ -12,6 +12,7 @@ import ast
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Leak
@@ -160,24 +161,36 @@ def slot_leaks(
         if not is_literal(slot.value) or id(slot.value) in consumed:
             continue
         strings = layout(slot.value)
-        if strings is None or any(True for _ in find_tokens(strings.value)):
+        if strings is None:
             continue
-        offset, value = strip_scheme(strings.value)
-        if is_placeholder(value) and value.upper() != slot.name.upper():  # TOKEN_CLS = "TOKEN_CLS": an enum
-            who = attribute(value, slot.name, slot.callee)
+        verdict = _slot_verdict(strings.value, slot.name, slot.callee)
+        if verdict is None:
+            continue
+        rule, offset, value, secret_name, label = verdict
+        if rule == "HFG005":
             start, end = strings.whole
-            leaks.append(Leak("HFG005", start, end, strings.value, "high", "string", True, who.secret_name))
-        elif looks_real(value):
-            who = attribute(value, slot.name, slot.callee)
-            start, end = strings.source_range(offset, offset + len(value))
-            label = who.label
-            leaks.append(
-                Leak("HFG001", start, end, value, "medium", "string", True, who.secret_name, "", label)
-            )
+            leaks.append(Leak("HFG005", start, end, strings.value, "high", "string", True, secret_name))
         else:
-            continue
+            start, end = strings.source_range(offset, offset + len(value))
+            leaks.append(Leak("HFG001", start, end, value, "medium", "string", True, secret_name, "", label))
         consumed.add(id(slot.value))
     return leaks
+
+
+@lru_cache(maxsize=4096)
+def _slot_verdict(literal: str, name: str, callee: Optional[str]) -> Optional[tuple[str, int, str, str, str]]:
+    """What ``literal`` in the slot ``name`` (of a call to ``callee``) is: (rule, where the key starts in
+    it, the key, the secret's name, the label), or None.  Template code puts the same placeholder in the
+    same slots over and over."""
+    if any(True for _ in find_tokens(literal)):
+        return None
+    offset, value = strip_scheme(literal)
+    if is_placeholder(value) and value.upper() != name.upper():  # TOKEN_CLS = "TOKEN_CLS": an enum
+        return "HFG005", offset, value, attribute(value, name, callee).secret_name, ""
+    if looks_real(value):
+        who = attribute(value, name, callee)
+        return "HFG001", offset, value, who.secret_name, who.label
+    return None
 
 
 MATCH_PATTERN = "a match pattern compares with the literal; a call cannot stand there"
