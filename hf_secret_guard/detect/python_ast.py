@@ -617,11 +617,12 @@ def _update_items(node: ast.Call) -> Iterable[tuple[Optional[str], ast.expr]]:
             yield from _update_items(value)
 
 
-def _has_token(value: str) -> bool:
-    """A token, or a key in a credential URL parameter: found inside literals, which is libcst's work."""
+def _has_token(value: str, tokens: bool = True) -> bool:
+    """A token, or a key in a credential URL parameter: found inside literals, which is libcst's work.
+    ``tokens``: False when ``value`` is known to hold no token."""
     if has_url_parameter_hint(value) and url_parameters(value):
         return True
-    return any(True for _ in find_tokens(value))
+    return tokens and any(True for _ in find_tokens(value))
 
 
 class _Whole(StringLayout):
@@ -644,13 +645,17 @@ def _parse(text: str) -> Optional[ast.Module]:
 
 
 def ast_leaks(
-    text: str, aliases: Optional[EnvironAliases] = None, extra_secret_names: Sequence[str] = ()
+    text: str,
+    aliases: Optional[EnvironAliases] = None,
+    extra_secret_names: Sequence[str] = (),
+    tokens: bool = True,
 ) -> Optional[list[Leak]]:
     """``detect.python.find_python_leaks(text, aliases, ...)``, or None when libcst must decide.
     An f-string joined to plain pieces is a literal to libcst (``"YOUR_" f"{x}"``), one alone is not;
     ``ast`` cannot tell them apart, so one whose value a rule could report goes to libcst.
-    ``aliases`` is updated only when the answer is given here."""
-    if _has_token(text):
+    ``aliases`` is updated only when the answer is given here.  ``tokens``: False when the screen
+    (``screen.prefilter.token_candidate``, a superset of ``find_tokens``) found none in ``text``."""
+    if _has_token(text, tokens):
         return None
     shared = aliases if aliases is not None else EnvironAliases()
     mine = EnvironAliases(set(shared.modules), set(shared.environs), set(shared.putenvs))

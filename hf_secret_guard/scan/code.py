@@ -34,13 +34,14 @@ def find_code_leaks(
         return find_text_leaks(text, "HFG001", "text", fixable=False), str(exc)
 
 
-def source_leaks(text: str, options: ScanOptions) -> tuple[list[Leak], Optional[str]]:
+def source_leaks(text: str, options: ScanOptions, tokens: bool = True) -> tuple[list[Leak], Optional[str]]:
     """``ast`` answers when the only possible findings are whole literals in key places
     (``detect.python_ast``); else libcst reads only the statements that can hold a finding
-    (``read.slices``), or the whole file."""
+    (``read.slices``), or the whole file.  ``tokens``: False when ``prefilter.token_candidate`` said
+    the text cannot hold a token."""
     from hf_secret_guard.detect.python_ast import ast_leaks
 
-    found = ast_leaks(text, None, options.secret_names)
+    found = ast_leaks(text, None, options.secret_names, tokens)
     if found is not None:
         return found, None
     # libcst is needed either way; loading it before slicing lets a worker process that must not load it

@@ -14,14 +14,15 @@ from hf_secret_guard.screen import prefilter
 
 def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in the text of a ``.py`` file."""
-    if not prefilter.python_may_leak(text, options.secret_names):
+    tokens = prefilter.token_candidate(text)
+    if not prefilter.python_may_leak(text, options.secret_names, tokens):
         if options.wants("HFG100") and may_allow(text):
             index = LineIndex(text)
             return FileResult(
                 path, tuple(finding(leak, path, None, index) for leak in unused_allow_comments(text, []))
             )
         return FileResult(path)  # most files that mention `environ` only read it
-    leaks, parse_error = source_leaks(text, options)
+    leaks, parse_error = source_leaks(text, options, tokens)
     unused = unused_allow_comments(text, leaks) if options.wants("HFG100") and may_allow(text) else []
     leaks = sorted(drop_allowed(text, leaks) + unused, key=lambda leak: leak.start)
     errors: tuple[ScanError, ...] = ()

@@ -391,13 +391,16 @@ def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequen
     return False
 
 
-def python_may_leak(text: str, extra_names: Sequence[str] = ()) -> bool:
-    """Could a ``.py`` file's text hold any finding?  If not, libcst never sees it.
+def python_may_leak(text: str, extra_names: Sequence[str] = (), tokens: Optional[bool] = None) -> bool:
+    """Could a ``.py`` file's text hold any finding?  If not, libcst never sees it.  ``tokens``:
+    ``token_candidate(text)``, when the caller has it already.
 
     A possible environment write gets a second look with CPython's parser (``string_writes``), which
     tells the many reads of ``os.environ["HF_TOKEN"]`` from writes of a string.
     """
-    if token_candidate(text) or slot_candidate(text) or url_candidate(text):
+    if tokens is None:
+        tokens = token_candidate(text)
+    if tokens or slot_candidate(text) or url_candidate(text):
         return True
     names = write_names(text)
     if names is None or not may_write_secret(text, names, extra_names):
