@@ -199,3 +199,21 @@ def test_a_notebook_scanned_from_its_bytes_is_scanned_as_its_text() -> None:
             from_bytes = api.scan_bytes(data, "nb.ipynb")
             from_text = api.scan_notebook(raw, "nb.ipynb")
             assert (from_bytes.findings, from_bytes.errors) == (from_text.findings, from_text.errors)
+
+
+def test_repeated_keys_and_odd_white_space_screen_as_their_parts_search() -> None:
+    """JSON keeps the last of a repeated key: the part is the last value, searched in its own stretch;
+    the former value (a key in it) is left to the safety net, which reports it as before."""
+    stream = json.dumps(["a key: h", "f_" + TOKEN[3:] + "\n"])
+    raw = (
+        '{\t"cells":\r\n [{"cell_type": "code", "execution_count": 1, "metadata": {},\n'
+        f'  "outputs": [{{"output_type": "stream", "name": "stdout",'
+        f' "text": ["{TOKEN2}\\n"],\t"text" :\r{stream}}}],\n'
+        f'  "source": "x = 1"}}, {{"cell_type": "markdown", "metadata": {{}}, "source": "see {TOKEN3}",'
+        '  "source": ["no key"]}],\n'
+        ' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
+    )
+    assert _check(raw) == 1  # the stream's last value holds a key, split across its two strings
+    found = api.scan_notebook(raw, "nb.ipynb").findings
+    assert sorted(f.masked for f in found) == sorted([mask(TOKEN), mask(TOKEN2), mask(TOKEN3)])
+    assert not any(t in repr(found) for t in (TOKEN, TOKEN2, TOKEN3))
