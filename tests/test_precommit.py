@@ -3,19 +3,26 @@ hook and a real ``git commit`` runs it.
 
 pre-commit clones a hook repository at a commit, so the checkout under test (its working tree, committed or
 not, as ``pre-commit try-repo`` does) is copied into a snapshot repository and committed there; the test
-repository's ``.pre-commit-config.yaml`` points at that snapshot and its commit.  The hook's environment is
-built once per test session (in a temporary ``PRE_COMMIT_HOME``, so nothing is left in the user's cache),
-with uv when it is on PATH (``tests/precommit_uv/sitecustomize.py``: ~4 s instead of 15-25 s with pip).
+repository's ``.pre-commit-config.yaml`` points at that snapshot and its commit.  The snapshot's commit is
+made from its files alone (fixed author, dates and message, no parent): the same checkout gives the same
+commit.  The hook's environment is built with uv when it is on PATH
+(``tests/precommit_uv/sitecustomize.py``: ~4 s instead of 15-25 s with pip), in a ``PRE_COMMIT_HOME`` of
+the suite's own virtual environment (never the user's cache) that holds the environment of one commit: a
+run whose checkout did not change since the last one uses it again, a changed checkout builds a new one in
+its place.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +37,9 @@ PRE_COMMIT = str(Path(sys.executable).with_name("pre-commit"))
 UV_INSTALLER = Path(__file__).with_name("precommit_uv")
 
 
+SNAPSHOT_DATE = "1700000000 +0000"  # the snapshot's commit depends on the checkout's files only
+
+
 def snapshot_of_checkout(target: Path) -> str:
     """Copy the checkout's files (tracked and untracked-not-ignored, as they are now) and commit them."""
     listed = git(REPO, "ls-files", "--cached", "--others", "--exclude-standard", "-z").stdout
@@ -39,8 +49,59 @@ def snapshot_of_checkout(target: Path) -> str:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
     git(target, "add", "-A")
-    git(target, "commit", "-q", "--no-verify", "-m", "snapshot of the checkout under test")
+    env = {**git_env(), "GIT_AUTHOR_DATE": SNAPSHOT_DATE, "GIT_COMMITTER_DATE": SNAPSHOT_DATE}
+    subprocess.run(
+        ["git", "commit", "-q", "--no-verify", "-m", "snapshot of the checkout under test"],
+        cwd=target,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return git(target, "rev-parse", "HEAD").stdout.strip()
+
+
+def _hook_home(base: Path) -> Path:
+    """The folder for the hook repository and ``PRE_COMMIT_HOME``: beside the suite's bytecode in its
+    virtual environment when there is one to write in, else ``base`` (built again each run)."""
+    if sys.prefix == sys.base_prefix:
+        return base
+    home = Path(sys.prefix) / "hf-secret-guard-tests-precommit"
+    try:
+        home.mkdir(exist_ok=True)
+        (home / "lock").touch()
+    except OSError:
+        return base
+    return home
+
+
+@contextlib.contextmanager
+def _locked(home: Path) -> Iterator[None]:
+    """One test worker at a time sets the folder up (both may run tests of this module)."""
+    with open(home / "lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def hook_repository(base: Path) -> tuple[Path, str, Path]:
+    """The snapshot repository, its commit and the ``PRE_COMMIT_HOME`` to install the hook in.  pre-commit
+    keys a hook's environment by repository path and commit: the snapshot moves to a fixed path, and the
+    environment of another commit is removed first (the folder holds one)."""
+    home = _hook_home(base)
+    made = init_repo(base / "hf-secret-guard")
+    rev = snapshot_of_checkout(made)
+    if home == base:
+        return made, rev, base / "cache"
+    with _locked(home):
+        marker = home / "rev"
+        if not marker.is_file() or marker.read_text() != rev:
+            for old in ("repository", "cache"):
+                shutil.rmtree(home / old, ignore_errors=True)
+            shutil.move(str(made), str(home / "repository"))
+            marker.write_text(rev)
+    return home / "repository", rev, home / "cache"
 
 
 class HookRepo:
@@ -69,8 +130,7 @@ class HookRepo:
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
     base = tmp_path_factory.mktemp("precommit")
-    snapshot = init_repo(base / "hf-secret-guard")
-    rev = snapshot_of_checkout(snapshot)
+    snapshot, rev, pre_commit_home = hook_repository(base)
     root = init_repo(base / "project")
     config = {"repos": [{"repo": str(snapshot), "rev": rev, "hooks": [{"id": "hf-secret-guard"}]}]}
     write(
@@ -81,16 +141,17 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
         },
     )
     env = git_env()
-    env["PRE_COMMIT_HOME"] = str(base / "cache")
+    env["PRE_COMMIT_HOME"] = str(pre_commit_home)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(UV_INSTALLER), env.get("PYTHONPATH")]))
     env.pop("PRE_COMMIT_COLOR", None)
     subprocess.run([PRE_COMMIT, "install"], cwd=root, env=env, check=True, capture_output=True)
     git(root, "add", ".")
     git(root, "commit", "-q", "--no-verify", "-m", "configure the hook")
     started = time.monotonic()
-    installed = subprocess.run(
-        [PRE_COMMIT, "install-hooks"], cwd=root, env=env, capture_output=True, text=True
-    )
+    with _locked(pre_commit_home.parent) if pre_commit_home.parent != base else contextlib.nullcontext():
+        installed = subprocess.run(
+            [PRE_COMMIT, "install-hooks"], cwd=root, env=env, capture_output=True, text=True
+        )
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return HookRepo(root, env, time.monotonic() - started)
 
