@@ -37,6 +37,19 @@ def _whole(text: str, aliases: EnvironAliases | None = None) -> list[Leak] | Non
         _forget()
 
 
+def _walked(
+    text: str, aliases: EnvironAliases | None = None, names: tuple[str, ...] = ()
+) -> list[Leak] | None:
+    """The file parsed whole and every node walked (``_Collector.walk``), with no chunk and no screen:
+    ``walk_chunks`` leaves a file naming the grammar-changing future import to it, and a comment at the
+    end changes no finding's place."""
+    _forget()
+    try:
+        return ast_leaks(text + "# barry_as_FLUFL\n", aliases, names)
+    finally:
+        _forget()
+
+
 def _chunked_twice(text: str, aliases: EnvironAliases | None = None) -> list[list[Leak] | None]:
     """The chunked answer on a fresh memory, then again with every chunk remembered."""
     _forget()
@@ -108,6 +121,7 @@ PIECES = [
 def test_generated_scripts_read_in_chunks_as_whole(pieces: list[str]) -> None:
     text = "".join(pieces)
     expected = _whole(text)
+    assert _walked(text) == expected
     assert _chunked_twice(text) == [expected, expected]
 
 
@@ -249,19 +263,30 @@ SCREENED = [
     (f'url = "https://example.com/?api_" "key={TOKEN[3:]}"\n', ()),
     ("deep = " + "-" * 520 + "1\n", ()),  # too deep for libcst
     ("deep = (" + "not " * 600 + "x)\n", ()),
+    # Statements in bodies, each judged by its own lines (``_Collector._walk_parts``).
+    (
+        "def f(x):\n    y = tokenizer(x)\n    if y:\n        api_key = '<PUT_IT_HERE>'\n    else:\n"
+        "        z = 1\n    try:\n        pass\n    except E as e:\n        token = 'YOUR_TOKEN'\n"
+        "    finally:\n        w = 2\n" + "    v = f(1, 2)\n" * 30,
+        (),
+    ),
+    ("def f():\n    a = 1\n    deep = " + "-" * 520 + "1\n", ()),
+    # too deep only for the statements above it: 497 levels under an assignment at depth 5
+    ("def f():\n    if x:\n        if y:\n            z = " + "-" * 497 + "1\n", ()),
+    ("def caf\u00e9():\n    token = 'YOUR_TOKEN'\n", ()),  # a non-ASCII name: libcst's
+    ("class C:\n    def g(self):\n        for k in d:\n            self.secret = '<PUT_IT_HERE>'\n", ()),
+    ("match x:\n    case 1:\n        token = 'YOUR_TOKEN'\n    case _:\n        y = 2\n", ()),
+    ("@deco(api_key='<PUT_IT_HERE>')\ndef f():\n    return 1\n", ()),
+    ("def f(x=login(token='YOUR_TOKEN')):\n    return 1\n", ()),
+    ("with open(p) as h:\n    import os as o4\n\no4.environ['MY_VAR'] = 'abc123'\n", ("MY_VAR",)),
+    ("while x:\n    y = 1\nelse:\n    g = Github('<PUT_IT_HERE>')\n", ()),
 ]
 
 
 @pytest.mark.parametrize(("code", "names"), SCREENED)
 def test_each_thing_the_screen_looks_for_is_walked(code: str, names: tuple[str, ...]) -> None:
     text = "print(tokenizer.decode(ids))\n\n" + code
-    saved = python_ast._CHUNK_START_RE
-    python_ast._CHUNK_START_RE = NEVER
-    try:
-        _forget()
-        expected = ast_leaks(text, None, names)
-    finally:
-        python_ast._CHUNK_START_RE = saved
+    expected = _walked(text, None, names)
     assert expected is None or expected  # each case is libcst's or has a finding
     _forget()
     assert ast_leaks(text, None, names) == expected
