@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.gitrepo import git, init_repo
+from tests.suite_cache import checkout_digest, kept_folder, locked, mark_built, replace_build
 
 pytestmark = pytest.mark.e2e
 
@@ -34,18 +35,16 @@ def readme_commands() -> list[str]:
     return commands
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The console script of the built wheel, installed into a fresh virtual environment as a user of uv
-    would (``uv venv``, ``uv pip install``: the packages come from uv's cache, warm after ``uv sync``)."""
+def install_wheel(env_dir: Path, dist: Path) -> Path:
+    """Build the wheel into ``dist`` and install it into a fresh virtual environment ``env_dir`` as a user
+    of uv would (``uv venv``, ``uv pip install``: the packages come from uv's cache, warm after
+    ``uv sync``); the console script's path."""
     uv = shutil.which("uv")
     assert uv, "uv builds the wheel (CI installs it first)"
-    out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [uv, "build", "--wheel", "--out-dir", str(out), str(REPO)], check=True, capture_output=True
+        [uv, "build", "--wheel", "--out-dir", str(dist), str(REPO)], check=True, capture_output=True
     )
-    wheel = next(out.glob("hf_secret_guard-*.whl"))
-    env_dir = tmp_path_factory.mktemp("venv")
+    wheel = next(dist.glob("hf_secret_guard-*.whl"))
     subprocess.run(
         [uv, "venv", "-q", "--python", sys.executable, str(env_dir)], check=True, capture_output=True
     )
@@ -54,6 +53,21 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [uv, "pip", "install", "-q", "--python", str(python), str(wheel)], check=True, capture_output=True
     )
     return env_dir / "bin" / "hf-secret-guard"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The installed wheel's console script.  Kept between runs (``tests/suite_cache.py``) for the same
+    checkout files and Python; a fresh clone, as CI runs, always builds and installs it."""
+    kept = kept_folder("hf-secret-guard-tests-wheel")
+    if kept is None:
+        return install_wheel(tmp_path_factory.mktemp("venv"), tmp_path_factory.mktemp("dist"))
+    key = f"{checkout_digest()} {sys.executable}"
+    with locked(kept):
+        if not replace_build(kept, key, ("venv", "dist")):
+            install_wheel(kept / "venv", kept / "dist")
+            mark_built(kept, key)
+    return kept / "venv" / "bin" / "hf-secret-guard"
 
 
 def test_the_readme_commands_work_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:

@@ -15,20 +15,20 @@ its place.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
 from tests.conftest import REPO, TOKEN, TOKEN2
 from tests.gitrepo import git, git_env, init_repo, write
+from tests.suite_cache import checkout_files, kept_folder, locked, mark_built, replace_build
 
 pytestmark = pytest.mark.e2e
 
@@ -41,13 +41,10 @@ SNAPSHOT_DATE = "1700000000 +0000"  # the snapshot's commit depends on the check
 
 
 def snapshot_of_checkout(target: Path) -> str:
-    """Copy the checkout's files (tracked and untracked-not-ignored, as they are now) and commit them."""
-    listed = git(REPO, "ls-files", "--cached", "--others", "--exclude-standard", "-z").stdout
-    for name in filter(None, listed.split("\0")):
-        source = REPO / name
-        if source.is_file() and not source.is_symlink():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
+    """Copy the checkout's files and commit them."""
+    for name in checkout_files():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target / name)
     git(target, "add", "-A")
     env = {**git_env(), "GIT_AUTHOR_DATE": SNAPSHOT_DATE, "GIT_COMMITTER_DATE": SNAPSHOT_DATE}
     subprocess.run(
@@ -60,48 +57,20 @@ def snapshot_of_checkout(target: Path) -> str:
     return git(target, "rev-parse", "HEAD").stdout.strip()
 
 
-def _hook_home(base: Path) -> Path:
-    """The folder for the hook repository and ``PRE_COMMIT_HOME``: beside the suite's bytecode in its
-    virtual environment when there is one to write in, else ``base`` (built again each run)."""
-    if sys.prefix == sys.base_prefix:
-        return base
-    home = Path(sys.prefix) / "hf-secret-guard-tests-precommit"
-    try:
-        home.mkdir(exist_ok=True)
-        (home / "lock").touch()
-    except OSError:
-        return base
-    return home
-
-
-@contextlib.contextmanager
-def _locked(home: Path) -> Iterator[None]:
-    """One test worker at a time sets the folder up (both may run tests of this module)."""
-    with open(home / "lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def hook_repository(base: Path) -> tuple[Path, str, Path]:
-    """The snapshot repository, its commit and the ``PRE_COMMIT_HOME`` to install the hook in.  pre-commit
-    keys a hook's environment by repository path and commit: the snapshot moves to a fixed path, and the
-    environment of another commit is removed first (the folder holds one)."""
-    home = _hook_home(base)
+def hook_repository(base: Path) -> tuple[Path, str, Optional[Path]]:
+    """The snapshot repository, its commit, and the kept folder whose ``cache`` is ``PRE_COMMIT_HOME``
+    (None: ``base / "cache"``, built this run).  pre-commit keys a hook's environment by repository path
+    and commit: the snapshot moves to the kept folder's fixed path, and the folder holds one commit's."""
     made = init_repo(base / "hf-secret-guard")
     rev = snapshot_of_checkout(made)
-    if home == base:
-        return made, rev, base / "cache"
-    with _locked(home):
-        marker = home / "rev"
-        if not marker.is_file() or marker.read_text() != rev:
-            for old in ("repository", "cache"):
-                shutil.rmtree(home / old, ignore_errors=True)
-            shutil.move(str(made), str(home / "repository"))
-            marker.write_text(rev)
-    return home / "repository", rev, home / "cache"
+    kept = kept_folder("hf-secret-guard-tests-precommit")
+    if kept is None:
+        return made, rev, None
+    with locked(kept):
+        if not replace_build(kept, rev, ("repository", "cache")):
+            shutil.move(str(made), str(kept / "repository"))
+            mark_built(kept, rev)
+    return kept / "repository", rev, kept
 
 
 class HookRepo:
@@ -130,7 +99,7 @@ class HookRepo:
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
     base = tmp_path_factory.mktemp("precommit")
-    snapshot, rev, pre_commit_home = hook_repository(base)
+    snapshot, rev, kept = hook_repository(base)
     root = init_repo(base / "project")
     config = {"repos": [{"repo": str(snapshot), "rev": rev, "hooks": [{"id": "hf-secret-guard"}]}]}
     write(
@@ -141,14 +110,14 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
         },
     )
     env = git_env()
-    env["PRE_COMMIT_HOME"] = str(pre_commit_home)
+    env["PRE_COMMIT_HOME"] = str((kept or base) / "cache")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(UV_INSTALLER), env.get("PYTHONPATH")]))
     env.pop("PRE_COMMIT_COLOR", None)
     subprocess.run([PRE_COMMIT, "install"], cwd=root, env=env, check=True, capture_output=True)
     git(root, "add", ".")
     git(root, "commit", "-q", "--no-verify", "-m", "configure the hook")
     started = time.monotonic()
-    with _locked(pre_commit_home.parent) if pre_commit_home.parent != base else contextlib.nullcontext():
+    with locked(kept) if kept else contextlib.nullcontext():
         installed = subprocess.run(
             [PRE_COMMIT, "install-hooks"], cwd=root, env=env, capture_output=True, text=True
         )
