@@ -85,9 +85,9 @@ def _scan_bytes(data: bytes, path: str, options: ScanOptions) -> FileResult:
         text = decode_lossy(data)
         result = scan_notebook(text, path, options) if is_notebook else scan_unparsed(text, path, options)
         return FileResult(path, result.findings, (error, *result.errors))
-    # Whether a notebook has images, told by its bytes (the decoded text holds the same ASCII): a search of
-    # bytes is cheaper than one of text with characters beyond Latin-1, 4 bytes each.
-    return scan.scan_text(text, path, options, images=b'"image/' in data if is_notebook else None)
+    # A notebook's screens look for ASCII needles in its bytes, which hold them where its text does: a
+    # search of bytes is cheaper than one of text with characters beyond Latin-1, 4 bytes each.
+    return scan.scan_text(text, path, options, data=data if is_notebook else None)
 
 
 def _may_allow(data: bytes, options: ScanOptions) -> bool:

@@ -32,13 +32,13 @@ def scan_notebook(raw: str, path: str = "<notebook>", options: ScanOptions = DEF
 
 
 def scan_text(
-    text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS, images: Optional[bool] = None
+    text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS, data: Optional[bytes] = None
 ) -> FileResult:
-    """Dispatch on the file's kind (``read.kinds``): a notebook, Python, or any other text.  ``images``:
-    whether a notebook's text holds ``"image/``, when the caller knows (None: the scan looks)."""
+    """Dispatch on the file's kind (``read.kinds``): a notebook, Python, or any other text.  ``data``: the
+    bytes ``text`` was decoded from as UTF-8 (a byte order mark aside), when the caller has them."""
     kind = kind_of(path, text[:200].split("\n", 1)[0].encode("utf-8", "replace"))
     if kind == "notebook":
-        return scan_notebook_text(text, path, options, images)
+        return scan_notebook_text(text, path, options, data)
     if kind == "python":
         return scan_source(text, path, options)
     from hf_secret_guard.scan.text_file import (

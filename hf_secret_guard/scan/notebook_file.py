@@ -258,15 +258,13 @@ def _scanned_part(
 MAX_NOTEBOOK_VALUES = 400_000
 
 
-def scan_notebook_text(
-    raw: str, path: str, options: ScanOptions, images: Optional[bool] = None
-) -> FileResult:
-    """``images``: whether ``raw`` holds ``"image/``, when the caller knows (None: ``notebook_may_leak``
-    looks)."""
-    if not notebook_may_leak(raw, options.secret_names, images) and not (
+def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional[bytes] = None) -> FileResult:
+    """``data``: the bytes ``raw`` was decoded from as UTF-8 (a byte order mark aside), when the caller
+    has them: the screens look for ASCII needles there."""
+    if not notebook_may_leak(raw, options.secret_names, data) and not (
         options.wants("HFG100") and may_allow(raw)
     ):
-        return FileResult(path, (), notebook_shape_error(raw, path))
+        return FileResult(path, (), notebook_shape_error(raw if data is None else data, path))
     if len(raw) > 2 * MAX_NOTEBOOK_VALUES and raw.count('"') > 2 * MAX_NOTEBOOK_VALUES:
         reason = f"more than {MAX_NOTEBOOK_VALUES:,} JSON values: scanned as text, not cell by cell"
         error = ScanError(path, "notebook", reason)

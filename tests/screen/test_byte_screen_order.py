@@ -1,7 +1,11 @@
-"""The byte screen of a notebook asks its needles in the order likeliest to decide early
-(``screen.prefilter._notebook_may_contain_leak``); the answer must be the plain "any needle" it was."""
+"""The notebook screens ask their needles in the order likeliest to decide early, and several needles
+in one search: the byte screen (``screen.prefilter._notebook_may_contain_leak``) and the text screen
+(``notebook_may_leak``, which may look for images in the file's bytes).  The answers must be the plain
+"any needle" ones they were."""
 
 from __future__ import annotations
+
+import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,3 +70,35 @@ def test_the_repository_notebooks_get_the_plain_answer() -> None:
     for path in notebooks:
         data = path.read_bytes()
         assert prefilter.may_contain_leak(data, notebook=True) == _any_needle(data), path
+
+
+TEXTS = st.lists(PIECES, max_size=8).map(lambda pieces: b"".join(pieces).decode())
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS, st.sampled_from(["", "\u00e9", "\U0001f9a5"]))
+def test_the_text_screen_needles_are_found_by_one_search_each(text: str, wide: str) -> None:
+    raw = wide + text
+    hints = any(hint in raw for hint in URL_PARAMETER_HINTS)
+    assert (prefilter._re(prefilter._URL_HINT_SCREEN).search(raw) is not None) == hints
+    needles = any(needle in raw for needle in ("environ", "putenv", *prefilter._SHELL_NEEDLES))
+    assert (prefilter._re(prefilter._WRITE_SCREEN).search(raw) is not None) == needles
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS, st.booleans())
+def test_the_text_screen_answers_the_same_from_the_bytes(text: str, bom: bool) -> None:
+    raw = '{"cells": [{"cell_type": "code", "metadata": {}, "source": ' + json.dumps(text) + "}]}"
+    data = (b"\xef\xbb\xbf" if bom else b"") + raw.encode()
+    assert prefilter.notebook_may_leak(raw, (), data) == prefilter.notebook_may_leak(raw)
+
+
+def test_the_repository_notebooks_answer_the_same_from_the_bytes() -> None:
+    notebooks = sorted(p for folder in ("fixtures", "tests/data") for p in (REPO / folder).rglob("*.ipynb"))
+    for path in notebooks:
+        data = path.read_bytes()
+        try:
+            raw = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue
+        assert prefilter.notebook_may_leak(raw, (), data) == prefilter.notebook_may_leak(raw), path
