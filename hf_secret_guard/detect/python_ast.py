@@ -168,13 +168,30 @@ class _Placed(NamedTuple):
 
 # Where a chunk of a file may begin (``_Collector.walk_chunks``): a line that starts in the first column
 # with anything but a closing bracket (a comment too: a block of comments is a chunk of its own, so the
-# statements around it are the same chunks in every file that has them).
-_CHUNK_START_RE = re.compile(r"^[^\s)\]}]", re.MULTILINE)
+# statements around it are the same chunks in every file that has them).  A comment line is matched
+# with the lines after it up to the next line that starts with something else: no comment line after
+# the first of a block begins a chunk, and exported notebooks are mostly comment lines.
+_CHUNK_START_RE = re.compile(r"^(?:#[^\n]*(?:\n(?:[^\S\n]|[)\]}#]|(?=\n))[^\n]*)*|[^\s)\]}])", re.MULTILINE)
 # A chunk of nothing but comments and blank lines: nothing to parse.
 _NO_CODE_RE = re.compile(r"(?:[ \t\f]*(?:#[^\r\n]*)?\n)*[ \t\f]*(?:#[^\r\n]*)?")
 # Chunks joined to one that does not parse alone (a string or bracket left open across lines that start
 # in the first column) before the whole file is parsed instead.
 MAX_CHUNK_MERGES = 8
+
+
+def _chunk_bounds(text: str) -> list[int]:
+    """Where the chunks of ``text`` begin, and its end."""
+    bounds = [0]
+    previous = text[:1]
+    for match in _CHUNK_START_RE.finditer(text, 1):
+        start = match.start()
+        char = text[start]
+        # A decorator's chunk runs on to what it decorates; a block of comments is one chunk.
+        if previous != "@" and not (char == previous == "#"):
+            bounds.append(start)
+        previous = char
+    bounds.append(len(text))
+    return bounds
 
 
 def _open_triple_quote(text: str) -> bool:
@@ -363,15 +380,7 @@ class _Collector:
         text = self.text
         if "\r" in text or "barry_as_FLUFL" in text or len(text) > MAX_PARSE_CHARS:
             return False  # other line ends, or the one future import that changes the grammar
-        bounds = [0]
-        previous = text[:1]
-        for match in _CHUNK_START_RE.finditer(text, 1):
-            char = match.group()
-            # A decorator's chunk runs on to what it decorates; a block of comments is one chunk.
-            if previous != "@" and not (char == previous == "#"):
-                bounds.append(match.start())
-            previous = char
-        bounds.append(len(text))
+        bounds = _chunk_bounds(text)
         check_names = not text.isascii()
         line = 1
         first = 0

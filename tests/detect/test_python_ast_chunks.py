@@ -291,3 +291,47 @@ def test_each_thing_the_screen_looks_for_is_walked(code: str, names: tuple[str, 
     _forget()
     assert ast_leaks(text, None, names) == expected
     assert ast_leaks(text, None, names) == expected  # remembered
+
+
+def _bounds_line_by_line(text: str) -> list[int]:
+    """Where chunks begin, found a line at a time: every line that starts in the first column with
+    anything but a closing bracket, but a comment line after another and whatever follows a decorator."""
+    bounds = [0]
+    previous = text[:1]
+    for match in re.finditer(r"^[^\s)\]}]", text[1:], re.MULTILINE):
+        start = match.start() + 1
+        if text[start - 1] != "\n":
+            continue
+        char = text[start]
+        if previous != "@" and not (char == previous == "#"):
+            bounds.append(start)
+        previous = char
+    bounds.append(len(text))
+    return bounds
+
+
+LINES = [
+    "# c",
+    "#",
+    "## h",
+    "@d",
+    "x = 1",
+    "    y",
+    "\tz",
+    "\x0cw",
+    ")",
+    "]",
+    "}",
+    "",
+    "  # i",
+    "#!",
+    "\u00e9",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=14), st.booleans())
+def test_chunks_begin_where_lines_say(lines: list[str], last_newline: bool) -> None:
+    """The chunk starts found with comment blocks taken whole are those found line by line."""
+    text = "\n".join(lines) + ("\n" if last_newline else "")
+    assert python_ast._chunk_bounds(text) == _bounds_line_by_line(text)
