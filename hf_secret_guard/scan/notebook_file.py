@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional, cast
 
@@ -11,7 +14,7 @@ from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.model import FileResult, Finding, Leak, Part, ScanError
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.read.ipython import mask_cell
-from hf_secret_guard.read.jsonspan import JsonPath, JsonSpanError
+from hf_secret_guard.read.jsonspan import JsonPath, JsonSpanError, raw_offset_in_string
 from hf_secret_guard.read.lines import CountedLineIndex, LineIndex
 from hf_secret_guard.read.notebook import (
     NotebookRead,
@@ -26,6 +29,7 @@ from hf_secret_guard.scan.code import find_code_leaks, shell_part_leaks
 from hf_secret_guard.scan.findings import finding, keep
 from hf_secret_guard.screen.prefilter import (
     has_text_needle,
+    hides_needles,
     may_bind_os,
     needs_parse,
     notebook_may_leak,
@@ -136,14 +140,45 @@ def _raw_slices(parts: tuple[Part, ...]) -> tuple[tuple[int, int], ...]:
 
 def _slice_part(part: Part, prefixes: PrefixIndex) -> tuple[tuple[int, ...], list[Leak], Optional[str]]:
     """``_scanned_part`` of a part that is a stretch of the file (``raw_start``) and not code: one leak per
-    token, as ``find_text_leaks(part.text)`` gives them, from the prefixes found in the whole file."""
+    token, as ``find_text_leaks(part.text)`` gives them, from the prefixes found in the whole file; and
+    the tokens its strings spell in escapes."""
     rule = "HFG003" if part.kind == "output" else "HFG004"
     start = part.raw_start
     leaks = [
         Leak(rule, m.start - start, m.end - start, m.value, m.confidence, part.kind, True)
         for m in prefixes.tokens(start, start + len(part.text))
     ]
-    return tuple(leak.start for leak in leaks), leaks, None
+    tokens = tuple(leak.start for leak in leaks)
+    escaped = [
+        Leak(rule, m.start, m.end, m.value, m.confidence, part.kind, True)
+        for m in escaped_tokens(part.text, 0, len(part.text))
+    ]
+    return tokens, sorted(leaks + escaped, key=lambda leak: leak.start) if escaped else leaks, None
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def escaped_tokens(raw: str, start: int, end: int) -> Iterator[TokenMatch]:
+    """The tokens that the JSON strings of ``raw[start:end]`` (a stretch of whole JSON values and the
+    text between them) write with a letter in a ``\\u`` escape, which no search of the raw text finds:
+    each string that has such an escape, decoded and searched, the token placed at its own characters
+    in ``raw``.  Tokens written out are the prefix search's."""
+    if not hides_needles(raw[start:end]):
+        return
+    for string in _JSON_STRING.finditer(raw, start, end):
+        literal = string.group()
+        if not hides_needles(literal):
+            continue
+        try:
+            value = json.loads(literal)
+        except ValueError:
+            continue
+        for match in find_tokens(value):
+            first = raw_offset_in_string(raw, string.start(), match.start)
+            last = raw_offset_in_string(raw, string.start(), match.end)
+            if "\\" in raw[first:last]:
+                yield match._replace(start=first, end=last)
 
 
 def _file_span(notebook: NotebookRead, part: Part) -> tuple[int, int]:
@@ -331,7 +366,13 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
     # Safety net: a token anywhere in the file that no part accounted for (an unknown field, say).  The
     # base64 of images is left out (never a token), and so is every part that is a slice of the file
     # itself (metadata, widget state: its tokens are that part's own, found above).
-    for match in _swept_tokens(raw, notebook.binary + _raw_slices(notebook.parts), prefixes):
+    skipped = notebook.binary + _raw_slices(notebook.parts)
+    swept = _swept_tokens(raw, skipped, prefixes)
+    if hides_needles(raw):  # and the tokens written in escapes, which only decoded text shows
+        swept = itertools.chain(
+            swept, (m for s, e in _gaps(len(raw), skipped) for m in escaped_tokens(raw, s, e))
+        )
+    for match in swept:
         if match.start in covered or any(start <= match.start < end for start, end in notebook.binary):
             continue
         leak = Leak("HFG004", match.start, match.end, match.value, match.confidence, "json", True)

@@ -215,7 +215,7 @@ def _notebook_may_contain_leak(data: bytes) -> bool:
     ``export``, then a key slot, which template notebooks have early), so that most files are decided by a
     search of a part of them; the needles that are mostly absent, each a search of the whole file, last.
     Token prefixes, slots and URL hints are looked for outside image base64, the rest everywhere."""
-    if b"environ" in data or b"export" in data:
+    if b"environ" in data or b"export" in data or hides_needles(data):
         return True
     visible = without_images(data)
     if _slot_bytes(visible) or has_token_needle(visible):
@@ -228,6 +228,19 @@ def _notebook_may_contain_leak(data: bytes) -> bool:
 
 
 _URL_HINT_BYTES = tuple(hint.encode() for hint in URL_PARAMETER_HINTS)
+
+# A letter, digit, ``_``, ``-`` or ``.`` written as a JSON ``\u`` escape: what every key and needle is
+# made of.  No notebook writer escapes these (they escape quotes, backslashes, controls and, with
+# ``ensure_ascii``, non-ASCII), so the raw text can hide a key or ``environ`` only by this.
+_NEEDLE_ESCAPE = r"\\u00(?:2[dDeE]|3[0-9]|4[1-9a-fA-F]|5[0-9aAfF]|6[1-9a-fA-F]|7[0-9aA])"
+
+
+def hides_needles(data: AnyStr) -> bool:
+    """Whether a notebook's raw text writes a character of a needle as an escape (its parts are then
+    read, where the decoded text shows it)."""
+    if isinstance(data, bytes):
+        return b"\\u00" in data and _re_bytes(_NEEDLE_ESCAPE.encode()).search(data) is not None
+    return "\\u00" in data and _re(_NEEDLE_ESCAPE).search(data) is not None
 
 
 def url_candidate(text: str) -> bool:
@@ -430,7 +443,8 @@ _WRITE_SCREEN = "|".join(
 def notebook_may_leak(raw: str, extra_names: Sequence[str] = (), data: Optional[bytes] = None) -> bool:
     """Could a notebook's JSON text hold any finding?  If not, it is not read with positions at all.
 
-    Outputs, markdown and metadata can only hold tokens, and a token is in the raw text too.  Without
+    Outputs, markdown and metadata can only hold tokens, and a token is in the raw text too (unless it
+    is written in escapes: ``hides_needles``).  Without
     one, only a code cell can leak (an environment write); those are read with the C ``json`` decoder.
     Anything unusual is left to the full reader, which reports it.  ``data``: the bytes ``raw`` was
     decoded from as UTF-8 (a byte order mark aside), when the caller has them: whether ``raw`` holds
@@ -438,6 +452,8 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = (), data: Optional[
     environment and shell needles are each looked for by one search (``in`` once per needle cost more).
     """
 
+    if hides_needles(raw) if data is None else hides_needles(data):
+        return True
     visible = raw if data is not None and b'"image/' not in data else without_images(raw)
     # The slot screen first: in template notebooks (``token = "YOUR_HF_TOKEN"``) it says yes early.
     if slot_candidate(visible) or token_candidate(visible, json=True):

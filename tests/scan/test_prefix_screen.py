@@ -42,8 +42,11 @@ def _check(raw: str) -> int:
         holding += bool(expected)
         if part.raw_start >= 0:
             tokens, leaks, error = notebook_file._slice_part(part, prefixes)
-            assert (leaks, error) == (expected, None)
+            plain = [leak for leak in leaks if "\\" not in part.text[leak.start : leak.end]]
+            assert (plain, error) == (expected, None)
             assert tokens == tuple(leak.start for leak in expected)
+            for leak in (leak for leak in leaks if leak not in plain):  # a key its strings spell in escapes
+                assert json.loads(f'"{part.text[leak.start : leak.end]}"') == leak.secret
         elif any(True for _ in prefix_ends(part.text)) and shows_prefixes(notebook, part):
             assert prefixes.any_within(*notebook.spans[part.json_path]), part.json_path  # type: ignore[arg-type]
     return holding
@@ -217,3 +220,51 @@ def test_repeated_keys_and_odd_white_space_screen_as_their_parts_search() -> Non
     found = api.scan_notebook(raw, "nb.ipynb").findings
     assert sorted(f.masked for f in found) == sorted([mask(TOKEN), mask(TOKEN2), mask(TOKEN3)])
     assert not any(t in repr(found) for t in (TOKEN, TOKEN2, TOKEN3))
+
+
+def _all_escaped(text: str) -> str:
+    """``text`` as JSON could write it but no notebook writer does: every character a ``\\u`` escape."""
+    return "".join(f"\\u{ord(char):04x}" for char in text)
+
+
+def test_a_notebook_that_spells_every_key_in_escapes_is_still_read() -> None:
+    """A file that never shows a prefix nor ``environ`` in its raw text, because each is written in
+    ``\\u`` escapes (a hostile writer's trick: no JSON writer escapes letters), still reaches the parts:
+    both screens take an escaped letter, digit, ``_``, ``-`` or ``.`` as a place a needle may hide."""
+    output = new_output("stream", text=f"{TOKEN2}\n")
+    cells = [
+        new_code_cell(f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"', outputs=[output]),
+        new_markdown_cell(f"key: {TOKEN3}"),
+    ]
+    nb = json.loads(notebook_text(cells, metadata={"note": make_token(32)}))
+    nb["unknown field"] = {"deep": [make_token(33)]}  # no part covers it: the safety net's
+    raw = json.dumps(nb, indent=1)
+    for secret in (TOKEN, TOKEN2, TOKEN3, make_token(32), make_token(33), "environ"):
+        raw = raw.replace(secret, _all_escaped(secret))
+    data = raw.encode()
+    assert b"environ" not in data and not any(prefix.encode() in data for prefix in PREFIXES)
+    found = api.scan_bytes(data, "nb.ipynb").findings
+    assert sorted((f.rule, f.masked) for f in found) == sorted(
+        [
+            ("HFG002", mask(TOKEN)),  # the environment write, environ and the key both escaped
+            ("HFG003", mask(TOKEN2)),  # the output
+            ("HFG004", mask(TOKEN3)),  # the markdown
+            ("HFG004", mask(make_token(32))),  # the notebook's metadata
+            ("HFG004", mask(make_token(33))),  # a field no part covers
+        ]
+    )
+    lines = raw.splitlines()
+    for f in found:  # each at the escaped key's own line in the file
+        assert _all_escaped(f.masked[:3]) in lines[f.file_line - 1], f.masked
+    assert not any(t in repr(found) for t in (TOKEN, TOKEN2, TOKEN3, make_token(32), make_token(33)))
+
+
+def test_escapes_of_controls_and_accents_are_no_hiding_place() -> None:
+    """What writers do escape (controls such as the ANSI colours of outputs, accents and emoji under
+    ``ensure_ascii``) does not send a clean notebook to the full reader."""
+    from hf_secret_guard.screen.prefilter import may_contain_leak, notebook_may_leak
+
+    output = new_output("stream", text="\x1b[31mcafé ☕ done\x1b[0m\n")
+    raw = json.dumps(json.loads(notebook_text([new_code_cell("x = 1", outputs=[output])])), ensure_ascii=True)
+    assert "\\u001b" in raw and "\\u00e9" in raw
+    assert not may_contain_leak(raw.encode()) and not notebook_may_leak(raw, data=raw.encode())
