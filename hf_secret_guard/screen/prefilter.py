@@ -207,7 +207,43 @@ def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
     # look for tokens and slots once, instead of the byte screens here and the text screens again.
     if b"env" in data and (b"environ" in data or b"putenv" in data):
         return True
-    return has_token_needle(data) or _slot_bytes(data) or any(hint in data for hint in _URL_HINT_BYTES)
+    return has_token_needle(data) or _slot_or_url_bytes(data)
+
+
+def _url_tails(word: str) -> list[str]:
+    """What follows ``word`` in each URL parameter hint that holds it (``oken`` in ``token=``: ``=``, with
+    the rest of the hint checked behind)."""
+    tails = []
+    for hint in URL_PARAMETER_HINTS:
+        at = hint.find(word)
+        if at >= 0:
+            behind = f"(?<={re.escape(hint)})" if at else ""
+            tails.append(re.escape(hint[at + len(word) :]) + behind)
+    return tails
+
+
+def _slot_or_url_branches() -> list[tuple[str, str]]:
+    """The slot screen's words and calls, each word also followed by the rest of any URL parameter hint
+    that holds it (``key=``); a hint that holds no word is a needle of its own."""
+    branches = []
+    for word in _SLOT_WORDS:
+        tails = _url_tails(word)
+        branches.append((word, f"(?:{'|'.join(tails)}|{_SLOT_TAIL})" if tails else _SLOT_TAIL))
+    branches += [(call, _CALL_TAIL) for call in _SLOT_CALLS]
+    return branches + [
+        (hint, "") for hint in URL_PARAMETER_HINTS if not any(word in hint for word in _SLOT_WORDS)
+    ]
+
+
+_SLOT_OR_URL_SCREEN_B: list[re.Pattern[bytes]] = []
+
+
+def _slot_or_url_bytes(data: bytes) -> bool:
+    """``_slot_bytes(data) or any(hint in data for hint in _URL_HINT_BYTES)`` in the slot screen's
+    passes: every URL parameter hint holds a slot word, so the hints cost no pass of their own."""
+    if not _SLOT_OR_URL_SCREEN_B:
+        _SLOT_OR_URL_SCREEN_B.extend(re.compile(p.encode()) for p in _screens(_slot_or_url_branches()))
+    return any(screen.search(data) is not None for screen in _SLOT_OR_URL_SCREEN_B)
 
 
 def _notebook_may_contain_leak(data: bytes) -> bool:

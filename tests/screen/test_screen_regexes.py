@@ -23,6 +23,7 @@ from hf_secret_guard.providers._needles import prefix_ends
 from hf_secret_guard.read.jsonspan import JsonSpanError, parse_with_spans
 from hf_secret_guard.screen import prefilter
 from hf_secret_guard.tokens import mask
+from hf_secret_guard.tokens.slots import URL_PARAMETER_HINTS
 from tests.conftest import TOKEN, TOKEN2
 from tests.notebooks import PNG, new_code_cell, new_output, notebook_text
 
@@ -148,3 +149,37 @@ def test_metadata_read_by_the_c_decoder_keeps_positions_and_errors() -> None:
     leaky = notebook.replace('"metadata": {', f'"metadata": {{"note": "{TOKEN}", ', 1)
     [found] = api.scan_notebook(leaky, "nb.ipynb").findings
     assert found.masked == mask(TOKEN) and leaky.splitlines()[found.file_line - 1].count(TOKEN) == 1
+
+
+URL_HINT_PIECES = st.sampled_from(
+    [
+        *prefilter._SLOT_WORDS,
+        *prefilter._SLOT_CALLS,
+        *URL_PARAMETER_HINTS,
+        *("t", "s", "pass", "word", "ord", "Token=", "KEY=", "_id", "=", ":", '"', "'", " ", "\\", "-", "\n"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(URL_HINT_PIECES, max_size=14).map("".join))
+def test_slot_or_url_byte_screen_is_slots_or_any_hint(text: str) -> None:
+    """The ``.py`` byte screen finds the URL parameter hints in the slot screen's passes: the same answer
+    as the slot screen or an ``in`` per hint."""
+    data = text.encode()
+    hint = any(h.encode() in data for h in URL_PARAMETER_HINTS)
+    assert prefilter._slot_or_url_bytes(data) == (_slot_bytes_by_find(data) or hint)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'url = "https://x.org/v1?key=abc"',
+        "q = '&access_token=abc'",
+        "s = 'x?client_secret=1'",
+        "pw = 'a?password=x1'",
+    ],
+)
+def test_a_url_hint_alone_passes_the_py_byte_screen(line: str) -> None:
+    data = f"import requests\n{line}\n".encode()
+    assert not _slot_bytes_by_find(data) and prefilter.may_contain_leak(data, notebook=False)
