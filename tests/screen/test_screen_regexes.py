@@ -151,24 +151,36 @@ def test_metadata_read_by_the_c_decoder_keeps_positions_and_errors() -> None:
     assert found.masked == mask(TOKEN) and leaky.splitlines()[found.file_line - 1].count(TOKEN) == 1
 
 
-URL_HINT_PIECES = st.sampled_from(
+PY_BYTE_PIECES = st.sampled_from(
     [
         *prefilter._SLOT_WORDS,
         *prefilter._SLOT_CALLS,
         *URL_PARAMETER_HINTS,
-        *("t", "s", "pass", "word", "ord", "Token=", "KEY=", "_id", "=", ":", '"', "'", " ", "\\", "-", "\n"),
+        *PREFIXES,
+        *(p[:-1] for p in PREFIXES),
+        *("t", "s", "e", "r", "lo", "pass", "word", "ord", "Token=", "KEY=", "_id", "=", ":", '"', "'", " "),
+        *("\\", "-", "_", "\n"),
     ]
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(URL_HINT_PIECES, max_size=14).map("".join))
-def test_slot_or_url_byte_screen_is_slots_or_any_hint(text: str) -> None:
-    """The ``.py`` byte screen finds the URL parameter hints in the slot screen's passes: the same answer
-    as the slot screen or an ``in`` per hint."""
+@given(st.lists(PY_BYTE_PIECES, max_size=14).map("".join))
+def test_py_byte_screen_is_a_prefix_a_slot_or_a_hint(text: str) -> None:
+    """The ``.py`` byte screen (token prefixes, slot words and URL parameter hints in three passes, some
+    entered late) says what an ``in`` per prefix and per hint and the slot screen say."""
     data = text.encode()
     hint = any(h.encode() in data for h in URL_PARAMETER_HINTS)
-    assert prefilter._slot_or_url_bytes(data) == (_slot_bytes_by_find(data) or hint)
+    prefix = any(p.encode() in data for p in PREFIXES)
+    assert prefilter._py_needle_bytes(data) == (prefix or _slot_bytes_by_find(data) or hint)
+
+
+def test_py_byte_screen_words_entered_late() -> None:
+    """A word entered after its common leading letters is still found whole, and only whole."""
+    for word in ("secret", "credential", "login("):
+        tail = '"x"' if word.endswith("(") else ' = "x"'
+        assert prefilter._py_needle_bytes(f"{word}{tail}".encode())
+        assert not prefilter._py_needle_bytes(f"{word[2:]}{tail}".encode())
 
 
 @pytest.mark.parametrize(
