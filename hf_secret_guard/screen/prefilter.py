@@ -67,19 +67,32 @@ _SLOT_TAIL = r"[\w-]*\\{0,3}[\"']?[ \t]*[:=][ \t]*[rbufRBUF]{0,2}\\{0,3}([\"'])"
 _CALL_TAIL = r"[ \t]*[rbuRBU]{0,2}\\?([\"'])"
 
 
+# The letters that begin most words in code: a regex that starts with one stops at each.
+_COMMON_LEADS = "etaoinsrl"
+
+
+def _entered_late(needle: str, tail: str) -> str:
+    """``needle`` then ``tail``, as a regex that starts after the needle's common leading letters
+    (``cret`` of ``ecret``) and checks the whole needle behind: ``re`` finds a literal start at C speed,
+    and stops at fewer places when it begins with a rarer letter."""
+    at = 0
+    while at < len(needle) - 1 and needle[at] in _COMMON_LEADS:
+        at += 1
+    behind = f"(?<={re.escape(needle)})" if at else ""
+    return f"{re.escape(needle[at:])}{behind}{tail}"
+
+
 def _screens(branches: Sequence[tuple[str, str]]) -> list[str]:
     """Regexes that together find any ``needle`` followed by its ``tail``: one for every needle with a
-    rare character, one for each other needle."""
+    rare character, one for each other needle (entered late: ``_entered_late``)."""
     pivoted_ = [(pivoted(needle, tail), needle, tail) for needle, tail in branches]
     joined = "|".join(branch for branch, _, _ in pivoted_ if branch)
-    alone = [f"{re.escape(needle)}{tail}" for branch, needle, tail in pivoted_ if not branch]
+    alone = [_entered_late(needle, tail) for branch, needle, tail in pivoted_ if not branch]
     return ([joined] if joined else []) + alone
 
 
-_SLOT_WORD_SCREEN = _screens([(word, _SLOT_TAIL) for word in _SLOT_WORDS])
-_SLOT_CALL_SCREEN = _screens([(call, _CALL_TAIL) for call in _SLOT_CALLS])
-# For bytes, words and calls in as few passes as possible: whether a hit is a word or a call is for the
-# text screen to tell.
+# Words and calls in as few passes as possible; a hit that holds ``(`` is a call (a word's match, from
+# its pivot to the literal's quote, never does).
 _SLOT_SCREEN = _screens(
     [(word, _SLOT_TAIL) for word in _SLOT_WORDS] + [(call, _CALL_TAIL) for call in _SLOT_CALLS]
 )
@@ -110,11 +123,16 @@ def slot_candidate(text: str) -> bool:
     """Could ``text`` hold a key or a placeholder in a key slot?"""
     has_login: Optional[bool] = None
     # Each match is a slot word, the rest of its name and a literal's opening quote (the match's last
-    # character).  A word later in the same name has the same name and quote, so the matches not
-    # overlapping loses nothing.
-    for pattern in _SLOT_WORD_SCREEN:
+    # character), or a call and the quote.  A word later in the same name has the same name and quote,
+    # so the matches not overlapping loses nothing; a call's match and a word's cannot overlap (a word's
+    # holds no ``(``, and a call's holds no word but at its own pivot, where a word's tail cannot match).
+    for pattern in _SLOT_SCREEN:
         for slot in _re(pattern).finditer(text):
             quote_at = slot.end() - 1
+            if "(" in slot.group():
+                if _value_may_be_key(text, quote_at):
+                    return True
+                continue
             begin = slot.start()
             while begin and (text[begin - 1].isalnum() or text[begin - 1] in "_-"):
                 begin -= 1
@@ -125,10 +143,6 @@ def slot_candidate(text: str) -> bool:
                 has_login = "login(" in text or "username" in text
             login = name.lower() == "key" and bool(has_login)
             if is_slot_name(name, login) and _value_may_be_key(text, quote_at):
-                return True
-    for pattern in _SLOT_CALL_SCREEN:
-        for call in _re(pattern).finditer(text):
-            if _value_may_be_key(text, call.end() - 1):
                 return True
     return False
 
@@ -233,21 +247,6 @@ def _slot_or_url_branches() -> list[tuple[str, str]]:
     return branches + [
         (hint, "") for hint in URL_PARAMETER_HINTS if not any(word in hint for word in _SLOT_WORDS)
     ]
-
-
-# The letters that begin most words in code: a regex that starts with one stops at each.
-_COMMON_LEADS = "etaoinsrl"
-
-
-def _entered_late(needle: str, tail: str) -> str:
-    """``needle`` then ``tail``, as a regex that starts after the needle's common leading letters
-    (``cret`` of ``ecret``) and checks the whole needle behind: ``re`` finds a literal start at C speed,
-    and stops at fewer places when it begins with a rarer letter."""
-    at = 0
-    while at < len(needle) - 1 and needle[at] in _COMMON_LEADS:
-        at += 1
-    behind = f"(?<={re.escape(needle)})" if at else ""
-    return f"{re.escape(needle[at:])}{behind}{tail}"
 
 
 def _py_needle_screens() -> list[str]:

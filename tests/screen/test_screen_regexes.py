@@ -23,8 +23,8 @@ from hf_secret_guard.providers._needles import prefix_ends
 from hf_secret_guard.read.jsonspan import JsonSpanError, parse_with_spans
 from hf_secret_guard.screen import prefilter
 from hf_secret_guard.tokens import mask
-from hf_secret_guard.tokens.slots import URL_PARAMETER_HINTS
-from tests.conftest import TOKEN, TOKEN2
+from hf_secret_guard.tokens.slots import URL_PARAMETER_HINTS, is_slot_name
+from tests.conftest import TOKEN, TOKEN2, make_token
 from tests.notebooks import PNG, new_code_cell, new_output, notebook_text
 
 NEEDLE_PIECES = st.sampled_from(
@@ -195,3 +195,69 @@ def test_py_byte_screen_words_entered_late() -> None:
 def test_a_url_hint_alone_passes_the_py_byte_screen(line: str) -> None:
     data = f"import requests\n{line}\n".encode()
     assert not _slot_bytes_by_find(data) and prefilter.may_contain_leak(data, notebook=False)
+
+
+def _slot_candidate_by_find(text: str) -> bool:
+    """``slot_candidate`` as a ``find`` of every word and call and a ``match`` of its tail, each hit
+    judged as the screen judges it: every occurrence, so nothing depends on how matches overlap."""
+    has_login = "login(" in text or "username" in text
+    for words, tail in (
+        (prefilter._SLOT_WORDS, prefilter._SLOT_TAIL),
+        (prefilter._SLOT_CALLS, prefilter._CALL_TAIL),
+    ):
+        pattern = re.compile(tail)
+        for word in words:
+            at = text.find(word)
+            while at >= 0:
+                hit = pattern.match(text, at + len(word))
+                if hit and words is prefilter._SLOT_CALLS:
+                    if prefilter._value_may_be_key(text, hit.end() - 1):
+                        return True
+                elif hit:
+                    begin = at
+                    while begin and (text[begin - 1].isalnum() or text[begin - 1] in "_-"):
+                        begin -= 1
+                    quote_at = hit.end() - 1
+                    name = text[begin:quote_at].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
+                    name = re.sub(r"[\\\"'\s:=]+$", "", name)
+                    login = name.lower() == "key" and has_login
+                    if is_slot_name(name, login) and prefilter._value_may_be_key(text, quote_at):
+                        return True
+                at = text.find(word, at + 1)
+    return False
+
+
+REAL_LOOKING = make_token(11, prefix="k", digits=True)  # a key without a provider's shape
+SLOT_TEXT_PIECES = st.sampled_from(
+    [
+        *prefilter._SLOT_WORDS,
+        *prefilter._SLOT_CALLS,
+        *("api_", "my", "_id", "s", "e", "r", "lo", "=", ": ", '"', "'", " ", "\\", "-", "(", "\n"),
+        *("YOUR_TOKEN", "xx", "<key>", REAL_LOOKING, "username", "b", "f"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SLOT_TEXT_PIECES, max_size=12).map("".join))
+def test_slot_candidate_is_every_word_and_call_judged(text: str) -> None:
+    """Words and calls found by one pass (a call told by its ``(``), some words entered late: the same
+    answer as judging every occurrence of every word and call."""
+    assert prefilter.slot_candidate(text) == _slot_candidate_by_find(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'secret = "YOUR_SECRET"',
+        'DB_CREDENTIAL: "<credential>"',
+        f'wandb.login("{REAL_LOOKING}")',
+        'set_auth_token("YOUR_TOKEN")',
+        f'Token("{REAL_LOOKING}")',
+        'client_secret = Client("YOUR_KEY")',
+    ],
+    ids=["secret", "credential", "login", "set_auth_token", "Token", "Client"],
+)
+def test_slot_candidate_finds_words_entered_late_and_calls(line: str) -> None:
+    assert prefilter.slot_candidate(line) and _slot_candidate_by_find(line)
+    assert not prefilter.slot_candidate(line.replace('"', ""))
