@@ -17,7 +17,6 @@ from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name
 from hf_secret_guard.tokens.slots import (
     CLI_LOGIN_COMMANDS,
     URL_PARAMETER_HINTS,
-    has_url_parameter_hint,
     is_slot_name,
     looks_real,
     strip_scheme,
@@ -305,8 +304,9 @@ def hides_needles(data: AnyStr) -> bool:
 
 
 def url_candidate(text: str) -> bool:
-    """Could ``text`` hold a key in a credential URL parameter (``?api_key=...``)?"""
-    return has_url_parameter_hint(text) and bool(url_parameters(text))
+    """Could ``text`` hold a key in a credential URL parameter (``?api_key=...``)?  The hints
+    (``has_url_parameter_hint``) are looked for by one search (``_URL_HINT_SCREEN``), not an ``in`` each."""
+    return _re(_URL_HINT_SCREEN).search(text) is not None and bool(url_parameters(text))
 
 
 def may_write_environ(text: str) -> bool:

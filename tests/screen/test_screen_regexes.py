@@ -23,7 +23,12 @@ from hf_secret_guard.providers._needles import prefix_ends
 from hf_secret_guard.read.jsonspan import JsonSpanError, parse_with_spans
 from hf_secret_guard.screen import prefilter
 from hf_secret_guard.tokens import mask
-from hf_secret_guard.tokens.slots import URL_PARAMETER_HINTS, is_slot_name
+from hf_secret_guard.tokens.slots import (
+    URL_PARAMETER_HINTS,
+    has_url_parameter_hint,
+    is_slot_name,
+    url_parameters,
+)
 from tests.conftest import TOKEN, TOKEN2, make_token
 from tests.notebooks import PNG, new_code_cell, new_output, notebook_text
 
@@ -261,3 +266,29 @@ def test_slot_candidate_is_every_word_and_call_judged(text: str) -> None:
 def test_slot_candidate_finds_words_entered_late_and_calls(line: str) -> None:
     assert prefilter.slot_candidate(line) and _slot_candidate_by_find(line)
     assert not prefilter.slot_candidate(line.replace('"', ""))
+
+
+URL_PIECES = st.sampled_from(
+    [
+        *URL_PARAMETER_HINTS,
+        "https://x.org/v1",
+        "?",
+        "&",
+        "api_",
+        "access_",
+        "=",
+        REAL_LOOKING,
+        "YOUR_KEY",
+        " ",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(URL_PIECES, max_size=8).map("".join))
+def test_url_candidate_is_a_hint_and_a_parameter(text: str) -> None:
+    """The hints found by one search: the same answer as an ``in`` per hint."""
+    expected = has_url_parameter_hint(text) and bool(url_parameters(text))
+    assert prefilter.url_candidate(text) == expected
+    assert prefilter.url_candidate(f"u = 'https://x.org/v1?api_key={REAL_LOOKING}'")
