@@ -156,6 +156,10 @@ class _Walked(NamedTuple):
 
 
 _FOUND: Memo[tuple[str, AliasNames], _Walked] = Memo(MAX_FOUND, MAX_FOUND_TOTAL)
+# Chunks the screen found inert, by their text and the screen's names (``_Screen.aliases``): a chunk
+# such as ``e["KEY"] = ...`` is inert in a text where no import binds ``e`` to the environment, even
+# after it, and a write in one where one does (so not in ``_INERT``, which knows only the names before).
+_SCREENED: Memo[tuple[str, tuple[str, ...]], bool] = Memo(MAX_INERT, MAX_INERT_TOTAL)
 
 
 class _Placed(NamedTuple):
@@ -244,8 +248,10 @@ class _Screen:
     them, in this text or before it (``aliases``); ``import os``; a token or a credential URL parameter in
     a string's value; a tuple index it leaves to libcst; a tree deeper than libcst reads; a non-ASCII
     name.  A chunk in which none of these can be is skipped.  Escapes can spell anything, and joined
-    string pieces make one value, so a chunk with a backslash or non-ASCII is walked, and the needles
-    are also looked for with the quotes between joined pieces taken out."""
+    string pieces make one value (a token, a slot word or a name across the join): a chunk with a
+    backslash, non-ASCII or two string pieces side by side is walked.  The verdict depends on the chunk
+    and ``aliases`` alone (names bound anywhere in the text, or before it): it is remembered by them
+    (``_SCREENED``)."""
 
     def __init__(self, text: str, aliases: EnvironAliases) -> None:
         bound = set(aliases.environs | aliases.putenvs)
@@ -267,16 +273,11 @@ class _Screen:
             return True
         if "import" in chunk and _OS_WORD_RE.search(chunk):
             return True
-        joins = [match.span() for match in _JOINED_RE.finditer(chunk)]
-        if joins:
-            cuts = [0, *(point for span in joins for point in span), len(chunk)]
-            joined = "".join(chunk[cuts[i] : cuts[i + 1]] for i in range(0, len(cuts), 2))
-        for text in (chunk, joined) if joins else (chunk,):
-            if any(_word_in(text, word) for word in (*self.aliases, *_KEY_CALLS)) or _names_slot(text):
-                return True
-        if _TUPLE_INDEX_RE.search(chunk) or _may_be_deep(chunk):
+        if _JOINED_RE.search(chunk):
             return True
-        return bool(joins) and _token_across(joined, joins)
+        if any(_word_in(chunk, word) for word in (*self.aliases, *_KEY_CALLS)) or _names_slot(chunk):
+            return True
+        return _TUPLE_INDEX_RE.search(chunk) is not None or _may_be_deep(chunk)
 
 
 def _word_in(text: str, word: str) -> bool:
@@ -302,28 +303,6 @@ def _names_slot(text: str) -> bool:
                 _RUNS.clear()
             named = _RUNS[run] = may_name_slot(run)
         if named:
-            return True
-    return False
-
-
-_TOKEN_STOPS = frozenset(" \t\n\f\v\"'")
-
-
-def _token_across(joined: str, joins: list[tuple[int, int]]) -> bool:
-    """A token or credential URL parameter across a place where two string pieces were joined: it is
-    in the run of characters without space or quote around that place (the chunk has none of its own,
-    ``ast_leaks``), read with the 16 characters before it that decide a token's left edge."""
-    removed = 0
-    for start, end in joins:
-        point = start - removed
-        removed += end - start
-        first = point
-        while first and joined[first - 1] not in _TOKEN_STOPS:
-            first -= 1
-        last = point
-        while last < len(joined) and joined[last] not in _TOKEN_STOPS:
-            last += 1
-        if first < point < last and _has_token(joined[max(0, first - 16) : last]):
             return True
     return False
 
@@ -393,9 +372,12 @@ class _Collector:
                 if _NO_CODE_RE.fullmatch(chunk):
                     break
                 key: Optional[tuple[str, AliasNames]] = None
+                screened: Optional[tuple[str, tuple[str, ...]]] = None
                 if len(chunk) <= MAX_INERT_CHARS:
                     key = (chunk, names)
-                    if key in _INERT:
+                    screen = screen or _Screen(text, self.aliases)
+                    screened = (chunk, screen.aliases)
+                    if key in _INERT or screened in _SCREENED:
                         break
                     walked = _FOUND.get(key)
                     if walked is not None:
@@ -407,8 +389,8 @@ class _Collector:
                 if tree is not None:
                     screen = screen or _Screen(text, self.aliases)
                     if not screen.needs_walk(chunk):
-                        if key is not None:
-                            _INERT.keep(key, chunk, True)
+                        if screened is not None:
+                            _SCREENED.keep(screened, chunk, True)
                         break
                     slots, writes = len(self.slots), len(self.env_writes)
                     self.line_offset = line - 1

@@ -24,6 +24,7 @@ NEVER = re.compile(r"(?!)")
 def _forget() -> None:
     python_ast._INERT.clear()
     python_ast._FOUND.clear()
+    python_ast._SCREENED.clear()
 
 
 def _whole(text: str, aliases: EnvironAliases | None = None) -> list[Leak] | None:
@@ -159,8 +160,9 @@ def test_template_scripts_remember_the_chunks_that_hold_nothing() -> None:
     shared = "".join(PIECES[:7]) + "# ### Train\n\nprint('x')\n"
     _forget()
     first = ast_leaks(shared + "y = 2\n")
-    assert any(key[0] == "print('x')\n" for key in python_ast._INERT)
-    assert not any("token" in key[0] for key in python_ast._INERT)  # a chunk with a finding is not
+    remembered = [key[0] for memo in (python_ast._INERT, python_ast._SCREENED) for key in memo]
+    assert "print('x')\n" in remembered
+    assert not any("token" in chunk for chunk in remembered)  # a chunk with a finding is not
     assert ast_leaks(shared + "y = 2\n") == first and first
 
 
@@ -222,7 +224,8 @@ def test_a_remembered_chunk_binds_its_names_again() -> None:
     [
         ("print(tokenizer.decode(ids), max_new_tokens=8)\n", False),
         ("for k in d.keys():\n    monkey = spoken(k)\n", False),
-        ("x = {'a': '', 'b': \"\"}\n", False),
+        ("x = {'a': 'y', 'c': \"z\"}\n", False),
+        ("x = {'a': '', 'b': 2}\n", True),  # an empty string: two quotes side by side, as joined pieces
         ("y = f('" + "long words, " * 40 + "')\n", False),  # long, but few tokens: not deep
         ("for key in d:\n    pass\n", True),  # ``key`` alone is a slot in a login call
         ("pad_token_id = 0\n", True),
@@ -335,3 +338,42 @@ def test_chunks_begin_where_lines_say(lines: list[str], last_newline: bool) -> N
     """The chunk starts found with comment blocks taken whole are those found line by line."""
     text = "\n".join(lines) + ("\n" if last_newline else "")
     assert python_ast._chunk_bounds(text) == _bounds_line_by_line(text)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'value = "{A}" "" "{B}"\n',  # an empty piece between the parts
+        "value = '{A}' r'' '{B}'\n",
+        'value = "{A}" """""" "{B}"\n',
+        'x = r"""{A}""" "{B}"\n',  # a triple-quoted first piece with a prefix
+        'x = f"""{A}""" "{B}"\n',
+        'parts = [  # "quoted"\n    "{A}" "{B}"\n]\n',  # a comment ending in a quote, then a string
+        'value = (  # from "config"\n    "{A}"\n    "{B}"\n)\n',
+    ],
+)
+def test_a_token_split_over_joined_pieces_is_found_whatever_sits_between(code: str) -> None:
+    """The screen may not take a chunk with joined string pieces for inert: ``ast`` joins the pieces into
+    one value, and a token across the join is a leak (of libcst's, which ``ast_leaks`` hands it to)."""
+    from hf_secret_guard import api
+
+    _forget()
+    text = code.format(A=TOKEN[:10], B=TOKEN[10:])
+    [finding] = api.scan_bytes(text.encode(), "a.py").findings
+    assert finding.rule == "HFG001" and finding.masked.endswith(TOKEN[-4:])
+
+
+def test_a_chunk_the_screen_skipped_is_read_again_where_a_later_import_makes_it_a_write() -> None:
+    """``e["DBPASS"] = ...`` is nothing in a file where ``e`` is no environment, and an environment
+    write in one that binds ``e`` later on: the screen's verdict is remembered with the names the whole
+    text binds, not only those bound before the chunk."""
+    from hf_secret_guard import api
+    from hf_secret_guard.options import ScanOptions
+
+    _forget()
+    options = ScanOptions(secret_names=("DBPASS",))
+    write = 'e["DBPASS"] = "hunter2-correct-horse"\n'
+    first = f'{write}import os\nos.environ["DBPASS"] = "another-secret-value"\n'
+    assert [f.file_line for f in api.scan_bytes(first.encode(), "a.py", options).findings] == [3]
+    second = api.scan_bytes(f"{write}from os import environ as e\n".encode(), "b.py", options)
+    assert [(f.rule, f.file_line) for f in second.findings] == [("HFG002", 1)]
