@@ -148,7 +148,7 @@ def _spans_of_strings(before: Any) -> list[tuple[Any, ...]]:
     return sorted(set(found), key=repr)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(data=st.data())
 def test_reading_only_the_edited_values_judges_as_reading_the_whole_file(data: st.DataObject) -> None:
     """A fixed notebook's check reads only the values the fix edited, where it can tell they are whole
