@@ -262,3 +262,17 @@ def test_when_most_files_need_libcst_every_worker_parses(tmp_path: Path) -> None
     findings, imported = _scan_in_a_process(tmp_path)
     assert findings == count and imported
     assert _scan(candidates, 2) == _scan(candidates, 0)
+
+
+@pytest.mark.e2e
+def test_the_ast_path_loads_no_dataclasses() -> None:
+    """A file read with ``ast`` (a placeholder in a key place) loads no ``dataclasses`` (with ``inspect``
+    and ``copy``): every worker process that reads a file with a possible finding would pay for it."""
+    script = (
+        "import sys\n"
+        "from hf_secret_guard import api\n"
+        "result = api.scan_source('import os\\ntoken = \"YOUR_HF_TOKEN\"\\n', 't.py')\n"
+        "print(len(result.findings), 'dataclasses' in sys.modules, 'libcst' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "False", "False"]

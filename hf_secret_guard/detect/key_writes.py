@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
@@ -24,13 +23,34 @@ from hf_secret_guard.tokens.slots import attribute, looks_real, strip_scheme
 AliasNames = tuple[frozenset[str], frozenset[str], frozenset[str]]  # modules, environs, putenvs
 
 
-@dataclass
 class EnvironAliases:
-    """Names through which code reaches ``os.environ`` and ``os.putenv``.  Notebook cells share one."""
+    """Names through which code reaches ``os.environ`` and ``os.putenv``.  Notebook cells share one.
 
-    modules: set[str] = field(default_factory=lambda: {"os"})
-    environs: set[str] = field(default_factory=lambda: {"environ", "environb"})
-    putenvs: set[str] = field(default_factory=set)
+    A plain class, not a dataclass: ``dataclasses`` (with ``inspect`` and ``copy``) would be imported
+    by every process that reads a file with a possible finding."""
+
+    __slots__ = ("environs", "modules", "putenvs")
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __init__(
+        self,
+        modules: Optional[set[str]] = None,
+        environs: Optional[set[str]] = None,
+        putenvs: Optional[set[str]] = None,
+    ) -> None:
+        self.modules: set[str] = {"os"} if modules is None else modules
+        self.environs: set[str] = {"environ", "environb"} if environs is None else environs
+        self.putenvs: set[str] = set() if putenvs is None else putenvs
+
+    def __repr__(self) -> str:
+        return (
+            f"EnvironAliases(modules={self.modules!r}, environs={self.environs!r}, putenvs={self.putenvs!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EnvironAliases):
+            return NotImplemented
+        return (self.modules, self.environs, self.putenvs) == (other.modules, other.environs, other.putenvs)
 
     def names(self) -> AliasNames:
         """The names as they stand, as a value: a key for results that depend on them."""
