@@ -23,10 +23,10 @@ from hf_secret_guard.tokens import is_token, mask
 
 # A token anywhere, whatever stands around it; ``tokens.is_token`` then drops placeholders.
 ANYWHERE_PATTERN = "|".join(fmt.pattern for _, fmt in FORMATS if fmt.anywhere)
-_ANYWHERE_RE = re.compile(ANYWHERE_PATTERN)
-# The same in any case: a rule code is upper-cased before it is checked, so a token pasted as one comes
-# back as ``HF_ABC...``, which no longer looks random but is still the token (its letters, one case).
-_ANY_CASE_RE = re.compile(ANYWHERE_PATTERN, re.IGNORECASE)
+# The same in any case (``re.IGNORECASE``): a rule code is upper-cased before it is checked, so a token
+# pasted as one comes back as ``HF_ABC...``, which no longer looks random but is still the token (its
+# letters, one case).  Both compiled on first use, from ``re``'s own cache: a run that prints no token
+# prefix never needs them, and the any-case one is the costlier to compile.
 _NEEDLES = PREFIXES
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -42,13 +42,15 @@ def redact_output(text: str) -> str:
     if not any(needle in text for needle in _NEEDLES):  # the common case: tokens.py is not even loaded
         return text
 
-    return _ANYWHERE_RE.sub(lambda m: mask(m.group()) if is_token(m.group()) else m.group(), text)
+    return re.compile(ANYWHERE_PATTERN).sub(
+        lambda m: mask(m.group()) if is_token(m.group()) else m.group(), text
+    )
 
 
 def redact_any_case(text: str) -> str:
     """For text that may hold a token in another case (rule codes): mask anything token-shaped, in any
     case, placeholder or not.  Only for short messages where no real text has that shape."""
-    return _ANY_CASE_RE.sub(lambda m: mask(m.group()), redact_output(text))
+    return re.compile(ANYWHERE_PATTERN, re.IGNORECASE).sub(lambda m: mask(m.group()), redact_output(text))
 
 
 class RedactingStream(io.TextIOBase):
