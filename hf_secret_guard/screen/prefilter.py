@@ -16,6 +16,7 @@ from hf_secret_guard.providers._needles import TOKEN_SCREEN, pivoted, prefix_end
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name
 from hf_secret_guard.tokens.slots import (
     CLI_LOGIN_COMMANDS,
+    POSITIONAL_KEY_CALLS,
     URL_PARAMETER_HINTS,
     is_slot_name,
     looks_real,
@@ -61,9 +62,14 @@ _SLOT_WORDS = (
     "Key",
     "KEY",
 )
-_SLOT_CALLS = ("Client(", "Github(", "login(", "set_auth_token(", "Token(")
-_SLOT_TAIL = r"[\w-]*\\{0,3}[\"']?[ \t]*[:=][ \t]*[rbufRBUF]{0,2}\\{0,3}([\"'])"
-_CALL_TAIL = r"[ \t]*[rbuRBU]{0,2}\\?([\"'])"
+# The calls that take a key first (``tokens.slots.POSITIONAL_KEY_CALLS``), by their last name.
+_SLOT_CALLS = tuple(sorted({call.rsplit(".", 1)[-1] + "(" for call in POSITIONAL_KEY_CALLS}))
+# What may stand between a name, the ``=`` or ``:`` after it and the literal: white space and line breaks
+# (also a backslash's, and in notebook JSON ``\n`` and the end of one line's string and the start of the
+# next), an opening bracket; a subscript's ``]`` before the sign.
+_GAP = r"(?:[\s(]|\\\n|\\+n|\\*\",\s*\")*"
+_SLOT_TAIL = r"[\w-]*\\{0,3}[\"']?\]?" + _GAP + r"[:=]" + _GAP + r"[rbufRBUF]{0,2}\\{0,3}([\"'])"
+_CALL_TAIL = _GAP + r"[rbuRBU]{0,2}\\?([\"'])"
 
 
 # The letters that begin most words in code: a regex that starts with one stops at each.
@@ -137,11 +143,16 @@ def slot_candidate(text: str) -> bool:
                 begin -= 1
             name = text[begin:quote_at].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
             name = re.sub(r"[\\\"'\s:=]+$", "", name)
-            if name.lower() == "key" and has_login is None:
+            end = slot.start()
+            while end < quote_at and (text[end].isalnum() or text[end] in "_-"):
+                end += 1
+            names = {name, text[begin:end]}  # the whole name, when more than the sign stands after it
+            if "key" in {each.lower() for each in names} and has_login is None:
                 # ``wandb.login(key=...)``, or a kaggle.json dict ``{"username": ..., "key": ...}``
                 has_login = "login(" in text or "username" in text
-            login = name.lower() == "key" and bool(has_login)
-            if is_slot_name(name, login) and _value_may_be_key(text, quote_at):
+            if any(is_slot_name(each, each.lower() == "key" and bool(has_login)) for each in names) and (
+                _value_may_be_key(text, quote_at)
+            ):
                 return True
     return False
 

@@ -63,8 +63,10 @@ def test_names_bound_by_a_remembered_cell_reach_later_cells() -> None:
     write = 'env["OPENAI_API_KEY"] = "<YOUR_OPENAI_KEY>"\n'
     found = scan_notebook(_notebook([IMPORT, write]), "b.ipynb").findings
     assert found == _fresh(_notebook([IMPORT, write]), ScanOptions(), "b.ipynb").findings
-    assert any(f.env_name == "OPENAI_API_KEY" for f in found)
-    assert not any(f.env_name == "OPENAI_API_KEY" for f in _fresh(_notebook([write]), ScanOptions()).findings)
+    assert any(f.env_name == "OPENAI_API_KEY" and f.site == "environ" for f in found)
+    alone = _fresh(_notebook([write]), ScanOptions()).findings  # ``env`` a dict: a key slot, no write
+    assert not any(f.site == "environ" for f in alone)
+    assert [(f.rule, f.site) for f in alone if f.env_name == "OPENAI_API_KEY"] == [("HFG005", "string")]
 
 
 def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

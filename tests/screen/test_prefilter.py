@@ -23,7 +23,7 @@ from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.scan.code import find_code_leaks
 from hf_secret_guard.screen import prefilter
 from hf_secret_guard.screen.slices import relevant_statements
-from tests.conftest import ORG_TOKEN, TOKEN
+from tests.conftest import ORG_TOKEN, TOKEN, make_token
 from tests.notebooks import new_code_cell, notebook_text
 
 OPTIONS = ScanOptions()
@@ -368,3 +368,27 @@ def test_code_nested_too_deeply_for_libcst_is_refused_on_every_python() -> None:
     check_parseable("x = " + "1+" * 100 + "1\n")
     with pytest.raises(ParseError, match="too deeply nested"):
         check_parseable("x = " + "1+" * 600 + "1\n")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'd["api_key"] = "{V}"\n',  # a subscript's key, then the sign
+        "cfg['secret_token'] = '{V}'\n",
+        'token = (\n    "{V}"\n)\n',  # the literal on the next line, in brackets
+        'client = OpenAI(api_key=\n    "{V}")\n',
+        'login(\n    "{V}"\n)\n',  # a call that takes a key first, over lines
+        'co = cohere.ClientV2("{V}")\n',  # every call of tokens.slots.POSITIONAL_KEY_CALLS
+        'HfFolder.save_token("{V}")\n',
+        'api_key \\\n    = "{V}"\n',  # a backslash's line break
+    ],
+)
+def test_the_slot_screens_let_through_what_the_slot_detector_reports(code: str) -> None:
+    """Each shape is reported by the detector once anything else lets its file through, so the screens
+    must let it through alone (the review found them passed over)."""
+    text = code.format(V=make_token(11, prefix="", digits=True))  # no prefix: a key only in a slot
+    alone = scan_bytes(text.encode(), "a.py").findings
+    shown = scan_bytes((text + f'token = "{make_token(7)}"\n').encode(), "b.py").findings
+    assert [f.rule for f in alone] == ["HFG001"] == [f.rule for f in shown if f.span.line <= text.count("\n")]
+    cell = notebook_text([new_code_cell(text)])
+    assert [f.rule for f in scan_bytes(cell.encode(), "n.ipynb").findings] == ["HFG001"]
