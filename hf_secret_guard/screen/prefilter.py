@@ -66,10 +66,10 @@ _SLOT_WORDS = (
 _SLOT_CALLS = tuple(sorted({call.rsplit(".", 1)[-1] + "(" for call in POSITIONAL_KEY_CALLS}))
 # What may stand between a name, the ``=`` or ``:`` after it and the literal: white space and line breaks
 # (also a backslash's, and in notebook JSON ``\n`` and the end of one line's string and the start of the
-# next), an opening bracket; a subscript's ``]`` before the sign.
-_GAP = r"(?:[\s(]|\\\n|\\+n|\\*\",\s*\")*"
-_SLOT_TAIL = r"[\w-]*\\{0,3}[\"']?\]?" + _GAP + r"[:=]" + _GAP + r"[rbufRBUF]{0,2}\\{0,3}([\"'])"
-_CALL_TAIL = _GAP + r"[rbuRBU]{0,2}\\?([\"'])"
+# next), an opening bracket after the sign; a subscript's ``]`` before it.
+_BREAK = r"\s|\\\n|\\+n|\\*\",\s*\""
+_SLOT_TAIL = rf"[\w-]*\\{{0,3}}[\"']?\]?(?:{_BREAK})*[:=](?:[(]|{_BREAK})*[rbufRBUF]{{0,2}}\\{{0,3}}([\"'])"
+_CALL_TAIL = rf"(?:[(]|{_BREAK})*[rbuRBU]{{0,2}}\\?([\"'])"
 
 
 # The letters that begin most words in code: a regex that starts with one stops at each.
@@ -124,6 +124,13 @@ def _value_may_be_key(text: str, quote_at: int) -> bool:
     return is_placeholder(value) or looks_real(strip_scheme(value)[1])
 
 
+def _is_call(match: str) -> bool:
+    """A match of the slot screen that is a call's: its ``(`` comes before any sign (a word's match holds
+    one only after its ``=`` or ``:``, as in ``token = (``)."""
+    bracket = match.find("(")
+    return bracket >= 0 and not any(sign in match[:bracket] for sign in ":=")
+
+
 def slot_candidate(text: str) -> bool:
     """Could ``text`` hold a key or a placeholder in a key slot?"""
     has_login: Optional[bool] = None
@@ -134,7 +141,7 @@ def slot_candidate(text: str) -> bool:
     for pattern in _SLOT_SCREEN:
         for slot in _re(pattern).finditer(text):
             quote_at = slot.end() - 1
-            if "(" in slot.group():
+            if _is_call(slot.group()):
                 if _value_may_be_key(text, quote_at):
                     return True
                 continue

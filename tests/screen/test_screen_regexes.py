@@ -225,8 +225,12 @@ def _slot_candidate_by_find(text: str) -> bool:
                     quote_at = hit.end() - 1
                     name = text[begin:quote_at].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
                     name = re.sub(r"[\\\"'\s:=]+$", "", name)
-                    login = name.lower() == "key" and has_login
-                    if is_slot_name(name, login) and prefilter._value_may_be_key(text, quote_at):
+                    end = at
+                    while end < quote_at and (text[end].isalnum() or text[end] in "_-"):
+                        end += 1
+                    names = {name, text[begin:end]}  # as written, and the run of name characters
+                    judged = [is_slot_name(each, each.lower() == "key" and has_login) for each in names]
+                    if any(judged) and prefilter._value_may_be_key(text, quote_at):
                         return True
                 at = text.find(word, at + 1)
     return False
