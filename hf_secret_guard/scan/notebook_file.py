@@ -138,10 +138,12 @@ def _raw_slices(parts: tuple[Part, ...]) -> tuple[tuple[int, int], ...]:
     return tuple((part.raw_start, part.raw_start + len(part.text)) for part in parts if part.raw_start >= 0)
 
 
-def _slice_part(part: Part, prefixes: PrefixIndex) -> tuple[tuple[int, ...], list[Leak], Optional[str]]:
+def _slice_part(
+    part: Part, prefixes: PrefixIndex, escapes: bool
+) -> tuple[tuple[int, ...], list[Leak], Optional[str]]:
     """``_scanned_part`` of a part that is a stretch of the file (``raw_start``) and not code: one leak per
-    token, as ``find_text_leaks(part.text)`` gives them, from the prefixes found in the whole file; and
-    the tokens its strings spell in escapes."""
+    token, as ``find_text_leaks(part.text)`` gives them, from the prefixes found in the whole file; and,
+    when the file has them (``escapes``: ``hides_needles``), the tokens its strings spell in escapes."""
     rule = "HFG003" if part.kind == "output" else "HFG004"
     start = part.raw_start
     leaks = [
@@ -149,6 +151,8 @@ def _slice_part(part: Part, prefixes: PrefixIndex) -> tuple[tuple[int, ...], lis
         for m in prefixes.tokens(start, start + len(part.text))
     ]
     tokens = tuple(leak.start for leak in leaks)
+    if not escapes:
+        return tokens, leaks, None
     escaped = [
         Leak(rule, m.start, m.end, m.value, m.confidence, part.kind, True)
         for m in escaped_tokens(part.text, 0, len(part.text))
@@ -325,10 +329,11 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
     # Outputs, markdown and metadata can only hold tokens: every token prefix of the file is found once,
     # and a part with none in its stretch of the file is not searched again.
     prefixes = PrefixIndex(raw)
+    escapes = hides_needles(raw)  # keys spelled in escapes, which only decoded text shows
     for index, part in enumerate(notebook.parts):
         if part.kind != "code":
             if part.raw_start >= 0:  # the file's own text: its tokens are those of its stretch
-                tokens, leaks, parse_error = _slice_part(part, prefixes)
+                tokens, leaks, parse_error = _slice_part(part, prefixes, escapes)
             elif prefixes.any_within(*_file_span(notebook, part)) or not shows_prefixes(notebook, part):
                 tokens, leaks, parse_error = _scanned_part(part, options, aliases)
             else:
@@ -368,7 +373,7 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
     # itself (metadata, widget state: its tokens are that part's own, found above).
     skipped = notebook.binary + _raw_slices(notebook.parts)
     swept = _swept_tokens(raw, skipped, prefixes)
-    if hides_needles(raw):  # and the tokens written in escapes, which only decoded text shows
+    if escapes:  # and the tokens written in escapes
         swept = itertools.chain(
             swept, (m for s, e in _gaps(len(raw), skipped) for m in escaped_tokens(raw, s, e))
         )

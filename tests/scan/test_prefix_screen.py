@@ -22,6 +22,7 @@ from hf_secret_guard.providers import PREFIXES
 from hf_secret_guard.providers._needles import prefix_ends
 from hf_secret_guard.read.notebook import read_notebook, shows_prefixes
 from hf_secret_guard.scan import notebook_file
+from hf_secret_guard.screen.prefilter import hides_needles
 from hf_secret_guard.tokens import PrefixIndex, find_tokens, mask
 from tests.conftest import REPO, TOKEN, TOKEN2, make_token
 from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, notebook_text
@@ -41,7 +42,7 @@ def _check(raw: str) -> int:
         expected = find_text_leaks(part.text, rule, part.kind, fixable=True)
         holding += bool(expected)
         if part.raw_start >= 0:
-            tokens, leaks, error = notebook_file._slice_part(part, prefixes)
+            tokens, leaks, error = notebook_file._slice_part(part, prefixes, hides_needles(raw))
             plain = [leak for leak in leaks if "\\" not in part.text[leak.start : leak.end]]
             assert (plain, error) == (expected, None)
             assert tokens == tuple(leak.start for leak in expected)
