@@ -17,6 +17,7 @@ from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name
 from hf_secret_guard.tokens.slots import (
     CLI_LOGIN_COMMANDS,
     POSITIONAL_KEY_CALLS,
+    SLOT_NAME_PARTS,
     URL_PARAMETER_HINTS,
     is_slot_name,
     looks_real,
@@ -47,21 +48,11 @@ def _re(pattern: str) -> re.Pattern[str]:
 # code or in notebook JSON (``\\"``; ``\\\\\\"`` for a cell's shell-escaped quote, ``echo "{\\"key\\":``):
 # a superset of what the slot detector accepts.  Driven by ``find`` of literal words, since a regex without
 # a literal prefix crawls over every byte.
-_SLOT_WORDS = (
-    "oken",
-    "OKEN",
-    "ecret",
-    "ECRET",
-    "assw",
-    "ASSW",
-    "redential",
-    "REDENTIAL",
-    "uthoriz",
-    "UTHORIZ",
-    "key",
-    "Key",
-    "KEY",
-)
+_SLOT_WORDS = tuple(
+    word
+    for part in SLOT_NAME_PARTS  # each slot name holds one, in any case
+    for word in ((part, part.title(), part.upper()) if len(part) < 4 else (part[1:], part[1:].upper()))
+)  # ``oken`` is in ``token`` and ``Token``: a short part is written out in its three cases
 # The calls that take a key first (``tokens.slots.POSITIONAL_KEY_CALLS``), by their last name.
 _SLOT_CALLS = tuple(sorted({call.rsplit(".", 1)[-1] + "(" for call in POSITIONAL_KEY_CALLS}))
 # What may stand between a name, the ``=`` or ``:`` after it and the literal: white space and line breaks
@@ -96,8 +87,8 @@ def _screens(branches: Sequence[tuple[str, str]]) -> list[str]:
     return ([joined] if joined else []) + alone
 
 
-# Words and calls in as few passes as possible; a hit that holds ``(`` is a call (a word's match, from
-# its pivot to the literal's quote, never does).
+# Words and calls in as few passes as possible; a hit that holds ``(`` before any sign is a call
+# (``_is_call``).
 _SLOT_SCREEN = _screens(
     [(word, _SLOT_TAIL) for word in _SLOT_WORDS] + [(call, _CALL_TAIL) for call in _SLOT_CALLS]
 )
@@ -124,6 +115,21 @@ def _value_may_be_key(text: str, quote_at: int) -> bool:
     return is_placeholder(value) or looks_real(strip_scheme(value)[1])
 
 
+def slot_names(text: str, word_at: int, quote_at: int) -> set[str]:
+    """The name that the slot word at ``word_at`` stands in, its literal opening at ``quote_at``: as it is
+    written up to the sign (quotes, a string prefix and the sign taken off), and as the whole run of name
+    characters around the word, for when more than the sign stands after it (``d["key"] =``)."""
+    begin = word_at
+    while begin and (text[begin - 1].isalnum() or text[begin - 1] in "_-"):
+        begin -= 1
+    name = text[begin:quote_at].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
+    name = re.sub(r"[\\\"'\s:=]+$", "", name)
+    end = word_at
+    while end < quote_at and (text[end].isalnum() or text[end] in "_-"):
+        end += 1
+    return {name, text[begin:end]}
+
+
 def _is_call(match: str) -> bool:
     """A match of the slot screen that is a call's: its ``(`` comes before any sign (a word's match holds
     one only after its ``=`` or ``:``, as in ``token = (``)."""
@@ -137,7 +143,8 @@ def slot_candidate(text: str) -> bool:
     # Each match is a slot word, the rest of its name and a literal's opening quote (the match's last
     # character), or a call and the quote.  A word later in the same name has the same name and quote,
     # so the matches not overlapping loses nothing; a call's match and a word's cannot overlap (a word's
-    # holds no ``(``, and a call's holds no word but at its own pivot, where a word's tail cannot match).
+    # holds no ``(`` before its sign nor letters after it, and a call's holds no word but at its own
+    # pivot, where a word's tail cannot match).
     for pattern in _SLOT_SCREEN:
         for slot in _re(pattern).finditer(text):
             quote_at = slot.end() - 1
@@ -145,15 +152,7 @@ def slot_candidate(text: str) -> bool:
                 if _value_may_be_key(text, quote_at):
                     return True
                 continue
-            begin = slot.start()
-            while begin and (text[begin - 1].isalnum() or text[begin - 1] in "_-"):
-                begin -= 1
-            name = text[begin:quote_at].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
-            name = re.sub(r"[\\\"'\s:=]+$", "", name)
-            end = slot.start()
-            while end < quote_at and (text[end].isalnum() or text[end] in "_-"):
-                end += 1
-            names = {name, text[begin:end]}  # the whole name, when more than the sign stands after it
+            names = slot_names(text, slot.start(), quote_at)
             if "key" in {each.lower() for each in names} and has_login is None:
                 # ``wandb.login(key=...)``, or a kaggle.json dict ``{"username": ..., "key": ...}``
                 has_login = "login(" in text or "username" in text
@@ -537,7 +536,7 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = (), data: Optional[
     # The slot screen first: in template notebooks (``token = "YOUR_HF_TOKEN"``) it says yes early.
     if slot_candidate(visible) or token_candidate(visible, json=True):
         return True
-    if _re(_URL_HINT_SCREEN).search(visible) is not None and url_candidate(visible):
+    if url_candidate(visible):
         return True
     if _re(_WRITE_SCREEN).search(raw) is None:
         return False  # `hf_hub_download` and friends: no token, and no way to write the environment

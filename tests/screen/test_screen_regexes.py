@@ -219,16 +219,8 @@ def _slot_candidate_by_find(text: str) -> bool:
                     if prefilter._value_may_be_key(text, hit.end() - 1):
                         return True
                 elif hit:
-                    begin = at
-                    while begin and (text[begin - 1].isalnum() or text[begin - 1] in "_-"):
-                        begin -= 1
                     quote_at = hit.end() - 1
-                    name = text[begin:quote_at].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
-                    name = re.sub(r"[\\\"'\s:=]+$", "", name)
-                    end = at
-                    while end < quote_at and (text[end].isalnum() or text[end] in "_-"):
-                        end += 1
-                    names = {name, text[begin:end]}  # as written, and the run of name characters
+                    names = prefilter.slot_names(text, at, quote_at)
                     judged = [is_slot_name(each, each.lower() == "key" and has_login) for each in names]
                     if any(judged) and prefilter._value_may_be_key(text, quote_at):
                         return True
