@@ -25,9 +25,21 @@ from hf_secret_guard.tokens import is_token, mask
 ANYWHERE_PATTERN = "|".join(fmt.pattern for _, fmt in FORMATS if fmt.anywhere)
 # The same in any case (``re.IGNORECASE``): a rule code is upper-cased before it is checked, so a token
 # pasted as one comes back as ``HF_ABC...``, which no longer looks random but is still the token (its
-# letters, one case).  Both compiled on first use, from ``re``'s own cache: a run that prints no token
-# prefix never needs them, and the any-case one is the costlier to compile.
+# letters, one case).  Both compiled on first use (``_anywhere``): a run that prints no token prefix
+# never needs them, and the any-case one is the costlier to compile.
 _NEEDLES = PREFIXES
+_COMPILED: dict[int, re.Pattern[str]] = {}
+
+
+def _anywhere(flags: int) -> re.Pattern[str]:
+    """``ANYWHERE_PATTERN`` compiled with ``flags``, once per process (``re``'s own cache holds 512
+    patterns and may drop it)."""
+    pattern = _COMPILED.get(flags)
+    if pattern is None:
+        pattern = _COMPILED[flags] = re.compile(ANYWHERE_PATTERN, flags)
+    return pattern
+
+
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -42,15 +54,13 @@ def redact_output(text: str) -> str:
     if not any(needle in text for needle in _NEEDLES):  # the common case: tokens.py is not even loaded
         return text
 
-    return re.compile(ANYWHERE_PATTERN).sub(
-        lambda m: mask(m.group()) if is_token(m.group()) else m.group(), text
-    )
+    return _anywhere(0).sub(lambda m: mask(m.group()) if is_token(m.group()) else m.group(), text)
 
 
 def redact_any_case(text: str) -> str:
     """For text that may hold a token in another case (rule codes): mask anything token-shaped, in any
     case, placeholder or not.  Only for short messages where no real text has that shape."""
-    return re.compile(ANYWHERE_PATTERN, re.IGNORECASE).sub(lambda m: mask(m.group()), redact_output(text))
+    return _anywhere(re.IGNORECASE).sub(lambda m: mask(m.group()), redact_output(text))
 
 
 class RedactingStream(io.TextIOBase):
