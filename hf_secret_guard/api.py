@@ -160,14 +160,15 @@ def _read_and_scan(path: str, options: ScanOptions) -> tuple[FileResult, Optiona
 
 
 def scan_candidates(
-    candidates: Iterable[Candidate], options: ScanOptions = DEFAULT_OPTIONS
+    candidates: Iterable[Candidate], options: ScanOptions = DEFAULT_OPTIONS, jobs: Optional[int] = None
 ) -> Iterator[FileResult]:
     """Scan what discovery found; skipped files and unlistable directories come back as results too.
 
-    A large tree is scanned by worker processes (``parallel``), with the same results in the same order.
+    A large tree is scanned by worker processes (``parallel``), with the same results in the same order;
+    ``jobs`` sets how many (1: none; None: one per core, for a large tree).
     """
     listed = list(candidates)
-    workers = parallel.workers_for(listed)
+    workers = parallel.workers_for(listed, jobs)
     if workers > 1:
         yield from parallel.scan_in_workers(listed, options, scan_candidate, workers)
     else:
@@ -195,12 +196,14 @@ def scan_paths(
     paths: Sequence[Union[str, os.PathLike[str]]],
     options: ScanOptions = DEFAULT_OPTIONS,
     discover: DiscoverOptions = DEFAULT_DISCOVER,
+    jobs: Optional[int] = None,
 ) -> Iterator[FileResult]:
     """Scan files and directories (recursively), in a stable order; a missing path is an error entry.
 
-    Files that were left out (excluded, binary, too large...) are yielded with ``skipped`` set.
+    Files that were left out (excluded, binary, too large...) are yielded with ``skipped`` set.  ``jobs``:
+    as for ``scan_candidates``.
     """
-    yield from scan_candidates(discover_files([str(p) for p in paths], discover), options)
+    yield from scan_candidates(discover_files([str(p) for p in paths], discover), options, jobs)
 
 
 def scan_staged(

@@ -188,13 +188,13 @@ def _tree(root: Path, count: int, mixed: int) -> None:
         (folder / f"m{number}.py").write_text(text)
 
 
-def _scan_in_a_process(root: Path) -> tuple[int, bool]:
-    """A scan of ``root`` in a fresh interpreter (one thread: it may fork): its number of findings, and
-    whether that process imported libcst."""
+def _scan_in_a_process(root: Path, jobs: int | None = None) -> tuple[int, bool]:
+    """A scan of ``root`` in ``jobs`` processes, started from a fresh interpreter (one thread: it may
+    fork): its number of findings, and whether that process imported libcst."""
     script = (
         "import sys\n"
         "from hf_secret_guard import api\n"
-        f"results = list(api.scan_paths([{str(root)!r}]))\n"
+        f"results = list(api.scan_paths([{str(root)!r}], jobs={jobs!r}))\n"
         "print(sum(len(r.findings) for r in results), 'libcst' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -239,27 +239,44 @@ def test_a_dying_worker_costs_time_not_results(tmp_path: Path) -> None:
 @pytest.mark.e2e
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 def test_only_the_parser_worker_imports_libcst(tmp_path: Path) -> None:
-    """Files that need libcst go to one worker: the parent finishes without ever importing it."""
-    _tree(tmp_path, parallel.MIN_FILES + 20, 40)
-    if parallel.cores() < 2:  # the scan runs in a fresh process: this one's threads do not count
-        pytest.skip("one core: the scan is serial")
-    findings, imported = _scan_in_a_process(tmp_path)
+    """Files that need libcst go to one worker: the parent finishes without ever importing it (``--jobs
+    2``: a tree this small is scanned in one process unless asked; in one, it imports libcst itself)."""
+    _tree(tmp_path, 60, 40)
+    findings, imported = _scan_in_a_process(tmp_path, jobs=2)
     serial = _scan(discover_files([str(tmp_path)], DEFAULT_DISCOVER), 0)
     assert findings == sum(len(r.findings) for r in serial)
     assert not imported
+    assert _scan_in_a_process(tmp_path, jobs=1) == (findings, True)
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_workers_for_a_large_tree_or_as_many_as_asked() -> None:
+    """Without ``--jobs``, a tree of ``MIN_FILES`` files or more gets a worker per core (up to
+    ``MAX_WORKERS``) and a smaller one none; ``--jobs N`` gets N for two files or more, 1 none.  Asked in
+    a fresh interpreter: with another thread running (a test runner's), no process may fork."""
+    script = (
+        "from hf_secret_guard.model import Candidate\n"
+        "from hf_secret_guard.scan import parallel as p\n"
+        "def files(n): return [Candidate(f'm{i}.py') for i in range(n)]\n"
+        "print(p.workers_for(files(p.MIN_FILES - 1)), p.workers_for(files(p.MIN_FILES)),\n"
+        "      p.workers_for(files(2), 3), p.workers_for(files(p.MIN_FILES), 1),\n"
+        "      p.workers_for(files(2), 99), p.workers_for(files(1), 4))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    per_core = min(parallel.cores(), parallel.MAX_WORKERS)
+    assert done.stdout.split() == [str(n) for n in (0, per_core, 3, 1, parallel.MAX_WORKERS, 0)]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 def test_when_most_files_need_libcst_every_worker_parses(tmp_path: Path) -> None:
     """A tree of files that all need libcst (template notebooks full of placeholders): past
     ``DEFER_LIMIT`` hand-overs the parent imports libcst too, with the serial results."""
-    count = parallel.MIN_FILES + 4 * parallel.DEFER_LIMIT
+    count = 5 * parallel.DEFER_LIMIT
     for number in range(count):
         (tmp_path / f"m{number}.py").write_text(f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\n')
     candidates = discover_files([str(tmp_path)], DEFAULT_DISCOVER)
-    if parallel.cores() < 2:
-        pytest.skip("one core: the scan is serial")
-    findings, imported = _scan_in_a_process(tmp_path)
+    findings, imported = _scan_in_a_process(tmp_path, jobs=2)
     assert findings == count and imported
     assert _scan(candidates, 2) == _scan(candidates, 0)
 

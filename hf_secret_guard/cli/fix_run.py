@@ -138,14 +138,20 @@ def _received(sent: _Sent, job: _Job) -> FixResult:
     return result
 
 
-def _plans(jobs: Sequence[_Job], scan_options: ScanOptions) -> list[FixResult]:
-    """Each job's fix, in order: on every core (forked workers, as the scan's) for many files."""
+def _plans(
+    jobs: Sequence[_Job], scan_options: ScanOptions, processes: Optional[int] = None
+) -> list[FixResult]:
+    """Each job's fix, in order: on every core (forked workers, as the scan's) for many files, or in
+    ``processes`` (``--jobs``: 1 for none) for two or more."""
     import functools
 
     from hf_secret_guard.scan.parallel import fork_workers
 
     global _FORKED_JOBS
-    workers = fork_workers() if len(jobs) >= MIN_PARALLEL_FIXES else 0
+    if processes is None:
+        workers = fork_workers() if len(jobs) >= MIN_PARALLEL_FIXES else 0
+    else:
+        workers = fork_workers(processes) if len(jobs) >= 2 else 0
     if workers < 2:
         return [_plan(job, scan_options) for job in jobs]
     import multiprocessing
@@ -205,10 +211,12 @@ class Planner:
         kept: Callable[[FileResult], Sequence[Finding]],
         styles: Sequence[tuple[str, str]] = (),
         root: str = ".",
+        jobs: Optional[int] = None,
     ) -> None:
         self.scan_options = scan_options
         self.styles = _Styles(fix_options, styles, root)
         self.kept = kept
+        self.jobs = jobs
         self.plans: dict[str, Planned] = {}
 
     def scan(self, candidates: list[Candidate]) -> Iterator[FileResult]:
@@ -217,9 +225,9 @@ class Planner:
         from hf_secret_guard import api
         from hf_secret_guard.scan import notebook_file, parallel
 
-        workers = parallel.workers_for(candidates)
+        workers = parallel.workers_for(candidates, self.jobs)
         if workers < 2:
-            yield from api.scan_candidates(candidates, self.scan_options)
+            yield from api.scan_candidates(candidates, self.scan_options, self.jobs)
             return
         # The fixer (with libcst) once, before the workers fork, rather than in each of them; and no worker
         # hands a file it scanned to the parser only because planning its fix imports libcst.
@@ -265,6 +273,7 @@ def run_fixes(
     root: str = ".",
     digests: Optional[Mapping[str, str]] = None,
     planned: Optional[Mapping[str, Planned]] = None,
+    processes: Optional[int] = None,
 ) -> FixRun:
     """Fix (or, with ``dry_run``, only plan) the files of ``findings`` that have a fixable one.
 
@@ -273,7 +282,8 @@ def run_fixes(
     scan's digest of each file: a file read back with the same bytes is not scanned again.  A fix the
     scan's worker planned (``planned``, from a ``Planner``) for the same findings is used as it is; its
     file is written only if it still holds the bytes the plan was made from.  Other files are planned
-    here (in workers for many); then all are written here (on a few threads for many)."""
+    here (in workers for many, or in ``processes``: ``--jobs``); then all are written here (on a few
+    threads for many)."""
     from hf_secret_guard.fix.document import may_fix
 
     chooser = _Styles(fix_options, styles, root)
@@ -303,7 +313,7 @@ def run_fixes(
         scanned = bool(digests) and digests is not None and digests.get(path) == digest(data)
         jobs.append(_Job(path, data, tuple(found), chooser.options_for(path), scanned))
     left = [job for index, job in enumerate(jobs) if index not in done]
-    planned_here = iter(_plans(left, scan_options))
+    planned_here = iter(_plans(left, scan_options, processes))
     results = [done[index].result if index in done else next(planned_here) for index in range(len(jobs))]
     told: list[list[ScanError]] = []  # each file's errors, in order, the write's last
     writes: list[tuple[int, str, _Change]] = []
@@ -549,6 +559,7 @@ def fix_for_settings(
         root=settings.root,
         digests=digests,
         planned=planned,
+        processes=settings.jobs,
     )
     for error in run.errors:
         click.echo(format_error(error), err=True)

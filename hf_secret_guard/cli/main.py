@@ -109,6 +109,13 @@ config_options = _options(
         metavar="MB",
         help="Skip files larger than this (0: no limit); each skipped file gets a warning.",
     ),
+    click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Scan (and fix) in N processes; 1: all in this one.  [default: one per core for a large tree]",
+    ),
 )
 verbosity_options = _options(
     click.option(
@@ -410,7 +417,12 @@ def run_scan(settings: Settings) -> int:
             return baseline.split(result.findings)[0] if baseline is not None else list(result.findings)
 
         planner = Planner(
-            settings.scan_options, settings.fix_options, kept, settings.fix_styles, settings.root
+            settings.scan_options,
+            settings.fix_options,
+            kept,
+            settings.fix_styles,
+            settings.root,
+            settings.jobs,
         )
     collected = _collect(settings, planner)
     if collected is None:
@@ -583,7 +595,7 @@ def _collect(settings: Settings, planner: Optional[Planner] = None) -> Optional[
             if planner is not None:
                 stream = planner.scan(candidates)
             else:
-                stream = api.scan_candidates(candidates, settings.scan_options)
+                stream = api.scan_candidates(candidates, settings.scan_options, settings.jobs)
     except MissingPath as missing:
         click.echo(f"{missing.args[0]}: error: no such file or directory", err=True)
         return None

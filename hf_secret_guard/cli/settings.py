@@ -52,6 +52,7 @@ class Settings(NamedTuple):
     no_gitignore: bool = False
     staged: bool = False  # --staged: scan the git index, not the working files
     max_file_size: int = 100  # megabytes; 0: no limit
+    jobs: Optional[int] = None  # --jobs: worker processes; None: one per core for a large tree
     quiet: bool = False
     verbose: bool = False
     no_color: bool = False

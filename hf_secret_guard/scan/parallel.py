@@ -61,21 +61,24 @@ class _DeferLibcst:
         return None
 
 
-def workers_for(candidates: Sequence[Candidate]) -> int:
-    """How many processes to scan ``candidates`` with; 0 or 1 means a serial scan."""
-    if sum(1 for c in candidates if not c.skipped and not c.error) < MIN_FILES:
-        return 0
-    return fork_workers()
+def workers_for(candidates: Sequence[Candidate], jobs: Optional[int] = None) -> int:
+    """How many processes to scan ``candidates`` with; 0 or 1 means a serial scan.  ``jobs``: the
+    user's ``--jobs`` (None: one per core, for trees of ``MIN_FILES`` or more)."""
+    files = sum(1 for c in candidates if not c.skipped and not c.error)
+    if jobs is None:
+        return fork_workers() if files >= MIN_FILES else 0
+    return fork_workers(jobs) if files >= 2 else 0
 
 
-def fork_workers() -> int:
-    """How many forked processes this machine can run work in; 0 where fork is not safe: another thread
-    may hold a lock (the import lock, a stream's) that the child would wait on forever.  Threads started
-    without ``threading`` (``_thread``, as execnet and some kernels do) count too: ``sys._current_frames``
-    lists every thread of the interpreter."""
+def fork_workers(jobs: Optional[int] = None) -> int:
+    """How many forked processes this machine can run work in (``jobs``, if given, else one per core;
+    at most ``MAX_WORKERS``); 0 where fork is not safe: another thread may hold a lock (the import lock,
+    a stream's) that the child would wait on forever.  Threads started without ``threading``
+    (``_thread``, as execnet and some kernels do) count too: ``sys._current_frames`` lists every thread
+    of the interpreter."""
     if not hasattr(os, "fork") or sys.platform == "win32" or len(sys._current_frames()) > 1:
         return 0
-    return min(cores(), MAX_WORKERS)
+    return min(cores() if jobs is None else jobs, MAX_WORKERS)
 
 
 def cores() -> int:

@@ -14,7 +14,6 @@ from hf_secret_guard.api import scan_file
 from hf_secret_guard.cli import fix_run
 from hf_secret_guard.model import digest
 from hf_secret_guard.options import DEFAULT_FIX_OPTIONS, DEFAULT_OPTIONS
-from hf_secret_guard.scan import parallel
 from tests.conftest import make_token, run_cli
 from tests.inprocess import run_main
 from tests.notebooks import new_code_cell, notebook_text
@@ -33,11 +32,13 @@ def _tree(root: Path, count: int) -> dict[Path, str]:
 
 @pytest.mark.e2e  # forked workers: never from a process with other threads (a test runner's)
 def test_a_large_tree_is_fixed_in_workers_as_one_by_one(tmp_path: Path) -> None:
-    count = fix_run.MIN_PARALLEL_FIXES + 6
+    """Fixes planned in workers (``--jobs 2``: a tree this small is fixed in one process unless asked)
+    are those planned one by one."""
+    count = 20
     (tmp_path / "a").mkdir()
     tokens = _tree(tmp_path / "a", count)
     shutil.copytree(tmp_path / "a", tmp_path / "b")
-    result = run_cli("scan", "--isolated", "--fix", "a", cwd=tmp_path)  # a process: it may fork
+    result = run_cli("scan", "--isolated", "--jobs", "2", "--fix", "a", cwd=tmp_path)  # it may fork
     assert f"Found {count} leaks in {count} files" in result.stdout
     assert f"{count} fixed, 0 remaining" in result.stdout
     for path, token in tokens.items():
@@ -98,19 +99,20 @@ def _mixed_tree(root: Path, count: int) -> None:
 @pytest.mark.e2e
 def test_workers_send_back_what_one_by_one_gives(tmp_path: Path) -> None:
     """Results come back from the workers without the texts the main process decodes again: the diff
-    (which shows both texts) and the fixed bytes are those of files fixed one at a time."""
-    count = fix_run.MIN_PARALLEL_FIXES + 11
+    (which shows both texts) and the fixed bytes are those of files fixed one at a time.  ``--diff``
+    plans every fix after the scan (``fix_run._plans``), ``--fix`` in the scan's workers."""
+    count = 25
     _mixed_tree(tmp_path / "a", count)
     shutil.copytree(tmp_path / "a", tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    whole = run_cli("scan", "--isolated", "--diff", "a", cwd=tmp_path)  # a process: it may fork
+    whole = run_cli("scan", "--isolated", "-j", "2", "--diff", "a", cwd=tmp_path)  # it may fork
     one_by_one = "".join(
         run_main("scan", "--isolated", "--diff", f"a/{name}", cwd=tmp_path).stdout for name in names
     )
     one_by_one = one_by_one.replace("\r\n", "\n").replace("\r", "\n")  # the process's text is read so
     fixable = sum(1 for name in names if not name.endswith(".env"))
     assert whole.returncode == 1 and whole.stdout == one_by_one and whole.stdout.count("+++ ") == fixable
-    run_cli("scan", "--isolated", "--fix", "a", cwd=tmp_path)
+    run_cli("scan", "--isolated", "-j", "2", "--fix", "a", cwd=tmp_path)
     for name in names:
         run_main("scan", "--isolated", "--fix", f"b/{name}", cwd=tmp_path)
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
@@ -119,11 +121,11 @@ def test_workers_send_back_what_one_by_one_gives(tmp_path: Path) -> None:
 
 @pytest.mark.e2e  # forked workers: never from a process with other threads (a test runner's)
 def test_a_tree_the_scan_forks_for_is_fixed_by_its_workers_as_in_one_process(tmp_path: Path) -> None:
-    """A tree large enough for the scan's workers gets each file's fix planned by the worker that scanned
-    it, from the scan's reading of it (issue 14, item 5): the bytes written and everything printed are
-    those of a run in one process, with a baseline, per-file ignores and per-file styles deciding what is
+    """A tree the scan runs in workers (``--jobs 2``) gets each file's fix planned by the worker that
+    scanned it, from the scan's reading of it (issue 14, item 5): the bytes written and everything printed
+    are those of a run in one process, with a baseline, per-file ignores and per-file styles deciding what is
     fixed and how (each applied in the worker too, and checked again after the scan)."""
-    count = parallel.MIN_FILES + 13
+    count = 33  # with ``--jobs 2``: a tree this small is scanned in one process unless asked
     (tmp_path / "pyproject.toml").write_text(
         '[tool.hf-secret-guard]\nper-file-fix-style = { "f00*" = "env", "f01*" = "kaggle" }\n'
         'per-file-ignores = { "f003.py" = ["HFG001"] }\n'
@@ -135,7 +137,7 @@ def test_a_tree_the_scan_forks_for_is_fixed_by_its_workers_as_in_one_process(tmp
         accepted = run_main("baseline", "--output", f"{tree}.json", f"{tree}/f002.py", cwd=tmp_path)
         assert accepted.returncode == 0
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    forked = run_cli("scan", "--fix", "--baseline", "a.json", "a", cwd=tmp_path)  # a process: it forks
+    forked = run_cli("scan", "-j", "2", "--fix", "--baseline", "a.json", "a", cwd=tmp_path)  # it forks
     assert forked.returncode == 1
     assert f"({count} scanned)" in forked.stdout and " fixed, " in forked.stdout
     # The same bytes as fixing the tree in parts too small for the scan to fork for, in any test runner:
