@@ -402,20 +402,30 @@ def _stream_log(command: list[str], cwd: str) -> Iterator[bytes]:
             raise HistoryError(redact(reason[-1] if reason else "git log failed"))
 
 
-def _toplevel(cwd: str) -> str:
+def _repository(cwd: str) -> tuple[str, Optional[str], bool]:
+    """The work tree's top folder, its HEAD commit (None on a branch with no commits yet) and whether it
+    is a shallow clone, from one ``git rev-parse``: it prints each answer in turn, and with ``--verify
+    --quiet`` an unborn HEAD only makes it exit 1 after the others."""
     if shutil.which("git") is None:
         raise HistoryError("git is not installed (needed for --history)")
-    try:
-        return _git(["rev-parse", "--show-toplevel"], cwd).decode("utf-8", "surrogateescape").strip()
-    except HistoryError as exc:
-        raise HistoryError(f"{os.path.abspath(cwd)}: not a git repository") from exc
-
-
-def _head_commit(top: str) -> Optional[str]:
-    try:
-        return _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], top).decode().strip() or None
-    except HistoryError:
-        return None  # an unborn branch: no commits yet
+    asked = [
+        "rev-parse",
+        "--show-toplevel",
+        "--is-shallow-repository",
+        "--verify",
+        "--quiet",
+        "HEAD^{commit}",
+    ]
+    done = subprocess.run(git_command(*_GIT_CONFIG, *asked), cwd=cwd, capture_output=True, check=False)
+    lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    answers = 3 if done.returncode == 0 else 2  # the top folder's name may hold a line break itself
+    if done.returncode not in (0, 1) or len(lines) < answers:
+        raise HistoryError(f"{os.path.abspath(cwd)}: not a git repository")
+    head = lines[-1].strip() if answers == 3 else None
+    shallow = lines[-answers + 1].strip() == "true"
+    return "\n".join(lines[: -answers + 1]).strip(), head or None, shallow
 
 
 def _head_places(top: str, head: str, secrets: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
@@ -475,19 +485,18 @@ def scan_history(
     ``exclude`` drops files the way the configuration's exclude patterns drop them from a normal scan.
     Raises ``HistoryError`` with a one-line reason when git cannot answer.
     """
-    top = _toplevel(cwd)
+    top, head, shallow = _repository(cwd)
     shown, names = split_revs(revs)
     # --all leaves out the stash (work in progress, never committed); `refs/stash` named still reads it.
     options = [
         item for rev in shown for item in (("--exclude=refs/stash", rev) if rev == "--all" else (rev,))
     ]
-    head = _head_commit(top)
     if not options and not names:
         if head is None:
             return HistoryResult((), 0, ("HEAD",), ("the repository has no commits yet",))
         names = ["HEAD"]
     notes: list[str] = []
-    if _git(["rev-parse", "--is-shallow-repository"], top).strip() == b"true":
+    if shallow:
         notes.append(
             "shallow clone: only the fetched commits were scanned (in CI, fetch the whole history, "
             "e.g. actions/checkout with fetch-depth: 0)"

@@ -229,7 +229,24 @@ def test_unusual_path_names(repo: Repo) -> None:
 
 def test_unborn_repository(repo: Repo) -> None:
     result = scan_history(str(repo.root))
-    assert result.leaks == () and result.commits == 0 and result.notes
+    assert (
+        result.leaks == () and result.commits == 0 and result.notes == ("the repository has no commits yet",)
+    )
+
+
+def test_a_shallow_clone_says_what_was_not_scanned(repo: Repo, tmp_path: Path) -> None:
+    """A clone of one commit: that commit adds every file (the token is found, in it), and a note says
+    that older commits were not scanned.  The clone's folder has a line break in its name, which git
+    prints as it is among its other answers."""
+    repo.commit("one", a_DOT_py=f'token = "{TOKEN}"\n')
+    repo.commit("two", b_DOT_py="b = 2\n")
+    full = scan_history(str(repo.root))
+    assert full.notes == () and full.commits == 2 and len(full.leaks) == 1
+    clone = tmp_path / "shallow\nclone"
+    repo.git("clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone))
+    result = scan_history(str(clone))
+    assert result.commits == 1 and result.notes[0].startswith("shallow clone: only the fetched commits")
+    assert [leak.head for leak in result.leaks] == [(("a.py", 1),)]  # its one commit adds every file
 
 
 def test_errors_are_one_line(repo: Repo, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
@@ -76,25 +77,20 @@ SCRIPTS: list[tuple[str, str, str]] = [
 ]
 
 
-def _ruff_import_problems(path: Path) -> int:
-    """How many import blocks ruff's isort rules (I) report in the file, with ruff's defaults."""
+def _ruff_import_problems(*folders: Path) -> dict[Path, int]:
+    """How many import blocks ruff's isort rules (I) report in each file under ``folders``, with ruff's
+    defaults: one ruff process for every case (each case is a folder of its own, as a project would be)."""
     ran = subprocess.run(
-        [
-            RUFF,
-            "check",
-            "--isolated",
-            "--select",
-            "I",
-            "--output-format",
-            "json",
-            path.name,
-        ],
-        cwd=path.parent,
+        [RUFF, "check", "--isolated", "--select", "I", "--output-format", "json", *map(str, folders)],
+        cwd=folders[0].parent,  # not this project: its modules would be first-party to ruff
         capture_output=True,
         text=True,
     )
     assert ran.returncode in (0, 1), ran.stderr
-    return len(json.loads(ran.stdout))
+    counts = {path: 0 for folder in folders for path in folder.rglob("*") if path.is_file()}
+    for problem in json.loads(ran.stdout):
+        counts[Path(problem["filename"])] += 1
+    return counts
 
 
 def _stand_ins(folder: Path) -> Path:
@@ -113,17 +109,56 @@ def _stand_ins(folder: Path) -> Path:
     return folder
 
 
+class Case(NamedTuple):
+    path: Path  # the fixed file
+    before: int  # ruff's import problems in the file before the fix, and after
+    after: int
+    returncode: int  # of the fix
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
+    """Every script and notebook below in a project folder of its own, fixed (each with its style);
+    ruff's import problems in all of them, before and after, from one ruff process."""
+    root = tmp_path_factory.mktemp("ruff")
+    documents: dict[str, tuple[str, bytes, tuple[str, ...]]] = {}
+    for name, script, style in SCRIPTS:
+        documents[f"script-{name}"] = (
+            "train.py",
+            script.replace("<T>", TOKEN).encode(),
+            ("--fix-style", style),
+        )
+    for name, cells in NOTEBOOKS:
+        text = notebook_text([new_code_cell(cell.replace("<T>", TOKEN)) for cell in cells], "colab-4.0")
+        documents[f"notebook-{name}"] = ("nb.ipynb", text.encode(), ())
+    for tree in ("before", "after"):
+        for key, (filename, data, _) in documents.items():
+            (root / tree / key).mkdir(parents=True)
+            (root / tree / key / filename).write_bytes(data)
+    fixes = {
+        key: run_main("scan", "--isolated", "--fix", *options, filename, cwd=root / "after" / key).returncode
+        for key, (filename, _, options) in documents.items()
+    }
+    counts = _ruff_import_problems(root / "before", root / "after")
+    return {
+        key: Case(
+            root / "after" / key / filename,
+            counts[root / "before" / key / filename],
+            counts[root / "after" / key / filename],
+            fixes[key],
+        )
+        for key, (filename, _, _) in documents.items()
+    }
+
+
 @pytest.mark.parametrize(("name", "script", "style"), SCRIPTS, ids=[row[0] for row in SCRIPTS])
-def test_the_added_import_is_where_ruff_puts_it(name: str, script: str, style: str, tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    path = project / "train.py"
-    path.write_bytes(script.replace("<T>", TOKEN).encode())
-    before = _ruff_import_problems(path)
-    result = run_main("scan", "--isolated", "--fix", "--fix-style", style, "train.py", cwd=project)
-    assert result.returncode == 1 and TOKEN not in path.read_text()
+def test_the_added_import_is_where_ruff_puts_it(
+    name: str, script: str, style: str, cases: dict[str, Case], tmp_path: Path
+) -> None:
+    path, before, after, returncode = cases[f"script-{name}"]
+    assert returncode == 1 and TOKEN not in path.read_text()
     fixed = path.read_bytes()
-    assert _ruff_import_problems(path) <= before, fixed.decode()
+    assert after <= before, fixed.decode()
     if "\r\n" in script:  # every line, the added ones too, ends as the file's lines do
         assert fixed.count(b"\n") == fixed.count(b"\r\n")
     if name == "already-unsorted":
@@ -151,13 +186,12 @@ NOTEBOOKS: list[tuple[str, list[str]]] = [
 
 
 @pytest.mark.parametrize(("name", "cells"), NOTEBOOKS, ids=[row[0] for row in NOTEBOOKS])
-def test_a_notebook_cells_import_is_where_ruff_puts_it(name: str, cells: list[str], tmp_path: Path) -> None:
-    path = tmp_path / "nb.ipynb"
-    path.write_text(notebook_text([new_code_cell(cell.replace("<T>", TOKEN)) for cell in cells], "colab-4.0"))
-    before = _ruff_import_problems(path)
-    run_main("scan", "--isolated", "--fix", "nb.ipynb", cwd=tmp_path)
-    assert TOKEN not in path.read_text()
-    assert _ruff_import_problems(path) <= before == 0, path.read_text()
+def test_a_notebook_cells_import_is_where_ruff_puts_it(
+    name: str, cells: list[str], cases: dict[str, Case]
+) -> None:
+    path, before, after, returncode = cases[f"notebook-{name}"]
+    assert returncode == 1 and TOKEN not in path.read_text()
+    assert after <= before == 0, path.read_text()
     for cell in json.loads(path.read_text())["cells"]:
         compile(TransformerManager().transform_cell("".join(cell["source"])), "cell", "exec")
 
