@@ -61,7 +61,10 @@ def scan_text(text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> F
 def scan_bytes(data: bytes, path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in a file's bytes; its kind (``read.kinds``: Python, notebook, other text) comes from
     ``path`` and the first line.  A result with findings carries the bytes' digest (for ``--fix``)."""
-    result = _scan_bytes(data, path, options)
+    return _digested(data, _scan_bytes(data, path, options))
+
+
+def _digested(data: bytes, result: FileResult) -> FileResult:
     return result._replace(digest=digest(data)) if result.findings else result
 
 
@@ -137,8 +140,11 @@ def scan_file(path: str, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     return _read_and_scan(path, options)[0]
 
 
-def _read_and_scan(path: str, options: ScanOptions) -> tuple[FileResult, Optional[bytes]]:
-    """``scan_file``, and the bytes it read (None when it read none)."""
+def _read_and_scan(
+    path: str, options: ScanOptions, digests: bool = True
+) -> tuple[FileResult, Optional[bytes]]:
+    """``scan_file``, and the bytes it read (None when it read none); without ``digests``, a result with
+    findings carries no digest."""
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
@@ -156,40 +162,53 @@ def _read_and_scan(path: str, options: ScanOptions) -> tuple[FileResult, Optiona
         return FileResult(path, (), (ScanError(path, "read", f"cannot read: {reason}"),)), None
     if looks_binary(data) and kind_of(path, data[:200].split(b"\n", 1)[0]) == "text":
         return FileResult(path, skipped="binary file"), data
-    return scan_bytes(data, path, options), data
+    result = _scan_bytes(data, path, options)
+    return (_digested(data, result) if digests else result), data
 
 
 def scan_candidates(
-    candidates: Iterable[Candidate], options: ScanOptions = DEFAULT_OPTIONS, jobs: Optional[int] = None
+    candidates: Iterable[Candidate],
+    options: ScanOptions = DEFAULT_OPTIONS,
+    jobs: Optional[int] = None,
+    *,
+    digests: bool = True,
 ) -> Iterator[FileResult]:
     """Scan what discovery found; skipped files and unlistable directories come back as results too.
 
     A large tree is scanned by worker processes (``parallel``), with the same results in the same order;
-    ``jobs`` sets how many (1: none; None: one per core, for a large tree).
+    ``jobs`` sets how many (1: none; None: one per core, for a large tree).  ``digests=False``: no result
+    carries the digest of its bytes, which only a fix uses (hashing every file with findings is a pass
+    over each, for nothing when nothing will be fixed).
     """
     listed = list(candidates)
+    scan_one = scan_candidate if digests else _scan_candidate_undigested
     workers = parallel.workers_for(listed, jobs)
     if workers > 1:
-        yield from parallel.scan_in_workers(listed, options, scan_candidate, workers)
+        yield from parallel.scan_in_workers(listed, options, scan_one, workers)
     else:
         for candidate in listed:
-            yield scan_candidate(candidate, options)
+            yield scan_one(candidate, options)
 
 
 def scan_candidate(candidate: Candidate, options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     return scan_candidate_bytes(candidate, options)[0]
 
 
+def _scan_candidate_undigested(candidate: Candidate, options: ScanOptions) -> FileResult:
+    return scan_candidate_bytes(candidate, options, digests=False)[0]
+
+
 def scan_candidate_bytes(
-    candidate: Candidate, options: ScanOptions = DEFAULT_OPTIONS
+    candidate: Candidate, options: ScanOptions = DEFAULT_OPTIONS, digests: bool = True
 ) -> tuple[FileResult, Optional[bytes]]:
     """``scan_candidate``, and the bytes it scanned (None when it read none): ``--fix`` plans its fix
-    right after the scan, from the same bytes (``result.digest`` is theirs)."""
+    right after the scan, from the same bytes (``result.digest`` is theirs, unless ``digests`` is
+    False)."""
     if candidate.skipped:
         return FileResult(candidate.path, skipped=candidate.skipped), None
     if candidate.error:
         return FileResult(candidate.path, (), (ScanError(candidate.path, "read", candidate.error),)), None
-    return _read_and_scan(candidate.path, options)
+    return _read_and_scan(candidate.path, options, digests)
 
 
 def scan_paths(

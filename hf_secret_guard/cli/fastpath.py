@@ -54,7 +54,8 @@ def clean_scan(args: Sequence[str], stdout: TextIO) -> Optional[int]:
     except (ConfigError, MissingPath):
         return None
     scanned = 0
-    for result in api.scan_candidates(candidates, settings.scan_options):
+    # No digests: a file with findings is scanned again by the full command line, which fixes it.
+    for result in api.scan_candidates(candidates, settings.scan_options, digests=False):
         if result.findings or result.errors or result.skipped:
             return None  # at the first one: the full command line scans again and reports
         scanned += 1

@@ -595,7 +595,11 @@ def _collect(settings: Settings, planner: Optional[Planner] = None) -> Optional[
             if planner is not None:
                 stream = planner.scan(candidates)
             else:
-                stream = api.scan_candidates(candidates, settings.scan_options, settings.jobs)
+                # The digest of a file's bytes tells --fix and --diff that a file read again is unchanged.
+                digests = bool(settings.fix or settings.diff)
+                stream = api.scan_candidates(
+                    candidates, settings.scan_options, settings.jobs, digests=digests
+                )
     except MissingPath as missing:
         click.echo(f"{missing.args[0]}: error: no such file or directory", err=True)
         return None

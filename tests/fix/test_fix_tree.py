@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from hf_secret_guard.api import scan_file
+from hf_secret_guard.api import scan_candidates, scan_file
 from hf_secret_guard.cli import fix_run
+from hf_secret_guard.discover import DEFAULT_DISCOVER, discover_files
 from hf_secret_guard.model import digest
 from hf_secret_guard.options import DEFAULT_FIX_OPTIONS, DEFAULT_OPTIONS
 from tests.conftest import make_token, run_cli
@@ -72,6 +73,19 @@ def test_a_clean_file_has_no_digest(tmp_path: Path) -> None:
     path = tmp_path / "a.py"
     path.write_text("x = 1\n")
     assert scan_file(str(path)).digest == ""
+
+
+def test_a_scan_that_fixes_nothing_can_skip_the_digests(tmp_path: Path) -> None:
+    """``scan_candidates(digests=False)`` (the CLI without --fix or --diff) finds the same, with no digest
+    to hash; by default a result with findings carries its bytes' digest, which --fix compares."""
+    (tmp_path / "a.py").write_text(f'login(token="{make_token(8)}")\n')
+    (tmp_path / "b.py").write_text("x = 1\n")
+    candidates = discover_files([str(tmp_path)], DEFAULT_DISCOVER)
+    digested = list(scan_candidates(candidates, DEFAULT_OPTIONS))
+    plain = list(scan_candidates(candidates, DEFAULT_OPTIONS, digests=False))
+    assert [r.digest for r in digested] == [digest((tmp_path / "a.py").read_bytes()), ""]
+    assert [r.digest for r in plain] == ["", ""]
+    assert [r._replace(digest="") for r in digested] == plain and len(plain[0].findings) == 1
 
 
 def _mixed_tree(root: Path, count: int) -> None:
