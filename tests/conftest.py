@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings as hypothesis_settings
 
 from hf_secret_guard.providers.spec import TokenFormat
 from tests.fake_keys import generate
@@ -69,6 +70,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if _BYTECODE_CACHE:  # the run that set the folder up (not a test worker)
         kept = tuple(Path(p).resolve() for p in {str(REPO), sys.prefix, sys.base_prefix})
         _prune_bytecode(_BYTECODE_CACHE, Path("/"), kept)
+
+
+# The property tests' example counts are for the everyday run; ``--hypothesis-profile=thorough`` gives each
+# ten times as many, a deeper search (minutes, not seconds) worth running before a release or after a
+# change to the screens, readers or fixer.
+hypothesis_settings.register_profile("thorough", max_examples=1000)
+
+
+def examples(count: int) -> int:
+    """``count`` examples, scaled by the Hypothesis profile's ``max_examples`` against its default 100
+    (``thorough``: ten times as many)."""
+    return max(1, count * hypothesis_settings.default.max_examples // 100)
 
 
 def make_token(seed: int = 0, prefix: str = "hf_", digits: bool = False) -> str:

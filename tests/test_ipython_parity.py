@@ -21,7 +21,7 @@ from nbformat.v4 import new_code_cell, new_notebook, writes
 from hf_secret_guard import fix_notebook, fix_source, scan_notebook
 from hf_secret_guard.fix.model import FixOptions
 from hf_secret_guard.read.ipython import mask_cell
-from tests.conftest import TOKEN
+from tests.conftest import TOKEN, examples
 from tests.ipython_oracle import ipython_reading, our_reading
 
 CELLS = json.loads((Path(__file__).parent / "data" / "ipython_cells.json").read_text())["cells"]
@@ -110,7 +110,9 @@ def generated_cells(draw: st.DrawFn) -> str:
     return (draw(st.sampled_from(_HEADERS)) + cell).replace("@T@", TOKEN)
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=examples(150), deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 @given(generated_cells())
 def test_generated_cells_read_as_ipython_reads_them(cell: str) -> None:
     assert_same_reading(cell)

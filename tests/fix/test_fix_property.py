@@ -23,7 +23,7 @@ from hf_secret_guard.options import FixOptions
 from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.scan import notebook_file
 from hf_secret_guard.tokens import find_tokens
-from tests.conftest import TOKEN
+from tests.conftest import TOKEN, examples
 from tests.fix_support import install_fake_colab
 from tests.notebooks import (
     STYLES,
@@ -40,7 +40,7 @@ from tests.notebooks import (
 COLAB = FixOptions(style="userdata")
 
 SETTINGS = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 # Text around a token: no quotes or backslashes (they would end the literal), but braces and % (f-string
@@ -266,7 +266,7 @@ def _escapes_non_ascii(raw: str) -> bool:
 
 
 @given(st.text(alphabet='\\u0079fF8e1a"x', max_size=16))
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 def test_ensure_ascii_style_reads_each_escape_as_json_does(raw: str) -> None:
     """The style check finds ``\\u`` escapes with a literal search and counts the backslashes before each
     (escaped backslashes do not start an escape): the same verdict as reading the escapes in order."""

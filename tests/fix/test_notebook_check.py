@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hf_secret_guard.fix.plan_notebook import free_text_only
+from tests.conftest import examples
 from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, notebook_text
 
 ROOT = Path(__file__).parents[2]
@@ -85,7 +86,7 @@ def test_the_set_is_real() -> None:
     assert len(NOTEBOOKS) >= 8 and all(value["nbformat"] == 4 for value in NOTEBOOKS)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(data=st.data())
 def test_a_change_judged_free_text_keeps_the_notebook_valid(data: st.DataObject) -> None:
     before = data.draw(st.sampled_from(NOTEBOOKS))
@@ -148,7 +149,7 @@ def _spans_of_strings(before: Any) -> list[tuple[Any, ...]]:
     return sorted(set(found), key=repr)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(data=st.data())
 def test_reading_only_the_edited_values_judges_as_reading_the_whole_file(data: st.DataObject) -> None:
     """A fixed notebook's check reads only the values the fix edited, where it can tell they are whole

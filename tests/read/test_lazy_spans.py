@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hf_secret_guard import scan_notebook
 from hf_secret_guard.read.jsonspan import JsonSpanError, item_spans, parse_with_spans
 from hf_secret_guard.read.notebook import placed, raw_offset, read_notebook
-from tests.conftest import TOKEN
+from tests.conftest import TOKEN, examples
 from tests.notebooks import (
     PNG,
     STYLES,
@@ -26,7 +26,7 @@ from tests.notebooks import (
     notebook_text,
 )
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 
 # Lines as notebooks hold them: escapes, non-ASCII, a token, IPython lines, empty lines.
 _LINE = st.one_of(

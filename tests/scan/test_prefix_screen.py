@@ -24,7 +24,7 @@ from hf_secret_guard.read.notebook import read_notebook, shows_prefixes
 from hf_secret_guard.scan import notebook_file
 from hf_secret_guard.screen.prefilter import hides_needles
 from hf_secret_guard.tokens import PrefixIndex, find_tokens, mask
-from tests.conftest import REPO, TOKEN, TOKEN2, make_token
+from tests.conftest import REPO, TOKEN, TOKEN2, examples, make_token
 from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, notebook_text
 
 TOKEN3 = make_token(31, digits=True)
@@ -123,7 +123,7 @@ def _escaped(text: str, how: int) -> str:
     return '"' + "".join(f"\\u{ord(c):04x}" if c in letters else json.dumps(c)[1:-1] for c in text) + '"'
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(LINES, LINES, TEXTS, VALUES, LINES, st.sampled_from([None, 1, 2]), st.sampled_from([0, 1, 2]))
 def test_generated_notebooks_screen_as_their_parts_search(
     markdown: list[str],
@@ -181,7 +181,7 @@ def test_a_key_behind_an_escape_or_split_across_lines_is_found_in_each_kind_of_p
     assert not any(t in repr(found) for t in (TOKEN, TOKEN2, TOKEN3))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(PIECES, max_size=12).map("".join), st.data())
 def test_the_tokens_of_a_stretch_are_those_of_the_stretch_alone(text: str, data: st.DataObject) -> None:
     start = data.draw(st.integers(0, len(text)))

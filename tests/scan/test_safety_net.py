@@ -21,7 +21,7 @@ from hf_secret_guard.providers import PREFIXES
 from hf_secret_guard.read.notebook import read_notebook
 from hf_secret_guard.scan import notebook_file
 from hf_secret_guard.tokens import find_tokens, mask
-from tests.conftest import REPO, TOKEN, TOKEN2, make_token
+from tests.conftest import REPO, TOKEN, TOKEN2, examples, make_token
 from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, notebook_text
 
 TOKEN3 = make_token(31, digits=True)
@@ -114,7 +114,7 @@ def _notebook(
     return json.dumps(nb, indent=indent or None, ensure_ascii=bool(indent % 2))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(VALUES, VALUES, VALUES, VALUES, TEXTS, TEXTS, st.sampled_from([0, 1, 2]))
 def test_generated_notebooks_sweep_as_before(
     metadata: Any, cell_metadata: Any, data: Any, extra: Any, source: str, text: str, indent: int

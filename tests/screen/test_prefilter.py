@@ -23,7 +23,7 @@ from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.scan.code import find_code_leaks
 from hf_secret_guard.screen import prefilter
 from hf_secret_guard.screen.slices import relevant_statements
-from tests.conftest import ORG_TOKEN, TOKEN, make_token
+from tests.conftest import ORG_TOKEN, TOKEN, examples, make_token
 from tests.notebooks import new_code_cell, notebook_text
 
 OPTIONS = ScanOptions()
@@ -311,7 +311,7 @@ _SHAPES = st.sampled_from(
 _HEADER = "import os\nimport os as o\nfrom os import environ as env\nfrom os import putenv as put\n"
 
 
-@settings(max_examples=160, deadline=None)
+@settings(max_examples=examples(160), deadline=None)
 @given(shapes=st.lists(st.tuples(_SHAPES, _ENVIRONS, _KEYS, _VALUES), min_size=1, max_size=3))
 def test_the_prefilter_lets_every_environment_write_through(
     shapes: list[tuple[str, str, str, str]],
