@@ -300,7 +300,10 @@ MAX_NOTEBOOK_VALUES = 400_000
 def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional[bytes] = None) -> FileResult:
     """``data``: the bytes ``raw`` was decoded from as UTF-8 (a byte order mark aside), when the caller
     has them: the screens look for ASCII needles there."""
-    if not notebook_may_leak(raw, options.secret_names, data) and not (
+    # Keys spelled in escapes, which only decoded text shows: asked once, of the bytes when there are some
+    # (a search of text with characters beyond Latin-1 costs more), for the screen and the scan.
+    escapes = hides_needles(raw) if data is None else hides_needles(data)
+    if not notebook_may_leak(raw, options.secret_names, data, escapes) and not (
         options.wants("HFG100") and may_allow(raw)
     ):
         return FileResult(path, (), notebook_shape_error(raw if data is None else data, path))
@@ -329,7 +332,6 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
     # Outputs, markdown and metadata can only hold tokens: every token prefix of the file is found once,
     # and a part with none in its stretch of the file is not searched again.
     prefixes = PrefixIndex(raw)
-    escapes = hides_needles(raw)  # keys spelled in escapes, which only decoded text shows
     for index, part in enumerate(notebook.parts):
         if part.kind != "code":
             if part.raw_start >= 0:  # the file's own text: its tokens are those of its stretch

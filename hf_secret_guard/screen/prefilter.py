@@ -518,7 +518,9 @@ _WRITE_SCREEN = "|".join(
 )
 
 
-def notebook_may_leak(raw: str, extra_names: Sequence[str] = (), data: Optional[bytes] = None) -> bool:
+def notebook_may_leak(
+    raw: str, extra_names: Sequence[str] = (), data: Optional[bytes] = None, escapes: Optional[bool] = None
+) -> bool:
     """Could a notebook's JSON text hold any finding?  If not, it is not read with positions at all.
 
     Outputs, markdown and metadata can only hold tokens, and a token is in the raw text too (unless it
@@ -528,9 +530,12 @@ def notebook_may_leak(raw: str, extra_names: Sequence[str] = (), data: Optional[
     decoded from as UTF-8 (a byte order mark aside), when the caller has them: whether ``raw`` holds
     ``"image/`` is found there, at 1 byte a character (``raw`` may take 4).  The URL hints and the
     environment and shell needles are each looked for by one search (``in`` once per needle cost more).
+    ``escapes``: ``hides_needles`` of the file, when the caller has asked it already.
     """
 
-    if hides_needles(raw) if data is None else hides_needles(data):
+    if escapes is None:
+        escapes = hides_needles(raw) if data is None else hides_needles(data)
+    if escapes:
         return True
     visible = raw if data is not None and b'"image/' not in data else without_images(raw)
     # The slot screen first: in template notebooks (``token = "YOUR_HF_TOKEN"``) it says yes early.
