@@ -18,7 +18,7 @@ from hf_secret_guard.model import Leak
 from hf_secret_guard.read.lines import LineIndex
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
-from hf_secret_guard.tokens.slots import attribute, looks_real, strip_scheme
+from hf_secret_guard.tokens.slots import attribute, looks_real, strip_scheme, url_parameter_leaks
 
 AliasNames = tuple[frozenset[str], frozenset[str], frozenset[str]]  # modules, environs, putenvs
 
@@ -211,6 +211,21 @@ def _slot_verdict(literal: str, name: str, callee: Optional[str]) -> Optional[tu
         who = attribute(value, name, callee)
         return "HFG001", offset, value, who.secret_name, who.label
     return None
+
+
+def string_leaks(strings: StringLayout, site: str) -> list[Leak]:
+    """The tokens (HFG001) in a string expression that no slot or write took, and the credential URL
+    parameters (``"https://...?api_key=<key>"``) outside them; ``site``: "docstring" or "string"."""
+    leaks: list[Leak] = []
+    found = list(find_tokens(strings.value))
+    for match in found:
+        start, end = strings.source_range(match.start, match.end)
+        leaks.append(Leak("HFG001", start, end, match.value, match.confidence, site, True))
+    taken = [(match.start, match.end) for match in found]
+    for leak in url_parameter_leaks(strings.value, site, taken):
+        start, end = strings.source_range(leak.start, leak.end)
+        leaks.append(leak._replace(start=start, end=end))
+    return leaks
 
 
 MATCH_PATTERN = "a match pattern compares with the literal; a call cannot stand there"

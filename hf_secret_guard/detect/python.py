@@ -21,6 +21,7 @@ from hf_secret_guard.detect.key_writes import (
     env_write_leaks,
     in_match_patterns,
     slot_leaks,
+    string_leaks,
 )
 from hf_secret_guard.model import Leak
 from hf_secret_guard.read.literals import StringLeaves, flatten_string, piece_value
@@ -31,7 +32,6 @@ from hf_secret_guard.tokens.slots import (
     POSITIONAL_KEY_CALLS,
     is_slot_name,
     login_call,
-    url_parameter_leaks,
 )
 
 __all__ = ["MATCH_PATTERN", "EnvironAliases", "find_python_leaks"]
@@ -248,15 +248,7 @@ def find_python_leaks(
         strings = layout(node)
         if strings is None:
             continue
-        site = "docstring" if id(node) in collector.statements else "string"
-        found = list(find_tokens(strings.value))
-        for match in found:
-            start, end = strings.source_range(match.start, match.end)
-            leaks.append(Leak("HFG001", start, end, match.value, match.confidence, site, True))
-        taken = [(match.start, match.end) for match in found]
-        for leak in url_parameter_leaks(strings.value, site, taken):  # "https://...?api_key=<key>"
-            start, end = strings.source_range(leak.start, leak.end)
-            leaks.append(leak._replace(start=start, end=end))
+        leaks.extend(string_leaks(strings, "docstring" if id(node) in collector.statements else "string"))
 
     for leaf, raw in collector.leaves:
         if isinstance(leaf, cst.Comment) and id(leaf) in offsets:

@@ -1,14 +1,18 @@
-"""Key slots and environment writes found with CPython's ``ast`` instead of libcst, for code whose only
-possible findings are whole literals in those places (``token = "YOUR_HF_TOKEN"``).
+"""Leaks found with CPython's ``ast`` instead of libcst, for code whose findings are whole literals in key
+places (``token = "YOUR_HF_TOKEN"``), environment writes, or tokens in string literals each written as
+one plain piece (``login(token="hf_...")``, a docstring, ``os.environ["HF_TOKEN"] = "hf_..."``).
 
-Template notebooks put a placeholder in almost every cell that reaches the parser; ``ast`` parses in C
-and builds far fewer objects than libcst (benchmarks/README.md).  This path mirrors ``detect.python``'s
-collector node for node and hands what it finds to the same ``detect.key_writes`` functions.  Where it
-could differ it does not guess: ``ast_leaks`` returns None and the caller runs libcst.  That is when the
-code has a token anywhere (in its text or in a string's value: comments, names, escapes, joined pieces),
-cannot be parsed or is too deep, has non-ASCII names (libcst's name rules differ), holds an f-string that
-libcst would read as a literal in a key place, or a finding that is a part of a literal (``Bearer ...``
-with a real-looking key), whose position needs libcst's pieces.
+Template notebooks put a placeholder in almost every cell that reaches the parser, and a file with a key
+in it most often has it in a plain string; ``ast`` parses in C and builds far fewer objects than libcst
+(benchmarks/README.md), and libcst is not even imported.  This path mirrors ``detect.python``'s
+collector node for node and hands what it finds to the same ``detect.key_writes`` functions (slots,
+writes, the string scan, match patterns); a literal written as one piece with no escape has libcst's
+layout exactly, so a token's place in it is libcst's.  Where it could differ it does not guess:
+``ast_leaks`` returns None and the caller runs libcst.  That is when a token found in the text is not
+one reported here (in a comment, a name, an f-string, a literal joined from pieces or with an escape),
+the code has a credential URL parameter, cannot be parsed or is too deep, has non-ASCII names (libcst's
+name rules differ), holds an f-string that libcst would read as a literal in a key place, or a finding
+that is a part of a literal (``Bearer ...`` with a real-looking key) that is not one plain piece.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import ast
 import re
 import unicodedata
 import warnings
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple, Optional, Union
@@ -25,6 +30,7 @@ from hf_secret_guard.detect.key_writes import (
     AliasNames,
     EnvironAliases,
     EnvWrite,
+    Layout,
     Piece,
     Slot,
     StringLayout,
@@ -32,6 +38,7 @@ from hf_secret_guard.detect.key_writes import (
     env_write_leaks,
     in_match_patterns,
     slot_leaks,
+    string_leaks,
 )
 from hf_secret_guard.detect.memo import Memo
 from hf_secret_guard.model import Leak
@@ -140,18 +147,26 @@ MAX_INERT_TOTAL = 4_000_000
 _INERT: Memo[Union[tuple[str, AliasNames], tuple[str, int, int, Optional[int], AliasNames]], bool] = Memo(
     MAX_INERT, MAX_INERT_TOTAL
 )
-# Chunks that hold slots or environment writes, by their text and the names bound before them: the
-# chunk's tree, what its walk collected and the names bound after it.  Template scripts repeat the
-# chunks with their placeholders (``token = "YOUR_HF_TOKEN"``) as often as the others; a remembered one
-# is neither parsed nor walked again, only placed at its lines.
+# Chunks that hold slots, environment writes or literals with a token, by their text and the names
+# bound before them: the chunk's tree, what its walk collected and the names bound after it.  Template
+# scripts repeat the chunks with their placeholders (``token = "YOUR_HF_TOKEN"``) as often as the others;
+# a remembered one is neither parsed nor walked again, only placed at its lines.
 MAX_FOUND = 2048
 MAX_FOUND_TOTAL = 1_000_000
+
+
+class _Literal(NamedTuple):
+    """A string constant whose value holds a token: libcst's string scan reports it."""
+
+    value: object  # the node; a ``_Placed`` once placed
+    statement: bool  # a statement of its own (a docstring): libcst's site "docstring"
 
 
 class _Walked(NamedTuple):
     tree: ast.Module
     slots: tuple[Slot, ...]
     env_writes: tuple[EnvWrite, ...]
+    literals: tuple[_Literal, ...]
     names: AliasNames  # bound after the chunk
 
 
@@ -310,11 +325,13 @@ def _names_slot(text: str) -> bool:
 class _Collector:
     """``detect.python._Collector``'s slots, environment writes and imports, from an ``ast`` tree."""
 
-    def __init__(self, text: str, aliases: EnvironAliases) -> None:
+    def __init__(self, text: str, aliases: EnvironAliases, token_starts: Sequence[int] = ()) -> None:
         self.text = text
         self.aliases = aliases
+        self.token_starts = token_starts  # where the tokens found in ``text`` start, in order
         self.slots: list[Slot] = []
         self.env_writes: list[EnvWrite] = []
+        self.literals: list[_Literal] = []
         self.line_offset = 0  # lines before the chunk being walked (``walk_chunks``)
         self.trees: list[tuple[ast.Module, int]] = []  # what holds the slots and writes, and its line offset
 
@@ -332,16 +349,31 @@ class _Collector:
 
         self.slots.extend(slot._replace(value=at(slot.value)) for slot in walked.slots)
         self.env_writes.extend(write._replace(value=at(write.value)) for write in walked.env_writes)
+        self.literals.extend(literal._replace(value=at(literal.value)) for literal in walked.literals)
         self.trees.append((walked.tree, line_offset))
 
-    def _collected(self, tree: ast.Module, slots: int, writes: int) -> _Walked:
-        """What the walk of ``tree`` collected since there were ``slots`` slots and ``writes`` writes,
-        taken out of the lists to be placed."""
+    def _found(self) -> tuple[int, int, int]:
+        """How many slots, writes and literals with a token have been collected."""
+        return len(self.slots), len(self.env_writes), len(self.literals)
+
+    def _collected(self, tree: ast.Module, found: tuple[int, int, int]) -> _Walked:
+        """What the walk of ``tree`` collected since ``_found()`` was ``found``, taken out of the lists
+        to be placed."""
+        slots, writes, literals = found
         walked = _Walked(
-            tree, tuple(self.slots[slots:]), tuple(self.env_writes[writes:]), self.aliases.names()
+            tree,
+            tuple(self.slots[slots:]),
+            tuple(self.env_writes[writes:]),
+            tuple(self.literals[literals:]),
+            self.aliases.names(),
         )
-        del self.slots[slots:], self.env_writes[writes:]
+        del self.slots[slots:], self.env_writes[writes:], self.literals[literals:]
         return walked
+
+    def _holds_token(self, start: int, end: int) -> bool:
+        """Whether a token found in the text starts in ``text[start:end]``."""
+        at = bisect_left(self.token_starts, start)
+        return at < len(self.token_starts) and self.token_starts[at] < end
 
     def walk_chunks(self) -> bool:
         """``ast.parse`` and ``walk`` of the file a chunk at a time, skipping the chunks remembered to
@@ -373,10 +405,12 @@ class _Collector:
                     break
                 key: Optional[tuple[str, AliasNames]] = None
                 screened: Optional[tuple[str, tuple[str, ...]]] = None
+                # The screen does not look for tokens: a chunk with one in its text is walked.
+                token = self._holds_token(bounds[first], bounds[last])
                 if len(chunk) <= MAX_INERT_CHARS:
                     key = (chunk, names)
                     screen = screen or _Screen(text, self.aliases)
-                    screened = (chunk, screen.aliases)
+                    screened = None if token else (chunk, screen.aliases)
                     if key in _INERT or screened in _SCREENED:
                         break
                     walked = _FOUND.get(key)
@@ -388,17 +422,17 @@ class _Collector:
                 tree = _parse(chunk)
                 if tree is not None:
                     screen = screen or _Screen(text, self.aliases)
-                    if not screen.needs_walk(chunk):
+                    if not token and not screen.needs_walk(chunk):
                         if screened is not None:
                             _SCREENED.keep(screened, chunk, True)
                         break
-                    slots, writes = len(self.slots), len(self.env_writes)
+                    found = self._found()
                     self.line_offset = line - 1
                     for statement in tree.body:
                         self._walk(statement, 2, check_names)
                     before, names = names, self.aliases.names()
-                    if (slots, writes) != (len(self.slots), len(self.env_writes)):
-                        walked = self._collected(tree, slots, writes)
+                    if found != self._found():
+                        walked = self._collected(tree, found)
                         self._place(walked, line - 1)
                         if key is not None:
                             _FOUND.keep(key, chunk, walked)
@@ -426,7 +460,7 @@ class _Collector:
         check_names = not self.text.isascii()
         if tree.type_ignores:
             self._walk(tree, 1, check_names)
-            self._place(self._collected(tree, 0, 0), 0)
+            self._place(self._collected(tree, (0, 0, 0)), 0)
             return
         starts = line_starts(self.text)
         for statement in tree.body:
@@ -439,15 +473,11 @@ class _Collector:
                 key = (source, *where, self.aliases.names())
                 if key in _INERT:
                     continue
-            found = (len(self.slots), len(self.env_writes))
+            found = self._found()
             self._walk(statement, 2, check_names)
-            if (
-                key is not None
-                and found == (len(self.slots), len(self.env_writes))
-                and key[-1] == self.aliases.names()
-            ):
+            if key is not None and found == self._found() and key[-1] == self.aliases.names():
                 _INERT.keep(key, source, True)
-        self._place(self._collected(tree, 0, 0), 0)
+        self._place(self._collected(tree, (0, 0, 0)), 0)
 
     def _walk(self, root: ast.AST, root_depth: int, check_names: bool) -> None:
         visits: dict[type[ast.AST], Callable[[Any], None]] = {
@@ -457,7 +487,9 @@ class _Collector:
             ast.Dict: self.visit_Dict,
             ast.Import: self.visit_Import,
             ast.ImportFrom: self.visit_ImportFrom,
+            ast.Expr: lambda node: statements.add(id(node.value)),
         }
+        statements: set[int] = set()  # expressions that are statements of their own: libcst's docstrings
         node_type = ast.AST
         stack: list[tuple[ast.AST, int]] = [(root, root_depth)]
         while stack:
@@ -467,8 +499,10 @@ class _Collector:
             kind = type(node)
             if kind is ast.Constant:
                 value = _constant_text(node)
-                if value is not None and _has_token(value):
+                if value is not None and _has_token(value, urls_only=True):
                     raise _NeedsLibcst
+                if value is not None and any(True for _ in find_tokens(value)):
+                    self.literals.append(_Literal(node, id(node) in statements))
                 continue
             if isinstance(node, ast.JoinedStr):
                 _check_fstring(node, depth, check_names)
@@ -608,12 +642,11 @@ def _update_items(node: ast.Call) -> Iterable[tuple[Optional[str], ast.expr]]:
             yield from _update_items(value)
 
 
-def _has_token(value: str, tokens: bool = True) -> bool:
-    """A token, or a key in a credential URL parameter: found inside literals, which is libcst's work.
-    ``tokens``: False when ``value`` is known to hold no token."""
+def _has_token(value: str, urls_only: bool = False) -> bool:
+    """A token, or a key in a credential URL parameter (only that with ``urls_only``)."""
     if has_url_parameter_hint(value) and url_parameters(value):
         return True
-    return tokens and any(True for _ in find_tokens(value))
+    return not urls_only and any(True for _ in find_tokens(value))
 
 
 class _Whole(StringLayout):
@@ -645,12 +678,18 @@ def ast_leaks(
     An f-string joined to plain pieces is a literal to libcst (``"YOUR_" f"{x}"``), one alone is not;
     ``ast`` cannot tell them apart, so one whose value a rule could report goes to libcst.
     ``aliases`` is updated only when the answer is given here.  ``tokens``: False when the screen
-    (``screen.prefilter.token_candidate``, a superset of ``find_tokens``) found none in ``text``."""
-    if _has_token(text, tokens):
+    (``screen.prefilter.token_candidate``, a superset of ``find_tokens``) found none in ``text``.
+
+    libcst reports a token found in the text (``find_tokens(text)``) that its string scan did not (at the
+    same place, with the same value) from its comments or its safety net, which ``ast`` cannot see: so
+    the answer is given only when each such token is one that the leaks here report."""
+    if has_url_parameter_hint(text) and url_parameters(text):
         return None
+    matches = list(find_tokens(text)) if tokens else []
+    starts = [match.start for match in matches]
     shared = aliases if aliases is not None else EnvironAliases()
     mine = EnvironAliases(set(shared.modules), set(shared.environs), set(shared.putenvs))
-    collector = _Collector(text, mine)
+    collector = _Collector(text, mine, starts)
     try:
         chunked = collector.walk_chunks()
     except (_NeedsLibcst, RecursionError):
@@ -660,7 +699,7 @@ def ast_leaks(
         if whole is None:
             return None
         mine = EnvironAliases(set(shared.modules), set(shared.environs), set(shared.putenvs))
-        collector = _Collector(text, mine)
+        collector = _Collector(text, mine, starts)
         try:
             collector.walk(whole)
         except (_NeedsLibcst, RecursionError):
@@ -668,6 +707,7 @@ def ast_leaks(
     lines: list[LineIndex] = []
 
     def layout(placed: object) -> Optional[StringLayout]:
+        """libcst's layout of a literal written as one piece; ``_Whole`` for any other literal."""
         assert isinstance(placed, _Placed)
         node = placed.node
         if isinstance(node, ast.JoinedStr):  # only environment writes reach here with one
@@ -684,7 +724,9 @@ def ast_leaks(
         last = (node.end_lineno or node.lineno) + placed.line_offset
         start = ast_offset(text, lines[0], first, node.col_offset)
         end = ast_offset(text, lines[0], last, node.end_col_offset or 0)
-        return _Whole([Piece(start, text[start:end], 0, value)])
+        raw = text[start:end]
+        pieces = [Piece(start, raw, 0, value)]
+        return StringLayout(pieces) if _one_piece(raw, value) else _Whole(pieces)
 
     def is_literal(placed: object) -> bool:
         """For slots; an environment write's f-string never gets past ``layout``."""
@@ -701,10 +743,53 @@ def ast_leaks(
         consumed: set[int] = set()
         leaks = env_write_leaks(collector.env_writes, mine, layout, is_literal, consumed, extra_secret_names)
         leaks.extend(slot_leaks(collector.slots, layout, is_literal, consumed))
+        leaks.extend(_string_leaks(collector.literals, layout, consumed))
     except (_NeedsLibcst, RecursionError):
         return None
+    covered = {(leak.start, leak.secret) for leak in leaks}
+    if any((match.start, match.value) not in covered for match in matches):
+        return None  # in a comment, a name, an f-string, a literal libcst reads in pieces: libcst's
     shared.modules.update(mine.modules)
     shared.environs.update(mine.environs)
     shared.putenvs.update(mine.putenvs)
     leaks.sort(key=lambda leak: (leak.start, leak.end))
     return in_match_patterns(text, leaks, collector.trees) if "case" in text else leaks
+
+
+def _string_leaks(literals: Sequence[_Literal], layout: Layout, consumed: set[int]) -> list[Leak]:
+    """``detect.python``'s scan of the strings not consumed by a slot or a write, for the literals with a
+    token (the others hold no finding: a URL parameter sends the code to libcst), in source order."""
+    found: list[tuple[StringLayout, str]] = []
+    for literal in literals:
+        if id(literal.value) in consumed:
+            continue
+        strings = layout(literal.value)
+        if strings is None or isinstance(strings, _Whole):
+            raise _NeedsLibcst
+        found.append((strings, "docstring" if literal.statement else "string"))
+    found.sort(key=lambda item: item[0].pieces[0].raw_start)
+    leaks: list[Leak] = []
+    for strings, site in found:
+        leaks.extend(string_leaks(strings, site))
+    return leaks
+
+
+_PREFIX_RE = re.compile(r"[rRuUbB]{0,2}")
+
+
+def _one_piece(raw: str, value: str) -> bool:
+    """Is ``raw``, the source of a string constant whose value is ``value``, one literal that spells its
+    value as it is: no escape, no ``\\r`` (read as a line end), no pieces joined (``ast`` makes one
+    constant of them, with a value shorter than the text between the outer quotes)?  Then libcst's
+    layout of it is this one piece, and maps a value's offset to the source by the quote's length."""
+    if "\\" in raw or "\r" in raw:
+        return False
+    head = _PREFIX_RE.match(raw)
+    prefix = head.end() if head else 0
+    quote = raw[prefix : prefix + 3]
+    if quote not in ('"""', "'''"):
+        quote = raw[prefix : prefix + 1]
+        if quote not in ('"', "'"):
+            return False
+    end = len(raw) - len(quote)
+    return end >= prefix + len(quote) and raw[end:] == quote and raw[prefix + len(quote) : end] == value

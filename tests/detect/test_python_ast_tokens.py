@@ -1,0 +1,150 @@
+"""Tokens in plain string literals answered by ``ast`` (``detect.python_ast.ast_leaks``) against libcst
+(``detect.python.find_python_leaks``), on code built from pieces: keys of several providers in plain
+strings, docstrings, bytes and raw literals, environment writes, key slots, ``match`` patterns, and
+where only libcst can place them (comments, names, f-strings, joined pieces, escapes, URL parameters).
+``ast_leaks`` gives libcst's leaks exactly or None; for code whose tokens are all in plain literals it
+must answer, so a path that always hands over fails here."""
+
+from __future__ import annotations
+
+import random
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hf_secret_guard.detect import python_ast
+from hf_secret_guard.detect.key_writes import EnvironAliases
+from hf_secret_guard.detect.python import find_python_leaks
+from hf_secret_guard.detect.python_ast import ast_leaks
+from hf_secret_guard.providers import PROVIDERS
+from tests.conftest import TOKEN, examples, make_key, make_token
+
+# Keys of several providers (Hugging Face user and organization tokens, then the first formats of other
+# providers), generated at run time.
+OTHERS = [
+    make_key(provider.formats[0], 1)
+    for provider in PROVIDERS
+    if provider.formats and provider.formats[0].anywhere and not provider.formats[0].prefix.startswith("hf_")
+]
+KEYS = [TOKEN, make_token(7), make_token(8, prefix="api_org_"), *OTHERS[:8]]
+# A key with no shape of its own, for key slots and URL parameters.
+_RNG = random.Random("python-ast-tokens")
+REAL_LOOKING = "".join(_RNG.choice(string.ascii_letters) for _ in range(28)) + "7"
+
+# Pieces whose tokens are all in plain literals, written as one piece each: ``<K>`` and ``<L>`` are keys.
+PLAIN = [
+    'token = "<K>"\n',
+    "login(token='<K>')\n",
+    'model.push_to_hub("me/model", token="<K>")\n',
+    '"""A module docstring with <K> in it."""\n',
+    "def f():\n    '''<K>\n    on two lines'''\n    return 1\n",
+    "class C:\n    api_key: str = '<K>'\n",
+    'key = b"<K>"\n',
+    "key = r'<K>'\n",
+    "key = u'<K>'\n",
+    "key = rb'''<K>'''\n",
+    'pair = ["<K>", "<K>"]\n',
+    'both = "<K> and <L>"\n',
+    'glued = "<K>xyz"\n',  # a key followed by more letters: no token, to either parser
+    'import os\nos.environ["HF_TOKEN"] = "<K>"\n',
+    'os.environ.update({"OPENAI_API_KEY": "<K>"}, OTHER="<L>")\n',
+    'from os import environ as env\nenv["MY_TOKEN"] = "<K>"\n',
+    'os.environ.setdefault("HF_TOKEN", "<K>")\n',
+    'headers = {"Authorization": "Bearer <K>"}\n',
+    'client = Client(api_key="Bearer <R>")\n',
+    "match x:\n    case '<K>':\n        pass\n    case _:\n        token = '<L>'\n",
+    "if x:\n    pass\nelse:\n    '<K>'\n",
+    'msg = "\u00fcn\u00efc\u00f6d\u00e9 \U0001f917"; token = "<K>"\n',
+    'print("<K>"[0:3], sep="")\n',
+    'def g(token="<K>", *, api_key="YOUR_API_KEY"):\n    return token\n',
+    'token = "YOUR_HF_TOKEN"\n',
+    "x = 1\n",
+    "# a comment without a key\n",
+    "x = 1\r\ntoken = '<K>'\r\n",
+    'kaggle = {"username": "me", "key": "<R>"}\n',
+    "(\n    '<K>'\n)\n",
+]
+# Pieces that only libcst can place: a token in a comment, a name, an f-string, joined pieces, an escape,
+# a URL parameter.
+LIBCST = [
+    "x = 1  # <K>\n",
+    "# <K>\n",
+    "login(<K>)\n",
+    'print(f"{x} <K>")\n',
+    "print(f'<K>')\n",
+    'token = "<H>" "<T>"\n',
+    'token = ("<K>"\n    "more")\n',
+    'token = "\\n<K>"\n',
+    "token = '<K>\\t'\n",
+    'url = "https://api.example.com/v1?api_key=<R>"\n',
+    "print(f\"{'<K>'}\")\n",
+]
+# A key as a URL parameter: libcst's or not, by the key's shape (a token there takes the parameter's place).
+EITHER = ['url = "https://api.example.com/v1?key=<K>"\n']
+
+
+def _code(pieces: list[tuple[str, int, int]]) -> str:
+    parts = []
+    for piece, first, second in pieces:
+        key, other = KEYS[first % len(KEYS)], KEYS[second % len(KEYS)]
+        parts.append(
+            piece.replace("<K>", key)
+            .replace("<L>", other)
+            .replace("<H>", key[:6])
+            .replace("<T>", key[6:])
+            .replace("<R>", REAL_LOOKING)
+        )
+    return "".join(parts)
+
+
+def _same_as_libcst(code: str, aliases: EnvironAliases | None = None) -> bool:
+    """``ast_leaks`` gives libcst's leaks and names (True), or hands the code over (False)."""
+    ours = EnvironAliases() if aliases is None else aliases
+    theirs = EnvironAliases(set(ours.modules), set(ours.environs), set(ours.putenvs))
+    before = EnvironAliases(set(ours.modules), set(ours.environs), set(ours.putenvs))
+    found = ast_leaks(code, ours)
+    if found is None:
+        assert ours == before  # nothing learned from code left to libcst
+        return False
+    assert found == find_python_leaks(code, theirs)
+    assert ours == theirs
+    return True
+
+
+def _pieces(choices: list[str]) -> st.SearchStrategy[list[tuple[str, int, int]]]:
+    key = st.integers(0, len(KEYS) - 1)
+    return st.lists(st.tuples(st.sampled_from(choices), key, key), min_size=1, max_size=6)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(_pieces(PLAIN), st.booleans())
+def test_tokens_in_plain_literals_are_answered_as_libcst_answers(
+    pieces: list[tuple[str, int, int]], forget: bool
+) -> None:
+    """Every token in a literal written as one plain piece: answered without libcst, with its leaks, on a
+    fresh memory or with chunks remembered from the examples before."""
+    if forget:
+        python_ast._INERT.clear()
+        python_ast._FOUND.clear()
+        python_ast._SCREENED.clear()
+    code = _code(pieces)
+    assert _same_as_libcst(code)
+    assert _same_as_libcst(code)  # every chunk remembered
+    assert _same_as_libcst(code, EnvironAliases(environs={"env"}))  # a name bound by an earlier cell
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(_pieces(PLAIN + LIBCST + EITHER))
+def test_any_mix_is_libcsts_answer_or_handed_over(pieces: list[tuple[str, int, int]]) -> None:
+    code = _code(pieces)
+    answered = _same_as_libcst(code)
+    assert not answered or not any(piece in LIBCST for piece, _, _ in pieces)
+
+
+def test_every_libcst_piece_is_handed_over() -> None:
+    """Each piece that only libcst can place sends the code to libcst, after a plain token too."""
+    for piece in LIBCST:
+        code = _code([(PLAIN[0], 0, 1), (piece, 2, 3)])
+        assert find_python_leaks(code)
+        assert not _same_as_libcst(code), piece
