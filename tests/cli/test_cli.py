@@ -165,3 +165,18 @@ def test_a_key_in_a_url_parameter_of_a_text_file_is_found(tmp_path: Path) -> Non
     findings = json.loads(result.stdout)["findings"]
     assert [(f["path"], f["rule"], f["column"]) for f in findings] == [("notes.md", "HFG001", 48)]
     assert "api_key" in findings[0]["message"] and key not in result.stdout + result.stderr
+
+
+def test_a_scan_in_this_process_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
+    """The scan runs with fewer collections (``_few_collections``); a process that calls the CLI (these
+    tests, which froze what collection built; an embedding tool) gets its own settings back, its frozen
+    objects as they were, also when the scan fails."""
+    import gc
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    write(tmp_path / "a.py", f"login(token='{TOKEN}')\n")
+    write(tmp_path / "b.ipynb", "{not json")
+    for args in (("scan", "."), ("scan", "--fix", "."), ("scan", "missing.py")):
+        result = run_main(*args, cwd=tmp_path)
+        assert result.returncode in (1, 2) and TOKEN not in result.stdout + result.stderr
+        assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen), args
