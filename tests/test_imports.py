@@ -101,15 +101,19 @@ def test_modules_a_clean_scan_loads(tmp_path: Path, update_golden: bool) -> None
 
 @pytest.mark.e2e
 def test_a_leak_only_libcst_can_place_brings_it_in(tmp_path: Path) -> None:
-    """The check above can fail: the same probe sees libcst once a file needs it (a token in a comment,
-    or written as a name), and not for a token in a plain string literal, which ``ast`` answers
-    (``detect.python_ast``)."""
+    """The check above can fail: the same probe sees libcst once a file needs it (a token in a literal
+    joined from pieces or with an escape, or written as a name), and not for a token in a plain string
+    literal, a comment or an f-string without fields, which ``ast`` answers (``detect.python_ast``)."""
     (tmp_path / "literal.py").write_text(f'login(token="{TOKEN}")\n')
     (tmp_path / "comment.py").write_text(f'login(token="{TOKEN}")  # {TOKEN2}\n')
+    (tmp_path / "fstring.py").write_text(f'headers = {{"Authorization": f"Bearer {TOKEN}"}}\n')
+    (tmp_path / "joined.py").write_text(f'login(token="{TOKEN}" "")\n')
+    (tmp_path / "escaped.py").write_text(f'login(token="\\t{TOKEN}")\n')
     (tmp_path / "name.py").write_text(f"login({TOKEN})\n")
-    assert _imported_heavy(tmp_path, "literal.py") == (1, [])
-    assert _imported_heavy(tmp_path, "comment.py") == (1, ["libcst"])
-    assert _imported_heavy(tmp_path, "name.py") == (1, ["libcst"])
+    for plain in ("literal.py", "comment.py", "fstring.py"):
+        assert _imported_heavy(tmp_path, plain) == (1, []), plain
+    for pieces in ("joined.py", "escaped.py", "name.py"):
+        assert _imported_heavy(tmp_path, pieces) == (1, ["libcst"]), pieces
 
 
 @pytest.mark.e2e
@@ -276,11 +280,11 @@ def test_workers_for_a_large_tree_or_as_many_as_asked() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 def test_when_most_files_need_libcst_every_worker_parses(tmp_path: Path) -> None:
-    """A tree of files that all need libcst (a token in a comment: ``ast`` cannot see it): past
+    """A tree of files that all need libcst (a token after an escape: ``ast`` cannot place it): past
     ``DEFER_LIMIT`` hand-overs the parent imports libcst too, with the serial results."""
     count = 5 * parallel.DEFER_LIMIT
     for number in range(count):
-        (tmp_path / f"m{number}.py").write_text(f'import os\nos.environ["HF_TOKEN"] = key  # {TOKEN}\n')
+        (tmp_path / f"m{number}.py").write_text(f'import os\nos.environ["HF_TOKEN"] = "\\t{TOKEN}"\n')
     candidates = discover_files([str(tmp_path)], DEFAULT_DISCOVER)
     findings, imported = _scan_in_a_process(tmp_path, jobs=2)
     assert findings == count and imported

@@ -1,18 +1,24 @@
 """Leaks found with CPython's ``ast`` instead of libcst, for code whose findings are whole literals in key
-places (``token = "YOUR_HF_TOKEN"``), environment writes, or tokens in string literals each written as
-one plain piece (``login(token="hf_...")``, a docstring, ``os.environ["HF_TOKEN"] = "hf_..."``).
+places (``token = "YOUR_HF_TOKEN"``), environment writes, or tokens in string literals and f-strings
+without ``{...}`` each written as one plain piece (``login(token="hf_...")``, a docstring,
+``os.environ["HF_TOKEN"] = "hf_..."``, ``f"Bearer hf_..."``) and in comments (``# old key hf_...``).
 
 Template notebooks put a placeholder in almost every cell that reaches the parser, and a file with a key
-in it most often has it in a plain string; ``ast`` parses in C and builds far fewer objects than libcst
-(benchmarks/README.md), and libcst is not even imported.  This path mirrors ``detect.python``'s
-collector node for node and hands what it finds to the same ``detect.key_writes`` functions (slots,
-writes, the string scan, match patterns); a literal written as one piece with no escape has libcst's
-layout exactly, so a token's place in it is libcst's.  Where it could differ it does not guess:
-``ast_leaks`` returns None and the caller runs libcst.  That is when a token found in the text is not
-one reported here (in a comment, a name, an f-string, a literal joined from pieces or with an escape),
-the code has a credential URL parameter, cannot be parsed or is too deep, has non-ASCII names (libcst's
-name rules differ), holds an f-string that libcst would read as a literal in a key place, or a finding
-that is a part of a literal (``Bearer ...`` with a real-looking key) that is not one plain piece.
+in it most often has it in a plain string or a comment; ``ast`` parses in C and builds far fewer objects
+than libcst (benchmarks/README.md), and libcst is not even imported.  This path mirrors
+``detect.python``'s collector node for node and hands what it finds to the same ``detect.key_writes``
+functions (slots, writes, the string scan, match patterns); a literal written as one piece with no
+escape has libcst's layout exactly (an f-string's value is then the text between its quotes), so a
+token's place in it is libcst's.  Comments are found only when a token in the text is in no literal:
+by ``tokenize``, in the chunk that holds the token (a chunk parses on its own, so it tokenizes as it
+does in the file), skipping those inside an f-string's ``{...}`` that libcst does not collect; libcst
+finds each comment at the same place (a ``#`` outside strings starts one).  Where it could differ it
+does not guess: ``ast_leaks`` returns None and the caller runs libcst.  That is when a token found in
+the text is not one reported here (a name, an f-string's ``{...}`` or text beside one, a literal
+joined from pieces or with an escape, a comment in code with ``\r`` line ends), the code has a
+credential URL parameter, cannot be parsed or is too deep, has non-ASCII names (libcst's name rules
+differ), holds an f-string that libcst would read as a literal in a key place, or a finding that is a
+part of a literal (``Bearer ...`` with a real-looking key) that is not one plain piece.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import ast
 import re
 import unicodedata
 import warnings
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple, Optional, Union
@@ -334,6 +340,9 @@ class _Collector:
         self.literals: list[_Literal] = []
         self.line_offset = 0  # lines before the chunk being walked (``walk_chunks``)
         self.trees: list[tuple[ast.Module, int]] = []  # what holds the slots and writes, and its line offset
+        # The parts of the text read each on its own (the chunks, or the whole text): where each starts and
+        # ends, and whether it is only comments and blank lines.  Comments are found in them (``_comments``).
+        self.units: list[tuple[int, int, bool]] = [(0, len(text), False)]
 
     def _place(self, walked: _Walked, line_offset: int) -> None:
         """``walked``'s slots and writes, at the lines of the chunk being read: one ``_Placed`` for each
@@ -392,6 +401,7 @@ class _Collector:
         if "\r" in text or "barry_as_FLUFL" in text or len(text) > MAX_PARSE_CHARS:
             return False  # other line ends, or the one future import that changes the grammar
         bounds = _chunk_bounds(text)
+        self.units = []
         check_names = not text.isascii()
         line = 1
         first = 0
@@ -401,7 +411,8 @@ class _Collector:
             last = first + 1
             while True:
                 chunk = text[bounds[first] : bounds[last]]
-                if _NO_CODE_RE.fullmatch(chunk):
+                no_code = _NO_CODE_RE.fullmatch(chunk) is not None
+                if no_code:
                     break
                 key: Optional[tuple[str, AliasNames]] = None
                 screened: Optional[tuple[str, tuple[str, ...]]] = None
@@ -444,6 +455,7 @@ class _Collector:
                 last += 1
                 while last < len(bounds) - 1 and _open_triple_quote(text[bounds[first] : bounds[last]]):
                     last += 1  # a string that the next line does not close: no use parsing before it is
+            self.units.append((bounds[first], bounds[last], no_code))
             line += chunk.count("\n")
             first = last
         return True
@@ -505,7 +517,15 @@ class _Collector:
                     self.literals.append(_Literal(node, id(node) in statements))
                 continue
             if isinstance(node, ast.JoinedStr):
-                _check_fstring(node, depth, check_names)
+                if (node.values and depth >= MAX_AST_DEPTH) or not _no_fields(node):
+                    _check_fstring(node, depth, check_names)
+                    continue
+                # No ``{...}``: its value is its literal text, which libcst's string scan reads.
+                value = _fstring_value(node)
+                if _has_token(value, urls_only=True):
+                    raise _NeedsLibcst
+                if any(True for _ in find_tokens(value)):
+                    self.literals.append(_Literal(node, id(node) in statements))
                 continue
             visit = visits.get(kind)
             if visit is not None:
@@ -642,6 +662,11 @@ def _update_items(node: ast.Call) -> Iterable[tuple[Optional[str], ast.expr]]:
             yield from _update_items(value)
 
 
+def _no_fields(node: ast.JoinedStr) -> bool:
+    """An f-string (or f-strings and strings joined) without a ``{...}``."""
+    return all(type(part) is ast.Constant for part in node.values)
+
+
 def _has_token(value: str, urls_only: bool = False) -> bool:
     """A token, or a key in a credential URL parameter (only that with ``urls_only``)."""
     if has_url_parameter_hint(value) and url_parameters(value):
@@ -681,8 +706,9 @@ def ast_leaks(
     (``screen.prefilter.token_candidate``, a superset of ``find_tokens``) found none in ``text``.
 
     libcst reports a token found in the text (``find_tokens(text)``) that its string scan did not (at the
-    same place, with the same value) from its comments or its safety net, which ``ast`` cannot see: so
-    the answer is given only when each such token is one that the leaks here report."""
+    same place, with the same value) from its comments (found here with ``tokenize``) or its safety net,
+    which ``ast`` cannot see: so the answer is given only when each such token is one that the leaks here
+    report."""
     if has_url_parameter_hint(text) and url_parameters(text):
         return None
     matches = list(find_tokens(text)) if tokens else []
@@ -710,7 +736,10 @@ def ast_leaks(
         """libcst's layout of a literal written as one piece; ``_Whole`` for any other literal."""
         assert isinstance(placed, _Placed)
         node = placed.node
-        if isinstance(node, ast.JoinedStr):  # only environment writes reach here with one
+        if isinstance(node, ast.JoinedStr):  # an environment write's value, or a literal with a token
+            fstring = one_fstring(node, placed.line_offset)
+            if fstring is not None:
+                return fstring
             if is_secret_value(_fstring_value(node)):
                 raise _NeedsLibcst
             return None
@@ -718,21 +747,36 @@ def ast_leaks(
         if value is None:
             return None
         assert isinstance(node, ast.Constant)
-        if not lines:
-            lines.append(LineIndex(text))
-        first = node.lineno + placed.line_offset
-        last = (node.end_lineno or node.lineno) + placed.line_offset
-        start = ast_offset(text, lines[0], first, node.col_offset)
-        end = ast_offset(text, lines[0], last, node.end_col_offset or 0)
-        raw = text[start:end]
+        start, raw = source(node, placed.line_offset)
         pieces = [Piece(start, raw, 0, value)]
         return StringLayout(pieces) if _one_piece(raw, value) else _Whole(pieces)
+
+    def source(node: ast.expr, line_offset: int) -> tuple[int, str]:
+        """Where ``node`` starts in the text, and its text."""
+        if not lines:
+            lines.append(LineIndex(text))
+        first = node.lineno + line_offset
+        last = (node.end_lineno or node.lineno) + line_offset
+        start = ast_offset(text, lines[0], first, node.col_offset)
+        end = ast_offset(text, lines[0], last, node.end_col_offset or 0)
+        return start, text[start:end]
+
+    def one_fstring(node: ast.JoinedStr, line_offset: int) -> Optional[StringLayout]:
+        """libcst's layout of an f-string written as one piece without ``{...}``, escapes or ``\\r``
+        (``_fstring_text``); None for any other."""
+        if not _no_fields(node):
+            return None
+        start, raw = source(node, line_offset)
+        value = _fstring_text(raw, _fstring_value(node))
+        return None if value is None else StringLayout([Piece(start, raw, 0, value)])
 
     def is_literal(placed: object) -> bool:
         """For slots; an environment write's f-string never gets past ``layout``."""
         assert isinstance(placed, _Placed)
         node = placed.node
         if isinstance(node, ast.JoinedStr):
+            if one_fstring(node, placed.line_offset) is not None:
+                return False  # a FormattedString to libcst, not a literal
             value = _fstring_value(node)
             if is_placeholder(value) or looks_real(value):
                 raise _NeedsLibcst
@@ -747,13 +791,103 @@ def ast_leaks(
     except (_NeedsLibcst, RecursionError):
         return None
     covered = {(leak.start, leak.secret) for leak in leaks}
-    if any((match.start, match.value) not in covered for match in matches):
-        return None  # in a comment, a name, an f-string, a literal libcst reads in pieces: libcst's
+    left = [match.start for match in matches if (match.start, match.value) not in covered]
+    trees: Optional[list[tuple[ast.Module, int]]] = collector.trees
+    if left:  # in a comment, a name, an f-string's ``{...}``, a literal libcst reads in pieces
+        comments = _comment_leaks(text, collector.units, left)
+        if comments is None:
+            return None
+        leaks.extend(comments)
+        covered.update((leak.start, leak.secret) for leak in comments)
+        if any((match.start, match.value) not in covered for match in matches):
+            return None  # libcst's safety net would report it: libcst's
+        trees = None  # a chunk with only a comment's token is not among them: the whole text's, as libcst
     shared.modules.update(mine.modules)
     shared.environs.update(mine.environs)
     shared.putenvs.update(mine.putenvs)
     leaks.sort(key=lambda leak: (leak.start, leak.end))
-    return in_match_patterns(text, leaks, collector.trees) if "case" in text else leaks
+    return in_match_patterns(text, leaks, trees) if "case" in text else leaks
+
+
+def _comment_leaks(
+    text: str, units: Sequence[tuple[int, int, bool]], starts: Sequence[int]
+) -> Optional[list[Leak]]:
+    """``detect.python``'s tokens in comments (HFG001, site "comment"), in the units of the text that hold
+    one of the tokens starting at ``starts``; None when a unit cannot be read exactly.
+
+    libcst finds a comment by its text, searched from the end of the leaf before it: a ``#`` outside
+    strings starts a comment, so the search lands on the comment itself, the place ``tokenize`` gives.
+    A comment inside an f-string's ``{...}`` (Python 3.12) is not one of libcst's leaves: skipped."""
+    if "\r" in text or text.startswith("\ufeff"):
+        return None  # other line ends, a byte order mark: columns that could differ
+    firsts = [unit[0] for unit in units]
+    read: set[int] = set()
+    leaks: list[Leak] = []
+    for at in starts:
+        index = bisect_right(firsts, at) - 1
+        if index < 0 or index in read:
+            continue
+        read.add(index)
+        start, end, no_code = units[index]
+        comments = _blank_comments(text, start, end) if no_code else _tokenized_comments(text, start, end)
+        if comments is None:
+            return None
+        for base, raw in comments:
+            for match in find_tokens(raw):
+                leaks.append(
+                    Leak(
+                        "HFG001",
+                        base + match.start,
+                        base + match.end,
+                        match.value,
+                        match.confidence,
+                        "comment",
+                        True,
+                    )
+                )
+    return leaks
+
+
+def _blank_comments(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """The comments of ``text[start:end]``, lines of nothing but space and comments (``_NO_CODE_RE``):
+    each runs from its line's ``#`` to the line's end."""
+    comments: list[tuple[int, str]] = []
+    at = text.find("#", start, end)
+    while at >= 0:
+        stop = text.find("\n", at, end)
+        stop = end if stop < 0 else stop
+        comments.append((at, text[at:stop]))
+        at = text.find("#", stop, end)
+    return comments
+
+
+def _tokenized_comments(text: str, start: int, end: int) -> Optional[list[tuple[int, str]]]:
+    """The comments of ``text[start:end]``, a text that parses on its own, by ``tokenize``, outside
+    f-strings; None if it cannot tokenize it or places a comment elsewhere than its text."""
+    import io
+    import tokenize  # only for code with a token outside the plain literals
+
+    source = text[start:end]
+    offsets = line_starts(source)
+    fstring_start = getattr(tokenize, "FSTRING_START", None)
+    fstring_end = getattr(tokenize, "FSTRING_END", None)
+    inside = 0
+    comments: list[tuple[int, str]] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == fstring_start:
+                inside += 1
+            elif token.type == fstring_end:
+                inside -= 1
+            elif token.type == tokenize.COMMENT and not inside:
+                row, column = token.start
+                at = offsets[row - 1] + column
+                if not token.string.startswith("#") or source[at : at + len(token.string)] != token.string:
+                    return None
+                comments.append((start + at, token.string))
+    except (tokenize.TokenError, SyntaxError, ValueError, IndexError):
+        return None
+    return comments
 
 
 def _string_leaks(literals: Sequence[_Literal], layout: Layout, consumed: set[int]) -> list[Leak]:
@@ -775,6 +909,7 @@ def _string_leaks(literals: Sequence[_Literal], layout: Layout, consumed: set[in
 
 
 _PREFIX_RE = re.compile(r"[rRuUbB]{0,2}")
+_FSTRING_PREFIX_RE = re.compile(r"[fF][rR]?|[rR][fF]")
 
 
 def _one_piece(raw: str, value: str) -> bool:
@@ -782,14 +917,35 @@ def _one_piece(raw: str, value: str) -> bool:
     value as it is: no escape, no ``\\r`` (read as a line end), no pieces joined (``ast`` makes one
     constant of them, with a value shorter than the text between the outer quotes)?  Then libcst's
     layout of it is this one piece, and maps a value's offset to the source by the quote's length."""
+    return _quoted_text(raw, _PREFIX_RE) == value
+
+
+def _fstring_text(raw: str, value: str) -> Optional[str]:
+    """libcst's value of an f-string without ``{...}`` whose source is ``raw`` and whose value to ``ast``
+    is ``value``: the text between its quotes as written (``{{`` stays two braces), when it is one piece
+    with no escape and no ``\\r``; else None."""
+    text = _quoted_text(raw, _FSTRING_PREFIX_RE)
+    if text is None or text.replace("{{", "{").replace("}}", "}") != value:
+        return None
+    return text
+
+
+def _quoted_text(raw: str, prefixes: re.Pattern[str]) -> Optional[str]:
+    """The text between the quotes of ``raw`` when it is one string literal (a prefix that ``prefixes``
+    matches, one kind of quote on both ends and not between them) with no backslash and no ``\\r``."""
     if "\\" in raw or "\r" in raw:
-        return False
-    head = _PREFIX_RE.match(raw)
-    prefix = head.end() if head else 0
+        return None
+    head = prefixes.match(raw)
+    if head is None:
+        return None
+    prefix = head.end()
     quote = raw[prefix : prefix + 3]
     if quote not in ('"""', "'''"):
         quote = raw[prefix : prefix + 1]
         if quote not in ('"', "'"):
-            return False
+            return None
     end = len(raw) - len(quote)
-    return end >= prefix + len(quote) and raw[end:] == quote and raw[prefix + len(quote) : end] == value
+    body = raw[prefix + len(quote) : end]
+    if end < prefix + len(quote) or raw[end:] != quote or quote in body:
+        return None
+    return body

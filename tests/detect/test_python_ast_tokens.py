@@ -1,14 +1,17 @@
-"""Tokens in plain string literals answered by ``ast`` (``detect.python_ast.ast_leaks``) against libcst
-(``detect.python.find_python_leaks``), on code built from pieces: keys of several providers in plain
-strings, docstrings, bytes and raw literals, environment writes, key slots, ``match`` patterns, and
-where only libcst can place them (comments, names, f-strings, joined pieces, escapes, URL parameters).
-``ast_leaks`` gives libcst's leaks exactly or None; for code whose tokens are all in plain literals it
-must answer, so a path that always hands over fails here."""
+"""Tokens in plain string literals, comments and f-strings without ``{...}`` answered by ``ast``
+(``detect.python_ast.ast_leaks``) against libcst (``detect.python.find_python_leaks``), on code built from
+pieces: keys of several providers in plain strings, docstrings, bytes and raw literals, environment
+writes, key slots, ``match`` patterns, comments (on their own line, after code, after a line
+continuation, beside a ``#`` in a string, in a ``match`` block), f-strings, and where only libcst can
+place them (names, f-strings' ``{...}``, joined pieces, escapes, URL parameters).  ``ast_leaks`` gives
+libcst's leaks exactly or None; for code whose tokens are all in plain literals, comments and f-strings
+without fields it must answer, so a path that always hands over fails here."""
 
 from __future__ import annotations
 
 import random
 import string
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -65,21 +68,63 @@ PLAIN = [
     'kaggle = {"username": "me", "key": "<R>"}\n',
     "(\n    '<K>'\n)\n",
 ]
-# Pieces that only libcst can place: a token in a comment, a name, an f-string, joined pieces, an escape,
-# a URL parameter.
-LIBCST = [
-    "x = 1  # <K>\n",
+# Pieces with tokens in comments (``tokenize`` finds them) and in f-strings without ``{...}`` (one piece,
+# no escape: libcst's value is the text between the quotes): answered too, but not in code with ``\r``
+# line ends, which ``PLAIN`` has (``PLAIN_LF`` does not).
+COMMENTS = [
     "# <K>\n",
+    "x = 1  # <K>\n",
+    "# <K>\n# and <L>\n\n#<K>\n",
+    "total = 1 + \\\n    2  # <K>\n",
+    'url = "#not-a-comment"  # <K>\n',
+    "s = '# not <K> a comment'  # <L>\n",
+    "print('a # b', \"<K>\")  # c # <L>\n",
+    "match x:\n    case 1:  # <K>\n        pass\n    case (  # <L>\n        'a'):\n        pass\n",
+    '"""# <K> in a docstring-looking string"""\n',
+    '"""A docstring\n# <K>\n"""  # <L>\n',
+    "msg = (  # <K>\n    'text'\n)\n",
+    "call(\n    a,  # <K>\n    b,\n)\n",
+    "def f():\n    # <K>\n    return 1\n",
+    "def g():\n    x = 1\n# <K>\n    return x\n",
+    "@decorator  # <K>\nclass D:\n    pass\n",
+    'print(f"{x}")  # <K>\n',
+    "x = [  # <K>\n    1,\n]  # <L>\n",
+]
+FSTRINGS = [
+    'headers = {"Authorization": f"Bearer <K>"}\n',
+    "print(f'<K>')\n",
+    "f'''<K> as a docstring'''\n",
+    'import os\nos.environ["HF_TOKEN"] = f"<K>"\n',
+    "token = f'<K>'\n",
+    'api_key = F"Bearer <K>"\n',
+    'x = F"{{<K>}}"\n',
+    "login(token=rf'<K>')\n",
+    'x = Fr"""<K>\n  and <L>"""\n',
+    "pair = (f'<K>', f'{x}')\n",
+]
+if sys.version_info >= (3, 12):  # PEP 701: quotes and comments inside an f-string's ``{...}``
+    COMMENTS += [
+        'x = f"{"a"}"  # <K>\n',
+        'x = f"""{\n    a  # a comment in the braces\n}"""  # <K>\n',
+    ]
+PLAIN_LF = [piece for piece in PLAIN if "\r" not in piece]
+# Pieces that only libcst can place: a token as a name, in an f-string's fields or beside them, in joined
+# pieces, with an escape, a URL parameter, a comment in code with ``\r`` line ends.
+LIBCST = [
     "login(<K>)\n",
     'print(f"{x} <K>")\n',
-    "print(f'<K>')\n",
+    "token = f'<K>' 'more'\n",
+    "token = f'\\t<K>'\n",
     'token = "<H>" "<T>"\n',
     'token = ("<K>"\n    "more")\n',
     'token = "\\n<K>"\n',
     "token = '<K>\\t'\n",
     'url = "https://api.example.com/v1?api_key=<R>"\n',
     "print(f\"{'<K>'}\")\n",
+    "x = 1  # <K>\r\n",
 ]
+if sys.version_info >= (3, 12):
+    LIBCST.append('x = f"""{\n    a  # <K>\n}"""\n')  # a comment in the braces: libcst's safety net
 # A key as a URL parameter: libcst's or not, by the key's shape (a token there takes the parameter's place).
 EITHER = ['url = "https://api.example.com/v1?key=<K>"\n']
 
@@ -135,7 +180,34 @@ def test_tokens_in_plain_literals_are_answered_as_libcst_answers(
 
 
 @settings(max_examples=examples(150), deadline=None)
-@given(_pieces(PLAIN + LIBCST + EITHER))
+@given(_pieces(PLAIN_LF + COMMENTS + FSTRINGS), st.booleans())
+def test_tokens_in_comments_and_plain_fstrings_are_answered_as_libcst_answers(
+    pieces: list[tuple[str, int, int]], forget: bool
+) -> None:
+    """Tokens in comments (a block of comments is a chunk of its own) and f-strings without fields, among
+    plain literals: answered without libcst, with its leaks, on a fresh memory or with chunks remembered
+    (``_INERT``, ``_FOUND``: a chunk whose token is in a comment walks to nothing)."""
+    if forget:
+        python_ast._INERT.clear()
+        python_ast._FOUND.clear()
+        python_ast._SCREENED.clear()
+    code = _code(pieces)
+    assert _same_as_libcst(code)
+    assert _same_as_libcst(code)  # every chunk remembered
+    assert _same_as_libcst(code, EnvironAliases(environs={"env"}))
+    assert _same_as_libcst(code + "if y:\n    z = 1\n# a\nelse:\n    z = 2\n")  # read whole, not in chunks
+
+
+def test_each_comment_and_fstring_piece_is_answered() -> None:
+    """Each piece alone, and after a token in a comment, is answered (not None) with libcst's leaks."""
+    for piece in COMMENTS + FSTRINGS:
+        for code in (_code([(piece, 0, 1)]), _code([(COMMENTS[0], 2, 3), (piece, 4, 5)])):
+            assert find_python_leaks(code)
+            assert _same_as_libcst(code), piece
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(_pieces(PLAIN + COMMENTS + FSTRINGS + LIBCST + EITHER))
 def test_any_mix_is_libcsts_answer_or_handed_over(pieces: list[tuple[str, int, int]]) -> None:
     code = _code(pieces)
     answered = _same_as_libcst(code)
