@@ -1,30 +1,33 @@
 """Leaks found with CPython's ``ast`` instead of libcst, for code whose findings are whole literals in key
 places (``token = "YOUR_HF_TOKEN"``), environment writes, or tokens in string literals and f-strings
-without ``{...}`` each written as one plain piece (``login(token="hf_...")``, a docstring,
-``os.environ["HF_TOKEN"] = "hf_..."``, ``f"Bearer hf_..."``) and in comments (``# old key hf_...``).
+(their literal text; with ``{...}`` from Python 3.12 on) each written as one plain piece
+(``login(token="hf_...")``, a docstring, ``os.environ["HF_TOKEN"] = "hf_..."``, ``f"Bearer hf_..."``)
+and in comments (``# old key hf_...``).
 
 Template notebooks put a placeholder in almost every cell that reaches the parser, and a file with a key
 in it most often has it in a plain string or a comment; ``ast`` parses in C and builds far fewer objects
 than libcst (benchmarks/README.md), and libcst is not even imported.  This path mirrors
 ``detect.python``'s collector node for node and hands what it finds to the same ``detect.key_writes``
 functions (slots, writes, the string scan, match patterns); a literal written as one piece with no
-escape has libcst's layout exactly (an f-string's value is then the text between its quotes), so a
-token's place in it is libcst's.  Comments are found only when a token in the text is in no literal:
-by ``tokenize``, in the chunk that holds the token (a chunk parses on its own, so it tokenizes as it
-does in the file), skipping those inside an f-string's ``{...}`` that libcst does not collect; libcst
-finds each comment at the same place (a ``#`` outside strings starts one).  Where it could differ it
-does not guess: ``ast_leaks`` returns None and the caller runs libcst.  That is when a token found in
-the text is not one reported here (a name, an f-string's ``{...}`` or text beside one, a literal
-joined from pieces or with an escape, a comment in code with ``\r`` line ends), the code has a
-credential URL parameter, cannot be parsed or is too deep, has non-ASCII names (libcst's name rules
-differ), holds an f-string that libcst would read as a literal in a key place, or a finding that is a
-part of a literal (``Bearer ...`` with a real-looking key) that is not one plain piece.
+escape has libcst's layout exactly (an f-string's value is then the text between its quotes, each
+``{...}`` one ``\0``: Python 3.12 places them), so a token's place in it is libcst's.  Comments are
+found only when a token in the text is in no literal: by ``tokenize``, in the chunk that holds the
+token (a chunk parses on its own, so it tokenizes as it does in the file), skipping those inside an
+f-string's ``{...}``, which libcst does not collect; libcst finds each comment at the same place (a
+``#`` outside strings starts one).  Where it could differ it does not guess: ``ast_leaks`` returns None
+and the caller runs libcst.  That is when a token found in the text is not one reported here (a name,
+in an f-string's ``{...}``, in an f-string with fields before Python 3.12, in a literal joined from
+pieces or with an escape, in a comment in code with ``\r`` line ends), the code has a credential URL
+parameter, cannot be parsed or is too deep, has non-ASCII names (libcst's name rules differ), holds an
+f-string that libcst would read as a literal in a key place, or a finding that is a part of a literal
+(``Bearer ...`` with a real-looking key) that is not one plain piece.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import sys
 import unicodedata
 import warnings
 from bisect import bisect_left, bisect_right
@@ -117,7 +120,7 @@ def _node_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     return fields
 
 
-def _check_fstring(node: ast.JoinedStr, depth: int, check_names: bool) -> None:
+def _check_fstring(node: ast.AST, depth: int, check_names: bool) -> None:
     """An f-string at ``depth``, walked whole in one pass: too deep for libcst, a token in its text or in
     its fields, a non-ASCII name (when ``check_names``) each leave it to libcst."""
     stack: list[tuple[ast.AST, int]] = [(node, depth)]
@@ -517,10 +520,14 @@ class _Collector:
                     self.literals.append(_Literal(node, id(node) in statements))
                 continue
             if isinstance(node, ast.JoinedStr):
-                if (node.values and depth >= MAX_AST_DEPTH) or not _no_fields(node):
+                if (node.values and depth >= MAX_AST_DEPTH) or not (_FIELDS_PLACED or _no_fields(node)):
                     _check_fstring(node, depth, check_names)
                     continue
-                # No ``{...}``: its value is its literal text, which libcst's string scan reads.
+                # Its literal text (a ``{...}`` is one ``\0``) is what libcst's string scan reads; a
+                # token inside a ``{...}`` is libcst's to place.
+                for part in node.values:
+                    if not isinstance(part, ast.Constant):
+                        _check_fstring(part, depth + 1, check_names)
                 value = _fstring_value(node)
                 if _has_token(value, urls_only=True):
                     raise _NeedsLibcst
@@ -662,6 +669,11 @@ def _update_items(node: ast.Call) -> Iterable[tuple[Optional[str], ast.expr]]:
             yield from _update_items(value)
 
 
+# Python 3.12 places each ``{...}`` of an f-string (``ast.FormattedValue``) at its braces; earlier
+# versions give it the whole f-string's place.
+_FIELDS_PLACED = sys.version_info >= (3, 12)
+
+
 def _no_fields(node: ast.JoinedStr) -> bool:
     """An f-string (or f-strings and strings joined) without a ``{...}``."""
     return all(type(part) is ast.Constant for part in node.values)
@@ -762,12 +774,22 @@ def ast_leaks(
         return start, text[start:end]
 
     def one_fstring(node: ast.JoinedStr, line_offset: int) -> Optional[StringLayout]:
-        """libcst's layout of an f-string written as one piece without ``{...}``, escapes or ``\\r``
-        (``_fstring_text``); None for any other."""
-        if not _no_fields(node):
+        """libcst's layout of an f-string written as one piece without escapes or ``\\r``, and without
+        ``{...}`` (``_fstring_text``) or where ``ast`` places them (``_fields_text``); None for any
+        other."""
+        if _no_fields(node):
+            start, raw = source(node, line_offset)
+            value = _fstring_text(raw, _fstring_value(node))
+        elif _FIELDS_PLACED:
+            start, raw = source(node, line_offset)
+            spans = []
+            for part in node.values:
+                if isinstance(part, ast.FormattedValue):
+                    at, field = source(part, line_offset)
+                    spans.append((at - start, at - start + len(field)))
+            value = _fields_text(raw, spans)
+        else:
             return None
-        start, raw = source(node, line_offset)
-        value = _fstring_text(raw, _fstring_value(node))
         return None if value is None else StringLayout([Piece(start, raw, 0, value)])
 
     def is_literal(placed: object) -> bool:
@@ -928,6 +950,38 @@ def _fstring_text(raw: str, value: str) -> Optional[str]:
     if text is None or text.replace("{{", "{").replace("}}", "}") != value:
         return None
     return text
+
+
+def _fields_text(raw: str, fields: Sequence[tuple[int, int]]) -> Optional[str]:
+    """libcst's value of an f-string whose source is ``raw`` and whose ``{...}`` are at ``fields`` in it:
+    the literal text between them as written, and ``\\0`` for each, when it is one piece (no quote of
+    its own kind in the literal text, which joined pieces would put there) with no backslash and no
+    ``\\r``, and every brace of the literal text is doubled; else None."""
+    if "\\" in raw or "\r" in raw:
+        return None
+    head = _FSTRING_PREFIX_RE.match(raw)
+    if head is None:
+        return None
+    prefix = head.end()
+    quote = raw[prefix : prefix + 3]
+    if quote not in ('"""', "'''"):
+        quote = raw[prefix : prefix + 1]
+        if quote not in ('"', "'"):
+            return None
+    at, end = prefix + len(quote), len(raw) - len(quote)
+    if end < at or raw[end:] != quote:
+        return None
+    texts: list[str] = []
+    for first, last in fields:
+        if first < at or last > end or raw[first : first + 1] != "{" or raw[last - 1 : last] != "}":
+            return None
+        texts.append(raw[at:first])
+        at = last
+    texts.append(raw[at:end])
+    for text in texts:
+        if quote in text or set(text.replace("{{", "").replace("}}", "")) & {"{", "}"}:
+            return None
+    return "\0".join(texts)
 
 
 def _quoted_text(raw: str, prefixes: re.Pattern[str]) -> Optional[str]:

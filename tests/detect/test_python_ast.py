@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import random
 import string
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -75,7 +76,7 @@ CASES: list[tuple[str, bool, bool]] = [
     (f"import os\nos.environ['HF_TOKEN'] = '{TOKEN}'  # the token\n", True, True),
     (f'token = "{TOKEN}"  # {TOKEN}\n', True, True),
     (f'token = "{TOKEN}"\nlogin({TOKEN})\n', False, True),
-    (f'token = "{TOKEN}"\nprint(f"{{x}} {TOKEN}")\n', False, True),
+    (f'token = "{TOKEN}"\nprint(f"{{x}} {TOKEN}")\n', sys.version_info >= (3, 12), True),  # fields placed
     (f"# {TOKEN}\nx = 1\n", True, True),
     (f"# {TOKEN}\r\nx = 1\r\n", False, True),
     (f'headers = {{"Authorization": f"Bearer {TOKEN}"}}\n', True, True),

@@ -107,12 +107,30 @@ if sys.version_info >= (3, 12):  # PEP 701: quotes and comments inside an f-stri
         'x = f"{"a"}"  # <K>\n',
         'x = f"""{\n    a  # a comment in the braces\n}"""  # <K>\n',
     ]
+# Tokens in the literal text of f-strings with fields: Python 3.12 places each field, so libcst's value
+# (the text as written, a field as one ``\0``) is known; earlier versions leave them to libcst.
+FIELDS = [
+    'print(f"{x} <K>")\n',
+    'headers = {"Authorization": f"Bearer <K> {x!r:>{w}}"}\n',
+    "msg = f'{x=} <K> {{y}} {z}'\n",
+    'x = f"\u00fcn\u00ef {x} <K>"\n',
+    'import os\nos.environ["HF_TOKEN"] = f"<K>{x}"\n',
+    "token = f'{x}<K>'\n",
+    "f'''{x}\n<K>'''\n",
+]
+if sys.version_info >= (3, 12):
+    FSTRINGS += [
+        *FIELDS,
+        'x = f"""<K> {\n    a  # a comment in the braces\n} <L>"""\n',
+        'x = f"{"a"} <K> {\'b\'}"\n',
+    ]
 PLAIN_LF = [piece for piece in PLAIN if "\r" not in piece]
 # Pieces that only libcst can place: a token as a name, in an f-string's fields or beside them, in joined
 # pieces, with an escape, a URL parameter, a comment in code with ``\r`` line ends.
 LIBCST = [
     "login(<K>)\n",
-    'print(f"{x} <K>")\n',
+    'print(f"{x} {y!r:<K>}")\n',
+    "x = f'{x} <K>' f'{y}'\n",
     "token = f'<K>' 'more'\n",
     "token = f'\\t<K>'\n",
     'token = "<H>" "<T>"\n',
@@ -123,7 +141,9 @@ LIBCST = [
     "print(f\"{'<K>'}\")\n",
     "x = 1  # <K>\r\n",
 ]
-if sys.version_info >= (3, 12):
+if sys.version_info < (3, 12):
+    LIBCST += FIELDS
+else:
     LIBCST.append('x = f"""{\n    a  # <K>\n}"""\n')  # a comment in the braces: libcst's safety net
 # A key as a URL parameter: libcst's or not, by the key's shape (a token there takes the parameter's place).
 EITHER = ['url = "https://api.example.com/v1?key=<K>"\n']
