@@ -182,7 +182,7 @@ def _pieces(choices: list[str]) -> st.SearchStrategy[list[tuple[str, int, int]]]
     return st.lists(st.tuples(st.sampled_from(choices), key, key), min_size=1, max_size=6)
 
 
-@settings(max_examples=examples(150), deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(_pieces(PLAIN), st.booleans())
 def test_tokens_in_plain_literals_are_answered_as_libcst_answers(
     pieces: list[tuple[str, int, int]], forget: bool
@@ -199,7 +199,7 @@ def test_tokens_in_plain_literals_are_answered_as_libcst_answers(
     assert _same_as_libcst(code, EnvironAliases(environs={"env"}))  # a name bound by an earlier cell
 
 
-@settings(max_examples=examples(150), deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(_pieces(PLAIN_LF + COMMENTS + FSTRINGS), st.booleans())
 def test_tokens_in_comments_and_plain_fstrings_are_answered_as_libcst_answers(
     pieces: list[tuple[str, int, int]], forget: bool
@@ -226,7 +226,7 @@ def test_each_comment_and_fstring_piece_is_answered() -> None:
             assert _same_as_libcst(code), piece
 
 
-@settings(max_examples=examples(150), deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(_pieces(PLAIN + COMMENTS + FSTRINGS + LIBCST + EITHER))
 def test_any_mix_is_libcsts_answer_or_handed_over(pieces: list[tuple[str, int, int]]) -> None:
     code = _code(pieces)

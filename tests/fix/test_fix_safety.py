@@ -20,7 +20,7 @@ from tests.notebooks import new_code_cell, new_markdown_cell, new_output, notebo
 pytestmark = pytest.mark.e2e
 
 
-def _make_tree(root: Path, count: int = 20) -> None:
+def _make_tree(root: Path, count: int = 10) -> None:
     for index in range(count):
         (root / f"script_{index}.py").write_text(
             "import os\n"

@@ -115,7 +115,7 @@ def test_workers_send_back_what_one_by_one_gives(tmp_path: Path) -> None:
     """Results come back from the workers without the texts the main process decodes again: the diff
     (which shows both texts) and the fixed bytes are those of files fixed one at a time.  ``--diff``
     plans every fix after the scan (``fix_run._plans``), ``--fix`` in the scan's workers."""
-    count = 25
+    count = 15  # each of the five shapes three times
     _mixed_tree(tmp_path / "a", count)
     shutil.copytree(tmp_path / "a", tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
