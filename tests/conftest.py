@@ -73,14 +73,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 # The property tests' example counts are for the everyday run; ``--hypothesis-profile=thorough`` gives each
-# ten times as many, a deeper search (minutes, not seconds) worth running before a release or after a
+# twenty times as many, a deeper search (minutes, not seconds) worth running before a release or after a
 # change to the screens, readers or fixer.
-hypothesis_settings.register_profile("thorough", max_examples=1000)
+hypothesis_settings.register_profile("thorough", max_examples=2000)
 
 
 def examples(count: int) -> int:
     """``count`` examples, scaled by the Hypothesis profile's ``max_examples`` against its default 100
-    (``thorough``: ten times as many)."""
+    (``thorough``: twenty times as many)."""
     return max(1, count * hypothesis_settings.default.max_examples // 100)
 
 

@@ -110,9 +110,7 @@ def generated_cells(draw: st.DrawFn) -> str:
     return (draw(st.sampled_from(_HEADERS)) + cell).replace("@T@", TOKEN)
 
 
-@settings(
-    max_examples=examples(150), deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
-)
+@settings(max_examples=examples(75), deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(generated_cells())
 def test_generated_cells_read_as_ipython_reads_them(cell: str) -> None:
     assert_same_reading(cell)

@@ -117,7 +117,7 @@ PIECES = [
 ]
 
 
-@settings(max_examples=examples(200), deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10))
 def test_generated_scripts_read_in_chunks_as_whole(pieces: list[str]) -> None:
     text = "".join(pieces)
@@ -185,7 +185,7 @@ PREFIXES = [
 ]
 
 
-@settings(max_examples=examples(150), deadline=None)
+@settings(max_examples=examples(75), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(PREFIXES), st.sampled_from(FOUND_CHUNKS)), min_size=1, max_size=6))
 def test_a_remembered_chunk_is_placed_at_its_own_lines(parts: list[tuple[str, tuple[str, str]]]) -> None:
     """A chunk with findings is parsed once (``python_ast._FOUND``) and placed wherever it stands: in
@@ -332,7 +332,7 @@ LINES = [
 ]
 
 
-@settings(max_examples=examples(250), deadline=None)
+@settings(max_examples=examples(125), deadline=None)
 @given(st.lists(st.sampled_from(LINES), min_size=1, max_size=14), st.booleans())
 def test_chunks_begin_where_lines_say(lines: list[str], last_newline: bool) -> None:
     """The chunk starts found with comment blocks taken whole are those found line by line."""

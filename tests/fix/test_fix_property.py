@@ -266,7 +266,7 @@ def _escapes_non_ascii(raw: str) -> bool:
 
 
 @given(st.text(alphabet='\\u0079fF8e1a"x', max_size=16))
-@settings(max_examples=examples(250), deadline=None)
+@settings(max_examples=examples(125), deadline=None)
 def test_ensure_ascii_style_reads_each_escape_as_json_does(raw: str) -> None:
     """The style check finds ``\\u`` escapes with a literal search and counts the backslashes before each
     (escaped backslashes do not start an escape): the same verdict as reading the escapes in order."""

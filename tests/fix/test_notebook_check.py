@@ -86,7 +86,7 @@ def test_the_set_is_real() -> None:
     assert len(NOTEBOOKS) >= 8 and all(value["nbformat"] == 4 for value in NOTEBOOKS)
 
 
-@settings(max_examples=examples(150), deadline=None)
+@settings(max_examples=examples(75), deadline=None)
 @given(data=st.data())
 def test_a_change_judged_free_text_keeps_the_notebook_valid(data: st.DataObject) -> None:
     before = data.draw(st.sampled_from(NOTEBOOKS))

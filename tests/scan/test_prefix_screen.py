@@ -181,7 +181,7 @@ def test_a_key_behind_an_escape_or_split_across_lines_is_found_in_each_kind_of_p
     assert not any(t in repr(found) for t in (TOKEN, TOKEN2, TOKEN3))
 
 
-@settings(max_examples=examples(150), deadline=None)
+@settings(max_examples=examples(75), deadline=None)
 @given(st.lists(PIECES, max_size=12).map("".join), st.data())
 def test_the_tokens_of_a_stretch_are_those_of_the_stretch_alone(text: str, data: st.DataObject) -> None:
     start = data.draw(st.integers(0, len(text)))

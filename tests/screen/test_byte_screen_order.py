@@ -58,7 +58,7 @@ PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=examples(250), deadline=None)
+@settings(max_examples=examples(125), deadline=None)
 @given(st.lists(PIECES, max_size=8).map(b"".join))
 def test_generated_bytes_get_the_plain_answer(data: bytes) -> None:
     assert prefilter.may_contain_leak(data, notebook=True) == _any_needle(data)
@@ -75,7 +75,7 @@ def test_the_repository_notebooks_get_the_plain_answer() -> None:
 TEXTS = st.lists(PIECES, max_size=8).map(lambda pieces: b"".join(pieces).decode())
 
 
-@settings(max_examples=examples(250), deadline=None)
+@settings(max_examples=examples(125), deadline=None)
 @given(TEXTS, st.sampled_from(["", "\u00e9", "\U0001f9a5"]))
 def test_the_text_screen_needles_are_found_by_one_search_each(text: str, wide: str) -> None:
     raw = wide + text
@@ -85,7 +85,7 @@ def test_the_text_screen_needles_are_found_by_one_search_each(text: str, wide: s
     assert (prefilter._re(prefilter._WRITE_SCREEN).search(raw) is not None) == needles
 
 
-@settings(max_examples=examples(200), deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(TEXTS, st.booleans())
 def test_the_text_screen_answers_the_same_from_the_bytes(text: str, bom: bool) -> None:
     raw = '{"cells": [{"cell_type": "code", "metadata": {}, "source": ' + json.dumps(text) + "}]}"

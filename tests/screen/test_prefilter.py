@@ -311,7 +311,7 @@ _SHAPES = st.sampled_from(
 _HEADER = "import os\nimport os as o\nfrom os import environ as env\nfrom os import putenv as put\n"
 
 
-@settings(max_examples=examples(160), deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(shapes=st.lists(st.tuples(_SHAPES, _ENVIRONS, _KEYS, _VALUES), min_size=1, max_size=3))
 def test_the_prefilter_lets_every_environment_write_through(
     shapes: list[tuple[str, str, str, str]],

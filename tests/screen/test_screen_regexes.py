@@ -48,13 +48,13 @@ def _find_each(text: str) -> set[tuple[str, int]]:
     return found
 
 
-@settings(max_examples=examples(200), deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(TEXTS)
 def test_prefix_ends_is_a_find_per_prefix(text: str) -> None:
     assert set(prefix_ends(text)) == _find_each(text)
 
 
-@settings(max_examples=examples(200), deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(TEXTS)
 def test_needle_screens_are_any_needle_in(text: str) -> None:
     data = text.encode()
@@ -100,7 +100,7 @@ SLOT_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=examples(300), deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(SLOT_PIECES, max_size=14).map("".join))
 def test_slot_byte_screen_is_find_and_match(text: str) -> None:
     assert prefilter._slot_bytes(text.encode()) == _slot_bytes_by_find(text.encode())
@@ -169,7 +169,7 @@ PY_BYTE_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=examples(150), deadline=None)
+@settings(max_examples=examples(75), deadline=None)
 @given(st.lists(PY_BYTE_PIECES, max_size=14).map("".join))
 def test_py_byte_screen_is_a_prefix_a_slot_or_a_hint(text: str) -> None:
     """The ``.py`` byte screen (token prefixes, slot words and URL parameter hints in three passes, some
@@ -239,7 +239,7 @@ SLOT_TEXT_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=examples(150), deadline=None)
+@settings(max_examples=examples(75), deadline=None)
 @given(st.lists(SLOT_TEXT_PIECES, max_size=12).map("".join))
 def test_slot_candidate_is_every_word_and_call_judged(text: str) -> None:
     """Words and calls found by one pass (a call told by its ``(``), some words entered late: the same
@@ -281,7 +281,7 @@ URL_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=examples(200), deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(URL_PIECES, max_size=8).map("".join))
 def test_url_candidate_is_a_hint_and_a_parameter(text: str) -> None:
     """The hints found by one search: the same answer as an ``in`` per hint."""
