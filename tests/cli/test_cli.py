@@ -179,4 +179,7 @@ def test_a_scan_in_this_process_leaves_the_garbage_collector_as_it_was(tmp_path:
     for args in (("scan", "."), ("scan", "--fix", "."), ("scan", "missing.py")):
         result = run_main(*args, cwd=tmp_path)
         assert result.returncode in (1, 2) and TOKEN not in result.stdout + result.stderr
-        assert (gc.get_threshold(), gc.get_freeze_count()) == (threshold, frozen), args
+        # Its frozen objects stay frozen (an unfreeze would leave none) and nothing new is frozen; some of
+        # them may have been freed meanwhile, which lowers the count.
+        now = gc.get_freeze_count()
+        assert gc.get_threshold() == threshold and (0 < now <= frozen if frozen else now == 0), args
