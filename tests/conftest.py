@@ -73,8 +73,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 # The property tests' example counts are for the everyday run; ``--hypothesis-profile=thorough`` gives each
-# twenty times as many, a deeper search (minutes, not seconds) worth running before a release or after a
-# change to the screens, readers or fixer.
+# twenty times as many, a deeper search (a minute, not seconds), which ``.ci/run`` runs after the suite.
 hypothesis_settings.register_profile("thorough", max_examples=2000)
 
 

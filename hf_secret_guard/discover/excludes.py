@@ -75,6 +75,31 @@ def _escape(path: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", path)
 
 
+def _class_regex(body: str) -> str:
+    """A bracket expression as a regex, member by member as ``_in_class`` reads it: a range whose ends are
+    out of order (``[[-?]``) holds nothing, as in git's wildmatch, where ``re`` would refuse the pattern."""
+    negate = body[:1] in ("!", "^")
+    body = body[1:] if negate else body
+    members: list[str] = []
+    index = 0
+    while index < len(body):
+        if index + 2 < len(body) and body[index + 1] == "-":
+            low, high = body[index], body[index + 2]
+            if low <= high:
+                members.append(f"{_in_brackets(low)}-{_in_brackets(high)}")
+            index += 3
+        else:
+            members.append(_in_brackets(body[index]))
+            index += 1
+    if negate:
+        return f"[^/{''.join(members)}]"
+    return f"(?!/)[{''.join(members)}]" if members else "(?!)"
+
+
+def _in_brackets(char: str) -> str:
+    return "\\" + char if char in "\\]^-[" else char
+
+
 def _segment_regex(segment: str) -> str:
     """One path segment of a glob: ``*``, ``?`` and ``[...]`` never match ``/``."""
     out: list[str] = []
@@ -94,11 +119,8 @@ def _segment_regex(segment: str) -> str:
             if end < 0:
                 out.append(re.escape(char))
                 continue
-            body = segment[index:end].replace("\\", "\\\\").replace("[", "\\[")
+            out.append(_class_regex(segment[index:end]))
             index = end + 1
-            if body[:1] in ("!", "^"):
-                body = "^/" + body[1:]
-            out.append(f"(?!/)[{body}]")
         else:
             out.append(re.escape(char))
     return "".join(out)

@@ -17,9 +17,9 @@ from hf_secret_guard import scan_bytes, scan_notebook, scan_source
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.jsonspan import JsonSpanError, parse_with_spans, raw_offset_in_string
 from hf_secret_guard.tokens import find_tokens
-from tests.conftest import TOKEN
+from tests.conftest import TOKEN, examples
 
-EXAMPLES = int(os.environ.get("HFSG_FUZZ_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("HFSG_FUZZ_EXAMPLES", examples(50)))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 
 json_scalars = st.one_of(

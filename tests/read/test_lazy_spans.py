@@ -26,7 +26,7 @@ from tests.notebooks import (
     notebook_text,
 )
 
-SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=examples(30), deadline=None, suppress_health_check=list(HealthCheck))
 
 # Lines as notebooks hold them: escapes, non-ASCII, a token, IPython lines, empty lines.
 _LINE = st.one_of(

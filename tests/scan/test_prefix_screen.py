@@ -123,7 +123,7 @@ def _escaped(text: str, how: int) -> str:
     return '"' + "".join(f"\\u{ord(c):04x}" if c in letters else json.dumps(c)[1:-1] for c in text) + '"'
 
 
-@settings(max_examples=examples(120), deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(LINES, LINES, TEXTS, VALUES, LINES, st.sampled_from([None, 1, 2]), st.sampled_from([0, 1, 2]))
 def test_generated_notebooks_screen_as_their_parts_search(
     markdown: list[str],

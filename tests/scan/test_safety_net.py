@@ -114,7 +114,7 @@ def _notebook(
     return json.dumps(nb, indent=indent or None, ensure_ascii=bool(indent % 2))
 
 
-@settings(max_examples=examples(100), deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(VALUES, VALUES, VALUES, VALUES, TEXTS, TEXTS, st.sampled_from([0, 1, 2]))
 def test_generated_notebooks_sweep_as_before(
     metadata: Any, cell_metadata: Any, data: Any, extra: Any, source: str, text: str, indent: int
