@@ -228,6 +228,14 @@ def string_leaks(strings: StringLayout, site: str) -> list[Leak]:
     return leaks
 
 
+def comment_leaks(base: int, raw: str) -> list[Leak]:
+    """The tokens (HFG001) in a comment whose text ``raw`` starts at ``base``."""
+    return [
+        Leak("HFG001", base + match.start, base + match.end, match.value, match.confidence, "comment", True)
+        for match in find_tokens(raw)
+    ]
+
+
 MATCH_PATTERN = "a match pattern compares with the literal; a call cannot stand there"
 
 

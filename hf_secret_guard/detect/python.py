@@ -18,6 +18,7 @@ from hf_secret_guard.detect.key_writes import (
     Piece,
     Slot,
     StringLayout,
+    comment_leaks,
     env_write_leaks,
     in_match_patterns,
     slot_leaks,
@@ -252,19 +253,7 @@ def find_python_leaks(
 
     for leaf, raw in collector.leaves:
         if isinstance(leaf, cst.Comment) and id(leaf) in offsets:
-            base = offsets[id(leaf)]
-            for match in find_tokens(raw):
-                leaks.append(
-                    Leak(
-                        "HFG001",
-                        base + match.start,
-                        base + match.end,
-                        match.value,
-                        match.confidence,
-                        "comment",
-                        True,
-                    )
-                )
+            leaks.extend(comment_leaks(offsets[id(leaf)], raw))
 
     # Safety net: a token in the source that no literal or comment accounted for, and is not a name.
     covered = {(leak.start, leak.secret) for leak in leaks}

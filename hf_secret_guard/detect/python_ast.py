@@ -44,6 +44,7 @@ from hf_secret_guard.detect.key_writes import (
     Slot,
     StringLayout,
     ast_offset,
+    comment_leaks,
     env_write_leaks,
     in_match_patterns,
     slot_leaks,
@@ -855,18 +856,7 @@ def _comment_leaks(
         if comments is None:
             return None
         for base, raw in comments:
-            for match in find_tokens(raw):
-                leaks.append(
-                    Leak(
-                        "HFG001",
-                        base + match.start,
-                        base + match.end,
-                        match.value,
-                        match.confidence,
-                        "comment",
-                        True,
-                    )
-                )
+            leaks.extend(comment_leaks(base, raw))
     return leaks
 
 
@@ -957,20 +947,10 @@ def _fields_text(raw: str, fields: Sequence[tuple[int, int]]) -> Optional[str]:
     the literal text between them as written, and ``\\0`` for each, when it is one piece (no quote of
     its own kind in the literal text, which joined pieces would put there) with no backslash and no
     ``\\r``, and every brace of the literal text is doubled; else None."""
-    if "\\" in raw or "\r" in raw:
+    quoted = _quotes(raw, _FSTRING_PREFIX_RE)
+    if quoted is None:
         return None
-    head = _FSTRING_PREFIX_RE.match(raw)
-    if head is None:
-        return None
-    prefix = head.end()
-    quote = raw[prefix : prefix + 3]
-    if quote not in ('"""', "'''"):
-        quote = raw[prefix : prefix + 1]
-        if quote not in ('"', "'"):
-            return None
-    at, end = prefix + len(quote), len(raw) - len(quote)
-    if end < at or raw[end:] != quote:
-        return None
+    at, quote, end = quoted
     texts: list[str] = []
     for first, last in fields:
         if first < at or last > end or raw[first : first + 1] != "{" or raw[last - 1 : last] != "}":
@@ -984,9 +964,10 @@ def _fields_text(raw: str, fields: Sequence[tuple[int, int]]) -> Optional[str]:
     return "\0".join(texts)
 
 
-def _quoted_text(raw: str, prefixes: re.Pattern[str]) -> Optional[str]:
-    """The text between the quotes of ``raw`` when it is one string literal (a prefix that ``prefixes``
-    matches, one kind of quote on both ends and not between them) with no backslash and no ``\\r``."""
+def _quotes(raw: str, prefixes: re.Pattern[str]) -> Optional[tuple[int, str, int]]:
+    """Where the text between the quotes of ``raw`` begins, the quote and where it ends, when ``raw`` is a
+    prefix that ``prefixes`` matches and one kind of quote on both ends, with no backslash and no
+    ``\\r``."""
     if "\\" in raw or "\r" in raw:
         return None
     head = prefixes.match(raw)
@@ -999,7 +980,17 @@ def _quoted_text(raw: str, prefixes: re.Pattern[str]) -> Optional[str]:
         if quote not in ('"', "'"):
             return None
     end = len(raw) - len(quote)
-    body = raw[prefix + len(quote) : end]
-    if end < prefix + len(quote) or raw[end:] != quote or quote in body:
+    if end < prefix + len(quote) or raw[end:] != quote:
         return None
-    return body
+    return prefix + len(quote), quote, end
+
+
+def _quoted_text(raw: str, prefixes: re.Pattern[str]) -> Optional[str]:
+    """The text between the quotes of ``raw`` when it is one string literal (a prefix that ``prefixes``
+    matches, one kind of quote on both ends and not between them) with no backslash and no ``\\r``."""
+    quoted = _quotes(raw, prefixes)
+    if quoted is None:
+        return None
+    at, quote, end = quoted
+    body = raw[at:end]
+    return None if quote in body else body
