@@ -189,11 +189,16 @@ def test_tokens_in_plain_literals_are_answered_as_libcst_answers(
 ) -> None:
     """Every token in a literal written as one plain piece: answered without libcst, with its leaks, on a
     fresh memory or with chunks remembered from the examples before."""
+    _answered_fresh_remembered_and_bound(_code(pieces), forget)
+
+
+def _answered_fresh_remembered_and_bound(code: str, forget: bool) -> None:
+    """``code`` is answered as libcst answers it: on an empty memory (``forget``) or with the chunks of
+    the examples before, again with every chunk remembered, and with ``env`` bound by an earlier cell."""
     if forget:
         python_ast._INERT.clear()
         python_ast._FOUND.clear()
         python_ast._SCREENED.clear()
-    code = _code(pieces)
     assert _same_as_libcst(code)
     assert _same_as_libcst(code)  # every chunk remembered
     assert _same_as_libcst(code, EnvironAliases(environs={"env"}))  # a name bound by an earlier cell
@@ -207,14 +212,8 @@ def test_tokens_in_comments_and_plain_fstrings_are_answered_as_libcst_answers(
     """Tokens in comments (a block of comments is a chunk of its own) and f-strings without fields, among
     plain literals: answered without libcst, with its leaks, on a fresh memory or with chunks remembered
     (``_INERT``, ``_FOUND``: a chunk whose token is in a comment walks to nothing)."""
-    if forget:
-        python_ast._INERT.clear()
-        python_ast._FOUND.clear()
-        python_ast._SCREENED.clear()
     code = _code(pieces)
-    assert _same_as_libcst(code)
-    assert _same_as_libcst(code)  # every chunk remembered
-    assert _same_as_libcst(code, EnvironAliases(environs={"env"}))
+    _answered_fresh_remembered_and_bound(code, forget)
     assert _same_as_libcst(code + "if y:\n    z = 1\n# a\nelse:\n    z = 2\n")  # read whole, not in chunks
 
 
