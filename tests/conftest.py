@@ -14,11 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from hypothesis import settings as hypothesis_settings
-
-from hf_secret_guard.providers.spec import TokenFormat
-from tests.fake_keys import generate
 
 # jsonschema, under nbformat, builds dozens of lark grammars at import when rfc3987-syntax is installed
 # (jupyter-server brings it into the dev environment): the longest import of every test worker, for an
@@ -64,6 +59,13 @@ def _prune_bytecode(folder: Path, mirror: Path, kept: tuple[Path, ...]) -> None:
 
 
 _BYTECODE_CACHE = _bytecode_cache_for_this_run()
+
+# Imported once the bytecode folder is set (compiled from source, Hypothesis alone takes half a second).
+from click.testing import CliRunner  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+from hf_secret_guard.providers.spec import TokenFormat  # noqa: E402
+from tests.fake_keys import generate  # noqa: E402
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
