@@ -145,13 +145,10 @@ def _plans(
     ``processes`` (``--jobs``: 1 for none) for two or more."""
     import functools
 
-    from hf_secret_guard.scan.parallel import fork_workers
+    from hf_secret_guard.scan.parallel import processes_for
 
     global _FORKED_JOBS
-    if processes is None:
-        workers = fork_workers() if len(jobs) >= MIN_PARALLEL_FIXES else 0
-    else:
-        workers = fork_workers(processes) if len(jobs) >= 2 else 0
+    workers = processes_for(len(jobs), processes, MIN_PARALLEL_FIXES)
     if workers < 2:
         return [_plan(job, scan_options) for job in jobs]
     import multiprocessing

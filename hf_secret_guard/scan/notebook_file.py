@@ -32,6 +32,7 @@ from hf_secret_guard.screen.prefilter import (
     hides_needles,
     may_bind_os,
     needs_parse,
+    notebook_hides_needles,
     notebook_may_leak,
     slot_candidate,
     url_candidate,
@@ -300,9 +301,7 @@ MAX_NOTEBOOK_VALUES = 400_000
 def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional[bytes] = None) -> FileResult:
     """``data``: the bytes ``raw`` was decoded from as UTF-8 (a byte order mark aside), when the caller
     has them: the screens look for ASCII needles there."""
-    # Keys spelled in escapes, which only decoded text shows: asked once, of the bytes when there are some
-    # (a search of text with characters beyond Latin-1 costs more), for the screen and the scan.
-    escapes = hides_needles(raw) if data is None else hides_needles(data)
+    escapes = notebook_hides_needles(raw, data)  # keys spelled in escapes: asked once, for screen and scan
     if not notebook_may_leak(raw, options.secret_names, data, escapes) and not (
         options.wants("HFG100") and may_allow(raw)
     ):

@@ -64,10 +64,15 @@ class _DeferLibcst:
 def workers_for(candidates: Sequence[Candidate], jobs: Optional[int] = None) -> int:
     """How many processes to scan ``candidates`` with; 0 or 1 means a serial scan.  ``jobs``: the
     user's ``--jobs`` (None: one per core, for trees of ``MIN_FILES`` or more)."""
-    files = sum(1 for c in candidates if not c.skipped and not c.error)
+    return processes_for(sum(1 for c in candidates if not c.skipped and not c.error), jobs, MIN_FILES)
+
+
+def processes_for(count: int, jobs: Optional[int], threshold: int) -> int:
+    """How many processes ``count`` pieces of work get: ``jobs`` (``--jobs``) for two or more, else one
+    per core from ``threshold`` pieces (below it, forking costs more than it saves); 0 or 1: serial."""
     if jobs is None:
-        return fork_workers() if files >= MIN_FILES else 0
-    return fork_workers(jobs) if files >= 2 else 0
+        return fork_workers() if count >= threshold else 0
+    return fork_workers(jobs) if count >= 2 else 0
 
 
 def fork_workers(jobs: Optional[int] = None) -> int:

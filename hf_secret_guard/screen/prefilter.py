@@ -320,6 +320,12 @@ def hides_needles(data: AnyStr) -> bool:
     return "\\u00" in data and _re(_NEEDLE_ESCAPE).search(data) is not None
 
 
+def notebook_hides_needles(raw: str, data: Optional[bytes]) -> bool:
+    """``hides_needles`` of a notebook, asked of its bytes when the caller has them: the pattern is ASCII,
+    so the answer is the same, and a search of text with characters beyond Latin-1 costs more."""
+    return hides_needles(raw) if data is None else hides_needles(data)
+
+
 def url_candidate(text: str) -> bool:
     """Could ``text`` hold a key in a credential URL parameter (``?api_key=...``)?  The hints
     (``has_url_parameter_hint``) are looked for by one search (``_URL_HINT_SCREEN``), not an ``in`` each."""
@@ -534,7 +540,7 @@ def notebook_may_leak(
     """
 
     if escapes is None:
-        escapes = hides_needles(raw) if data is None else hides_needles(data)
+        escapes = notebook_hides_needles(raw, data)
     if escapes:
         return True
     visible = raw if data is not None and b'"image/' not in data else without_images(raw)
