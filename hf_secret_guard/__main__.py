@@ -1,3 +1,3 @@
-from hf_secret_guard.cli.entry import main
+from hf_secret_guard.cli.entry import run
 
-raise SystemExit(main())
+run()

@@ -279,7 +279,8 @@ _PY_SCREENS_B: list[re.Pattern[bytes]] = []
 
 
 def _py_needle_bytes(data: bytes) -> bool:
-    """``has_token_needle(data) or _slot_bytes(data) or any(hint in data for hint in _URL_HINT_BYTES)``,
+    """``has_token_needle(data) or _slot_bytes(data) or any(hint.encode() in data for hint in
+    URL_PARAMETER_HINTS)``,
     in the passes of ``_py_needle_screens``: every URL parameter hint holds a slot word, so the hints cost
     no pass of their own."""
     if not _PY_SCREENS_B:
@@ -291,20 +292,16 @@ def _notebook_may_contain_leak(data: bytes) -> bool:
     """``may_contain_leak`` of a notebook: the same needles, the likeliest first (``environ``, then
     ``export``, then a key slot, which template notebooks have early), so that most files are decided by a
     search of a part of them; the needles that are mostly absent, each a search of the whole file, last.
-    Token prefixes, slots and URL hints are looked for outside image base64, the rest everywhere."""
+    Token prefixes, slots and URL hints are looked for outside image base64, in the ``.py`` screen's
+    passes (one search fewer than a pass for slots and one for prefixes); the rest everywhere."""
     if b"environ" in data or b"export" in data or hides_needles(data):
         return True
-    visible = without_images(data)
-    if _slot_bytes(visible) or has_token_needle(visible):
+    if _py_needle_bytes(without_images(data)):  # slots, token prefixes and URL hints: the .py passes
         return True
     if b"env" in data and (b"putenv" in data or b"%env" in data or b"set_env" in data):
         return True
-    return any(needle in data for needle in _LOGIN_NEEDLES) or any(
-        hint in visible for hint in _URL_HINT_BYTES
-    )
+    return any(needle in data for needle in _LOGIN_NEEDLES)
 
-
-_URL_HINT_BYTES = tuple(hint.encode() for hint in URL_PARAMETER_HINTS)
 
 # A letter, digit, ``_``, ``-`` or ``.`` written as a JSON ``\u`` escape: what every key and needle is
 # made of.  No notebook writer escapes these (they escape quotes, backslashes, controls and, with

@@ -1,0 +1,95 @@
+"""The console script ends at once after flushing its output, and the usual way whenever something still
+waits for the exit (an ``atexit`` function, another thread) or the output cannot be flushed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_token
+
+# A probe: an object whose finalizer writes "cleaned" when the interpreter's clean-up frees it, then
+# ``leave`` with the status given, after whatever the case sets up.
+PROBE = """\
+import os, sys, threading, time
+from hf_secret_guard.cli.entry import leave
+
+class Witness:
+    def __del__(self):
+        os.write(2, b"cleaned\\n")
+
+witness = Witness()
+case = sys.argv[1]
+if case == "atexit":
+    import atexit
+    atexit.register(lambda: os.write(2, b"atexit ran\\n"))
+elif case == "thread":
+    def late():
+        time.sleep(0.2)
+        os.write(2, b"thread done\\n")
+    threading.Thread(target=late).start()
+print("printed, not yet flushed")
+leave(int(sys.argv[2]))
+"""
+
+
+def probe(case: str, status: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", PROBE, case, str(status)], capture_output=True, text=True, check=False
+    )
+
+
+def test_a_plain_exit_flushes_the_output_keeps_the_status_and_skips_the_clean_up() -> None:
+    result = probe("plain", 3)
+    assert result.returncode == 3
+    assert result.stdout == "printed, not yet flushed\n"
+    assert "cleaned" not in result.stderr  # the interpreter's clean-up did not run
+
+
+@pytest.mark.parametrize(("case", "waited_for"), [("atexit", "atexit ran"), ("thread", "thread done")])
+def test_an_exit_something_waits_for_is_the_usual_one(case: str, waited_for: str) -> None:
+    result = probe(case, 1)
+    assert result.returncode == 1
+    assert result.stdout == "printed, not yet flushed\n"
+    assert waited_for in result.stderr
+    assert "cleaned" in result.stderr
+
+
+def test_output_that_cannot_be_flushed_takes_the_usual_exit(tmp_path: Path) -> None:
+    """stdout on a full device: the flush fails, and the usual exit reports it as Python does."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-c", PROBE, "plain", "0"], stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert "cleaned" in result.stderr
+    assert "No space left on device" in result.stderr
+    assert result.returncode != 0
+
+
+@pytest.mark.parametrize("how", ["console script", "python -m"])
+def test_the_command_prints_a_whole_long_report_through_a_pipe(tmp_path: Path, how: str) -> None:
+    """Many findings (more than a pipe's buffer holds) through a pipe: every line arrives, and the exit
+    status is the scan's."""
+    tokens = [make_token(n) for n in range(600)]
+    lines = [f'login(token="{token}")' for token in tokens]
+    (tmp_path / "many.py").write_text("from huggingface_hub import login\n" + "\n".join(lines) + "\n")
+    script = shutil.which("hf-secret-guard", path=str(Path(sys.executable).parent))
+    if how == "console script":
+        assert script is not None
+        command = [script]
+    else:
+        command = [sys.executable, "-m", "hf_secret_guard"]
+    result = subprocess.run(
+        [*command, "scan", "--format", "json", "many.py"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 1, result.stderr
+    assert len(result.stdout) > 65536
+    assert result.stdout.rstrip().endswith("}")
+    assert result.stdout.count('"rule": "HFG001"') == 600
+    assert not any(token in result.stdout or token in result.stderr for token in tokens)
