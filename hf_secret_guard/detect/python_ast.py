@@ -20,7 +20,9 @@ in an f-string's ``{...}``, in an f-string with fields before Python 3.12, in a 
 pieces or with an escape, in a comment in code with ``\r`` line ends), the code has a credential URL
 parameter, cannot be parsed or is too deep, has non-ASCII names (libcst's name rules differ), holds an
 f-string that libcst would read as a literal in a key place, or a finding that is a part of a literal
-(``Bearer ...`` with a real-looking key) that is not one plain piece.
+(``Bearer ...`` with a real-looking key) that is not one plain piece.  Before Python 3.12, CPython refuses
+f-strings with strings in their own quote in ``{...}`` (PEP 701), which libcst reads: a chunk with such
+f-strings in a narrow form is read with those quotes swapped (``_parse_own_quotes``).
 """
 
 from __future__ import annotations
@@ -53,7 +55,13 @@ from hf_secret_guard.detect.key_writes import (
 from hf_secret_guard.detect.memo import Memo
 from hf_secret_guard.model import Leak
 from hf_secret_guard.read.lines import LineIndex, line_starts
-from hf_secret_guard.read.python_parse import MAX_AST_DEPTH, MAX_PARSE_CHARS, assignment_pairs
+from hf_secret_guard.read.python_parse import (
+    MAX_AST_DEPTH,
+    MAX_PARSE_CHARS,
+    ParseError,
+    assignment_pairs,
+    check_parseable,
+)
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_value
 from hf_secret_guard.tokens.slots import (
@@ -347,6 +355,9 @@ class _Collector:
         # The parts of the text read each on its own (the chunks, or the whole text): where each starts and
         # ends, and whether it is only comments and blank lines.  Comments are found in them (``_comments``).
         self.units: list[tuple[int, int, bool]] = [(0, len(text), False)]
+        # A chunk was read with its f-strings' inner quotes swapped (``_parse_own_quotes``): CPython
+        # refuses the whole text, so libcst's path sees no ``match`` pattern (``in_match_patterns``).
+        self.own_quotes = False
 
     def _place(self, walked: _Walked, line_offset: int) -> None:
         """``walked``'s slots and writes, at the lines of the chunk being read: one ``_Placed`` for each
@@ -435,6 +446,11 @@ class _Collector:
                         names = walked.names
                         break
                 tree = _parse(chunk)
+                if tree is None and not token and _OWN_QUOTES_SCREEN.search(chunk):
+                    tree = _parse_own_quotes(chunk)
+                    if tree is not None:  # a tree of other text than the chunk's: not remembered
+                        self.own_quotes = True
+                        key = screened = None
                 if tree is not None:
                     screen = screen or _Screen(text, self.aliases)
                     if not token and not screen.needs_walk(chunk):
@@ -706,6 +722,79 @@ def _parse(text: str) -> Optional[ast.Module]:
     return tree
 
 
+# Python 3.12 lets an f-string's ``{...}`` hold strings in the f-string's own quote (PEP 701); libcst reads
+# them on every version, earlier versions of CPython refuse them.  On those, such an f-string written on one
+# line in a narrow form is read as the same f-string with its inner strings' quotes swapped for the other
+# kind, which they accept: the same tree, at the same places (one character for one).  The form: a prefix
+# ``f`` alone, literal text without its quote, a backslash or a lone brace; each ``{...}`` an expression
+# without quotes, braces, backslashes, ``#``, ``!``, ``:`` or ``=`` (no conversion, format spec, debug ``=``,
+# comparison, slice, lambda or walrus) but for inner strings in its quote that hold none of those either.
+def _own_quotes_pattern(quote: str) -> str:
+    inner = rf"{quote}[^\"'\\{{}}\r\n#]*{quote}"
+    field = rf"\{{(?:[^\"'\\{{}}\r\n#!:=]|{inner})+\}}"
+    literal = rf"[^{quote}\\{{}}\r\n]|\{{\{{|\}}\}}"
+    return rf"(?<![\w\"'])[fF]{quote}(?:{literal}|{field})*{quote}"
+
+
+_OWN_QUOTES_RE = re.compile("|".join(_own_quotes_pattern(quote) for quote in ('"', "'")))
+# A field that opens a string in the f-string's own quote: ``{x["``, ``{x['``.
+_OWN_QUOTES_SCREEN = re.compile(r"""(?<![\w"'])[fF](?:"[^"\n]*\{[^}"\n]*"|'[^'\n]*\{[^}'\n]*')""")
+
+
+def _parse_own_quotes(chunk: str) -> Optional[ast.Module]:
+    """The tree of ``chunk``, which ``ast`` refused, read with the inner quotes of its f-strings of the
+    narrow form (``_OWN_QUOTES_RE``) swapped; None on Python 3.12 and later (which read it as written or
+    not at all), or when the swapped text does not parse or places one of them elsewhere than in a string
+    token of its own (in a comment, inside another string)."""
+    if sys.version_info >= (3, 12):
+        return None
+    spans: list[tuple[int, int]] = []
+    swapped: list[str] = []
+    at = 0
+    for match in _OWN_QUOTES_RE.finditer(chunk):
+        start, end = match.span()
+        body = chunk[start + 2 : end - 1]
+        quote = chunk[end - 1]
+        if quote not in body:
+            continue
+        spans.append((start, end))
+        swapped += [chunk[at : start + 2], body.replace(quote, "'" if quote == '"' else '"'), quote]
+        at = end
+    if not spans:
+        return None
+    text = "".join(swapped) + chunk[at:]
+    strings = _string_tokens(text)
+    if strings is None or not strings.issuperset(spans):
+        return None
+    return _parse(text)
+
+
+def _refused_whole(text: str) -> bool:
+    """CPython refuses the whole text with a plain syntax error, and nothing else keeps it from libcst:
+    ``read.python_parse.check_parseable``, which libcst's path runs first, lets libcst decide."""
+    try:
+        return check_parseable(text) is not None
+    except ParseError:
+        return False
+
+
+def _string_tokens(source: str) -> Optional[set[tuple[int, int]]]:
+    """Where ``tokenize`` finds the string tokens of ``source``; None if it cannot tokenize it."""
+    import io
+    import tokenize  # only for an f-string with inner quotes of its own, before Python 3.12
+
+    offsets = line_starts(source)
+    found: set[tuple[int, int]] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.STRING:
+                (first, column), (last, end) = token.start, token.end
+                found.add((offsets[first - 1] + column, offsets[last - 1] + end))
+    except (tokenize.TokenError, SyntaxError, ValueError, IndexError):
+        return None
+    return found
+
+
 def ast_leaks(
     text: str,
     aliases: Optional[EnvironAliases] = None,
@@ -732,6 +821,8 @@ def ast_leaks(
     try:
         chunked = collector.walk_chunks()
     except (_NeedsLibcst, RecursionError):
+        return None
+    if chunked and collector.own_quotes and not _refused_whole(text):
         return None
     if not chunked:  # the whole file at once
         whole = _parse(text)
@@ -829,6 +920,8 @@ def ast_leaks(
     shared.environs.update(mine.environs)
     shared.putenvs.update(mine.putenvs)
     leaks.sort(key=lambda leak: (leak.start, leak.end))
+    if collector.own_quotes:  # libcst's path asks ``ast`` for the ``match`` patterns, which it refuses
+        return leaks
     return in_match_patterns(text, leaks, trees) if "case" in text else leaks
 
 
