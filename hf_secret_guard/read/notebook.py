@@ -179,15 +179,16 @@ def _list_pieces(spans: Spans, path: JsonPath, content: list[str]) -> tuple[tupl
     return tuple(offsets)
 
 
-def shows_prefixes(notebook: NotebookRead, part: Part) -> bool:
+def shows_prefixes(notebook: NotebookRead, part: Part, escapes: bool = True) -> bool:
     """Whether any run of letters, digits, ``_``, ``-`` and ``.`` in the text of ``part`` (a string or a
     joined list of strings) is written out as it is within the part's stretch of the file, so that a search
     of the file finds every token prefix of the text there.  Not so when the stretch has a ``\\u`` escape
     (``\\u0068f_``), nor when a list's strings are joined without a separator and one but the last does
-    not end a line (``"h", "f_..."``).  Other JSON escapes stand for characters no such run has."""
+    not end a line (``"h", "f_..."``).  Other JSON escapes stand for characters no such run has.
+    ``escapes``: False when the caller knows the file has no ``\\u`` at all (the stretch is not searched)."""
     path = cast(JsonPath, part.json_path)  # what ``_PartBuilder`` put there
     start, end = notebook.spans[path]
-    if _UNICODE_ESCAPE.search(notebook.raw, start, end) is not None:
+    if escapes and _UNICODE_ESCAPE.search(notebook.raw, start, end) is not None:
         return False
     if notebook.raw[start] != "[" or _separator(path):
         return True

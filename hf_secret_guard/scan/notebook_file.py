@@ -32,7 +32,7 @@ from hf_secret_guard.screen.prefilter import (
     hides_needles,
     may_bind_os,
     needs_parse,
-    notebook_hides_needles,
+    notebook_escapes,
     notebook_may_leak,
     slot_candidate,
     url_candidate,
@@ -301,7 +301,8 @@ MAX_NOTEBOOK_VALUES = 400_000
 def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional[bytes] = None) -> FileResult:
     """``data``: the bytes ``raw`` was decoded from as UTF-8 (a byte order mark aside), when the caller
     has them: the screens look for ASCII needles there."""
-    escapes = notebook_hides_needles(raw, data)  # keys spelled in escapes: asked once, for screen and scan
+    # Any ``\\u`` escape in the file, and keys spelled in escapes: asked once, for screen and scan.
+    unicode_escapes, escapes = notebook_escapes(raw, data)
     if not notebook_may_leak(raw, options.secret_names, data, escapes) and not (
         options.wants("HFG100") and may_allow(raw)
     ):
@@ -335,7 +336,9 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
         if part.kind != "code":
             if part.raw_start >= 0:  # the file's own text: its tokens are those of its stretch
                 tokens, leaks, parse_error = _slice_part(part, prefixes, escapes)
-            elif prefixes.any_within(*_file_span(notebook, part)) or not shows_prefixes(notebook, part):
+            elif prefixes.any_within(*_file_span(notebook, part)) or not shows_prefixes(
+                notebook, part, unicode_escapes
+            ):
                 tokens, leaks, parse_error = _scanned_part(part, options, aliases)
             else:
                 continue

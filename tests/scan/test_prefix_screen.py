@@ -48,6 +48,8 @@ def _check(raw: str) -> int:
             assert tokens == tuple(leak.start for leak in expected)
             for leak in (leak for leak in leaks if leak not in plain):  # a key its strings spell in escapes
                 assert json.loads(f'"{part.text[leak.start : leak.end]}"') == leak.secret
+        elif "\\u" not in raw and shows_prefixes(notebook, part, False) != shows_prefixes(notebook, part):
+            raise AssertionError(f"a file without \\u escapes: {part.json_path}")  # the search skipped
         elif any(True for _ in prefix_ends(part.text)) and shows_prefixes(notebook, part):
             assert prefixes.any_within(*notebook.spans[part.json_path]), part.json_path  # type: ignore[arg-type]
     return holding

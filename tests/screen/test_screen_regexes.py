@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from hf_secret_guard import api
 from hf_secret_guard.providers import PREFIXES
-from hf_secret_guard.providers._needles import prefix_ends
+from hf_secret_guard.providers._needles import pivoted, prefix_ends
 from hf_secret_guard.read.jsonspan import JsonSpanError, parse_with_spans
 from hf_secret_guard.screen import prefilter
 from hf_secret_guard.tokens import mask
@@ -104,6 +104,23 @@ SLOT_PIECES = st.sampled_from(
 @given(st.lists(SLOT_PIECES, max_size=14).map("".join))
 def test_slot_byte_screen_is_find_and_match(text: str) -> None:
     assert prefilter._slot_bytes(text.encode()) == _slot_bytes_by_find(text.encode())
+
+
+ESCAPE_PIECES = st.sampled_from(
+    ["\\u0068", "\\u00e9", "\\u005f", "\\ud83d", "\\\\u", "\\", "u", "00", "x", "é", " "]
+)
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(st.lists(ESCAPE_PIECES, max_size=10).map("".join))
+def test_notebook_escapes_is_any_escape_and_hides_needles(text: str) -> None:
+    """One search for the first ``\\u``, the needle escapes looked for from there: the same answers as
+    searching the whole text for each, of the text and of its bytes."""
+    expected = ("\\u" in text, prefilter.hides_needles(text))
+    assert expected[1] == prefilter.hides_needles(text.encode())
+    assert (
+        prefilter.notebook_escapes(text, None) == expected == prefilter.notebook_escapes(text, text.encode())
+    )
 
 
 def test_image_base64_is_skipped_and_nothing_else() -> None:
@@ -245,6 +262,30 @@ def test_slot_candidate_is_every_word_and_call_judged(text: str) -> None:
     """Words and calls found by one pass (a call told by its ``(``), some words entered late: the same
     answer as judging every occurrence of every word and call."""
     assert prefilter.slot_candidate(text) == _slot_candidate_by_find(text)
+
+
+@settings(max_examples=examples(75), deadline=None)
+@given(st.lists(SLOT_TEXT_PIECES, max_size=12).map("".join))
+def test_the_k_slot_screen_says_yes_only_where_the_slot_screen_does(text: str) -> None:
+    """The notebook text screen asks the ``k`` branches first (``token``, ``key``, ``Token(``): a slot
+    they find is one every occurrence judged finds too."""
+    if prefilter._slot_in(text, (prefilter._K_SLOT_SCREEN,)):
+        assert prefilter.slot_candidate(text) and _slot_candidate_by_find(text)
+
+
+def test_the_k_slot_screen_is_the_first_screens_k_branches_in_order() -> None:
+    first = prefilter._SLOT_SCREEN[0]
+    branches = [
+        *(pivoted(word, prefilter._SLOT_TAIL) for word in prefilter._SLOT_WORDS),
+        *(pivoted(call, prefilter._CALL_TAIL) for call in prefilter._SLOT_CALLS),
+    ]
+    entered_at_k = [branch for branch in branches if branch and branch.startswith("k")]
+    assert len(entered_at_k) == 5 and "|".join(entered_at_k) == prefilter._K_SLOT_SCREEN
+    at = [first.index(branch) for branch in entered_at_k]  # each a branch of the first screen, in its order
+    assert at == sorted(at)
+    for line in ('token = "YOUR_HF_TOKEN"', '"api_key": "<key>"', 'save_token("YOUR_TOKEN")'):
+        assert prefilter._slot_in(line, (prefilter._K_SLOT_SCREEN,)) and prefilter.slot_candidate(line)
+    assert not prefilter._slot_in('secret = "YOUR_SECRET"', (prefilter._K_SLOT_SCREEN,))
 
 
 @pytest.mark.parametrize(
