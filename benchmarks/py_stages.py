@@ -26,6 +26,8 @@ from hf_secret_guard.screen import prefilter
 def _forget() -> None:
     python_ast._INERT.clear()
     python_ast._FOUND.clear()
+    python_ast._SCREENED.clear()
+    python_ast._REFUSED.clear()
 
 
 def _scan_all(files: list[Path]) -> float:

@@ -207,8 +207,13 @@ class _Placed(NamedTuple):
 # with anything but a closing bracket (a comment too: a block of comments is a chunk of its own, so the
 # statements around it are the same chunks in every file that has them).  A comment line is matched
 # with the lines after it up to the next line that starts with something else: no comment line after
-# the first of a block begins a chunk, and exported notebooks are mostly comment lines.
-_CHUNK_START_RE = re.compile(r"^(?:#[^\n]*(?:\n(?:[^\S\n]|[)\]}#]|(?=\n))[^\n]*)*|[^\s)\]}])", re.MULTILINE)
+# the first of a block begins a chunk, and exported notebooks are mostly comment lines.  A line that goes
+# on with the statement before it (``else:``, ``elif``, ``except``, ``finally:``) begins none either: its
+# chunk would not parse alone, nor joined to the ones after it.
+_CHUNK_START_RE = re.compile(
+    r"^(?:#[^\n]*(?:\n(?:[^\S\n]|[)\]}#]|(?=\n))[^\n]*)*|(?!(?:else|elif|except|finally)\b)[^\s)\]}])",
+    re.MULTILINE,
+)
 # A chunk of nothing but comments and blank lines: nothing to parse.
 _NO_CODE_RE = re.compile(r"(?:[ \t\f]*(?:#[^\r\n]*)?\n)*[ \t\f]*(?:#[^\r\n]*)?")
 # Chunks joined to one that does not parse alone (a string or bracket left open across lines that start
@@ -417,7 +422,6 @@ class _Collector:
             return False  # other line ends, or the one future import that changes the grammar
         bounds = _chunk_bounds(text)
         self.units = []
-        check_names = not text.isascii()
         line = 1
         first = 0
         names = self.aliases.names()
@@ -445,7 +449,7 @@ class _Collector:
                         self.aliases.restore(walked.names)
                         names = walked.names
                         break
-                tree = _parse(chunk)
+                tree = _parse_chunk(chunk)
                 if tree is None and not token and _OWN_QUOTES_SCREEN.search(chunk):
                     tree = _parse_own_quotes(chunk)
                     if tree is not None:  # a tree of other text than the chunk's: not remembered
@@ -459,6 +463,9 @@ class _Collector:
                         break
                     found = self._found()
                     self.line_offset = line - 1
+                    # Only a chunk with non-ASCII text can hold a non-ASCII name: an ASCII one is walked
+                    # the faster way, in any file (``_walk``).
+                    check_names = not chunk.isascii()
                     for statement in tree.body:
                         self._walk(statement, 2, check_names)
                     before, names = names, self.aliases.names()
@@ -708,6 +715,27 @@ class _Whole(StringLayout):
 
     def source_range(self, start: int, end: int) -> tuple[int, int]:
         raise _NeedsLibcst
+
+
+# Chunks that ``ast`` refuses alone (a statement that goes on in the chunks after it), by their text: the
+# scripts of a template repository repeat them as often as the others.
+_REFUSED: Memo[str, bool] = Memo(MAX_INERT, MAX_INERT_TOTAL)
+
+
+def _parse_chunk(chunk: str) -> Optional[ast.Module]:
+    """``_parse`` of a chunk, remembering the refused ones (``_REFUSED``)."""
+    if chunk in _REFUSED:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(chunk)
+    except (SyntaxError, ValueError):  # the text's own: refused the same way every time
+        if len(chunk) <= MAX_INERT_CHARS:
+            _REFUSED.keep(chunk, chunk, True)
+    except (RecursionError, MemoryError):
+        pass
+    return None
 
 
 def _parse(text: str) -> Optional[ast.Module]:

@@ -25,6 +25,7 @@ def _forget() -> None:
     python_ast._INERT.clear()
     python_ast._FOUND.clear()
     python_ast._SCREENED.clear()
+    python_ast._REFUSED.clear()
 
 
 def _whole(text: str, aliases: EnvironAliases | None = None) -> list[Leak] | None:
@@ -75,6 +76,9 @@ PIECES = [
     "@app.cell(hide_code=True)\n# a comment\ndef _(mo):\n    api_key = 'YOUR_KEY'\n    return\n",
     "if x:\n    pass\nelse:\n    y = 2\n",
     "try:\n    a = 1\nexcept Exception:\n    pass\nfinally:\n    b = 2\n",
+    "if a:\n    b = 1\nelif c:\n    b = 2\nelse:\n    token = 'YOUR_HF_TOKEN'\n",
+    "for i in x:\n    pass\n# a comment\nelse:\n    api_key = '<KEY>'\n",
+    "else_value = 'YOUR_TOKEN'\nfinally_ = 1\nexcept_hook = 2\nelif_ = 3\n",
     "x = 1 + \\\n2\n",
     "x = 1 \\\n\n",
     "# ### Data prep\n# token = 'YOUR_HF_TOKEN'\n\n",
@@ -164,6 +168,22 @@ def test_template_scripts_remember_the_chunks_that_hold_nothing() -> None:
     assert "print('x')\n" in remembered
     assert not any("token" in chunk for chunk in remembered)  # a chunk with a finding is not
     assert ast_leaks(shared + "y = 2\n") == first and first
+
+
+def test_a_statement_going_on_in_the_first_column_is_one_chunk() -> None:
+    """``else:``, ``elif``, ``except`` and ``finally:`` in the first column go on with the statement before
+    them: the file is still read a chunk at a time (each chunk remembered by its text), not whole, with
+    the answer of the file read whole; names that begin with those words begin chunks of their own."""
+    compound = "if a:\n    b = 1\nelif c:\n    b = 2\nelse:\n    b = 3\n"
+    guarded = "try:\n    b = 4\nexcept OSError:\n    pass\nfinally:\n    b = 5\n"
+    named = "else_value = 1\n"
+    text = compound + guarded + named + 'token = "YOUR_HF_TOKEN"\n'
+    expected = _whole(text)
+    assert expected and len(expected) == 1
+    assert _chunked_twice(text) == [expected, expected]
+    # A chunk is remembered by its text and names; a statement of a file read whole, with its place too.
+    chunks = {key[0] for memo in (python_ast._INERT, python_ast._SCREENED) for key in memo if len(key) == 2}
+    assert {compound, guarded, named} <= chunks
 
 
 # Chunks with findings, each followed by what its finding's text must be.

@@ -77,6 +77,7 @@ def _forget() -> None:
     python_ast._INERT.clear()
     python_ast._FOUND.clear()
     python_ast._SCREENED.clear()
+    python_ast._REFUSED.clear()
 
 
 def _libcst(code: str, aliases: EnvironAliases) -> list[Leak] | None:
