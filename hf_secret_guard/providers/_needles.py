@@ -35,7 +35,7 @@ def _pivot_at(needle: str) -> int:
     return next((needle.rfind(char) for char in RARE_CHARS if char in needle), 0)
 
 
-def _token_screen() -> tuple[str, dict[str, list[tuple[str, int]]]]:
+def _token_screen() -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
     """The token needles as one regex (a needle that holds another, as ``sk-ant-`` holds ``sk-``, is
     implied by it), and, for each character a hit can be at, the (prefix, offset) pairs to try there.
 
@@ -63,11 +63,13 @@ def _token_screen() -> tuple[str, dict[str, list[tuple[str, int]]]]:
         for at, char in enumerate(prefix):
             if char in by_pivot:
                 offsets.setdefault(char, []).append((prefix, at))
-    return "|".join(branches), offsets
+    return branches, offsets
 
 
-TOKEN_SCREEN, _OFFSETS = _token_screen()
+_BRANCHES, _OFFSETS = _token_screen()
+TOKEN_SCREEN = "|".join(_BRANCHES)
 _SCREEN_RE: list[re.Pattern[str]] = []  # compiled when first needed
+_BRANCH_RES: list[re.Pattern[str]] = []  # the same, one per pivot character
 
 
 def prefix_ends(text: str) -> Iterator[tuple[str, int]]:
@@ -84,3 +86,20 @@ def prefix_ends(text: str) -> Iterator[tuple[str, int]]:
             start = at - offset
             if start >= 0 and text.startswith(prefix, start):
                 yield prefix, start + len(prefix)
+
+
+def prefix_ends_by_pivot(text: str) -> Iterator[tuple[str, int]]:
+    """``prefix_ends(text)``, the same pairs in another order: a search per pivot character instead of one
+    for them all.  ``re`` searches for a pattern that starts with one literal character at about the speed
+    of ``find``, and for one that starts with any of a set at a fraction of it: in a long text, a pass per
+    character costs less than one pass.  Every hit of the whole screen is one character, a hit of one of
+    its branches, so the hits are the same."""
+    if not _BRANCH_RES:
+        _BRANCH_RES.extend(re.compile(branch) for branch in _BRANCHES)
+    for branch in _BRANCH_RES:
+        for hit in branch.finditer(text):
+            at = hit.start()
+            for prefix, offset in _OFFSETS[text[at]]:
+                start = at - offset
+                if start >= 0 and text.startswith(prefix, start):
+                    yield prefix, start + len(prefix)

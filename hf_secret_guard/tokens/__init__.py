@@ -16,7 +16,7 @@ from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Confidence
 from hf_secret_guard.providers import FORMATS, PREFIXES, PROVIDERS, Provider, TokenFormat, format_of
-from hf_secret_guard.providers._needles import prefix_ends
+from hf_secret_guard.providers._needles import prefix_ends, prefix_ends_by_pivot
 
 # A candidate: the prefix, then the body, then no further token character.  The left boundary is checked
 # by ``_left_boundary_ok`` because the allowed left neighbours (ANSI colour codes, backslash escapes)
@@ -59,11 +59,12 @@ def _matches(
 
 
 class PrefixIndex:
-    """Every token prefix in a text, found in one pass, so that the tokens of many stretches of it (a
-    notebook's parts, the stretches between them) are found without searching each stretch again."""
+    """Every token prefix in a text, found once (a pass per pivot character: ``prefix_ends_by_pivot``), so
+    that the tokens of many stretches of it (a notebook's parts, the stretches between them) are found
+    without searching each stretch again."""
 
     def __init__(self, text: str) -> None:
-        found = sorted({(end - len(prefix), prefix) for prefix, end in prefix_ends(text)})
+        found = sorted({(end - len(prefix), prefix) for prefix, end in prefix_ends_by_pivot(text)})
         self.text = text
         self.starts = [start for start, _ in found]
         self.prefixes = [prefix for _, prefix in found]
