@@ -530,6 +530,7 @@ class _Collector:
         }
         statements: set[int] = set()  # expressions that are statements of their own: libcst's docstrings
         node_type = ast.AST
+        leaf = ast.Name
         stack: list[tuple[ast.AST, int]] = [(root, root_depth)]
         while stack:
             node, depth = stack.pop()
@@ -562,7 +563,8 @@ class _Collector:
             if visit is not None:
                 visit(node)
             children: list[ast.AST] = []
-            if check_names or depth >= MAX_AST_DEPTH:  # every field, as they stand
+            # Every field, as they stand, from the level whose children reach the depth limit.
+            if check_names or depth + 1 >= MAX_AST_DEPTH:
                 for name in node._fields:
                     field = getattr(node, name, None)
                     if isinstance(field, node_type):
@@ -576,11 +578,15 @@ class _Collector:
                     elif check_names and isinstance(field, str) and not field.isascii():
                         raise _NeedsLibcst
             else:  # the fields that can hold a node with something under it (``_node_fields``)
-                for name in _node_fields(kind):
+                fields = _FIELDS.get(kind)
+                for name in _node_fields(kind) if fields is None else fields:
                     field = getattr(node, name, None)
+                    # A name here is below the depth limit, with nothing in it to look at: not visited.
                     if type(field) is list:
-                        children.extend(item for item in field if isinstance(item, node_type))
-                    elif isinstance(field, node_type):
+                        children += [
+                            item for item in field if isinstance(item, node_type) and type(item) is not leaf
+                        ]
+                    elif isinstance(field, node_type) and type(field) is not leaf:
                         children.append(field)
             children.reverse()
             stack.extend(zip(children, repeat(depth + 1)))

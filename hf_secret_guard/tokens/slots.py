@@ -122,13 +122,28 @@ def slot_words(name: str) -> list[str]:
     return [word for word in re.split(r"[_\W]+", spaced.upper()) if word]
 
 
+_PROVIDER_ENV_NAMES = frozenset(env for provider in PROVIDERS for env in provider.env_names)
+# ``is_slot_name`` of the names seen, per process: code names the same few keywords and targets again and
+# again (``model=``, ``max_new_tokens=``), each of them a regular-expression split to judge.
+_SLOT_NAMES: dict[tuple[str, bool], bool] = {}
+
+
 def is_slot_name(name: str, login_call: bool = False) -> bool:
     """``api_key``, ``OPENAI_API_KEY``, ``token``, ``Authorization``, ``x-api-key``: a value here is a key.
     ``login_call``: in a known login call, plain ``key`` counts too (``wandb.login(key=...)``)."""
+    known = _SLOT_NAMES.get((name, login_call))
+    if known is None:
+        if len(_SLOT_NAMES) >= 65_536:
+            _SLOT_NAMES.clear()
+        known = _SLOT_NAMES[name, login_call] = _is_slot_name(name, login_call)
+    return known
+
+
+def _is_slot_name(name: str, login_call: bool) -> bool:
     words = slot_words(name)
     if not words or words[-1] in _NOT_THE_SECRET or words[0] in _PAGINATION or "MAX" in words:
         return False
-    if name.upper() in {env for provider in PROVIDERS for env in provider.env_names}:
+    if name.upper() in _PROVIDER_ENV_NAMES:
         return True
     for index, word in enumerate(words):
         if word in _STRONG_WORDS:
@@ -245,8 +260,16 @@ def _by_callee(callee: Optional[str]) -> Optional[Provider]:
     return exact or next((p for p in PROVIDERS if last in p.callers or last in p.positional_callers), None)
 
 
+_LOGIN_CALLS: dict[Optional[str], bool] = {}  # ``login_call`` of the callees seen, per process
+
+
 def login_call(callee: Optional[str]) -> bool:
-    return _by_callee(callee) is not None
+    known = _LOGIN_CALLS.get(callee)
+    if known is None:
+        if len(_LOGIN_CALLS) >= 65_536:
+            _LOGIN_CALLS.clear()
+        known = _LOGIN_CALLS[callee] = _by_callee(callee) is not None
+    return known
 
 
 POSITIONAL_KEY_CALLS = frozenset(c for p in PROVIDERS for c in p.positional_callers)
