@@ -318,10 +318,11 @@ def test_each_thing_the_screen_looks_for_is_walked(code: str, names: tuple[str, 
 
 def _bounds_line_by_line(text: str) -> list[int]:
     """Where chunks begin, found a line at a time: every line that starts in the first column with
-    anything but a closing bracket, but a comment line after another and whatever follows a decorator."""
+    anything but a closing bracket or a word that goes on with the statement before (``else``, ``elif``,
+    ``except``, ``finally``), but a comment line after another and whatever follows a decorator."""
     bounds = [0]
     previous = text[:1]
-    for match in re.finditer(r"^[^\s)\]}]", text[1:], re.MULTILINE):
+    for match in re.finditer(r"^(?!(?:else|elif|except|finally)\b)[^\s)\]}]", text[1:], re.MULTILINE):
         start = match.start() + 1
         if text[start - 1] != "\n":
             continue
@@ -349,6 +350,12 @@ LINES = [
     "  # i",
     "#!",
     "\u00e9",
+    "else:",
+    "elif x:",
+    "except E:",
+    "finally:",
+    "elsewhere = 1",
+    "except_ = 2",
 ]
 
 
