@@ -13,6 +13,7 @@ from hf_secret_guard.detect.memo import Memo
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.model import FileResult, Finding, Leak, Part, ScanError
 from hf_secret_guard.options import ScanOptions
+from hf_secret_guard.providers import FORMATS
 from hf_secret_guard.read.ipython import mask_cell
 from hf_secret_guard.read.jsonspan import JsonPath, JsonSpanError, raw_offset_in_string
 from hf_secret_guard.read.lines import CountedLineIndex, LineIndex
@@ -186,6 +187,40 @@ def escaped_tokens(raw: str, start: int, end: int) -> Iterator[TokenMatch]:
                 yield match._replace(start=first, end=last)
 
 
+# A token format that matches only letters, digits, ``_``, ``-`` and ``.``, and whose tail turns away only
+# such characters: written out, none of its characters is one JSON escapes (``"``, ``\\``, ``/``, controls).
+_PLAIN_FORMAT = re.compile(
+    r"(?:[A-Za-z0-9_-]|\\[-.]|\{\d+(?:,\d+)?\}|\(\?:|\(\?!|[|)?]"
+    r"|\[(?:[A-Z]-[A-Z]|[a-z]-[a-z]|[0-9]-[0-9]|[A-Za-z0-9_])*-?\])*"
+)
+_PLAIN_PREFIXES: list[frozenset[str]] = []  # the prefixes all of whose formats are plain; built when asked
+
+
+def _plain_prefixes() -> frozenset[str]:
+    if not _PLAIN_PREFIXES:
+        formats = [fmt for _, fmt in FORMATS if fmt.anywhere]
+        plain = {fmt.prefix for fmt in formats if _PLAIN_FORMAT.fullmatch(fmt.pattern + fmt.tail)}
+        _PLAIN_PREFIXES.append(frozenset(plain - {f.prefix for f in formats if f.prefix not in plain}))
+    return _PLAIN_PREFIXES[0]
+
+
+def _writes_no_token(prefixes: PrefixIndex, start: int, end: int) -> bool:
+    """Whether the JSON string or list of strings at ``raw[start:end]`` holds no token once decoded, as
+    far as its stretch of the file tells, when that stretch shows every prefix (``shows_prefixes``): it
+    has no token prefix; or each one is of a plain format (``_PLAIN_FORMAT``) and no token stands there.
+    A token of a plain format is written out in the file as it is in the decoded text, and its neighbours
+    are told apart the same way: after it, a character JSON escapes, or the backslash of its escape, is
+    no token character; before it, such a character, or the letter of an escape such as ``\\n``, which
+    ``tokens`` accepts before a token as it accepts a line break; so a token of the text is one of the
+    stretch."""
+    if not prefixes.any_within(start, end):
+        return True
+    plain = _plain_prefixes()
+    if any(prefix not in plain for prefix, _ in prefixes.within(start, end)):
+        return False
+    return next(prefixes.tokens(start, end), None) is None
+
+
 def _file_span(notebook: NotebookRead, part: Part) -> tuple[int, int]:
     """Where the JSON value a part was decoded from sits in the file."""
     return notebook.spans[cast(JsonPath, part.json_path)]
@@ -330,18 +365,19 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
     findings: list[Finding] = []
     covered: set[int] = set()
     # Outputs, markdown and metadata can only hold tokens: every token prefix of the file is found once,
-    # and a part with none in its stretch of the file is not searched again.
+    # and a part whose stretch of the file holds none, or holds no token (``_writes_no_token``), is not
+    # searched again.
     prefixes = PrefixIndex(raw)
     for index, part in enumerate(notebook.parts):
         if part.kind != "code":
             if part.raw_start >= 0:  # the file's own text: its tokens are those of its stretch
                 tokens, leaks, parse_error = _slice_part(part, prefixes, escapes)
-            elif prefixes.any_within(*_file_span(notebook, part)) or not shows_prefixes(
+            elif _writes_no_token(prefixes, *_file_span(notebook, part)) and shows_prefixes(
                 notebook, part, unicode_escapes
             ):
-                tokens, leaks, parse_error = _scanned_part(part, options, aliases)
-            else:
                 continue
+            else:
+                tokens, leaks, parse_error = _scanned_part(part, options, aliases)
         elif _worth_scanning(part, aliases) or (options.wants("HFG100") and may_allow(part.text)):
             # The part's detector decides about every token in its text, reported or not (a token-shaped
             # function name is not a leak), so the raw sweep below must not report them again.

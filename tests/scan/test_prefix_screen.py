@@ -9,6 +9,7 @@ over holds no token, and the tokens of a stretch are those of the stretch search
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,13 @@ from hypothesis import strategies as st
 
 from hf_secret_guard import api
 from hf_secret_guard.detect.text import find_text_leaks
-from hf_secret_guard.providers import PREFIXES
+from hf_secret_guard.providers import FORMATS, PREFIXES
 from hf_secret_guard.providers._needles import prefix_ends
 from hf_secret_guard.read.notebook import read_notebook, shows_prefixes
 from hf_secret_guard.scan import notebook_file
 from hf_secret_guard.screen.prefilter import hides_needles
 from hf_secret_guard.tokens import PrefixIndex, find_tokens, mask
-from tests.conftest import REPO, TOKEN, TOKEN2, examples, make_token
+from tests.conftest import REPO, TOKEN, TOKEN2, examples, make_key, make_token
 from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, notebook_text
 
 TOKEN3 = make_token(31, digits=True)
@@ -41,6 +42,7 @@ def _check(raw: str) -> int:
         rule = "HFG003" if part.kind == "output" else "HFG004"
         expected = find_text_leaks(part.text, rule, part.kind, fixable=True)
         holding += bool(expected)
+        span = notebook.spans[part.json_path]  # type: ignore[index]
         if part.raw_start >= 0:
             tokens, leaks, error = notebook_file._slice_part(part, prefixes, hides_needles(raw))
             plain = [leak for leak in leaks if "\\" not in part.text[leak.start : leak.end]]
@@ -48,6 +50,8 @@ def _check(raw: str) -> int:
             assert tokens == tuple(leak.start for leak in expected)
             for leak in (leak for leak in leaks if leak not in plain):  # a key its strings spell in escapes
                 assert json.loads(f'"{part.text[leak.start : leak.end]}"') == leak.secret
+        elif notebook_file._writes_no_token(prefixes, *span) and shows_prefixes(notebook, part):
+            assert expected == [], part.json_path  # the part is not searched: it holds no key
         elif "\\u" not in raw and shows_prefixes(notebook, part, False) != shows_prefixes(notebook, part):
             raise AssertionError(f"a file without \\u escapes: {part.json_path}")  # the search skipped
         elif any(True for _ in prefix_ends(part.text)) and shows_prefixes(notebook, part):
@@ -88,6 +92,10 @@ PIECES = st.sampled_from(
         "x",
         "\u00fc",
         "\U0001f9a5",
+        "\t",
+        "\x1b[31m",
+        "\\x1b[0m",
+        "\\n",
     ]
 )
 TEXTS = st.lists(PIECES, max_size=5).map("".join)
@@ -161,6 +169,31 @@ def _escape_strings(value: Any, indent: int | None, how: int) -> str:
         return json.dumps(item)
 
     return encode(value, 0)
+
+
+def _with_slashes_escaped(text: str) -> str:
+    """``text`` (JSON) with every ``/`` written ``\\/``, as some JSON writers do: the same JSON."""
+    return text.replace("/", "\\/")
+
+
+def test_a_key_whose_characters_json_escapes_is_found_in_a_part_with_other_prefixes() -> None:
+    """A part whose stretch of the file holds prefixes but no key is not searched when every prefix there
+    is of a format of plain characters (``_writes_no_token``).  A Neptune key is base64, ``/`` included,
+    which a writer may escape: its prefix sends the part to be searched, and the key is found."""
+    neptune = next(fmt for _, fmt in FORMATS if fmt.prefix.startswith("eyJ"))
+    assert neptune.prefix not in notebook_file._plain_prefixes() and "hf_" in notebook_file._plain_prefixes()
+    sealed = make_key(neptune)
+    payload = json.loads(base64.b64decode(sealed + "=" * (-len(sealed) % 4)))
+    payload["api_key"] += "?"  # a key the check accepts, whose base64 holds a "/"
+    key = base64.b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
+    assert "/" in key and [m.value for m in find_tokens(key)] == [key]
+    nb = _notebook([f"{TOKEN3}\n"], ["hf_transfer on\n", f"saved {key}\n"], "", None, [])
+    raw = _with_slashes_escaped(json.dumps(nb, indent=1))
+    assert json.loads(raw) == nb and key not in raw and "hf_transfer" in raw
+    found = api.scan_notebook(raw, "nb.ipynb").findings
+    # the stream, and the same lines as text/html
+    assert sorted(f.masked for f in found if f.rule == "HFG003") == [mask(key)] * 2
+    _check(raw)
 
 
 def test_a_key_behind_an_escape_or_split_across_lines_is_found_in_each_kind_of_part() -> None:
