@@ -42,13 +42,25 @@ PREFIXES: tuple[str, ...] = tuple(
 DEFAULT: Provider = next(p for p in PROVIDERS if p.name == "huggingface")
 
 
+# ``FORMATS`` whose prefix can start a value that starts with a given character (the first of their
+# prefix, or none), in their order: a report names the same few values again and again, and most (the
+# placeholders) start with no prefix's first character.
+_BY_FIRST: dict[str, tuple[tuple[Provider, TokenFormat], ...]] = {}
+
+
 def format_of(value: str) -> tuple[Provider, TokenFormat] | None:
     """The provider and format ``value`` is a whole key of; else the one whose prefix it starts with (the
     longest such prefix), which is how a cut or masked key is still named."""
     import re  # only when a key is named: a clean run never compiles these
 
+    first = value[:1]
+    formats = _BY_FIRST.get(first)
+    if formats is None:
+        if len(_BY_FIRST) >= 4096:
+            _BY_FIRST.clear()
+        formats = _BY_FIRST[first] = tuple(pair for pair in FORMATS if pair[1].prefix[:1] in ("", first))
     by_prefix = None
-    for provider, fmt in FORMATS:
+    for provider, fmt in formats:
         if value.startswith(fmt.prefix):
             if re.fullmatch(fmt.pattern, value):
                 return provider, fmt

@@ -211,3 +211,30 @@ def test_a_provider_file_is_all_it_takes(tmp_path: Path) -> None:
     cells = json.loads((repo / "nb.ipynb").read_text())["cells"]
     assert 'userdata.get("ACME_API_KEY")' in "".join(cells[0]["source"])
     assert "ACME_API_KEY" in (repo / "train.py").read_text()
+
+
+def _first_format(value: str) -> tuple[Provider, TokenFormat] | None:
+    """``providers.format_of`` by its definition: the first format (longest prefix first) that ``value`` is a
+    whole key of, else the first reported anywhere whose prefix it starts with."""
+    by_prefix = None
+    for provider, fmt in providers.FORMATS:
+        if value.startswith(fmt.prefix):
+            if re.fullmatch(fmt.pattern, value):
+                return provider, fmt
+            if fmt.anywhere and by_prefix is None:
+                by_prefix = provider, fmt
+    return by_prefix
+
+
+def test_format_of_names_every_value_by_its_definition() -> None:
+    """Keys of every format, cut short, glued to more, masked; placeholders; values starting with each
+    prefix's first character but not the prefix; the empty value: each named as by the definition, also
+    asked again (the formats are looked up by the value's first character, once per character)."""
+    values = ["", "Y", "YOUR_HF_TOKEN", "<your key>", "\u00e9t\u00e9"]
+    for seed, (_, fmt) in enumerate(providers.FORMATS):
+        key = make_key(fmt, seed)
+        values += [key, key[:-3], key + "x", mask(key), fmt.prefix, fmt.prefix[:1] + "zz", key.upper()]
+    for value in values + values:
+        assert providers.format_of(value) == _first_format(value), value
+    assert any(providers.format_of(value) is None for value in values)
+    assert len({providers.format_of(value) for value in values}) > len(providers.FORMATS) // 2
