@@ -182,6 +182,50 @@ def _slot_in(text: str, screens: Sequence[str]) -> bool:
     return False
 
 
+# A character that no path of a slot regex's tail takes after the match's end (only white space,
+# backslashes, quotes, ``]``, ``,``, ``:``, ``=``, ``(``, the ``n`` of ``\\n`` and string prefixes may
+# follow a slot's name): the regex reads nothing past the first such character.
+_TAIL_STOP = r"""[^\s\\"'\],:=(nrbufRBUF]"""
+
+
+def _k_slot_shown(raw: str) -> Optional[bool]:
+    """The ``k`` slot screen (``_slot_in(raw, (_K_SLOT_SCREEN,))``) of a notebook's raw text: False when it
+    finds no slot; True when it finds one that the text without its image base64 (``without_images``)
+    has too, so that the text screen says yes without building that text; else None.  Such a slot is one
+    before the first ``"image/`` of the file, and before it also the first character past the match that
+    the regex cannot take (``_TAIL_STOP``) and the literal's closing quote (``_value_may_be_key``), and
+    not named ``key`` (whose judgement reads the whole text for ``login(``): up to there the two texts are
+    the same, so the match at that place and its judgement are too."""
+    has_login: Optional[bool] = None
+    found = False
+    for slot in _re(_K_SLOT_SCREEN).finditer(raw):
+        quote_at = slot.end() - 1
+        names: set[str] = set()
+        if _is_call(slot.group()):
+            if not _value_may_be_key(raw, quote_at):
+                continue
+        else:
+            names = slot_names(raw, slot.start(), quote_at)
+            if "key" in {each.lower() for each in names} and has_login is None:
+                has_login = "login(" in raw or "username" in raw
+            if not any(is_slot_name(each, each.lower() == "key" and bool(has_login)) for each in names):
+                continue
+            if not _value_may_be_key(raw, quote_at):
+                continue
+        found = True
+        if "key" in {each.lower() for each in names}:
+            continue
+        close = raw.find(raw[quote_at], quote_at + 1)
+        stop = _re(_TAIL_STOP).search(raw, slot.end())
+        if close < 0 or stop is None:
+            continue
+        seen = max(close, stop.start()) + 1
+        # ``re`` finds a literal faster than ``find`` beyond Latin-1; an image before this slot is before
+        # every later one too
+        return _re('"image/').search(raw, 0, seen + len('"image/') - 1) is None or None
+    return None if found else False
+
+
 _TOKEN_SCREEN_B: list[re.Pattern[bytes]] = []
 
 
@@ -575,12 +619,21 @@ def notebook_may_leak(
         escapes = notebook_hides_needles(raw, data)
     if escapes:
         return True
-    visible = raw if data is not None and b'"image/' not in data else without_images(raw)
     # The slot screen first: in template notebooks (``token = "YOUR_HF_TOKEN"``) it says yes early.  Its
     # ``k`` branches alone first, at ``find`` speed: a slot they find is one the whole screen finds (at the
     # same place, or, when an earlier match of the screen covers that place, in the same name, with the same
-    # literal after it: see ``_slot_in``); and when they find none, the whole screen decides.
-    if _slot_in(visible, (_K_SLOT_SCREEN,)) or slot_candidate(visible) or token_candidate(visible, json=True):
+    # literal after it: see ``_slot_in``); and when they find none, the whole screen decides.  They are
+    # asked of the raw text, which is the text without images up to a slot before the first image.
+    shown = _k_slot_shown(raw)
+    if shown:
+        return True
+    visible = raw if data is not None and b'"image/' not in data else without_images(raw)
+    if visible is raw:
+        if shown is None:  # the k branches found a slot in this very text
+            return True
+    elif _slot_in(visible, (_K_SLOT_SCREEN,)):
+        return True
+    if slot_candidate(visible) or token_candidate(visible, json=True):
         return True
     if url_candidate(visible):
         return True

@@ -273,6 +273,43 @@ def test_the_k_slot_screen_says_yes_only_where_the_slot_screen_does(text: str) -
         assert prefilter.slot_candidate(text) and _slot_candidate_by_find(text)
 
 
+RAW_SLOT_PIECES = st.sampled_from(
+    [
+        *("token", "api_key", "key", "Token(", "save_token(", "secret", "my_", "-"),
+        *(" = ", ": ", "=", '"', "'", '\\"', " ", "\n", "\\n", '",\n "', "(", "\\", "rb", "x"),
+        *("YOUR_TOKEN", REAL_LOOKING, "login(", "username", "\u00a0", "\u00e9"),
+        *('"image/png": "', '"image/png":"', "iVBORw0KGgo", "+", "/", "AAAA"),
+        *('"image/svg+xml": "', '"text/plain": "'),
+    ]
+)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(st.lists(RAW_SLOT_PIECES, max_size=16).map("".join))
+def test_a_slot_shown_in_the_raw_text_is_one_of_the_text_without_images(raw: str) -> None:
+    """The notebook text screen asks the ``k`` branches of the raw text, and says yes for a slot before
+    any image without building the text without images: that text has a slot too.  Its False and None
+    are the ``k`` screen's no and yes of the raw text."""
+    shown = prefilter._k_slot_shown(raw)
+    k_slot = prefilter._slot_in(raw, (prefilter._K_SLOT_SCREEN,))
+    assert (shown is not False) == k_slot
+    if shown:
+        visible = prefilter.without_images(raw)
+        assert prefilter._slot_in(visible, (prefilter._K_SLOT_SCREEN,)) and prefilter.slot_candidate(visible)
+        assert _slot_candidate_by_find(visible)
+
+
+def test_a_slot_after_an_image_is_judged_in_the_text_without_images() -> None:
+    slot = 'token = "YOUR_TOKEN"'
+    assert prefilter._k_slot_shown(slot) is True
+    assert prefilter._k_slot_shown(f'"image/png": "iVBOR", {slot}') is None  # asked again without images
+    assert prefilter._k_slot_shown('key = "YOUR_KEY"  # login(') is None  # a key's judgement reads it all
+    # The image's base64 is no text: "token=" in it, then the quote that closes it, is not a slot.
+    in_image = f'"image/png": "iVBOR+token="{REAL_LOOKING}"'
+    assert prefilter._k_slot_shown(in_image) is None and prefilter.slot_candidate(in_image)
+    assert not prefilter.slot_candidate(prefilter.without_images(in_image))
+
+
 def test_the_k_slot_screen_is_the_first_screens_k_branches_in_order() -> None:
     first = prefilter._SLOT_SCREEN[0]
     branches = [
