@@ -33,7 +33,8 @@ class JsonSpanError(ValueError):
 
 def parse_with_spans(raw: str, lazy: bool = False) -> tuple[Any, Spans]:
     """The value of ``raw`` and, for every value in it, its ``(start, end)`` offsets in ``raw``; inside a
-    ``metadata`` object only the object's own (see ``_opaque``).
+    ``metadata`` object, and inside an object that is a member of a ``data`` object (an output's MIME
+    bundle: a widget view, Colab's JSON), only the object's own (see ``_opaque``).
 
     ``lazy``: a list of strings (a notebook's lines of source and output, most of its values) gets only
     its own span, the C decoder reading it whole; ``item_spans`` adds its items' when they are needed."""
@@ -74,9 +75,10 @@ _C_DECODER = json.JSONDecoder(parse_constant=_only_nan)
 
 
 def _opaque(raw: str, pos: int) -> Optional[tuple[Any, int]]:
-    """A metadata object by the C decoder, without the positions inside it: nothing asks for them (a
-    finding in metadata is placed from the object's own start), and widget state makes metadata most of
-    a notebook's values.  None when the C decoder refuses it: the reader here then finds the error."""
+    """A metadata object, or an object of a MIME bundle, by the C decoder, without the positions inside it:
+    nothing asks for them (a finding in one is placed from the object's own start: ``read.notebook``
+    reads each as a stretch of the file), and widget state and views make them most of a notebook's
+    values.  None when the C decoder refuses it: the reader here then finds the error."""
     try:
         value, end = _C_DECODER.raw_decode(raw, pos)
     except (ValueError, RecursionError):
@@ -144,7 +146,11 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tup
             except json.JSONDecodeError as exc:
                 raise JsonSpanError(exc.msg, raw, exc.pos) from None
             spans[(*path, key)] = (pos, end)
-        elif key == "metadata" and raw.startswith("{", pos) and (whole := _opaque(raw, pos)) is not None:
+        elif (
+            (key == "metadata" or path[-1:] == ("data",))
+            and raw.startswith("{", pos)
+            and (whole := _opaque(raw, pos)) is not None
+        ):
             result[key], end = whole
             spans[(*path, key)] = (pos, end)
         else:

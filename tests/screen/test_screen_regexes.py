@@ -173,6 +173,35 @@ def test_metadata_read_by_the_c_decoder_keeps_positions_and_errors() -> None:
     assert found.masked == mask(TOKEN) and leaky.splitlines()[found.file_line - 1].count(TOKEN) == 1
 
 
+def test_an_object_in_a_mime_bundle_read_by_the_c_decoder_keeps_positions_and_errors() -> None:
+    """An output's ``application/vnd.jupyter.widget-view+json`` (any object under a MIME type) is read
+    whole by the C decoder, as metadata is: its own position kept, errors as ``json`` reports them, a key
+    in it placed on its line and fixed nowhere else."""
+    view = "application/vnd.jupyter.widget-view+json"
+    cell = new_code_cell("x = 1")
+    cell.outputs = [
+        new_output("display_data", data={view: {"model_id": "m1", "note": TOKEN}, "text/plain": "x"})
+    ]
+    raw = notebook_text([cell])
+    value, spans = parse_with_spans(raw, lazy=True)
+    path = ("cells", 0, "outputs", 0, "data", view)
+    assert json.loads(raw[slice(*spans[path])]) == value["cells"][0]["outputs"][0]["data"][view]
+    assert (*path, "note") not in spans and ("cells", 0, "outputs", 0, "data", "text/plain") in spans
+    [found] = api.scan_notebook(raw, "nb.ipynb").findings
+    assert (found.rule, found.masked) == ("HFG003", mask(TOKEN))
+    assert raw.splitlines()[found.file_line - 1].count(TOKEN) == 1
+    for bad in ("Infinity", "1,}", '{"a" 1}', "[1,]", '"\\q"', "01"):
+        broken = raw.replace('"model_id": "m1"', f'"model_id": {bad}', 1)
+        with pytest.raises(JsonSpanError) as error:
+            parse_with_spans(broken, lazy=True)
+        try:
+            json.loads(broken)
+        except json.JSONDecodeError as expected:
+            assert str(error.value) == str(expected)
+        else:
+            assert bad == "Infinity"  # json reads it; the reader here does not, inside metadata either
+
+
 PY_BYTE_PIECES = st.sampled_from(
     [
         *prefilter._SLOT_WORDS,
