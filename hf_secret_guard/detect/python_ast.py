@@ -255,7 +255,9 @@ _KEY_CALLS = tuple(
     )
 )
 # ``import os``, ``from os import ...``: names bound to ``os`` or its environment.
-_OS_WORD_RE = re.compile(r"\bos\b")
+# (``\bos\b``, written to start with its letters: a pattern that starts with an assertion is tried at
+# every character, one that starts with a literal is searched for.)
+_OS_WORD_RE = re.compile(r"os(?!\w)(?<!\wos)")
 # A gap between two tokens: space and comments (a comment runs to its line's end: no backtracking).
 _GAP = r"(?:\s|#[^\n]*(?![^\n]))*"
 # A subscript whose index is a tuple written in brackets or with a starred item, which ``_subscript_key``
@@ -272,12 +274,18 @@ _ALIAS_RE = re.compile(
 # that have, and the leaf under the last.  A text has no more tokens than pieces between spaces and
 # characters other than word characters and space.
 _PUNCTUATION_RE = re.compile(r"[^\w\s]")
+# The ASCII characters that ``_PUNCTUATION_RE`` does not count, to delete them (``str.translate``).
+_NOT_PUNCTUATION = {code: None for code in range(128) if not _PUNCTUATION_RE.match(chr(code))}
 
 
 def _may_be_deep(chunk: str) -> bool:
     if 2 * len(chunk) + 4 <= MAX_AST_DEPTH:
         return False
-    return 2 * (len(chunk.split()) + 2 * len(_PUNCTUATION_RE.findall(chunk))) + 4 > MAX_AST_DEPTH
+    if chunk.isascii():
+        punctuation = len(chunk.translate(_NOT_PUNCTUATION))
+    else:
+        punctuation = len(_PUNCTUATION_RE.findall(chunk))
+    return 2 * (len(chunk.split()) + 2 * punctuation) + 4 > MAX_AST_DEPTH
 
 
 class _Screen:
@@ -320,8 +328,9 @@ class _Screen:
 
 
 def _word_in(text: str, word: str) -> bool:
-    """``word`` in ``text`` as a whole word."""
-    return word in text and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) is not None
+    """``word`` in ``text`` as a whole word (the pattern starts with the word: see ``_OS_WORD_RE``)."""
+    escaped = re.escape(word)
+    return word in text and re.search(rf"{escaped}(?!\w)(?<!\w{escaped})", text) is not None
 
 
 _RUNS: dict[str, bool] = {}  # ``may_name_slot`` of the runs seen, per process

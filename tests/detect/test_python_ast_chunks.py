@@ -404,3 +404,24 @@ def test_a_chunk_the_screen_skipped_is_read_again_where_a_later_import_makes_it_
     assert [f.file_line for f in api.scan_bytes(first.encode(), "a.py", options).findings] == [3]
     second = api.scan_bytes(f"{write}from os import environ as e\n".encode(), "b.py", options)
     assert [(f.rule, f.file_line) for f in second.findings] == [("HFG002", 1)]
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["os", "o", "s", "e2", "Client", "_", "x", "1", " ", ".", "\n", "\u00e9", "\uff4f"])
+    ),
+    st.sampled_from(["os", "e2", "Client"]),
+)
+def test_the_screen_finds_whole_words_as_word_boundaries_say(parts: list[str], word: str) -> None:
+    """The screen's searches that start with the word (``_OS_WORD_RE``, ``_word_in``) find a whole word
+    where ``\\b`` finds one, non-ASCII word characters included; and the punctuation it counts for depth is
+    ``[^\\w\\s]``'s."""
+    text = "".join(parts)
+    whole = re.search(rf"\b{word}\b", text) is not None
+    assert python_ast._word_in(text, word) == whole
+    if word == "os":
+        assert (python_ast._OS_WORD_RE.search(text) is not None) == whole
+    long = text * (1 + python_ast.MAX_AST_DEPTH // max(1, len(text)))
+    counted = 2 * (len(long.split()) + 2 * len(re.findall(r"[^\w\s]", long))) + 4 > python_ast.MAX_AST_DEPTH
+    assert python_ast._may_be_deep(long) == (counted and 2 * len(long) + 4 > python_ast.MAX_AST_DEPTH)
