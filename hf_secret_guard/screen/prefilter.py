@@ -191,11 +191,12 @@ _TAIL_STOP = r"""[^\s\\"'\],:=(nrbufRBUF]"""
 def _k_slot_shown(raw: str) -> Optional[bool]:
     """The ``k`` slot screen (``_slot_in(raw, (_K_SLOT_SCREEN,))``) of a notebook's raw text: False when it
     finds no slot; True when it finds one that the text without its image base64 (``without_images``)
-    has too, so that the text screen says yes without building that text; else None.  Such a slot is one
-    before the first ``"image/`` of the file, and before it also the first character past the match that
-    the regex cannot take (``_TAIL_STOP``) and the literal's closing quote (``_value_may_be_key``), and
-    not named ``key`` (whose judgement reads the whole text for ``login(``): up to there the two texts are
-    the same, so the match at that place and its judgement are too."""
+    has too, so that the text screen says yes without building that text; else None.  Such a slot, from
+    its name's beginning (and the regex's look-behind) to the first character past the match that the
+    regex cannot take (``_TAIL_STOP``) and the literal's closing quote (``_value_may_be_key``), stands
+    whole in the text without images (``_images_away``), and is not named ``key`` (whose judgement reads
+    the whole text for ``login(``): what the regex and the judgement read is the same in both texts, so
+    the match at that place and its judgement are too."""
     has_login: Optional[bool] = None
     found = False
     for slot in _re(_K_SLOT_SCREEN).finditer(raw):
@@ -220,10 +221,35 @@ def _k_slot_shown(raw: str) -> Optional[bool]:
         if close < 0 or stop is None:
             continue
         seen = max(close, stop.start()) + 1
-        # ``re`` finds a literal faster than ``find`` beyond Latin-1; an image before this slot is before
-        # every later one too
-        return _re('"image/').search(raw, 0, seen + len('"image/') - 1) is None or None
+        begin = slot.start()  # where the name begins: its judgement reads back to there
+        while begin and (raw[begin - 1].isalnum() or raw[begin - 1] in "_-"):
+            begin -= 1
+        return _images_away(raw, max(0, min(slot.start() - _LOOKBEHIND, begin - 1)), seen) or None
     return None if found else False
+
+
+# More than the longest look-behind of the ``k`` slot screen's branches (``(?<=set_auth_tok)``).
+_LOOKBEHIND = 16
+
+
+def _images_away(raw: str, start: int, end: int) -> bool:
+    """Whether ``raw[start:end]`` stands whole, with what comes before it, in the text without image base64
+    (``without_images``): every image string that function takes out and that begins before ``end`` ends
+    by ``start``.  Its split takes them left to right, each beginning at a ``"image/``: those before
+    ``end`` are found by a search of the literal (``re`` finds one faster than ``find`` beyond Latin-1),
+    each matched as the split matches it."""
+    taken_to = 0
+    image = _re(_IMAGE_VALUE.decode())
+    for found in _re('"image/').finditer(raw, 0, end + len('"image/') - 1):
+        at = found.start()
+        if at >= end:
+            break
+        taken = image.match(raw, at) if at >= taken_to else None
+        if taken is not None:
+            if taken.end() > start:
+                return False
+            taken_to = taken.end()
+    return True
 
 
 _TOKEN_SCREEN_B: list[re.Pattern[bytes]] = []

@@ -331,7 +331,10 @@ def test_a_slot_shown_in_the_raw_text_is_one_of_the_text_without_images(raw: str
 def test_a_slot_after_an_image_is_judged_in_the_text_without_images() -> None:
     slot = 'token = "YOUR_TOKEN"'
     assert prefilter._k_slot_shown(slot) is True
-    assert prefilter._k_slot_shown(f'"image/png": "iVBOR", {slot}') is None  # asked again without images
+    image = '"image/png": "iVBORw0KGgo", "text/plain": "<Figure>"'
+    assert prefilter._k_slot_shown(f"{image},\n{slot}") is True  # the image ends before the slot
+    near = f'"image/png": "iVBORw0KGgo", {slot}'  # within the look-behind: asked again without images
+    assert prefilter._k_slot_shown(near) is None and prefilter.slot_candidate(prefilter.without_images(near))
     assert prefilter._k_slot_shown('key = "YOUR_KEY"  # login(') is None  # a key's judgement reads it all
     # The image's base64 is no text: "token=" in it, then the quote that closes it, is not a slot.
     in_image = f'"image/png": "iVBOR+token="{REAL_LOOKING}"'
