@@ -398,3 +398,26 @@ def test_url_candidate_is_a_hint_and_a_parameter(text: str) -> None:
     expected = has_url_parameter_hint(text) and bool(url_parameters(text))
     assert prefilter.url_candidate(text) == expected
     assert prefilter.url_candidate(f"u = 'https://x.org/v1?api_key={REAL_LOOKING}'")
+
+
+TOKEN_TEXTS = st.lists(
+    st.sampled_from(
+        [*PREFIXES, TOKEN, TOKEN2, TOKEN[:9], TOKEN[9:], '"', "'", '" "', '",\n "', "\\", " ", "x"]
+    ),
+    max_size=10,
+).map("".join)
+# A long text with no character of any prefix: only the length changes.
+FILLER = (" " * 63 + "\n") * 65
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(TOKEN_TEXTS, st.booleans())
+def test_token_candidate_says_the_same_of_a_long_text(text: str, json_text: bool) -> None:
+    """A long text (a whole ``.py`` file) is searched a pivot character at a time: the same answer as the
+    one search for any, with the same text after a filler without prefix characters."""
+    assert not any(char in FILLER for prefix in PREFIXES for char in prefix)
+    long = FILLER + text
+    assert len(long) >= 4096 > len(text)
+    assert prefilter.token_candidate(long, json_text) == prefilter.token_candidate(text, json_text)
+    if TOKEN in text:
+        assert prefilter.token_candidate(long, json_text)
