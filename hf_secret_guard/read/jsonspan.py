@@ -56,13 +56,15 @@ def _skip(raw: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-# What follows a value inside an array or object: the delimiter and the white space around it, in one
+# What follows an item of an array: the delimiter and the white space around it, in one
 # match (a notebook is mostly short strings in lists: per-value work is what reading it costs).
 _AFTER_ITEM_RE = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
-_AFTER_MEMBER_RE = re.compile(r"[ \t\n\r]*([,}])[ \t\n\r]*")
 _COLON_RE = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 # A key with no escape or control character in it, and the colon after it.
 _KEY_RE = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
+# What follows a member: the closing brace, or the comma and, when it has no escape or control character,
+# the next key and its colon (a key that has one is left to ``scanstring``): one match.
+_NEXT_MEMBER_RE = re.compile(r'[ \t\n\r]*(?:(\})|,[ \t\n\r]*(?:"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*)?)')
 
 
 def _only_nan(name: str) -> float:
@@ -128,11 +130,12 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tup
     pos = _skip(raw, pos + 1)
     if raw.startswith("}", pos):
         return result, pos + 1
+    first = _KEY_RE.match(raw, pos)  # a key without escapes and its colon: one match
+    key: Optional[str] = None
+    if first is not None:
+        key, pos = first.group(1), first.end()
     while True:
-        simple = _KEY_RE.match(raw, pos)  # a key without escapes and its colon: one match
-        if simple is not None:
-            key, pos = simple.group(1), simple.end()
-        else:
+        if key is None:
             if not raw.startswith('"', pos):
                 raise JsonSpanError("Expecting property name enclosed in double quotes", raw, pos)
             key, pos = _string(raw, pos)
@@ -140,27 +143,37 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tup
             if colon is None:
                 raise JsonSpanError("Expecting ':' delimiter", raw, _skip(raw, pos))
             pos = colon.end()
-        if raw.startswith('"', pos):  # most values are strings: no call through _value
+        char = raw[pos : pos + 1]
+        if char == '"':  # most values are strings: no call through _value
             try:
-                result[key], end = scanstring(raw, pos + 1, True)
+                value, end = scanstring(raw, pos + 1, True)
             except json.JSONDecodeError as exc:
                 raise JsonSpanError(exc.msg, raw, exc.pos) from None
             spans[(*path, key)] = (pos, end)
         elif (
-            (key == "metadata" or path[-1:] == ("data",))
-            and raw.startswith("{", pos)
+            char == "{"
+            and (key == "metadata" or path[-1:] == ("data",))
             and (whole := _opaque(raw, pos)) is not None
         ):
-            result[key], end = whole
+            value, end = whole
             spans[(*path, key)] = (pos, end)
+        elif char == "{":
+            member = (*path, key)
+            value, end = _object(raw, pos, member, spans, lazy)
+            spans[member] = (pos, end)
+        elif char == "[":
+            member = (*path, key)
+            value, end = _array(raw, pos, member, spans, lazy)
+            spans[member] = (pos, end)
         else:
-            result[key], end = _value(raw, pos, (*path, key), spans, lazy)
-        after = _AFTER_MEMBER_RE.match(raw, end)
+            value, end = _value(raw, pos, (*path, key), spans, lazy)
+        result[key] = value
+        after = _NEXT_MEMBER_RE.match(raw, end)  # the delimiter, and the next key when it has no escapes
         if after is None:
             raise JsonSpanError("Expecting ',' delimiter", raw, _skip(raw, end))
-        if after.group(1) == "}":
-            return result, after.start(1) + 1
-        pos = after.end()
+        if after.group(1) is not None:
+            return result, after.end()
+        key, pos = after.group(2), after.end()
 
 
 def _array(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tuple[list[Any], int]:
@@ -171,10 +184,16 @@ def _array(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tupl
         return result, pos + 1
     if lazy and raw.startswith('"', pos) and (strings := _string_list(raw, start)) is not None:
         return strings
+    item: Any
     while True:
-        if raw.startswith('"', pos):  # a notebook's lists are mostly lines of text
+        char = raw[pos : pos + 1]
+        if char == '"':  # a notebook's lists are mostly lines of text
             item, end = _string(raw, pos)
             spans[(*path, len(result))] = (pos, end)
+        elif char == "{":  # and cells and outputs
+            member = (*path, len(result))
+            item, end = _object(raw, pos, member, spans, lazy)
+            spans[member] = (pos, end)
         else:
             item, end = _value(raw, pos, (*path, len(result)), spans, lazy)
         result.append(item)
