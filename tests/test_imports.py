@@ -230,6 +230,19 @@ def test_workers_give_the_serial_results_in_the_serial_order(tmp_path: Path) -> 
         assert _scan(candidates, workers) == serial
 
 
+def test_work_is_handed_out_with_copies_of_one_file_side_by_side(tmp_path: Path) -> None:
+    """Copies of a template notebook under other names (``AMD-X``, ``Kaggle-X``, in other folders) are
+    handed out next to each other, so that one process's memories serve them all; every file once."""
+    names = [f"{prefix}{stem}.ipynb" for prefix in ("", "AMD-", "Kaggle-") for stem in ("Llama", "Qwen")]
+    paths = [str(tmp_path / folder / name) for folder in ("nb", "kaggle") for name in names]
+    candidates = [Candidate(path) for path in sorted(paths)]
+    order = [index for chunk in parallel._chunks(candidates) for index in chunk]
+    assert sorted(order) == list(range(len(candidates)))
+    stems = ["Qwen" if candidates[index].path.endswith("Qwen.ipynb") else "Llama" for index in order]
+    assert stems == sorted(stems, key=stems.index)  # each stem's copies in one run: 6 and 6
+    assert stems.count("Qwen") == stems.count("Llama") == 6
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
 def test_a_dying_worker_costs_time_not_results(tmp_path: Path) -> None:
     """A worker that dies (here: on one file) leaves holes; the parent scans those files itself."""

@@ -7,7 +7,8 @@ where fork is safe (POSIX, no other thread running).
 
 How the work is shared:
 
-- The parent cuts the file list into chunks and writes every chunk number into a pipe before forking.
+- The parent cuts the file list into chunks (files whose names end alike side by side: ``_chunks``) and
+  writes every chunk number into a pipe before forking.
   Each process, the parent included, takes the next number from that pipe (a 4-byte read is atomic), so
   fast and slow chunks even out by themselves.
 - libcst is slow to import, as slow as scanning many clean files (benchmarks/README.md).  Few need it, so
@@ -92,9 +93,14 @@ def cores() -> int:
     return len(affinity(0)) if affinity else (os.cpu_count() or 1)
 
 
-def _chunks(count: int) -> list[range]:
+def _chunks(candidates: Sequence[Candidate]) -> list[list[int]]:
+    """The files' indexes in chunks, files whose names end alike next to each other: copies of one
+    notebook (``AMD-X.ipynb``, ``Kaggle-X.ipynb``, ``X.ipynb``) land in one process, whose memories of
+    parts and chunks then serve them all."""
+    count = len(candidates)
     size = max(MIN_CHUNK, -(-count // MAX_CHUNKS))
-    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+    order = sorted(range(count), key=lambda index: candidates[index].path[::-1])
+    return [order[start : start + size] for start in range(0, count, size)]
 
 
 def _records(fd: int, block: bool) -> Iterator[int]:
@@ -135,7 +141,7 @@ class _Worker(Generic[Result]):
         candidates: Sequence[Candidate],
         options: ScanOptions,
         scan_one: Callable[[Candidate, ScanOptions], Result],
-        chunks: list[range],
+        chunks: list[list[int]],
         work: int,
     ) -> None:
         self.candidates = candidates
@@ -217,7 +223,7 @@ def scan_in_workers(
     workers: int,
 ) -> Iterator[Result]:
     """``scan_one`` over ``candidates`` in ``workers`` processes (the caller's among them), in order."""
-    chunks = _chunks(len(candidates))
+    chunks = _chunks(candidates)
     work_read, work_write = os.pipe()
     os.write(work_write, b"".join(_pack(number) for number in range(len(chunks))))
     os.close(work_write)
