@@ -1,12 +1,16 @@
 """Where a folder of notebooks spends its scan: how many files and cells reach each stage, and the time.
 
-    uv run python benchmarks/notebook_stages.py FOLDER [--profile]
+    uv run python benchmarks/notebook_stages.py FOLDER [--profile] [--cpu ROUNDS]
 
 Counts, for the notebooks of FOLDER (a clone of a public repository; never commit one): how many pass
 the byte screen, the notebook text screen (``notebook_may_leak``) and are read with positions; how
 many code cells are worth a look, how many reach libcst, and how many of those libcst reads only in part
 (``screen.slices``).  Then the serial time of the whole scan, and with ``--profile`` the functions that
-took it.  Prints counts and times only: no finding, no secret.
+took it.  With ``--cpu ROUNDS``: the scan ROUNDS times more in the same process (the first round fills
+the per-process memories, as a worker's first files do), and for each round its CPU time (user + system,
+``time.process_time``: the machine may be shared) and that of each stage of ``scan.notebook_file``
+(inclusive; the stages do not nest, but for the screens' own calls).  Prints counts and times only: no
+finding, no secret.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--profile", action="store_true", help="also the 25 costliest functions")
+    parser.add_argument("--cpu", type=int, default=0, metavar="ROUNDS", help="CPU time per round and stage")
     args = parser.parse_args()
 
     from hf_secret_guard import api
@@ -75,7 +80,53 @@ def main() -> int:
     print("  findings by rule: " + ", ".join(f"{rule} {n}" for rule, n in sorted(findings.items())))
     if profile:
         pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+    if args.cpu:
+        _cpu_rounds(files, args.cpu)
     return 0
+
+
+# The stages of a notebook's scan, as scan/notebook_file.py calls them (each a name it imports or defines).
+STAGES = (
+    "notebook_escapes",
+    "notebook_may_leak",
+    "read_notebook",
+    "PrefixIndex",
+    "_slice_part",
+    "_writes_no_token",
+    "shows_prefixes",
+    "_worth_scanning",
+    "_scanned_part",
+    "finding",
+)
+
+
+def _cpu_rounds(files: list[Path], rounds: int) -> None:
+    from hf_secret_guard import api
+    from hf_secret_guard.scan import notebook_file
+
+    spent: Counter[str] = Counter()
+
+    def timed(name: str, function):  # type: ignore[no-untyped-def]
+        def wrapper(*a, **k):  # type: ignore[no-untyped-def]
+            started = time.process_time()
+            try:
+                return function(*a, **k)
+            finally:
+                spent[name] += time.process_time() - started
+
+        return wrapper
+
+    for name in STAGES:
+        if hasattr(notebook_file, name):
+            setattr(notebook_file, name, timed(name, getattr(notebook_file, name)))
+    for number in range(1, rounds + 1):
+        spent.clear()
+        started = time.process_time()
+        for path in files:
+            api.scan_file(str(path))
+        total = time.process_time() - started
+        stages = ", ".join(f"{name} {seconds:.3f}" for name, seconds in spent.most_common())
+        print(f"  round {number}: {total:.2f} s of CPU; stages: {stages}")
 
 
 if __name__ == "__main__":
