@@ -1,3 +1,3 @@
-from hf_secret_guard.cli.entry import run
+from hf_secret_guard.cli.entry import run_module
 
-run()
+run_module()

@@ -34,6 +34,19 @@ def run() -> NoReturn:
     leave(main())
 
 
+def run_module() -> NoReturn:
+    """``python -m hf_secret_guard``: ``run`` when the interpreter itself runs the module (runpy's
+    ``_run_module_as_main`` is then the outermost frame), so the process is the command's own.  A host
+    program that runs the module with ``runpy.run_module`` gets the ``SystemExit`` it always got, which
+    it may catch and go on after."""
+    frame = sys._getframe()
+    while frame.f_back is not None:
+        frame = frame.f_back
+    if frame.f_code.co_name == "_run_module_as_main" and frame.f_globals.get("__name__") == "runpy":
+        run()
+    raise SystemExit(main())
+
+
 def leave(status: int) -> NoReturn:
     """End the process with ``status``: at once when that loses nothing (see ``run``)."""
     import atexit

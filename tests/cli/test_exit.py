@@ -3,6 +3,7 @@ waits for the exit (an ``atexit`` function, another thread) or the output cannot
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -93,3 +94,74 @@ def test_the_command_prints_a_whole_long_report_through_a_pipe(tmp_path: Path, h
     assert result.stdout.rstrip().endswith("}")
     assert result.stdout.count('"rule": "HFG001"') == 600
     assert not any(token in result.stdout or token in result.stderr for token in tokens)
+
+
+# A host program that runs the module in its own process, as ``python -m`` would, and goes on after it.
+HOST = """\
+import runpy, sys
+sys.argv = ["hf-secret-guard", "scan", *sys.argv[1:]]
+try:
+    runpy.run_module("hf_secret_guard", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    print("host caught", exc.code)
+print("host goes on")
+"""
+
+
+@pytest.mark.parametrize(("name", "status"), [("clean.py", 0), ("leak.py", 1)])
+def test_a_host_that_runs_the_module_with_runpy_gets_its_system_exit(
+    tmp_path: Path, name: str, status: int
+) -> None:
+    """``runpy.run_module("hf_secret_guard", run_name="__main__")`` in a host program ends with the
+    ``SystemExit`` it always ended with, which the host catches and goes on: only ``python -m`` itself
+    (and the console script) may end the process at once."""
+    token = make_token(7)
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    (tmp_path / "leak.py").write_text(f'from huggingface_hub import login\nlogin(token="{token}")\n')
+    result = subprocess.run(
+        [sys.executable, "-c", HOST, name], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith(f"host caught {status}\nhost goes on\n")
+    assert token not in result.stdout + result.stderr
+
+
+# A ``sitecustomize`` whose object is freed by the interpreter's clean-up, which then says so.
+WITNESS = """\
+import os
+
+class Witness:
+    def __del__(self):
+        os.write(2, b"cleaned\\n")
+
+witness = Witness()
+"""
+
+
+def test_python_m_still_ends_at_once(tmp_path: Path) -> None:
+    """``python -m hf_secret_guard`` run by the interpreter itself skips the clean-up, as the console
+    script does; the same scan run by a host with runpy goes through it."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(WITNESS)
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    quick = subprocess.run(
+        [sys.executable, "-m", "hf_secret_guard", "scan", "clean.py"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+    )
+    assert quick.returncode == 0, quick.stderr
+    assert "cleaned" not in quick.stderr
+    hosted = subprocess.run(
+        [sys.executable, "-c", HOST, "clean.py"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+    )
+    assert hosted.stdout.endswith("host caught 0\nhost goes on\n")
+    assert "cleaned" in hosted.stderr
