@@ -157,15 +157,7 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tup
         ):
             value, end = whole
             spans[(*path, key)] = (pos, end)
-        elif char == "{":
-            member = (*path, key)
-            value, end = _object(raw, pos, member, spans, lazy)
-            spans[member] = (pos, end)
-        elif char == "[":
-            member = (*path, key)
-            value, end = _array(raw, pos, member, spans, lazy)
-            spans[member] = (pos, end)
-        else:
+        else:  # through ``_value``: two calls a level, the depth the reader refuses (``parse_with_spans``)
             value, end = _value(raw, pos, (*path, key), spans, lazy)
         result[key] = value
         after = _NEXT_MEMBER_RE.match(raw, end)  # the delimiter, and the next key when it has no escapes
@@ -190,11 +182,7 @@ def _array(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tupl
         if char == '"':  # a notebook's lists are mostly lines of text
             item, end = _string(raw, pos)
             spans[(*path, len(result))] = (pos, end)
-        elif char == "{":  # and cells and outputs
-            member = (*path, len(result))
-            item, end = _object(raw, pos, member, spans, lazy)
-            spans[member] = (pos, end)
-        else:
+        else:  # through ``_value``, as an object's members are
             item, end = _value(raw, pos, (*path, len(result)), spans, lazy)
         result.append(item)
         after = _AFTER_ITEM_RE.match(raw, end)
