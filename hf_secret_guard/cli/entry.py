@@ -30,21 +30,34 @@ def run() -> NoReturn:
     exit frees all of it one object at a time and runs a last garbage collection, for a process that is
     about to end anyway (benchmarks/README.md has what it costs).  So once the output is flushed and
     nothing else is waiting for the exit (an ``atexit`` function, another thread), the process ends at
-    once, as mypy's does; otherwise, and whenever flushing fails, it exits the usual way."""
-    leave(main())
+    once, as mypy's does; otherwise, and whenever flushing fails, it exits the usual way.
+
+    ``main``'s body, not a call of it: the scan runs as deep in the stack as under ``sys.exit(main())``,
+    so whatever nests as deep as the recursion limit lets it (a notebook's JSON, Python code) is read or
+    refused at the same depth as before."""
+    args = sys.argv[1:]
+    from hf_secret_guard.cli.fastpath import clean_scan
+
+    try:
+        status = clean_scan(args, sys.stdout)
+    except Exception:  # whatever went wrong, the full command line reports it properly
+        status = None
+    if status is None:
+        from hf_secret_guard.cli.main import main as cli_main
+
+        status = cli_main(args)
+    leave(status)
 
 
-def run_module() -> NoReturn:
-    """``python -m hf_secret_guard``: ``run`` when the interpreter itself runs the module (runpy's
+def launched_by_python_m() -> bool:
+    """Whether the interpreter itself runs the module (``python -m hf_secret_guard``: runpy's
     ``_run_module_as_main`` is then the outermost frame), so the process is the command's own.  A host
     program that runs the module with ``runpy.run_module`` gets the ``SystemExit`` it always got, which
     it may catch and go on after."""
     frame = sys._getframe()
     while frame.f_back is not None:
         frame = frame.f_back
-    if frame.f_code.co_name == "_run_module_as_main" and frame.f_globals.get("__name__") == "runpy":
-        run()
-    raise SystemExit(main())
+    return frame.f_code.co_name == "_run_module_as_main" and frame.f_globals.get("__name__") == "runpy"
 
 
 def leave(status: int) -> NoReturn:

@@ -3,6 +3,7 @@ waits for the exit (an ``atexit`` function, another thread) or the output cannot
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -128,6 +129,7 @@ def test_a_host_that_runs_the_module_with_runpy_gets_its_system_exit(
 
 # A ``sitecustomize`` whose object is freed by the interpreter's clean-up, which then says so.
 WITNESS = """\
+import json
 import os
 
 class Witness:
@@ -165,3 +167,66 @@ def test_python_m_still_ends_at_once(tmp_path: Path) -> None:
     )
     assert hosted.stdout.endswith("host caught 0\nhost goes on\n")
     assert "cleaned" in hosted.stderr
+
+
+# The console script before the quick exit: ``main`` called from the script's module, one frame down.
+MAIN_AS_BEFORE = "import sys\nfrom hf_secret_guard.cli.entry import main\nsys.exit(main())\n"
+
+
+def _nested_notebook(depth: int, token: str) -> str:
+    """A notebook whose cell metadata nests ``depth`` objects: the C decoder reads it whole, as deep as
+    the recursion limit lets it from where it is called."""
+    cell = {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {},
+        "outputs": [],
+        "source": [f't = "{token}"\n'],
+    }
+    text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    return text.replace(
+        '"metadata": {}, "outputs"', '"metadata": ' + '{"a": ' * depth + "1" + "}" * depth + ', "outputs"'
+    )
+
+
+def _read_whole(command: list[str], cwd: Path) -> bool:
+    result = subprocess.run(
+        [*command, "scan", "deep.ipynb"], capture_output=True, text=True, cwd=cwd, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    return "nested too deeply" not in result.stderr
+
+
+def _deepest_read_whole(command: list[str], cwd: Path, token: str) -> int:
+    """The deepest nesting ``command`` reads whole, by bisection."""
+    low, high = 100, 5000  # read whole at low, not at high
+    (cwd / "deep.ipynb").write_text(_nested_notebook(high, token))
+    assert not _read_whole(command, cwd)
+    while high - low > 1:
+        middle = (low + high) // 2
+        (cwd / "deep.ipynb").write_text(_nested_notebook(middle, token))
+        low, high = (middle, high) if _read_whole(command, cwd) else (low, middle)
+    return low
+
+
+def test_the_scan_runs_as_deep_in_the_stack_as_before(tmp_path: Path) -> None:
+    """The console script and ``python -m`` run the scan at the stack depth the entries before the quick
+    exit ran it at (``sys.exit(main())`` in the script, ``raise SystemExit(main())`` in ``__main__``), so
+    a notebook nested right at the recursion limit reads the same: the deepest each old entry reads whole
+    and one level more give the same answers through the new one."""
+    token = make_token(43)
+    (tmp_path / "before").mkdir()
+    (tmp_path / "before" / "__main__.py").write_text(
+        "from hf_secret_guard.cli.entry import main\n\nraise SystemExit(main())\n"
+    )
+    script = shutil.which("hf-secret-guard", path=str(Path(sys.executable).parent))
+    assert script is not None
+    pairs = [
+        ([sys.executable, "-c", MAIN_AS_BEFORE], [script]),
+        ([sys.executable, "-m", "before"], [sys.executable, "-m", "hf_secret_guard"]),
+    ]
+    for before, now in pairs:
+        deepest = _deepest_read_whole(before, tmp_path, token)
+        for depth, whole in ((deepest, True), (deepest + 1, False)):
+            (tmp_path / "deep.ipynb").write_text(_nested_notebook(depth, token))
+            assert _read_whole(now, tmp_path) is whole, (now, depth)
