@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, Optional, Union
 
@@ -88,6 +89,30 @@ def _opaque(raw: str, pos: int) -> Optional[tuple[Any, int]]:
     return value, end
 
 
+# An object of a MIME bundle is read by the C decoder when it holds at most this many brackets (a widget view
+# holds one), so that it nests at most as deep, and the stack has room for the reader here to nest as deep
+# (two calls a level, and some): the reader would then have read it too, where it refuses JSON nested past
+# the recursion limit.
+_SHALLOW = 64
+_ROOM = 4 * _SHALLOW + 64
+
+
+def _opaque_shallow(raw: str, pos: int, path: JsonPath) -> Optional[tuple[Any, int]]:
+    """``_opaque`` of an object of a MIME bundle (a member of a ``data`` object) that the reader here would
+    read as well (``_SHALLOW``); None for any other (the reader here reads it, or refuses it as nested too
+    deeply, as it always has)."""
+    if path[-1:] != ("data",):
+        return None
+    whole = _opaque(raw, pos)
+    if whole is None or raw.count("{", pos, whole[1]) + raw.count("[", pos, whole[1]) > _SHALLOW:
+        return None
+    try:
+        sys._getframe(max(0, sys.getrecursionlimit() - _ROOM))
+    except ValueError:  # fewer frames than that on the stack: room enough
+        return whole
+    return None
+
+
 def _string(raw: str, pos: int) -> tuple[str, int]:
     try:
         value: str
@@ -152,8 +177,8 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tup
             spans[(*path, key)] = (pos, end)
         elif (
             char == "{"
-            and (key == "metadata" or path[-1:] == ("data",))
-            and (whole := _opaque(raw, pos)) is not None
+            and (whole := _opaque(raw, pos) if key == "metadata" else _opaque_shallow(raw, pos, path))
+            is not None
         ):
             value, end = whole
             spans[(*path, key)] = (pos, end)

@@ -30,7 +30,17 @@ def test_json_nested_past_the_limit_is_refused(nested: str) -> None:
 
 
 @pytest.mark.parametrize("nested", NESTINGS.values(), ids=NESTINGS.keys())
-def test_a_notebook_nested_past_the_limit_is_scanned_as_text(tmp_path: Path, nested: str) -> None:
+def test_an_object_of_a_mime_bundle_nested_past_the_limit_is_refused(nested: str) -> None:
+    """The C decoder reads an object of an output's MIME bundle (a widget view) whole, and reads deeper
+    than the reader here: one nested past the reader's limit is still refused, as before that."""
+    raw = '{"cells": [{"outputs": [{"data": {"application/json": ' + nested + "}}]}]}"
+    with pytest.raises(JsonSpanError, match="JSON nested too deeply"):
+        parse_with_spans(raw, lazy=True)
+
+
+@pytest.mark.parametrize("where", ["cell", "output data"])
+@pytest.mark.parametrize("nested", NESTINGS.values(), ids=NESTINGS.keys())
+def test_a_notebook_nested_past_the_limit_is_scanned_as_text(tmp_path: Path, nested: str, where: str) -> None:
     token = make_token(41)
     cell = {
         "cell_type": "code",
@@ -40,7 +50,14 @@ def test_a_notebook_nested_past_the_limit_is_scanned_as_text(tmp_path: Path, nes
         "source": [f't = "{token}"\n'],
     }
     text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-    (tmp_path / "deep.ipynb").write_text(text.replace('"outputs": []', f'"outputs": [], "x": {nested}'))
+    if where == "cell":
+        deep = text.replace('"outputs": []', f'"outputs": [], "x": {nested}')
+    else:
+        output = (
+            '{"output_type": "display_data", "metadata": {}, "data": {"application/json": ' + nested + "}}"
+        )
+        deep = text.replace('"outputs": []', f'"outputs": [{output}]')
+    (tmp_path / "deep.ipynb").write_text(deep)
     result = run_main("scan", "--format", "json", "deep.ipynb", cwd=tmp_path)
     assert result.returncode == 1
     assert "invalid JSON (JSON nested too deeply" in result.stderr
