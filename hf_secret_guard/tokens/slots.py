@@ -124,13 +124,18 @@ def slot_words(name: str) -> list[str]:
 
 _PROVIDER_ENV_NAMES = frozenset(env for provider in PROVIDERS for env in provider.env_names)
 # ``is_slot_name`` of the names seen, per process: code names the same few keywords and targets again and
-# again (``model=``, ``max_new_tokens=``), each of them a regular-expression split to judge.
+# again (``model=``, ``max_new_tokens=``), each of them a regular-expression split to judge.  Longer names
+# (a dict's keys that are sentences, in a data file) are judged each time: kept, they would hold their
+# text for the rest of the run.
 _SLOT_NAMES: dict[tuple[str, bool], bool] = {}
+_MAX_KEPT_NAME = 64
 
 
 def is_slot_name(name: str, login_call: bool = False) -> bool:
     """``api_key``, ``OPENAI_API_KEY``, ``token``, ``Authorization``, ``x-api-key``: a value here is a key.
     ``login_call``: in a known login call, plain ``key`` counts too (``wandb.login(key=...)``)."""
+    if len(name) > _MAX_KEPT_NAME:
+        return _is_slot_name(name, login_call)
     known = _SLOT_NAMES.get((name, login_call))
     if known is None:
         if len(_SLOT_NAMES) >= 65_536:
@@ -264,6 +269,8 @@ _LOGIN_CALLS: dict[Optional[str], bool] = {}  # ``login_call`` of the callees se
 
 
 def login_call(callee: Optional[str]) -> bool:
+    if callee is not None and len(callee) > _MAX_KEPT_NAME:  # a long dotted chain: judged, not kept
+        return _by_callee(callee) is not None
     known = _LOGIN_CALLS.get(callee)
     if known is None:
         if len(_LOGIN_CALLS) >= 65_536:

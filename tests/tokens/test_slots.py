@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,33 @@ def test_a_kaggle_json_written_from_code_is_found_and_fixed() -> None:
     fixed = api.fix_source(code, "x.py", fix_options=COLAB).text
     assert key not in fixed and '"key": userdata.get("KAGGLE_API_TOKEN")' in fixed
     assert api.scan_source(f'cache = {{"key": "{key}", "value": 1}}\n', "x.py").findings == ()
+
+
+def test_long_names_judged_are_not_kept() -> None:
+    """A process remembers the slot names it has judged (code names the same keywords again and again), but
+    not long ones: a dict whose keys are sentences (a data file of prompts, each key judged by
+    ``is_slot_name``) would otherwise keep every key for the rest of the run, 65,536 of them before
+    anything is let go."""
+    import gc
+    import tracemalloc
+
+    from hf_secret_guard.tokens.slots import is_slot_name
+
+    rng = random.Random(5)
+
+    def names() -> Iterator[str]:  # read from a file, judged, and let go
+        for index in range(2000):
+            name = f"{rng.getrandbits(4000):x}"  # a thousand characters
+            yield name + " token" if index < 10 else name
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        judged = [is_slot_name(name) for name in names()] + [is_slot_name(name, True) for name in names()]
+        gc.collect()
+        kept = sum(stat.size_diff for stat in tracemalloc.take_snapshot().compare_to(before, "filename"))
+    finally:
+        tracemalloc.stop()
+    assert judged.count(True) == 20  # the ten that end in "token", twice
+    assert kept < 200_000, kept  # the names are 4 MB
