@@ -85,11 +85,11 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
             check = None
     leaks = [f.as_leak() for f in fixable]
     binding, top = DEFAULT_BINDING, list[TopImport]()
-    if module is not None and any(leak.site in CODE_SITES for leak in leaks):
-        facts, top = python_facts(module)
-        binding = facts.binding()
     names = SecretNames(leaks, options.secret_name)
     try:
+        if module is not None and any(leak.site in CODE_SITES for leak in leaks):
+            facts, top = python_facts(module)
+            binding = facts.binding()
         plan = plan_python(text, leaks, names, options, module, check, binding)
         edits = list(plan.edits)
         if plan.kinds:
@@ -100,8 +100,10 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
             for name in sorted({binding.os} | {item.name for item in top if item.kind == "os"}):
                 edits += unused_import_edits(text, edits, name)
         new = apply_edits(text, edits)
-    except OverlappingEdits as exc:  # two edits claim the same text: write nothing rather than guess
-        error = ScanError(path, "fix", f"the fix could not be planned ({exc}); file left unchanged")
+    except (OverlappingEdits, RecursionError) as exc:  # two edits claim the same text, or code nested
+        # deeper than the fixer's tree walks go: write nothing rather than guess
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        error = ScanError(path, "fix", f"the fix could not be planned ({reason}); file left unchanged")
         reasons = {i: "the fix could not be planned" for i in range(len(fixable))}
         result = _result(path, text, text, fixable, (), reasons, [error])
         return result._replace(not_fixed=result.not_fixed + tuple(not_fixable))
@@ -161,9 +163,13 @@ def _fix_notebook(
         if notebook is None:
             raise NotebookFixError(f"cannot read the notebook ({unreadable})")
         plan = plan_notebook(notebook, fixable, options, whole_text)
-    except (NotebookFixError, OverlappingEdits) as exc:
-        error = ScanError(path, "fix", f"{exc}; file left unchanged")
-        result = _result(path, raw, raw, fixable, (), {i: str(exc) for i in range(len(fixable))}, [error])
+    except (NotebookFixError, OverlappingEdits, RecursionError) as exc:
+        # RecursionError: a cell nested deeper than the fixer's tree walks go; write nothing, as above
+        reason = (
+            "the fix could not be planned (nested too deeply)" if isinstance(exc, RecursionError) else exc
+        )
+        error = ScanError(path, "fix", f"{reason}; file left unchanged")
+        result = _result(path, raw, raw, fixable, (), {i: str(reason) for i in range(len(fixable))}, [error])
     else:
         result = _result(path, raw, plan.text, fixable, plan.fixed, plan.reasons, names=plan.names)
         echoed = _notebook_echoes(notebook, plan.after) if plan.fixed and plan.after is not None else ()

@@ -137,7 +137,10 @@ def _value(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool = False)
         match = _NUMBER_RE.match(raw, pos)
         if match and match.end() > pos:
             text = match.group()
-            value = float(text) if any(c in text for c in ".eE") else int(text)
+            try:
+                value = float(text) if any(c in text for c in ".eE") else int(text)
+            except ValueError:  # more digits than Python turns into an int (as json.loads refuses it)
+                raise JsonSpanError("Number too long to read", raw, pos) from None
             end = match.end()
         else:
             for word, constant in _CONSTANTS.items():
