@@ -21,6 +21,7 @@ __all__ = [
     "new_output",
     "new_raw_cell",
     "notebook_text",
+    "one_cell_compact",
 ]
 
 
@@ -48,3 +49,17 @@ def notebook_text(
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     data["metadata"] = {"colab": {"provenance": []}, **data["metadata"]}
     return json.dumps(data, indent=2, ensure_ascii=False)  # Colab: 2 spaces, no trailing newline
+
+
+def one_cell_compact(source: str) -> str:
+    """A notebook of one code cell holding ``source``, as ``json.dumps`` writes it with no indent: tests
+    put hostile values into it by replacing ``"metadata": {}, "outputs"`` (the cell's),
+    ``"outputs": []`` or ``"metadata": {}, "nbformat"`` (the notebook's)."""
+    cell = {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {},
+        "outputs": [],
+        "source": source.splitlines(True),
+    }
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})

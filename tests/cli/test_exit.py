@@ -3,7 +3,6 @@ waits for the exit (an ``atexit`` function, another thread) or the output cannot
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_token
+from tests.notebooks import one_cell_compact
 
 # A probe: an object whose finalizer writes "cleaned" when the interpreter's clean-up frees it, then
 # ``leave`` with the status given, after whatever the case sets up.
@@ -176,14 +176,7 @@ MAIN_AS_BEFORE = "import sys\nfrom hf_secret_guard.cli.entry import main\nsys.ex
 def _nested_notebook(depth: int, token: str) -> str:
     """A notebook whose cell metadata nests ``depth`` objects: the C decoder reads it whole, as deep as
     the recursion limit lets it from where it is called."""
-    cell = {
-        "cell_type": "code",
-        "execution_count": 1,
-        "metadata": {},
-        "outputs": [],
-        "source": [f't = "{token}"\n'],
-    }
-    text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    text = one_cell_compact(f't = "{token}"\n')
     return text.replace(
         '"metadata": {}, "outputs"', '"metadata": ' + '{"a": ' * depth + "1" + "}" * depth + ', "outputs"'
     )

@@ -13,6 +13,7 @@ import pytest
 from hf_secret_guard.read.jsonspan import JsonSpanError, parse_with_spans
 from tests.conftest import make_token
 from tests.inprocess import run_main
+from tests.notebooks import one_cell_compact
 
 # 600 levels: 1,200 calls of the reader, past the recursion limit of 1,000 on every supported version.
 DEPTH = 600
@@ -42,14 +43,7 @@ def test_an_object_of_a_mime_bundle_nested_past_the_limit_is_refused(nested: str
 @pytest.mark.parametrize("nested", NESTINGS.values(), ids=NESTINGS.keys())
 def test_a_notebook_nested_past_the_limit_is_scanned_as_text(tmp_path: Path, nested: str, where: str) -> None:
     token = make_token(41)
-    cell = {
-        "cell_type": "code",
-        "execution_count": 1,
-        "metadata": {},
-        "outputs": [],
-        "source": [f't = "{token}"\n'],
-    }
-    text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    text = one_cell_compact(f't = "{token}"\n')
     if where == "cell":
         deep = text.replace('"outputs": []', f'"outputs": [], "x": {nested}')
     else:

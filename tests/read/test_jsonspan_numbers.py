@@ -12,6 +12,7 @@ import pytest
 from hf_secret_guard.read.jsonspan import JsonSpanError, parse_with_spans
 from tests.conftest import make_token
 from tests.inprocess import run_main
+from tests.notebooks import one_cell_compact
 
 LONG = "9" * 5000  # past the 4,300 digits CPython turns into an int by default
 
@@ -26,14 +27,7 @@ def test_a_number_too_long_to_read_is_invalid_json() -> None:
 @pytest.mark.parametrize("where", ["cell metadata", "notebook metadata", "output data"])
 def test_a_notebook_with_a_number_too_long_to_read_is_scanned_as_text(tmp_path: Path, where: str) -> None:
     token = make_token(43)
-    cell = {
-        "cell_type": "code",
-        "execution_count": 1,
-        "metadata": {},
-        "outputs": [],
-        "source": [f't = "{token}"\n'],
-    }
-    text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    text = one_cell_compact(f't = "{token}"\n')
     if where == "cell metadata":
         odd = text.replace('"metadata": {}, "outputs"', f'"metadata": {{"n": {LONG}}}, "outputs"')
     elif where == "notebook metadata":
