@@ -4,13 +4,13 @@ leak is still reported; never an internal error."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import make_token
 from tests.inprocess import run_main
+from tests.notebooks import one_cell_compact
 
 CHAIN = "x = " + " + ".join(["a"] * 450) + "\n"  # parses; the fixer's walk of its tree is too deep
 
@@ -19,17 +19,7 @@ CHAIN = "x = " + " + ".join(["a"] * 450) + "\n"  # parses; the fixer's walk of i
 def test_a_fix_of_code_nested_too_deeply_leaves_the_file_unchanged(tmp_path: Path, kind: str) -> None:
     token = make_token(45)
     source = f'from huggingface_hub import login\nlogin(token="{token}")\n{CHAIN}'
-    if kind == ".py":
-        text = source
-    else:
-        cell = {
-            "cell_type": "code",
-            "execution_count": 1,
-            "metadata": {},
-            "outputs": [],
-            "source": source.splitlines(True),
-        }
-        text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    text = source if kind == ".py" else one_cell_compact(source)
     path = tmp_path / f"deep{kind}"
     path.write_text(text)
     result = run_main("scan", "--fix", path.name, cwd=tmp_path)
