@@ -6,6 +6,7 @@ A thin caller of ``api``: exit 0 clean, 1 leaks, 2 usage errors or unreadable pa
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -843,12 +844,46 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if sys.stderr is not None:
         sys.stderr = RedactingStream(sys.stderr)
     try:
-        return _main(argv)
-    finally:
+        status = _main(argv)
         for wrapper in (sys.stdout, sys.stderr):
             if wrapper is not None:
                 wrapper.flush()
+    except OSError as exc:
+        if exc.errno not in OUTPUT_ERRORS:
+            raise
         sys.stdout, sys.stderr = streams
+        return _cannot_write(exc)
+    finally:
+        sys.stdout, sys.stderr = streams
+    return status
+
+
+# A write to standard output or error that fails for good: a closed pipe, a full disk or quota.
+OUTPUT_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _cannot_write(exc: OSError) -> int:
+    """The run could not write its output (``scan . > report.txt`` on a full disk, a reader that went
+    away): say so in one line where it can still be said, never a traceback, and exit as an error.  What
+    is still buffered for the broken stream is dropped (written to the null device), so the exit does
+    not fail on it again."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, stream.fileno())
+                os.close(null)
+            except (OSError, ValueError, AttributeError):  # not a file descriptor of its own
+                pass
+    try:
+        sys.stderr.write(f"hf-secret-guard: error: cannot write the output: {exc.strerror or exc}\n")
+        sys.stderr.flush()
+    except (OSError, AttributeError):  # standard error is the broken one: nothing more can be said
+        pass
+    return EXIT_ERROR
 
 
 def _main(argv: Optional[Sequence[str]]) -> int:
@@ -871,7 +906,9 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return EXIT_ERROR
-    except Exception:  # a bug: its traceback may quote a path or a value, so it is printed redacted too
+    except Exception as exc:  # a bug: its traceback may quote a path or a value, so it is printed redacted
+        if isinstance(exc, OSError) and exc.errno in OUTPUT_ERRORS:
+            raise  # the output cannot be written: ``main`` says so in one line
         import traceback
 
         click.echo(f"internal error, please report it:\n{traceback.format_exc()}", err=True, nl=False)

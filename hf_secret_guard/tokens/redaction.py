@@ -83,15 +83,15 @@ class RedactingStream(io.TextIOBase):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         self._pending += text
         cut = self._pending.rfind("\n") + 1
-        if cut:
-            self.stream.write(redact_output(self._pending[:cut]))
-            self._pending = self._pending[cut:]
+        if cut:  # taken out before the write: a write that fails is not tried again at every flush
+            line, self._pending = self._pending[:cut], self._pending[cut:]
+            self.stream.write(redact_output(line))
         return len(text)
 
     def flush(self) -> None:
         if self._pending:
-            self.stream.write(redact_output(self._pending))
-            self._pending = ""
+            rest, self._pending = self._pending, ""
+            self.stream.write(redact_output(rest))
         self.stream.flush()
 
     def close(self) -> None:

@@ -223,3 +223,33 @@ def test_the_scan_runs_as_deep_in_the_stack_as_before(tmp_path: Path) -> None:
         for depth, whole in ((deepest, True), (deepest + 1, False)):
             (tmp_path / "deep.ipynb").write_text(_nested_notebook(depth, token))
             assert _read_whole(now, tmp_path) is whole, (now, depth)
+
+
+def _console_script() -> str:
+    script = shutil.which("hf-secret-guard", path=str(Path(sys.executable).parent))
+    assert script is not None
+    return script
+
+
+@pytest.mark.parametrize("target", ["leaky.py", "clean.py"])
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_a_full_disk_under_the_output_is_one_line_of_error_not_a_traceback(
+    tmp_path: Path, target: str, form: str
+) -> None:
+    """``scan . > report.txt`` on a full disk: exit 2 and one line saying why, never an internal error."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    token = make_token(46)
+    (tmp_path / "leaky.py").write_text(f'from huggingface_hub import login\nlogin(token="{token}")\n')
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [_console_script(), "scan", "--format", form, target],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+        )
+    assert result.returncode == 2
+    assert result.stderr == "hf-secret-guard: error: cannot write the output: No space left on device\n"
+    assert token not in result.stderr
