@@ -859,7 +859,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 # A write to standard output or error that fails for good: a closed pipe, a full disk or quota.
-OUTPUT_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+OUTPUT_ERRORS = frozenset(
+    getattr(errno, name) for name in ("EPIPE", "ENOSPC", "EDQUOT", "EFBIG", "EIO") if hasattr(errno, name)
+)  # each where the platform has it
 
 
 def _cannot_write(exc: OSError) -> int:
