@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Optional, TextIO, TypeVar
 
 import click
 
@@ -851,8 +851,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except OSError as exc:
         if exc.errno not in OUTPUT_ERRORS:
             raise
-        sys.stdout, sys.stderr = streams
-        return _cannot_write(exc)
+        return _cannot_write(exc, *streams)
     finally:
         sys.stdout, sys.stderr = streams
     return status
@@ -864,15 +863,16 @@ OUTPUT_ERRORS = frozenset(
 )  # each where the platform has it
 
 
-def _cannot_write(exc: OSError) -> int:
+def _cannot_write(exc: OSError, stdout: Optional[TextIO], stderr: Optional[TextIO]) -> int:
     """The run could not write its output (``scan . > report.txt`` on a full disk, a reader that went
     away): say so in one line where it can still be said, never a traceback, and exit as an error.  What
     is still buffered for the broken stream is dropped (written to the null device), so the exit does
-    not fail on it again."""
-    for stream in (sys.stdout, sys.stderr):
+    not fail on it again.  ``stdout``, ``stderr``: the process's own streams, not the redacting ones."""
+    for stream in (stdout, stderr):
+        if stream is None:
+            continue
         try:
-            if stream is not None:
-                stream.flush()
+            stream.flush()
         except OSError:
             try:
                 null = os.open(os.devnull, os.O_WRONLY)
@@ -881,9 +881,10 @@ def _cannot_write(exc: OSError) -> int:
             except (OSError, ValueError, AttributeError):  # not a file descriptor of its own
                 pass
     try:
-        sys.stderr.write(f"hf-secret-guard: error: cannot write the output: {exc.strerror or exc}\n")
-        sys.stderr.flush()
-    except (OSError, AttributeError):  # standard error is the broken one: nothing more can be said
+        if stderr is not None:
+            stderr.write(f"hf-secret-guard: error: cannot write the output: {exc.strerror or exc}\n")
+            stderr.flush()
+    except OSError:  # standard error is the broken one: nothing more can be said
         pass
     return EXIT_ERROR
 

@@ -72,6 +72,10 @@ def _split(findings: Sequence[Finding]) -> tuple[list[Finding], list[NotFixed]]:
     return fixable, [NotFixed(f, not_fixable_reason(f)) for f in findings if not may_fix(f)]
 
 
+# Why a fix was not planned when the code nests deeper than the fixer's tree walks go (RecursionError).
+_NESTED = "nested too deeply"
+
+
 def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: FixOptions) -> FixResult:
     """A ``.py`` text with its fixable findings fixed."""
     options = options._replace(style=style_for(text, options.style, notebook=False))
@@ -102,7 +106,7 @@ def fix_source_text(text: str, path: str, findings: Sequence[Finding], options: 
         new = apply_edits(text, edits)
     except (OverlappingEdits, RecursionError) as exc:  # two edits claim the same text, or code nested
         # deeper than the fixer's tree walks go: write nothing rather than guess
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        reason = _NESTED if isinstance(exc, RecursionError) else str(exc)
         error = ScanError(path, "fix", f"the fix could not be planned ({reason}); file left unchanged")
         reasons = {i: "the fix could not be planned" for i in range(len(fixable))}
         result = _result(path, text, text, fixable, (), reasons, [error])
@@ -165,11 +169,9 @@ def _fix_notebook(
         plan = plan_notebook(notebook, fixable, options, whole_text)
     except (NotebookFixError, OverlappingEdits, RecursionError) as exc:
         # RecursionError: a cell nested deeper than the fixer's tree walks go; write nothing, as above
-        reason = (
-            "the fix could not be planned (nested too deeply)" if isinstance(exc, RecursionError) else exc
-        )
+        reason = f"the fix could not be planned ({_NESTED})" if isinstance(exc, RecursionError) else str(exc)
         error = ScanError(path, "fix", f"{reason}; file left unchanged")
-        result = _result(path, raw, raw, fixable, (), {i: str(reason) for i in range(len(fixable))}, [error])
+        result = _result(path, raw, raw, fixable, (), {i: reason for i in range(len(fixable))}, [error])
     else:
         result = _result(path, raw, plan.text, fixable, plan.fixed, plan.reasons, names=plan.names)
         echoed = _notebook_echoes(notebook, plan.after) if plan.fixed and plan.after is not None else ()

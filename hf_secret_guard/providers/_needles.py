@@ -81,11 +81,15 @@ def prefix_ends(text: str) -> Iterator[tuple[str, int]]:
     if not _SCREEN_RE:
         _SCREEN_RE.append(re.compile(TOKEN_SCREEN))
     for hit in _SCREEN_RE[0].finditer(text):
-        at = hit.start()
-        for prefix, offset in _OFFSETS[text[at]]:
-            start = at - offset
-            if start >= 0 and text.startswith(prefix, start):
-                yield prefix, start + len(prefix)
+        yield from _prefixes_at(text, hit.start())
+
+
+def _prefixes_at(text: str, at: int) -> Iterator[tuple[str, int]]:
+    """(prefix, where it ends) of each prefix that holds the hit at ``at`` where it holds its character."""
+    for prefix, offset in _OFFSETS[text[at]]:
+        start = at - offset
+        if start >= 0 and text.startswith(prefix, start):
+            yield prefix, start + len(prefix)
 
 
 def prefix_ends_by_pivot(text: str) -> Iterator[tuple[str, int]]:
@@ -98,8 +102,4 @@ def prefix_ends_by_pivot(text: str) -> Iterator[tuple[str, int]]:
         _BRANCH_RES.extend(re.compile(branch) for branch in _BRANCHES)
     for branch in _BRANCH_RES:
         for hit in branch.finditer(text):
-            at = hit.start()
-            for prefix, offset in _OFFSETS[text[at]]:
-                start = at - offset
-                if start >= 0 and text.startswith(prefix, start):
-                    yield prefix, start + len(prefix)
+            yield from _prefixes_at(text, hit.start())

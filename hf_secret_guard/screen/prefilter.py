@@ -98,12 +98,10 @@ _SLOT_SCREEN_B: list[re.Pattern[bytes]] = []
 # stops at each of the first regex's many entry letters.  Template notebooks have ``token = "..."``.
 _K_SLOT_SCREEN = "|".join(
     branch
-    for branch in (pivoted(word, _SLOT_TAIL) for word in _SLOT_WORDS)
-    if branch is not None and branch.startswith("k")
-)
-_K_SLOT_SCREEN += "|" + "|".join(
-    branch
-    for branch in (pivoted(call, _CALL_TAIL) for call in _SLOT_CALLS)
+    for branch in (
+        *(pivoted(word, _SLOT_TAIL) for word in _SLOT_WORDS),
+        *(pivoted(call, _CALL_TAIL) for call in _SLOT_CALLS),
+    )
     if branch is not None and branch.startswith("k")
 )
 
@@ -158,28 +156,35 @@ def slot_candidate(text: str) -> bool:
 def _slot_in(text: str, screens: Sequence[str]) -> bool:
     """Whether a match of one of ``screens`` (regexes of branches of the slot screen, each branch written
     as there) is a slot that may hold a key."""
-    has_login: Optional[bool] = None
     # Each match is a slot word, the rest of its name and a literal's opening quote (the match's last
     # character), or a call and the quote.  A word later in the same name has the same name and quote,
     # so the matches not overlapping loses nothing; a call's match and a word's cannot overlap (a word's
     # holds no ``(`` before its sign nor letters after it, and a call's holds no word but at its own
     # pivot, where a word's tail cannot match).
-    for pattern in screens:
-        for slot in _re(pattern).finditer(text):
-            quote_at = slot.end() - 1
-            if _is_call(slot.group()):
-                if _value_may_be_key(text, quote_at):
-                    return True
-                continue
-            names = slot_names(text, slot.start(), quote_at)
-            if "key" in {each.lower() for each in names} and has_login is None:
-                # ``wandb.login(key=...)``, or a kaggle.json dict ``{"username": ..., "key": ...}``
-                has_login = "login(" in text or "username" in text
-            if any(is_slot_name(each, each.lower() == "key" and bool(has_login)) for each in names) and (
-                _value_may_be_key(text, quote_at)
-            ):
-                return True
-    return False
+    login: list[Optional[bool]] = [None]
+    return any(
+        _slot_holding_key(text, slot, login) is not None
+        for pattern in screens
+        for slot in _re(pattern).finditer(text)
+    )
+
+
+def _slot_holding_key(text: str, slot: re.Match[str], login: list[Optional[bool]]) -> Optional[set[str]]:
+    """The names of the slot a match of the slot screen found, when the literal in it may be a key (none
+    for a call's match); None when it may not.  ``login``: whether ``text`` has a login call or a
+    ``username`` (which make a plain ``key`` a slot), asked once per text and kept there."""
+    quote_at = slot.end() - 1
+    if _is_call(slot.group()):
+        return set() if _value_may_be_key(text, quote_at) else None
+    names = slot_names(text, slot.start(), quote_at)
+    if "key" in {each.lower() for each in names} and login[0] is None:
+        # ``wandb.login(key=...)``, or a kaggle.json dict ``{"username": ..., "key": ...}``
+        login[0] = "login(" in text or "username" in text
+    if any(is_slot_name(each, each.lower() == "key" and bool(login[0])) for each in names) and (
+        _value_may_be_key(text, quote_at)
+    ):
+        return names
+    return None
 
 
 # A character that no path of a slot regex's tail takes after the match's end (only white space,
@@ -197,23 +202,14 @@ def _k_slot_shown(raw: str) -> Optional[bool]:
     whole in the text without images (``_images_away``), and is not named ``key`` (whose judgement reads
     the whole text for ``login(``): what the regex and the judgement read is the same in both texts, so
     the match at that place and its judgement are too."""
-    has_login: Optional[bool] = None
+    login: list[Optional[bool]] = [None]
     found = False
     for slot in _re(_K_SLOT_SCREEN).finditer(raw):
-        quote_at = slot.end() - 1
-        names: set[str] = set()
-        if _is_call(slot.group()):
-            if not _value_may_be_key(raw, quote_at):
-                continue
-        else:
-            names = slot_names(raw, slot.start(), quote_at)
-            if "key" in {each.lower() for each in names} and has_login is None:
-                has_login = "login(" in raw or "username" in raw
-            if not any(is_slot_name(each, each.lower() == "key" and bool(has_login)) for each in names):
-                continue
-            if not _value_may_be_key(raw, quote_at):
-                continue
+        names = _slot_holding_key(raw, slot, login)
+        if names is None:
+            continue
         found = True
+        quote_at = slot.end() - 1
         if "key" in {each.lower() for each in names}:
             continue
         close = raw.find(raw[quote_at], quote_at + 1)
