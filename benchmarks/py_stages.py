@@ -28,6 +28,7 @@ def _forget() -> None:
     python_ast._FOUND.clear()
     python_ast._SCREENED.clear()
     python_ast._REFUSED.clear()
+    python_ast._HOLDS.clear()
 
 
 def _scan_all(files: list[Path]) -> float:

@@ -119,6 +119,7 @@ _NAME_FIELDS: dict[type[ast.AST], frozenset[str]] = {
     ast.alias: frozenset({"name", "asname"}),
 }
 _FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+_FIELDS_LAST_FIRST: dict[type[ast.AST], tuple[str, ...]] = {}  # the same, in reverse order
 
 
 def _node_fields(kind: type[ast.AST]) -> tuple[str, ...]:
@@ -329,8 +330,18 @@ class _Screen:
 
 def _word_in(text: str, word: str) -> bool:
     """``word`` in ``text`` as a whole word (the pattern starts with the word: see ``_OS_WORD_RE``)."""
-    escaped = re.escape(word)
-    return word in text and re.search(rf"{escaped}(?!\w)(?<!\w{escaped})", text) is not None
+    if word not in text:
+        return False
+    pattern = _WORDS.get(word)
+    if pattern is None:
+        if len(_WORDS) > 4096:
+            _WORDS.clear()
+        escaped = re.escape(word)
+        pattern = _WORDS[word] = re.compile(rf"{escaped}(?!\w)(?<!\w{escaped})")
+    return pattern.search(text) is not None
+
+
+_WORDS: dict[str, re.Pattern[str]] = {}  # ``_word_in``'s patterns, by word, per process
 
 
 _RUNS: dict[str, bool] = {}  # ``may_name_slot`` of the runs seen, per process
@@ -541,20 +552,24 @@ class _Collector:
         statements: set[int] = set()  # expressions that are statements of their own: libcst's docstrings
         node_type = ast.AST
         leaf = ast.Name
+        constant = ast.Constant
+        joined = ast.JoinedStr
+        literals = self.literals
         stack: list[tuple[ast.AST, int]] = [(root, root_depth)]
+        pop = stack.pop
+        push = stack.append
         while stack:
-            node, depth = stack.pop()
+            node, depth = pop()
             if depth > MAX_AST_DEPTH:
                 raise _NeedsLibcst
             kind = type(node)
-            if kind is ast.Constant:
+            if kind is constant:
                 value = _constant_text(node)
-                if value is not None and _has_token(value, urls_only=True):
-                    raise _NeedsLibcst
-                if value is not None and any(True for _ in find_tokens(value)):
-                    self.literals.append(_Literal(node, id(node) in statements))
+                if value is not None and _text_holds(value):
+                    literals.append(_Literal(node, id(node) in statements))
                 continue
-            if isinstance(node, ast.JoinedStr):
+            if kind is joined:
+                assert isinstance(node, ast.JoinedStr)
                 if (node.values and depth >= MAX_AST_DEPTH) or not (_FIELDS_PLACED or _no_fields(node)):
                     _check_fstring(node, depth, check_names)
                     continue
@@ -563,18 +578,16 @@ class _Collector:
                 for part in node.values:
                     if not isinstance(part, ast.Constant):
                         _check_fstring(part, depth + 1, check_names)
-                value = _fstring_value(node)
-                if _has_token(value, urls_only=True):
-                    raise _NeedsLibcst
-                if any(True for _ in find_tokens(value)):
-                    self.literals.append(_Literal(node, id(node) in statements))
+                if _text_holds(_fstring_value(node)):
+                    literals.append(_Literal(node, id(node) in statements))
                 continue
             visit = visits.get(kind)
             if visit is not None:
                 visit(node)
-            children: list[ast.AST] = []
-            # Every field, as they stand, from the level whose children reach the depth limit.
+            # Each child is pushed after the ones that follow it, so the first is walked first.
             if check_names or depth + 1 >= MAX_AST_DEPTH:
+                # Every field, as they stand, from the level whose children reach the depth limit.
+                children: list[ast.AST] = []
                 for name in node._fields:
                     field = getattr(node, name, None)
                     if isinstance(field, node_type):
@@ -587,19 +600,23 @@ class _Collector:
                                 raise _NeedsLibcst
                     elif check_names and isinstance(field, str) and not field.isascii():
                         raise _NeedsLibcst
-            else:  # the fields that can hold a node with something under it (``_node_fields``)
-                fields = _FIELDS.get(kind)
-                for name in _node_fields(kind) if fields is None else fields:
-                    field = getattr(node, name, None)
-                    # A name here is below the depth limit, with nothing in it to look at: not visited.
-                    if type(field) is list:
-                        children += [
-                            item for item in field if isinstance(item, node_type) and type(item) is not leaf
-                        ]
-                    elif isinstance(field, node_type) and type(field) is not leaf:
-                        children.append(field)
-            children.reverse()
-            stack.extend(zip(children, repeat(depth + 1)))
+                children.reverse()
+                stack.extend(zip(children, repeat(depth + 1)))
+                continue
+            # The fields that can hold a node with something under it (``_node_fields``), last first.
+            # A name here is below the depth limit, with nothing in it to look at: not visited.
+            fields = _FIELDS_LAST_FIRST.get(kind)
+            if fields is None:
+                fields = _FIELDS_LAST_FIRST[kind] = _node_fields(kind)[::-1]
+            depth += 1
+            for name in fields:
+                field = getattr(node, name, None)
+                if type(field) is list:
+                    for item in reversed(field):
+                        if isinstance(item, node_type) and type(item) is not leaf:
+                            push((item, depth))
+                elif isinstance(field, node_type) and type(field) is not leaf:
+                    push((field, depth))
 
     def _subscript_key(self, target: ast.Subscript) -> tuple[bool, Optional[str]]:
         """(is it one index, as libcst sees it; the index's literal text)."""
@@ -724,6 +741,22 @@ def _has_token(value: str, urls_only: bool = False) -> bool:
     if has_url_parameter_hint(value) and url_parameters(value):
         return True
     return not urls_only and any(True for _ in find_tokens(value))
+
+
+# ``_text_holds`` of the string values seen, per process: template scripts repeat their literals.
+_HOLDS: Memo[str, bool] = Memo(MAX_INERT, MAX_INERT_TOTAL)
+
+
+def _text_holds(value: str) -> bool:
+    """Does a string's value hold a token (a literal for the string scan)?  A key in a credential URL
+    parameter in it sends the code to libcst (``_NeedsLibcst``)."""
+    holds = _HOLDS.get(value)
+    if holds is None:
+        if _has_token(value, urls_only=True):
+            raise _NeedsLibcst
+        holds = any(True for _ in find_tokens(value))
+        _HOLDS.keep(value, value, holds)
+    return holds
 
 
 class _Whole(StringLayout):

@@ -230,3 +230,17 @@ def test_remembered_statements_are_bounded(monkeypatch: pytest.MonkeyPatch) -> N
     for number in range(30):
         assert ast_leaks(f"x{number} = compute({number}, 'some value')\ntoken = 'YOUR_HF_TOKEN'\n")
         assert python_ast._INERT.chars == sum(len(key[0]) for key in python_ast._INERT) <= 200
+
+
+def test_remembered_string_values_give_what_a_first_look_gives() -> None:
+    """Whether a string's value holds a token is remembered by the value (``python_ast._HOLDS``); a
+    key in a URL parameter that only the value shows (``\\x3d`` is ``=``) sends the code to libcst
+    every time, never remembered as holding nothing."""
+    python_ast._HOLDS.clear()
+    for code in (f'x = "{TOKEN}"\n', f'print("{TOKEN}")\n', f'x = "{TOKEN}"\n'):
+        found = ast_leaks(code)
+        assert found and found == find_python_leaks(code)
+    hidden = f'url = "https://example.com/?key\\x3d{REAL_LOOKING}"\n'
+    assert ast_leaks(hidden) is None
+    assert ast_leaks(hidden) is None
+    assert ast_leaks(f'url = "https://example.com/?tab\\x3d{REAL_LOOKING}"\n') == []

@@ -26,6 +26,7 @@ def _forget() -> None:
     python_ast._FOUND.clear()
     python_ast._SCREENED.clear()
     python_ast._REFUSED.clear()
+    python_ast._HOLDS.clear()
 
 
 def _whole(text: str, aliases: EnvironAliases | None = None) -> list[Leak] | None:

@@ -200,6 +200,7 @@ def _answered_fresh_remembered_and_bound(code: str, forget: bool) -> None:
         python_ast._FOUND.clear()
         python_ast._SCREENED.clear()
         python_ast._REFUSED.clear()
+        python_ast._HOLDS.clear()
     assert _same_as_libcst(code)
     assert _same_as_libcst(code)  # every chunk remembered
     assert _same_as_libcst(code, EnvironAliases(environs={"env"}))  # a name bound by an earlier cell
