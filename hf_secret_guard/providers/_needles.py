@@ -7,7 +7,7 @@ registry's prefixes, so a new provider needs nothing here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Optional
 
 from hf_secret_guard.providers import PREFIXES
@@ -48,10 +48,17 @@ def _token_screen() -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
         by_pivot.setdefault(needle[at], []).append((needle, at))
     branches = []
     for char, group in by_pivot.items():
-        whole = [
+        # The needles that end at the pivot, one look-behind for those of each length (``re`` tries its
+        # alternatives with one step back, skipping each at its first character); then each other needle.
+        ending: dict[int, list[str]] = {}
+        for n, at in group:
+            if at and not n[at + 1 :]:
+                ending.setdefault(at + 1, []).append(re.escape(n))
+        whole = [f"(?<={'|'.join(same)})" for same in ending.values()] + [
             (f"(?<={re.escape(n[: at + 1])})" if at else "")
             + (f"(?={re.escape(n[at + 1 :])})" if n[at + 1 :] else "")
             for n, at in group
+            if not at or n[at + 1 :]
         ]
         # One character behind first (``_`` follows many letters, few of them a needle's), then each needle.
         before = "".join(sorted({re.escape(n[at - 1]) for n, at in group if at}))
@@ -66,8 +73,26 @@ def _token_screen() -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
     return branches, offsets
 
 
-_BRANCHES, _OFFSETS = _token_screen()
-TOKEN_SCREEN = "|".join(_BRANCHES)
+def by_first_character(branches: Iterable[str]) -> str:
+    """Regex branches, each starting with one (escaped) character as ``pivoted`` writes them, as one
+    alternation with a branch per first character, the commonest first (``RARE_CHARS`` backwards).  ``re``
+    tries a search's alternatives in turn at each place it stops; this way it tries one per character
+    before the right one, not one per needle.  Each group keeps its branches in their order, and a branch
+    can only match where the text has its first character: every match is the same, at every place."""
+    groups: dict[str, list[str]] = {}
+    for branch in branches:
+        first = branch[:2] if branch.startswith("\\") else branch[:1]
+        groups.setdefault(first, []).append(branch[len(first) :])
+    rarity = {first: RARE_CHARS.find(first[-1]) % (len(RARE_CHARS) + 1) for first in groups}  # -1: common
+    order = sorted(groups, key=rarity.__getitem__, reverse=True)
+    return "|".join(
+        first + (f"(?:{'|'.join(groups[first])})" if len(groups[first]) > 1 else groups[first][0])
+        for first in order
+    )
+
+
+TOKEN_BRANCHES, _OFFSETS = _token_screen()
+TOKEN_SCREEN = by_first_character(TOKEN_BRANCHES)
 _SCREEN_RE: list[re.Pattern[str]] = []  # compiled when first needed
 _BRANCH_RES: list[re.Pattern[str]] = []  # the same, one per pivot character
 
@@ -99,7 +124,7 @@ def prefix_ends_by_pivot(text: str) -> Iterator[tuple[str, int]]:
     character costs less than one pass.  Every hit of the whole screen is one character, a hit of one of
     its branches, so the hits are the same."""
     if not _BRANCH_RES:
-        _BRANCH_RES.extend(re.compile(branch) for branch in _BRANCHES)
+        _BRANCH_RES.extend(re.compile(branch) for branch in TOKEN_BRANCHES)
     for branch in _BRANCH_RES:
         for hit in branch.finditer(text):
             yield from _prefixes_at(text, hit.start())

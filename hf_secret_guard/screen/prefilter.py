@@ -7,22 +7,30 @@ runs at memory speed, so a clean tree costs little more than reading it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+import string
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional, TypeVar
 
 from hf_secret_guard.detect.shell import find_shell_leaks
 from hf_secret_guard.providers import FORMATS, PREFIXES
-from hf_secret_guard.providers._needles import TOKEN_SCREEN, pivoted, prefix_ends, prefix_ends_by_pivot
+from hf_secret_guard.providers._needles import (
+    TOKEN_BRANCHES,
+    TOKEN_SCREEN,
+    by_first_character,
+    pivoted,
+    prefix_ends,
+    prefix_ends_by_pivot,
+)
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name
 from hf_secret_guard.tokens.slots import (
     CLI_LOGIN_COMMANDS,
     POSITIONAL_KEY_CALLS,
     SLOT_NAME_PARTS,
     URL_PARAMETER_HINTS,
+    URL_PARAMETER_RE,
     is_slot_name,
     looks_real,
     strip_scheme,
-    url_parameters,
 )
 
 # A token starts with one of these; an environment write needs one of the others.
@@ -356,7 +364,7 @@ def _py_needle_screens() -> list[str]:
     costs much more than one for a literal, but about the same for a set of six as for one of fifteen);
     each other word alone, entered late (``_entered_late``)."""
     branches = [(pivoted(needle, tail), needle, tail) for needle, tail in _slot_or_url_branches()]
-    joined = "|".join([TOKEN_SCREEN, *(branch for branch, _, _ in branches if branch)])
+    joined = by_first_character([*TOKEN_BRANCHES, *(branch for branch, _, _ in branches if branch)])
     return [joined, *(_entered_late(needle, tail) for branch, needle, tail in branches if not branch)]
 
 
@@ -425,9 +433,25 @@ def notebook_hides_needles(raw: str, data: Optional[bytes]) -> bool:
 
 
 def url_candidate(text: str) -> bool:
-    """Could ``text`` hold a key in a credential URL parameter (``?api_key=...``)?  The hints
-    (``has_url_parameter_hint``) are looked for by one search (``_URL_HINT_SCREEN``), not an ``in`` each."""
-    return _re(_URL_HINT_SCREEN).search(text) is not None and bool(url_parameters(text))
+    """Could ``text`` hold a key in a credential URL parameter (``?api_key=...``)?  ``has_url_parameter_hint``
+    and ``url_parameters``, in one search: every parameter's name ends in a hint (``_URL_HINT_SCREEN`` finds
+    its ``=``), and its match starts right before the name, at the ``?``, ``&`` or ``;`` that the run of
+    name letters ending there follows; its matches cannot overlap (none holds a second such character), so
+    ``url_parameters`` finds a match at each place this tries where one starts."""
+    for hint in _re(_URL_HINT_SCREEN).finditer(text):
+        begin = hint.start()
+        while begin > hint.start() - _URL_NAME_LONGEST and begin and text[begin - 1] in _URL_NAME_LETTERS:
+            begin -= 1
+        if begin and text[begin - 1] in "?&;":
+            parameter = URL_PARAMETER_RE.match(text, begin - 1)
+            if parameter is not None and looks_real(parameter.group("value")):
+                return True
+    return False
+
+
+# What a credential URL parameter's name is written with, and its most letters (``client_secret``).
+_URL_NAME_LETTERS = frozenset(string.ascii_letters + "_")
+_URL_NAME_LONGEST = 13
 
 
 def may_write_environ(text: str) -> bool:
@@ -532,13 +556,48 @@ _BY_PIVOT_CHARS = 4096  # from this length ``token_candidate`` searches a pivot 
 WriteNames = tuple[frozenset[str], frozenset[str]]  # (environ names, putenv names)
 
 
+# Where each of the three names ends as a whole word (``_ends_of``), and whether the text has
+# ``environ`` or ``putenv`` anywhere; None for a text with neither.
+_Ends = dict[str, list[int]]
+
+
+def _write_word_ends(text: str) -> Optional[_Ends]:
+    """``_ends_of`` of ``environ``, ``environb`` and ``putenv`` in ``text``, in two searches instead of
+    three (each ``environb`` is an ``environ`` followed by ``b``); None when neither word is in it."""
+    environ: list[int] = []
+    environb: list[int] = []
+    start = text.find("environ")
+    found = start >= 0
+    while start >= 0:
+        end = start + len("environ")
+        if not (start and _is_word(text[start - 1])):
+            if end == len(text) or not _is_word(text[end]):
+                environ.append(end)
+            elif text[end] == "b" and (end + 1 == len(text) or not _is_word(text[end + 1])):
+                environb.append(end + 1)
+        start = text.find("environ", end)
+    putenv = text.find("putenv")
+    if not found and putenv < 0:
+        return None
+    return {
+        "environ": environ,
+        "environb": environb,
+        "putenv": list(_ends_of(text, "putenv")) if putenv >= 0 else [],
+    }
+
+
 def write_names(scope: str) -> Optional[WriteNames]:
     """The write names of code whose imports are in ``scope``; None when it cannot write at all."""
-    if "environ" not in scope and "putenv" not in scope:
+    return _write_names(scope, _write_word_ends(scope))
+
+
+def _write_names(scope: str, ends: Optional[_Ends]) -> Optional[WriteNames]:
+    """``write_names(scope)``, given ``_write_word_ends(scope)``."""
+    if ends is None:
         return None
     environs, putenvs = {"environ", "environb"}, {"putenv"}
     for names, word in ((environs, "environ"), (environs, "environb"), (putenvs, "putenv")):
-        for end in _ends_of(scope, word):
+        for end in ends[word]:
             alias = _re(_ALIAS_TAIL).match(scope, end)
             if alias:
                 names.add(alias.group(1))
@@ -574,11 +633,22 @@ def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequen
     A finding needs a write through ``environ`` / ``putenv`` (or a name imported as them) whose key is a
     plain string with a secret-like name; ``update(...)`` counts unless its one argument is a name.
     """
+    return _may_write_secret(code, names, extra_names, _write_word_ends(code) if names else None)
+
+
+def _may_write_secret(
+    code: str, names: Optional[WriteNames], extra_names: Sequence[str], ends: Optional[_Ends]
+) -> bool:
+    """``may_write_secret``, given ``_write_word_ends(code)``: the names' ends are read from there."""
     if names is None:
         return False
     environs, putenvs = names
+
+    def ends_of(name: str) -> Iterable[int]:
+        return ends[name] if ends is not None and name in ends else _ends_of(code, name)
+
     for name in environs:
-        for end in _ends_of(code, name):
+        for end in ends_of(name):
             site = _re(_ENVIRON_TAIL).match(code, end)
             if site is None:
                 continue
@@ -588,7 +658,7 @@ def may_write_secret(code: str, names: Optional[WriteNames], extra_names: Sequen
             elif _literal_key_may_be_secret(code, site.end(), extra_names):
                 return True
     for name in putenvs:
-        for end in _ends_of(code, name):
+        for end in ends_of(name):
             site = _re(_PUTENV_TAIL).match(code, end)
             if site and _literal_key_may_be_secret(code, site.end(), extra_names):
                 return True
@@ -606,8 +676,9 @@ def python_may_leak(text: str, extra_names: Sequence[str] = (), tokens: Optional
         tokens = token_candidate(text)
     if tokens or slot_candidate(text) or url_candidate(text):
         return True
-    names = write_names(text)
-    if names is None or not may_write_secret(text, names, extra_names):
+    ends = _write_word_ends(text)
+    names = _write_names(text, ends)
+    if names is None or not _may_write_secret(text, names, extra_names, ends):
         return False
     from hf_secret_guard.screen.string_writes import (
         may_write_string,
@@ -623,7 +694,7 @@ _LOGIN_NEEDLES = tuple(command.encode() for command in CLI_LOGIN_COMMANDS)
 
 # Any URL parameter hint, in one search entered at its ``=`` (rarer than the letters before it); any
 # environment or shell needle, each entered at its rarest character.
-_URL_HINT_SCREEN = "|".join(
+_URL_HINT_SCREEN = by_first_character(
     f"=(?<={re.escape(hint)})" if hint.endswith("=") else re.escape(hint) for hint in URL_PARAMETER_HINTS
 )
 _WRITE_SCREEN = "|".join(

@@ -19,12 +19,19 @@ from hypothesis import strategies as st
 
 from hf_secret_guard import api
 from hf_secret_guard.providers import PREFIXES
-from hf_secret_guard.providers._needles import pivoted, prefix_ends, prefix_ends_by_pivot
+from hf_secret_guard.providers._needles import (
+    TOKEN_BRANCHES,
+    by_first_character,
+    pivoted,
+    prefix_ends,
+    prefix_ends_by_pivot,
+)
 from hf_secret_guard.read.jsonspan import JsonSpanError, parse_with_spans
 from hf_secret_guard.screen import prefilter
 from hf_secret_guard.tokens import mask
 from hf_secret_guard.tokens.slots import (
     URL_PARAMETER_HINTS,
+    URL_PARAMETER_RE,
     has_url_parameter_hint,
     is_slot_name,
     url_parameters,
@@ -226,6 +233,40 @@ def test_py_byte_screen_is_a_prefix_a_slot_or_a_hint(text: str) -> None:
     assert prefilter._py_needle_bytes(data) == (prefix or _slot_bytes_by_find(data) or hint)
 
 
+@settings(max_examples=examples(100), deadline=None)
+@given(st.lists(PY_BYTE_PIECES, max_size=14).map("".join))
+def test_branches_grouped_by_first_character_match_as_the_plain_join(text: str) -> None:
+    """``by_first_character`` (a group per first character, the commonest first) finds the same matches,
+    at the same places and of the same length, as the branches joined in their order: of the token
+    screen's branches, and of the ``.py`` byte screen's (prefixes, slot words with their tails, calls)."""
+    screen = [pivoted(needle, tail) for needle, tail in prefilter._slot_or_url_branches()]
+    for branches in (list(TOKEN_BRANCHES), [*TOKEN_BRANCHES, *(b for b in screen if b)]):
+        plain, grouped = re.compile("|".join(branches)), re.compile(by_first_character(branches))
+        assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        data = text.encode()
+        plain_b, grouped_b = re.compile("|".join(branches).encode()), re.compile(grouped.pattern.encode())
+        assert [m.span() for m in grouped_b.finditer(data)] == [m.span() for m in plain_b.finditer(data)]
+
+
+def test_by_first_character_groups_in_order_commonest_first() -> None:
+    assert by_first_character(["key", "k(?<=ok)en", "\\-x", "Q", "ey"]) == "ey|\\-x|k(?:ey|(?<=ok)en)|Q"
+
+
+WRITE_WORD_PIECES = st.sampled_from(["environ", "environb", "putenv", "b", "x", "_", "1", ".", " ", "é", "("])
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(st.lists(WRITE_WORD_PIECES, max_size=10).map("".join))
+def test_write_word_ends_are_ends_of_each_word(text: str) -> None:
+    """The two searches of ``_write_word_ends`` give what ``_ends_of`` gives for each of its words."""
+    ends = prefilter._write_word_ends(text)
+    if "environ" not in text and "putenv" not in text:
+        assert ends is None
+    else:
+        words = ("environ", "environb", "putenv")
+        assert ends == {word: list(prefilter._ends_of(text, word)) for word in words}
+
+
 def test_py_byte_screen_words_entered_late() -> None:
     """A word entered after its common leading letters is still found whole, and only whole."""
     for word in ("secret", "credential", "login("):
@@ -382,6 +423,11 @@ URL_PIECES = st.sampled_from(
         "&",
         "api_",
         "access_",
+        "client_",
+        "api",
+        "_",
+        ";",
+        "x",
         "=",
         REAL_LOOKING,
         "YOUR_KEY",
@@ -391,8 +437,20 @@ URL_PIECES = st.sampled_from(
 )
 
 
+def test_url_parameter_names_are_what_url_candidate_reads_back() -> None:
+    """``url_candidate`` reads a parameter's name back from its ``=`` over ASCII letters and ``_``, at most
+    ``_URL_NAME_LONGEST`` of them: every name the parameter regex takes must be such a run."""
+    names = re.search(r"\(\?P<name>([^)]*)\)", URL_PARAMETER_RE.pattern)
+    assert names is not None
+    written = names.group(1).split("|")
+    spelled = [name for each in written for name in {each.replace("_?", "_"), each.replace("_?", "")}]
+    assert spelled and all(re.fullmatch(r"[A-Za-z_]+", name) for name in spelled)
+    assert max(map(len, spelled)) <= prefilter._URL_NAME_LONGEST
+    assert all(any(f"{name}=".endswith(hint) for hint in URL_PARAMETER_HINTS) for name in spelled)
+
+
 @settings(max_examples=examples(100), deadline=None)
-@given(st.lists(URL_PIECES, max_size=8).map("".join))
+@given(st.lists(URL_PIECES, max_size=10).map("".join))
 def test_url_candidate_is_a_hint_and_a_parameter(text: str) -> None:
     """The hints found by one search: the same answer as an ``in`` per hint."""
     expected = has_url_parameter_hint(text) and bool(url_parameters(text))
