@@ -218,6 +218,9 @@ _CHUNK_START_RE = re.compile(
 )
 # A chunk of nothing but comments and blank lines: nothing to parse.
 _NO_CODE_RE = re.compile(r"(?:[ \t\f]*(?:#[^\r\n]*)?\n)*[ \t\f]*(?:#[^\r\n]*)?")
+# What such a chunk can begin with (the empty text is in every string too): a chunk that begins with
+# anything else is not one, without a match.
+_NO_CODE_FIRST = " \t\f#\n"
 # Chunks joined to one that does not parse alone (a string or bracket left open across lines that start
 # in the first column) before the whole file is parsed instead.
 MAX_CHUNK_MERGES = 8
@@ -303,9 +306,8 @@ class _Screen:
 
     def __init__(self, text: str, aliases: EnvironAliases) -> None:
         bound = set(aliases.environs | aliases.putenvs)
-        texts = (
-            [text] if text.isascii() else [text, unicodedata.normalize("NFKC", text)]
-        )  # ``ｅnv`` is ``env``
+        normal = text if text.isascii() else unicodedata.normalize("NFKC", text)  # ``ｅnv`` is ``env``
+        texts = [text] if normal == text else [text, normal]  # the same text: looked through once
         for each in texts:
             for word in ("environ", "putenv"):
                 at = each.find(word)
@@ -451,13 +453,13 @@ class _Collector:
             last = first + 1
             while True:
                 chunk = text[bounds[first] : bounds[last]]
-                no_code = _NO_CODE_RE.fullmatch(chunk) is not None
+                no_code = chunk[:1] in _NO_CODE_FIRST and _NO_CODE_RE.fullmatch(chunk) is not None
                 if no_code:
                     break
                 key: Optional[tuple[str, AliasNames]] = None
                 screened: Optional[tuple[str, tuple[str, ...]]] = None
                 # The screen does not look for tokens: a chunk with one in its text is walked.
-                token = self._holds_token(bounds[first], bounds[last])
+                token = bool(self.token_starts) and self._holds_token(bounds[first], bounds[last])
                 if len(chunk) <= MAX_INERT_CHARS:
                     key = (chunk, names)
                     screen = screen or _Screen(text, self.aliases)

@@ -4,6 +4,7 @@ rules a run keeps."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Optional
 
 from hf_secret_guard.model import Finding, Leak, Part
@@ -58,8 +59,7 @@ def finding(
     part_index: int = 0,
     file_position: Optional[tuple[int, int]] = None,
 ) -> Finding:
-    masked = mask(leak.secret)
-    known_as = identity(leak.secret, leak.env_name)
+    masked, known_as, known_hash, provider = _facts(leak.secret, leak.env_name, leak.label)
     span = lines.span(leak.start, leak.end)
     file_line, file_column = file_position or (span.line, span.column)
     return Finding(
@@ -70,7 +70,7 @@ def finding(
         masked=masked,
         confidence=leak.confidence,
         fingerprint=fingerprint(leak.rule, path, known_as),
-        secret_hash=secret_hash(known_as),
+        secret_hash=known_hash,
         fixable=leak.fixable,
         site=leak.site,
         secret=leak.secret,
@@ -81,8 +81,18 @@ def finding(
         file_column=file_column,
         env_name=leak.env_name,
         not_fixable_reason=not_fixable_reason(leak),
-        provider=getattr(provider_for(leak.secret, leak.env_name, leak.label or ""), "name", ""),
+        provider=provider,
     )
+
+
+@lru_cache(maxsize=4096)
+def _facts(secret: str, env_name: Optional[str], label: str) -> tuple[str, str, str, str]:
+    """What a finding says of its secret wherever it stands: the masked form, what baselines know it by
+    (``identity``) and that name's hash, and its provider's name.  Template code repeats its
+    placeholders in every file."""
+    known_as = identity(secret, env_name)
+    provider = getattr(provider_for(secret, env_name, label or ""), "name", "")
+    return mask(secret), known_as, secret_hash(known_as), provider
 
 
 def keep(leaks: Sequence[Leak], options: ScanOptions) -> list[Leak]:
