@@ -38,8 +38,12 @@ _ANY_RULE_RE = re.compile(r"#\s*pragma\s*:\s*(?:allowlist|whitelist)[ -]secret|g
 _CODE_RE = re.compile(r"[A-Za-z]+[0-9]+")
 
 
-def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The lines that ``text[start:end]`` touches, without their line endings."""
+def _line_bounds(text: str, start: int, end: int, cr: bool = True) -> tuple[int, int]:
+    """The lines that ``text[start:end]`` touches, without their line endings.  ``cr``: False when
+    ``text`` has no ``\r`` (then only ``\n`` is looked for)."""
+    if not cr:
+        following = text.find("\n", end)
+        return text.rfind("\n", 0, start) + 1, max(end, len(text)) if following < 0 else following
     first = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
     last = end
     while last < len(text) and text[last] not in "\r\n":
@@ -60,9 +64,12 @@ def allowed_codes(line: str) -> frozenset[str]:
     return frozenset(codes)
 
 
-def _previous_line(text: str, line_start: int) -> tuple[int, int]:
-    """The (start, end) of the line before the one starting at ``line_start`` (which must not be 0)."""
+def _previous_line(text: str, line_start: int, cr: bool = True) -> tuple[int, int]:
+    """The (start, end) of the line before the one starting at ``line_start`` (which must not be 0);
+    ``cr`` as for ``_line_bounds``."""
     end = line_start - 1
+    if not cr:
+        return text.rfind("\n", 0, end) + 1, end
     if end > 0 and text[end - 1 : end + 1] == "\r\n":
         end -= 1
     return max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1, end
@@ -73,13 +80,14 @@ def _allows(match: re.Match[str], rule: str) -> bool:
     return listed is None or rule.upper() in _CODE_RE.findall(listed.upper())
 
 
-def _next_line_comments(text: str, start: int) -> list[re.Match[str]]:
+def _next_line_comments(text: str, start: int, cr: bool = True) -> list[re.Match[str]]:
     """``ignore-next-line`` comments above the finding's line, or above the first line of the
-    backslash-continued command it sits in (each of its lines but the last ends in a backslash)."""
-    line_start = _line_bounds(text, start, start)[0]
+    backslash-continued command it sits in (each of its lines but the last ends in a backslash); ``cr``
+    as for ``_line_bounds``."""
+    line_start = _line_bounds(text, start, start, cr)[0]
     found: list[re.Match[str]] = []
     while line_start > 0:
-        above, above_end = _previous_line(text, line_start)
+        above, above_end = _previous_line(text, line_start, cr)
         found += [m for m in _NEXT_LINE_RE.finditer(text, above, above_end)]
         if not text[above:above_end].rstrip(" \t").endswith("\\"):
             break
@@ -115,16 +123,22 @@ class _Allowances:
 
     def __init__(self, text: str, cell: bool) -> None:
         self.text = text
-        self.starts = line_starts(text)
+        self.cr = "\r" in text  # else a line's bounds are found with ``find``, without an index of all
+        self.starts = line_starts(text) if self.cr else []
         self.codes: dict[tuple[int, int], frozenset[str]] = {}
         self.above: dict[int, list[re.Match[str]]] = {}
         self.cell = _cell_comments(text, cell)
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """The lines that ``text[start:end]`` touches, without their line endings."""
-        first = self.starts[bisect.bisect_right(self.starts, start) - 1]
-        following = bisect.bisect_right(self.starts, end)
-        last = self.starts[following] if following < len(self.starts) else len(self.text)
+        if self.cr:
+            first = self.starts[bisect.bisect_right(self.starts, start) - 1]
+            following = bisect.bisect_right(self.starts, end)
+            last = self.starts[following] if following < len(self.starts) else len(self.text)
+        else:  # the line starts after each ``\n``: the same lines
+            first = self.text.rfind("\n", 0, start) + 1
+            following = self.text.find("\n", end)
+            last = len(self.text) if following < 0 else following + 1
         while last > max(first, end) and self.text[last - 1] in "\r\n":
             last -= 1
         return first, last
@@ -138,7 +152,7 @@ class _Allowances:
             return True
         comments = self.above.get(first)
         if comments is None:
-            comments = self.above[first] = _next_line_comments(self.text, start)
+            comments = self.above[first] = _next_line_comments(self.text, start, self.cr)
         return any(_allows(match, rule) for match in comments + self.cell)
 
 

@@ -383,6 +383,7 @@ class _Collector:
         # The parts of the text read each on its own (the chunks, or the whole text): where each starts and
         # ends, and whether it is only comments and blank lines.  Comments are found in them (``_comments``).
         self.units: list[tuple[int, int, bool]] = [(0, len(text), False)]
+        self.unit_lines = [1]  # the line each unit begins on
         # A chunk was read with its f-strings' inner quotes swapped (``_parse_own_quotes``): CPython
         # refuses the whole text, so libcst's path sees no ``match`` pattern (``in_match_patterns``).
         self.own_quotes = False
@@ -445,6 +446,7 @@ class _Collector:
             return False  # other line ends, or the one future import that changes the grammar
         bounds = _chunk_bounds(text)
         self.units = []
+        self.unit_lines = []
         line = 1
         first = 0
         names = self.aliases.names()
@@ -506,6 +508,7 @@ class _Collector:
                 while last < len(bounds) - 1 and _open_triple_quote(text[bounds[first] : bounds[last]]):
                     last += 1  # a string that the next line does not close: no use parsing before it is
             self.units.append((bounds[first], bounds[last], no_code))
+            self.unit_lines.append(line)
             line += chunk.count("\n")
             first = last
         return True
@@ -937,7 +940,7 @@ def ast_leaks(
     def source(node: ast.expr, line_offset: int) -> tuple[int, str]:
         """Where ``node`` starts in the text, and its text."""
         if not lines:
-            lines.append(LineIndex(text))
+            lines.append(_UnitLines(text, collector.units, collector.unit_lines))
         first = node.lineno + line_offset
         last = (node.end_lineno or node.lineno) + line_offset
         start = ast_offset(text, lines[0], first, node.col_offset)
@@ -1002,6 +1005,36 @@ def ast_leaks(
     if collector.own_quotes:  # libcst's path asks ``ast`` for the ``match`` patterns, which it refuses
         return leaks
     return in_match_patterns(text, leaks, trees) if "case" in text else leaks
+
+
+class _UnitLines(LineIndex):
+    """``LineIndex`` of a text read in units (``_Collector.units``, each beginning on a line of
+    ``firsts``): a line's start is counted from its unit's, so the few lines of a file's leaks need no
+    index of all its lines.  Same answers: a text read in chunks has no ``\r``; the whole text (one
+    unit) and a line that is not the text's are looked up in the index."""
+
+    def __init__(self, text: str, units: Sequence[tuple[int, int, bool]], firsts: Sequence[int]) -> None:
+        self._text = text
+        self._starts_of_units = [unit[0] for unit in units]
+        self._firsts = firsts
+        self._indexed: Optional[LineIndex] = None
+
+    @property
+    def _starts(self) -> list[int]:  # type: ignore[override]
+        self._indexed = self._indexed or LineIndex(self._text)
+        return self._indexed._starts
+
+    def offset(self, line: int) -> int:
+        index = bisect_right(self._firsts, line) - 1
+        if index < 0 or len(self._firsts) < 2:  # not a line of the text, or the text read whole
+            return super().offset(line)
+        at = self._starts_of_units[index]
+        for _ in range(line - self._firsts[index]):
+            found = self._text.find("\n", at)
+            if found < 0:
+                return super().offset(line)
+            at = found + 1
+        return at
 
 
 def _comment_leaks(

@@ -6,7 +6,7 @@ from hf_secret_guard.detect.allow import drop_allowed, may_allow, unused_allow_c
 from hf_secret_guard.detect.text import find_text_leaks
 from hf_secret_guard.model import FileResult, ScanError
 from hf_secret_guard.options import DEFAULT_OPTIONS, ScanOptions
-from hf_secret_guard.read.lines import LineIndex
+from hf_secret_guard.read.lines import CountedLineIndex, LineIndex
 from hf_secret_guard.scan.code import source_leaks
 from hf_secret_guard.scan.findings import finding, keep
 from hf_secret_guard.screen import prefilter
@@ -28,7 +28,9 @@ def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAUL
     errors: tuple[ScanError, ...] = ()
     if parse_error is not None:
         errors = (ScanError(path, "parse", f"could not parse as Python ({parse_error}); scanned as text"),)
-    lines = LineIndex(text) if leaks else None
+    # The findings' lines, counted from one to the next (they are in order), not looked up in an index of
+    # every line of the file.
+    lines = CountedLineIndex(text) if leaks else None
     findings = tuple(finding(leak, path, None, lines) for leak in keep(leaks, options) if lines)
     return FileResult(path, findings, errors)
 

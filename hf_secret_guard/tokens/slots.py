@@ -328,14 +328,22 @@ def cli_logins(text: str) -> list[CliLogin]:
     return found
 
 
-# Every credential parameter's name ends in one of these, written before its ``=``: a ``find`` of each
+# Every credential parameter's name ends in one of these, written before its ``=``: a search for them
 # settles most texts before the regex runs.
 URL_PARAMETER_HINTS = ("key=", "token=", "secret=", "password=")
 URL_PARAMETER_REASON = "a key in a URL: keep it in a secret and build the URL from it by hand"
+# Any hint, in one search entered at its ``=`` (rarer than the letters before it; one search costs less
+# than an ``in`` for each, most of all in text with characters beyond Latin-1).
+_URL_HINT_RE = re.compile(
+    "|".join(
+        f"=(?<={re.escape(hint)})" if hint.endswith("=") else re.escape(hint) for hint in URL_PARAMETER_HINTS
+    )
+)
 
 
 def has_url_parameter_hint(text: str) -> bool:
-    return any(hint in text for hint in URL_PARAMETER_HINTS)
+    """One of ``URL_PARAMETER_HINTS`` is in ``text``."""
+    return _URL_HINT_RE.search(text) is not None
 
 
 def url_parameters(text: str) -> list[tuple[int, int, str, str]]:

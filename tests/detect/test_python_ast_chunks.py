@@ -16,6 +16,7 @@ from hf_secret_guard.detect import python_ast
 from hf_secret_guard.detect.key_writes import EnvironAliases
 from hf_secret_guard.detect.python_ast import ast_leaks
 from hf_secret_guard.model import Leak
+from hf_secret_guard.read.lines import LineIndex
 from tests.conftest import REPO, TOKEN, examples
 
 NEVER = re.compile(r"(?!)")
@@ -158,6 +159,26 @@ def test_the_repository_sources_read_in_chunks_as_whole() -> None:
         text = path.read_text(encoding="utf-8")
         expected = _whole(text)
         assert _chunked_twice(text) == [expected, expected], path
+
+
+@pytest.mark.parametrize("tail", ["", "\n", "\n\n# the end"])
+def test_lines_counted_from_their_chunk_start_where_the_index_says(tail: str) -> None:
+    """A leak's line is found from the start of the chunk that holds it (``python_ast._UnitLines``):
+    every line of a file read in chunks, and the lines before and past it, start where ``LineIndex``
+    says; so does each line of a file read whole."""
+    script = (
+        "# ## Setup\n# install first\n\nimport os\n\n\ndef f(x):\n    return x\n\n"
+        'os.environ["HF_TOKEN"] = "hf_..."\nmodel = load(\n    "name",\n)\n# done\ntoken = "YOUR_HF_TOKEN"'
+    )
+    for text in (script + tail, "token = 'YOUR_HF_TOKEN'" + tail):
+        for chunked in (True, False):
+            collector = python_ast._Collector(text, EnvironAliases())
+            assert collector.walk_chunks() if chunked else collector.units == [(0, len(text), False)]
+            lines = python_ast._UnitLines(text, collector.units, collector.unit_lines)
+            index = LineIndex(text)
+            assert [lines.offset(n) for n in range(-1, text.count("\n") + 4)] == [
+                index.offset(n) for n in range(-1, text.count("\n") + 4)
+            ]
 
 
 def test_template_scripts_remember_the_chunks_that_hold_nothing() -> None:
