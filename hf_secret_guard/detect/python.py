@@ -292,4 +292,6 @@ def find_python_leaks(
             Leak("HFG001", match.start, match.end, match.value, match.confidence, "string", in_plain_piece)
         )
     leaks.sort(key=lambda leak: (leak.start, leak.end))
-    return in_match_patterns(text, leaks) if "case" in text else leaks
+    # A ``match`` statement is written with both words as they stand (soft keywords are not read
+    # through NFKC as names are).
+    return in_match_patterns(text, leaks) if "case" in text and "match" in text else leaks

@@ -1004,7 +1004,9 @@ def ast_leaks(
     leaks.sort(key=lambda leak: (leak.start, leak.end))
     if collector.own_quotes:  # libcst's path asks ``ast`` for the ``match`` patterns, which it refuses
         return leaks
-    return in_match_patterns(text, leaks, trees) if "case" in text else leaks
+    # A ``match`` statement is written with both words as they stand (soft keywords are not read
+    # through NFKC as names are).
+    return in_match_patterns(text, leaks, trees) if "case" in text and "match" in text else leaks
 
 
 class _UnitLines(LineIndex):

@@ -37,7 +37,7 @@ def may_write_string(
             tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return True  # libcst decides, and reports
-    for node in ast.walk(tree):
+    for node in _nodes(tree):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 for element, value in assignment_pairs(target, node.value):
@@ -62,6 +62,23 @@ def may_write_string(
                 if key is not None and is_secret_name(key, extra_names):
                     return True
     return False
+
+
+def _nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree``, as ``ast.walk`` gives them but depth first (the answer does not depend on
+    the order), without a generator call per node."""
+    node_type = ast.AST
+    stack = [tree]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        node = pop()
+        yield node
+        for name in node._fields:
+            field = getattr(node, name, None)
+            if isinstance(field, node_type):
+                push(field)
+            elif isinstance(field, list):
+                extend(item for item in field if isinstance(item, node_type))
 
 
 def _update_items(call: ast.Call) -> Iterator[tuple[Optional[str], ast.expr]]:
