@@ -323,11 +323,12 @@ class _Screen:
             return True
         if "import" in chunk and _OS_WORD_RE.search(chunk):
             return True
-        if _JOINED_RE.search(chunk):
+        # The cheaper searches first: a chunk deep enough to be walked is most often long.
+        if _may_be_deep(chunk) or _JOINED_RE.search(chunk):
             return True
         if any(_word_in(chunk, word) for word in (*self.aliases, *_KEY_CALLS)) or _names_slot(chunk):
             return True
-        return _TUPLE_INDEX_RE.search(chunk) is not None or _may_be_deep(chunk)
+        return _TUPLE_INDEX_RE.search(chunk) is not None
 
 
 def _word_in(text: str, word: str) -> bool:
@@ -691,19 +692,23 @@ class _Collector:
 
     def visit_Call(self, node: ast.Call) -> None:
         func = _dotted(node.func)
-        login = login_call(func)
-        for keyword in node.keywords:
-            if keyword.arg is not None and is_slot_name(keyword.arg, login):
-                self.slots.append(Slot(keyword.arg, func, keyword.value))
+        if node.keywords:
+            login = login_call(func)
+            for keyword in node.keywords:
+                if keyword.arg is not None and is_slot_name(keyword.arg, login):
+                    self.slots.append(Slot(keyword.arg, func, keyword.value))
         if func is None:
             return
-        if (func in POSITIONAL_KEY_CALLS or func.rsplit(".", 1)[-1] in POSITIONAL_KEY_CALLS) and node.args:
+        if node.args and (func in POSITIONAL_KEY_CALLS or func.rsplit(".", 1)[-1] in POSITIONAL_KEY_CALLS):
             first = node.args[0]
             if not isinstance(first, ast.Starred):
                 self.slots.append(Slot("key", func, first))
         owner, _, method = func.rpartition(".")
-        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
-        if method in ("setdefault", "__setitem__", "putenv") and len(positional) >= 2:
+        # The arguments as they stand, only for a call the two branches below can take.
+        positional: list[ast.expr] = []
+        if method in _WRITE_METHODS or (not owner and func in self.aliases.putenvs):
+            positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        if method in _WRITE_METHODS and len(positional) >= 2:
             target = func if method == "putenv" else owner
             key = _constant_text(positional[0])
             self.env_writes.append(EnvWrite(target, method, key, positional[1]))
@@ -712,6 +717,9 @@ class _Collector:
         elif method == "update":
             for key, value in _update_items(node):
                 self.env_writes.append(EnvWrite(owner, "update", key, value))
+
+
+_WRITE_METHODS = ("setdefault", "__setitem__", "putenv")
 
 
 def _update_items(node: ast.Call) -> Iterable[tuple[Optional[str], ast.expr]]:
