@@ -1017,11 +1017,15 @@ def ast_leaks(
     return in_match_patterns(text, leaks, trees) if "case" in text and "match" in text else leaks
 
 
+_MOST_COUNTED_LINES = 64  # lines counted from a unit's start, at most, for one line's start
+
+
 class _UnitLines(LineIndex):
     """``LineIndex`` of a text read in units (``_Collector.units``, each beginning on a line of
     ``firsts``): a line's start is counted from its unit's, so the few lines of a file's leaks need no
     index of all its lines.  Same answers: a text read in chunks has no ``\r``; the whole text (one
-    unit) and a line that is not the text's are looked up in the index."""
+    unit), a line that is not the text's and one far into a long unit (a long function: its many leaks
+    would each count its lines) are looked up in the index."""
 
     def __init__(self, text: str, units: Sequence[tuple[int, int, bool]], firsts: Sequence[int]) -> None:
         self._text = text
@@ -1036,7 +1040,8 @@ class _UnitLines(LineIndex):
 
     def offset(self, line: int) -> int:
         index = bisect_right(self._firsts, line) - 1
-        if index < 0 or len(self._firsts) < 2:  # not a line of the text, or the text read whole
+        # Not a line of the text, the text read whole, or a line far into a long unit: from the index.
+        if index < 0 or len(self._firsts) < 2 or line - self._firsts[index] > _MOST_COUNTED_LINES:
             return super().offset(line)
         at = self._starts_of_units[index]
         for _ in range(line - self._firsts[index]):

@@ -170,7 +170,8 @@ def test_lines_counted_from_their_chunk_start_where_the_index_says(tail: str) ->
         "# ## Setup\n# install first\n\nimport os\n\n\ndef f(x):\n    return x\n\n"
         'os.environ["HF_TOKEN"] = "hf_..."\nmodel = load(\n    "name",\n)\n# done\ntoken = "YOUR_HF_TOKEN"'
     )
-    for text in (script + tail, "token = 'YOUR_HF_TOKEN'" + tail):
+    long_function = "def f():\n" + "    x = 1\n" * 200 + "    token = 'YOUR_HF_TOKEN'\n"
+    for text in (script + tail, "token = 'YOUR_HF_TOKEN'" + tail, script + "\n" + long_function + tail):
         for chunked in (True, False):
             collector = python_ast._Collector(text, EnvironAliases())
             assert collector.walk_chunks() if chunked else collector.units == [(0, len(text), False)]
@@ -447,3 +448,19 @@ def test_the_screen_finds_whole_words_as_word_boundaries_say(parts: list[str], w
     long = text * (1 + python_ast.MAX_AST_DEPTH // max(1, len(text)))
     counted = 2 * (len(long.split()) + 2 * len(re.findall(r"[^\w\s]", long))) + 4 > python_ast.MAX_AST_DEPTH
     assert python_ast._may_be_deep(long) == (counted and 2 * len(long) + 4 > python_ast.MAX_AST_DEPTH)
+
+
+def test_a_line_far_into_a_long_chunk_is_looked_up_not_counted() -> None:
+    """The lines of a long function's many leaks are not each counted from the function's start (a
+    count per leak as long as the function): past ``_MOST_COUNTED_LINES`` the index is built, once."""
+    text = "import os\n\ndef f():\n" + "    hf_token = 'YOUR_HF_TOKEN'\n" * 300 + "\nprint(1)\n"
+    collector = python_ast._Collector(text, EnvironAliases())
+    assert collector.walk_chunks()
+    lines = python_ast._UnitLines(text, collector.units, collector.unit_lines)
+    assert lines.offset(4) == LineIndex(text).offset(4)
+    assert lines._indexed is None  # near its chunk's start: counted
+    far = 3 + python_ast._MOST_COUNTED_LINES + 10
+    assert lines.offset(far) == LineIndex(text).offset(far)
+    assert lines._indexed is not None
+    found = ast_leaks(text)
+    assert found is not None and len(found) == 300
