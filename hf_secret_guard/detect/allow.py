@@ -125,6 +125,7 @@ class _Allowances:
         self.text = text
         self.cr = "\r" in text  # else a line's bounds are found with ``find``, without an index of all
         self.starts = line_starts(text) if self.cr else []
+        self.line = (1, 0)  # the last line looked up in a text without ``\r``: its start, its ``\n`` or end
         self.codes: dict[tuple[int, int], frozenset[str]] = {}
         self.above: dict[int, list[re.Match[str]]] = {}
         self.cell = _cell_comments(text, cell)
@@ -136,9 +137,14 @@ class _Allowances:
             following = bisect.bisect_right(self.starts, end)
             last = self.starts[following] if following < len(self.starts) else len(self.text)
         else:  # the line starts after each ``\n``: the same lines
+            line = self.line
+            if line[0] <= start <= end <= line[1]:  # on the last line looked up: a long line is searched once
+                return line
             first = self.text.rfind("\n", 0, start) + 1
             following = self.text.find("\n", end)
             last = len(self.text) if following < 0 else following + 1
+            if self.text.find("\n", start, end) < 0:
+                self.line = (first, len(self.text) if following < 0 else following)
         while last > max(first, end) and self.text[last - 1] in "\r\n":
             last -= 1
         return first, last
