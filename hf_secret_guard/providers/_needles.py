@@ -60,9 +60,15 @@ def _token_screen() -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
             for n, at in group
             if not at or n[at + 1 :]
         ]
-        # One character behind first (``_`` follows many letters, few of them a needle's), then each needle.
-        before = "".join(sorted({re.escape(n[at - 1]) for n, at in group if at}))
-        gate = f"(?<=[{before}]{re.escape(char)})" if all(at for _, at in group) else ""
+        # The two characters behind first, or one where a needle has only one (``_`` follows many letters,
+        # few of them a needle's, and fewer pairs), then each needle.
+        if all(at >= 2 for _, at in group):
+            pairs = "|".join(sorted({re.escape(n[at - 2 : at]) for n, at in group}))
+            gate = f"(?<=(?:{pairs}){re.escape(char)})"
+        elif all(at for _, at in group):
+            gate = f"(?<=[{''.join(sorted({re.escape(n[at - 1]) for n, at in group}))}]{re.escape(char)})"
+        else:
+            gate = ""
         branches.append(f"{re.escape(char)}{gate}(?:{'|'.join(whole)})")
     # Every prefix, at each character a hit can be at: from a hit, where that prefix would start.
     offsets: dict[str, list[tuple[str, int]]] = {}

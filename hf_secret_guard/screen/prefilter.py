@@ -14,6 +14,7 @@ from typing import Optional, TypeVar
 from hf_secret_guard.detect.shell import find_shell_leaks
 from hf_secret_guard.providers import FORMATS, PREFIXES
 from hf_secret_guard.providers._needles import (
+    RARE_CHARS,
     TOKEN_BRANCHES,
     TOKEN_SCREEN,
     by_first_character,
@@ -387,13 +388,36 @@ def _notebook_may_contain_leak(data: bytes) -> bool:
     search of a part of them; the needles that are mostly absent, each a search of the whole file, last.
     Token prefixes, slots and URL hints are looked for outside image base64, in the ``.py`` screen's
     passes (one search fewer than a pass for slots and one for prefixes); the rest everywhere."""
-    if b"environ" in data or b"export" in data or hides_needles(data):
+    if _re_bytes(_ENV_FAMILY).search(data) or b"export" in data or hides_needles(data):
         return True
     if _py_needle_bytes(without_images(data)):  # slots, token prefixes and URL hints: the .py passes
         return True
-    if b"env" in data and (b"putenv" in data or b"%env" in data or b"set_env" in data):
-        return True
-    return any(needle in data for needle in _LOGIN_NEEDLES)
+    return any(_re_bytes(screen).search(data) for screen in _LOGIN_SCREENS)
+
+
+# Every environment needle but ``export`` holds ``env``: one search entered at it finds them all.
+_ENV_FAMILY = (
+    b"env(?:"
+    + b"|".join(
+        re.escape(needle[needle.find(b"env") + 3 :]) + b"(?<=" + re.escape(needle) + b")"
+        for needle in ENV_NEEDLES
+        if b"env" in needle
+    )
+    + b")"
+)
+
+
+def _pivot_passes(needles: Sequence[str]) -> list[bytes]:
+    """``any(needle in data for needle in needles)`` as one regex per character the needles are entered
+    at (their rarest, ``RARE_CHARS``; a needle with none at its first): fewer passes where they share one.
+    Each branch reads on from that character before it looks behind for the whole needle (``ken`` is rarer
+    than ``k``)."""
+    by_pivot: dict[str, list[str]] = {}
+    for needle in needles:
+        at = next((needle.rfind(char) for char in RARE_CHARS if char in needle), 0)
+        behind = f"(?<={re.escape(needle)})" if at else ""
+        by_pivot.setdefault(needle[at], []).append(re.escape(needle[at + 1 :]) + behind)
+    return [f"{re.escape(pivot)}(?:{'|'.join(branches)})".encode() for pivot, branches in by_pivot.items()]
 
 
 # A letter, digit, ``_``, ``-`` or ``.`` written as a JSON ``\u`` escape: what every key and needle is
@@ -690,6 +714,7 @@ def python_may_leak(text: str, extra_names: Sequence[str] = (), tokens: Optional
 # What ``detect.shell`` looks for in a code cell: environment writes and login commands given a key.
 _SHELL_NEEDLES = ("%env", "set_env", "export", *CLI_LOGIN_COMMANDS)
 _LOGIN_NEEDLES = tuple(command.encode() for command in CLI_LOGIN_COMMANDS)
+_LOGIN_SCREENS = _pivot_passes(CLI_LOGIN_COMMANDS)  # the ``token`` ones at their ``k``, ``wandb login``
 
 
 # Any URL parameter hint, in one search entered at its ``=`` (rarer than the letters before it); any
