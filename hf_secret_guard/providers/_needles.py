@@ -99,6 +99,7 @@ def by_first_character(branches: Iterable[str]) -> str:
 
 TOKEN_BRANCHES, _OFFSETS = _token_screen()
 TOKEN_SCREEN = by_first_character(TOKEN_BRANCHES)
+TOKEN_PIVOTS = frozenset(_OFFSETS)  # the characters a hit of the token screen is at
 _SCREEN_RE: list[re.Pattern[str]] = []  # compiled when first needed
 _BRANCH_RES: list[re.Pattern[str]] = []  # the same, one per pivot character
 
@@ -112,10 +113,10 @@ def prefix_ends(text: str) -> Iterator[tuple[str, int]]:
     if not _SCREEN_RE:
         _SCREEN_RE.append(re.compile(TOKEN_SCREEN))
     for hit in _SCREEN_RE[0].finditer(text):
-        yield from _prefixes_at(text, hit.start())
+        yield from prefixes_at(text, hit.start())
 
 
-def _prefixes_at(text: str, at: int) -> Iterator[tuple[str, int]]:
+def prefixes_at(text: str, at: int) -> Iterator[tuple[str, int]]:
     """(prefix, where it ends) of each prefix that holds the hit at ``at`` where it holds its character."""
     for prefix, offset in _OFFSETS[text[at]]:
         start = at - offset
@@ -133,4 +134,4 @@ def prefix_ends_by_pivot(text: str) -> Iterator[tuple[str, int]]:
         _BRANCH_RES.extend(re.compile(branch) for branch in TOKEN_BRANCHES)
     for branch in _BRANCH_RES:
         for hit in branch.finditer(text):
-            yield from _prefixes_at(text, hit.start())
+            yield from prefixes_at(text, hit.start())

@@ -16,8 +16,8 @@ from hf_secret_guard.screen import prefilter
 
 def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
     """Findings in the text of a ``.py`` file."""
-    tokens = prefilter.token_candidate(text)
-    if not prefilter.python_may_leak(text, options.secret_names, tokens):
+    tokens = prefilter.python_screen(text, options.secret_names)
+    if tokens is None:
         if options.wants("HFG100") and may_allow(text):
             index = LineIndex(text)
             return FileResult(

@@ -16,11 +16,13 @@ from hf_secret_guard.providers import FORMATS, PREFIXES
 from hf_secret_guard.providers._needles import (
     RARE_CHARS,
     TOKEN_BRANCHES,
+    TOKEN_PIVOTS,
     TOKEN_SCREEN,
     by_first_character,
     pivoted,
     prefix_ends,
     prefix_ends_by_pivot,
+    prefixes_at,
 )
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name
 from hf_secret_guard.tokens.slots import (
@@ -98,9 +100,8 @@ def _screens(branches: Sequence[tuple[str, str]]) -> list[str]:
 
 # Words and calls in as few passes as possible; a hit that holds ``(`` before any sign is a call
 # (``_is_call``).
-_SLOT_SCREEN = _screens(
-    [(word, _SLOT_TAIL) for word in _SLOT_WORDS] + [(call, _CALL_TAIL) for call in _SLOT_CALLS]
-)
+_SLOT_BRANCHES = [(word, _SLOT_TAIL) for word in _SLOT_WORDS] + [(call, _CALL_TAIL) for call in _SLOT_CALLS]
+_SLOT_SCREEN = _screens(_SLOT_BRANCHES)
 _SLOT_SCREEN_B: list[re.Pattern[bytes]] = []
 # The branches of the slot screen's first regex that are entered at ``k`` (``token``, ``key``, ``Token(``,
 # ``save_token(``), in its order: one regex that ``re`` searches as fast as a literal, where the first
@@ -565,14 +566,52 @@ def token_candidate(text: str, json: bool = False) -> bool:
         return False
     else:
         ends = prefix_ends(text)
+    return any(_token_body(prefix, json).match(text, end) for prefix, end in ends)
+
+
+def _token_body(prefix: str, json: bool) -> re.Pattern[str]:
+    """What must follow ``prefix`` for ``token_candidate``: a whole body, or a part and a split."""
     split = f"(?:{_SPLIT}|{_JSON_LIST_SPLIT})" if json else _SPLIT
-    return any(
-        _re(f"(?:{_TOKEN_BODY[prefix][0]})|(?:{_TOKEN_BODY[prefix][1]}){split}").match(text, end)
-        for prefix, end in ends
-    )
+    return _re(f"(?:{_TOKEN_BODY[prefix][0]})|(?:{_TOKEN_BODY[prefix][1]}){split}")
 
 
 _BY_PIVOT_CHARS = 4096  # from this length ``token_candidate`` searches a pivot character at a time
+# The token screen's branches and the slot screen's first regex's, one group per character
+# (``_tokens_and_slot``).
+_TOKEN_SLOT_SCREEN = by_first_character(
+    [
+        *TOKEN_BRANCHES,
+        *(branch for branch in (pivoted(needle, tail) for needle, tail in _SLOT_BRANCHES) if branch),
+    ]
+)
+
+
+def _tokens_and_slot(text: str) -> tuple[bool, bool]:
+    """``token_candidate(text)``, and whether the slot screen's first regex (``_SLOT_SCREEN[0]``) finds a
+    slot that may hold a key (when it is False), in one search instead of one per token pivot and one for
+    slots: every place either finds a match at is a place this search stops at (it holds all their
+    branches, and goes on from the next character, not from a match's end).  There it asks each: the
+    token prefixes that hold that character (``prefixes_at``: each an occurrence of a prefix, and every
+    occurrence is seen at its pivot), and the slot regex, at the first place at or past the end of its
+    last match, as its ``finditer`` would."""
+    screen, slots = _re(_TOKEN_SLOT_SCREEN), _re(_SLOT_SCREEN[0])
+    login: list[Optional[bool]] = [None]
+    slot = False
+    slot_from = 0  # where the slot regex's next match may start
+    hit = screen.search(text)
+    while hit is not None:
+        at = hit.start()
+        if text[at] in TOKEN_PIVOTS:
+            for prefix, end in prefixes_at(text, at):
+                if _token_body(prefix, False).match(text, end):
+                    return True, slot
+        if not slot and at >= slot_from:
+            match = slots.match(text, at)
+            if match is not None:
+                slot_from = match.end()
+                slot = _slot_holding_key(text, match, login) is not None
+        hit = screen.search(text, at + 1)
+    return False, slot
 
 
 # The names through which code reaches ``os.environ`` and ``os.putenv`` (``env`` after
@@ -697,9 +736,24 @@ def python_may_leak(text: str, extra_names: Sequence[str] = (), tokens: Optional
     tells the many reads of ``os.environ["HF_TOKEN"]`` from writes of a string.
     """
     if tokens is None:
-        tokens = token_candidate(text)
+        return python_screen(text, extra_names) is not None
     if tokens or slot_candidate(text) or url_candidate(text):
         return True
+    return _may_write(text, extra_names)
+
+
+def python_screen(text: str, extra_names: Sequence[str] = ()) -> Optional[bool]:
+    """``python_may_leak(text, extra_names)``: None when it is False, else ``token_candidate(text)`` (which
+    the scanner wants next), with the token screen and the slot screen's first regex in one search
+    (``_tokens_and_slot``)."""
+    tokens, slot = _tokens_and_slot(text)
+    if tokens or slot or _slot_in(text, _SLOT_SCREEN[1:]) or url_candidate(text):
+        return tokens
+    return False if _may_write(text, extra_names) else None
+
+
+def _may_write(text: str, extra_names: Sequence[str]) -> bool:
+    """The environment-write part of ``python_may_leak``."""
     ends = _write_word_ends(text)
     names = _write_names(text, ends)
     if names is None or not _may_write_secret(text, names, extra_names, ends):

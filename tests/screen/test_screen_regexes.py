@@ -267,6 +267,44 @@ def test_write_word_ends_are_ends_of_each_word(text: str) -> None:
         assert ends == {word: list(prefilter._ends_of(text, word)) for word in words}
 
 
+PY_TEXT_PIECES = st.sampled_from(
+    [
+        *prefilter._SLOT_WORDS,
+        *prefilter._SLOT_CALLS,
+        *PREFIXES,
+        *(p[:-1] for p in PREFIXES),
+        TOKEN,
+        TOKEN[3:20],
+        *("key_", "_key", "os.environ[", "] = ", "username", "login(", "YOUR_KEY", "x", "AKIA", "S", "z"),
+        *("t", "e", "_id", "=", " = ", ":", '"', "'", " ", "(", "\\", "-", "_", "\n", "r", "f", "é"),
+    ]
+)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(st.lists(PY_TEXT_PIECES, max_size=16).map("".join))
+def test_python_screen_is_the_token_and_slot_screens_apart(text: str) -> None:
+    """``python_screen`` asks the token screen and the slot screen's first regex in one search that goes
+    on from each hit's next character: the same answer as ``token_candidate`` and ``python_may_leak``
+    with their own searches, where a slot's match covers a token's prefix (``key_hf_x = "..."``) too."""
+    tokens = prefilter.token_candidate(text)
+    expected = tokens if prefilter.python_may_leak(text, (), tokens) else None
+    assert prefilter.python_screen(text) == expected
+    assert prefilter._tokens_and_slot(text) in (
+        (True, False),
+        (True, True),
+        (False, prefilter._slot_in(text, prefilter._SLOT_SCREEN[:1])),
+    )
+    assert prefilter._tokens_and_slot(text)[0] == tokens
+
+
+def test_python_screen_finds_a_token_inside_a_slot_match() -> None:
+    """The slot regex's match of ``key_hf_... = "x"`` runs over the ``hf_`` that a token follows."""
+    text = f'key_{TOKEN} = "x"\n'
+    assert prefilter.python_screen(text) is True and prefilter.token_candidate(text)
+    assert prefilter.python_screen('key_hf_x = "x"\n') is None
+
+
 def test_py_byte_screen_words_entered_late() -> None:
     """A word entered after its common leading letters is still found whole, and only whole."""
     for word in ("secret", "credential", "login("):
