@@ -86,6 +86,7 @@ def test_the_text_screen_needles_are_found_by_one_search_each(text: str, wide: s
     assert (prefilter._re(prefilter._URL_HINT_SCREEN).search(raw) is not None) == hints
     needles = any(needle in raw for needle in ("environ", "putenv", *prefilter._SHELL_NEEDLES))
     assert (prefilter._re(prefilter._WRITE_SCREEN).search(raw) is not None) == needles
+    assert prefilter._write_needle_in(raw.encode()) == needles
 
 
 @settings(max_examples=examples(100), deadline=None)
