@@ -389,7 +389,7 @@ def _notebook_may_contain_leak(data: bytes) -> bool:
     search of a part of them; the needles that are mostly absent, each a search of the whole file, last.
     Token prefixes, slots and URL hints are looked for outside image base64, in the ``.py`` screen's
     passes (one search fewer than a pass for slots and one for prefixes); the rest everywhere."""
-    if _re_bytes(_ENV_FAMILY).search(data) or b"export" in data or hides_needles(data):
+    if _re_bytes(_ENV_FAMILY).search(data) or _re_bytes(_EXPORT).search(data) or hides_needles(data):
         return True
     if _py_needle_bytes(without_images(data)):  # slots, token prefixes and URL hints: the .py passes
         return True
@@ -769,6 +769,7 @@ def _may_write(text: str, extra_names: Sequence[str]) -> bool:
 _SHELL_NEEDLES = ("%env", "set_env", "export", *CLI_LOGIN_COMMANDS)
 _LOGIN_NEEDLES = tuple(command.encode() for command in CLI_LOGIN_COMMANDS)
 _LOGIN_SCREENS = _pivot_passes(CLI_LOGIN_COMMANDS)  # the ``token`` ones at their ``k``, ``wandb login``
+(_EXPORT,) = _pivot_passes(["export"])  # entered at its ``x``: found faster than by ``in``
 
 
 # Any URL parameter hint, in one search entered at its ``=`` (rarer than the letters before it); any
@@ -786,7 +787,7 @@ def _write_needle_in(data: bytes) -> bool:
     bytes where they are in the text, and the byte screen's literal-led searches find them faster than
     one search that stops at any of their entry characters (in text beyond Latin-1, at 2 or 4 bytes a
     character)."""
-    if _re_bytes(_ENV_FAMILY).search(data) is not None or b"export" in data:
+    if _re_bytes(_ENV_FAMILY).search(data) is not None or _re_bytes(_EXPORT).search(data):
         return True
     return any(_re_bytes(screen).search(data) for screen in _LOGIN_SCREENS)
 
