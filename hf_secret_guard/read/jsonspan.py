@@ -10,11 +10,29 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, Optional, Union
 
 JsonPath = tuple[Union[str, int], ...]
 Spans = dict[JsonPath, tuple[int, int]]
+
+
+class WholeCells:
+    """A lazy read (``parse_with_spans``) that also takes a notebook's cells whole, by the C decoder, where
+    ``takes(start, end)`` says so of the cell's stretch of the text: no positions inside such a cell.  A
+    notebook is mostly cells that hold nothing to report; reading each value of them costs more than
+    decoding them.  ``cells``: the indexes of the cells taken whole."""
+
+    def __init__(self, takes: Callable[[int, int], bool]) -> None:
+        self.takes = takes
+        self.cells: set[int] = set()
+
+    def __bool__(self) -> bool:  # a lazy read, as ``lazy=True``
+        return True
+
+
+Lazy = Union[bool, WholeCells]
 
 _WS_RE = re.compile(r"[ \t\n\r]*")
 _NUMBER_RE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -32,13 +50,14 @@ class JsonSpanError(ValueError):
         super().__init__(f"{message}: line {self.lineno} column {self.colno} (char {pos})")
 
 
-def parse_with_spans(raw: str, lazy: bool = False) -> tuple[Any, Spans]:
+def parse_with_spans(raw: str, lazy: Lazy = False) -> tuple[Any, Spans]:
     """The value of ``raw`` and, for every value in it, its ``(start, end)`` offsets in ``raw``; inside a
     ``metadata`` object, and inside an object that is a member of a ``data`` object (an output's MIME
     bundle: a widget view, Colab's JSON), only the object's own (see ``_opaque``).
 
     ``lazy``: a list of strings (a notebook's lines of source and output, most of its values) gets only
-    its own span, the C decoder reading it whole; ``item_spans`` adds its items' when they are needed."""
+    its own span, the C decoder reading it whole; ``item_spans`` adds its items' when they are needed.
+    ``WholeCells``: lazy, and the cells it takes have only their own span (``read_cell`` adds the rest)."""
     spans: Spans = {}
     try:
         value, end = _value(raw, _skip(raw, 0), (), spans, lazy)
@@ -113,6 +132,45 @@ def _opaque_shallow(raw: str, pos: int, path: JsonPath) -> Optional[tuple[Any, i
     return None
 
 
+def _whole_cell(raw: str, pos: int, whole: WholeCells) -> Optional[tuple[Any, int]]:
+    """The cell at ``pos`` by the C decoder, when ``whole`` takes its stretch and the reader here would
+    have read it too, now and when ``read_cell`` reads it later (room on the stack for its nesting, as in
+    ``_opaque_shallow``); else None: the reader here reads it."""
+    decoded = _opaque(raw, pos)
+    if decoded is None or not whole.takes(pos, decoded[1]):
+        return None
+    try:
+        sys._getframe(max(0, sys.getrecursionlimit() - 4 * _depth(decoded[0]) - _ROOM))
+    except ValueError:  # fewer frames than that on the stack: room enough
+        return decoded
+    return None
+
+
+def _depth(value: Any) -> int:
+    """How deep objects and arrays nest in ``value`` (a string or number: 0): a level at a time, the
+    containers that hold none passed over in C."""
+    depth = 0
+    level = [value] if type(value) in _CONTAINERS else []
+    while level:
+        depth += 1
+        below: list[Any] = []
+        for item in level:
+            children = item.values() if type(item) is dict else item
+            if not _CONTAINERS.isdisjoint(map(type, children)):
+                below.extend(child for child in children if type(child) in _CONTAINERS)
+        level = below
+    return depth
+
+
+_CONTAINERS = frozenset({dict, list})
+
+
+def read_cell(raw: str, spans: Spans, index: int) -> None:
+    """Add the spans inside cell ``index``, which a ``WholeCells`` read took whole, as a lazy read has."""
+    path: JsonPath = ("cells", index)
+    _value(raw, spans[path][0], path, spans, True)
+
+
 def _string(raw: str, pos: int) -> tuple[str, int]:
     try:
         value: str
@@ -122,7 +180,7 @@ def _string(raw: str, pos: int) -> tuple[str, int]:
     return value, end
 
 
-def _value(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool = False) -> tuple[Any, int]:
+def _value(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: Lazy = False) -> tuple[Any, int]:
     if pos >= len(raw):
         raise JsonSpanError("Expecting value", raw, pos)
     char = raw[pos]
@@ -153,7 +211,7 @@ def _value(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool = False)
     return value, end
 
 
-def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tuple[dict[str, Any], int]:
+def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: Lazy) -> tuple[dict[str, Any], int]:
     result: dict[str, Any] = {}
     pos = _skip(raw, pos + 1)
     if raw.startswith("}", pos):
@@ -196,7 +254,7 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tup
         key, pos = after.group(2), after.end()
 
 
-def _array(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tuple[list[Any], int]:
+def _array(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: Lazy) -> tuple[list[Any], int]:
     result: list[Any] = []
     start = pos
     pos = _skip(raw, pos + 1)
@@ -210,6 +268,15 @@ def _array(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: bool) -> tupl
         if char == '"':  # a notebook's lists are mostly lines of text
             item, end = _string(raw, pos)
             spans[(*path, len(result))] = (pos, end)
+        elif (
+            char == "{"
+            and isinstance(lazy, WholeCells)
+            and path == ("cells",)
+            and (whole := _whole_cell(raw, pos, lazy)) is not None
+        ):
+            item, end = whole
+            spans[(*path, len(result))] = (pos, end)
+            lazy.cells.add(len(result))
         else:  # through ``_value``, as an object's members are
             item, end = _value(raw, pos, (*path, len(result)), spans, lazy)
         result.append(item)

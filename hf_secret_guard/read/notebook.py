@@ -13,11 +13,14 @@ from typing import Any, NamedTuple, Optional, cast
 from hf_secret_guard.model import Part, PartKind
 from hf_secret_guard.read.jsonspan import (
     JsonPath,
+    Lazy,
     Spans,
+    WholeCells,
     has_item_spans,
     item_spans,
     parse_with_spans,
     raw_offset_in_string,
+    read_cell,
 )
 
 # A regex, not ``str.find``: ``re`` searches for a literal faster in text that is not all Latin-1.
@@ -37,6 +40,12 @@ class NotebookRead(NamedTuple):
     parts: tuple[Part, ...]
     notes: tuple[str, ...]  # cells that were not as nbformat 4 describes them
     binary: tuple[tuple[int, int], ...] = ()  # file spans of image and other base64 data: never scanned
+    # The cells read whole (``WholeCells``), by index: their parts have no positions until ``placed``
+    # gives them, and only those that may hold something are kept: a code cell's source, and text that
+    # its stretch of the file may not show (``shows_prefixes``).  ``indexes``: then, each kept part's
+    # index among the parts of a full read (what a finding's ``part_index`` is).
+    whole: frozenset[int] = frozenset()
+    indexes: tuple[int, ...] = ()
 
 
 def is_text_mime(mime: str) -> bool:
@@ -44,12 +53,13 @@ def is_text_mime(mime: str) -> bool:
     return mime == "image/svg+xml" or not (mime.startswith(_BINARY_MIME_PREFIXES) or mime in _BINARY_MIMES)
 
 
-def read_notebook(raw: str, lazy: bool = False) -> NotebookRead:
+def read_notebook(raw: str, lazy: Lazy = False) -> NotebookRead:
     """Raises ``JsonSpanError`` for invalid JSON and ``NotebookShapeError`` for JSON of another shape.
 
     ``lazy``: a part joined from a list of strings gets no ``raw_pieces`` (the positions of the list's
     items are not read); ``placed`` gives them to the parts that need them.  A scan places only the parts
-    that hold a token or a finding, a few of a notebook's many lines."""
+    that hold a token or a finding, a few of a notebook's many lines.  ``WholeCells``: and the cells it
+    takes are read whole, their parts made from their values (``whole``)."""
     value, spans = parse_with_spans(raw, lazy)
     if not isinstance(value, dict):
         raise NotebookShapeError(f"JSON {type(value).__name__}, not a notebook object")
@@ -57,11 +67,28 @@ def read_notebook(raw: str, lazy: bool = False) -> NotebookRead:
         if "worksheets" in value or value.get("nbformat") == 3:
             raise NotebookShapeError("nbformat 3 notebook (worksheets)")
         raise NotebookShapeError("not an nbformat 4 notebook (no 'cells' list or 'nbformat': 4)")
+    whole = lazy.cells if isinstance(lazy, WholeCells) else set()
     builder = _PartBuilder(raw, spans)
     for index, cell in enumerate(value["cells"]):
+        if index in whole:
+            try:
+                builder.whole_cell(index, cell)
+                continue
+            except _Unplaceable:  # read it with positions after all
+                read_cell(raw, spans, index)
+                whole.discard(index)
         builder.cell(index, cell)
-    builder.raw_slice(("metadata",), "text", None, None, "notebook metadata")
-    return NotebookRead(raw, value, spans, tuple(builder.parts), tuple(builder.notes), tuple(builder.binary))
+    builder.raw_slice(("metadata",), "text", None, None, "notebook metadata", value.get("metadata", _ABSENT))
+    parts, notes, binary = tuple(builder.parts), tuple(builder.notes), tuple(builder.binary)
+    indexes = tuple(builder.indexes) if builder.count > len(parts) else ()
+    return NotebookRead(raw, value, spans, parts, notes, binary, frozenset(whole), indexes)
+
+
+class _Unplaceable(Exception):
+    """A cell read whole holds a raw slice whose part only its positions tell (``raw_slice``)."""
+
+
+_ABSENT = object()  # a member the JSON object does not have
 
 
 class _PartBuilder:
@@ -71,6 +98,30 @@ class _PartBuilder:
         self.parts: list[Part] = []
         self.notes: list[str] = []
         self.binary: list[tuple[int, int]] = []
+        self.whole = False  # building the parts of a cell read whole: from its value, without positions
+        self.count = 0  # the parts a full read has made so far
+        self.indexes: list[int] = []  # the index of each of ``parts`` among them
+
+    def whole_cell(self, index: int, cell: Any) -> None:
+        """``cell`` of a cell read whole: the parts that may hold something, made from its value, without
+        positions; the others counted.  Raises ``_Unplaceable``, with nothing added, when a raw slice's
+        part needs positions to be told."""
+        counts = len(self.parts), len(self.notes), len(self.binary), self.count
+        self.whole = True
+        try:
+            self.cell(index, cell)
+        except _Unplaceable:
+            del self.parts[counts[0] :], self.notes[counts[1] :], self.binary[counts[2] :]
+            del self.indexes[counts[0] :]
+            self.count = counts[3]
+            raise
+        finally:
+            self.whole = False
+
+    def _add(self, part: Part) -> None:
+        self.parts.append(part)
+        self.indexes.append(self.count)
+        self.count += 1
 
     def cell(self, index: int, cell: Any) -> None:
         number = index + 1
@@ -83,7 +134,9 @@ class _PartBuilder:
         label = "code" if cell_type == "code" else str(cell_type or "cell")
         if not self.strings((*path, "source"), cell.get("source"), source_kind, number, None, label):
             self.notes.append(f"cell {number} has no usable 'source'")
-        self.raw_slice((*path, "metadata"), "text", number, None, "cell metadata")
+        self.raw_slice(
+            (*path, "metadata"), "text", number, None, "cell metadata", cell.get("metadata", _ABSENT)
+        )
         attachments = cell.get("attachments")
         if isinstance(attachments, dict):
             for name, bundle in attachments.items():
@@ -105,15 +158,17 @@ class _PartBuilder:
             self.strings((*path, "ename"), output.get("ename"), "output", cell, number, "error")
             self.strings((*path, "evalue"), output.get("evalue"), "output", cell, number, "error")
             self.strings((*path, "traceback"), output.get("traceback"), "output", cell, number, "traceback")
-        self.bundle((*path, "data"), output.get("data"), cell, number, None)
-        self.raw_slice((*path, "metadata"), "output", cell, number, "output metadata")
+        self.bundle((*path, "data"), output.get("data", _ABSENT), cell, number, None)
+        self.raw_slice(
+            (*path, "metadata"), "output", cell, number, "output metadata", output.get("metadata", _ABSENT)
+        )
 
     def bundle(
         self, path: JsonPath, data: Any, cell: int, output: Optional[int], label: Optional[str]
     ) -> None:
         """A MIME bundle (an output's ``data``, a markdown attachment): text is scanned, base64 is not."""
         if not isinstance(data, dict):
-            self.raw_slice(path, "output" if output else "text", cell, output, label or "data")
+            self.raw_slice(path, "output" if output else "text", cell, output, label or "data", data)
             return
         for mime, content in data.items():
             data_path = (*path, mime)
@@ -124,7 +179,7 @@ class _PartBuilder:
                 continue
             kind: PartKind = "output" if output else "text"
             if not self.strings(data_path, content, kind, cell, output, label or mime):
-                self.raw_slice(data_path, kind, cell, output, label or mime)
+                self.raw_slice(data_path, kind, cell, output, label or mime, content)
 
     def strings(
         self,
@@ -135,31 +190,55 @@ class _PartBuilder:
         output: Optional[int],
         label: str,
     ) -> bool:
-        """A part from a string or a list of strings (nbformat's multiline string)."""
+        """A part from a string or a list of strings (nbformat's multiline string).  In a cell read whole,
+        text that its stretch of the file shows (``shows_prefixes``) is only counted: the cell has no token
+        prefix (``WholeCells``)."""
         if isinstance(content, str):
-            pieces: tuple[tuple[int, int], ...] = ((0, self.spans[path][0]),)
+            if self.whole and kind != "code":
+                self.count += 1
+                return True
+            pieces: tuple[tuple[int, int], ...] = () if self.whole else ((0, self.spans[path][0]),)
             text = content
         elif isinstance(content, list):
             # A list a lazy read took whole has no spans for its items, and holds strings only.
-            whole = bool(content) and not has_item_spans(self.spans, path)
-            if not whole and not all(isinstance(item, str) for item in content):
+            whole = self.whole or (bool(content) and not has_item_spans(self.spans, path))
+            if (not whole or self.whole) and not set(map(type, content)) <= {str}:
                 return False
+            if self.whole and kind != "code" and _shown(path, content):
+                self.count += 1
+                return True
             pieces = () if whole else _list_pieces(self.spans, path, content)
             text = _separator(path).join(content)
         else:
             return False
-        self.parts.append(Part(kind, text, cell, output, path, label, raw_pieces=pieces))
+        self._add(Part(kind, text, cell, output, path, label, raw_pieces=pieces))
         return True
 
     def raw_slice(
-        self, path: JsonPath, kind: PartKind, cell: Optional[int], output: Optional[int], label: str
+        self,
+        path: JsonPath,
+        kind: PartKind,
+        cell: Optional[int],
+        output: Optional[int],
+        label: str,
+        value: Any,
     ) -> None:
-        """Nested JSON (metadata, widget state) is scanned as it stands in the file."""
+        """Nested JSON (metadata, widget state) is scanned as it stands in the file: a part for each but an
+        empty object or array, and a value of 2 characters or fewer.  In a cell read whole, only counted
+        (the cell has no token prefix); a value that is no object nor array is then ``_Unplaceable``: its
+        length in the file decides."""
+        if value is _ABSENT or (isinstance(value, (dict, list)) and not value):
+            return
+        if self.whole:
+            if not isinstance(value, (dict, list)):
+                raise _Unplaceable(path)
+            self.count += 1
+            return
         span = self.spans.get(path)
         if span is None or span[1] - span[0] <= 2:
             return
         start, end = span
-        self.parts.append(Part(kind, self.raw[start:end], cell, output, path, label, raw_start=start))
+        self._add(Part(kind, self.raw[start:end], cell, output, path, label, raw_start=start))
 
 
 def _separator(path: JsonPath) -> str:
@@ -185,28 +264,55 @@ def shows_prefixes(notebook: NotebookRead, part: Part, escapes: bool = True) -> 
     of the file finds every token prefix of the text there.  Not so when the stretch has a ``\\u`` escape
     (``\\u0068f_``), nor when a list's strings are joined without a separator and one but the last does
     not end a line (``"h", "f_..."``).  Other JSON escapes stand for characters no such run has.
-    ``escapes``: False when the caller knows the file has no ``\\u`` at all (the stretch is not searched)."""
+    ``escapes``: False when the caller knows the file has no ``\\u`` at all (the stretch is not searched).
+    A part of a cell read whole: such a cell has no ``\\u`` (``WholeCells``)."""
     path = cast(JsonPath, part.json_path)  # what ``_PartBuilder`` put there
-    start, end = notebook.spans[path]
-    if escapes and _UNICODE_ESCAPE.search(notebook.raw, start, end) is not None:
-        return False
-    if notebook.raw[start] != "[" or _separator(path):
-        return True
+    if not in_whole_cell(notebook, part):
+        start, end = notebook.spans[path]
+        if escapes and _UNICODE_ESCAPE.search(notebook.raw, start, end) is not None:
+            return False
+        if notebook.raw[start] != "[":
+            return True
+    content = _content(notebook, path)
+    return isinstance(content, str) or _shown(path, content)
+
+
+def _shown(path: JsonPath, content: list[str]) -> bool:
+    """``shows_prefixes`` of the list of strings at ``path``, as far as its items tell."""
+    return bool(_separator(path)) or all(map(str.endswith, content[:-1], repeat("\n")))
+
+
+def in_whole_cell(notebook: NotebookRead, part: Part) -> bool:
+    """Whether ``part`` is of a cell that ``read_notebook`` read whole (``WholeCells``)."""
+    return bool(notebook.whole) and part.json_path[:1] == ("cells",) and part.json_path[1] in notebook.whole
+
+
+def part_span(notebook: NotebookRead, part: Part) -> tuple[int, int]:
+    """Where the JSON value ``part`` was made from sits in the file; for a part of a cell read whole, where
+    the cell does (the value is in there)."""
+    if in_whole_cell(notebook, part):
+        return notebook.spans[cast(JsonPath, part.json_path[:2])]
+    return notebook.spans[cast(JsonPath, part.json_path)]
+
+
+def _content(notebook: NotebookRead, path: JsonPath) -> Any:
     content: Any = notebook.value
     for key in path:
         content = content[key]
-    return all(map(str.endswith, content[:-1], repeat("\n")))
+    return content
 
 
 def placed(notebook: NotebookRead, part: Part) -> Part:
     """``part`` with its ``raw_pieces``, which a lazy ``read_notebook`` leaves out of a part joined from a
-    list of strings; any other part as it is."""
+    list of strings, and of any part of a cell it read whole; any other part as it is."""
     if part.raw_start >= 0 or part.raw_pieces or not part.json_path:
         return part
     path = cast(JsonPath, part.json_path)  # what ``_PartBuilder`` put there
-    content: Any = notebook.value
-    for key in path:
-        content = content[key]
+    if path not in notebook.spans:  # of a cell read whole: read it with positions now
+        read_cell(notebook.raw, notebook.spans, cast(int, path[1]))
+    content = _content(notebook, path)
+    if isinstance(content, str):
+        return part._replace(raw_pieces=((0, notebook.spans[path][0]),))
     if not isinstance(content, list) or not content:
         return part
     item_spans(notebook.raw, notebook.spans, path)

@@ -6,7 +6,7 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Optional, cast
+from typing import TYPE_CHECKING, Optional
 
 from hf_secret_guard.detect.allow import drop_allowed, may_allow, unused_allow_comments
 from hf_secret_guard.detect.memo import Memo
@@ -15,11 +15,12 @@ from hf_secret_guard.model import FileResult, Finding, Leak, Part, ScanError
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.providers import FORMATS
 from hf_secret_guard.read.ipython import mask_cell
-from hf_secret_guard.read.jsonspan import JsonPath, JsonSpanError, raw_offset_in_string
+from hf_secret_guard.read.jsonspan import JsonSpanError, WholeCells, raw_offset_in_string
 from hf_secret_guard.read.lines import CountedLineIndex, LineIndex
 from hf_secret_guard.read.notebook import (
     NotebookRead,
     NotebookShapeError,
+    part_span,
     placed,
     raw_offset,
     read_notebook,
@@ -162,6 +163,7 @@ def _slice_part(
     return tokens, sorted(leaks + escaped, key=lambda leak: leak.start) if escaped else leaks, None
 
 
+_UNICODE_ESCAPE = re.compile(r"\\u")  # ``re`` finds a literal faster than ``find`` beyond Latin-1
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -219,11 +221,6 @@ def _writes_no_token(prefixes: PrefixIndex, start: int, end: int) -> bool:
     if any(prefix not in plain for prefix, _ in prefixes.within(start, end)):
         return False
     return next(prefixes.tokens(start, end), None) is None
-
-
-def _file_span(notebook: NotebookRead, part: Part) -> tuple[int, int]:
-    """Where the JSON value a part was decoded from sits in the file."""
-    return notebook.spans[cast(JsonPath, part.json_path)]
 
 
 def _has_needle(code: bool, text: str) -> bool:
@@ -346,8 +343,18 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
         reason = f"more than {MAX_NOTEBOOK_VALUES:,} JSON values: scanned as text, not cell by cell"
         error = ScanError(path, "notebook", reason)
         return FileResult(path, tuple(_raw_text_findings(raw, path, options, "notebook JSON")), (error,))
-    try:
-        notebook = read_notebook(raw, lazy=True)  # a fix planned from it places the parts it edits
+    # Outputs, markdown and metadata can only hold tokens: every token prefix of the file is found once,
+    # and a part whose stretch of the file holds none, or holds no token (``_writes_no_token``), is not
+    # searched again; a cell whose stretch holds none, nor any ``\\u`` escape, is read whole.
+    prefixes = PrefixIndex(raw)
+
+    def clean(start: int, end: int) -> bool:
+        return not prefixes.any_within(start, end) and not (
+            unicode_escapes and _UNICODE_ESCAPE.search(raw, start, end) is not None
+        )
+
+    try:  # a fix planned from it places the parts it edits (a fix in a worker: every code cell)
+        notebook = read_notebook(raw, lazy=True if KEEPER is not None else WholeCells(clean))
     except (JsonSpanError, NotebookShapeError) as exc:
         reason = f"invalid JSON ({exc})" if isinstance(exc, JsonSpanError) else str(exc)
         error = ScanError(path, "notebook", f"{reason}; scanned as text")
@@ -364,15 +371,12 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
     raw_lines: Optional[LineIndex] = None
     findings: list[Finding] = []
     covered: set[int] = set()
-    # Outputs, markdown and metadata can only hold tokens: every token prefix of the file is found once,
-    # and a part whose stretch of the file holds none, or holds no token (``_writes_no_token``), is not
-    # searched again.
-    prefixes = PrefixIndex(raw)
-    for index, part in enumerate(notebook.parts):
+    for at, part in enumerate(notebook.parts):
+        index = notebook.indexes[at] if notebook.indexes else at
         if part.kind != "code":
             if part.raw_start >= 0:  # the file's own text: its tokens are those of its stretch
                 tokens, leaks, parse_error = _slice_part(part, prefixes, escapes)
-            elif _writes_no_token(prefixes, *_file_span(notebook, part)) and shows_prefixes(
+            elif _writes_no_token(prefixes, *part_span(notebook, part)) and shows_prefixes(
                 notebook, part, unicode_escapes
             ):
                 continue
@@ -425,5 +429,5 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
             raw_lines = raw_lines or CountedLineIndex(raw)
             part = Part("raw", raw, label="notebook JSON", raw_start=0)
             findings.append(finding(leak, path, part, raw_lines, -1))
-    findings.sort(key=lambda f: (f.part_index if f.part_index >= 0 else len(notebook.parts), f.span.start))
+    findings.sort(key=lambda f: (f.part_index < 0, f.part_index, f.span.start))  # the raw sweep's last
     return FileResult(path, tuple(findings), tuple(errors))
