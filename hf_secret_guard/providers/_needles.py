@@ -7,6 +7,7 @@ registry's prefixes, so a new provider needs nothing here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Optional
 
@@ -35,16 +36,30 @@ def _pivot_at(needle: str) -> int:
     return next((needle.rfind(char) for char in RARE_CHARS if char in needle), 0)
 
 
-def _token_screen() -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
-    """The token needles as one regex (a needle that holds another, as ``sk-ant-`` holds ``sk-``, is
-    implied by it), and, for each character a hit can be at, the (prefix, offset) pairs to try there.
+_NEEDLES = [n for n in PREFIXES if not any(other != n and other in n for other in PREFIXES)]
+
+
+def _pass_pivots() -> dict[str, int]:
+    """Where ``prefix_ends_by_pivot`` enters each needle: as the token screen does (``_pivot_at``), but
+    the needles entered at a letter that share their first character (``AKIA``, ``ASIA``, ``AIza``,
+    ``AQ.Ab8RN6``) at that character, together: that search costs a pass over the text, as each of
+    theirs did, where one search per letter costs one pass each."""
+    pivots = {needle: _pivot_at(needle) for needle in _NEEDLES}
+    firsts = Counter(needle[0] for needle, at in pivots.items() if needle[at].isalpha())
+    return {
+        needle: 0 if needle[at].isalpha() and firsts[needle[0]] > 1 else at for needle, at in pivots.items()
+    }
+
+
+def _token_screen(pivots: dict[str, int]) -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
+    """The token needles (a needle that holds another, as ``sk-ant-`` holds ``sk-``, is implied by it) as
+    regex branches, one per character they are entered at (``pivots``), and, for each such character,
+    the (prefix, offset) pairs to try at a hit there.
 
     Every branch consumes one character, its pivot (the rest is checked behind and ahead of it), so a
     search stops only at those characters and no occurrence hides inside another's match."""
-    needles = [n for n in PREFIXES if not any(other != n and other in n for other in PREFIXES)]
     by_pivot: dict[str, list[tuple[str, int]]] = {}
-    for needle in needles:
-        at = _pivot_at(needle)
+    for needle, at in pivots.items():
         by_pivot.setdefault(needle[at], []).append((needle, at))
     branches = []
     for char, group in by_pivot.items():
@@ -61,12 +76,15 @@ def _token_screen() -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
             if not at or n[at + 1 :]
         ]
         # The two characters behind first, or one where a needle has only one (``_`` follows many letters,
-        # few of them a needle's, and fewer pairs), then each needle.
+        # few of them a needle's, and fewer pairs), or the one ahead for needles entered at their first;
+        # then each needle.
         if all(at >= 2 for _, at in group):
             pairs = "|".join(sorted({re.escape(n[at - 2 : at]) for n, at in group}))
             gate = f"(?<=(?:{pairs}){re.escape(char)})"
         elif all(at for _, at in group):
             gate = f"(?<=[{''.join(sorted({re.escape(n[at - 1]) for n, at in group}))}]{re.escape(char)})"
+        elif not any(at for _, at in group):  # entered at their first character: the next one ahead
+            gate = f"(?=[{''.join(sorted({re.escape(n[1]) for n, _ in group}))}])"
         else:
             gate = ""
         branches.append(f"{re.escape(char)}{gate}(?:{'|'.join(whole)})")
@@ -97,9 +115,11 @@ def by_first_character(branches: Iterable[str]) -> str:
     )
 
 
-TOKEN_BRANCHES, _OFFSETS = _token_screen()
+TOKEN_BRANCHES, _OFFSETS = _token_screen({needle: _pivot_at(needle) for needle in _NEEDLES})
 TOKEN_SCREEN = by_first_character(TOKEN_BRANCHES)
 TOKEN_PIVOTS = frozenset(_OFFSETS)  # the characters a hit of the token screen is at
+_PASS_BRANCHES, _PASS_OFFSETS = _token_screen(_pass_pivots())
+_OFFSETS = {**_PASS_OFFSETS, **_OFFSETS}  # a character's pairs are the same in both
 _SCREEN_RE: list[re.Pattern[str]] = []  # compiled when first needed
 _BRANCH_RES: list[re.Pattern[str]] = []  # the same, one per pivot character
 
@@ -131,7 +151,7 @@ def prefix_ends_by_pivot(text: str) -> Iterator[tuple[str, int]]:
     character costs less than one pass.  Every hit of the whole screen is one character, a hit of one of
     its branches, so the hits are the same."""
     if not _BRANCH_RES:
-        _BRANCH_RES.extend(re.compile(branch) for branch in TOKEN_BRANCHES)
+        _BRANCH_RES.extend(re.compile(branch) for branch in _PASS_BRANCHES)
     for branch in _BRANCH_RES:
         for hit in branch.finditer(text):
             yield from prefixes_at(text, hit.start())
