@@ -56,14 +56,15 @@ class LineIndex:
 
 
 class CountedLineIndex(LineIndex):
-    """``LineIndex`` for a few offsets in a long text (the findings of a notebook file): each line
-    number is counted from the last one asked for, not looked up in an index of every line, which
-    costs more than the few findings of a long notebook.  Same answers (``\r`` makes it index)."""
+    """``LineIndex`` for a few offsets in a long text (the findings of a file, mostly asked for in order):
+    a line number is counted from the last line asked for (forwards or back), not looked up in an index
+    of every line, which costs more than a long file's few findings; a line's start is found once for all
+    the offsets on it.  Same answers (``\r`` makes it index)."""
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._indexed: Optional[LineIndex] = LineIndex(text) if "\r" in text else None
-        self._last = (0, 1)  # an offset and its line
+        self._line = (0, -1, 1)  # the last line asked for: its start, its ``\n`` (or the text's end), number
 
     @property
     def _starts(self) -> list[int]:  # type: ignore[override]
@@ -73,9 +74,15 @@ class CountedLineIndex(LineIndex):
     def position(self, offset: int) -> tuple[int, int]:
         if self._indexed is not None:
             return self._indexed.position(offset)
-        at, line = self._last
-        if offset < at:
-            at, line = 0, 1
-        line += self._text.count("\n", at, offset)
-        self._last = (offset, line)
-        return line, offset - self._text.rfind("\n", 0, offset)
+        first, end, number = self._line
+        if first <= offset <= end:
+            return number, offset - first + 1
+        text = self._text
+        if offset > end:
+            number += text.count("\n", max(end, 0), offset)
+        else:
+            number -= text.count("\n", offset, first)
+        first = text.rfind("\n", 0, offset) + 1
+        end = text.find("\n", offset)
+        self._line = (first, len(text) if end < 0 else end, number)
+        return number, offset - first + 1

@@ -1,6 +1,7 @@
 """Where a ``.py`` file's findings and allow comments are placed without an index of all its lines
-(``scan.python_file._FindingLines``, ``detect.allow._Allowances``): the same lines and columns as
-``LineIndex``, whatever order the offsets come in, with ``\\n``, ``\\r\\n`` or ``\\r`` line ends."""
+(``read.lines.CountedLineIndex``, as ``scan.python_file`` uses it; ``detect.allow._Allowances``): the same
+lines and columns as ``LineIndex``, whatever order the offsets come in, with ``\\n``, ``\\r\\n`` or ``\\r``
+line ends."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hf_secret_guard.detect.allow import _Allowances
-from hf_secret_guard.read.lines import LineIndex, line_starts
-from hf_secret_guard.scan.python_file import _FindingLines, scan_source
+from hf_secret_guard.read.lines import CountedLineIndex, LineIndex, line_starts
+from hf_secret_guard.scan.python_file import scan_source
 from tests.conftest import examples
 
 _TEXTS = st.text(alphabet="ab #\n\r", max_size=60)
@@ -21,7 +22,7 @@ _TEXTS = st.text(alphabet="ab #\n\r", max_size=60)
 @given(_TEXTS, st.lists(st.integers(0, 70), min_size=1, max_size=12), st.booleans())
 def test_finding_lines_are_the_index_lines(text: str, offsets: list[int], in_order: bool) -> None:
     offsets = sorted(min(o, len(text)) for o in offsets) if in_order else [min(o, len(text)) for o in offsets]
-    counted, index = _FindingLines(text), LineIndex(text)
+    counted, index = CountedLineIndex(text), LineIndex(text)
     assert [counted.position(o) for o in offsets] == [index.position(o) for o in offsets]
 
 
