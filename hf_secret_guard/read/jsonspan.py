@@ -27,6 +27,7 @@ class WholeCells:
     def __init__(self, takes: Callable[[int, int], bool]) -> None:
         self.takes = takes
         self.cells: set[int] = set()
+        self.arrays = 0  # the ``cells`` arrays read: JSON keeps the last of a repeated key
 
     def __bool__(self) -> bool:  # a lazy read, as ``lazy=True``
         return True
@@ -257,6 +258,8 @@ def _object(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: Lazy) -> tup
 def _array(raw: str, pos: int, path: JsonPath, spans: Spans, lazy: Lazy) -> tuple[list[Any], int]:
     result: list[Any] = []
     start = pos
+    if isinstance(lazy, WholeCells) and path == ("cells",):
+        lazy.arrays += 1
     pos = _skip(raw, pos + 1)
     if raw.startswith("]", pos):
         return result, pos + 1

@@ -61,6 +61,9 @@ def read_notebook(raw: str, lazy: Lazy = False) -> NotebookRead:
     that hold a token or a finding, a few of a notebook's many lines.  ``WholeCells``: and the cells it
     takes are read whole, their parts made from their values (``whole``)."""
     value, spans = parse_with_spans(raw, lazy)
+    if isinstance(lazy, WholeCells) and lazy.arrays > 1:
+        # A repeated "cells" key: the cells taken whole and the positions read are of two arrays.
+        return read_notebook(raw, lazy=True)
     if not isinstance(value, dict):
         raise NotebookShapeError(f"JSON {type(value).__name__}, not a notebook object")
     if value.get("nbformat") != 4 or not isinstance(value.get("cells"), list):
@@ -167,7 +170,9 @@ class _PartBuilder:
         self, path: JsonPath, data: Any, cell: int, output: Optional[int], label: Optional[str]
     ) -> None:
         """A MIME bundle (an output's ``data``, a markdown attachment): text is scanned, base64 is not."""
-        if not isinstance(data, dict):
+        # One named "metadata" (an attachment's name) was read whole as metadata is, with no positions
+        # inside: it is scanned as it stands in the file.
+        if not isinstance(data, dict) or path[-1] == "metadata":
             self.raw_slice(path, "output" if output else "text", cell, output, label or "data", data)
             return
         for mime, content in data.items():
@@ -200,9 +205,9 @@ class _PartBuilder:
             pieces: tuple[tuple[int, int], ...] = () if self.whole else ((0, self.spans[path][0]),)
             text = content
         elif isinstance(content, list):
-            # A list a lazy read took whole has no spans for its items, and holds strings only.
+            # A list a lazy read took whole has no spans for its items.
             whole = self.whole or (bool(content) and not has_item_spans(self.spans, path))
-            if (not whole or self.whole) and not set(map(type, content)) <= {str}:
+            if not set(map(type, content)) <= {str}:
                 return False
             if self.whole and kind != "code" and _shown(path, content):
                 self.count += 1

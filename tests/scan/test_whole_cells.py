@@ -24,7 +24,7 @@ from hf_secret_guard.read.jsonspan import WholeCells
 from hf_secret_guard.read.notebook import placed, read_notebook
 from hf_secret_guard.scan import notebook_file
 from hf_secret_guard.tokens import PrefixIndex
-from tests.conftest import REPO, TOKEN, examples, make_token
+from tests.conftest import REPO, TOKEN, TOKEN2, examples, make_token
 from tests.inprocess import run_main
 from tests.notebooks import PNG, STYLES, Style, new_code_cell, new_markdown_cell, new_output, notebook_text
 
@@ -199,3 +199,42 @@ def test_a_clean_cell_nested_past_the_limit_still_makes_the_notebook_invalid(tmp
     findings = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["position_in"]) for f in findings] == [("HFG004", "file")]
     assert token not in result.stdout + result.stderr
+
+
+def test_a_repeated_cells_key_scans_as_with_every_position() -> None:
+    """JSON keeps the last of a repeated key: the cells of the first array must neither be taken for those
+    of the second (which a cell read whole is known by) nor lend them their positions."""
+    token = make_token(9)
+    placeholder = 'import os\nos.environ["OPENAI_API_KEY"] = "YOUR_API_KEY"\n'
+    firsts = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["hello\n"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": f"t = '{token}'\n"},
+        {"cell_type": "code", "source": [5], "metadata": {"k": token}},
+    ]
+    seconds = [
+        {"cell_type": "markdown", "metadata": {}, "source": [f"key {token}\n"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": placeholder},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": placeholder.splitlines(True)},
+    ]
+    for first, second in zip(firsts, seconds, strict=True):
+        raw = (
+            f'{{"cells": [{json.dumps(first)}], "cells": [{json.dumps(second)}], "metadata": {{}}, '
+            '"nbformat": 4, "nbformat_minor": 5}'
+        )
+        assert _assert_same_scan(raw).findings
+
+
+def test_an_attachment_named_metadata_scans_as_with_every_position() -> None:
+    """Every member named ``metadata`` is read whole, an attachment's too, with no positions inside: the
+    attachment is scanned as it stands in the file (its text used to stop the scan with a TypeError or a
+    KeyError), and a key in it is found."""
+    cells = [new_markdown_cell("see\n"), new_code_cell(f'login("{TOKEN}")\n')]
+    for bundle in ({"text/plain": [{}]}, {"text/plain": ["a", "b"]}, {"text/plain": f"key {TOKEN2}"}):
+        value = json.loads(notebook_text(cells))
+        value["cells"][0]["attachments"] = {"metadata": bundle, "a.png": {"image/png": PNG}}
+        raw = json.dumps(value, indent=1)
+        found = _assert_same_scan(raw).findings
+        assert len(found) == 1 + (TOKEN2 in raw)
+        full, whole = read_notebook(raw, lazy=True), _whole_read(raw)
+        indexes = whole.indexes or tuple(range(len(whole.parts)))
+        assert [placed(whole, p) for p in whole.parts] == [placed(full, full.parts[i]) for i in indexes]
