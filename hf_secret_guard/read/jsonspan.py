@@ -22,10 +22,13 @@ class WholeCells:
     """A lazy read (``parse_with_spans``) that also takes a notebook's cells whole, by the C decoder, where
     ``takes(start, end)`` says so of the cell's stretch of the text: no positions inside such a cell.  A
     notebook is mostly cells that hold nothing to report; reading each value of them costs more than
-    decoding them.  ``cells``: the indexes of the cells taken whole."""
+    decoding them.  A cell with a ``\\u`` escape is never taken, so that a cell taken whole is written out
+    as its value reads (``read.notebook`` relies on it); ``escapes``: False when the caller knows the text
+    has none (its cells are not searched).  ``cells``: the indexes of the cells taken whole."""
 
-    def __init__(self, takes: Callable[[int, int], bool]) -> None:
+    def __init__(self, takes: Callable[[int, int], bool], escapes: bool = True) -> None:
         self.takes = takes
+        self.escapes = escapes
         self.cells: set[int] = set()
         self.arrays = 0  # the ``cells`` arrays read: JSON keeps the last of a repeated key
 
@@ -35,6 +38,8 @@ class WholeCells:
 
 Lazy = Union[bool, WholeCells]
 
+# A regex, not ``str.find``: ``re`` searches for a literal faster in text that is not all Latin-1.
+UNICODE_ESCAPE = re.compile(r"\\u")
 _WS_RE = re.compile(r"[ \t\n\r]*")
 _NUMBER_RE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _CONSTANTS = {"true": True, "false": False, "null": None, "NaN": float("nan")}
@@ -111,10 +116,20 @@ def _opaque(raw: str, pos: int) -> Optional[tuple[Any, int]]:
 
 # An object of a MIME bundle is read by the C decoder when it holds at most this many brackets (a widget view
 # holds one), so that it nests at most as deep, and the stack has room for the reader here to nest as deep
-# (two calls a level, and some): the reader would then have read it too, where it refuses JSON nested past
-# the recursion limit.
+# (``_has_room``): the reader would then have read it too, where it refuses JSON nested past the recursion
+# limit.
 _SHALLOW = 64
-_ROOM = 4 * _SHALLOW + 64
+
+
+def _has_room(levels: int) -> bool:
+    """Whether the stack has room for the reader here to read JSON nested ``levels`` deep from here: two
+    calls a level, and as many again and 64 frames to spare (a later ``read_cell`` runs a few frames
+    deeper)."""
+    try:
+        sys._getframe(max(0, sys.getrecursionlimit() - 4 * levels - 4 * _SHALLOW - 64))
+    except ValueError:  # fewer frames than that on the stack: room enough
+        return True
+    return False
 
 
 def _opaque_shallow(raw: str, pos: int, path: JsonPath) -> Optional[tuple[Any, int]]:
@@ -126,25 +141,19 @@ def _opaque_shallow(raw: str, pos: int, path: JsonPath) -> Optional[tuple[Any, i
     whole = _opaque(raw, pos)
     if whole is None or raw.count("{", pos, whole[1]) + raw.count("[", pos, whole[1]) > _SHALLOW:
         return None
-    try:
-        sys._getframe(max(0, sys.getrecursionlimit() - _ROOM))
-    except ValueError:  # fewer frames than that on the stack: room enough
-        return whole
-    return None
+    return whole if _has_room(0) else None
 
 
 def _whole_cell(raw: str, pos: int, whole: WholeCells) -> Optional[tuple[Any, int]]:
-    """The cell at ``pos`` by the C decoder, when ``whole`` takes its stretch and the reader here would
-    have read it too, now and when ``read_cell`` reads it later (room on the stack for its nesting, as in
-    ``_opaque_shallow``); else None: the reader here reads it."""
+    """The cell at ``pos`` by the C decoder, when ``whole`` takes its stretch, it has no ``\\u`` escape, and
+    the reader here would have read it too, now and when ``read_cell`` reads it later (``_has_room`` for
+    its nesting); else None: the reader here reads it."""
     decoded = _opaque(raw, pos)
     if decoded is None or not whole.takes(pos, decoded[1]):
         return None
-    try:
-        sys._getframe(max(0, sys.getrecursionlimit() - 4 * _depth(decoded[0]) - _ROOM))
-    except ValueError:  # fewer frames than that on the stack: room enough
-        return decoded
-    return None
+    if whole.escapes and UNICODE_ESCAPE.search(raw, pos, decoded[1]) is not None:
+        return None
+    return decoded if _has_room(_depth(decoded[0])) else None
 
 
 def _depth(value: Any) -> int:

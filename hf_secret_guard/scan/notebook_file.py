@@ -163,7 +163,6 @@ def _slice_part(
     return tokens, sorted(leaks + escaped, key=lambda leak: leak.start) if escaped else leaks, None
 
 
-_UNICODE_ESCAPE = re.compile(r"\\u")  # ``re`` finds a literal faster than ``find`` beyond Latin-1
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
@@ -349,12 +348,11 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
     prefixes = PrefixIndex(raw)
 
     def clean(start: int, end: int) -> bool:
-        return not prefixes.any_within(start, end) and not (
-            unicode_escapes and _UNICODE_ESCAPE.search(raw, start, end) is not None
-        )
+        return not prefixes.any_within(start, end)
 
     try:  # a fix planned from it places the parts it edits (a fix in a worker: every code cell)
-        notebook = read_notebook(raw, lazy=True if KEEPER is not None else WholeCells(clean))
+        lazy = True if KEEPER is not None else WholeCells(clean, unicode_escapes)
+        notebook = read_notebook(raw, lazy)
     except (JsonSpanError, NotebookShapeError) as exc:
         reason = f"invalid JSON ({exc})" if isinstance(exc, JsonSpanError) else str(exc)
         error = ScanError(path, "notebook", f"{reason}; scanned as text")

@@ -173,12 +173,7 @@ def test_a_cell_with_an_escape_is_read_with_positions() -> None:
     cells = [new_markdown_cell("notes\n"), new_markdown_cell(f"key {token}\n")]
     raw = json.dumps(json.loads(notebook_text(cells)), indent=1).replace('"key h', '"key \\u0068')
     assert "\\u0068f_" in raw
-    prefixes = PrefixIndex(raw)
-    whole = read_notebook(
-        raw,
-        WholeCells(lambda start, end: not prefixes.any_within(start, end) and "\\u" not in raw[start:end]),
-    )
-    assert whole.whole == {0}
+    assert _whole_read(raw).whole == {0}
     [found] = _assert_same_scan(raw).findings
     assert found.cell == 2 and token not in repr(found)
 
