@@ -51,10 +51,9 @@ def _pass_pivots() -> dict[str, int]:
     }
 
 
-def _token_screen(pivots: dict[str, int]) -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
+def _token_branches(pivots: dict[str, int]) -> list[str]:
     """The token needles (a needle that holds another, as ``sk-ant-`` holds ``sk-``, is implied by it) as
-    regex branches, one per character they are entered at (``pivots``), and, for each such character,
-    the (prefix, offset) pairs to try at a hit there.
+    regex branches, one per character they are entered at (``pivots``).
 
     Every branch consumes one character, its pivot (the rest is checked behind and ahead of it), so a
     search stops only at those characters and no occurrence hides inside another's match."""
@@ -88,13 +87,17 @@ def _token_screen(pivots: dict[str, int]) -> tuple[list[str], dict[str, list[tup
         else:
             gate = ""
         branches.append(f"{re.escape(char)}{gate}(?:{'|'.join(whole)})")
-    # Every prefix, at each character a hit can be at: from a hit, where that prefix would start.
+    return branches
+
+
+def _offsets(pivots: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+    """Every prefix, at each pivot character it holds: from a hit there, where that prefix would start."""
     offsets: dict[str, list[tuple[str, int]]] = {}
     for prefix in PREFIXES:
         for at, char in enumerate(prefix):
-            if char in by_pivot:
+            if char in pivots:
                 offsets.setdefault(char, []).append((prefix, at))
-    return branches, offsets
+    return offsets
 
 
 def by_first_character(branches: Iterable[str]) -> str:
@@ -115,11 +118,15 @@ def by_first_character(branches: Iterable[str]) -> str:
     )
 
 
-TOKEN_BRANCHES, _OFFSETS = _token_screen({needle: _pivot_at(needle) for needle in _NEEDLES})
+_SCREEN_PIVOTS = {needle: _pivot_at(needle) for needle in _NEEDLES}
+_PASS_PIVOTS = _pass_pivots()
+TOKEN_BRANCHES = _token_branches(_SCREEN_PIVOTS)
 TOKEN_SCREEN = by_first_character(TOKEN_BRANCHES)
-TOKEN_PIVOTS = frozenset(_OFFSETS)  # the characters a hit of the token screen is at
-_PASS_BRANCHES, _PASS_OFFSETS = _token_screen(_pass_pivots())
-_OFFSETS = {**_PASS_OFFSETS, **_OFFSETS}  # a character's pairs are the same in both
+TOKEN_PIVOTS = frozenset(needle[at] for needle, at in _SCREEN_PIVOTS.items())  # where its hits are
+_PASS_BRANCHES = _token_branches(_PASS_PIVOTS)
+_OFFSETS = _offsets(
+    {needle[at] for pivots in (_SCREEN_PIVOTS, _PASS_PIVOTS) for needle, at in pivots.items()}
+)
 _SCREEN_RE: list[re.Pattern[str]] = []  # compiled when first needed
 _BRANCH_RES: list[re.Pattern[str]] = []  # the same, one per pivot character
 
