@@ -129,6 +129,7 @@ _OFFSETS = _offsets(
 )
 _SCREEN_RE: list[re.Pattern[str]] = []  # compiled when first needed
 _BRANCH_RES: list[re.Pattern[str]] = []  # the same, one per pivot character
+_BRANCH_BYTES: list[re.Pattern[bytes]] = []  # the same, for UTF-8 bytes
 
 
 def prefix_ends(text: str) -> Iterator[tuple[str, int]]:
@@ -162,3 +163,20 @@ def prefix_ends_by_pivot(text: str) -> Iterator[tuple[str, int]]:
     for branch in _BRANCH_RES:
         for hit in branch.finditer(text):
             yield from prefixes_at(text, hit.start())
+
+
+def prefix_starts_in_bytes(data: bytes) -> Iterator[tuple[str, int]]:
+    """(prefix, where it starts, in bytes) for every token prefix in the UTF-8 text ``data``, as
+    ``prefix_ends_by_pivot`` of its text finds them (their ends there are the same prefixes' ends in
+    characters).  Prefixes and what the searches check around them are ASCII, and in UTF-8 an ASCII byte
+    is always that character: the same places match.  ``re`` reads bytes a byte a character, where text
+    beyond Latin-1 takes 2 or 4 bytes a character: each pass costs less."""
+    if not _BRANCH_BYTES:
+        _BRANCH_BYTES.extend(re.compile(branch.encode("ascii")) for branch in _PASS_BRANCHES)
+    for branch in _BRANCH_BYTES:
+        for hit in branch.finditer(data):
+            at = hit.start()
+            for prefix, offset in _OFFSETS[chr(data[at])]:
+                start = at - offset
+                if start >= 0 and data.startswith(prefix.encode("ascii"), start):
+                    yield prefix, start

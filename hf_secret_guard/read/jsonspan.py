@@ -20,14 +20,16 @@ Spans = dict[JsonPath, tuple[int, int]]
 
 class WholeCells:
     """A lazy read (``parse_with_spans``) that also takes a notebook's cells whole, by the C decoder, where
-    ``takes(start, end)`` says so of the cell's stretch of the text: no positions inside such a cell.  A
+    the caller does not refuse any of the cell's stretch of the text: no positions inside such a cell.  A
     notebook is mostly cells that hold nothing to report; reading each value of them costs more than
-    decoding them.  A cell with a ``\\u`` escape is never taken, so that a cell taken whole is written out
-    as its value reads (``read.notebook`` relies on it); ``escapes``: False when the caller knows the text
-    has none (its cells are not searched).  ``cells``: the indexes of the cells taken whole."""
+    decoding them.  ``refused_from(pos)``: where the first stretch at or after ``pos`` that the caller
+    refuses begins (a token prefix), or the text's length.  A cell with a ``\\u`` escape is never taken,
+    so that a cell taken whole is written out as its value reads (``read.notebook`` relies on it);
+    ``escapes``: False when the caller knows the text has none (its cells are not searched).  ``cells``:
+    the indexes of the cells taken whole."""
 
-    def __init__(self, takes: Callable[[int, int], bool], escapes: bool = True) -> None:
-        self.takes = takes
+    def __init__(self, refused_from: Callable[[int], int], escapes: bool = True) -> None:
+        self.refused_from = refused_from
         self.escapes = escapes
         self.cells: set[int] = set()
         self.arrays = 0  # the ``cells`` arrays read: JSON keeps the last of a repeated key
@@ -148,12 +150,27 @@ def _whole_cell(raw: str, pos: int, whole: WholeCells) -> Optional[tuple[Any, in
     """The cell at ``pos`` by the C decoder, when ``whole`` takes its stretch, it has no ``\\u`` escape, and
     the reader here would have read it too, now and when ``read_cell`` reads it later (``_has_room`` for
     its nesting); else None: the reader here reads it."""
+    refused = whole.refused_from(pos)
+    if refused < len(raw) and _runs_past(raw, pos, refused):
+        return None  # not decoded for nothing: it will not be taken
     decoded = _opaque(raw, pos)
-    if decoded is None or not whole.takes(pos, decoded[1]):
+    if decoded is None or refused < decoded[1]:
         return None
     if whole.escapes and UNICODE_ESCAPE.search(raw, pos, decoded[1]) is not None:
         return None
     return decoded if _has_room(_depth(decoded[0])) else None
+
+
+# The end of an item of the ``cells`` array as Jupyter lays a notebook out: a line of its own, indented
+# by two spaces, as the item's opening bracket is.  A line break is never inside a JSON string.
+_LAID_OUT_CELL_END = re.compile(r"\n  \}")
+
+
+def _runs_past(raw: str, pos: int, limit: int) -> bool:
+    """Whether the cell at ``pos`` runs on past ``limit``, as far as its layout tells (a guess, False when
+    the cell is not laid out as Jupyter saves it).  A wrong guess costs time, never a result: a cell is
+    then read with positions, or decoded and measured."""
+    return raw.startswith("\n  {", pos - 3) and _LAID_OUT_CELL_END.search(raw, pos, limit) is None
 
 
 def _depth(value: Any) -> int:

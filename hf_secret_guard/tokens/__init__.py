@@ -16,7 +16,7 @@ from typing import NamedTuple, Optional
 
 from hf_secret_guard.model import Confidence
 from hf_secret_guard.providers import FORMATS, PREFIXES, PROVIDERS, Provider, TokenFormat, format_of
-from hf_secret_guard.providers._needles import prefix_ends, prefix_ends_by_pivot
+from hf_secret_guard.providers._needles import prefix_ends, prefix_ends_by_pivot, prefix_starts_in_bytes
 
 # A candidate: the prefix, then the body, then no further token character.  The left boundary is checked
 # by ``_left_boundary_ok`` because the allowed left neighbours (ANSI colour codes, backslash escapes)
@@ -63,16 +63,27 @@ class PrefixIndex:
     that the tokens of many stretches of it (a notebook's parts, the stretches between them) are found
     without searching each stretch again."""
 
-    def __init__(self, text: str) -> None:
-        found = sorted({(end - len(prefix), prefix) for prefix, end in prefix_ends_by_pivot(text)})
+    def __init__(self, text: str, data: Optional[bytes] = None) -> None:
+        """``data``: the UTF-8 bytes ``text`` was decoded from (a byte order mark aside), when the caller
+        has them: the prefixes are looked for there (``prefix_starts_in_bytes``)."""
+        if data is None:
+            found = sorted({(end - len(prefix), prefix) for prefix, end in prefix_ends_by_pivot(text)})
+        else:
+            found = _in_characters(
+                sorted({(at, prefix) for prefix, at in prefix_starts_in_bytes(data)}), data, len(text)
+            )
         self.text = text
         self.starts = [start for start, _ in found]
         self.prefixes = [prefix for _, prefix in found]
 
     def any_within(self, start: int, end: int) -> bool:
         """Whether a prefix starts in ``text[start:end]``."""
+        return self.next_start(start) < end
+
+    def next_start(self, start: int) -> int:
+        """Where the first prefix at or after ``start`` starts; the text's length if none does."""
         at = bisect_left(self.starts, start)
-        return at < len(self.starts) and self.starts[at] < end
+        return self.starts[at] if at < len(self.starts) else len(self.text)
 
     def within(self, start: int, end: int) -> Iterator[tuple[str, int]]:
         """(prefix, where it starts) of each prefix wholly inside ``text[start:end]``: what
@@ -90,6 +101,26 @@ class PrefixIndex:
         if not self.any_within(start, end):
             return iter(())
         return _tokens(self.text, self.within(start, end), start, end)
+
+
+def _in_characters(found: list[tuple[int, str]], data: bytes, length: int) -> list[tuple[int, str]]:
+    """``found`` (where each prefix starts in ``data``, in order) with offsets in the text of ``length``
+    characters that ``data`` is the UTF-8 of, after a byte order mark if it has one: the same, shifted,
+    when every character is one byte; else each stretch up to a prefix decoded to count its characters."""
+    at = len(_BOM) if data.startswith(_BOM) else 0
+    if len(data) - at == length:
+        return [(start - at, prefix) for start, prefix in found]
+    view = memoryview(data)
+    chars = 0
+    placed = []
+    for start, prefix in found:
+        chars += len(str(view[at:start], "utf-8"))
+        at = start
+        placed.append((chars, prefix))
+    return placed
+
+
+_BOM = b"\xef\xbb\xbf"
 
 
 # What may stand right before a token even though it ends in a letter or digit: a backslash escape such as

@@ -304,3 +304,22 @@ def test_escapes_of_controls_and_accents_are_no_hiding_place() -> None:
     raw = json.dumps(json.loads(notebook_text([new_code_cell("x = 1", outputs=[output])])), ensure_ascii=True)
     assert "\\u001b" in raw and "\\u00e9" in raw
     assert not may_contain_leak(raw.encode()) and not notebook_may_leak(raw, data=raw.encode())
+
+
+@settings(max_examples=examples(75), deadline=None)
+@given(
+    st.lists(
+        PIECES | st.sampled_from(["\u0800", "\u00e9", "A", "AKIA", "_", "-", "sk", "z"]), max_size=14
+    ).map("".join),
+    st.booleans(),
+)
+def test_the_prefixes_found_in_the_bytes_are_those_of_the_text(text: str, bom: bool) -> None:
+    """A notebook's prefixes are looked for in its UTF-8 bytes (1 byte an ASCII character, where its text
+    may take 4) and placed in its text: the same prefixes at the same characters, with characters of 1 to
+    4 bytes before them, and after a byte order mark."""
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode()
+    from_bytes, from_text = PrefixIndex(text, data), PrefixIndex(text)
+    assert (from_bytes.starts, from_bytes.prefixes) == (from_text.starts, from_text.prefixes)
+    assert all(
+        text.startswith(prefix, at) for at, prefix in zip(from_bytes.starts, from_bytes.prefixes, strict=True)
+    )

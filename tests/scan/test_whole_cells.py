@@ -53,7 +53,7 @@ def _assert_same_scan(raw: str) -> FileResult:
 
 def _whole_read(raw: str) -> Any:
     prefixes = PrefixIndex(raw)
-    return read_notebook(raw, WholeCells(lambda start, end: not prefixes.any_within(start, end)))
+    return read_notebook(raw, WholeCells(prefixes.next_start))
 
 
 _LINE = st.sampled_from(
