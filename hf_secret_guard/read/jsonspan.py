@@ -170,7 +170,8 @@ def _runs_past(raw: str, pos: int, limit: int) -> bool:
     """Whether the cell at ``pos`` runs on past ``limit``, as far as its layout tells (a guess, False when
     the cell is not laid out as Jupyter saves it).  A wrong guess costs time, never a result: a cell is
     then read with positions, or decoded and measured."""
-    return raw.startswith("\n  {", pos - 3) and _LAID_OUT_CELL_END.search(raw, pos, limit) is None
+    laid_out = pos >= 3 and raw.startswith("\n  {", pos - 3)
+    return laid_out and _LAID_OUT_CELL_END.search(raw, pos, limit) is None
 
 
 def _depth(value: Any) -> int:

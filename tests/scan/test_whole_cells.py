@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hf_secret_guard import scan_notebook
+from hf_secret_guard import api, scan_notebook
 from hf_secret_guard.model import FileResult
 from hf_secret_guard.read.jsonspan import WholeCells
 from hf_secret_guard.read.notebook import placed, read_notebook
@@ -46,8 +46,12 @@ def _with_positions(raw: str) -> FileResult:
 
 
 def _assert_same_scan(raw: str) -> FileResult:
+    """The scan of the text, and of its bytes (whose prefixes are found in the bytes), are the scan with
+    every position."""
     result = scan_notebook(raw, "nb.ipynb")
     assert result == _with_positions(raw)
+    from_bytes = api.scan_bytes(raw.encode(), "nb.ipynb")
+    assert (from_bytes.findings, from_bytes.errors) == (result.findings, result.errors)
     return result
 
 
@@ -233,3 +237,28 @@ def test_an_attachment_named_metadata_scans_as_with_every_position() -> None:
         full, whole = read_notebook(raw, lazy=True), _whole_read(raw)
         indexes = whole.indexes or tuple(range(len(whole.parts)))
         assert [placed(whole, p) for p in whole.parts] == [placed(full, full.parts[i]) for i in indexes]
+
+
+def test_a_cell_laid_out_unlike_jupyter_scans_as_with_every_position() -> None:
+    """A cell is not decoded when its Jupyter layout shows it running past a token prefix (the next line
+    that is a closing bracket indented by two spaces comes after the prefix): a guess, which a cell laid
+    out otherwise must not turn into another result.  Here a nested object closes at that indentation
+    first (so the guess ends the cell too early) or the cell's own bracket sits elsewhere (so it ends it
+    too late, in the next cell)."""
+    nb = json.loads(
+        notebook_text([new_code_cell('token = "YOUR_HF_TOKEN"\n'), new_markdown_cell(f"{TOKEN}\n")])
+    )
+    nb["cells"][0]["metadata"] = {"colab": {"id": "x"}}
+    raw = json.dumps(nb, indent=1)
+    early = raw.replace('"id": "x"\n    }', '"id": "x"\n  }', 1)
+    late = raw.replace(
+        '\n   ]\n  },\n  {\n   "cell_type": "markdown"', '\n   ]},\n  {\n   "cell_type": "markdown"', 1
+    )
+    assert early != raw and late != raw
+    # Read whole: the first cell, but where its end is laid out unlike Jupyter's, past the key ahead.
+    assert [sorted(_whole_read(text).whole) for text in (raw, early, late)] == [[0], [0], []]
+    for text in (raw, early, late):
+        assert json.loads(text) == nb
+        assert {f.masked for f in _assert_same_scan(text).findings} >= {"****"} | {
+            f.masked for f in _with_positions(raw).findings
+        }
