@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
-from typing import NamedTuple, Optional
+from typing import AnyStr, NamedTuple, Optional
 
 from hf_secret_guard.model import Confidence
 from hf_secret_guard.providers import FORMATS, PREFIXES, PROVIDERS, Provider, TokenFormat, format_of
@@ -64,13 +64,13 @@ class PrefixIndex:
     without searching each stretch again."""
 
     def __init__(self, text: str, data: Optional[bytes] = None) -> None:
-        """``data``: the UTF-8 bytes ``text`` was decoded from (a byte order mark aside), when the caller
-        has them: the prefixes are looked for there (``prefix_starts_in_bytes``)."""
+        """``data``: the UTF-8 bytes ``text`` was decoded from (by ``utf-8`` or ``utf-8-sig``), when the
+        caller has them: the prefixes are looked for there (``prefix_starts_in_bytes``)."""
         if data is None:
             found = sorted({(end - len(prefix), prefix) for prefix, end in prefix_ends_by_pivot(text)})
         else:
             found = _in_characters(
-                sorted({(at, prefix) for prefix, at in prefix_starts_in_bytes(data)}), data, len(text)
+                sorted({(at, prefix) for prefix, at in prefix_starts_in_bytes(data)}), data, text
             )
         self.text = text
         self.starts = [start for start, _ in found]
@@ -103,11 +103,13 @@ class PrefixIndex:
         return _tokens(self.text, self.within(start, end), start, end)
 
 
-def _in_characters(found: list[tuple[int, str]], data: bytes, length: int) -> list[tuple[int, str]]:
-    """``found`` (where each prefix starts in ``data``, in order) with offsets in the text of ``length``
-    characters that ``data`` is the UTF-8 of, after a byte order mark if it has one: the same, shifted,
-    when every character is one byte; else each stretch up to a prefix decoded to count its characters."""
-    at = len(_BOM) if data.startswith(_BOM) else 0
+def _in_characters(found: list[tuple[int, str]], data: bytes, text: str) -> list[tuple[int, str]]:
+    """``found`` (where each prefix starts in ``data``, in order) with offsets in ``text``, which ``data``
+    is the UTF-8 of, after one byte order mark more than ``text`` begins with if ``utf-8-sig`` took it
+    off: the same, shifted, when every character is one byte; else each stretch up to a prefix decoded to
+    count its characters."""
+    length = len(text)
+    at = len(_BOM) * (_leading(data, _BOM) - _leading(text, "\ufeff"))  # the mark a decoder took off
     if len(data) - at == length:
         return [(start - at, prefix) for start, prefix in found]
     view = memoryview(data)
@@ -121,6 +123,14 @@ def _in_characters(found: list[tuple[int, str]], data: bytes, length: int) -> li
 
 
 _BOM = b"\xef\xbb\xbf"
+
+
+def _leading(text: AnyStr, mark: AnyStr) -> int:
+    """How many times ``text`` begins with ``mark``, one after another."""
+    count = 0
+    while text.startswith(mark, count * len(mark)):
+        count += 1
+    return count
 
 
 # What may stand right before a token even though it ends in a letter or digit: a backslash escape such as

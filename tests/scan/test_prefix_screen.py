@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hf_secret_guard import api
@@ -306,10 +306,13 @@ def test_escapes_of_controls_and_accents_are_no_hiding_place() -> None:
     assert not may_contain_leak(raw.encode()) and not notebook_may_leak(raw, data=raw.encode())
 
 
+@example("\ufeff\u00e9\u0800 hf_", False)  # a text that begins with the mark itself
+@example("\ufeff\u00e9 hf_", True)
 @settings(max_examples=examples(75), deadline=None)
 @given(
     st.lists(
-        PIECES | st.sampled_from(["\u0800", "\u00e9", "A", "AKIA", "_", "-", "sk", "z"]), max_size=14
+        PIECES | st.sampled_from(["\u0800", "\u00e9", "\ufeff", "A", "AKIA", "_", "-", "sk", "z"]),
+        max_size=14,
     ).map("".join),
     st.booleans(),
 )
