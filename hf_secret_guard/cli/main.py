@@ -377,6 +377,13 @@ def run_baseline(settings: Settings) -> int:
 
 
 def run_scan(settings: Settings) -> int:
+    # The report too: after a large scan, a full collection (set off by whatever the report imports)
+    # would pass over every finding to free nothing.
+    with _few_collections():
+        return _run_scan(settings)
+
+
+def _run_scan(settings: Settings) -> int:
     if settings.fix or settings.diff:
         from hf_secret_guard.cli.fix_run import usage_problem
 
