@@ -79,7 +79,9 @@ def _token_branches(pivots: dict[str, int]) -> list[str]:
         # then each needle.
         if all(at >= 2 for _, at in group):
             pairs = "|".join(sorted({re.escape(n[at - 2 : at]) for n, at in group}))
-            gate = f"(?<=(?:{pairs}){re.escape(char)})"
+            firsts = "".join(sorted({re.escape(n[at - 2]) for n, at in group}))
+            seconds = "".join(sorted({re.escape(n[at - 1]) for n, at in group}))
+            gate = f"(?<=[{firsts}][{seconds}]{re.escape(char)})(?<=(?:{pairs}){re.escape(char)})"
         elif all(at for _, at in group):
             gate = f"(?<=[{''.join(sorted({re.escape(n[at - 1]) for n, at in group}))}]{re.escape(char)})"
         elif not any(at for _, at in group):  # entered at their first character: the next one ahead
