@@ -23,10 +23,11 @@ class WholeCells:
     the caller does not refuse any of the cell's stretch of the text: no positions inside such a cell.  A
     notebook is mostly cells that hold nothing to report; reading each value of them costs more than
     decoding them.  ``refused_from(pos)``: where the first stretch at or after ``pos`` that the caller
-    refuses begins (a token prefix), or the text's length.  A cell with a ``\\u`` escape is never taken,
-    so that a cell taken whole is written out as its value reads (``read.notebook`` relies on it);
-    ``escapes``: False when the caller knows the text has none (its cells are not searched).  ``cells``:
-    the indexes of the cells taken whole."""
+    refuses begins (a token prefix), or the text's length.  A cell with a ``\\u`` escape is not taken
+    when the text may write a letter, digit, ``_``, ``-`` or ``.`` as one (``escapes``; False when the
+    caller knows it writes every one out: then its cells are not searched, and any escape in them stands
+    for another character), so that every run of such characters in a cell taken whole is written out as
+    its value reads (``read.notebook`` relies on it).  ``cells``: the indexes of the cells taken whole."""
 
     def __init__(self, refused_from: Callable[[int], int], escapes: bool = True) -> None:
         self.refused_from = refused_from
@@ -147,9 +148,9 @@ def _opaque_shallow(raw: str, pos: int, path: JsonPath) -> Optional[tuple[Any, i
 
 
 def _whole_cell(raw: str, pos: int, whole: WholeCells) -> Optional[tuple[Any, int]]:
-    """The cell at ``pos`` by the C decoder, when ``whole`` takes its stretch, it has no ``\\u`` escape, and
-    the reader here would have read it too, now and when ``read_cell`` reads it later (``_has_room`` for
-    its nesting); else None: the reader here reads it."""
+    """The cell at ``pos`` by the C decoder, when ``whole`` takes its stretch, allows its escapes, and the
+    reader here would have read it too, now and when ``read_cell`` reads it later (``_has_room`` for its
+    nesting); else None: the reader here reads it."""
     refused = whole.refused_from(pos)
     if refused < len(raw) and _runs_past(raw, pos, refused):
         return None  # not decoded for nothing: it will not be taken

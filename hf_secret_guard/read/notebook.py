@@ -268,7 +268,7 @@ def shows_prefixes(notebook: NotebookRead, part: Part, escapes: bool = True) -> 
     (``\\u0068f_``), nor when a list's strings are joined without a separator and one but the last does
     not end a line (``"h", "f_..."``).  Other JSON escapes stand for characters no such run has.
     ``escapes``: False when the caller knows the file has no ``\\u`` at all (the stretch is not searched).
-    A part of a cell read whole: such a cell has no ``\\u`` (``WholeCells``)."""
+    A part of a cell read whole: such a cell writes every such character out (``WholeCells``)."""
     path = cast(JsonPath, part.json_path)  # what ``_PartBuilder`` put there
     if not in_whole_cell(notebook, part):
         start, end = notebook.spans[path]

@@ -344,10 +344,11 @@ def scan_notebook_text(raw: str, path: str, options: ScanOptions, data: Optional
         return FileResult(path, tuple(_raw_text_findings(raw, path, options, "notebook JSON")), (error,))
     # Outputs, markdown and metadata can only hold tokens: every token prefix of the file is found once,
     # and a part whose stretch of the file holds none, or holds no token (``_writes_no_token``), is not
-    # searched again; a cell whose stretch holds none, nor any ``\\u`` escape, is read whole.
+    # searched again; a cell whose stretch holds none is read whole (and, in a file that may spell a key in
+    # ``\\u`` escapes, only one without any).
     prefixes = PrefixIndex(raw, data)
     try:  # a fix planned from it places the parts it edits (a fix in a worker: every code cell)
-        lazy = True if KEEPER is not None else WholeCells(prefixes.next_start, unicode_escapes)
+        lazy = True if KEEPER is not None else WholeCells(prefixes.next_start, escapes)
         notebook = read_notebook(raw, lazy)
     except (JsonSpanError, NotebookShapeError) as exc:
         reason = f"invalid JSON ({exc})" if isinstance(exc, JsonSpanError) else str(exc)

@@ -23,6 +23,7 @@ from hf_secret_guard.model import FileResult
 from hf_secret_guard.read.jsonspan import WholeCells
 from hf_secret_guard.read.notebook import placed, read_notebook
 from hf_secret_guard.scan import notebook_file
+from hf_secret_guard.screen.prefilter import hides_needles
 from hf_secret_guard.tokens import PrefixIndex
 from tests.conftest import REPO, TOKEN, TOKEN2, examples, make_token
 from tests.inprocess import run_main
@@ -70,6 +71,7 @@ _LINE = st.sampled_from(
         "!pip install -q unsloth\n",
         'print("tab\\there", "quote \\" and \\\\ backslash")\n',
         "é ü 🤗 line\n",
+        "\x1b[31mred █ 50%\x1b[0m\n",  # escaped in the file: \u001b, a character no key has
         "h",  # with the next line: a key prefix no line holds alone
         "f_" + TOKEN[3:] + "\n",
         "\n",
@@ -262,3 +264,26 @@ def test_a_cell_laid_out_unlike_jupyter_scans_as_with_every_position() -> None:
         assert {f.masked for f in _assert_same_scan(text).findings} >= {"****"} | {
             f.masked for f in _with_positions(raw).findings
         }
+
+
+def test_a_cell_whose_escapes_spell_no_key_character_is_read_whole() -> None:
+    """An escape of a character that no key or needle has (the ``\\u001b`` of a colour code, accents and
+    bars written with ``ensure_ascii``) cannot hide a key's prefix: in a file that writes every letter,
+    digit, ``_``, ``-`` and ``.`` out, a cell with such escapes is read whole, and the scan is the one
+    with every position.  Once the file spells one such character in an escape, no cell with an escape
+    is read whole."""
+    token = make_token(9)
+    output = new_output("stream", name="stdout", text="\x1b[31m█ 50% é\x1b[0m\n")
+    cells = [
+        new_code_cell('token = "YOUR_HF_TOKEN"  # é\n', outputs=[output], execution_count=1),
+        new_markdown_cell(f"colour \x1b[31m{token}\x1b[0m é\n"),
+    ]
+    raw = json.dumps(json.loads(notebook_text(cells)), indent=1)  # ensure_ascii: é and █ escaped too
+    assert all(escape in raw for escape in ("\\u001b", "\\u2588", "\\u00e9"))
+    spelled = raw.replace('"colour', '"\\u0063olour', 1)  # a "c" written as an escape
+    for text, whole in ((raw, {0}), (spelled, set())):
+        prefixes = PrefixIndex(text)
+        assert read_notebook(text, WholeCells(prefixes.next_start, hides_needles(text))).whole == whole
+        found = _assert_same_scan(text).findings
+        assert [(f.rule, f.cell) for f in found] == [("HFG005", 1), ("HFG004", 2)]
+        assert token not in repr(found)
