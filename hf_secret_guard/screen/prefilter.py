@@ -295,11 +295,12 @@ def text_may_leak(data: bytes, extra_names: Sequence[str] = ()) -> bool:
     return any(name.encode("utf-8", "replace") in data for name in extra_names)
 
 
-# An image (or other base64) string in notebook JSON: ``"image/png": "iVBOR..."``, up to the first
-# character that base64 and its ``\n`` escapes do not have.  The reader never scans such a string, so
+# An image (or other base64) string in notebook JSON: ``"image/png": "iVBOR..."``, up to its closing quote,
+# when all of it is base64 and its ``\n`` escapes.  The reader never scans such a string in an output, so
 # the byte screen need not either; in a notebook with plots it is most of the bytes.  A key whose value
-# is no string (``"image/png": {"width": 400}`` in output metadata) does not match.
-_IMAGE_VALUE = rb'"image/(?!svg)[^"\\]{1,100}"[ \t\r\n]*:[ \t\r\n]*"[A-Za-z0-9+/=\\]*'
+# is no string (``"image/png": {"width": 400}`` in output metadata) does not match, nor does a string with
+# another character (``"image/png": "hf_..."`` in cell metadata, which the reader scans as text).
+_IMAGE_VALUE = rb'"image/(?!svg)[^"\\]{1,100}"[ \t\r\n]*:[ \t\r\n]*"[A-Za-z0-9+/=\\]*(?=")'
 
 
 AnyStr = TypeVar("AnyStr", str, bytes)

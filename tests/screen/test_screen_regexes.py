@@ -37,7 +37,7 @@ from hf_secret_guard.tokens.slots import (
     url_parameters,
 )
 from tests.conftest import TOKEN, TOKEN2, examples, make_token
-from tests.notebooks import PNG, new_code_cell, new_output, notebook_text
+from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, notebook_text
 
 NEEDLE_PIECES = st.sampled_from(
     [*PREFIXES, *(p[: len(p) // 2] for p in PREFIXES), *prefilter.TEXT_NEEDLES, "x", " ", "_", "-", "A", "\n"]
@@ -136,6 +136,21 @@ def test_image_base64_is_skipped_and_nothing_else() -> None:
     for kept in ('"image/svg+xml": "<svg>hf_</svg>"', '"image/png": {"width": 400}', '"text/plain": "x"'):
         assert prefilter.without_images(kept.encode()) == kept.encode()
         assert prefilter.without_images(kept) == kept
+
+
+def test_a_key_under_an_image_name_outside_an_output_is_found_alone_too() -> None:
+    """The screens skip an image's base64 (never scanned), only a whole string of base64: a key written
+    as the value of an ``image/png`` name in cell metadata, which the reader scans as the metadata's text,
+    is found when it is the notebook's only key as when another key makes the screens read on.  (They
+    took its first letters for base64, up to the ``_``, and saw no prefix in what was left.)"""
+    assert prefilter.without_images(f'"image/png": "{TOKEN}"'.encode()) == f'"image/png": "{TOKEN}"'.encode()
+    for others in ([], [new_markdown_cell(f"and {TOKEN2}\n")]):
+        nb = json.loads(notebook_text([new_markdown_cell("a plot\n"), *others]))
+        nb["cells"][0]["metadata"] = {"image/png": TOKEN}
+        raw = json.dumps(nb, indent=1)
+        for result in (api.scan_notebook(raw, "nb.ipynb"), api.scan_bytes(raw.encode(), "nb.ipynb")):
+            found = [(f.rule, f.cell, f.masked) for f in result.findings]
+            assert found[0] == ("HFG004", 1, mask(TOKEN)) and len(found) == 1 + len(others)
 
 
 def test_a_key_beside_an_image_is_found_and_one_inside_its_base64_is_not() -> None:
