@@ -3,9 +3,11 @@ a file name is never read as an option."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -219,3 +221,36 @@ def test_fix_never_writes_outside_the_tree_through_a_committed_link(tmp_path: Pa
     assert all(TOKEN in (elsewhere / name).read_text() for name in ("a.py", "b.py"))
     named = run(["scan", "--isolated", "--fix", str(elsewhere / "b.py")], repo)
     assert named.returncode == 1 and TOKEN not in (elsewhere / "b.py").read_text()
+
+
+def test_what_utf8_cannot_write_is_written_as_its_escape_never_a_traceback(tmp_path: Path) -> None:
+    """Lone surrogates reach a report two ways: a key whose escapes pair no surrogates (a ``.py`` file's
+    ``"...\\ud83d\\ude00"`` is a string of two surrogates), and a file name with a byte that is not
+    UTF-8 (Python names it with a surrogate).  Both are reported, through a pipe and in report files, with
+    the character written as its escape (or, on a terminal's own stream, as the name's byte); the SARIF uri
+    keeps the name's byte.  The output of either stopped with a UnicodeEncodeError before."""
+    (tmp_path / "a.py").write_text(
+        'import os\nos.environ["WANDB_API_KEY"] = "abcdefghijklmnop\\ud83d\\ude00"\n'
+    )
+    try:
+        (tmp_path / os.fsdecode(b"bad\xff.py")).write_text(f'x = "{TOKEN}"\n')
+    except (OSError, UnicodeError):  # a file system that takes only UTF-8 names
+        pytest.skip("file names must be UTF-8 here")
+    command = [sys.executable, "-m", "hf_secret_guard", "scan", "--isolated", "-j", "1"]
+    for format_ in ("text", "json", "sarif", "github"):
+        for output in ([], ["--output", f"report.{format_}"]):
+            result = subprocess.run(
+                [*command, "--format", format_, *output, "."], cwd=tmp_path, capture_output=True, check=False
+            )
+            shown = result.stdout + result.stderr
+            assert result.returncode == 1 and b"Traceback" not in shown, (format_, output, shown[-300:])
+            written = (tmp_path / f"report.{format_}").read_bytes() if output else result.stdout
+            assert b"\\ud83d\\ude00" in written and TOKEN.encode() not in shown + written
+            if format_ in ("json", "sarif"):
+                assert json.loads(written)
+            if format_ == "sarif":
+                uris = {
+                    r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    for r in json.loads(written)["runs"][0]["results"]
+                }
+                assert uris == {"a.py", "bad%FF.py"}

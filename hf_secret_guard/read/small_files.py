@@ -42,9 +42,10 @@ def read_small_file(path: str, limit: int) -> bytes:
 def write_text_no_follow(path: str, text: str) -> None:
     """Write ``text`` (UTF-8, ``\\n`` line ends on every OS) to ``path``, never through a symbolic link
     (``O_NOFOLLOW``: a link committed where a report goes fails instead of writing to its target) and never
-    waiting on a FIFO with no reader."""
+    waiting on a FIFO with no reader.  A character UTF-8 cannot write (a lone surrogate: a file name's
+    undecodable byte, a key's escapes) is written as its ``\\u`` escape, which a JSON string reads back."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     descriptor = os.open(path, flags, 0o666)
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
+    with os.fdopen(descriptor, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
         stream.write(text)

@@ -10,6 +10,7 @@ secret.  Messages carry only the masked secret.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -56,11 +57,13 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def artifact_location(path: str, root: Optional[str] = None) -> dict[str, str]:
-    """A uri relative to ``%SRCROOT%`` when the file is under it, else an absolute ``file:`` uri."""
+    """A uri relative to ``%SRCROOT%`` when the file is under it, else an absolute ``file:`` uri; the name's
+    own bytes percent-encoded (``os.fsencode``: a byte that was not UTF-8 comes back as it was), as
+    ``as_uri`` encodes them."""
     relative = relative_path(path, root)
     if relative is None:
         return {"uri": Path(path).resolve().as_uri()}
-    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}
 
 
 def _region(finding: Finding) -> dict[str, int]:

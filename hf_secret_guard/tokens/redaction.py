@@ -85,14 +85,23 @@ class RedactingStream(io.TextIOBase):
         cut = self._pending.rfind("\n") + 1
         if cut:  # taken out before the write: a write that fails is not tried again at every flush
             line, self._pending = self._pending[:cut], self._pending[cut:]
-            self.stream.write(redact_output(line))
+            self._put(redact_output(line))
         return len(text)
 
     def flush(self) -> None:
         if self._pending:
             rest, self._pending = self._pending, ""
-            self.stream.write(redact_output(rest))
+            self._put(redact_output(rest))
         self.stream.flush()
+
+    def _put(self, text: str) -> None:
+        """``text`` to the stream; a character its encoding cannot write (a lone surrogate, which a key's
+        escapes or a file name's undecodable byte can make) as its ``\\u`` escape, not a traceback."""
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:  # the stream encodes the whole text before it writes any of it
+            encoding = self.encoding
+            self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
 
     def close(self) -> None:
         """Flush, but leave the wrapped stream open: it belongs to the interpreter."""
