@@ -126,11 +126,15 @@ def _slot_bytes(data: bytes) -> bool:
 
 def _value_may_be_key(text: str, quote_at: int) -> bool:
     """The literal after a slot: a key or a placeholder?  Unsure (an escape, no closing quote on the
-    line) counts as yes."""
+    line, or in notebook JSON the end of one string of a list and the start of the next before the closing
+    quote or at it: a cell's source line that goes on in the next item) counts as yes."""
     quote = text[quote_at]
     close = text.find(quote, quote_at + 1)
     line_end = text.find("\n", quote_at + 1)
     if close < 0 or (0 <= line_end < close):
+        return True
+    split = _re(_JSON_LIST_SPLIT).search(text, quote_at + 1, close + _SPLIT_REACH)
+    if split is not None and split.start() <= close:
         return True
     value = text[quote_at + 1 : close].replace("\\", "")  # as the token screens: keys are written out
     return is_placeholder(value) or looks_real(strip_scheme(value)[1])
@@ -516,6 +520,7 @@ _GAP = r"(?:\s|\\|#[^\r\n]*(?![^\r\n]))*"
 # list element: ``"... hf_abc",\n "def..."``.  In Python, ``("hf_", "api_org_")`` is two values.
 _SPLIT = rf"(?:\\|[\"']{{1,3}}{_GAP}[rRbBuUfF]{{0,2}}[\"'])"
 _JSON_LIST_SPLIT = r"\"\s*,\s*\""
+_SPLIT_REACH = 64  # how far past a literal's closing quote a list split is looked for (white space in it)
 _TOKEN_BODY: dict[str, tuple[str, str]] = {}
 for _, _fmt in FORMATS:  # formats that share a prefix share its entry
     if _fmt.anywhere:

@@ -532,3 +532,18 @@ def test_token_candidate_says_the_same_of_a_long_text(text: str, json_text: bool
     assert prefilter.token_candidate(long, json_text) == prefilter.token_candidate(text, json_text)
     if TOKEN in text:
         assert prefilter.token_candidate(long, json_text)
+
+
+@pytest.mark.parametrize("quote", ["'", '"'])
+@pytest.mark.parametrize("indent", [None, 1])
+def test_a_key_in_a_slot_across_two_items_of_a_cell_source_is_found(quote: str, indent: int | None) -> None:
+    """A cell's source line that goes on in the next item of its list (no line break between them), with a
+    key in a slot across the two, is found in a notebook written without indentation as with it: the
+    screens read the end of one JSON string and the start of the next inside the literal as unsure.  (They
+    read it as the literal's value, judged it no key, and passed the notebook over.)"""
+    token = make_token(11)
+    nb = json.loads(notebook_text([new_code_cell("x = 1\n")]))
+    nb["cells"][0]["source"] = [f"token = {quote}{token[:2]}", f"{token[2:]}{quote}\n"]
+    raw = json.dumps(nb, indent=indent)
+    [found] = api.scan_bytes(raw.encode(), "nb.ipynb").findings
+    assert (found.rule, found.cell, found.masked) == ("HFG001", 1, mask(token))
