@@ -5,10 +5,12 @@ No timings here (the machine is shared): the checks are on what is imported, and
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -241,6 +243,26 @@ def test_work_is_handed_out_with_copies_of_one_file_side_by_side(tmp_path: Path)
     stems = ["Qwen" if candidates[index].path.endswith("Qwen.ipynb") else "Llama" for index in order]
     assert stems == sorted(stems, key=stems.index)  # each stem's copies in one run: 6 and 6
     assert stems.count("Qwen") == stems.count("Llama") == 6
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_each_process_scans_files_next_to_each_other(tmp_path: Path) -> None:
+    """Two processes each take a stretch of the order from its front, and the one done first takes what
+    is left of the other's from its back: each scans its files in at most two runs of that order, three
+    runs in all (one chunk after another to whichever asked gave each process every other chunk)."""
+    _tree(tmp_path, 160, 160)
+    candidates = discover_files([str(tmp_path)], DEFAULT_DISCOVER)
+
+    def scan_one(candidate: Candidate, options: ScanOptions) -> tuple[int, FileResult]:
+        time.sleep(0.002)  # both processes get to work, however late the child starts
+        return os.getpid(), api.scan_candidate(candidate, options)
+
+    scanned = list(parallel.scan_in_workers(candidates, ScanOptions(), scan_one, 2))
+    assert [result for _, result in scanned] == _scan(candidates, 0)
+    order = [index for chunk in parallel._chunks(candidates) for index in chunk]
+    pids = [scanned[index][0] for index in order]
+    runs = 1 + sum(1 for before, after in itertools.pairwise(pids) if before != after)
+    assert len(set(pids)) == 2 and runs <= 3
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")

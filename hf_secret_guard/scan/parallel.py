@@ -7,13 +7,19 @@ where fork is safe (POSIX, no other thread running).
 
 How the work is shared:
 
-- The parent cuts the file list into chunks (files whose names end alike side by side: ``_chunks``) and
-  writes every chunk number into a pipe before forking.
-  Each process, the parent included, takes the next number from that pipe (a 4-byte read is atomic), so
-  fast and slow chunks even out by themselves.
+- The parent sorts the files so that names that end alike stand side by side (copies of one template
+  notebook, ``AMD-X.ipynb``, ``Kaggle-X.ipynb``, ``X.ipynb``; a template's scripts), cuts that order into
+  small chunks and the chunks into one stretch per process (``_Stretches``).  Each process takes the
+  chunks of its own stretch from the front; with it done, it takes from the back of the stretch that has
+  the most left, and keeps to that one while it lasts.  So each process reads files next to each other
+  in the order, whose memories of parts and chunks then serve it (handing out one chunk after another
+  to whichever process asked split every run of copies between them, and each did the first-time work of
+  most of them), and the last chunks are still shared out to the end.  Who takes what is kept in a
+  small temporary file that every process locks while it takes; the kernel releases the lock of a
+  process that dies.
 - libcst is slow to import, as slow as scanning many clean files (benchmarks/README.md).  Few need it, so
   one worker, the parser, imports it.  In every other process an import hook turns the import into
-  ``_Deferred``; that file goes to the parser through a second pipe, and the parser scans it whole.  A
+  ``_Deferred``; that file goes to the parser through a pipe, and the parser scans it whole.  A
   deferred file is read twice; no file is scanned with less than the full scan.  A process that has
   handed over ``DEFER_LIMIT`` files drops the hook and parses the rest itself: when most files need
   libcst, one parser would leave the other cores idle.
@@ -25,6 +31,7 @@ How the work is shared:
 from __future__ import annotations
 
 import os
+import struct
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from importlib.machinery import ModuleSpec
@@ -36,12 +43,11 @@ from hf_secret_guard.options import ScanOptions
 
 MIN_FILES = 300  # below this a serial scan is too quick for workers to pay for themselves
 MAX_WORKERS = 8  # the one parser would become the bottleneck long before this
-MAX_CHUNKS = 1024  # every chunk number is written before the workers start: 4 KB fits any pipe buffer
-MIN_CHUNK = 8
+CHUNK = 4  # files taken at a time: each take is a lock and an unlock
 # Files a worker hands to the parser before it imports libcst itself: a few go to the one parser, but
 # in a tree of template notebooks that all hold placeholders every file needs libcst.
 DEFER_LIMIT = 32
-RECORD_SIZE = 4  # a chunk or file number on a pipe: 4 bytes, little-endian
+RECORD_SIZE = 4  # a file number on a pipe: 4 bytes, little-endian
 
 Result = TypeVar("Result")  # what the per-file function returns: a FileResult, or that and the fix's plan
 
@@ -94,17 +100,64 @@ def cores() -> int:
 
 
 def _chunks(candidates: Sequence[Candidate]) -> list[list[int]]:
-    """The files' indexes in chunks, files whose names end alike next to each other: copies of one
-    notebook (``AMD-X.ipynb``, ``Kaggle-X.ipynb``, ``X.ipynb``) land in one process, whose memories of
-    parts and chunks then serve them all."""
-    count = len(candidates)
-    size = max(MIN_CHUNK, -(-count // MAX_CHUNKS))
-    order = sorted(range(count), key=lambda index: candidates[index].path[::-1])
-    return [order[start : start + size] for start in range(0, count, size)]
+    """The files' indexes in chunks of ``CHUNK``, files whose names end alike next to each other: copies
+    of one notebook (``AMD-X.ipynb``, ``Kaggle-X.ipynb``, ``X.ipynb``) land in one process, whose
+    memories of parts and chunks then serve them all."""
+    order = sorted(range(len(candidates)), key=lambda index: candidates[index].path[::-1])
+    return [order[start : start + CHUNK] for start in range(0, len(order), CHUNK)]
+
+
+class _Stretches:
+    """The chunk numbers, cut into one stretch per process, and who takes which (see the module's
+    docstring).  The stretches' bounds are in a temporary file that every process maps and locks
+    (``fcntl.lockf``: per process, and released by the kernel when a process ends, however it ends)."""
+
+    def __init__(self, chunks: int, processes: int) -> None:
+        import mmap
+        import tempfile
+
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open while the workers run: ``close``)
+        size = 2 * processes * RECORD_SIZE
+        self._file.truncate(size)
+        self._state = mmap.mmap(self._file.fileno(), size)
+        self._bounds = f"<{2 * processes}i"  # stretch s: chunks [front, back) at 2s and 2s + 1
+        cuts = [chunks * number // processes for number in range(processes + 1)]
+        fronts_and_backs = [cut for number in range(processes) for cut in cuts[number : number + 2]]
+        struct.pack_into(self._bounds, self._state, 0, *fronts_and_backs)
+        self._from: Optional[int] = None  # the stretch this process takes from the back of
+
+    def take(self, own: int) -> Optional[int]:
+        """The next chunk number for the process that owns stretch ``own``, or None when all are taken."""
+        import fcntl
+
+        fd = self._file.fileno()
+        fcntl.lockf(fd, fcntl.LOCK_EX)
+        try:
+            bounds: list[int] = list(struct.unpack_from(self._bounds, self._state))
+            fronts, backs = bounds[0::2], bounds[1::2]
+            if fronts[own] < backs[own]:
+                bounds[2 * own] += 1
+                chunk = fronts[own]
+            else:
+                left = [back - front for front, back in zip(fronts, backs, strict=True)]
+                if self._from is None or not left[self._from]:
+                    self._from = max(range(len(left)), key=left.__getitem__)
+                if not left[self._from]:
+                    return None
+                bounds[2 * self._from + 1] -= 1
+                chunk = backs[self._from] - 1
+            struct.pack_into(self._bounds, self._state, 0, *bounds)
+            return chunk
+        finally:
+            fcntl.lockf(fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        self._state.close()
+        self._file.close()
 
 
 def _records(fd: int, block: bool) -> Iterator[int]:
-    """Chunk or file numbers from a pipe: all that are there now, or (``block``) all until EOF."""
+    """File numbers from a pipe: all that are there now, or (``block``) all until EOF."""
     os.set_blocking(fd, block)
     while True:
         try:
@@ -117,14 +170,6 @@ def _records(fd: int, block: bool) -> Iterator[int]:
             data += os.read(fd, RECORD_SIZE - len(data) % RECORD_SIZE)
         for start in range(0, len(data), RECORD_SIZE):
             yield _unpack(data[start : start + RECORD_SIZE])
-
-
-def _take(fd: int) -> Optional[int]:
-    """The next chunk number, or None when every chunk is taken."""
-    data = os.read(fd, RECORD_SIZE)
-    while data and len(data) < RECORD_SIZE:
-        data += os.read(fd, RECORD_SIZE - len(data))
-    return _unpack(data) if data else None
 
 
 def _pack(number: int) -> bytes:
@@ -142,13 +187,15 @@ class _Worker(Generic[Result]):
         options: ScanOptions,
         scan_one: Callable[[Candidate, ScanOptions], Result],
         chunks: list[list[int]],
-        work: int,
+        stretches: _Stretches,
+        own: int,
     ) -> None:
         self.candidates = candidates
         self.options = options
         self.scan_one = scan_one
         self.chunks = chunks
-        self.work = work
+        self.stretches = stretches
+        self.own = own  # the stretch this process takes from first
         self.results: list[tuple[int, Result]] = []
 
     def scan(self, index: int) -> None:
@@ -159,7 +206,7 @@ class _Worker(Generic[Result]):
         while True:
             for index in _records(deferred, block=False):
                 self.scan(index)
-            chunk = _take(self.work)
+            chunk = self.stretches.take(self.own)
             if chunk is None:
                 break
             for index in self.chunks[chunk]:
@@ -176,7 +223,7 @@ class _Worker(Generic[Result]):
         handed = 0
         try:
             while True:
-                chunk = _take(self.work)
+                chunk = self.stretches.take(self.own)
                 if chunk is None:
                     break
                 for index in self.chunks[chunk]:
@@ -224,9 +271,11 @@ def scan_in_workers(
 ) -> Iterator[Result]:
     """``scan_one`` over ``candidates`` in ``workers`` processes (the caller's among them), in order."""
     chunks = _chunks(candidates)
-    work_read, work_write = os.pipe()
-    os.write(work_write, b"".join(_pack(number) for number in range(len(chunks))))
-    os.close(work_write)
+    try:
+        stretches = _Stretches(len(chunks), workers)
+    except OSError:  # no temporary file to share: one process does it all
+        yield from (scan_one(candidate, options) for candidate in candidates)
+        return
     deferred_read, deferred_write = os.pipe()
     children: list[tuple[int, int]] = []  # (pid, the read end of its result pipe)
     results: dict[int, Result] = {}
@@ -237,7 +286,7 @@ def scan_in_workers(
             if pid == 0:  # the worker: it never returns into the caller's code
                 status = 1
                 try:
-                    worker = _Worker(candidates, options, scan_one, chunks, work_read)
+                    worker = _Worker(candidates, options, scan_one, chunks, stretches, number)
                     if number == 1:
                         os.close(deferred_write)  # else it would wait for its own end of the pipe
                         worker.run_parser(deferred_read)
@@ -252,7 +301,7 @@ def scan_in_workers(
             children.append((pid, result_read))
         os.close(deferred_read)
         deferred_read = -1
-        parent: _Worker[Result] = _Worker(candidates, options, scan_one, chunks, work_read)
+        parent: _Worker[Result] = _Worker(candidates, options, scan_one, chunks, stretches, 0)
         parent.run_deferring(deferred_write)
         os.close(deferred_write)  # the parser sees EOF once every process has closed this
         deferred_write = -1
@@ -264,11 +313,12 @@ def scan_in_workers(
             os.waitpid(pid, 0)
             children.pop(0)
     finally:
-        for fd in (work_read, deferred_read, deferred_write, *(fd for _, fd in children)):
+        for fd in (deferred_read, deferred_write, *(fd for _, fd in children)):
             if fd >= 0:
                 os.close(fd)
         for pid, _ in children:  # only after an exception in this process (Ctrl-C, a bug)
             _stop(pid)
+        stretches.close()
     for index, candidate in enumerate(candidates):
         result = results.get(index)
         yield result if result is not None else scan_one(candidate, options)
