@@ -116,6 +116,28 @@ def test_generated_cells_read_as_ipython_reads_them(cell: str) -> None:
     assert_same_reading(cell)
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        # The install cell of template notebooks: several commands in blocks, read one after another
+        # without tokenizing the cell again (a command is one whole logical line)...
+        'import os\nif "COLAB_" not in "".join(os.environ.keys()):\n    !pip install unsloth\nelse:\n'
+        "    import torch\n    !pip install --no-deps xformers {v} peft \\\n        trl\n"
+        '    !pip install "datasets==4.3.0"\n!pip install last\nx = 1',
+        "files = !ls\nenv = %env\nlen?\n!echo a\n    !echo b",
+        "def f():\n    !echo one\n    out = !echo two\n    return out\n!echo three",
+        # ...and again where it is not: a quote left open, a command that runs on in brackets, a help
+        # line in a bracket.
+        '!echo "open\n!echo next\nx = 1\n!echo last',
+        "!echo (\n!echo ) done\ny = 2\n!echo end",
+        "z = (len?\n)\n!echo after",
+        "!a\n!b\n!c\n!d\n!e\n!f\n!g\n!h",
+    ],
+)
+def test_cells_of_several_commands_read_as_ipython_reads_them(cell: str) -> None:
+    assert_same_reading(cell)
+
+
 # --- The fixes: a token on a Python line becomes Python, one in an IPython command becomes {...} ---------
 
 _SECRET_VALUE = "value-from-the-secret-store"

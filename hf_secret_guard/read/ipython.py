@@ -347,8 +347,9 @@ def _continued_end(lines: list[_Line], index: int) -> int:
     return index
 
 
-def _apply(lines: list[_Line], lo: int, found: _Found, reading: _Reading) -> bool:
-    """Blank what IPython turns into a call; False where IPython's transform raises SyntaxError."""
+def _apply(lines: list[_Line], lo: int, found: _Found, reading: _Reading) -> Optional[int]:
+    """Blank what IPython turns into a call: the index of the last line blanked; None where IPython's
+    transform raises SyntaxError (nothing is blanked)."""
     first = lo + found.line
     if found.kind == "help":
         last = lo + found.end_line
@@ -356,7 +357,7 @@ def _apply(lines: list[_Line], lo: int, found: _Found, reading: _Reading) -> boo
         if not piece.endswith("\n") and last == len(lines) - 1:
             piece += "\n"
         if _HELP_END_RE.search(piece) is None:
-            return False
+            return None
         kind = "?"
     else:
         last = _continued_end(lines, first)
@@ -365,27 +366,57 @@ def _apply(lines: list[_Line], lo: int, found: _Found, reading: _Reading) -> boo
         if kind in ("!", "?") and rest[:2] in ("!!", "??"):
             kind = rest[:2]
         if kind == "/" and not rest[1:].partition(" ")[0]:
-            return False  # `/` must be followed by a callable's name
+            return None  # `/` must be followed by a callable's name
     line_start = lines[first].start + lines[first].cut
     end = _offset(lines, last, len(lines[last].text))
     command_start = line_start if found.kind != "help" else _offset(lines, first, 0)
     _blank(lines, first, found.column, last)
     reading.commands.append((command_start, end, kind))
-    return True
+    return last
 
 
 def _token_transforms(lines: list[_Line], lo: int, reading: _Reading) -> None:
+    """IPython's token transforms: the first that applies, in the order of where they stand, then the
+    same on the new text, until none does.  The cell is tokenized again only when a transform's lines
+    were not one whole logical line (``_without_blanked``)."""
     if not _MAY_ESCAPE_RE.search("\n".join(line.text for line in lines[lo:])):
         return  # no line can start with an escape, no `=` is followed by one, no `?`: nothing to find
     finders = (_find_magic_assign, _find_system_assign, _find_escaped, _find_help_end)
+    groups = _tokens_by_line(lines, lo)
     for _ in range(_TRANSFORM_LIMIT):
-        groups = _tokens_by_line(lines, lo)
         found = sorted(
             (f for f in (finder(groups) for finder in finders) if f is not None),
             key=lambda f: (f.line, f.column, f.priority),
         )
-        if not any(_apply(lines, lo, f, reading) for f in found):
+        applied = next(
+            ((f, last) for f in found if (last := _apply(lines, lo, f, reading)) is not None), None
+        )
+        if applied is None:
             return
+        groups = _without_blanked(groups, *applied, lo) or _tokens_by_line(lines, lo)
+
+
+def _without_blanked(
+    groups: list[list[tokenize.TokenInfo]], found: _Found, last: int, lo: int
+) -> Optional[list[list[tokenize.TokenInfo]]]:
+    """The logical lines of the text after ``found`` was blanked up to line ``last``, without tokenizing
+    it again, when the blanked lines were one whole logical line (from its first token to its NEWLINE);
+    else None.  The tokenizer reads left to right, so the lines before are the same tokens; and it leaves
+    such a line as it found it (no bracket or string open, no line continued, the indentation that of
+    the line's start, which blanking keeps), so the lines after are too.  The blanked lines become ``0``
+    and blank lines (``x = 0`` for an assignment), in which no finder finds anything: they are left out."""
+    first = found.line + 1  # token lines count from 1 at ``lines[lo]``
+    for index, group in enumerate(groups):
+        if group[0].start[0] < first:
+            continue
+        if (
+            group[0].start[0] == first
+            and group[-1].type == tokenize.NEWLINE
+            and group[-1].start[0] == last - lo + 1
+        ):
+            return groups[:index] + groups[index + 1 :]
+        return None
+    return None
 
 
 def _automagic(lines: list[_Line], lo: int, reading: _Reading) -> None:
