@@ -6,6 +6,7 @@ registry's prefixes, so a new provider needs nothing here.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -125,7 +126,15 @@ _PASS_PIVOTS = _pass_pivots()
 TOKEN_BRANCHES = _token_branches(_SCREEN_PIVOTS)
 TOKEN_SCREEN = by_first_character(TOKEN_BRANCHES)
 TOKEN_PIVOTS = frozenset(needle[at] for needle, at in _SCREEN_PIVOTS.items())  # where its hits are
-_PASS_BRANCHES = _token_branches(_PASS_PIVOTS)
+# A needle that shares its pass's character with no other and is this long (``eyJhcGlfYWRkcmVzcyI6``) is
+# found by ``find``, which skips along by the needle's length where a pass stops at every such character.
+_ALONE_FROM = 8
+_ALONE = [
+    (needle, at)
+    for needle, at in _PASS_PIVOTS.items()
+    if len(needle) >= _ALONE_FROM and [n[a] for n, a in _PASS_PIVOTS.items()].count(needle[at]) == 1
+]
+_PASS_BRANCHES = _token_branches({n: at for n, at in _PASS_PIVOTS.items() if (n, at) not in _ALONE})
 _OFFSETS = _offsets(
     {needle[at] for pivots in (_SCREEN_PIVOTS, _PASS_PIVOTS) for needle, at in pivots.items()}
 )
@@ -165,6 +174,11 @@ def prefix_ends_by_pivot(text: str) -> Iterator[tuple[str, int]]:
     for branch in _BRANCH_RES:
         for hit in branch.finditer(text):
             yield from prefixes_at(text, hit.start())
+    for needle, at in _ALONE:
+        found = text.find(needle)
+        while found >= 0:
+            yield from prefixes_at(text, found + at)
+            found = text.find(needle, found + 1)
 
 
 def prefix_starts_in_bytes(data: bytes) -> Iterator[tuple[str, int]]:
@@ -175,10 +189,19 @@ def prefix_starts_in_bytes(data: bytes) -> Iterator[tuple[str, int]]:
     beyond Latin-1 takes 2 or 4 bytes a character: each pass costs less."""
     if not _BRANCH_BYTES:
         _BRANCH_BYTES.extend(re.compile(branch.encode("ascii")) for branch in _PASS_BRANCHES)
-    for branch in _BRANCH_BYTES:
-        for hit in branch.finditer(data):
-            at = hit.start()
-            for prefix, offset in _OFFSETS[chr(data[at])]:
-                start = at - offset
-                if start >= 0 and data.startswith(prefix.encode("ascii"), start):
-                    yield prefix, start
+    hits = (hit.start() for branch in _BRANCH_BYTES for hit in branch.finditer(data))
+    for at in itertools.chain(hits, _alone_in_bytes(data)):
+        for prefix, offset in _OFFSETS[chr(data[at])]:
+            start = at - offset
+            if start >= 0 and data.startswith(prefix.encode("ascii"), start):
+                yield prefix, start
+
+
+def _alone_in_bytes(data: bytes) -> Iterator[int]:
+    """Where the pivot character of each ``_ALONE`` needle is, in ``data``: a ``find`` loop per needle."""
+    for needle, at in _ALONE:
+        encoded = needle.encode("ascii")
+        found = data.find(encoded)
+        while found >= 0:
+            yield found + at
+            found = data.find(encoded, found + 1)

@@ -14,7 +14,7 @@ import re
 import string
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hf_secret_guard import api
@@ -25,6 +25,7 @@ from hf_secret_guard.providers._needles import (
     pivoted,
     prefix_ends,
     prefix_ends_by_pivot,
+    prefix_starts_in_bytes,
 )
 from hf_secret_guard.read.jsonspan import JsonSpanError, parse_with_spans
 from hf_secret_guard.screen import prefilter
@@ -57,8 +58,12 @@ def _find_each(text: str) -> set[tuple[str, int]]:
 
 @settings(max_examples=examples(100), deadline=None)
 @given(TEXTS)
+@example(" x ".join(PREFIXES))  # every prefix, whichever way it is searched for (a pass, a ``find``)
+@example("".join(p + p for p in PREFIXES))
 def test_prefix_ends_is_a_find_per_prefix(text: str) -> None:
     assert set(prefix_ends(text)) == _find_each(text) == set(prefix_ends_by_pivot(text))
+    in_bytes = {(prefix, start + len(prefix)) for prefix, start in prefix_starts_in_bytes(text.encode())}
+    assert in_bytes == _find_each(text)  # the pieces are ASCII: a byte a character
 
 
 @settings(max_examples=examples(100), deadline=None)
