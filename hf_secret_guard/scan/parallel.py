@@ -31,7 +31,6 @@ How the work is shared:
 from __future__ import annotations
 
 import os
-import struct
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from importlib.machinery import ModuleSpec
@@ -48,6 +47,7 @@ CHUNK = 4  # files taken at a time: each take is a lock and an unlock
 # in a tree of template notebooks that all hold placeholders every file needs libcst.
 DEFER_LIMIT = 32
 RECORD_SIZE = 4  # a file number on a pipe: 4 bytes, little-endian
+_C_INT = 4  # bytes of the C int of ``memoryview.cast("i")`` wherever fork runs (Linux, macOS, the BSDs)
 
 Result = TypeVar("Result")  # what the per-file function returns: a FileResult, or that and the fix's plan
 
@@ -117,41 +117,38 @@ class _Stretches:
         import tempfile
 
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open while the workers run: ``close``)
-        size = 2 * processes * RECORD_SIZE
+        size = 2 * processes * _C_INT  # a front and a back per stretch
         self._file.truncate(size)
         self._state = mmap.mmap(self._file.fileno(), size)
-        self._bounds = f"<{2 * processes}i"  # stretch s: chunks [front, back) at 2s and 2s + 1
+        # Stretch s holds the chunks from bounds[2s] (its front) up to bounds[2s + 1] (its back).
+        self._bounds = memoryview(self._state).cast("i")
         cuts = [chunks * number // processes for number in range(processes + 1)]
-        fronts_and_backs = [cut for number in range(processes) for cut in cuts[number : number + 2]]
-        struct.pack_into(self._bounds, self._state, 0, *fronts_and_backs)
+        for number in range(processes):
+            self._bounds[2 * number], self._bounds[2 * number + 1] = cuts[number], cuts[number + 1]
         self._from: Optional[int] = None  # the stretch this process takes from the back of
 
     def take(self, own: int) -> Optional[int]:
         """The next chunk number for the process that owns stretch ``own``, or None when all are taken."""
         import fcntl
 
-        fd = self._file.fileno()
+        fd, bounds = self._file.fileno(), self._bounds
         fcntl.lockf(fd, fcntl.LOCK_EX)
         try:
-            bounds: list[int] = list(struct.unpack_from(self._bounds, self._state))
-            fronts, backs = bounds[0::2], bounds[1::2]
-            if fronts[own] < backs[own]:
+            if bounds[2 * own] < bounds[2 * own + 1]:
                 bounds[2 * own] += 1
-                chunk = fronts[own]
-            else:
-                left = [back - front for front, back in zip(fronts, backs, strict=True)]
-                if self._from is None or not left[self._from]:
-                    self._from = max(range(len(left)), key=left.__getitem__)
-                if not left[self._from]:
-                    return None
-                bounds[2 * self._from + 1] -= 1
-                chunk = backs[self._from] - 1
-            struct.pack_into(self._bounds, self._state, 0, *bounds)
-            return chunk
+                return bounds[2 * own] - 1
+            left = [bounds[2 * number + 1] - bounds[2 * number] for number in range(len(bounds) // 2)]
+            if self._from is None or not left[self._from]:
+                self._from = max(range(len(left)), key=left.__getitem__)
+            if not left[self._from]:
+                return None
+            bounds[2 * self._from + 1] -= 1
+            return bounds[2 * self._from + 1]
         finally:
             fcntl.lockf(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
+        self._bounds.release()
         self._state.close()
         self._file.close()
 
