@@ -90,6 +90,8 @@ def discover_files(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISC
             top = root if _inside(absolute, root) else os.path.dirname(absolute)
             hit = named_excluder.match_below(absolute, top)
         found.append(Candidate(given, skipped=_excluded(hit)))
+    if len(paths) == 1:  # one file, or one directory's walk or listing: each path once already
+        return found
     seen: set[str] = set()
     unique: list[Candidate] = []
     for candidate in found:
@@ -200,9 +202,12 @@ def _walk(top: str, excluder: Excluder) -> Iterator[Candidate]:
             yield Candidate(directory, error=f"cannot list directory: {exc.strerror or type(exc).__name__}")
             continue
         subdirectories: list[tuple[str, str]] = []
+        # ``os.path.join(directory, name)`` is ``os.path.join(directory, "") + name``: joined once here.
+        inside = "" if directory == "." else os.path.join(directory, "")
+        absolute_inside = os.path.join(absolute_directory, "")
         for entry in entries:
-            path = entry.name if directory == "." else os.path.join(directory, entry.name)
-            absolute = os.path.join(absolute_directory, entry.name)
+            path = inside + entry.name
+            absolute = absolute_inside + entry.name
             if entry.is_symlink():
                 hit = excluder.match(absolute, entry.name)
                 yield Candidate(path, _excluded(hit)) if hit else _symlink(path, real_top)
