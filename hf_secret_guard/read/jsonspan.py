@@ -159,7 +159,9 @@ def _whole_cell(raw: str, pos: int, whole: WholeCells) -> Optional[tuple[Any, in
         return None
     if whole.escapes and UNICODE_ESCAPE.search(raw, pos, decoded[1]) is not None:
         return None
-    return decoded if _has_room(_depth(decoded[0])) else None
+    # No deeper than it has brackets: counted in C, that settles most cells without measuring them.
+    brackets = raw.count("{", pos, decoded[1]) + raw.count("[", pos, decoded[1])
+    return decoded if _has_room(brackets) or _has_room(_depth(decoded[0])) else None
 
 
 # The end of an item of the ``cells`` array as Jupyter lays a notebook out: a line of its own, indented
