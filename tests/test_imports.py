@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -263,6 +264,24 @@ def test_each_process_scans_files_next_to_each_other(tmp_path: Path) -> None:
     pids = [scanned[index][0] for index in order]
     runs = 1 + sum(1 for before, after in itertools.pairwise(pids) if before != after)
     assert len(set(pids)) == 2 and runs <= 3
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_without_a_temporary_file_to_share_one_process_scans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers share who takes what through a temporary file; where none can be made (a temporary
+    directory that is gone), the files are scanned in this process, with the same results."""
+    _tree(tmp_path, 40, 40)
+    candidates = discover_files([str(tmp_path)], DEFAULT_DISCOVER)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+
+    def scan_one(candidate: Candidate, options: ScanOptions) -> tuple[int, FileResult]:
+        return os.getpid(), api.scan_candidate(candidate, options)
+
+    scanned = list(parallel.scan_in_workers(candidates, ScanOptions(), scan_one, 2))
+    assert [result for _, result in scanned] == _scan(candidates, 0)
+    assert {pid for pid, _ in scanned} == {os.getpid()}
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")

@@ -113,10 +113,19 @@ class _Stretches:
     (``fcntl.lockf``: per process, and released by the kernel when a process ends, however it ends)."""
 
     def __init__(self, chunks: int, processes: int) -> None:
+        """Raises OSError where there is no temporary file to share, or it cannot be locked (some network
+        file systems): the caller then scans in one process."""
+        import fcntl
         import mmap
         import tempfile
 
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open while the workers run: ``close``)
+        try:
+            fcntl.lockf(self._file.fileno(), fcntl.LOCK_EX)
+            fcntl.lockf(self._file.fileno(), fcntl.LOCK_UN)
+        except OSError:
+            self._file.close()
+            raise
         size = 2 * processes * _C_INT  # a front and a back per stretch
         self._file.truncate(size)
         self._state = mmap.mmap(self._file.fileno(), size)
@@ -270,7 +279,7 @@ def scan_in_workers(
     chunks = _chunks(candidates)
     try:
         stretches = _Stretches(len(chunks), workers)
-    except OSError:  # no temporary file to share: one process does it all
+    except OSError:  # no temporary file to share and lock: one process does it all
         yield from (scan_one(candidate, options) for candidate in candidates)
         return
     deferred_read, deferred_write = os.pipe()
