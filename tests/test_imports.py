@@ -347,6 +347,38 @@ def test_when_most_files_need_libcst_every_worker_parses(tmp_path: Path) -> None
 
 
 @pytest.mark.e2e
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
+def test_a_dying_parser_costs_time_not_results(tmp_path: Path) -> None:
+    """The parser dies as soon as it has imported libcst, while the parent still hands it files: the
+    parent parses them itself (a write to the parser's closed pipe stopped the run with BrokenPipeError).
+    In a fresh interpreter, where the parent really defers (libcst not yet imported); the parent takes
+    longer over its files than libcst takes to import, so it is still handing them over."""
+    count = 40
+    for number in range(count):
+        (tmp_path / f"m{number}.py").write_text(f'import os\nos.environ["HF_TOKEN"] = "\\t{TOKEN}"\n')
+    script = (
+        "import os, sys, time\n"
+        "from hf_secret_guard import api\n"
+        "from hf_secret_guard.discover import discover_files, DEFAULT_DISCOVER\n"
+        "from hf_secret_guard.options import ScanOptions\n"
+        "from hf_secret_guard.scan import parallel\n"
+        f"candidates = discover_files([{str(tmp_path)!r}], DEFAULT_DISCOVER)\n"
+        "parent = os.getpid()\n"
+        "def scan_one(candidate, options):\n"
+        "    if os.getpid() != parent and 'libcst' in sys.modules:\n"
+        "        os._exit(3)\n"
+        "    if os.getpid() == parent:\n"
+        "        time.sleep(0.03)\n"
+        "    return api.scan_candidate(candidate, options)\n"
+        "results = list(parallel.scan_in_workers(candidates, ScanOptions(), scan_one, 2))\n"
+        "print(sum(len(r.findings) for r in results), len(results))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-300:]
+    assert done.stdout.split() == [str(count), str(count)]
+
+
+@pytest.mark.e2e
 def test_the_ast_path_loads_no_dataclasses() -> None:
     """A file read with ``ast`` (a placeholder in a key place) loads no ``dataclasses`` (with ``inspect``
     and ``copy``): every worker process that reads a file with a possible finding would pay for it."""

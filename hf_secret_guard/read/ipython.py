@@ -375,6 +375,9 @@ def _apply(lines: list[_Line], lo: int, found: _Found, reading: _Reading) -> Opt
     return last
 
 
+_ODD_BREAK_RE = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def _token_transforms(lines: list[_Line], lo: int, reading: _Reading) -> None:
     """IPython's token transforms: the first that applies, in the order of where they stand, then the
     same on the new text, until none does.  The cell is tokenized again only when a transform's lines
@@ -383,6 +386,9 @@ def _token_transforms(lines: list[_Line], lo: int, reading: _Reading) -> None:
         return  # no line can start with an escape, no `=` is followed by one, no `?`: nothing to find
     finders = (_find_magic_assign, _find_system_assign, _find_escaped, _find_help_end)
     groups = _tokens_by_line(lines, lo)
+    # Line breaks that ``str.splitlines`` sees and the tokenizer does not (or sees otherwise): the lines
+    # here and the tokenizer's are then not the same lines, so every transform tokenizes again.
+    plain = not any(_ODD_BREAK_RE.search(line.full) for line in lines[lo:])
     for _ in range(_TRANSFORM_LIMIT):
         found = sorted(
             (f for f in (finder(groups) for finder in finders) if f is not None),
@@ -393,7 +399,7 @@ def _token_transforms(lines: list[_Line], lo: int, reading: _Reading) -> None:
         )
         if applied is None:
             return
-        groups = _without_blanked(groups, *applied, lo) or _tokens_by_line(lines, lo)
+        groups = (plain and _without_blanked(groups, *applied, lo)) or _tokens_by_line(lines, lo)
 
 
 def _without_blanked(
@@ -410,13 +416,33 @@ def _without_blanked(
         if group[0].start[0] < first:
             continue
         if (
-            group[0].start[0] == first
+            group[0].start[0] == first == last - lo + 1
             and group[-1].type == tokenize.NEWLINE
-            and group[-1].start[0] == last - lo + 1
+            and group[-1].start[0] == first
+            and _leaves_no_state(group)
         ):
             return groups[:index] + groups[index + 1 :]
         return None
     return None
+
+
+def _leaves_no_state(group: list[tokenize.TokenInfo]) -> bool:
+    """Whether the tokenizer read this line of a command as it reads any closed line: every bracket it
+    opened closed in order (the pure-Python tokenizer of 3.10 and 3.11 counts an unmatched ``)`` below
+    zero and reads the next lines as continued), no string left open or run on to another line."""
+    level = 0
+    for token in group:
+        if token.type == tokenize.OP and token.string in "([{":
+            level += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            level -= 1
+            if level < 0:
+                return False
+        elif token.start[0] != token.end[0] or (
+            token.type == tokenize.ERRORTOKEN and token.string[:1] in "'\""
+        ):
+            return False
+    return level == 0
 
 
 def _automagic(lines: list[_Line], lo: int, reading: _Reading) -> None:

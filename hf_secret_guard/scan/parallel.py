@@ -236,7 +236,12 @@ class _Worker(Generic[Result]):
                     try:
                         self.scan(index)
                     except _Deferred:
-                        os.write(deferred, _pack(index))
+                        try:
+                            os.write(deferred, _pack(index))
+                        except BrokenPipeError:  # the parser died: this process parses from now on
+                            sys.meta_path.remove(hook)
+                            self.scan(index)
+                            continue
                         handed += 1
                         if handed == DEFER_LIMIT:
                             sys.meta_path.remove(hook)
