@@ -132,6 +132,11 @@ def test_generated_cells_read_as_ipython_reads_them(cell: str) -> None:
         "!echo (\n!echo ) done\ny = 2\n!echo end",
         "z = (len?\n)\n!echo after",
         "!a\n!b\n!c\n!d\n!e\n!f\n!g\n!h",
+        # A command whose ) the tokenizer of Python 3.10 and 3.11 counts below zero, reading the next
+        # lines as continued; a lone CR (found by a hostile review).
+        "!echo done :)\nif True:\n    !echo b",
+        "!)\n !",
+        "\t1\rx?\n %",
     ],
 )
 def test_cells_of_several_commands_read_as_ipython_reads_them(cell: str) -> None:
