@@ -142,7 +142,7 @@ def _opaque_shallow(raw: str, pos: int, path: JsonPath) -> Optional[tuple[Any, i
     if path[-1:] != ("data",):
         return None
     whole = _opaque(raw, pos)
-    if whole is None or raw.count("{", pos, whole[1]) + raw.count("[", pos, whole[1]) > _SHALLOW:
+    if whole is None or _brackets(raw, pos, whole[1]) > _SHALLOW:
         return None
     return whole if _has_room(0) else None
 
@@ -160,8 +160,12 @@ def _whole_cell(raw: str, pos: int, whole: WholeCells) -> Optional[tuple[Any, in
     if whole.escapes and UNICODE_ESCAPE.search(raw, pos, decoded[1]) is not None:
         return None
     # No deeper than it has brackets: counted in C, that settles most cells without measuring them.
-    brackets = raw.count("{", pos, decoded[1]) + raw.count("[", pos, decoded[1])
-    return decoded if _has_room(brackets) or _has_room(_depth(decoded[0])) else None
+    return decoded if _has_room(_brackets(raw, pos, decoded[1])) or _has_room(_depth(decoded[0])) else None
+
+
+def _brackets(raw: str, start: int, end: int) -> int:
+    """The opening brackets in ``raw[start:end]``: at least as many as its JSON nests deep."""
+    return raw.count("{", start, end) + raw.count("[", start, end)
 
 
 # The end of an item of the ``cells`` array as Jupyter lays a notebook out: a line of its own, indented
