@@ -10,7 +10,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Optional
+from typing import AnyStr, Optional
 
 from hf_secret_guard.providers import PREFIXES
 
@@ -129,12 +129,13 @@ TOKEN_PIVOTS = frozenset(needle[at] for needle, at in _SCREEN_PIVOTS.items())  #
 # A needle that shares its pass's character with no other and is this long (``eyJhcGlfYWRkcmVzcyI6``) is
 # found by ``find``, which skips along by the needle's length where a pass stops at every such character.
 _ALONE_FROM = 8
-_ALONE = [
-    (needle, at)
+_PASS_CHARS = Counter(needle[at] for needle, at in _PASS_PIVOTS.items())
+_ALONE = {
+    needle: at
     for needle, at in _PASS_PIVOTS.items()
-    if len(needle) >= _ALONE_FROM and [n[a] for n, a in _PASS_PIVOTS.items()].count(needle[at]) == 1
-]
-_PASS_BRANCHES = _token_branches({n: at for n, at in _PASS_PIVOTS.items() if (n, at) not in _ALONE})
+    if len(needle) >= _ALONE_FROM and _PASS_CHARS[needle[at]] == 1
+}
+_PASS_BRANCHES = _token_branches({n: at for n, at in _PASS_PIVOTS.items() if n not in _ALONE})
 _OFFSETS = _offsets(
     {needle[at] for pivots in (_SCREEN_PIVOTS, _PASS_PIVOTS) for needle, at in pivots.items()}
 )
@@ -171,14 +172,9 @@ def prefix_ends_by_pivot(text: str) -> Iterator[tuple[str, int]]:
     its branches, so the hits are the same."""
     if not _BRANCH_RES:
         _BRANCH_RES.extend(re.compile(branch) for branch in _PASS_BRANCHES)
-    for branch in _BRANCH_RES:
-        for hit in branch.finditer(text):
-            yield from prefixes_at(text, hit.start())
-    for needle, at in _ALONE:
-        found = text.find(needle)
-        while found >= 0:
-            yield from prefixes_at(text, found + at)
-            found = text.find(needle, found + 1)
+    hits = (hit.start() for branch in _BRANCH_RES for hit in branch.finditer(text))
+    for at in itertools.chain(hits, _alone_hits(text, _ALONE)):
+        yield from prefixes_at(text, at)
 
 
 def prefix_starts_in_bytes(data: bytes) -> Iterator[tuple[str, int]]:
@@ -190,18 +186,21 @@ def prefix_starts_in_bytes(data: bytes) -> Iterator[tuple[str, int]]:
     if not _BRANCH_BYTES:
         _BRANCH_BYTES.extend(re.compile(branch.encode("ascii")) for branch in _PASS_BRANCHES)
     hits = (hit.start() for branch in _BRANCH_BYTES for hit in branch.finditer(data))
-    for at in itertools.chain(hits, _alone_in_bytes(data)):
+    for at in itertools.chain(hits, _alone_hits(data, _ALONE_BYTES)):
         for prefix, offset in _OFFSETS[chr(data[at])]:
             start = at - offset
             if start >= 0 and data.startswith(prefix.encode("ascii"), start):
                 yield prefix, start
 
 
-def _alone_in_bytes(data: bytes) -> Iterator[int]:
-    """Where the pivot character of each ``_ALONE`` needle is, in ``data``: a ``find`` loop per needle."""
-    for needle, at in _ALONE:
-        encoded = needle.encode("ascii")
-        found = data.find(encoded)
+_ALONE_BYTES = {needle.encode("ascii"): at for needle, at in _ALONE.items()}
+
+
+def _alone_hits(haystack: AnyStr, needles: dict[AnyStr, int]) -> Iterator[int]:
+    """Where the pivot character of each ``_ALONE`` needle (``needles``: as text or as bytes, like
+    ``haystack``) is in ``haystack``: a ``find`` loop per needle."""
+    for needle, at in needles.items():
+        found = haystack.find(needle)
         while found >= 0:
             yield found + at
-            found = data.find(encoded, found + 1)
+            found = haystack.find(needle, found + 1)
