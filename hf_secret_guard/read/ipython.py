@@ -380,8 +380,8 @@ _ODD_BREAK_RE = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 def _token_transforms(lines: list[_Line], lo: int, reading: _Reading) -> None:
     """IPython's token transforms: the first that applies, in the order of where they stand, then the
-    same on the new text, until none does.  The cell is tokenized again only when a transform's lines
-    were not one whole logical line (``_without_blanked``)."""
+    same on the new text, until none does.  The cell is tokenized again only when a transform's line
+    was not one that the tokenizer leaves as it found it (``_without_blanked``)."""
     if not _MAY_ESCAPE_RE.search("\n".join(line.text for line in lines[lo:])):
         return  # no line can start with an escape, no `=` is followed by one, no `?`: nothing to find
     finders = (_find_magic_assign, _find_system_assign, _find_escaped, _find_help_end)
@@ -406,11 +406,11 @@ def _without_blanked(
     groups: list[list[tokenize.TokenInfo]], found: _Found, last: int, lo: int
 ) -> Optional[list[list[tokenize.TokenInfo]]]:
     """The logical lines of the text after ``found`` was blanked up to line ``last``, without tokenizing
-    it again, when the blanked lines were one whole logical line (from its first token to its NEWLINE);
-    else None.  The tokenizer reads left to right, so the lines before are the same tokens; and it leaves
-    such a line as it found it (no bracket or string open, no line continued, the indentation that of
-    the line's start, which blanking keeps), so the lines after are too.  The blanked lines become ``0``
-    and blank lines (``x = 0`` for an assignment), in which no finder finds anything: they are left out."""
+    it again, when the blanked text was one physical line holding one whole logical line (from its first
+    token to its NEWLINE) that leaves the tokenizer as it found it (``_leaves_no_state``); else None.  The
+    tokenizer reads left to right, so the lines before are the same tokens; the indentation is that of
+    the line's start, which blanking keeps, so the lines after are too.  The blanked line becomes ``0``
+    (``x = 0`` for an assignment), in which no finder finds anything: it is left out."""
     first = found.line + 1  # token lines count from 1 at ``lines[lo]``
     for index, group in enumerate(groups):
         if group[0].start[0] < first:
@@ -427,9 +427,9 @@ def _without_blanked(
 
 
 def _leaves_no_state(group: list[tokenize.TokenInfo]) -> bool:
-    """Whether the tokenizer read this line of a command as it reads any closed line: every bracket it
+    """Whether the tokenizer read this one line of a command as it reads any closed line: every bracket it
     opened closed in order (the pure-Python tokenizer of 3.10 and 3.11 counts an unmatched ``)`` below
-    zero and reads the next lines as continued), no string left open or run on to another line."""
+    zero and reads the next lines as continued), no string left open."""
     level = 0
     for token in group:
         if token.type == tokenize.OP and token.string in "([{":
@@ -438,9 +438,7 @@ def _leaves_no_state(group: list[tokenize.TokenInfo]) -> bool:
             level -= 1
             if level < 0:
                 return False
-        elif token.start[0] != token.end[0] or (
-            token.type == tokenize.ERRORTOKEN and token.string[:1] in "'\""
-        ):
+        elif token.type == tokenize.ERRORTOKEN and token.string[:1] in "'\"":
             return False
     return level == 0
 
