@@ -39,6 +39,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.discover.git import git_command
 from hf_secret_guard.model import Confidence, HistoryLeak, HistoryResult, HistorySource
 from hf_secret_guard.tokens import TOKEN_PREFIXES, find_tokens, mask, redact, secret_hash
@@ -54,7 +55,7 @@ _NEEDLES = tuple(prefix.encode() for prefix in TOKEN_PREFIXES)
 # revision can never smuggle in ``--output=FILE`` or similar.
 REV_OPTIONS = frozenset({"--all", "--branches", "--tags", "--remotes"})
 _COMMIT_MARK = b"\x00"
-_HUNK_RE = re.compile(rb"^(@@+) (.*?) @@+")
+_HUNK_RE = regexes.compile(rb"^(@@+) (.*?) @@+")
 
 
 class HistoryError(Exception):
@@ -77,7 +78,7 @@ class AddedLine(NamedTuple):
 # A token written in pieces over lines (implicit concatenation, a backslash inside a string) is joined
 # across this many following added lines, as the file scan's Python reading would.
 _CONTINUATION_LINES = 3
-_PIECE_JOINT_RE = re.compile(
+_PIECE_JOINT_RE = regexes.compile(
     r"""(["'])[ \t]*\)?[ \t]*(?:#[^\n]*)?\n[ \t]*\(?[ \t]*(?:[rRbBfFuU]{1,2})?\1|\\\n"""
 )
 
@@ -289,7 +290,7 @@ def parse_head_grep(output: bytes, commit: str) -> dict[str, list[tuple[str, int
     """``git grep -z -n -o -F`` output -> token -> [(path, line)], for the tree of ``commit``."""
     found: dict[str, list[tuple[str, int]]] = {}
     prefix = commit.encode("ascii") + b":"
-    for match in re.finditer(rb"(.*?)\0(\d+)\0([^\n\0]*)\n", output, re.DOTALL):
+    for match in regexes.compile(rb"(.*?)\0(\d+)\0([^\n\0]*)\n", re.DOTALL).finditer(output):
         name, line, value = match.groups()
         if name.startswith(prefix):
             name = name[len(prefix) :]

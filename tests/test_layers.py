@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "hf_secret_guard"
 
 # Lowest first.  Units in one layer may not import each other: they are independent features.
 LAYERS: list[set[str]] = [
+    {"regexes"},
     {"_version", "model", "providers"},
     {"options", "rules", "tokens"},
     {"read", "discover"},

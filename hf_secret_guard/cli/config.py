@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, NamedTuple, Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.cli.settings import Settings, split_codes, split_names
 from hf_secret_guard.discover.excludes import anchor
 from hf_secret_guard.options import FIX_STYLES
@@ -29,7 +29,7 @@ from hf_secret_guard.tokens import find_tokens, redact
 TABLE = "hf-secret-guard"
 MISSPELLED = "hf_secret_guard"  # the package's import name; as a table name it is silently ignored
 Warn = Callable[[str], None]
-_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_NAME_RE = regexes.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 class ConfigError(ValueError):

@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, Optional
 
+from hf_secret_guard import regexes
+
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = list(argv) if argv is not None else sys.argv[1:]
@@ -16,11 +18,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         status = clean_scan(args, sys.stdout)
     except Exception:  # whatever went wrong, the full command line reports it properly
         status = None
-    if status is not None:
-        return status
-    from hf_secret_guard.cli.main import main as cli_main
+    if status is None:
+        from hf_secret_guard.cli.main import main as cli_main
 
-    return cli_main(args)
+        status = cli_main(args)
+    regexes.save()  # what this run compiled, for the next one
+    return status
 
 
 def run() -> NoReturn:
@@ -46,6 +49,7 @@ def run() -> NoReturn:
         from hf_secret_guard.cli.main import main as cli_main
 
         status = cli_main(args)
+    regexes.save()
     leave(status)
 
 

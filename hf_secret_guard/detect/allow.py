@@ -26,16 +26,21 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from hf_secret_guard import regexes
 from hf_secret_guard.model import Leak
 from hf_secret_guard.read.lines import line_starts
 
 _ANY = "*"
-_OURS_RE = re.compile(r"#\s*hf-secret-guard\s*:\s*ignore(?![-\w])(?:\[([^\]\n\r]*)\])?", re.IGNORECASE)
-_NEXT_LINE_RE = re.compile(r"#\s*hf-secret-guard\s*:\s*ignore-next-line(?![-\w])(?:\[([^\]\n\r]*)\])?", re.I)
-_CELL_RE = re.compile(r"hf-secret-guard\s*:\s*ignore-cell(?![-\w])(?:\[([^\]\n\r]*)\])?", re.IGNORECASE)
-_NOQA_RE = re.compile(r"#\s*noqa\s*:\s*((?:[A-Za-z]+[0-9]+(?:[\s,]+|$))+)", re.IGNORECASE)
-_ANY_RULE_RE = re.compile(r"#\s*pragma\s*:\s*(?:allowlist|whitelist)[ -]secret|gitleaks:allow", re.IGNORECASE)
-_CODE_RE = re.compile(r"[A-Za-z]+[0-9]+")
+_OURS_RE = regexes.compile(r"#\s*hf-secret-guard\s*:\s*ignore(?![-\w])(?:\[([^\]\n\r]*)\])?", re.IGNORECASE)
+_NEXT_LINE_RE = regexes.compile(
+    r"#\s*hf-secret-guard\s*:\s*ignore-next-line(?![-\w])(?:\[([^\]\n\r]*)\])?", re.I
+)
+_CELL_RE = regexes.compile(r"hf-secret-guard\s*:\s*ignore-cell(?![-\w])(?:\[([^\]\n\r]*)\])?", re.IGNORECASE)
+_NOQA_RE = regexes.compile(r"#\s*noqa\s*:\s*((?:[A-Za-z]+[0-9]+(?:[\s,]+|$))+)", re.IGNORECASE)
+_ANY_RULE_RE = regexes.compile(
+    r"#\s*pragma\s*:\s*(?:allowlist|whitelist)[ -]secret|gitleaks:allow", re.IGNORECASE
+)
+_CODE_RE = regexes.compile(r"[A-Za-z]+[0-9]+")
 
 
 def _line_bounds(text: str, start: int, end: int, cr: bool = True) -> tuple[int, int]:

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple, Optional, Union
 
+from hf_secret_guard import regexes
 from hf_secret_guard.detect.key_writes import (
     AliasNames,
     EnvironAliases,
@@ -213,11 +214,11 @@ class _Placed(NamedTuple):
 # chunk would not parse alone, nor joined to the ones after it.  Each match is a line break and the start
 # of the line after it: a pattern that starts with a character is searched for much faster than one that
 # starts with ``^``.
-_CHUNK_START_RE = re.compile(
+_CHUNK_START_RE = regexes.compile(
     r"\n(?:#[^\n]*(?:\n(?:[^\S\n]|[)\]}#]|(?=\n))[^\n]*)*|(?!(?:else|elif|except|finally)\b)[^\s)\]}])"
 )
 # A chunk of nothing but comments and blank lines: nothing to parse.
-_NO_CODE_RE = re.compile(r"(?:[ \t\f]*(?:#[^\r\n]*)?\n)*[ \t\f]*(?:#[^\r\n]*)?")
+_NO_CODE_RE = regexes.compile(r"(?:[ \t\f]*(?:#[^\r\n]*)?\n)*[ \t\f]*(?:#[^\r\n]*)?")
 # What such a chunk can begin with (the empty text is in every string too): a chunk that begins with
 # anything else is not one, without a match.
 _NO_CODE_FIRST = " \t\f#\n"
@@ -249,7 +250,7 @@ def _open_triple_quote(text: str) -> bool:
 
 # What a walk of a chunk (``_Collector._walk``) can act on, for ``_Screen``.  In the chunk made lower
 # case: the end of a slot word (``may_name_slot`` judges the whole run of word characters around it).
-_SLOT_PART_RE = re.compile("|".join(sorted({part[1:] for part in SLOT_NAME_PARTS})))
+_SLOT_PART_RE = regexes.compile("|".join(sorted({part[1:] for part in SLOT_NAME_PARTS})))
 _RUN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 # The last part of a call that takes a key first (``POSITIONAL_KEY_CALLS``) without a slot word in it.
 _KEY_CALLS = tuple(
@@ -261,23 +262,23 @@ _KEY_CALLS = tuple(
 # ``import os``, ``from os import ...``: names bound to ``os`` or its environment.
 # (``\bos\b``, written to start with its letters: a pattern that starts with an assertion is tried at
 # every character, one that starts with a literal is searched for.)
-_OS_WORD_RE = re.compile(r"os(?!\w)(?<!\wos)")
+_OS_WORD_RE = regexes.compile(r"os(?!\w)(?<!\wos)")
 # A gap between two tokens: space and comments (a comment runs to its line's end: no backtracking).
 _GAP = r"(?:\s|#[^\n]*(?![^\n]))*"
 # A subscript whose index is a tuple written in brackets or with a starred item, which ``_subscript_key``
 # leaves to libcst: ``[`` then ``(`` or ``*``, or ``,`` then ``*``.
-_TUPLE_INDEX_RE = re.compile(rf"\[{_GAP}[(*]|,{_GAP}\*")
+_TUPLE_INDEX_RE = regexes.compile(rf"\[{_GAP}[(*]|,{_GAP}\*")
 # The end of one string literal and the start of the next, joined by the parser into one value.
-_JOINED_RE = re.compile(rf"[\"']+{_GAP}[rRbBuUfF]{{0,2}}[\"']+")
+_JOINED_RE = regexes.compile(rf"[\"']+{_GAP}[rRbBuUfF]{{0,2}}[\"']+")
 # ``environ as env``, ``putenv as put``: the names an import binds to the environment's writers.
-_ALIAS_RE = re.compile(
+_ALIAS_RE = regexes.compile(
     r"\b(?:environb?|putenv)(?:\s|\\|#[^\n]*(?![^\n]))*as\b(?:\s|\\|#[^\n]*(?![^\n]))*(\w+)"
 )
 # A tree nests at most twice as deep as its tokens (a word, or any other character but space) are
 # many: each node has one of its own, but for a few (``Expr``, ``arguments``, ``withitem``) between two
 # that have, and the leaf under the last.  A text has no more tokens than pieces between spaces and
 # characters other than word characters and space.
-_PUNCTUATION_RE = re.compile(r"[^\w\s]")
+_PUNCTUATION_RE = regexes.compile(r"[^\w\s]")
 # The ASCII characters that ``_PUNCTUATION_RE`` does not count, to delete them (``str.translate``).
 _NOT_PUNCTUATION = {code: None for code in range(128) if not _PUNCTUATION_RE.match(chr(code))}
 
@@ -826,9 +827,9 @@ def _own_quotes_pattern(quote: str) -> str:
     return rf"(?<![\w\"'])[fF]{quote}(?:{literal}|{field})*{quote}"
 
 
-_OWN_QUOTES_RE = re.compile("|".join(_own_quotes_pattern(quote) for quote in ('"', "'")))
+_OWN_QUOTES_RE = regexes.compile("|".join(_own_quotes_pattern(quote) for quote in ('"', "'")))
 # A field that opens a string in the f-string's own quote: ``{x["``, ``{x['``.
-_OWN_QUOTES_SCREEN = re.compile(r"""(?<![\w"'])[fF](?:"[^"\n]*\{[^}"\n]*"|'[^'\n]*\{[^}'\n]*')""")
+_OWN_QUOTES_SCREEN = regexes.compile(r"""(?<![\w"'])[fF](?:"[^"\n]*\{[^}"\n]*"|'[^'\n]*\{[^}'\n]*')""")
 
 
 def _parse_own_quotes(chunk: str) -> Optional[ast.Module]:
@@ -1140,8 +1141,8 @@ def _string_leaks(literals: Sequence[_Literal], layout: Layout, consumed: set[in
     return leaks
 
 
-_PREFIX_RE = re.compile(r"[rRuUbB]{0,2}")
-_FSTRING_PREFIX_RE = re.compile(r"[fF][rR]?|[rR][fF]")
+_PREFIX_RE = regexes.compile(r"[rRuUbB]{0,2}")
+_FSTRING_PREFIX_RE = regexes.compile(r"[fF][rR]?|[rR][fF]")
 
 
 def _one_piece(raw: str, value: str) -> bool:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.model import Leak
 from hf_secret_guard.tokens import find_tokens
 from hf_secret_guard.tokens.env_names import is_placeholder, is_secret_name, is_secret_value
@@ -17,13 +17,13 @@ from hf_secret_guard.tokens.slots import (
 )
 
 # %env NAME=value, %env NAME value, %set_env NAME value, export NAME=value (quotes optional).
-_ENV_WRITE_RE = re.compile(
+_ENV_WRITE_RE = regexes.compile(
     r"(?P<kind>%env|%set_env|\bexport)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"(?:[ \t]*=[ \t]*|[ \t]+(?=[^=\s]))"
     r"(?P<value>\"[^\"\r\n]*\"|'[^'\r\n]*'|[^\s;&|]+)"
 )
 
-ENV_LINE_RE = re.compile(  # the one %env line --fix can rewrite
+ENV_LINE_RE = regexes.compile(  # the one %env line --fix can rewrite
     r"(?P<indent>[ \t]*)%(?:env|set_env)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"(?:[ \t]*=[ \t]*|[ \t]+)(?P<value>\"[^\"]*\"|'[^']*'|\S+)[ \t]*\Z"
 )
@@ -38,9 +38,9 @@ KAGGLE_BY_SHELL = (
 # line has no other expansion.  %env and %time-style lines are fixed differently (``fix/plan_ipython``).
 OTHER_EXPANSIONS = "the line has other {...} or $ expansions, which IPython expands all or none"
 NOT_EXPANDED = "not in a line IPython expands ({...})"
-EXPANDING_LINE_RE = re.compile(r"[ \t]*(?:!|%(?!%)|[A-Za-z_][\w, \t]*=[ \t]*[!%])")
-_OWN_FIX_MAGIC_RE = re.compile(r"[ \t]*%(?:env|set_env|time|timeit|prun|debug)\b")
-_EXPANSION_RE = re.compile(r"[{}]|\$(?!\$)")
+EXPANDING_LINE_RE = regexes.compile(r"[ \t]*(?:!|%(?!%)|[A-Za-z_][\w, \t]*=[ \t]*[!%])")
+_OWN_FIX_MAGIC_RE = regexes.compile(r"[ \t]*%(?:env|set_env|time|timeit|prun|debug)\b")
+_EXPANSION_RE = regexes.compile(r"[{}]|\$(?!\$)")
 
 
 def expansion_problem(line: str, secrets: Iterable[str]) -> Optional[str]:

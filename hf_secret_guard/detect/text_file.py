@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 
+from hf_secret_guard import regexes
 from hf_secret_guard.model import Leak
 from hf_secret_guard.rules import SITES
 from hf_secret_guard.tokens import find_tokens
@@ -35,17 +36,17 @@ from hf_secret_guard.tokens.slots import (
     url_parameter_leaks,
 )
 
-_SLOT_RE = re.compile(
+_SLOT_RE = regexes.compile(
     r"""^[ \t]*(?:(?P<export>export|set)[ \t]+|(?P<env>ENV)[ \t]+)?["']?(?P<name>[A-Za-z_][\w.\-]*)["']?"""
     r"""(?:[ \t]*[=:]|(?(env)[ \t]))[ \t]*(?P<quote>["']?)(?P<value>[^"'\s#,;]+)(?P=quote)""",
     re.MULTILINE,
 )
-_ENV_FILE_RE = re.compile(
+_ENV_FILE_RE = regexes.compile(
     r"(?:\A\.env(?:\..*)?|\.envrc|\.sh|\.bash|\.zsh|\.env|Dockerfile(?:\..*)?|\.dockerfile)\Z"
 )
 NOT_FIXABLE = SITES["text-file"].cannot_fix
 _PROSE_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
-_WORD_SPLIT_RE = re.compile(r"[_\W]+")
+_WORD_SPLIT_RE = regexes.compile(r"[_\W]+")
 
 
 def _slot_name(name: str, extra_names: tuple[str, ...]) -> bool:

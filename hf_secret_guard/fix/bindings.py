@@ -23,6 +23,8 @@ from typing import Any, Literal, NamedTuple, Optional, cast
 
 import libcst as cst
 
+from hf_secret_guard import regexes
+
 Kind = Literal["userdata", "kaggle", "os"]
 KINDS: tuple[Kind, ...] = ("os", "userdata", "kaggle")  # the order the import lines are written in
 OTHER = "other"
@@ -30,17 +32,17 @@ _PRIMARY: dict[Kind, str] = {"userdata": "userdata", "kaggle": "UserSecretsClien
 _ALTERNATE: dict[Kind, str] = {"userdata": "colab_userdata", "kaggle": "KaggleUserSecretsClient", "os": "_os"}
 KAGGLE_MODULE = "kaggle_secrets"
 
-_IDENTIFIER_RE = re.compile(r"[A-Za-z_]\w*")
+_IDENTIFIER_RE = regexes.compile(r"[A-Za-z_]\w*")
 # Lines that import the modules as the fix does, at column 0 (so at the top level).
-_USERDATA_IMPORT_RE = re.compile(
+_USERDATA_IMPORT_RE = regexes.compile(
     r"^from[ \t]+google\.colab[ \t]+import[ \t]+userdata(?:[ \t]+as[ \t]+(?P<alias>\w+))?[ \t]*(?:#.*)?$"
 )
-_KAGGLE_IMPORT_RE = re.compile(
+_KAGGLE_IMPORT_RE = regexes.compile(
     r"^from[ \t]+kaggle_secrets[ \t]+import[ \t]+UserSecretsClient"
     r"(?:[ \t]+as[ \t]+(?P<alias>\w+))?[ \t]*(?:#.*)?$"
 )
-_OS_IMPORT_RE = re.compile(r"^import[ \t]+os(?:[ \t]+as[ \t]+(?P<alias>\w+))?[ \t]*(?:#.*)?$")
-_CAPTURE_RE = re.compile(r"[ \t]*(?P<names>[A-Za-z_][\w, \t]*?)[ \t]*=[ \t]*[!%]")
+_OS_IMPORT_RE = regexes.compile(r"^import[ \t]+os(?:[ \t]+as[ \t]+(?P<alias>\w+))?[ \t]*(?:#.*)?$")
+_CAPTURE_RE = regexes.compile(r"[ \t]*(?P<names>[A-Za-z_][\w, \t]*?)[ \t]*=[ \t]*[!%]")
 
 
 def import_line(kind: Kind, name: str) -> str:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any, Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.fix.apply import OverlappingEdits, apply_edits
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, TopImport, python_facts
 from hf_secret_guard.fix.check import checker_for
@@ -216,10 +217,10 @@ def _notebook_reasons(notebook: NotebookRead, not_fixable: list[NotFixed], style
     ]
 
 
-_COLAB_IMPORT_RE = re.compile(
+_COLAB_IMPORT_RE = regexes.compile(
     r"^[ \t]*(?:from[ \t]+google\.colab\b|import[ \t]+google\.colab\b)", re.MULTILINE
 )
-_KAGGLE_IMPORT_RE = re.compile(
+_KAGGLE_IMPORT_RE = regexes.compile(
     r"^[ \t]*(?:from[ \t]+kaggle_secrets\b|import[ \t]+kaggle_secrets\b)", re.MULTILINE
 )
 

@@ -20,13 +20,13 @@ character of it (comments, parentheses, spacing) stays as written.
 from __future__ import annotations
 
 import ast
-import re
 import sys
 from collections.abc import Collection, Iterator, Sequence
 from typing import NamedTuple, Optional
 
 import libcst as cst
 
+from hf_secret_guard import regexes
 from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.fix.bindings import (
     KINDS,
@@ -40,7 +40,7 @@ from hf_secret_guard.fix.bindings import (
 )
 from hf_secret_guard.model import Edit
 
-_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+_NEWLINE_RE = regexes.compile(r"\r\n|\r|\n")
 
 
 def newline_of(text: str) -> str:
@@ -374,7 +374,7 @@ def unused_import_edits(text: str, edits: Sequence[Edit], name: str) -> list[Edi
         if any(edit.start < end and start < edit.end for edit in edits):
             continue
         before, after = text[:start], text[end:]
-        blank_after = re.match(r"[ \t]*(\r\n|\n)", after)
+        blank_after = regexes.compile(r"[ \t]*(\r\n|\n)").match(after)
         if blank_after and (not before.strip() or before.endswith(("\n\n", "\r\n\r\n"))):
             end += blank_after.end()
         removals.append(Edit(start, end, ""))

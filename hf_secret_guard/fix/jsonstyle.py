@@ -10,11 +10,11 @@ separator, and escaped with the file's ``ensure_ascii`` style.  Every other byte
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
+from hf_secret_guard import regexes
 from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.model import Edit
 from hf_secret_guard.read.jsonspan import JsonPath, Spans, raw_offset_in_string
@@ -22,7 +22,7 @@ from hf_secret_guard.read.jsonspan import JsonPath, Spans, raw_offset_in_string
 # ``\u007f`` and above: what ``json.dumps(ensure_ascii=True)`` escapes and a writer that keeps UTF-8 does not.
 # The pattern starts with its literal ``\u``, which the regex engine finds quickly; whether that backslash
 # is itself escaped is counted apart (a look-behind first made the engine try every offset).
-_NON_ASCII_ESCAPE_RE = re.compile(
+_NON_ASCII_ESCAPE_RE = regexes.compile(
     r"\\u(?:007[fF]|00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})"
 )
 
@@ -124,7 +124,7 @@ def _list_edits(
     return out
 
 
-_INDENT_RE = re.compile(r"\{\r?\n([ \t]+)\S")
+_INDENT_RE = regexes.compile(r"\{\r?\n([ \t]+)\S")
 
 
 def _new_list(raw: str, start: int, text: str, ensure_ascii: bool) -> str:

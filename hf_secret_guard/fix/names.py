@@ -10,16 +10,16 @@ token gets ``HF_TOKEN_2``, also when it is written under a key another value was
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.model import Leak
 from hf_secret_guard.providers import DEFAULT
 from hf_secret_guard.rules import sites_fixed_as
 from hf_secret_guard.tokens import provider_of
 
-_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_NAME_RE = regexes.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MASKED_SITES = sites_fixed_as("mask")  # masked in place: no name, so none is used up
 
 

@@ -13,10 +13,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.detect.shell import ENV_LINE_RE as _ENV_LINE_RE
 from hf_secret_guard.detect.shell import NOT_EXPANDED, NOT_ONE_ENV_LINE, expansion_problem
 from hf_secret_guard.fix.bindings import DEFAULT_BINDING, Binding
@@ -30,8 +30,8 @@ from hf_secret_guard.rules import sites_fixed_as
 
 SHELL_SITES = sites_fixed_as("shell")
 
-_ENV_MAGIC_RE = re.compile(r"[ \t]*%(?:env|set_env)\b")
-_PYTHON_ARGUMENT_MAGICS = re.compile(r"[ \t]*%(?:time|timeit|prun|debug)\b")
+_ENV_MAGIC_RE = regexes.compile(r"[ \t]*%(?:env|set_env)\b")
+_PYTHON_ARGUMENT_MAGICS = regexes.compile(r"[ \t]*%(?:time|timeit|prun|debug)\b")
 
 
 def line_at(text: str, offset: int) -> tuple[int, int]:

@@ -19,13 +19,13 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional, cast
 
 import libcst as cst
 
+from hf_secret_guard import regexes
 from hf_secret_guard.detect.shell import NOT_EXPANDED, expansion_problem
 from hf_secret_guard.fix.apply import apply_edits
 from hf_secret_guard.fix.bindings import (
@@ -58,7 +58,7 @@ from hf_secret_guard.tokens import is_token, mask
 _SEPARATE_PROGRAM_MAGICS = frozenset({"writefile", "python", "python3"})
 _LOCAL_BODY_MAGICS = frozenset({"timeit"})
 # A cell that never mentions these names binds none of them: it need not be parsed for bindings.
-_BINDING_NAMES_RE = re.compile(r"\b(?:userdata|os|\w*UserSecretsClient\w*|colab_userdata\w*|_os\w*)\b")
+_BINDING_NAMES_RE = regexes.compile(r"\b(?:userdata|os|\w*UserSecretsClient\w*|colab_userdata\w*|_os\w*)\b")
 
 
 class NotebookFixError(ValueError):

@@ -15,12 +15,13 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple, Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.fix.literals import Piece, StringExpr
 from hf_secret_guard.model import Edit
 
 CallText = Callable[[str, str], str]  # (secret name, quote character) -> the expression that reads it
 
-_ESCAPE_RE = re.compile(r"\\N\{[^}]*\}|\\.", re.DOTALL)
+_ESCAPE_RE = regexes.compile(r"\\N\{[^}]*\}|\\.", re.DOTALL)
 
 
 class Target(NamedTuple):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 
+from hf_secret_guard import regexes
 from hf_secret_guard.providers.spec import Provider, TokenFormat
 
 
@@ -51,8 +52,6 @@ _BY_FIRST: dict[str, tuple[tuple[Provider, TokenFormat], ...]] = {}
 def format_of(value: str) -> tuple[Provider, TokenFormat] | None:
     """The provider and format ``value`` is a whole key of; else the one whose prefix it starts with (the
     longest such prefix), which is how a cut or masked key is still named."""
-    import re  # only when a key is named: a clean run never compiles these
-
     first = value[:1]
     formats = _BY_FIRST.get(first)
     if formats is None:
@@ -62,7 +61,7 @@ def format_of(value: str) -> tuple[Provider, TokenFormat] | None:
     by_prefix = None
     for provider, fmt in formats:
         if value.startswith(fmt.prefix):
-            if re.fullmatch(fmt.pattern, value):
+            if regexes.compile(fmt.pattern).fullmatch(value):  # compiled when a key is named
                 return provider, fmt
             if fmt.anywhere:
                 by_prefix = by_prefix or (provider, fmt)

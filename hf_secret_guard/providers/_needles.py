@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import AnyStr, Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.providers import PREFIXES
 
 # Characters rare in code and in notebook JSON, rarest first.  A regex whose every branch starts with a
@@ -151,7 +152,7 @@ def prefix_ends(text: str) -> Iterator[tuple[str, int]]:
     A hit is a needle's pivot character; every prefix holding that character is tried at each place it
     holds it, so prefixes longer than their needle (``sk-ant-api03-`` holds ``sk-``) are found too."""
     if not _SCREEN_RE:
-        _SCREEN_RE.append(re.compile(TOKEN_SCREEN))
+        _SCREEN_RE.append(regexes.compile(TOKEN_SCREEN))
     for hit in _SCREEN_RE[0].finditer(text):
         yield from prefixes_at(text, hit.start())
 
@@ -171,7 +172,7 @@ def prefix_ends_by_pivot(text: str) -> Iterator[tuple[str, int]]:
     character costs less than one pass.  Every hit of the whole screen is one character, a hit of one of
     its branches, so the hits are the same."""
     if not _BRANCH_RES:
-        _BRANCH_RES.extend(re.compile(branch) for branch in _PASS_BRANCHES)
+        _BRANCH_RES.extend(regexes.compile(branch) for branch in _PASS_BRANCHES)
     hits = (hit.start() for branch in _BRANCH_RES for hit in branch.finditer(text))
     for at in itertools.chain(hits, _alone_hits(text, _ALONE)):
         yield from prefixes_at(text, at)
@@ -184,7 +185,7 @@ def prefix_starts_in_bytes(data: bytes) -> Iterator[tuple[str, int]]:
     is always that character: the same places match.  ``re`` reads bytes a byte a character, where text
     beyond Latin-1 takes 2 or 4 bytes a character: each pass costs less."""
     if not _BRANCH_BYTES:
-        _BRANCH_BYTES.extend(re.compile(branch.encode("ascii")) for branch in _PASS_BRANCHES)
+        _BRANCH_BYTES.extend(regexes.compile(branch.encode("ascii")) for branch in _PASS_BRANCHES)
     hits = (hit.start() for branch in _BRANCH_BYTES for hit in branch.finditer(data))
     for at in itertools.chain(hits, _alone_hits(data, _ALONE_BYTES)):
         for prefix, offset in _OFFSETS[chr(data[at])]:

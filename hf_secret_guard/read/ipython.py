@@ -21,6 +21,8 @@ import tokenize
 from collections.abc import Iterator
 from typing import NamedTuple, Optional
 
+from hf_secret_guard import regexes
+
 # Cell magics whose body is Python: IPython reads the body as a cell again (``capture``, ``time``...), or
 # it is a Python program of its own (``python``).
 TRANSFORMED_BODY_MAGICS = frozenset({"capture", "time", "timeit", "prun", "debug"})
@@ -32,24 +34,26 @@ _SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "fish"})
 # What IPython expands ``{expr}`` and ``$name`` in: ``!cmd``, ``!!cmd``, ``%magic`` and their assignments.
 EXPANDING_KINDS = frozenset({"!", "!!", "%", "=!", "=%"})
 
-_NEWLINE_RE = re.compile(r"[\r\n]")
-_ENDING_RE = re.compile(r"(?:\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])\Z")
-_AUTOMAGIC_RE = re.compile(
+_NEWLINE_RE = regexes.compile(r"[\r\n]")
+_ENDING_RE = regexes.compile(r"(?:\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])\Z")
+_AUTOMAGIC_RE = regexes.compile(
     r"[ \t]*(?:pip|conda|cd|ls|ll|pwd|env|set_env|load_ext|reload_ext|matplotlib|timeit|who|whos|"
     r"pinfo|store|run|rm|mkdir|cp|mv|cat|mamba|uv|wget|curl|git|apt|huggingface-cli|hf)[ \t]+(?![=(\[.,:])\S"
 )
-_PS1_INITIAL_RE = re.compile(r"^\s*>>>")
-_PS1_RE = re.compile(r"^\s*>>>[ \t]?")
-_PS2_RE = re.compile(r"^\s*\.\.\.[ \t]?")
-_TRIPLE_QUOTE_RE = re.compile(r"(?<!\\)(\"\"\"|''')")
-_STRING_PREFIX_RE = re.compile(r"(?i)[rubf]*")
-_IPYTHON_PROMPT_RE = re.compile(r"^(((\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)")
-_HELP_END_RE = re.compile(r"(%{0,2}(?!\d)[\w*]+(\.(?!\d)[\w*]+|\[-?[0-9]+\])*)(\?\??)$")
+_PS1_INITIAL_RE = regexes.compile(r"^\s*>>>")
+_PS1_RE = regexes.compile(r"^\s*>>>[ \t]?")
+_PS2_RE = regexes.compile(r"^\s*\.\.\.[ \t]?")
+_TRIPLE_QUOTE_RE = regexes.compile(r"(?<!\\)(\"\"\"|''')")
+_STRING_PREFIX_RE = regexes.compile(r"(?i)[rubf]*")
+_IPYTHON_PROMPT_RE = regexes.compile(r"^(((\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)")
+_HELP_END_RE = regexes.compile(r"(%{0,2}(?!\d)[\w*]+(\.(?!\d)[\w*]+|\[-?[0-9]+\])*)(\?\??)$")
 _ESCAPES = frozenset({"!", "?", "%", ",", ";", "/"})
 # A superset of where the token transforms can match: an escape first on a line, `=` then `!`/`%`, a `?`.
-_FIRST_CODE_RE = re.compile(r"^([ \t]*)(\S)", re.MULTILINE)
-_ODD_BREAK_RE = re.compile(r"[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")  # str.splitlines breaks there too
-_MAY_ESCAPE_RE = re.compile(r"^[ \t\f]*[!?%,;/]|=[\s\\]*[!%]|\?", re.MULTILINE)
+_FIRST_CODE_RE = regexes.compile(r"^([ \t]*)(\S)", re.MULTILINE)
+_ODD_BREAK_RE = regexes.compile(
+    r"[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]"
+)  # str.splitlines breaks there too
+_MAY_ESCAPE_RE = regexes.compile(r"^[ \t\f]*[!?%,;/]|=[\s\\]*[!%]|\?", re.MULTILINE)
 _TRANSFORM_LIMIT = 500
 # Tokenizer errors after which IPython adds an empty error token to the last logical line (others end it).
 _CAUGHT_TOKEN_ERRORS = (
@@ -375,7 +379,7 @@ def _apply(lines: list[_Line], lo: int, found: _Found, reading: _Reading) -> Opt
     return last
 
 
-_ODD_BREAK_RE = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_ODD_BREAK_RE = regexes.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _token_transforms(lines: list[_Line], lo: int, reading: _Reading) -> None:
@@ -481,7 +485,7 @@ def _read(lines: list[_Line], lo: int, reading: _Reading, automagic: bool) -> No
     _cleanup(lines, lo)
     first = _first_code_line(lines, lo)
     header = lines[first].text if first is not None else ""
-    if first is not None and header.startswith("%%") and not re.match(r"%%\w+\?", header):
+    if first is not None and header.startswith("%%") and not regexes.compile(r"%%\w+\?").match(header):
         name = header[2:].rstrip().partition(" ")[0]
         start, end = _offset(lines, first, 0), _offset(lines, first, len(header))
         if reading.commands and reading.commands[-1][2] == "%%":  # stacked: one span for all headers

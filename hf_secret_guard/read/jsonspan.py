@@ -8,11 +8,12 @@ Strings are decoded by the C ``scanstring`` that ``json`` itself uses, so large 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any, Optional, Union
+
+from hf_secret_guard import regexes
 
 JsonPath = tuple[Union[str, int], ...]
 Spans = dict[JsonPath, tuple[int, int]]
@@ -42,9 +43,9 @@ class WholeCells:
 Lazy = Union[bool, WholeCells]
 
 # A regex, not ``str.find``: ``re`` searches for a literal faster in text that is not all Latin-1.
-UNICODE_ESCAPE = re.compile(r"\\u")
-_WS_RE = re.compile(r"[ \t\n\r]*")
-_NUMBER_RE = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+UNICODE_ESCAPE = regexes.compile(r"\\u")
+_WS_RE = regexes.compile(r"[ \t\n\r]*")
+_NUMBER_RE = regexes.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _CONSTANTS = {"true": True, "false": False, "null": None, "NaN": float("nan")}
 _ESCAPE_LENGTH = {"u": 6}
 
@@ -87,13 +88,15 @@ def _skip(raw: str, pos: int) -> int:
 
 # What follows an item of an array: the delimiter and the white space around it, in one
 # match (a notebook is mostly short strings in lists: per-value work is what reading it costs).
-_AFTER_ITEM_RE = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
-_COLON_RE = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+_AFTER_ITEM_RE = regexes.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
+_COLON_RE = regexes.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 # A key with no escape or control character in it, and the colon after it.
-_KEY_RE = re.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
+_KEY_RE = regexes.compile(r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*')
 # What follows a member: the closing brace, or the comma and, when it has no escape or control character,
 # the next key and its colon (a key that has one is left to ``scanstring``): one match.
-_NEXT_MEMBER_RE = re.compile(r'[ \t\n\r]*(?:(\})|,[ \t\n\r]*(?:"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*)?)')
+_NEXT_MEMBER_RE = regexes.compile(
+    r'[ \t\n\r]*(?:(\})|,[ \t\n\r]*(?:"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*)?)'
+)
 
 
 def _only_nan(name: str) -> float:
@@ -170,7 +173,7 @@ def _brackets(raw: str, start: int, end: int) -> int:
 
 # The end of an item of the ``cells`` array as Jupyter lays a notebook out: a line of its own, indented
 # by two spaces, as the item's opening bracket is.  A line break is never inside a JSON string.
-_LAID_OUT_CELL_END = re.compile(r"\n  \}")
+_LAID_OUT_CELL_END = regexes.compile(r"\n  \}")
 
 
 def _runs_past(raw: str, pos: int, limit: int) -> bool:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import bisect
-import re
 from itertools import accumulate
 from typing import Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.model import Span
 
-LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")  # what ends a line, for Python's tokenizer and for us
+LINE_BREAK_RE = regexes.compile(r"\r\n|\r|\n")  # what ends a line, for Python's tokenizer and for us
 
 
 def line_starts(text: str) -> list[int]:

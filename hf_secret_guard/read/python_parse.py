@@ -8,10 +8,11 @@ recursion guards) judges first; the limits are far above real code (``docs/desig
 from __future__ import annotations
 
 import ast
-import re
 import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
+
+from hf_secret_guard import regexes
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 MAX_PARSE_CHARS = 2_000_000  # larger code is scanned as text, never parsed
 MAX_AST_DEPTH = 500  # syntax tree depth; libcst stalls on deeper chains that CPython accepts
 MAX_BRACKET_DEPTH = 200  # when a syntax error hides the tree, bracket nesting stands in for its depth
-_BRACKETS_RE = re.compile(r"[()\[\]{}]")
+_BRACKETS_RE = regexes.compile(r"[()\[\]{}]")
 
 
 class ParseError(ValueError):

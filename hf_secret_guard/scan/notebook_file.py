@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.detect.allow import drop_allowed, may_allow, unused_allow_comments
 from hf_secret_guard.detect.memo import Memo
 from hf_secret_guard.detect.text import find_text_leaks
@@ -163,7 +163,7 @@ def _slice_part(
     return tokens, sorted(leaks + escaped, key=lambda leak: leak.start) if escaped else leaks, None
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = regexes.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def escaped_tokens(raw: str, start: int, end: int) -> Iterator[TokenMatch]:
@@ -190,7 +190,7 @@ def escaped_tokens(raw: str, start: int, end: int) -> Iterator[TokenMatch]:
 
 # A token format that matches only letters, digits, ``_``, ``-`` and ``.``, and whose tail turns away only
 # such characters: written out, none of its characters is one JSON escapes (``"``, ``\\``, ``/``, controls).
-_PLAIN_FORMAT = re.compile(
+_PLAIN_FORMAT = regexes.compile(
     r"(?:[A-Za-z0-9_-]|\\[-.]|\{\d+(?:,\d+)?\}|\(\?:|\(\?!|[|)?]"
     r"|\[(?:[A-Z]-[A-Z]|[a-z]-[a-z]|[0-9]-[0-9]|[A-Za-z0-9_])*-?\])*"
 )

@@ -37,6 +37,7 @@ from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any, Generic, Optional, TypeVar
 
+from hf_secret_guard import regexes
 from hf_secret_guard.model import Candidate
 from hf_secret_guard.options import ScanOptions
 
@@ -305,6 +306,7 @@ def scan_in_workers(
                         worker.run_deferring(deferred_write)
                         os.close(deferred_write)
                     _send(result_write, worker.results)
+                    regexes.save()  # what this worker compiled that the others may not have
                     status = 0
                 finally:
                     os._exit(status)

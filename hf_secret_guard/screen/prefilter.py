@@ -11,6 +11,7 @@ import string
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional, TypeVar
 
+from hf_secret_guard import regexes
 from hf_secret_guard.detect.shell import find_shell_leaks
 from hf_secret_guard.providers import FORMATS, PREFIXES
 from hf_secret_guard.providers._needles import (
@@ -52,7 +53,7 @@ _ENV_WRITE = (
 def _re(pattern: str) -> re.Pattern[str]:
     """Compiled on first use, and then from ``re``'s own cache: a clean file never needs a pattern, so
     start-up does not pay for compiling them."""
-    return re.compile(pattern)
+    return regexes.compile(pattern)
 
 
 # A key slot with a literal in it (``api_key="``, ``"Authorization": "``, ``token = '``, ``Github("``), in
@@ -120,7 +121,7 @@ def _slot_bytes(data: bytes) -> bool:
     """A slot word followed by a literal, or a key-taking call: ``find`` of each word and ``match`` of
     its tail, done by a few regexes (see ``providers._needles.RARE_CHARS``)."""
     if not _SLOT_SCREEN_B:
-        _SLOT_SCREEN_B.extend(re.compile(pattern.encode()) for pattern in _SLOT_SCREEN)
+        _SLOT_SCREEN_B.extend(regexes.compile(pattern.encode()) for pattern in _SLOT_SCREEN)
     return any(screen.search(data) is not None for screen in _SLOT_SCREEN_B)
 
 
@@ -148,7 +149,7 @@ def slot_names(text: str, word_at: int, quote_at: int) -> set[str]:
     while begin and (text[begin - 1].isalnum() or text[begin - 1] in "_-"):
         begin -= 1
     name = text[begin:quote_at].rstrip(" \t:=\\\"'").rstrip("rbufRBUF")
-    name = re.sub(r"[\\\"'\s:=]+$", "", name)
+    name = regexes.compile(r"[\\\"'\s:=]+$").sub("", name)
     end = word_at
     while end < quote_at and (text[end].isalnum() or text[end] in "_-"):
         end += 1
@@ -282,11 +283,11 @@ def has_text_needle(text: str) -> bool:
 def has_token_needle(data: bytes) -> bool:
     """Any token prefix in ``data``: ``any(needle in data for needle in TOKEN_NEEDLES)`` in one pass."""
     if not _TOKEN_SCREEN_B:
-        _TOKEN_SCREEN_B.append(re.compile(TOKEN_SCREEN.encode()))  # compiled once: every file needs it
+        _TOKEN_SCREEN_B.append(regexes.compile(TOKEN_SCREEN.encode()))  # compiled once: every file needs it
     return _TOKEN_SCREEN_B[0].search(data) is not None
 
 
-_SECRET_WORD_BYTES = re.compile(rb"(?i)token|key|secret|passw|credential")
+_SECRET_WORD_BYTES = regexes.compile(rb"(?i)token|key|secret|passw|credential")
 
 
 def text_may_leak(data: bytes, extra_names: Sequence[str] = ()) -> bool:
@@ -322,7 +323,7 @@ def without_images(data: AnyStr) -> AnyStr:
 
 
 def _re_bytes(pattern: bytes) -> re.Pattern[bytes]:
-    return re.compile(pattern)
+    return regexes.compile(pattern)
 
 
 def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
@@ -384,7 +385,7 @@ def _py_needle_bytes(data: bytes) -> bool:
     in the passes of ``_py_needle_screens``: every URL parameter hint holds a slot word, so the hints cost
     no pass of their own."""
     if not _PY_SCREENS_B:
-        _PY_SCREENS_B.extend(re.compile(pattern.encode()) for pattern in _py_needle_screens())
+        _PY_SCREENS_B.extend(regexes.compile(pattern.encode()) for pattern in _py_needle_screens())
     return any(screen.search(data) is not None for screen in _PY_SCREENS_B)
 
 

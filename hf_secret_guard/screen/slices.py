@@ -22,13 +22,14 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple, Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.model import Leak
 from hf_secret_guard.providers import PREFIXES
 from hf_secret_guard.read.lines import line_starts
 from hf_secret_guard.read.python_parse import MAX_PARSE_CHARS, too_deep
 from hf_secret_guard.screen.prefilter import slot_candidate, url_candidate, write_names
 
-_IMPORT_OS_RE = re.compile(r"\bimport\b[^\r\n]*\bos\b")
+_IMPORT_OS_RE = regexes.compile(r"\bimport\b[^\r\n]*\bos\b")
 _BASE_NEEDLES = (*PREFIXES, "environ", "putenv")
 MIN_SIZE = 400  # below this the whole file parses in a few milliseconds: not worth slicing
 MAX_KEPT = 0.6  # a slice keeping more than this share of the file saves too little to be worth it

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from typing import AnyStr, NamedTuple, Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.model import Confidence
 from hf_secret_guard.providers import FORMATS, PREFIXES, PROVIDERS, Provider, TokenFormat, format_of
 from hf_secret_guard.providers._needles import prefix_ends, prefix_ends_by_pivot, prefix_starts_in_bytes
@@ -28,7 +29,9 @@ TOKEN_PATTERN = "|".join(f"({fmt.pattern}{fmt.tail})" for fmt in _ANYWHERE)
 # of every format would try each alternative at every position of a large text.
 _BY_PREFIX: dict[str, list[tuple[int, TokenFormat, re.Pattern[str]]]] = {}
 for _order, _fmt in enumerate(_ANYWHERE):
-    _BY_PREFIX.setdefault(_fmt.prefix, []).append((_order, _fmt, re.compile(f"{_fmt.pattern}{_fmt.tail}")))
+    _BY_PREFIX.setdefault(_fmt.prefix, []).append(
+        (_order, _fmt, regexes.compile(f"{_fmt.pattern}{_fmt.tail}"))
+    )
 
 
 def _matches(
@@ -135,7 +138,7 @@ def _leading(text: AnyStr, mark: AnyStr) -> int:
 
 # What may stand right before a token even though it ends in a letter or digit: a backslash escape such as
 # ``\n`` or ``\u0022`` (Python source, notebook JSON), or an ANSI colour code such as ``\x1b[0;31m``.
-_ESCAPE_BEFORE_RE = re.compile(
+_ESCAPE_BEFORE_RE = regexes.compile(
     r"(?:\\[ntrbfva]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\[0-7]{1,3}"
     r"|(?:\x1b|\\x1b|\\u001[bB]|\\033|\\e)\[[0-9;]*m)\Z"
 )
@@ -234,7 +237,7 @@ def mask(secret: str) -> str:
     tokens; any other secret shows at most its last four."""
     found = format_of(secret)
     if found is not None and len(secret) > len(found[1].prefix) + 8:
-        shown = re.match(found[1].shown_prefix or re.escape(found[1].prefix), secret)
+        shown = regexes.compile(found[1].shown_prefix or re.escape(found[1].prefix)).match(secret)
         return f"{shown.group() if shown else found[1].prefix}****{secret[-4:]}"
     if len(secret) >= 16:  # a password's first letters are no prefix: they would help to guess it
         return f"****{secret[-4:]}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from hf_secret_guard import regexes
 from hf_secret_guard.providers import PROVIDERS
 
 # Variables that each provider's libraries read a key from.
@@ -14,7 +15,7 @@ FLAG_VALUES = frozenset(
     {"0", "1", "true", "false", "yes", "no", "on", "off", "none", "null", "y", "n", "t", "f"}
 )
 # Values that are obviously not a secret even under a secret-like name.
-_HARMLESS_VALUE_RE = re.compile(r"\A(?:\s*|<[^<>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\([A-Za-z_]+\)s)\Z")
+_HARMLESS_VALUE_RE = regexes.compile(r"\A(?:\s*|<[^<>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\([A-Za-z_]+\)s)\Z")
 
 
 # A name that ends in one of these says where a secret is or something about it, not what it is:
@@ -25,7 +26,9 @@ LOCATOR_WORDS = frozenset(
 )
 # A file path: absolute, home- or dot-relative, or a Windows drive, ending in a file extension or a slash.
 # (Base64 secrets may start with a slash, but never hold a dot.)
-_PATH_VALUE_RE = re.compile(r"\A(?:[A-Za-z]:[\\/]|~?/|\.{1,2}/)[^\s'\"]*(?:\.[A-Za-z][A-Za-z0-9]{0,4}|/)\Z")
+_PATH_VALUE_RE = regexes.compile(
+    r"\A(?:[A-Za-z]:[\\/]|~?/|\.{1,2}/)[^\s'\"]*(?:\.[A-Za-z][A-Za-z0-9]{0,4}|/)\Z"
+)
 
 
 def is_secret_name(name: str, extra: Iterable[str] = ()) -> bool:
@@ -33,7 +36,7 @@ def is_secret_name(name: str, extra: Iterable[str] = ()) -> bool:
     upper = name.upper()
     if upper in KNOWN_TOKEN_VARIABLES or upper in {e.upper() for e in extra}:
         return True
-    words = [word for word in re.split(r"[_\W]+", upper) if word]
+    words = [word for word in regexes.compile(r"[_\W]+").split(upper) if word]
     if words and words[-1] in LOCATOR_WORDS:
         return False
     return any(word in SECRET_WORDS for word in words)
@@ -41,21 +44,21 @@ def is_secret_name(name: str, extra: Iterable[str] = ()) -> bool:
 
 # What people write where a key goes until they have one: ``hf_...``, ``YOUR_API_KEY``, ``<your key>``,
 # ``sk-xxxx``, ``hf_your_token_here``, ``INSERT KEY HERE``.
-_PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER_RE = regexes.compile(
     r"\.\.\.|…|\*\*\*|xxxx|<[^<>|]*(?:key|token|secret|pass|your|api|here|cred)[^<>|]*>"  # not <pad>, <|im|>
     r"|\byour|your_|_your|here\b|_here|placeholder|change[_ -]?me"
     r"|\binsert|\breplace|\benter[_ ]",
     re.IGNORECASE,
 )
 # Only x's (or stars) after at most a few short prefix words: ``xxx``, ``sk-lf-xxx``, ``pk-lf-XXX``.
-_CROSSED_OUT_RE = re.compile(r"\A(?:[A-Za-z0-9]{1,8}[-_]){0,3}(?:[xX]{3,}|\*{3,})\Z")
+_CROSSED_OUT_RE = regexes.compile(r"\A(?:[A-Za-z0-9]{1,8}[-_]){0,3}(?:[xX]{3,}|\*{3,})\Z")
 # A file name: what ``GOOGLE_APPLICATION_CREDENTIALS`` and ``*_KEY_FILE`` hold, never the secret itself.
-_FILE_NAME_RE = re.compile(
+_FILE_NAME_RE = regexes.compile(
     r"\A[\w.-]+\.(?:json|pem|p12|pfx|key|crt|cer|der|jks|keystore|txt|ya?ml|toml|ini|cfg|conf|env|gpg|asc)\Z",
     re.IGNORECASE,
 )
 # A value that is itself a variable's name: ``"OPENAI_API_KEY"``, ``"MY_TOKEN"``, ``"API KEY"``.
-_NAME_AS_VALUE_RE = re.compile(r"\A[A-Z][A-Z0-9]*(?:[_ -][A-Z0-9]+)*\Z")
+_NAME_AS_VALUE_RE = regexes.compile(r"\A[A-Z][A-Z0-9]*(?:[_ -][A-Z0-9]+)*\Z")
 
 
 def is_placeholder(value: str) -> bool:

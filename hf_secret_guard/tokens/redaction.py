@@ -18,6 +18,7 @@ import io
 import re
 from typing import Optional, TextIO
 
+from hf_secret_guard import regexes
 from hf_secret_guard.providers import FORMATS, PREFIXES
 from hf_secret_guard.tokens import is_token, mask
 
@@ -36,11 +37,11 @@ def _anywhere(flags: int) -> re.Pattern[str]:
     patterns and may drop it)."""
     pattern = _COMPILED.get(flags)
     if pattern is None:
-        pattern = _COMPILED[flags] = re.compile(ANYWHERE_PATTERN, flags)
+        pattern = _COMPILED[flags] = regexes.compile(ANYWHERE_PATTERN, flags)
     return pattern
 
 
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_RE = regexes.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple, Optional
 
+from hf_secret_guard import regexes
 from hf_secret_guard.model import Leak
 from hf_secret_guard.providers import PROVIDERS, Provider, format_of
 from hf_secret_guard.tokens import find_tokens
@@ -103,23 +104,25 @@ _PAGINATION = frozenset(
         "TOOL",
     }
 )
-_AUTH_SCHEME_RE = re.compile(r"\A(?:Bearer|Token|token|Basic|Api-Key|ApiKey)\s+")
-_VALUE_RE = re.compile(r"\A[A-Za-z0-9_\-+/=.:~]+\Z")
-_HEX_RE = re.compile(r"\A[0-9a-f]+\Z|\A[0-9A-F]+\Z")
-_UUID_RE = re.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
-_DOTTED_RE = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+\Z")
-_WORDY_RE = re.compile(r"\A(?:[A-Z][A-Z0-9]*|[a-z][a-z0-9]*)(?:[_\-.][A-Za-z0-9]+)*\Z")
-_FILE_RE = re.compile(r"\.(?:json|txt|pem|key|cfg|ini|yaml|yml|toml|env|pkl|pt|bin|csv|py)\Z", re.IGNORECASE)
+_AUTH_SCHEME_RE = regexes.compile(r"\A(?:Bearer|Token|token|Basic|Api-Key|ApiKey)\s+")
+_VALUE_RE = regexes.compile(r"\A[A-Za-z0-9_\-+/=.:~]+\Z")
+_HEX_RE = regexes.compile(r"\A[0-9a-f]+\Z|\A[0-9A-F]+\Z")
+_UUID_RE = regexes.compile(r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_DOTTED_RE = regexes.compile(r"\A[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+\Z")
+_WORDY_RE = regexes.compile(r"\A(?:[A-Z][A-Z0-9]*|[a-z][a-z0-9]*)(?:[_\-.][A-Za-z0-9]+)*\Z")
+_FILE_RE = regexes.compile(
+    r"\.(?:json|txt|pem|key|cfg|ini|yaml|yml|toml|env|pkl|pt|bin|csv|py)\Z", re.IGNORECASE
+)
 # ``?key=``, ``&api_key=``, ``token=``, ``access_token=``, ``write_token=`` in a URL or a query string.
-URL_PARAMETER_RE = re.compile(
+URL_PARAMETER_RE = regexes.compile(
     r"[?&;](?P<name>key|api_?key|apikey|token|access_token|auth_token|write_token|read_token|secret|"
     r"client_secret|password)=(?P<value>[A-Za-z0-9_\-.~%+/]{16,})"
 )
 
 
 def slot_words(name: str) -> list[str]:
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)  # apiKey -> api_Key
-    return [word for word in re.split(r"[_\W]+", spaced.upper()) if word]
+    spaced = regexes.compile(r"([a-z0-9])([A-Z])").sub(r"\1_\2", name)  # apiKey -> api_Key
+    return [word for word in regexes.compile(r"[_\W]+").split(spaced.upper()) if word]
 
 
 _PROVIDER_ENV_NAMES = frozenset(env for provider in PROVIDERS for env in provider.env_names)
@@ -213,7 +216,7 @@ def attribute(value: str, slot: str, callee: Optional[str] = None, host: Optiona
     """Whose key this is: its own shape first, then the slot's name, then the call it is passed to, then
     the host of the URL it is a parameter of (``serpapi.com/search?api_key=``)."""
     found = format_of(value)
-    if found is not None and re.fullmatch(found[1].pattern, value):
+    if found is not None and regexes.compile(found[1].pattern).fullmatch(value):
         return Attribution(found[1].display, found[0].secret_name)
     upper = slot.upper()
     provider = next((p for p in PROVIDERS if upper in p.env_names or slot.lower() in p.slot_names), None)
@@ -223,7 +226,7 @@ def attribute(value: str, slot: str, callee: Optional[str] = None, host: Optiona
     if provider is not None:
         return Attribution(provider.key_label, provider.secret_name)
     name = "_".join(slot_words(slot)) or "SECRET"
-    if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
+    if not regexes.compile(r"[A-Z_][A-Z0-9_]*").fullmatch(name):
         name = "SECRET"
     if name in ("TOKEN", "KEY", "AUTHORIZATION"):
         name = "API_TOKEN" if name == "TOKEN" else "API_KEY"
@@ -309,7 +312,7 @@ CLI_LOGIN_COMMANDS = tuple(sorted({c for p in PROVIDERS for c in p.cli_logins}))
 def _cli_login_re() -> re.Pattern[str]:
     commands = sorted({c for p in PROVIDERS for c in p.cli_logins}, key=len, reverse=True)
     words = "|".join(re.escape(command) for command in commands)  # written as is: the screens look for it
-    return re.compile(
+    return regexes.compile(
         rf"(?<![\w-])(?P<command>{words})(?:[ \t]+--?[A-Za-z][\w-]*(?:=[^\s]*)?)*[ \t]+"
         r"""(?P<quote>["']?)(?P<value>[^\s"'`;&|{}$]+)(?P=quote)(?=[\s;&|)]|\Z)"""
     )
@@ -334,7 +337,7 @@ URL_PARAMETER_HINTS = ("key=", "token=", "secret=", "password=")
 URL_PARAMETER_REASON = "a key in a URL: keep it in a secret and build the URL from it by hand"
 # Any hint, in one search entered at its ``=`` (rarer than the letters before it; one search costs less
 # than an ``in`` for each, most of all in text with characters beyond Latin-1).
-_URL_HINT_RE = re.compile(
+_URL_HINT_RE = regexes.compile(
     "|".join(
         f"=(?<={re.escape(hint)})" if hint.endswith("=") else re.escape(hint) for hint in URL_PARAMETER_HINTS
     )
@@ -359,7 +362,7 @@ def url_parameters(text: str) -> list[tuple[int, int, str, str]]:
 
 # ``"key": "<32 hex>"`` in a ``kaggle.json`` object, written out (a file, a ``%%writefile`` cell) or escaped
 # in a shell string (``echo "{\\"username\\": ...}"``).
-_KAGGLE_KEY_RE = re.compile(r'\\?"key\\?"[ \t]*:[ \t]*\\?"(?P<value>[0-9a-f]{32})\\?"')
+_KAGGLE_KEY_RE = regexes.compile(r'\\?"key\\?"[ \t]*:[ \t]*\\?"(?P<value>[0-9a-f]{32})\\?"')
 KAGGLE_JSON_SLOT = "KAGGLE_KEY"  # what kaggle.json's "key" is called in the environment, by Kaggle's CLI
 
 
@@ -377,7 +380,7 @@ def kaggle_json_keys(text: str) -> list[tuple[int, int, str]]:
         ):
             continue
         members = text[opening:closing].replace("\\", "")
-        if re.search(r'"username"[ \t]*:', members) and looks_real(match.group("value")):
+        if regexes.compile(r'"username"[ \t]*:').search(members) and looks_real(match.group("value")):
             found.append((match.start("value"), match.end("value"), match.group("value")))
     return found
 
@@ -399,4 +402,4 @@ def url_parameter_leaks(
 
 
 # The host of the URL a parameter ends: the last ``scheme://host`` before it, with no space or quote between.
-_URL_HOST_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)[^\s\"'<>`]*\Z")
+_URL_HOST_RE = regexes.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)[^\s\"'<>`]*\Z")
