@@ -249,17 +249,11 @@ def _images_away(raw: str, start: int, end: int) -> bool:
     by ``start``.  Its split takes them left to right, each beginning at a ``"image/``: those before
     ``end`` are found by a search of the literal (``re`` finds one faster than ``find`` beyond Latin-1),
     each matched as the split matches it."""
-    taken_to = 0
-    image = _re(_IMAGE_VALUE.decode())
-    for found in _re('"image/').finditer(raw, 0, end + len('"image/') - 1):
-        at = found.start()
-        if at >= end:
+    for image_start, image_end in _images(raw, _re(_IMAGE_KEY.decode())):
+        if image_start >= end:
             break
-        taken = image.match(raw, at) if at >= taken_to else None
-        if taken is not None:
-            if taken.end() > start:
-                return False
-            taken_to = taken.end()
+        if image_end > start:
+            return False
     return True
 
 
@@ -304,22 +298,67 @@ def text_may_leak(data: bytes, extra_names: Sequence[str] = ()) -> bool:
 # when all of it is base64 and its ``\n`` escapes.  The reader never scans such a string in an output, so
 # the byte screen need not either; in a notebook with plots it is most of the bytes.  A key whose value
 # is no string (``"image/png": {"width": 400}`` in output metadata) does not match, nor does a string with
-# another character (``"image/png": "hf_..."`` in cell metadata, which the reader scans as text).
-_IMAGE_VALUE = rb'"image/(?!svg)[^"\\]{1,100}"[ \t\r\n]*:[ \t\r\n]*"[A-Za-z0-9+/=\\]*(?=")'
+# another character (``"image/png": "hf_..."`` in cell metadata, which the reader scans as text).  The key
+# and the opening quote are found by a regex; the rest, up to the closing quote, by ``find`` and checked
+# by ``translate`` (a regex reads a long run of base64 a character at a time, several times slower).
+_IMAGE_KEY = rb'"image/(?!svg)[^"\\]{1,100}"[ \t\r\n]*:[ \t\r\n]*"'
+_BASE64_CHARS = string.ascii_letters.encode() + string.digits.encode() + b"+/=\\"
 
 
 AnyStr = TypeVar("AnyStr", str, bytes)
 
 
 def without_images(data: AnyStr) -> AnyStr:
-    """``data`` without the base64 of its ``image/*`` strings (``image/svg+xml`` is text: kept)."""
+    """``data`` without the base64 of its ``image/*`` strings (``image/svg+xml`` is text: kept): each
+    from its key to its closing quote, taken left to right."""
     if isinstance(data, bytes):
         if b'"image/' not in data:
             return data
-        return b"".join(_re_bytes(_IMAGE_VALUE).split(data))
+        pieces: list[bytes] = []
+        kept = 0
+        for start, end in _images(data, _re_bytes(_IMAGE_KEY)):
+            pieces += (data[kept:start],)
+            kept = end
+        return b"".join([*pieces, data[kept:]])
     if _re('"image/').search(data) is None:  # ``re`` finds a literal faster than ``in`` beyond Latin-1
         return data
-    return "".join(_re(_IMAGE_VALUE.decode()).split(data))
+    texts: list[str] = []
+    kept = 0
+    for start, end in _images(data, _re(_IMAGE_KEY.decode())):
+        texts += (data[kept:start],)
+        kept = end
+    return "".join([*texts, data[kept:]])
+
+
+def _images(data: AnyStr, key: re.Pattern[AnyStr], at: int = 0) -> Iterator[tuple[int, int]]:
+    """Where each image string that ``without_images`` takes out begins (its key) and ends (its closing
+    quote), from ``at`` on."""
+    while True:
+        found = key.search(data, at)
+        if found is None:
+            return
+        end = _base64_end(data, found.end())
+        if end is None:
+            at = found.start() + 1
+        else:
+            yield found.start(), end
+            at = end
+
+
+def _base64_end(data: AnyStr, start: int) -> Optional[int]:
+    """Where the string whose value begins at ``start`` closes, when all of its value is base64."""
+    if isinstance(data, bytes):
+        end = data.find(b'"', start)
+        value = data[start:end]
+    else:
+        end = data.find('"', start)
+        text = data[start:end]
+        if not text.isascii():
+            return None
+        value = text.encode("ascii")
+    if end < 0 or value.translate(None, _BASE64_CHARS):
+        return None
+    return end
 
 
 def _re_bytes(pattern: bytes) -> re.Pattern[bytes]:

@@ -143,6 +143,47 @@ def test_image_base64_is_skipped_and_nothing_else() -> None:
         assert prefilter.without_images(kept) == kept
 
 
+# What ``without_images`` takes out, as one regex (what it was until the base64 was read by ``find``):
+# a key, and then a run of base64 that the closing quote ends.
+IMAGE_VALUE = r'"image/(?!svg)[^"\\]{1,100}"[ \t\r\n]*:[ \t\r\n]*"[A-Za-z0-9+/=\\]*(?=")'
+IMAGE_PIECES = st.sampled_from(
+    [
+        '"image/png"',
+        '"image/svg+xml"',
+        '"image/',
+        ": ",
+        ":",
+        '"',
+        "iVBOR",
+        "+/=",
+        "\\n",
+        "\\",
+        "hf_",
+        "é",
+        " ",
+        "{",
+    ]
+)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.lists(IMAGE_PIECES, max_size=16).map("".join))
+@example('"image/png": "hf_x" "image/png": "QUJD" é')  # not all base64, then all
+@example('"image/png": "image/x y": "QUJD"')  # a key that fails, and one in its value's opening quote
+@example('"image/png": "AA"image/png": "BB" x')
+def test_images_are_taken_out_as_the_regex_took_them(text: str) -> None:
+    """Key by regex, value by ``find`` and ``translate``: the same pieces out as the one regex's split,
+    of the text and of its bytes; and ``_images_away`` agrees with where the regex's matches lie."""
+    expected = "".join(re.split(IMAGE_VALUE, text))
+    assert prefilter.without_images(text) == expected
+    assert prefilter.without_images(text.encode()) == expected.encode()
+    taken = [(m.start(), m.end()) for m in re.finditer(IMAGE_VALUE, text)]
+    for start in range(0, len(text) + 1, 3):
+        for end in range(start, len(text) + 1, 4):
+            whole = all(not (at < end and stop > start) for at, stop in taken)
+            assert prefilter._images_away(text, start, end) == whole, (start, end)
+
+
 def test_a_key_under_an_image_name_outside_an_output_is_found_alone_too() -> None:
     """The screens skip an image's base64 (never scanned), only a whole string of base64: a key written
     as the value of an ``image/png`` name in cell metadata, which the reader scans as the metadata's text,
