@@ -10,8 +10,9 @@ that cost about as much as the scan, and a tree scan paid it again in each worke
 Only patterns written in this package come here, never one built from configuration or from a file's
 text: the cache holds nothing a user wrote, and stays small.  It follows bytecode's rules: it lives
 where the package's ``.pyc`` files do (under ``sys.pycache_prefix`` when that is set), it is written only
-where they may be (not under ``PYTHONDONTWRITEBYTECODE``, not in a read-only install), and it is tied to
-the exact interpreter that wrote it.  Each pattern it keeps was checked equal to ``re.compile``'s (a
+where they may be (not under ``PYTHONDONTWRITEBYTECODE``, not in a read-only install) and as they are (a
+new file with the source's mode, renamed over the old one), and it is tied to the exact interpreter that
+wrote it.  Each pattern it keeps was checked equal to ``re.compile``'s (a
 ``Pattern`` compares its compiled code) before it was written.  A missing, unreadable, stale or damaged
 file costs only the compiling; whoever can replace it can replace the package's bytecode as well.
 """
@@ -27,9 +28,11 @@ import sys
 from typing import Any, AnyStr, Optional, Union
 
 # What ``_sre.compile`` takes after the pattern: flags, code, the group count, names to numbers, numbers
-# to names.  Stored per (pattern, flags).
+# to names.  Stored per (whether the pattern is bytes, pattern, flags): the type first, as ``re`` keys its
+# own cache, so that a str and a bytes pattern of the same characters (which hash alike) are told apart
+# without comparing a str with bytes (a BytesWarning, an error under ``python -bb``).
 Stored = tuple[int, list[int], int, dict[str, int], tuple[Optional[str], ...]]
-Key = tuple[Union[str, bytes], int]
+Key = tuple[bool, Union[str, bytes], int]
 
 _MAX_ENTRIES = 4096  # a cache grown past this (patterns of many versions) starts again
 # The interpreter the compiled code belongs to: its build and ``re``'s code format.
@@ -46,7 +49,7 @@ _recording: Optional[bool] = None  # whether this process may write the cache (a
 def compile(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     """``re.compile(pattern, flags)``, from the cache when it holds the pattern.  For the package's own
     patterns only (see the module's docstring)."""
-    key: Key = (pattern, int(flags))
+    key: Key = (isinstance(pattern, bytes), pattern, int(flags))
     found = _patterns.get(key)
     if found is None:
         found = _patterns[key] = _from_cache(key) or _compile_and_record(key)
@@ -61,7 +64,7 @@ def _from_cache(key: Key) -> Optional[re.Pattern[Any]]:
     if stored is None:
         return None
     try:
-        return _sre().compile(key[0], *stored)  # type: ignore[no-any-return]
+        return _sre().compile(key[1], *stored)  # type: ignore[no-any-return]
     except Exception:  # code that does not fit this interpreter: compile it again
         return None
 
@@ -70,12 +73,12 @@ def _compile_and_record(key: Key) -> re.Pattern[Any]:
     """``re.compile``'s pattern; where the cache can be written, also what it compiles to, when building
     the pattern from that gives the same pattern."""
     global _recording
-    source: Any = key[0]  # str or bytes, as ``re.compile`` takes either
-    pattern: re.Pattern[Any] = re.compile(source, key[1])
+    source: Any = key[1]  # str or bytes, as ``re.compile`` takes either
+    pattern: re.Pattern[Any] = re.compile(source, key[2])
     if _recording is None:
         _recording = _may_write(cache_path())
     if _recording:
-        stored = _compiled_code(*key)
+        stored = _compiled_code(key[1], key[2])
         if stored is not None and _rebuilds(key, stored, pattern):
             _new[key] = stored
     return pattern
@@ -108,7 +111,7 @@ def _compiled_code(pattern: Union[str, bytes], flags: int) -> Optional[Stored]:
 
 def _rebuilds(key: Key, stored: Stored, pattern: re.Pattern[Any]) -> bool:
     try:
-        return bool(_sre().compile(key[0], *stored) == pattern)
+        return bool(_sre().compile(key[1], *stored) == pattern)
     except Exception:
         return False
 
@@ -128,15 +131,17 @@ def cache_path() -> Optional[str]:
 
 
 def _may_write(path: Optional[str]) -> bool:
-    if path is None or sys.dont_write_bytecode:
+    """Whether ``save`` can write ``path``: else a run does not keep what it compiles (keeping it costs a
+    second compiling, for nothing where it can never be written)."""
+    if path is None or sys.dont_write_bytecode or (os.path.lexists(path) and not os.path.isfile(path)):
         return False
     folder = os.path.dirname(path)
-    while not os.path.isdir(folder):  # made on writing, as the import system makes ``__pycache__``
+    while not os.path.lexists(folder):  # made on writing, as the import system makes ``__pycache__``
         parent = os.path.dirname(folder)
         if parent == folder:
             return False
         folder = parent
-    return os.access(folder, os.W_OK)
+    return os.path.isdir(folder) and os.access(folder, os.W_OK)
 
 
 def _read(path: Optional[str]) -> dict[Key, Stored]:
@@ -148,7 +153,20 @@ def _read(path: Optional[str]) -> dict[Key, Stored]:
             tag, stored = marshal.loads(file.read())
     except Exception:  # missing, unreadable, or not what this module writes
         return {}
-    return stored if tag == _TAG and isinstance(stored, dict) else {}
+    if not (isinstance(tag, str) and tag == _TAG and isinstance(stored, dict)):
+        return {}
+    return {key: value for key, value in stored.items() if _is_key(key)}
+
+
+def _is_key(key: object) -> bool:
+    """A key as ``compile`` makes them (a damaged file may hold others, which a lookup would compare)."""
+    return (
+        type(key) is tuple
+        and len(key) == 3
+        and key[0] is isinstance(key[1], bytes)
+        and isinstance(key[1], (str, bytes))
+        and type(key[2]) is int
+    )
 
 
 def save() -> None:
@@ -161,10 +179,18 @@ def save() -> None:
     if len(merged) + len(_new) > _MAX_ENTRIES:
         merged = {}
     merged.update(_new)
+    try:  # as the import system writes bytecode: the source's mode (writable by its owner), a new file
+        mode = (os.stat(__file__).st_mode | 0o200) & 0o666
+    except OSError:
+        mode = 0o666
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temporary, "wb") as file:
+        # O_EXCL: never through whatever stands at that name (a link someone planted), never over it.
+        descriptor = os.open(
+            temporary, os.O_EXCL | os.O_CREAT | os.O_WRONLY | getattr(os, "O_BINARY", 0), mode
+        )
+        with open(descriptor, "wb") as file:
             file.write(marshal.dumps((_TAG, merged)))
         os.replace(temporary, path)  # whole or not at all, for a process reading it at the same time
     except (OSError, ValueError):

@@ -35,19 +35,26 @@ def prefix(bytecode_folder: Path) -> Iterator[Path]:
     yield bytecode_folder
 
 
-def scan(prefix: Path, *args: str, write: bool = True, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def scan(
+    prefix: Path, *args: str, write: bool = True, cwd: Path = REPO, python: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """The real command line (``python: interpreter options``), its bytecode and regexes under ``prefix``."""
+    return subprocess.run(
+        [sys.executable, *python, "-m", "hf_secret_guard", "scan", "--format", "json", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment(prefix, write),
+        check=False,
+    )
+
+
+def environment(prefix: Path, write: bool = True) -> dict[str, str]:
     env = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     if not write:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "hf_secret_guard", "scan", "--format", "json", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        check=False,
-    )
+    return env
 
 
 def the_cache(prefix: Path) -> Path:
@@ -74,7 +81,7 @@ def test_every_kept_pattern_is_what_re_compiles(prefix: Path) -> None:
     assert tag == regexes._TAG
     assert len(stored) > 100
     build = __import__("_sre").compile
-    for (pattern, flags), arguments in stored.items():
+    for (_, pattern, flags), arguments in stored.items():
         assert build(pattern, *arguments) == re.compile(pattern, flags), pattern
 
 
@@ -82,8 +89,7 @@ def test_a_damaged_or_foreign_cache_costs_only_the_compiling(prefix: Path) -> No
     expected = scan(prefix, str(FIXTURES))
     cache = the_cache(prefix)
     tag, stored = marshal.loads(cache.read_bytes())
-    pattern, flags = next(iter(stored))
-    wrong = {(pattern, flags): (0, [999, 1, 2], 0, {}, ())}  # code ``_sre`` refuses
+    wrong = {next(iter(stored)): (0, [999, 1, 2], 0, {}, ())}  # code ``_sre`` refuses
     for content in (
         b"not marshal at all",
         marshal.dumps(("another interpreter", stored)),
@@ -130,3 +136,51 @@ def test_a_pattern_is_compiled_once_per_process_and_as_re_compiles_it() -> None:
         compiled = regexes.compile(pattern, flags)
         assert compiled is regexes.compile(pattern, flags)
         assert compiled == re.compile(pattern, flags)
+
+
+def test_str_and_bytes_patterns_of_the_same_text_are_told_apart_under_python_bb(prefix: Path) -> None:
+    """The package compiles some patterns as text and as bytes; their keys hash alike, and comparing a str
+    with bytes is an error under ``python -bb``: the keys hold the type first."""
+    expected = scan(prefix, str(FIXTURES))
+    for _ in range(2):  # writing the cache, then reading it
+        strict = scan(prefix, str(FIXTURES), python=("-bb",))
+        assert (strict.returncode, strict.stdout, strict.stderr) == (1, expected.stdout, expected.stderr)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and symbolic links as POSIX has them")
+def test_the_cache_is_written_as_bytecode_is_never_through_a_planted_link(
+    prefix: Path, tmp_path: Path
+) -> None:
+    """With the source's mode (not the umask's: never writable by others when the source is not), and
+    through a new file of its own: a link planted at its temporary name is not followed."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched", encoding="utf-8")
+    script = (
+        "import os\n"
+        "from hf_secret_guard import regexes\n"
+        "path = regexes.cache_path()\n"
+        "os.makedirs(os.path.dirname(path), exist_ok=True)\n"
+        f"os.symlink({str(victim)!r}, f'{{path}}.{{os.getpid()}}.tmp')\n"
+        "regexes.compile('a pattern of this test')\n"
+        "regexes.save()\n"
+        "regexes.compile('another pattern of this test')\n"
+        "regexes.save()\n"
+        "print(path)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=environment(prefix),
+        preexec_fn=lambda: os.umask(0),  # the child's umask only
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert victim.read_text(encoding="utf-8") == "untouched"
+    cache = Path(done.stdout.strip())
+    assert not cache.is_symlink()
+    _, stored = marshal.loads(cache.read_bytes())
+    assert (False, "another pattern of this test", 0) in stored
+    source = (REPO / "hf_secret_guard" / "regexes.py").stat().st_mode
+    assert cache.stat().st_mode & 0o777 == (source | 0o200) & 0o666
