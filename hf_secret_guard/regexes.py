@@ -61,12 +61,7 @@ def _from_cache(key: Key) -> Optional[re.Pattern[Any]]:
     if _stored is None:
         _stored = _read(cache_path())
     stored = _stored.get(key)
-    if stored is None:
-        return None
-    try:
-        return _sre().compile(key[1], *stored)  # type: ignore[no-any-return]
-    except Exception:  # code that does not fit this interpreter: compile it again
-        return None
+    return None if stored is None else _build(key, stored)
 
 
 def _compile_and_record(key: Key) -> re.Pattern[Any]:
@@ -79,7 +74,7 @@ def _compile_and_record(key: Key) -> re.Pattern[Any]:
         _recording = _may_write(cache_path())
     if _recording:
         stored = _compiled_code(key[1], key[2])
-        if stored is not None and _rebuilds(key, stored, pattern):
+        if stored is not None and _build(key, stored) == pattern:
             _new[key] = stored
     return pattern
 
@@ -109,15 +104,13 @@ def _compiled_code(pattern: Union[str, bytes], flags: int) -> Optional[Stored]:
         return None
 
 
-def _rebuilds(key: Key, stored: Stored, pattern: re.Pattern[Any]) -> bool:
+def _build(key: Key, stored: Stored) -> Optional[re.Pattern[Any]]:
+    """The pattern ``_sre.compile`` (``re.compile``'s last step) builds from what was stored; None for
+    code it refuses (another interpreter's, a damaged file's): the pattern is then compiled again."""
     try:
-        return bool(_sre().compile(key[1], *stored) == pattern)
+        return importlib.import_module("_sre").compile(key[1], *stored)  # type: ignore[no-any-return]
     except Exception:
-        return False
-
-
-def _sre() -> Any:
-    return importlib.import_module("_sre")
+        return None
 
 
 def cache_path() -> Optional[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Optional, TypeVar
+from typing import AnyStr, Optional
 
 from hf_secret_guard import regexes
 from hf_secret_guard.detect.shell import find_shell_leaks
@@ -50,9 +50,9 @@ _ENV_WRITE = (
 )
 
 
-def _re(pattern: str) -> re.Pattern[str]:
-    """Compiled on first use, and then from ``re``'s own cache: a clean file never needs a pattern, so
-    start-up does not pay for compiling them."""
+def _re(pattern: AnyStr) -> re.Pattern[AnyStr]:
+    """Compiled (or read from the cache of ``regexes``) on first use, and then from that module's memory:
+    a clean file never needs most patterns, so start-up does not pay for building them."""
     return regexes.compile(pattern)
 
 
@@ -305,29 +305,24 @@ _IMAGE_KEY = rb'"image/(?!svg)[^"\\]{1,100}"[ \t\r\n]*:[ \t\r\n]*"'
 _BASE64_CHARS = string.ascii_letters.encode() + string.digits.encode() + b"+/=\\"
 
 
-AnyStr = TypeVar("AnyStr", str, bytes)
-
-
 def without_images(data: AnyStr) -> AnyStr:
     """``data`` without the base64 of its ``image/*`` strings (``image/svg+xml`` is text: kept): each
     from its key to its closing quote, taken left to right."""
     if isinstance(data, bytes):
         if b'"image/' not in data:
             return data
-        pieces: list[bytes] = []
-        kept = 0
-        for start, end in _images(data, _re_bytes(_IMAGE_KEY)):
-            pieces += (data[kept:start],)
-            kept = end
-        return b"".join([*pieces, data[kept:]])
-    if _re('"image/').search(data) is None:  # ``re`` finds a literal faster than ``in`` beyond Latin-1
+        key = _re(_IMAGE_KEY)
+    elif _re('"image/').search(data) is None:  # ``re`` finds a literal faster than ``in`` beyond Latin-1
         return data
-    texts: list[str] = []
+    else:
+        key = _re(_IMAGE_KEY.decode())
+    pieces = []
     kept = 0
-    for start, end in _images(data, _re(_IMAGE_KEY.decode())):
-        texts += (data[kept:start],)
+    for start, end in _images(data, key):
+        pieces.append(data[kept:start])
         kept = end
-    return "".join([*texts, data[kept:]])
+    pieces.append(data[kept:])
+    return data[:0].join(pieces)
 
 
 def _images(data: AnyStr, key: re.Pattern[AnyStr], at: int = 0) -> Iterator[tuple[int, int]]:
@@ -359,10 +354,6 @@ def _base64_end(data: AnyStr, start: int) -> Optional[int]:
     if end < 0 or value.translate(None, _BASE64_CHARS):
         return None
     return end
-
-
-def _re_bytes(pattern: bytes) -> re.Pattern[bytes]:
-    return regexes.compile(pattern)
 
 
 def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
@@ -434,11 +425,11 @@ def _notebook_may_contain_leak(data: bytes) -> bool:
     search of a part of them; the needles that are mostly absent, each a search of the whole file, last.
     Token prefixes, slots and URL hints are looked for outside image base64, in the ``.py`` screen's
     passes (one search fewer than a pass for slots and one for prefixes); the rest everywhere."""
-    if _re_bytes(_ENV_FAMILY).search(data) or _re_bytes(_EXPORT).search(data) or hides_needles(data):
+    if _re(_ENV_FAMILY).search(data) or _re(_EXPORT).search(data) or hides_needles(data):
         return True
     if _py_needle_bytes(without_images(data)):  # slots, token prefixes and URL hints: the .py passes
         return True
-    return any(_re_bytes(screen).search(data) for screen in _LOGIN_SCREENS)  # ``_write_needle_in``'s
+    return any(_re(screen).search(data) for screen in _LOGIN_SCREENS)  # ``_write_needle_in``'s
 
 
 # Every environment needle but ``export`` holds ``env``: one search entered at it finds them all.
@@ -477,7 +468,7 @@ def hides_needles(data: AnyStr) -> bool:
     read, where the decoded text shows it).  Of bytes, the regex alone: it starts with the literal
     ``\\u00``, which ``re`` finds as fast as ``in`` does."""
     if isinstance(data, bytes):
-        return _re_bytes(_NEEDLE_ESCAPE.encode()).search(data) is not None
+        return _re(_NEEDLE_ESCAPE.encode()).search(data) is not None
     return "\\u00" in data and _re(_NEEDLE_ESCAPE).search(data) is not None
 
 
@@ -491,10 +482,10 @@ def notebook_escapes(raw: str, data: Optional[bytes]) -> tuple[bool, bool]:
         if first is None:
             return False, False
         return True, _re(_NEEDLE_ESCAPE).search(raw, first.start()) is not None
-    first_b = _re_bytes(rb"\\u").search(data)
+    first_b = _re(rb"\\u").search(data)
     if first_b is None:
         return False, False
-    return True, _re_bytes(_NEEDLE_ESCAPE.encode()).search(data, first_b.start()) is not None
+    return True, _re(_NEEDLE_ESCAPE.encode()).search(data, first_b.start()) is not None
 
 
 def notebook_hides_needles(raw: str, data: Optional[bytes]) -> bool:
@@ -833,9 +824,9 @@ def _write_needle_in(data: bytes) -> bool:
     bytes where they are in the text, and the byte screen's literal-led searches find them faster than
     one search that stops at any of their entry characters (in text beyond Latin-1, at 2 or 4 bytes a
     character)."""
-    if _re_bytes(_ENV_FAMILY).search(data) is not None or _re_bytes(_EXPORT).search(data):
+    if _re(_ENV_FAMILY).search(data) is not None or _re(_EXPORT).search(data):
         return True
-    return any(_re_bytes(screen).search(data) for screen in _LOGIN_SCREENS)
+    return any(_re(screen).search(data) for screen in _LOGIN_SCREENS)
 
 
 def notebook_may_leak(
