@@ -181,7 +181,7 @@ def scan_candidates(
     over each, for nothing when nothing will be fixed).
     """
     listed = list(candidates)
-    scan_one = scan_candidate if digests else _scan_candidate_undigested
+    scan_one = scan_candidate if digests else scan_candidate_undigested
     workers = parallel.workers_for(listed, jobs)
     if workers > 1:
         yield from parallel.scan_in_workers(listed, options, scan_one, workers)
@@ -194,7 +194,7 @@ def scan_candidate(candidate: Candidate, options: ScanOptions = DEFAULT_OPTIONS)
     return scan_candidate_bytes(candidate, options)[0]
 
 
-def _scan_candidate_undigested(candidate: Candidate, options: ScanOptions) -> FileResult:
+def scan_candidate_undigested(candidate: Candidate, options: ScanOptions) -> FileResult:
     return scan_candidate_bytes(candidate, options, digests=False)[0]
 
 

@@ -19,9 +19,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except Exception:  # whatever went wrong, the full command line reports it properly
         status = None
     if status is None:
-        from hf_secret_guard.cli.main import main as cli_main
-
-        status = cli_main(args)
+        status = _full(args)
     regexes.save()  # what this run compiled, for the next one
     return status
 
@@ -46,11 +44,19 @@ def run() -> NoReturn:
     except Exception:  # whatever went wrong, the full command line reports it properly
         status = None
     if status is None:
-        from hf_secret_guard.cli.main import main as cli_main
-
-        status = cli_main(args)
+        status = _full(args)
     regexes.save()
     leave(status)
+
+
+def _full(args: list[str]) -> int:
+    """The full command line, with a large scan's workers started before it (``process.head_start``)."""
+    from hf_secret_guard.cli.process import head_start
+
+    with head_start(args):
+        from hf_secret_guard.cli.main import main as cli_main
+
+        return cli_main(args)
 
 
 def launched_by_python_m() -> bool:

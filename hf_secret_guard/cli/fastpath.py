@@ -12,47 +12,76 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Optional, TextIO
+from typing import TYPE_CHECKING, NamedTuple, Optional, TextIO
+
+if TYPE_CHECKING:
+    from hf_secret_guard.cli.settings import Settings
+    from hf_secret_guard.model import Candidate
 
 FORCE_EXCLUDE = "--force-exclude"
 FIX = "--fix"
 
 
-def clean_scan(args: Sequence[str], stdout: TextIO) -> Optional[int]:
-    """Exit status 0 after printing the clean summary; None: let the full command line decide."""
-    if len(args) < 2 or args[0] != "scan" or stdout.isatty():
+class PlainScan(NamedTuple):
+    """``scan [--force-exclude] [--fix] PATH...``: nothing else on the command line."""
+
+    paths: tuple[str, ...]
+    force_exclude: bool
+    fix: bool
+
+
+def plain_scan(args: Sequence[str]) -> Optional[PlainScan]:
+    """The command line as a ``PlainScan``; None when it asks for anything else (another option, no path,
+    an empty one, standard input)."""
+    if len(args) < 2 or args[0] != "scan":
         return None
     options, files = list(args[1:]), []
     if "--" in options:  # the hooks end their entry with ``--``: a file named ``--x`` stays a file
         files = options[options.index("--") + 1 :]
         options = options[: options.index("--")]
-    force_exclude, fix = FORCE_EXCLUDE in options, FIX in options
     named = [arg for arg in options if arg not in (FORCE_EXCLUDE, FIX)]
     paths = (*named, *files)
-    if (
-        not paths
-        or any(not path or path.startswith("-") for path in named)
-        or any(not path or not os.path.isfile(path) for path in paths)
-    ):
-        return None  # options, directories (git, walks), missing paths (an error to report)
+    if not paths or any(not path or path.startswith("-") for path in named) or "" in files:
+        return None
+    return PlainScan(paths, FORCE_EXCLUDE in options, FIX in options)
 
-    from hf_secret_guard import api
+
+def discover_plain(plain: PlainScan) -> Optional[tuple[Settings, list[Candidate]]]:
+    """The settings of ``plain`` with the configuration, and the files it scans, as the full command line
+    finds them; None when there is anything to say first (a configuration error or warning, a baseline
+    to read, a missing path): only the full command line says it."""
     from hf_secret_guard.cli.config import ConfigError, resolve
     from hf_secret_guard.cli.settings import Settings
     from hf_secret_guard.discover import MissingPath, discover_files
-    from hf_secret_guard.report.text import summary
 
     warnings: list[str] = []
-    given = {"paths"} | {name for name, on in (("force_exclude", force_exclude), ("fix", fix)) if on}
+    flags = (("force_exclude", plain.force_exclude), ("fix", plain.fix))
+    given = {"paths"} | {name for name, on in flags if on}
     try:
         settings = resolve(
-            Settings(paths=paths, force_exclude=force_exclude, fix=fix), given, warn=warnings.append
+            Settings(paths=plain.paths, force_exclude=plain.force_exclude, fix=plain.fix),
+            given,
+            warn=warnings.append,
         )
         if warnings or settings.baseline:
             return None
-        candidates = discover_files(list(settings.paths), settings.discover_options)
+        return settings, discover_files(list(settings.paths), settings.discover_options)
     except (ConfigError, MissingPath):
         return None
+
+
+def clean_scan(args: Sequence[str], stdout: TextIO) -> Optional[int]:
+    """Exit status 0 after printing the clean summary; None: let the full command line decide."""
+    plain = None if stdout.isatty() else plain_scan(args)
+    if plain is None or any(not os.path.isfile(path) for path in plain.paths):
+        return None  # options, directories (git, walks), missing paths (an error to report)
+    found = discover_plain(plain)
+    if found is None:
+        return None
+    settings, candidates = found
+    from hf_secret_guard import api
+    from hf_secret_guard.report.text import summary
+
     scanned = 0
     # No digests: a file with findings is scanned again by the full command line, which fixes it.
     for result in api.scan_candidates(candidates, settings.scan_options, digests=False):

@@ -10,13 +10,13 @@ import errno
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Optional, TextIO, TypeVar
 
 import click
 
 from hf_secret_guard._version import __version__
+from hf_secret_guard.cli.process import discovered, few_collections
 from hf_secret_guard.cli.settings import Settings
 from hf_secret_guard.model import Candidate, FileResult, Finding, ScanError, Verification
 
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from hf_secret_guard.cli.fix_run import Planner
 
 EXIT_CLEAN, EXIT_LEAKS, EXIT_ERROR = 0, 1, 2
-# How many more objects may be made than freed between two passes of the garbage collector over the
-# young ones while a scan runs (``_few_collections``); Python's default is 700.
-YOUNG_COLLECTION_THRESHOLD = 10_000
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -379,7 +376,7 @@ def run_baseline(settings: Settings) -> int:
 def run_scan(settings: Settings) -> int:
     # The report too: after a large scan, a full collection (set off by whatever the report imports)
     # would pass over every finding to free nothing.
-    with _few_collections():
+    with few_collections():
         return _run_scan(settings)
 
 
@@ -600,9 +597,11 @@ def _collect(settings: Settings, planner: Optional[Planner] = None) -> Optional[
                 return None
             total, stream = len(staged), api.scan_staged_candidates(staged, settings.scan_options)
         else:
-            candidates = _not_our_own(
-                discover_files(list(settings.paths) or ["."], settings.discover_options), settings
-            )
+            paths = list(settings.paths) or ["."]
+            found = discovered(paths, settings.discover_options)  # by ``head_start``: not walked again
+            if found is None:
+                found = discover_files(paths, settings.discover_options)
+            candidates = _not_our_own(found, settings)
             total = len(candidates)
             if planner is not None:
                 stream = planner.scan(candidates)
@@ -621,7 +620,7 @@ def _collect(settings: Settings, planner: Optional[Planner] = None) -> Optional[
     progress = Progress(total, sys.stderr, enabled=progress_enabled(sys.stderr, settings.quiet))
     results: list[FileResult] = []
     try:
-        with _few_collections():
+        with few_collections():
             for result in stream:
                 results.append(result)
                 for error in result.errors:
@@ -656,28 +655,6 @@ def _collect(settings: Settings, planner: Optional[Planner] = None) -> Optional[
         for line in _exclusion_notes(settings, results):
             click.echo(line, err=True)
     return results
-
-
-@contextmanager
-def _few_collections() -> Iterator[None]:
-    """The scan with the garbage collector mostly idle: a scan makes its objects file by file and drops
-    them with the file, in next to no reference cycles, so the collector's frequent passes over the young
-    objects find almost nothing; what is loaded by now (modules, the list of files) is frozen out of its
-    full passes, unless the process froze objects of its own (then it is left as it is).  Forked workers
-    inherit both.  The caller's settings come back afterwards."""
-    import gc
-
-    threshold = gc.get_threshold()
-    freeze = not gc.get_freeze_count()
-    if freeze:
-        gc.freeze()
-    gc.set_threshold(max(threshold[0], YOUNG_COLLECTION_THRESHOLD), *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        if freeze:
-            gc.unfreeze()
 
 
 def _not_our_own(candidates: list[Candidate], settings: Settings) -> list[Candidate]:

@@ -30,12 +30,13 @@ How the work is shared:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Any, Generic, Optional, TypeVar
+from typing import Any, Generic, NoReturn, Optional, TypeVar
 
 from hf_secret_guard import regexes
 from hf_secret_guard.model import Candidate
@@ -118,18 +119,17 @@ class _Stretches:
         file systems): the caller then scans in one process."""
         import fcntl
         import mmap
-        import tempfile
 
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open while the workers run: ``close``)
+        self._fd = _shared_file()
         try:
-            fcntl.lockf(self._file.fileno(), fcntl.LOCK_EX)
-            fcntl.lockf(self._file.fileno(), fcntl.LOCK_UN)
+            fcntl.lockf(self._fd, fcntl.LOCK_EX)
+            fcntl.lockf(self._fd, fcntl.LOCK_UN)
+            size = 2 * processes * _C_INT  # a front and a back per stretch
+            os.ftruncate(self._fd, size)
+            self._state = mmap.mmap(self._fd, size)
         except OSError:
-            self._file.close()
+            os.close(self._fd)
             raise
-        size = 2 * processes * _C_INT  # a front and a back per stretch
-        self._file.truncate(size)
-        self._state = mmap.mmap(self._file.fileno(), size)
         # Stretch s holds the chunks from bounds[2s] (its front) up to bounds[2s + 1] (its back).
         self._bounds = memoryview(self._state).cast("i")
         cuts = [chunks * number // processes for number in range(processes + 1)]
@@ -141,7 +141,7 @@ class _Stretches:
         """The next chunk number for the process that owns stretch ``own``, or None when all are taken."""
         import fcntl
 
-        fd, bounds = self._file.fileno(), self._bounds
+        fd, bounds = self._fd, self._bounds
         fcntl.lockf(fd, fcntl.LOCK_EX)
         try:
             if bounds[2 * own] < bounds[2 * own + 1]:
@@ -158,9 +158,30 @@ class _Stretches:
             fcntl.lockf(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        self._bounds.release()
-        self._state.close()
-        self._file.close()
+        if self._fd >= 0:
+            self._bounds.release()
+            self._state.close()
+            os.close(self._fd)
+            self._fd = -1
+
+
+def _shared_file() -> int:
+    """A new file that no other program can open, for the stretches' bounds: one in memory where the
+    system makes it (``memfd_create``: Linux), which costs no import of ``tempfile`` before the first fork
+    (benchmarks/README.md); else an unnamed temporary file."""
+    memfd_create = getattr(os, "memfd_create", None)
+    if memfd_create is not None:
+        try:
+            return int(memfd_create("hf-secret-guard-stretches", getattr(os, "MFD_CLOEXEC", 0)))
+        except OSError:  # a kernel without it, or a sandbox that refuses it
+            pass
+    import tempfile
+
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (its descriptor outlives it: ``close``)
+    try:
+        return os.dup(handle.fileno())
+    finally:
+        handle.close()
 
 
 def _records(fd: int, block: bool) -> Iterator[int]:
@@ -281,60 +302,145 @@ def scan_in_workers(
     scan_one: Callable[[Candidate, ScanOptions], Result],
     workers: int,
 ) -> Iterator[Result]:
-    """``scan_one`` over ``candidates`` in ``workers`` processes (the caller's among them), in order."""
-    chunks = _chunks(candidates)
-    try:
-        stretches = _Stretches(len(chunks), workers)
-    except OSError:  # no temporary file to share and lock: one process does it all
-        yield from (scan_one(candidate, options) for candidate in candidates)
-        return
-    deferred_read, deferred_write = os.pipe()
-    children: list[tuple[int, int]] = []  # (pid, the read end of its result pipe)
-    results: dict[int, Result] = {}
-    try:
-        for number in range(1, workers):
-            result_read, result_write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker: it never returns into the caller's code
-                status = 1
-                try:
-                    worker = _Worker(candidates, options, scan_one, chunks, stretches, number)
-                    if number == 1:
-                        os.close(deferred_write)  # else it would wait for its own end of the pipe
-                        worker.run_parser(deferred_read)
-                    else:
-                        worker.run_deferring(deferred_write)
-                        os.close(deferred_write)
-                    _send(result_write, worker.results)
-                    regexes.save()  # what this worker compiled that the others may not have
-                    status = 0
-                finally:
-                    os._exit(status)
-            os.close(result_write)
-            children.append((pid, result_read))
-        os.close(deferred_read)
-        deferred_read = -1
-        parent: _Worker[Result] = _Worker(candidates, options, scan_one, chunks, stretches, 0)
-        parent.run_deferring(deferred_write)
-        os.close(deferred_write)  # the parser sees EOF once every process has closed this
-        deferred_write = -1
-        results.update(parent.results)
-        while children:
-            pid, result_read = children[0]
-            results.update(_receive(result_read))
-            os.close(result_read)
-            os.waitpid(pid, 0)
-            children.pop(0)
-    finally:
-        for fd in (deferred_read, deferred_write, *(fd for _, fd in children)):
+    """``scan_one`` over ``candidates`` in ``workers`` processes (the caller's among them), in order: the
+    run ``start_early`` began for exactly these, or a new one."""
+    run = _adopt(candidates, options, scan_one, workers)
+    if run is None:
+        try:
+            run = _Run(candidates, options, scan_one, workers)
+        except OSError:  # no temporary file to share and lock: one process does it all
+            yield from (scan_one(candidate, options) for candidate in candidates)
+            return
+    yield from run.finish()
+
+
+_early: list[_Run[Any]] = []  # the run ``start_early`` began, until ``scan_in_workers`` takes it
+
+
+def start_early(
+    candidates: Sequence[Candidate],
+    options: ScanOptions,
+    scan_one: Callable[[Candidate, ScanOptions], Result],
+    workers: int,
+) -> None:
+    """Fork the workers of ``scan_in_workers(candidates, options, scan_one, workers)`` now, while this
+    process still has other work to do before it asks for that scan (the CLI: importing click, parsing
+    the command line).  They scan their stretches meanwhile; the call with the same arguments takes
+    them, any other stops them first (``stop_early``), so the results are always the call's own."""
+    stop_early()
+    with contextlib.suppress(OSError):  # no file to share: the call will find no run, and go on as usual
+        _early.append(_Run(list(candidates), options, scan_one, workers))
+
+
+def stop_early() -> None:
+    """Stop the workers ``start_early`` forked that no scan took (a command line that asked for
+    something else): they must not outlive the run."""
+    while _early:
+        _early.pop().stop()
+
+
+def _adopt(
+    candidates: Sequence[Candidate],
+    options: ScanOptions,
+    scan_one: Callable[[Candidate, ScanOptions], Result],
+    workers: int,
+) -> Optional[_Run[Result]]:
+    if not _early:
+        return None
+    run = _early.pop()
+    if (run.scan_one, run.workers, run.options, run.candidates) == (
+        scan_one,
+        workers,
+        options,
+        list(candidates),
+    ):
+        return run
+    run.stop()
+    return None
+
+
+class _Run(Generic[Result]):
+    """One scan in ``workers`` processes: the workers forked and scanning from the start; the caller's
+    process scans its own stretch and gathers everyone's results in ``finish``."""
+
+    def __init__(
+        self,
+        candidates: Sequence[Candidate],
+        options: ScanOptions,
+        scan_one: Callable[[Candidate, ScanOptions], Result],
+        workers: int,
+    ) -> None:
+        """Raises OSError where there is no temporary file to share (``_Stretches``)."""
+        self.candidates, self.options, self.scan_one, self.workers = candidates, options, scan_one, workers
+        self.chunks = _chunks(candidates)
+        self.stretches = _Stretches(len(self.chunks), workers)
+        self.deferred_read, self.deferred_write = os.pipe()
+        self.children: list[tuple[int, int]] = []  # (pid, the read end of its result pipe)
+        try:
+            for number in range(1, workers):
+                result_read, result_write = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # the worker: it never returns into the caller's code
+                    self._work(number, result_write)
+                os.close(result_write)
+                self.children.append((pid, result_read))
+            os.close(self.deferred_read)
+            self.deferred_read = -1
+        except BaseException:
+            self.stop()
+            raise
+
+    def _work(self, number: int, result_write: int) -> NoReturn:
+        status = 1
+        try:
+            worker = _Worker(
+                self.candidates, self.options, self.scan_one, self.chunks, self.stretches, number
+            )
+            if number == 1:
+                os.close(self.deferred_write)  # else it would wait for its own end of the pipe
+                worker.run_parser(self.deferred_read)
+            else:
+                worker.run_deferring(self.deferred_write)
+                os.close(self.deferred_write)
+            _send(result_write, worker.results)
+            regexes.save()  # what this worker compiled that the others may not have
+            status = 0
+        finally:
+            os._exit(status)
+
+    def finish(self) -> Iterator[Result]:
+        results: dict[int, Result] = {}
+        try:
+            parent: _Worker[Result] = _Worker(
+                self.candidates, self.options, self.scan_one, self.chunks, self.stretches, 0
+            )
+            parent.run_deferring(self.deferred_write)
+            os.close(self.deferred_write)  # the parser sees EOF once every process has closed this
+            self.deferred_write = -1
+            results.update(parent.results)
+            while self.children:
+                pid, result_read = self.children[0]
+                results.update(_receive(result_read))
+                os.close(result_read)
+                os.waitpid(pid, 0)
+                self.children.pop(0)
+        finally:
+            self.stop()
+        for index, candidate in enumerate(self.candidates):
+            result = results.get(index)
+            yield result if result is not None else self.scan_one(candidate, self.options)
+
+    def stop(self) -> None:
+        """Close this process's ends and stop the workers still running (after an exception in this
+        process, Ctrl-C or a bug, or a run no scan took)."""
+        for fd in (self.deferred_read, self.deferred_write, *(fd for _, fd in self.children)):
             if fd >= 0:
                 os.close(fd)
-        for pid, _ in children:  # only after an exception in this process (Ctrl-C, a bug)
+        self.deferred_read = self.deferred_write = -1
+        for pid, _ in self.children:
             _stop(pid)
-        stretches.close()
-    for index, candidate in enumerate(candidates):
-        result = results.get(index)
-        yield result if result is not None else scan_one(candidate, options)
+        self.children = []
+        self.stretches.close()
 
 
 def _stop(pid: int) -> None:
