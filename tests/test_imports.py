@@ -104,6 +104,38 @@ def test_modules_a_clean_scan_loads(tmp_path: Path, update_golden: bool) -> None
 
 
 @pytest.mark.e2e
+def test_a_scan_with_findings_hashes_them_without_openssl(tmp_path: Path) -> None:
+    """Each finding's fingerprint is a SHA-256, made by CPython's own module where it has one: no
+    ``hashlib`` (which starts OpenSSL) in a process that only scans and reports, and the fingerprint is
+    ``hashlib``'s own (a baseline written by an older version still holds)."""
+    import hashlib
+
+    from hf_secret_guard.tokens import fingerprint
+
+    (tmp_path / "leak.py").write_text(f'login(token="{TOKEN}")\n')
+    script = (
+        "import sys\n"
+        "from hf_secret_guard.cli.entry import main\n"
+        "status = main(['scan', 'leak.py'])\n"
+        "print(status, 'hashlib' in sys.modules, '_hashlib' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    has_own = any(_importable(name) for name in ("_sha2", "_sha256"))
+    assert done.stderr.splitlines()[-1] == ("1 False False" if has_own else "1 True True")
+    secret = hashlib.sha256(f"hf-secret-guard:{TOKEN}".encode()).hexdigest()[:32]
+    expected = hashlib.sha256(f"HFG001\0leak.py\0{secret}".encode()).hexdigest()[:32]
+    assert fingerprint("HFG001", "leak.py", TOKEN) == expected
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+@pytest.mark.e2e
 def test_a_leak_only_libcst_can_place_brings_it_in(tmp_path: Path) -> None:
     """The check above can fail: the same probe sees libcst once a file needs it (a token in a literal
     joined from pieces or with an escape, or written as a name), and not for a token in a plain string

@@ -10,9 +10,6 @@ from typing import Optional
 
 from hf_secret_guard.model import Finding, ScanError, Verification
 from hf_secret_guard.read.small_files import write_text_no_follow
-from hf_secret_guard.report.github import render_github
-from hf_secret_guard.report.json_report import render_json
-from hf_secret_guard.report.sarif import render_sarif
 from hf_secret_guard.tokens.redaction import redact_output
 
 MACHINE_FORMATS = ("json", "sarif", "github")
@@ -28,10 +25,16 @@ def render(
     """``verifications`` (``--verify``, keyed by secret hash) set JSON ``verified`` and the SARIF level;
     ``fixed`` (the ``Finding.key`` of what ``--fix`` wrote) sets JSON ``fixed``."""
     if output_format == "json":
+        from hf_secret_guard.report.json_report import render_json
+
         return render_json(findings, errors, verifications, fixed)
     if output_format == "sarif":
+        from hf_secret_guard.report.sarif import render_sarif  # pathlib and urllib
+
         return render_sarif(findings, errors, verifications=verifications)
     if output_format == "github":
+        from hf_secret_guard.report.github import render_github  # pathlib
+
         return render_github(findings, errors)
     raise ValueError(f"unknown report format {output_format!r}")
 

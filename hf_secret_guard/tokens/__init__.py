@@ -246,9 +246,22 @@ def mask(secret: str) -> str:
 
 def secret_hash(secret: str) -> str:
     """A stable, one-way name for a secret, used by baselines and fingerprints."""
-    import hashlib  # here, not at the top: OpenSSL's start-up is paid only when there is a finding
+    return _sha256_hex(("hf-secret-guard:" + secret).encode("utf-8", "surrogatepass"))[:32]
 
-    return hashlib.sha256(("hf-secret-guard:" + secret).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+def _sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data`` in hex, from CPython's own implementation where it has one (``_sha2``;
+    ``_sha256`` before 3.12): ``hashlib`` starts OpenSSL when it is imported, which every process that
+    makes a finding (each scan worker) would pay for a hash this small.  Imported here, not at the top:
+    a clean run needs neither."""
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        try:
+            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+        except ImportError:  # a build without them: OpenSSL's
+            from hashlib import sha256
+    return str(sha256(data).hexdigest())
 
 
 def identity(secret: str, env_name: Optional[str]) -> str:
@@ -263,9 +276,7 @@ def identity(secret: str, env_name: Optional[str]) -> str:
 def fingerprint(rule: str, path: str, secret: str) -> str:
     """Identifies a finding across runs without line numbers, so moving code does not change it."""
     material = f"{rule}\0{path}\0{secret_hash(secret)}"
-    import hashlib  # OpenSSL's start-up: only when there is a finding
-
-    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return _sha256_hex(material.encode("utf-8", "surrogatepass"))[:32]
 
 
 def redact(text: str) -> str:
