@@ -77,20 +77,29 @@ def _scan_bytes(data: bytes, path: str, options: ScanOptions) -> FileResult:
         if not prefilter.text_may_leak(data, options.secret_names) and not _may_allow(data, options):
             return FileResult(path)
         return scan_text(data.decode("utf-8-sig", "replace"), path, options)
-    if not prefilter.may_contain_leak(data, notebook=is_notebook) and not _may_allow(data, options):
+    if is_notebook:
+        screened: Optional[int] = 0 if prefilter.may_contain_leak(data) else None
+    else:
+        screened = prefilter.python_bytes_screen(data)
+    if screened is None and not _may_allow(data, options):
         return FileResult(path, (), notebook_shape_error(data, path) if is_notebook else ())
 
     try:
-        text = data.decode("utf-8-sig") if is_notebook else decode_source(data).text
+        source = None if is_notebook else decode_source(data)
+        text = data.decode("utf-8-sig") if source is None else source.text
     except (DecodeError, UnicodeDecodeError) as exc:
         reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
         error = ScanError(path, "parse", f"{redact(reason)}; scanned as text")
         text = decode_lossy(data)
         result = scan_notebook(text, path, options) if is_notebook else scan_unparsed(text, path, options)
         return FileResult(path, result.findings, (error, *result.errors))
+    if source is not None:
+        # The byte screen's first hit is the text's where the text is the bytes' ASCII, read alike.
+        same = source.encoding == "utf-8" and not source.bom and prefilter.same_in_text(data)
+        return scan.scan_text(text, path, options, start=screened if same and screened is not None else 0)
     # A notebook's screens look for ASCII needles in its bytes, which hold them where its text does: a
     # search of bytes is cheaper than one of text with characters beyond Latin-1, 4 bytes each.
-    return scan.scan_text(text, path, options, data=data if is_notebook else None)
+    return scan.scan_text(text, path, options, data=data)
 
 
 def _may_allow(data: bytes, options: ScanOptions) -> bool:

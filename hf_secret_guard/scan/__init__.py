@@ -32,15 +32,21 @@ def scan_notebook(raw: str, path: str = "<notebook>", options: ScanOptions = DEF
 
 
 def scan_text(
-    text: str, path: str, options: ScanOptions = DEFAULT_OPTIONS, data: Optional[bytes] = None
+    text: str,
+    path: str,
+    options: ScanOptions = DEFAULT_OPTIONS,
+    data: Optional[bytes] = None,
+    start: int = 0,
 ) -> FileResult:
     """Dispatch on the file's kind (``read.kinds``): a notebook, Python, or any other text.  ``data``: the
-    bytes ``text`` was decoded from as UTF-8 (a byte order mark aside), when the caller has them."""
+    bytes ``text`` was decoded from as UTF-8 (a byte order mark aside), when the caller has them.
+    ``start``: for Python, where the text screen's search for tokens and slots may begin
+    (``prefilter.python_screen``)."""
     kind = kind_of(path, text[:200].split("\n", 1)[0].encode("utf-8", "replace"))
     if kind == "notebook":
         return scan_notebook_text(text, path, options, data)
     if kind == "python":
-        return scan_source(text, path, options)
+        return python_file.scan_source(text, path, options, start)
     from hf_secret_guard.scan.text_file import (
         scan_text_file,
     )  # only for a file that is neither Python nor a notebook

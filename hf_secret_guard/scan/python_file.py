@@ -12,9 +12,11 @@ from hf_secret_guard.scan.findings import finding, keep
 from hf_secret_guard.screen import prefilter
 
 
-def scan_source(text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS) -> FileResult:
-    """Findings in the text of a ``.py`` file."""
-    tokens = prefilter.python_screen(text, options.secret_names)
+def scan_source(
+    text: str, path: str = "<string>", options: ScanOptions = DEFAULT_OPTIONS, start: int = 0
+) -> FileResult:
+    """Findings in the text of a ``.py`` file; ``start``: as for ``prefilter.python_screen``."""
+    tokens = prefilter.python_screen(text, options.secret_names, start)
     if tokens is None:
         if options.wants("HFG100") and may_allow(text):
             index = LineIndex(text)

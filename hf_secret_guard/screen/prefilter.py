@@ -364,11 +364,35 @@ def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
     """
     if notebook:
         return _notebook_may_contain_leak(data)
-    # The environment needles first: a file that has one is read on anyway, and the text screens then
-    # look for tokens and slots once, instead of the byte screens here and the text screens again.
-    if b"env" in data and (b"environ" in data or b"putenv" in data):
-        return True
-    return _py_needle_bytes(data)
+    return python_bytes_screen(data) is not None
+
+
+def python_bytes_screen(data: bytes) -> Optional[int]:
+    """``may_contain_leak`` of a ``.py`` file's bytes, and where the text screen's search for tokens and
+    slots (``python_screen``'s ``start``) may begin: None when no rule can fire on ``data``; else the
+    offset of the first place the byte screen's search of token prefixes and slots stops at a match
+    (``len(data)`` when there is none: then only an environment write or a slot word of a pass of its own
+    lets the file on).  That search first, even in a file with an environment write: where it finds
+    nothing, the text screen does not search again, and where it does, it begins there."""
+    joined, *late = _py_screens()
+    hit = joined.search(data)
+    if hit is not None:
+        return hit.start()
+    if (b"env" in data and (b"environ" in data or b"putenv" in data)) or any(
+        screen.search(data) for screen in late
+    ):
+        return len(data)
+    return None
+
+
+def same_in_text(data: bytes) -> bool:
+    """Whether ``data``'s ASCII text holds what a screen finds at the same places in ``data``: each
+    screen is one regex for bytes and one for text, written alike, and on ASCII they differ only where
+    ``\\s`` in text also takes the separators ``\\x1c``-``\\x1f``."""
+    return data.isascii() and not any(separator in data for separator in _SEPARATORS)
+
+
+_SEPARATORS = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 
 
 def _url_tails(word: str) -> list[str]:
@@ -409,14 +433,19 @@ def _py_needle_screens() -> list[str]:
 _PY_SCREENS_B: list[re.Pattern[bytes]] = []
 
 
+def _py_screens() -> list[re.Pattern[bytes]]:
+    """``_py_needle_screens``, compiled when first needed."""
+    if not _PY_SCREENS_B:
+        _PY_SCREENS_B.extend(regexes.compile(pattern.encode()) for pattern in _py_needle_screens())
+    return _PY_SCREENS_B
+
+
 def _py_needle_bytes(data: bytes) -> bool:
     """``has_token_needle(data) or _slot_bytes(data) or any(hint.encode() in data for hint in
     URL_PARAMETER_HINTS)``,
     in the passes of ``_py_needle_screens``: every URL parameter hint holds a slot word, so the hints cost
     no pass of their own."""
-    if not _PY_SCREENS_B:
-        _PY_SCREENS_B.extend(regexes.compile(pattern.encode()) for pattern in _py_needle_screens())
-    return any(screen.search(data) is not None for screen in _PY_SCREENS_B)
+    return any(screen.search(data) is not None for screen in _py_screens())
 
 
 def _notebook_may_contain_leak(data: bytes) -> bool:
@@ -623,19 +652,20 @@ _TOKEN_SLOT_SCREEN = by_first_character(
 )
 
 
-def _tokens_and_slot(text: str) -> tuple[bool, bool]:
+def _tokens_and_slot(text: str, start: int = 0) -> tuple[bool, bool]:
     """``token_candidate(text)``, and whether the slot screen's first regex (``_SLOT_SCREEN[0]``) finds a
     slot that may hold a key (when it is False), in one search instead of one per token pivot and one for
     slots: every place either finds a match at is a place this search stops at (it holds all their
     branches, and goes on from the next character, not from a match's end).  There it asks each: the
     token prefixes that hold that character (``prefixes_at``: each an occurrence of a prefix, and every
     occurrence is seen at its pivot), and the slot regex, at the first place at or past the end of its
-    last match, as its ``finditer`` would."""
+    last match, as its ``finditer`` would.  From ``start``: the caller knows this search stops nowhere
+    before it (``python_screen``)."""
     screen, slots = _re(_TOKEN_SLOT_SCREEN), _re(_SLOT_SCREEN[0])
     login: list[Optional[bool]] = [None]
     slot = False
     slot_from = 0  # where the slot regex's next match may start
-    hit = screen.search(text)
+    hit = screen.search(text, start)
     while hit is not None:
         at = hit.start()
         if text[at] in TOKEN_PIVOTS:
@@ -779,11 +809,12 @@ def python_may_leak(text: str, extra_names: Sequence[str] = (), tokens: Optional
     return _may_write(text, extra_names)
 
 
-def python_screen(text: str, extra_names: Sequence[str] = ()) -> Optional[bool]:
+def python_screen(text: str, extra_names: Sequence[str] = (), start: int = 0) -> Optional[bool]:
     """``python_may_leak(text, extra_names)``: None when it is False, else ``token_candidate(text)`` (which
     the scanner wants next), with the token screen and the slot screen's first regex in one search
-    (``_tokens_and_slot``)."""
-    tokens, slot = _tokens_and_slot(text)
+    (``_tokens_and_slot``).  ``start``: where that search may begin, as ``python_bytes_screen`` found it
+    in bytes that hold the same in text (``same_in_text``); 0 for any other text."""
+    tokens, slot = _tokens_and_slot(text, start)
     if tokens or slot or _slot_in(text, _SLOT_SCREEN[1:]) or url_candidate(text):
         return tokens
     return False if _may_write(text, extra_names) else None

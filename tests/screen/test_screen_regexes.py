@@ -12,6 +12,7 @@ import json
 import random
 import re
 import string
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -357,6 +358,44 @@ def test_python_screen_is_the_token_and_slot_screens_apart(text: str) -> None:
         (False, prefilter._slot_in(text, prefilter._SLOT_SCREEN[:1])),
     )
     assert prefilter._tokens_and_slot(text)[0] == tokens
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(
+    st.lists(PY_TEXT_PIECES | st.sampled_from(["\x1c", "\x1f", "os.environ", "putenv"]), max_size=16).map(
+        "".join
+    )
+)
+@example('api_key\x1c= "Xy7kP2mQ9vLw4Rt8Zq3N"\nx = "hf_"\n')  # a slot only text's \\s sees, a hit after
+@example(f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\n')  # an environment write, no slot or prefix
+def test_the_text_screen_from_the_byte_screen_s_first_hit_says_what_it_says_from_the_start(text: str) -> None:
+    """``python_bytes_screen`` lets a file on exactly where the byte screens did, and where the bytes
+    hold what the text holds (``same_in_text``), the text screen's search begun at its first hit says
+    what the search from the start says; elsewhere (a separator ``\\x1c``-``\\x1f``, which text's
+    ``\\s`` takes and bytes' does not) it may not, and it is not begun there."""
+    data = text.encode()
+    start = prefilter.python_bytes_screen(data)
+    env = b"env" in data and (b"environ" in data or b"putenv" in data)
+    assert (start is not None) == (env or prefilter._py_needle_bytes(data))
+    if start is not None and prefilter.same_in_text(data):
+        assert prefilter._tokens_and_slot(text, start) == prefilter._tokens_and_slot(text)
+        assert prefilter.python_screen(text, start=start) == prefilter.python_screen(text)
+    if "\x1c" in text or not text.isascii():
+        assert not prefilter.same_in_text(data)
+
+
+def test_a_slot_only_text_sees_is_not_skipped_by_the_byte_screen_s_first_hit(tmp_path: Path) -> None:
+    """A slot whose name the text's ``\\s`` ends at a separator (``\\x1c``), before the first place the
+    byte screen stops at: the file is screened from the start, and read (Python cannot parse it: said
+    so) as it is without the shortcut, where from the first hit it would pass as clean."""
+    text = 'api_key\x1c= "Xy7kP2mQ9vLw4Rt8Zq3N"\nx = "hf_"\n'
+    start = prefilter.python_bytes_screen(text.encode())
+    assert start == text.index("hf_") + 2 and prefilter.python_screen(text, start=start) is None
+    assert prefilter.python_screen(text) is False
+    (tmp_path / "sep.py").write_text(text)
+    result = api.scan_file(str(tmp_path / "sep.py"))
+    assert result == api.scan_text(text, str(tmp_path / "sep.py"))
+    assert [error.kind for error in result.errors] == ["parse"]
 
 
 def test_python_screen_finds_a_token_inside_a_slot_match() -> None:
