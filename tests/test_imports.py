@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from hf_secret_guard.discover import DEFAULT_DISCOVER, discover_files
 from hf_secret_guard.model import Candidate, FileResult
 from hf_secret_guard.options import ScanOptions
 from hf_secret_guard.scan import parallel
-from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2, run_cli
+from tests.conftest import ORG_TOKEN, TOKEN, TOKEN2
 from tests.notebooks import PNG, new_code_cell, new_markdown_cell, new_output, notebook_text
 
 HEAVY = ("libcst", "nbformat")
@@ -452,143 +451,3 @@ def test_the_ast_path_loads_no_dataclasses() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["1", "False", "False"]
-
-
-def _stamped(record: Path) -> Callable[[Candidate, ScanOptions], tuple[int, float, FileResult]]:
-    """A scan that stamps each result with the process and the time it was made, and leaves each process's
-    number in ``record`` (a folder), also for results that are thrown away."""
-
-    def scan_one(candidate: Candidate, options: ScanOptions) -> tuple[int, float, FileResult]:
-        (record / str(os.getpid())).touch()
-        time.sleep(0.001)  # both processes get to work, however late the child starts
-        return os.getpid(), time.monotonic(), api.scan_candidate(candidate, options)
-
-    return scan_one
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
-def test_workers_started_early_are_taken_by_the_same_scan(tmp_path: Path) -> None:
-    """``start_early`` forks the workers of a scan before it is asked for (the command line, while it
-    imports click); the scan of the same files with the same options takes them: they were at work
-    before it was called, and the results are the serial ones."""
-    (tmp_path / "tree").mkdir()
-    (tmp_path / "record").mkdir()
-    _tree(tmp_path / "tree", 80, 80)
-    candidates = discover_files([str(tmp_path / "tree")], DEFAULT_DISCOVER)
-    scan_one = _stamped(tmp_path / "record")
-    parallel.start_early(candidates, ScanOptions(), scan_one, 2)
-    time.sleep(0.05)
-    called = time.monotonic()
-    scanned = list(parallel.scan_in_workers(list(candidates), ScanOptions(), scan_one, 2))
-    assert [result for _, _, result in scanned] == _scan(candidates, 0)
-    early = [stamp for pid, stamp, _ in scanned if pid != os.getpid() and stamp < called]
-    assert early and not parallel._early
-    children = {int(name.name) for name in (tmp_path / "record").iterdir()} - {os.getpid()}
-    assert children == {pid for pid, _, _ in scanned} - {os.getpid()}  # no other process was started
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers need fork")
-def test_a_different_scan_stops_the_workers_started_early(tmp_path: Path) -> None:
-    """Workers started early for one scan are stopped (and waited for) when another is asked for: other
-    files, other options, another number of processes, another scan function; or none at all
-    (``stop_early``).  The scan asked for is the serial one, by processes of its own."""
-    (tmp_path / "tree").mkdir()
-    _tree(tmp_path / "tree", 80, 80)
-    candidates = discover_files([str(tmp_path / "tree")], DEFAULT_DISCOVER)
-    other = ScanOptions(ignore=("HFG003",))
-    cases = [
-        (candidates[1:], ScanOptions(), 2, True),
-        (candidates, other, 2, True),
-        (candidates, ScanOptions(), 3, True),
-        (candidates, ScanOptions(), 2, False),
-        None,
-    ]
-    for number, case in enumerate(cases):
-        record = tmp_path / f"record{number}"
-        record.mkdir()
-        scan_one = _stamped(record)
-        parallel.start_early(candidates, ScanOptions(), scan_one, 2)
-        time.sleep(0.02)
-        asked: set[int] = set()
-        if case is None:
-            parallel.stop_early()
-        else:
-            files, options, workers, same = case
-            function = scan_one if same else _stamped(record)
-            scanned = list(parallel.scan_in_workers(files, options, function, workers))
-            assert [result for _, _, result in scanned] == [api.scan_candidate(c, options) for c in files]
-            asked = {pid for pid, _, _ in scanned}
-        early = {int(name.name) for name in record.iterdir()} - asked - {os.getpid()}
-        assert early and not parallel._early, number
-        for pid in early:  # stopped and waited for: no such process any more
-            with pytest.raises(ProcessLookupError):
-                os.kill(pid, 0)
-
-
-def _children_of_this_process() -> str:
-    """Script lines: ``children()``, this process's children, from ``/proc`` (Linux)."""
-    return (
-        "import os\n"
-        "def children():\n"
-        "    found = set()\n"
-        "    for task in os.listdir('/proc/self/task'):\n"
-        "        with open(f'/proc/self/task/{task}/children') as listing:\n"
-        "            found |= {int(pid) for pid in listing.read().split()}\n"
-        "    return found\n"
-    )
-
-
-_CHILDREN_LISTED = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
-
-
-@pytest.mark.e2e
-@pytest.mark.skipif(not _CHILDREN_LISTED or parallel.cores() < 2, reason="Linux's /proc, two cores")
-def test_a_large_scan_s_workers_start_before_click_and_never_outlive_the_command_line(
-    tmp_path: Path,
-) -> None:
-    """``scan PATH`` of a tree large enough for workers forks them before click is imported
-    (``process.head_start``), and stops them when the command line does not take them (here: it never
-    asks); a scan with any other option, or of a small tree, starts none.  A fresh interpreter: with a
-    test runner's threads running, no process may fork."""
-    (tmp_path / "large").mkdir()
-    (tmp_path / "small").mkdir()
-    _tree(tmp_path / "large", parallel.MIN_FILES + 20, 40)
-    _tree(tmp_path / "small", 40, 40)
-    script = _children_of_this_process() + (
-        "import sys\n"
-        "from hf_secret_guard.cli import process\n"
-        "for args in sys.argv[1:]:\n"
-        "    with process.head_start(args.split()):\n"
-        "        inside = len(children())\n"
-        "    print(inside, 'click' in sys.modules, len(children()))\n"
-    )
-    large, small = str(tmp_path / "large"), str(tmp_path / "small")
-    commands = [f"scan {large}", f"scan --force-exclude {large}", f"scan {small}", f"scan -q {large}"]
-    commands += [f"scan --fix {large}", f"scan --jobs 2 {large}", f"baseline {large}"]
-    done = subprocess.run(
-        [sys.executable, "-c", script, *commands], capture_output=True, text=True, check=True
-    )
-    workers = min(parallel.cores(), parallel.MAX_WORKERS) - 1
-    started = [f"{workers} False 0", f"{workers} False 0"]
-    assert done.stdout.splitlines() == started + ["0 False 0"] * 5
-
-
-@pytest.mark.e2e
-@pytest.mark.skipif(not hasattr(os, "fork") or parallel.cores() < 2, reason="workers need fork, two cores")
-def test_a_scan_with_workers_started_early_reports_what_one_process_reports(tmp_path: Path) -> None:
-    """The real command line on a tree large enough for workers (started before click) prints, to the
-    byte, what ``--jobs 1`` prints, with the same exit status; and when it exits no process of its own is
-    left (each would still have the tree as its working directory)."""
-    _tree(tmp_path, parallel.MIN_FILES + 20, parallel.MIN_FILES + 20)
-    early, serial = run_cli("scan", ".", cwd=tmp_path), run_cli("scan", "--jobs", "1", ".", cwd=tmp_path)
-    assert early.returncode == serial.returncode == 1
-    assert (early.stdout, early.stderr) == (serial.stdout, serial.stderr)
-    assert early.stdout.count("HFG") > 50
-    left = []
-    for entry in Path("/proc").iterdir() if Path("/proc/self/cwd").exists() else ():
-        try:
-            if entry.name.isdigit() and os.readlink(entry / "cwd") == str(tmp_path):
-                left.append(entry.name)
-        except OSError:  # gone meanwhile, or not ours to look at
-            continue
-    assert not left

@@ -92,6 +92,8 @@ def _load_toml(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or type(exc).__name__}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {_redact(str(exc))}") from None
+    except RecursionError:  # the TOML reader recurses into each nested array or table
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
 
 
 def _table(document: Mapping[str, Any]) -> Optional[Any]:

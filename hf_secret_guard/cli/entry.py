@@ -19,7 +19,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except Exception:  # whatever went wrong, the full command line reports it properly
         status = None
     if status is None:
-        status = _full(args)
+        from hf_secret_guard.cli.process import head_start
+
+        try:
+            with head_start(args):  # a large scan's workers start before click (no frame of its own)
+                from hf_secret_guard.cli.main import main as cli_main
+
+                status = cli_main(args)
+        except KeyboardInterrupt:  # before click took over (the head start's walk): said as click says it
+            sys.stderr.write("Aborted.\n")
+            status = 2
     regexes.save()  # what this run compiled, for the next one
     return status
 
@@ -44,19 +53,18 @@ def run() -> NoReturn:
     except Exception:  # whatever went wrong, the full command line reports it properly
         status = None
     if status is None:
-        status = _full(args)
+        from hf_secret_guard.cli.process import head_start
+
+        try:
+            with head_start(args):  # a large scan's workers start before click (no frame of its own)
+                from hf_secret_guard.cli.main import main as cli_main
+
+                status = cli_main(args)
+        except KeyboardInterrupt:  # before click took over (the head start's walk): said as click says it
+            sys.stderr.write("Aborted.\n")
+            status = 2
     regexes.save()
     leave(status)
-
-
-def _full(args: list[str]) -> int:
-    """The full command line, with a large scan's workers started before it (``process.head_start``)."""
-    from hf_secret_guard.cli.process import head_start
-
-    with head_start(args):
-        from hf_secret_guard.cli.main import main as cli_main
-
-        return cli_main(args)
 
 
 def launched_by_python_m() -> bool:

@@ -32,7 +32,7 @@ class PlainScan(NamedTuple):
 
 def plain_scan(args: Sequence[str]) -> Optional[PlainScan]:
     """The command line as a ``PlainScan``; None when it asks for anything else (another option, no path,
-    an empty one, standard input)."""
+    an empty one, standard input: ``-``, even where a file has that name)."""
     if len(args) < 2 or args[0] != "scan":
         return None
     options, files = list(args[1:]), []
@@ -42,6 +42,8 @@ def plain_scan(args: Sequence[str]) -> Optional[PlainScan]:
     named = [arg for arg in options if arg not in (FORCE_EXCLUDE, FIX)]
     paths = (*named, *files)
     if not paths or any(not path or path.startswith("-") for path in named) or "" in files:
+        return None
+    if paths == ("-",):  # ``scan -- -``: standard input, as for the full command line
         return None
     return PlainScan(paths, FORCE_EXCLUDE in options, FIX in options)
 

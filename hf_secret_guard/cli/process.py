@@ -47,14 +47,19 @@ _discovered: list[tuple[list[str], DiscoverOptions, list[Candidate]]] = []
 def head_start(args: Sequence[str]) -> Iterator[None]:
     """Run the full command line inside this: for a plain ``scan PATH...`` (``fastpath.plain_scan``, without
     ``--fix``) of a tree large enough for workers, they are forked and scanning before click is imported
-    and the command line parsed (a fifth of a second's work, on a core that would otherwise wait).  The
-    scan the command line then asks for takes them when it is the same scan (``parallel.start_early``),
-    as it is unless the configuration or the files changed in between; any other stops them.  Whatever
-    the command line does, no worker outlives the block."""
+    and the command line parsed, on a core that would otherwise wait for them.  The scan the command line
+    then asks for takes them when it is the same scan (``parallel.start_early``), as it is unless the
+    configuration changed in between; any other stops them.  The files are those found here: one added
+    meanwhile is not scanned, as if the command had started that much earlier (it did).  Whatever the
+    command line does, no worker outlives the block."""
     from hf_secret_guard.scan import parallel
 
     try:
-        _start(args)
+        try:
+            _start(args)
+        except Exception:  # whatever it is, the command line meets it again and reports it properly
+            _discovered.clear()
+            parallel.stop_early()
         yield
     finally:
         _discovered.clear()

@@ -136,11 +136,15 @@ class _Stretches:
         for number in range(processes):
             self._bounds[2 * number], self._bounds[2 * number + 1] = cuts[number], cuts[number + 1]
         self._from: Optional[int] = None  # the stretch this process takes from the back of
+        self._owner = os.getpid()  # the process that gathers the results
 
     def take(self, own: int) -> Optional[int]:
-        """The next chunk number for the process that owns stretch ``own``, or None when all are taken."""
+        """The next chunk number for the process that owns stretch ``own``, or None when all are taken, or
+        when the process that gathers the results is gone (killed): none would be read."""
         import fcntl
 
+        if os.getpid() != self._owner and os.getppid() != self._owner:
+            return None
         fd, bounds = self._fd, self._bounds
         fcntl.lockf(fd, fcntl.LOCK_EX)
         try:
@@ -361,7 +365,12 @@ def _adopt(
 
 class _Run(Generic[Result]):
     """One scan in ``workers`` processes: the workers forked and scanning from the start; the caller's
-    process scans its own stretch and gathers everyone's results in ``finish``."""
+    process scans its own stretch and gathers everyone's results in ``finish``.
+
+    Every process scans with the same room on the stack (``room``: what the process that began the run
+    had where it began it), however deep its own stack is: a worker forked early (``start_early``) from
+    a shallow one, the caller from deep in the command line.  What nests as deep as the recursion limit
+    lets it (a notebook's JSON) is then read or refused alike whichever process scans it."""
 
     def __init__(
         self,
@@ -370,18 +379,26 @@ class _Run(Generic[Result]):
         scan_one: Callable[[Candidate, ScanOptions], Result],
         workers: int,
     ) -> None:
-        """Raises OSError where there is no temporary file to share (``_Stretches``)."""
+        """Raises OSError where there is no file to share (``_Stretches``) or no pipe or process to start;
+        nothing is left open then."""
         self.candidates, self.options, self.scan_one, self.workers = candidates, options, scan_one, workers
+        self.room = _room()
         self.chunks = _chunks(candidates)
         self.stretches = _Stretches(len(self.chunks), workers)
-        self.deferred_read, self.deferred_write = os.pipe()
+        self.deferred_read = self.deferred_write = -1
         self.children: list[tuple[int, int]] = []  # (pid, the read end of its result pipe)
         try:
+            self.deferred_read, self.deferred_write = os.pipe()
             for number in range(1, workers):
                 result_read, result_write = os.pipe()
-                pid = os.fork()
+                try:
+                    pid = os.fork()
+                except BaseException:
+                    os.close(result_read)
+                    os.close(result_write)
+                    raise
                 if pid == 0:  # the worker: it never returns into the caller's code
-                    self._work(number, result_write)
+                    self._work(number, result_read, result_write)
                 os.close(result_write)
                 self.children.append((pid, result_read))
             os.close(self.deferred_read)
@@ -390,18 +407,24 @@ class _Run(Generic[Result]):
             self.stop()
             raise
 
-    def _work(self, number: int, result_write: int) -> NoReturn:
+    def _work(self, number: int, result_read: int, result_write: int) -> NoReturn:
         status = 1
         try:
+            # Only the parent reads results: were a worker to hold a read end, a worker whose parent was
+            # killed would wait forever to write to a pipe nobody reads (see also ``_Stretches.take``).
+            for fd in (result_read, *(fd for _, fd in self.children)):
+                os.close(fd)
             worker = _Worker(
                 self.candidates, self.options, self.scan_one, self.chunks, self.stretches, number
             )
+            limit = _with_room(self.room)
             if number == 1:
                 os.close(self.deferred_write)  # else it would wait for its own end of the pipe
                 worker.run_parser(self.deferred_read)
             else:
                 worker.run_deferring(self.deferred_write)
                 os.close(self.deferred_write)
+            sys.setrecursionlimit(limit)
             _send(result_write, worker.results)
             regexes.save()  # what this worker compiled that the others may not have
             status = 0
@@ -414,21 +437,29 @@ class _Run(Generic[Result]):
             parent: _Worker[Result] = _Worker(
                 self.candidates, self.options, self.scan_one, self.chunks, self.stretches, 0
             )
-            parent.run_deferring(self.deferred_write)
-            os.close(self.deferred_write)  # the parser sees EOF once every process has closed this
-            self.deferred_write = -1
-            results.update(parent.results)
-            while self.children:
-                pid, result_read = self.children[0]
-                results.update(_receive(result_read))
-                os.close(result_read)
-                os.waitpid(pid, 0)
-                self.children.pop(0)
+            limit = _with_room(self.room)
+            try:
+                parent.run_deferring(self.deferred_write)
+                os.close(self.deferred_write)  # the parser sees EOF once every process has closed this
+                self.deferred_write = -1
+                results.update(parent.results)
+                while self.children:
+                    pid, result_read = self.children[0]
+                    results.update(_receive(result_read))
+                    os.close(result_read)
+                    os.waitpid(pid, 0)
+                    self.children.pop(0)
+                # What a worker that died left: scanned here, with the same room.
+                for index in range(len(self.candidates)):
+                    if index not in results:
+                        parent.scan(index)
+                results.update(parent.results)
+            finally:
+                sys.setrecursionlimit(limit)
         finally:
             self.stop()
-        for index, candidate in enumerate(self.candidates):
-            result = results.get(index)
-            yield result if result is not None else self.scan_one(candidate, self.options)
+        for index in range(len(self.candidates)):
+            yield results[index]
 
     def stop(self) -> None:
         """Close this process's ends and stop the workers still running (after an exception in this
@@ -441,6 +472,29 @@ class _Run(Generic[Result]):
             _stop(pid)
         self.children = []
         self.stretches.close()
+
+
+def _room() -> int:
+    """How many calls deeper than the caller's the stack can go before ``RecursionError``: counted, since
+    calls made through C (a generator driven by ``next``, a context manager) count too."""
+    depth = 0
+
+    def down() -> None:
+        nonlocal depth
+        depth += 1
+        down()
+
+    with contextlib.suppress(RecursionError):
+        down()
+    return depth
+
+
+def _with_room(room: int) -> int:
+    """Set the recursion limit so that ``_room`` called where the caller is would say ``room``; the limit
+    it was, for the caller to set back."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit + room - (_room() + 1))  # + 1: this call's own frame
+    return limit
 
 
 def _stop(pid: int) -> None:

@@ -169,8 +169,16 @@ def test_python_m_still_ends_at_once(tmp_path: Path) -> None:
     assert "cleaned" in hosted.stderr
 
 
-# The console script before the quick exit: ``main`` called from the script's module, one frame down.
-MAIN_AS_BEFORE = "import sys\nfrom hf_secret_guard.cli.entry import main\nsys.exit(main())\n"
+# The console script before the quick exit: ``main`` called from the script's module, one frame down, and
+# the command line called from ``main``, one frame further (``entry.main`` as it was: nothing the entry
+# does since, the head start of a large scan's workers among it, may run the scan deeper).
+MAIN_AS_BEFORE = (
+    "import sys\n"
+    "from hf_secret_guard.cli.main import main as cli_main\n"
+    "def main():\n"
+    "    return cli_main(sys.argv[1:])\n"
+    "sys.exit(main())\n"
+)
 
 
 def _nested_notebook(depth: int, token: str) -> str:
@@ -209,9 +217,7 @@ def test_the_scan_runs_as_deep_in_the_stack_as_before(tmp_path: Path) -> None:
     and one level more give the same answers through the new one."""
     token = make_token(43)
     (tmp_path / "before").mkdir()
-    (tmp_path / "before" / "__main__.py").write_text(
-        "from hf_secret_guard.cli.entry import main\n\nraise SystemExit(main())\n"
-    )
+    (tmp_path / "before" / "__main__.py").write_text(MAIN_AS_BEFORE.replace("sys.exit(", "raise SystemExit("))
     script = shutil.which("hf-secret-guard", path=str(Path(sys.executable).parent))
     assert script is not None
     pairs = [
