@@ -14,7 +14,7 @@ from click.testing import Result
 from hf_secret_guard.cli.config import ConfigError, find_config, load_config, resolve
 from hf_secret_guard.cli.main import cli
 from hf_secret_guard.cli.settings import Settings
-from tests.conftest import REPO, TOKEN, cli_runner
+from tests.conftest import REPO, TOKEN, cli_runner, run_cli
 from tests.inprocess import run_main
 
 LEAK = f'login(token="{TOKEN}")\n'
@@ -253,6 +253,18 @@ def test_invalid_toml_is_a_clear_error(tmp_path: Path) -> None:
     (project / "pyproject.toml").write_text("[tool.hf-secret-guard]\nselect = [\n")
     result = run_main("scan", ".", cwd=project)
     assert result.returncode == 2 and "invalid TOML" in result.stderr and "pyproject.toml" in result.stderr
+
+
+def test_toml_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
+    """The TOML reader recurses into each nested array: a config nested past the recursion limit is a
+    config error naming the file, as any other invalid TOML, not an internal error with a traceback."""
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.hf-secret-guard]\nexclude = " + "[" * 3000 + "]" * 3000)
+    (project / "a.py").write_text("x = 1\n")
+    result = run_cli("scan", ".", cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == f"error: {project / 'pyproject.toml'}: invalid TOML: nested too deeply\n"
 
 
 def test_config_option_and_isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
