@@ -94,8 +94,8 @@ def _scan_bytes(data: bytes, path: str, options: ScanOptions) -> FileResult:
         result = scan_notebook(text, path, options) if is_notebook else scan_unparsed(text, path, options)
         return FileResult(path, result.findings, (error, *result.errors))
     if source is not None:
-        # The byte screen's first hit is the text's where the text is the bytes' ASCII, read alike.
-        same = source.encoding == "utf-8" and not source.bom and prefilter.same_in_text(data)
+        # The byte screen's first hit is the text's where the text is the bytes' UTF-8.
+        same = source.encoding == "utf-8" and not source.bom
         return scan.scan_text(text, path, options, start=screened if same and screened is not None else 0)
     # A notebook's screens look for ASCII needles in its bytes, which hold them where its text does: a
     # search of bytes is cheaper than one of text with characters beyond Latin-1, 4 bytes each.

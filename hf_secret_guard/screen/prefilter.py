@@ -369,20 +369,24 @@ def may_contain_leak(data: bytes, notebook: bool = True) -> bool:
 
 def python_bytes_screen(data: bytes) -> Optional[int]:
     """``may_contain_leak`` of a ``.py`` file's bytes, and where the text screen's search for tokens and
-    slots (``python_screen``'s ``start``) may begin: None when no rule can fire on ``data``; else the
-    offset of the first place the byte screen's search of token prefixes and slots stops at a match
-    (``len(data)`` when there is none: then only an environment write or a slot word of a pass of its own
-    lets the file on).  That search first, even in a file with an environment write: where it finds
-    nothing, the text screen does not search again, and where it does, it begins there."""
+    slots (``python_screen``'s ``start``) may begin in the text they are the UTF-8 of: None when no rule
+    can fire on ``data``; else, where the text holds what the bytes hold (``same_in_text``), the offset of
+    the first place the byte screen's search of token prefixes and slots stops at a match (``len(data)``
+    when there is none: then only an environment write or a slot word of a pass of its own lets the file
+    on); 0 elsewhere.  A file with an environment write is let on whatever the search finds: it is made
+    only where its first hit spares the text screen a search of as much."""
     joined, *late = _py_screens()
+    if b"env" in data and (b"environ" in data or b"putenv" in data):
+        if not same_in_text(data):
+            return 0
+        hit = joined.search(data)
+        return len(data) if hit is None else hit.start()
     hit = joined.search(data)
-    if hit is not None:
-        return hit.start()
-    if (b"env" in data and (b"environ" in data or b"putenv" in data)) or any(
-        screen.search(data) for screen in late
-    ):
-        return len(data)
-    return None
+    if hit is None and not any(screen.search(data) for screen in late):
+        return None
+    if not same_in_text(data):
+        return 0
+    return len(data) if hit is None else hit.start()
 
 
 def same_in_text(data: bytes) -> bool:

@@ -368,30 +368,32 @@ def test_python_screen_is_the_token_and_slot_screens_apart(text: str) -> None:
 )
 @example('api_key\x1c= "Xy7kP2mQ9vLw4Rt8Zq3N"\nx = "hf_"\n')  # a slot only text's \\s sees, a hit after
 @example(f'import os\nos.environ["HF_TOKEN"] = "{TOKEN}"\n')  # an environment write, no slot or prefix
+@example(f'# {"é" * 40}\nlogin("{TOKEN}")\n')  # past characters of two bytes: the byte offset is later
 def test_the_text_screen_from_the_byte_screen_s_first_hit_says_what_it_says_from_the_start(text: str) -> None:
-    """``python_bytes_screen`` lets a file on exactly where the byte screens did, and where the bytes
-    hold what the text holds (``same_in_text``), the text screen's search begun at its first hit says
-    what the search from the start says; elsewhere (a separator ``\\x1c``-``\\x1f``, which text's
-    ``\\s`` takes and bytes' does not) it may not, and it is not begun there."""
+    """``python_bytes_screen`` lets a file on exactly where the byte screens did, and the text screen's
+    search begun where it says (its first hit, where the bytes hold what the text holds: ``same_in_text``)
+    says what the search from the start says.  Where they do not (a character beyond ASCII, which text's
+    ``\\w`` may take, or a separator ``\\x1c``-``\\x1f``, which text's ``\\s`` takes and bytes' do
+    not), it begins at 0."""
     data = text.encode()
     start = prefilter.python_bytes_screen(data)
     env = b"env" in data and (b"environ" in data or b"putenv" in data)
     assert (start is not None) == (env or prefilter._py_needle_bytes(data))
-    if start is not None and prefilter.same_in_text(data):
+    if start is not None:
         assert prefilter._tokens_and_slot(text, start) == prefilter._tokens_and_slot(text)
         assert prefilter.python_screen(text, start=start) == prefilter.python_screen(text)
     if "\x1c" in text or not text.isascii():
-        assert not prefilter.same_in_text(data)
+        assert not prefilter.same_in_text(data) and start in (None, 0)
 
 
 def test_a_slot_only_text_sees_is_not_skipped_by_the_byte_screen_s_first_hit(tmp_path: Path) -> None:
     """A slot whose name the text's ``\\s`` ends at a separator (``\\x1c``), before the first place the
-    byte screen stops at: the file is screened from the start, and read (Python cannot parse it: said
-    so) as it is without the shortcut, where from the first hit it would pass as clean."""
+    byte screen stops at: the text screen searches from the start, and the file is read (Python cannot
+    parse it: said so) as it is without the shortcut, where from the first hit it would pass as clean."""
     text = 'api_key\x1c= "Xy7kP2mQ9vLw4Rt8Zq3N"\nx = "hf_"\n'
-    start = prefilter.python_bytes_screen(text.encode())
-    assert start == text.index("hf_") + 2 and prefilter.python_screen(text, start=start) is None
-    assert prefilter.python_screen(text) is False
+    hit = text.index("hf_") + 2
+    assert prefilter.python_screen(text, start=hit) is None and prefilter.python_screen(text) is False
+    assert prefilter.python_bytes_screen(text.encode()) == 0
     (tmp_path / "sep.py").write_text(text)
     result = api.scan_file(str(tmp_path / "sep.py"))
     assert result == api.scan_text(text, str(tmp_path / "sep.py"))
