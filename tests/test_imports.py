@@ -128,6 +128,26 @@ def test_a_scan_with_findings_hashes_them_without_openssl(tmp_path: Path) -> Non
     assert fingerprint("HFG001", "leak.py", TOKEN) == expected
 
 
+def test_the_hash_module_is_looked_for_once_not_per_finding() -> None:
+    """A failed import is looked for again on every try (``sys.path`` searched each time): the hash is
+    looked for once per process, not once per finding (a scan with thousands of findings paid for each).
+    Watched with an import hook in a fresh interpreter, where nothing was looked for yet."""
+    script = (
+        "import sys\n"
+        "asked = []\n"
+        "class Watch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        asked.append(name)\n"
+        "sys.meta_path.insert(0, Watch())\n"
+        "from hf_secret_guard.tokens import fingerprint\n"
+        "for n in range(50):\n"
+        "    fingerprint('HFG001', f'{n}.py', 'hf_' + 'aB' * 17)\n"
+        "print(sum(1 for name in asked if 'sha' in name))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert 1 <= int(done.stdout) <= 3  # _sha2, then _sha256, then hashlib: each once at most
+
+
 def _importable(name: str) -> bool:
     import importlib.util
 

@@ -10,9 +10,9 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
-from typing import AnyStr, NamedTuple, Optional
+from typing import Any, AnyStr, NamedTuple, Optional
 
 from hf_secret_guard import regexes
 from hf_secret_guard.model import Confidence
@@ -252,16 +252,21 @@ def secret_hash(secret: str) -> str:
 def _sha256_hex(data: bytes) -> str:
     """SHA-256 of ``data`` in hex, from CPython's own implementation where it has one (``_sha2``;
     ``_sha256`` before 3.12): ``hashlib`` starts OpenSSL when it is imported, which every process that
-    makes a finding (each scan worker) would pay for a hash this small.  Imported here, not at the top:
-    a clean run needs neither."""
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
+    makes a finding (each scan worker) would pay for a hash this small.  Looked for once, at the first
+    finding (a failed import is looked for again on every try): a clean run needs neither."""
+    if not _SHA256:
         try:
-            from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
-        except ImportError:  # a build without them: OpenSSL's
-            from hashlib import sha256
-    return str(sha256(data).hexdigest())
+            from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            try:
+                from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+            except ImportError:  # a build without them: OpenSSL's
+                from hashlib import sha256
+        _SHA256.append(sha256)
+    return str(_SHA256[0](data).hexdigest())
+
+
+_SHA256: list[Callable[[bytes], Any]] = []  # the constructor ``_sha256_hex`` found
 
 
 def identity(secret: str, env_name: Optional[str]) -> str:
