@@ -304,7 +304,10 @@ def test_the_head_start_s_walk_serves_the_command_line_inside_it_only(tmp_path: 
 def test_ctrl_c_while_the_head_start_walks_says_aborted(tmp_path: Path) -> None:
     """Ctrl-C while the head start still lists the files (git is slow on a large repository): "Aborted."
     and exit 2, as when click has taken over, not a traceback."""
+    from tests.gitrepo import init_repo
+
     _tree(tmp_path, 30, 0)
+    init_repo(tmp_path)  # git is asked only in a repository
     slow = tmp_path / "bin"
     slow.mkdir()
     (slow / "git").write_text(f"#!/bin/sh\ntouch {tmp_path / 'git-started'}\nexec sleep 30\n")

@@ -112,7 +112,7 @@ def _display(top: str, relative: str) -> str:
 
 
 def _directory(top: str, excluder: Excluder, options: DiscoverOptions) -> list[Candidate]:
-    if options.gitignore:
+    if options.gitignore and _may_be_in_git(top):
         from hf_secret_guard.discover import (
             git as gitfiles,  # git only when a directory is listed (not for named files)
         )
@@ -123,6 +123,24 @@ def _directory(top: str, excluder: Excluder, options: DiscoverOptions) -> list[C
             tracked = make_excluder(options, tracked=True)
             return sorted(_from_git(top, names, excluder, tracked, options), key=lambda c: c.path)
     return sorted(_walk(top, excluder), key=lambda c: c.path)
+
+
+def _may_be_in_git(directory: str) -> bool:
+    """Whether git may find a work tree from ``directory``: a ``.git`` in it or in a folder above it (by
+    its path or the one its links resolve to: git starts from the latter), or git told where one is
+    (``GIT_DIR``, ``GIT_WORK_TREE``).  Elsewhere git finds none and lists nothing: it is not started (a
+    process, and the import of ``subprocess`` before it)."""
+    if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
+        return True
+    for path in {os.path.abspath(directory), os.path.realpath(directory)}:
+        while True:
+            if os.path.lexists(os.path.join(path, ".git")):
+                return True
+            parent = os.path.dirname(path)
+            if parent == path:
+                break
+            path = parent
+    return False
 
 
 def _from_git(

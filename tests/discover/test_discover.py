@@ -297,3 +297,53 @@ def test_named_files_need_no_git(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "0 False False"
+
+
+def _git_that_records(tmp_path: Path) -> dict[str, str]:
+    """An environment whose ``git`` is the real one, run through a script that first notes each call."""
+    real = subprocess.run(["which", "git"], capture_output=True, text=True, check=True).stdout.strip()
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "git").write_text(f'#!/bin/sh\necho "$@" >> {tmp_path / "git-calls"}\nexec {real} "$@"\n')
+    (folder / "git").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    return {**env, "PATH": f"{folder}{os.pathsep}{env['PATH']}"}
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell script as git")
+def test_git_is_asked_only_where_it_may_find_a_repository(tmp_path: Path) -> None:
+    """A folder with no ``.git`` in it or above it, by its path or the one its links resolve to, is walked
+    without starting git (which would find no repository there); inside a repository, below it, through
+    a link into it, or with ``GIT_DIR`` set, git lists the files and ``.gitignore`` holds."""
+    env = _git_that_records(tmp_path)
+    plain = tmp_path / "plain"
+    write(plain, {"a.py": "x = 1\n", "skip.py": "y = 2\n", ".gitignore": "skip.py\n"})
+    repo = init_repo(tmp_path / "repo")
+    write(repo, {"sub/a.py": "x = 1\n", "sub/skip.py": "y = 2\n", ".gitignore": "skip.py\n"})
+    (tmp_path / "link").symlink_to(repo / "sub")
+    probe = (
+        "import json, sys\n"
+        "from hf_secret_guard.discover import discover_files\n"
+        "print(json.dumps(sorted(c.path.rsplit('/', 1)[1] for c in discover_files(sys.argv[1:]))))\n"
+    )
+    cases = [(plain, {}, False), (repo, {}, True), (repo / "sub", {}, True), (tmp_path / "link", {}, True)]
+    cases.append((plain, {"GIT_DIR": str(repo / ".git")}, True))
+    for folder, extra, asked in cases:
+        (tmp_path / "git-calls").unlink(missing_ok=True)
+        done = subprocess.run(
+            [sys.executable, "-c", probe, str(folder)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**env, **extra},
+            cwd=tmp_path,
+        )
+        assert (tmp_path / "git-calls").exists() is asked, folder
+        listed = json.loads(done.stdout)
+        if folder == plain and not extra:
+            assert listed == [".gitignore", "a.py", "skip.py"]  # no git: no .gitignore rules
+        elif extra:
+            assert "a.py" in listed
+        else:
+            assert "a.py" in listed and "skip.py" not in listed
