@@ -109,12 +109,13 @@ def test_nothing_is_written_where_bytecode_may_not_be(prefix: Path) -> None:
 
 def test_the_cache_holds_no_key_and_nothing_a_user_wrote(prefix: Path, tmp_path: Path) -> None:
     """Patterns built from a file's text (the name ``os.environ`` is imported as) or from the
-    configuration (exclude globs) are compiled as usual, never kept."""
+    configuration (exclude globs of paths and of names, the latter joined with the default excludes,
+    which alone are kept) are compiled as usual, never kept."""
     key, marker = make_token(7), "zqmarker"
     project = tmp_path / "project"
     project.mkdir()
     (project / "pyproject.toml").write_text(
-        f'[tool.hf-secret-guard]\nextend-exclude = ["{marker}_dir/*"]\n'
+        f'[tool.hf-secret-guard]\nextend-exclude = ["{marker}_dir/*", "{marker}_name"]\n'
         f'secret-names = ["{marker.upper()}_KEY"]\n',
         encoding="utf-8",
     )

@@ -24,6 +24,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Optional, TypeVar
 
+from hf_secret_guard import regexes
+
 # Directories (and one suffix) that never hold a project's own code: version control, virtualenvs, caches,
 # build output.  ``exclude`` in the config replaces this list; ``extend-exclude`` adds to it.
 DEFAULT_EXCLUDE: tuple[str, ...] = (
@@ -271,11 +273,11 @@ class Excluder:
             if _risky(pattern):
                 self.globs.append((raw, _Glob(pattern, path=not name), not name))
             elif name:
-                self.names.append((raw, re.compile(_name_regex(pattern))))
+                self.names.append((raw, _compile(_name_regex(pattern), raw)))
             else:
                 self.paths.append((raw, re.compile(_path_regex(pattern))))
-        self._any_name = _combine([regex for _, regex in self.names])
-        self._any_path = _combine([regex for _, regex in self.paths])
+        self._any_name = _combine(self.names)
+        self._any_path = _combine(self.paths)
         self._directories: dict[tuple[str, str], Optional[tuple[str, str]]] = {}
 
     def match(self, absolute: str, name: str) -> Optional[tuple[str, str]]:
@@ -312,6 +314,17 @@ def _is_below(path: str, top: str) -> bool:
     return path != top and (path.startswith(top.rstrip(os.sep) + os.sep))
 
 
-def _combine(regexes: Sequence[re.Pattern[str]]) -> Optional[re.Pattern[str]]:
+def _combine(patterns: Sequence[tuple[str, re.Pattern[str]]]) -> Optional[re.Pattern[str]]:
     """One regex for the common case "no pattern matches"; the one that matched is found afterwards."""
-    return re.compile("|".join(f"(?:{r.pattern})" for r in regexes)) if regexes else None
+    if not patterns:
+        return None
+    combined = "|".join(f"(?:{regex.pattern})" for _, regex in patterns)
+    return _compile(combined, *(raw for raw, _ in patterns))
+
+
+def _compile(pattern: str, *raws: str) -> re.Pattern[str]:
+    """``re.compile``, or for the default excludes alone the package's cache of compiled regexes
+    (``regexes``): a pattern of the user's is never kept there."""
+    if all(raw in DEFAULT_EXCLUDE for raw in raws):
+        return regexes.compile(pattern)
+    return re.compile(pattern)
