@@ -130,6 +130,11 @@ def test_the_cache_holds_no_key_and_nothing_a_user_wrote(prefix: Path, tmp_path:
     held = the_cache(prefix).read_bytes()
     for secret in (key, key[3:15], marker):
         assert secret.encode() not in held
+    # A list of default names of the configuration's own (repeated here) is the configuration's too: one
+    # more cache entry at every run that reads it, were its join kept.
+    (project / "pyproject.toml").write_text('[tool.hf-secret-guard]\nexclude = ["dist", "build", "build"]\n')
+    assert scan(prefix, ".", cwd=project).returncode == 1
+    assert b"(?:dist)|(?:build)|(?:build)" not in the_cache(prefix).read_bytes()
 
 
 def test_a_pattern_is_compiled_once_per_process_and_as_re_compiles_it() -> None:

@@ -14,22 +14,30 @@ if TYPE_CHECKING:
 # How many more objects may be made than freed between two passes of the garbage collector over the
 # young ones while a scan runs (``few_collections``); Python's default is 700.
 YOUNG_COLLECTION_THRESHOLD = 10_000
+# How many of those passes between two over the objects that survived one (Python's default: 10).
+SURVIVOR_COLLECTION_THRESHOLD = 100
 
 
 @contextmanager
 def few_collections() -> Iterator[None]:
     """The scan with the garbage collector mostly idle: a scan makes its objects file by file and drops
     them with the file, in next to no reference cycles, so the collector's frequent passes over the young
-    objects find almost nothing; what is loaded by now (modules, the list of files) is frozen out of its
-    full passes, unless the process froze objects of its own (then it is left as it is).  Forked workers
-    inherit both.  The caller's settings come back afterwards."""
+    objects find almost nothing; what survives them is the scan's memories and results, which live to its
+    end, so the passes over the survivors find nothing either (benchmarks/README.md has what one cost a
+    worker); what is loaded by now (modules, the list of files) is frozen
+    out of its full passes, unless the process froze objects of its own (then it is left as it is).
+    Forked workers inherit all of it.  The caller's settings come back afterwards."""
     import gc
 
     threshold = gc.get_threshold()
     freeze = not gc.get_freeze_count()
     if freeze:
         gc.freeze()
-    gc.set_threshold(max(threshold[0], YOUNG_COLLECTION_THRESHOLD), *threshold[1:])
+    gc.set_threshold(
+        max(threshold[0], YOUNG_COLLECTION_THRESHOLD),
+        max(threshold[1], SURVIVOR_COLLECTION_THRESHOLD),
+        threshold[2],
+    )
     try:
         yield
     finally:

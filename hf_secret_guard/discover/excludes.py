@@ -315,16 +315,18 @@ def _is_below(path: str, top: str) -> bool:
 
 
 def _combine(patterns: Sequence[tuple[str, re.Pattern[str]]]) -> Optional[re.Pattern[str]]:
-    """One regex for the common case "no pattern matches"; the one that matched is found afterwards."""
+    """One regex for the common case "no pattern matches"; the one that matched is found afterwards.
+    The join of the default list itself, and only that, comes from the package's cache (``_compile``)."""
     if not patterns:
         return None
     combined = "|".join(f"(?:{regex.pattern})" for _, regex in patterns)
-    return _compile(combined, *(raw for raw, _ in patterns))
+    if tuple(raw for raw, _ in patterns) == DEFAULT_EXCLUDE:
+        return regexes.compile(combined)
+    return re.compile(combined)
 
 
-def _compile(pattern: str, *raws: str) -> re.Pattern[str]:
-    """``re.compile``, or for the default excludes alone the package's cache of compiled regexes
-    (``regexes``): a pattern of the user's is never kept there."""
-    if all(raw in DEFAULT_EXCLUDE for raw in raws):
-        return regexes.compile(pattern)
-    return re.compile(pattern)
+def _compile(pattern: str, raw: str) -> re.Pattern[str]:
+    """``re.compile``, or for a default exclude (one of a fixed few) the package's cache of compiled
+    regexes (``regexes``): nothing the configuration chose is kept there (a list of defaults in an order,
+    or repeated, of its own would be a new entry at every run that reads it)."""
+    return regexes.compile(pattern) if raw in DEFAULT_EXCLUDE else re.compile(pattern)
