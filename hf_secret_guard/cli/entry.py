@@ -13,22 +13,24 @@ from hf_secret_guard import regexes
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = list(argv) if argv is not None else sys.argv[1:]
     from hf_secret_guard.cli.fastpath import clean_scan
+    from hf_secret_guard.cli.process import rare_collections
 
-    try:
-        status = clean_scan(args, sys.stdout)
-    except Exception:  # whatever went wrong, the full command line reports it properly
-        status = None
-    if status is None:
-        from hf_secret_guard.cli.process import head_start
-
+    with rare_collections():  # the imports to come: objects that live as long as the process
         try:
-            with head_start(args):  # a large scan's workers start before click (no frame of its own)
-                from hf_secret_guard.cli.main import main as cli_main
+            status = clean_scan(args, sys.stdout)
+        except Exception:  # whatever went wrong, the full command line reports it properly
+            status = None
+        if status is None:
+            from hf_secret_guard.cli.process import head_start
 
-                status = cli_main(args)
-        except KeyboardInterrupt:  # before click took over (the head start's walk): said as click says it
-            sys.stderr.write("Aborted.\n")
-            status = 2
+            try:
+                with head_start(args):  # a large scan's workers start before click (no frame of its own)
+                    from hf_secret_guard.cli.main import main as cli_main
+
+                    status = cli_main(args)
+            except KeyboardInterrupt:  # before click took over (the head start's walk): as click says it
+                sys.stderr.write("Aborted.\n")
+                status = 2
     regexes.save()  # what this run compiled, for the next one
     return status
 
@@ -47,22 +49,24 @@ def run() -> NoReturn:
     refused at the same depth as before."""
     args = sys.argv[1:]
     from hf_secret_guard.cli.fastpath import clean_scan
+    from hf_secret_guard.cli.process import rare_collections
 
-    try:
-        status = clean_scan(args, sys.stdout)
-    except Exception:  # whatever went wrong, the full command line reports it properly
-        status = None
-    if status is None:
-        from hf_secret_guard.cli.process import head_start
-
+    with rare_collections():
         try:
-            with head_start(args):  # a large scan's workers start before click (no frame of its own)
-                from hf_secret_guard.cli.main import main as cli_main
+            status = clean_scan(args, sys.stdout)
+        except Exception:  # whatever went wrong, the full command line reports it properly
+            status = None
+        if status is None:
+            from hf_secret_guard.cli.process import head_start
 
-                status = cli_main(args)
-        except KeyboardInterrupt:  # before click took over (the head start's walk): said as click says it
-            sys.stderr.write("Aborted.\n")
-            status = 2
+            try:
+                with head_start(args):  # a large scan's workers start before click (no frame of its own)
+                    from hf_secret_guard.cli.main import main as cli_main
+
+                    status = cli_main(args)
+            except KeyboardInterrupt:  # before click took over (the head start's walk): as click says it
+                sys.stderr.write("Aborted.\n")
+                status = 2
     regexes.save()
     leave(status)
 

@@ -19,6 +19,22 @@ SURVIVOR_COLLECTION_THRESHOLD = 100
 
 
 @contextmanager
+def rare_collections() -> Iterator[None]:
+    """The collector's passes over the young objects as rare as during a scan (``few_collections``),
+    from the command line's start: what it makes before the scan is mostly modules (the scanner's and
+    click's), which live as long as the process, so those passes found nothing to free.  Nothing is
+    frozen here; the caller's threshold comes back afterwards."""
+    import gc
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], YOUNG_COLLECTION_THRESHOLD), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+@contextmanager
 def few_collections() -> Iterator[None]:
     """The scan with the garbage collector mostly idle: a scan makes its objects file by file and drops
     them with the file, in next to no reference cycles, so the collector's frequent passes over the young
