@@ -76,18 +76,22 @@ def head_start(args: Sequence[str]) -> Iterator[None]:
     configuration changed in between; any other stops them.  The files are those found here: one added
     meanwhile is not scanned, as if the command had started that much earlier (it did).  Whatever the
     command line does, no worker outlives the block."""
-    from hf_secret_guard.scan import parallel
-
     try:
         try:
             _start(args)
         except Exception:  # whatever it is, the command line meets it again and reports it properly
-            _discovered.clear()
-            parallel.stop_early()
+            _end()
         yield
     finally:
-        _discovered.clear()
-        parallel.stop_early()
+        _end()
+
+
+def _end() -> None:
+    """Forget the walk and stop the workers that no scan took."""
+    from hf_secret_guard.scan import parallel
+
+    _discovered.clear()
+    parallel.stop_early()
 
 
 def _start(args: Sequence[str]) -> None:

@@ -417,14 +417,13 @@ class _Run(Generic[Result]):
             worker = _Worker(
                 self.candidates, self.options, self.scan_one, self.chunks, self.stretches, number
             )
-            limit = _with_room(self.room)
+            _with_room(self.room)  # not set back: this process ends here
             if number == 1:
                 os.close(self.deferred_write)  # else it would wait for its own end of the pipe
                 worker.run_parser(self.deferred_read)
             else:
                 worker.run_deferring(self.deferred_write)
                 os.close(self.deferred_write)
-            sys.setrecursionlimit(limit)
             _send(result_write, worker.results)
             regexes.save()  # what this worker compiled that the others may not have
             status = 0
@@ -450,10 +449,9 @@ class _Run(Generic[Result]):
                     os.waitpid(pid, 0)
                     self.children.pop(0)
                 # What a worker that died left: scanned here, with the same room.
-                for index in range(len(self.candidates)):
+                for index, candidate in enumerate(self.candidates):
                     if index not in results:
-                        parent.scan(index)
-                results.update(parent.results)
+                        results[index] = self.scan_one(candidate, self.options)
             finally:
                 sys.setrecursionlimit(limit)
         finally:

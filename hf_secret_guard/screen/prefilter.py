@@ -376,15 +376,13 @@ def python_bytes_screen(data: bytes) -> Optional[int]:
     on); 0 elsewhere.  A file with an environment write is let on whatever the search finds: it is made
     only where its first hit spares the text screen a search of as much."""
     joined, *late = _py_screens()
-    if b"env" in data and (b"environ" in data or b"putenv" in data):
-        if not same_in_text(data):
-            return 0
-        hit = joined.search(data)
-        return len(data) if hit is None else hit.start()
+    env = b"env" in data and (b"environ" in data or b"putenv" in data)
+    if env and not same_in_text(data):
+        return 0
     hit = joined.search(data)
-    if hit is None and not any(screen.search(data) for screen in late):
+    if hit is None and not env and not any(screen.search(data) for screen in late):
         return None
-    if not same_in_text(data):
+    if not env and not same_in_text(data):
         return 0
     return len(data) if hit is None else hit.start()
 
