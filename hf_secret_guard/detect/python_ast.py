@@ -217,14 +217,24 @@ class _Placed(NamedTuple):
 _CHUNK_START_RE = regexes.compile(
     r"\n(?:#[^\n]*(?:\n(?:[^\S\n]|[)\]}#]|(?=\n))[^\n]*)*|(?!(?:else|elif|except|finally)\b)[^\s)\]}])"
 )
-# A chunk of nothing but comments and blank lines: nothing to parse.
-_NO_CODE_RE = regexes.compile(r"(?:[ \t\f]*(?:#[^\r\n]*)?\n)*[ \t\f]*(?:#[^\r\n]*)?")
+# A chunk of nothing but comments and blank lines (lines of space and comments, ended by ``\n``): nothing
+# to parse.  Told by looking for a line that is not one, its first and then any after a line break: a
+# search that starts with a literal, where a match of the whole chunk went through a repeat per line.
+_CODE_FIRST_LINE_RE = regexes.compile(r"[ \t\f]*[^ \t\f#\n]")
+_CODE_LINE_RE = regexes.compile(r"\n[ \t\f]*[^ \t\f#\n]")
 # What such a chunk can begin with (the empty text is in every string too): a chunk that begins with
 # anything else is not one, without a match.
 _NO_CODE_FIRST = " \t\f#\n"
 # Chunks joined to one that does not parse alone (a string or bracket left open across lines that start
 # in the first column) before the whole file is parsed instead.
 MAX_CHUNK_MERGES = 8
+
+
+def _no_code(chunk: str) -> bool:
+    """Whether ``chunk`` is only comments and blank lines (a ``\\r`` ends no line here)."""
+    return (
+        "\r" not in chunk and _CODE_FIRST_LINE_RE.match(chunk) is None and _CODE_LINE_RE.search(chunk) is None
+    )
 
 
 def _chunk_bounds(text: str) -> list[int]:
@@ -457,7 +467,7 @@ class _Collector:
             last = first + 1
             while True:
                 chunk = text[bounds[first] : bounds[last]]
-                no_code = chunk[:1] in _NO_CODE_FIRST and _NO_CODE_RE.fullmatch(chunk) is not None
+                no_code = chunk[:1] in _NO_CODE_FIRST and _no_code(chunk)
                 if no_code:
                     break
                 key: Optional[tuple[str, AliasNames]] = None
@@ -1082,7 +1092,7 @@ def _comment_leaks(
 
 
 def _blank_comments(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """The comments of ``text[start:end]``, lines of nothing but space and comments (``_NO_CODE_RE``):
+    """The comments of ``text[start:end]``, lines of nothing but space and comments (``_no_code``):
     each runs from its line's ``#`` to the line's end."""
     comments: list[tuple[int, str]] = []
     at = text.find("#", start, end)

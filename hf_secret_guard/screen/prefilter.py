@@ -249,12 +249,23 @@ def _images_away(raw: str, start: int, end: int) -> bool:
     by ``start``.  Its split takes them left to right, each beginning at a ``"image/``: those before
     ``end`` are found by a search of the literal (``re`` finds one faster than ``find`` beyond Latin-1),
     each matched as the split matches it."""
-    for image_start, image_end in _images(raw, _re(_IMAGE_KEY.decode())):
-        if image_start >= end:
-            break
-        if image_end > start:
+    literal, key = _re(_IMAGE_LITERAL), _re(_IMAGE_KEY.decode())
+    at = 0
+    while True:
+        found = literal.search(raw, at, end + len(_IMAGE_LITERAL) - 1)  # one that begins before ``end``
+        if found is None:
+            return True
+        image = key.match(raw, found.start())
+        image_end = None if image is None else _base64_end(raw, image.end())
+        if image_end is None:  # no image string begins here: the split's search goes on past it
+            at = found.start() + 1
+        elif image_end > start:
             return False
-    return True
+        else:
+            at = image_end
+
+
+_IMAGE_LITERAL = '"image/'  # how every match of ``_IMAGE_KEY`` begins
 
 
 _TOKEN_SCREEN_B: list[re.Pattern[bytes]] = []

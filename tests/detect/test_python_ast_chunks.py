@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hf_secret_guard.detect import python_ast
@@ -464,3 +464,23 @@ def test_a_line_far_into_a_long_chunk_is_looked_up_not_counted() -> None:
     assert lines._indexed is not None
     found = ast_leaks(text)
     assert found is not None and len(found) == 300
+
+
+# What a chunk of only comments and blank lines is, written as one regex over the whole chunk (how
+# ``python_ast`` first told it): lines of space, then an optional comment, each ended by ``\n``.
+_NO_CODE_REFERENCE = r"(?:[ \t\f]*(?:#[^\r\n]*)?\n)*[ \t\f]*(?:#[^\r\n]*)?"
+
+
+@settings(max_examples=examples(2000), deadline=None)
+@given(
+    st.lists(st.sampled_from([" ", "\t", "\f", "\v", "#", "\n", "\r", "x", "é", "\x1c", "# c\n"])).map(
+        "".join
+    )
+)
+@example("# a\n\n   # b\n")
+@example("# a\n  x = 1\n")
+@example("# a\r# b\n")
+@example("   ")
+def test_a_chunk_without_code_is_what_the_regex_says(chunk: str) -> None:
+    """``_no_code`` looks for a line that is code; the answer is the whole-chunk regex's."""
+    assert python_ast._no_code(chunk) == (re.fullmatch(_NO_CODE_REFERENCE, chunk) is not None)

@@ -185,6 +185,24 @@ def test_images_are_taken_out_as_the_regex_took_them(text: str) -> None:
             assert prefilter._images_away(text, start, end) == whole, (start, end)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'ab"image/png": "QUJD" cd',  # an image that begins one character before the stretch's end
+        '"image/png": {"w": 1} "image/png": "QUJD"',  # a key that is no image, then one that is
+        'x"image/png":\n   "QUJD"y"image/jpeg": "hf_x" "image/gif": "R0lG"',  # a value no image
+    ],
+)
+def test_images_away_at_every_stretch(text: str) -> None:
+    """``_images_away`` looks only for images that begin before the stretch ends: at every stretch of
+    these texts, what the images the regex takes out say."""
+    taken = [(m.start(), m.end()) for m in re.finditer(IMAGE_VALUE, text)]
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            whole = all(not (at < end and stop > start) for at, stop in taken)
+            assert prefilter._images_away(text, start, end) == whole, (start, end)
+
+
 def test_a_key_under_an_image_name_outside_an_output_is_found_alone_too() -> None:
     """The screens skip an image's base64 (never scanned), only a whole string of base64: a key written
     as the value of an ``image/png`` name in cell metadata, which the reader scans as the metadata's text,
