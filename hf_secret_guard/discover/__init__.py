@@ -82,7 +82,7 @@ def discover_files(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISC
             found.append(Candidate(given, error="no such file or directory"))
             continue
         if os.path.isdir(given):
-            found.extend(_directory(given, excluder, options))
+            found.extend(_directory(_physical(given), excluder, options))
             continue
         hit = None
         if options.force_exclude:  # pre-commit names staged files: only the user's own excludes hold
@@ -100,6 +100,26 @@ def discover_files(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISC
             seen.add(key)
             unique.append(candidate)
     return unique
+
+
+def _physical(directory: str) -> str:
+    """``directory`` where a ``..`` in it leads elsewhere than the same path folded (``link/..`` is the
+    folder above the link's target, not the folder holding the link): the part up to its last ``..`` as
+    the system finds it, relative to the working directory when ``directory`` was (the walk, git's
+    listing and every path reported then agree with the files the system opens); else as given."""
+    parts = (directory.replace(os.altsep, os.sep) if os.altsep else directory).split(os.sep)
+    if ".." not in parts:
+        return directory
+    last = len(parts) - parts[::-1].index("..")
+    through = os.sep.join(parts[:last]) or os.sep
+    try:
+        if os.path.samefile(os.path.normpath(through), through):
+            return directory
+    except OSError:  # the folded path is no folder at all: the system's own reading is the one
+        pass
+    real = os.path.realpath(through)
+    real = real if os.path.isabs(directory) else os.path.relpath(real)
+    return os.path.join(real, *parts[last:])
 
 
 def _excluded(hit: Optional[tuple[str, str]]) -> str:

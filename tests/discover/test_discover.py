@@ -17,7 +17,7 @@ from hf_secret_guard.discover import discover_files
 from hf_secret_guard.discover.excludes import Excluder
 from hf_secret_guard.options import DiscoverOptions
 from tests.conftest import TOKEN, cli_runner
-from tests.gitrepo import git, init_repo, write
+from tests.gitrepo import git, git_env_changes, init_repo, write
 from tests.inprocess import run_main
 
 LEAK = f'login(token="{TOKEN}")\n'
@@ -253,6 +253,29 @@ def test_symlinks_stay_inside_the_tree(tmp_path: Path) -> None:
     assert f"{tree / 'broken.py'}: note: skipped: broken symlink" in notes
     assert f"{tree / 'self.py'}: note: skipped: broken symlink (or a symlink loop)" in notes
     assert result.returncode == 1
+
+
+@pytest.mark.parametrize("in_git", [False, True])
+def test_a_dotdot_after_a_link_is_the_folder_the_system_opens(tmp_path: Path, in_git: bool) -> None:
+    """``plain/link/..`` is the folder above the link's target, as ``ls`` and ``open`` see it; folded as
+    text it would be ``plain``: the walk scanned ``plain``'s files and git's listing, joined to ``plain``,
+    named files that are not there (no file scanned, exit 0).  Reported relative to the working folder."""
+    if in_git:
+        init_repo(tmp_path)
+    write(tmp_path, {"other/a.py": LEAK, "other/sub/c.txt": "x\n", "plain/b.py": "x = 1\n"})
+    (tmp_path / "plain" / "link").symlink_to(Path("..") / "other" / "sub")
+    env = git_env_changes() if in_git else None
+    for given, shown in (
+        ("plain/link/..", "other/a.py"),
+        (str(tmp_path / "plain/link/.."), str(tmp_path / "other/a.py")),
+    ):
+        result = run_main("scan", "--isolated", "--format", "json", given, cwd=tmp_path, env=env)
+        paths = {f["path"] for f in json.loads(result.stdout)["findings"]}
+        assert (paths, result.returncode) == ({shown}, 1), given
+    inside = run_main("scan", "--isolated", "--format", "json", "link/..", cwd=tmp_path / "plain", env=env)
+    assert {f["path"] for f in json.loads(inside.stdout)["findings"]} == {os.path.join("..", "other", "a.py")}
+    folded = run_main("scan", "--isolated", "--format", "json", "plain/..", cwd=tmp_path, env=env)
+    assert {f["path"] for f in json.loads(folded.stdout)["findings"]} == {"other/a.py"}  # no link: as before
 
 
 def test_fifo_in_a_walk_is_skipped_without_blocking(tmp_path: Path) -> None:
