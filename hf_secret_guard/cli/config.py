@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, Optional
 
 from hf_secret_guard import regexes
 from hf_secret_guard.cli.settings import Settings, split_codes, split_names
+from hf_secret_guard.discover import physical
 from hf_secret_guard.discover.excludes import anchor
 from hf_secret_guard.options import FIX_STYLES
 from hf_secret_guard.read.small_files import CONFIG_LIMIT, read_small_file
@@ -110,7 +111,10 @@ def find_config(
     that works."""
     cwd = os.path.abspath(cwd or os.getcwd())
     starts = [os.path.join(cwd, p) for p in paths] or [cwd]
-    starts = [p if os.path.isdir(p) else os.path.dirname(p) for p in map(os.path.abspath, starts)]
+    # Where each path is (``physical``: ``plain/link/..`` is the link's target's parent, not ``plain``).
+    starts = [
+        p if os.path.isdir(p) else os.path.dirname(p) for p in map(os.path.abspath, map(physical, starts))
+    ]
     try:
         directory = os.path.commonpath(starts)
     except ValueError:  # paths on different drives

@@ -82,11 +82,11 @@ def discover_files(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISC
             found.append(Candidate(given, error="no such file or directory"))
             continue
         if os.path.isdir(given):
-            found.extend(_directory(_physical(given), excluder, options))
+            found.extend(_directory(physical(given), excluder, options))
             continue
         hit = None
         if options.force_exclude:  # pre-commit names staged files: only the user's own excludes hold
-            absolute = os.path.abspath(given)
+            absolute = os.path.abspath(physical(given))
             top = root if _inside(absolute, root) else os.path.dirname(absolute)
             hit = named_excluder.match_below(absolute, top)
         found.append(Candidate(given, skipped=_excluded(hit)))
@@ -95,31 +95,60 @@ def discover_files(paths: Sequence[str], options: DiscoverOptions = DEFAULT_DISC
     seen: set[str] = set()
     unique: list[Candidate] = []
     for candidate in found:
-        key = os.path.abspath(candidate.path)
+        key = os.path.abspath(physical(candidate.path))
         if key not in seen:
             seen.add(key)
             unique.append(candidate)
     return unique
 
 
-def _physical(directory: str) -> str:
-    """``directory`` where a ``..`` in it leads elsewhere than the same path folded (``link/..`` is the
-    folder above the link's target, not the folder holding the link): the part up to its last ``..`` as
-    the system finds it, relative to the working directory when ``directory`` was (the walk, git's
-    listing and every path reported then agree with the files the system opens); else as given."""
-    parts = (directory.replace(os.altsep, os.sep) if os.altsep else directory).split(os.sep)
-    if ".." not in parts:
-        return directory
-    last = len(parts) - parts[::-1].index("..")
-    through = os.sep.join(parts[:last]) or os.sep
-    try:
-        if os.path.samefile(os.path.normpath(through), through):
-            return directory
-    except OSError:  # the folded path is no folder at all: the system's own reading is the one
-        pass
-    real = os.path.realpath(through)
-    real = real if os.path.isabs(directory) else os.path.relpath(real)
-    return os.path.join(real, *parts[last:])
+def physical(path: str) -> str:
+    """``path`` with each ``..`` that follows a symbolic link taken as the system takes it: to the folder
+    above the link's target (folding the text, ``plain/link/..``, would name ``plain``), the target as the
+    link writes it, joined to the link's folder as ``path`` writes it.  Every other part stays as
+    written (a link before it too, so a config or baseline anchored there still applies), and a path
+    without such a ``..`` comes back unchanged.  More than 40 links in a row (a loop) are the system's
+    to report: ``path`` as it is."""
+    drive, rest = os.path.splitdrive(path)
+    rest = rest.replace(os.altsep, os.sep) if os.altsep else rest
+    if ".." not in rest.split(os.sep):
+        return path
+    absolute = rest.startswith(os.sep)
+    done: list[str] = []  # the parts taken, as written
+    todo = rest.split(os.sep)[::-1]  # the parts to take, the next one last
+    links = 0
+    while todo:
+        part = todo.pop()
+        if part in ("", "."):
+            continue
+        if part != "..":
+            done.append(part)
+            continue
+        if not done or done[-1] == "..":
+            if not absolute:  # above the working folder: the system goes there from the real one
+                done.append(part)
+            continue
+        here = drive + (os.sep if absolute else "") + os.sep.join(done)
+        if not os.path.islink(here):
+            done.pop()
+            continue
+        links += 1
+        try:
+            target = os.readlink(here)
+        except OSError:
+            return path
+        if links > 40:
+            return path
+        done.pop()
+        target_drive, target_rest = os.path.splitdrive(target)
+        target_rest = target_rest.replace(os.altsep, os.sep) if os.altsep else target_rest
+        if os.path.isabs(target):
+            drive, absolute, done = target_drive, True, []
+        todo.append("..")
+        todo.extend(target_rest.split(os.sep)[::-1])
+    if not links:
+        return path
+    return drive + (os.sep if absolute else "") + os.sep.join(done) or "."
 
 
 def _excluded(hit: Optional[tuple[str, str]]) -> str:

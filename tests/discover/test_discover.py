@@ -13,7 +13,7 @@ import pytest
 from click.testing import Result
 
 from hf_secret_guard.cli.main import cli
-from hf_secret_guard.discover import discover_files
+from hf_secret_guard.discover import discover_files, physical
 from hf_secret_guard.discover.excludes import Excluder
 from hf_secret_guard.options import DiscoverOptions
 from tests.conftest import TOKEN, cli_runner
@@ -259,23 +259,69 @@ def test_symlinks_stay_inside_the_tree(tmp_path: Path) -> None:
 def test_a_dotdot_after_a_link_is_the_folder_the_system_opens(tmp_path: Path, in_git: bool) -> None:
     """``plain/link/..`` is the folder above the link's target, as ``ls`` and ``open`` see it; folded as
     text it would be ``plain``: the walk scanned ``plain``'s files and git's listing, joined to ``plain``,
-    named files that are not there (no file scanned, exit 0).  Reported relative to the working folder."""
+    named files that are not there (no file scanned, exit 0).  Reported relative to the working folder;
+    the config is the one above the folder scanned (``plain`` has one that would hide ``other/gen``), and
+    a link written before (``alias``) stays as written, so the config's patterns still apply."""
+    ws = tmp_path / "ws"
     if in_git:
-        init_repo(tmp_path)
-    write(tmp_path, {"other/a.py": LEAK, "other/sub/c.txt": "x\n", "plain/b.py": "x = 1\n"})
-    (tmp_path / "plain" / "link").symlink_to(Path("..") / "other" / "sub")
+        init_repo(ws)
+    write(ws, {"other/a.py": LEAK, "other/gen/g.py": LEAK, "other/sub/c.txt": "x\n", "plain/b.py": "x = 1\n"})
+    write(ws, {"pyproject.toml": '[tool.hf-secret-guard]\nextend-exclude = ["other/sub"]\n'})
+    write(ws, {"plain/pyproject.toml": '[tool.hf-secret-guard]\nextend-exclude = ["gen"]\n'})
+    (ws / "plain" / "link").symlink_to(Path("..") / "other" / "sub")
+    (tmp_path / "alias").symlink_to(ws)
     env = git_env_changes() if in_git else None
-    for given, shown in (
-        ("plain/link/..", "other/a.py"),
-        (str(tmp_path / "plain/link/.."), str(tmp_path / "other/a.py")),
-    ):
-        result = run_main("scan", "--isolated", "--format", "json", given, cwd=tmp_path, env=env)
-        paths = {f["path"] for f in json.loads(result.stdout)["findings"]}
-        assert (paths, result.returncode) == ({shown}, 1), given
-    inside = run_main("scan", "--isolated", "--format", "json", "link/..", cwd=tmp_path / "plain", env=env)
-    assert {f["path"] for f in json.loads(inside.stdout)["findings"]} == {os.path.join("..", "other", "a.py")}
-    folded = run_main("scan", "--isolated", "--format", "json", "plain/..", cwd=tmp_path, env=env)
-    assert {f["path"] for f in json.loads(folded.stdout)["findings"]} == {"other/a.py"}  # no link: as before
+
+    def found(given: str, cwd: Path) -> set[str]:
+        result = run_main("scan", "--format", "json", given, cwd=cwd, env=env)
+        assert result.returncode == 1, (given, result.stderr)
+        return {f["path"] for f in json.loads(result.stdout)["findings"]}
+
+    assert found("plain/link/..", ws) == {"other/a.py", "other/gen/g.py"}
+    assert found(str(ws / "plain/link/.."), ws) == {str(ws / "other/a.py"), str(ws / "other/gen/g.py")}
+    assert found("link/..", ws / "plain") == {"../other/a.py", "../other/gen/g.py"}
+    assert found("alias/plain/link/..", tmp_path) == {"alias/other/a.py", "alias/other/gen/g.py"}
+    assert found("plain/..", ws) == {"other/a.py", "other/gen/g.py"}  # no link: as before
+    write(ws, {"pyproject.toml": '[tool.hf-secret-guard]\nextend-exclude = ["other/gen"]\n'})
+    assert found(str(tmp_path / "alias/plain/link/.."), tmp_path) == {str(tmp_path / "alias/other/a.py")}
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("plain/link/..", "other"),
+        ("plain/link/../", "other"),
+        ("plain//link/./..", "other"),
+        ("plain/link/../sub/..", "other"),
+        ("plain/self/..", "."),  # a link to its own folder
+        ("plain/chain/..", "other"),  # a link to a link
+        ("alias/plain/link/..", "alias/other"),
+        ("plain/..", "plain/.."),  # no link before the ``..``: as written
+        ("../x/..", "../x/.."),
+        ("plain/link", "plain/link"),
+    ],
+)
+def test_physical_takes_a_dotdot_after_a_link_as_the_system_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str, expected: str
+) -> None:
+    write(tmp_path, {"other/sub/c.txt": "x\n", "plain/b.py": "x = 1\n"})
+    (tmp_path / "plain" / "link").symlink_to(Path("..") / "other" / "sub")
+    (tmp_path / "plain" / "self").symlink_to(".")
+    (tmp_path / "plain" / "chain").symlink_to("link")
+    (tmp_path / "alias").symlink_to(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert physical(written) == expected
+    if os.path.isdir(written):
+        assert os.path.samefile(physical(written), written)
+    absolute = str(tmp_path / written)
+    assert os.path.samefile(physical(absolute), absolute) if os.path.isdir(absolute) else True
+
+
+def test_physical_leaves_a_loop_to_the_system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    monkeypatch.chdir(tmp_path)
+    assert physical("a/..") == "a/.."
 
 
 def test_fifo_in_a_walk_is_skipped_without_blocking(tmp_path: Path) -> None:
@@ -347,7 +393,7 @@ def test_git_is_asked_only_where_it_may_find_a_repository(tmp_path: Path) -> Non
     (tmp_path / "link").symlink_to(repo / "sub")
     probe = (
         "import json, sys\n"
-        "from hf_secret_guard.discover import discover_files\n"
+        "from hf_secret_guard.discover import discover_files, physical\n"
         "print(json.dumps(sorted(c.path.rsplit('/', 1)[1] for c in discover_files(sys.argv[1:]))))\n"
     )
     cases = [(plain, {}, False), (repo, {}, True), (repo / "sub", {}, True), (tmp_path / "link", {}, True)]
