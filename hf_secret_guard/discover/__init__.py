@@ -107,8 +107,8 @@ def physical(path: str) -> str:
     above the link's target (folding the text, ``plain/link/..``, would name ``plain``), the target as the
     link writes it, joined to the link's folder as ``path`` writes it.  Every other part stays as
     written (a link before it too, so a config or baseline anchored there still applies), and a path
-    without such a ``..`` comes back unchanged.  More than 40 links in a row (a loop) are the system's
-    to report: ``path`` as it is."""
+    without such a ``..`` comes back unchanged, and so does one the system cannot open (more than 40
+    links in a row, a loop; a part that is a file, missing or unreadable): the system's to report."""
     drive, rest = os.path.splitdrive(path)
     rest = rest.replace(os.altsep, os.sep) if os.altsep else rest
     if ".." not in rest.split(os.sep):
@@ -130,6 +130,8 @@ def physical(path: str) -> str:
             continue
         here = drive + (os.sep if absolute else "") + os.sep.join(done)
         if not os.path.islink(here):
+            if not os.path.isdir(here):  # a file, a missing or unreadable part: the system's to refuse
+                return path
             done.pop()
             continue
         links += 1

@@ -317,11 +317,18 @@ def test_physical_takes_a_dotdot_after_a_link_as_the_system_does(
     assert os.path.samefile(physical(absolute), absolute) if os.path.isdir(absolute) else True
 
 
-def test_physical_leaves_a_loop_to_the_system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_physical_leaves_what_the_system_cannot_open_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A loop, a link into a file, a link to a missing folder: as written (the system says why not)."""
     (tmp_path / "a").symlink_to("b")
     (tmp_path / "b").symlink_to("a")
+    (tmp_path / "f").write_text("x\n")
+    (tmp_path / "into_file").symlink_to(Path("f") / "x")
+    (tmp_path / "to_missing").symlink_to(Path("gone") / "x")
     monkeypatch.chdir(tmp_path)
-    assert physical("a/..") == "a/.."
+    for written in ("a/..", "into_file/..", "to_missing/..", "to_missing/../.."):
+        assert physical(written) == written
 
 
 def test_fifo_in_a_walk_is_skipped_without_blocking(tmp_path: Path) -> None:
