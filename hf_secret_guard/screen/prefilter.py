@@ -246,26 +246,9 @@ _LOOKBEHIND = 16
 def _images_away(raw: str, start: int, end: int) -> bool:
     """Whether ``raw[start:end]`` stands whole, with what comes before it, in the text without image base64
     (``without_images``): every image string that function takes out and that begins before ``end`` ends
-    by ``start``.  Its split takes them left to right, each beginning at a ``"image/``: those before
-    ``end`` are found by a search of the literal (``re`` finds one faster than ``find`` beyond Latin-1),
-    each matched as the split matches it."""
-    literal, key = _re(_IMAGE_LITERAL), _re(_IMAGE_KEY.decode())
-    at = 0
-    while True:
-        found = literal.search(raw, at, end + len(_IMAGE_LITERAL) - 1)  # one that begins before ``end``
-        if found is None:
-            return True
-        image = key.match(raw, found.start())
-        image_end = None if image is None else _base64_end(raw, image.end())
-        if image_end is None:  # no image string begins here: the split's search goes on past it
-            at = found.start() + 1
-        elif image_end > start:
-            return False
-        else:
-            at = image_end
-
-
-_IMAGE_LITERAL = '"image/'  # how every match of ``_IMAGE_KEY`` begins
+    by ``start`` (``_images``, which searches no further than ``end``)."""
+    images = _images(raw, _re(_IMAGE_KEY.decode()), before=end)
+    return all(image_end <= start for _, image_end in images)
 
 
 _TOKEN_SCREEN_B: list[re.Pattern[bytes]] = []
@@ -313,6 +296,7 @@ def text_may_leak(data: bytes, extra_names: Sequence[str] = ()) -> bool:
 # and the opening quote are found by a regex; the rest, up to the closing quote, by ``find`` and checked
 # by ``translate`` (a regex reads a long run of base64 a character at a time, several times slower).
 _IMAGE_KEY = rb'"image/(?!svg)[^"\\]{1,100}"[ \t\r\n]*:[ \t\r\n]*"'
+_IMAGE_LITERAL = '"image/'  # how every match of ``_IMAGE_KEY`` begins
 _BASE64_CHARS = string.ascii_letters.encode() + string.digits.encode() + b"+/=\\"
 
 
@@ -320,10 +304,10 @@ def without_images(data: AnyStr) -> AnyStr:
     """``data`` without the base64 of its ``image/*`` strings (``image/svg+xml`` is text: kept): each
     from its key to its closing quote, taken left to right."""
     if isinstance(data, bytes):
-        if b'"image/' not in data:
+        if _IMAGE_LITERAL.encode() not in data:
             return data
         key = _re(_IMAGE_KEY)
-    elif _re('"image/').search(data) is None:  # ``re`` finds a literal faster than ``in`` beyond Latin-1
+    elif _re(_IMAGE_LITERAL).search(data) is None:  # ``re`` finds a literal faster than ``in`` beyond Latin-1
         return data
     else:
         key = _re(_IMAGE_KEY.decode())
@@ -336,15 +320,20 @@ def without_images(data: AnyStr) -> AnyStr:
     return data[:0].join(pieces)
 
 
-def _images(data: AnyStr, key: re.Pattern[AnyStr], at: int = 0) -> Iterator[tuple[int, int]]:
+def _images(data: AnyStr, key: re.Pattern[AnyStr], before: Optional[int] = None) -> Iterator[tuple[int, int]]:
     """Where each image string that ``without_images`` takes out begins (its key) and ends (its closing
-    quote), from ``at`` on."""
+    quote), left to right; with ``before``, those that begin before it, and nothing is searched past it.
+    Every key begins with ``_IMAGE_LITERAL``: the literal is searched for, the key matched there."""
+    literal = _re(_IMAGE_LITERAL if isinstance(data, str) else _IMAGE_LITERAL.encode())
+    endpos = len(data) if before is None else before + len(_IMAGE_LITERAL) - 1
+    at = 0
     while True:
-        found = key.search(data, at)
+        found = literal.search(data, at, endpos)
         if found is None:
             return
-        end = _base64_end(data, found.end())
-        if end is None:
+        image = key.match(data, found.start())
+        end = None if image is None else _base64_end(data, image.end())
+        if end is None:  # no image string begins here: the search goes on past it
             at = found.start() + 1
         else:
             yield found.start(), end
