@@ -110,12 +110,12 @@ def physical(path: str) -> str:
     without such a ``..`` comes back unchanged, and so does one the system cannot open (more than 40
     links in a row, a loop; a part that is a file, missing or unreadable): the system's to report."""
     drive, rest = os.path.splitdrive(path)
-    rest = rest.replace(os.altsep, os.sep) if os.altsep else rest
-    if ".." not in rest.split(os.sep):
+    parts = (rest.replace(os.altsep, os.sep) if os.altsep else rest).split(os.sep)
+    if ".." not in parts:
         return path
-    absolute = rest.startswith(os.sep)
+    absolute = parts[0] == ""  # it began with a separator
     done: list[str] = []  # the parts taken, as written
-    todo = rest.split(os.sep)[::-1]  # the parts to take, the next one last
+    todo = parts[::-1]  # the parts to take, the next one last
     links = 0
     while todo:
         part = todo.pop()
